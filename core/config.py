@@ -1,0 +1,238 @@
+"""config.toml: strict loading with the standard library's tomllib.
+
+An unknown key, a missing table or a value of the wrong type stops with the file, the
+key and what was expected. Nothing here reads the environment or the disk at import time:
+the CLI calls `find_config_path` and `load_config` once and passes the result down.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import ConfigError
+
+PRINTER_BACKENDS = ("preview", "file", "usb", "network", "serial")
+DECODERS = ("zxing", "pyzbar", "opencv")
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    path: Path = Path("boxoffice.db")
+
+
+@dataclass(frozen=True)
+class VenueConfig:
+    timezone: str = "America/New_York"
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class SalesConfig:
+    cart_hold_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    idle_lock_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str = "preview"
+    path: str = "prints"          # file: a file or device node; preview: a directory
+    host: str = ""
+    port: int = 9100
+    vendor_id: int = 0
+    product_id: int = 0
+    device: str = "/dev/ttyUSB0"
+    baudrate: int = 115200
+    profile: str = "TM-T88V"
+    paper_mm: int = 80
+    timeout_seconds: int = 10
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    source: str = "0"             # a device index, a device path, a video file
+    width: int = 1280
+    height: int = 720
+    decoder: str = "zxing"
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path | None = None
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    venue: VenueConfig = field(default_factory=VenueConfig)
+    sales: SalesConfig = field(default_factory=SalesConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.venue.timezone)
+
+
+_TABLES: dict[str, type] = {
+    "database": DatabaseConfig,
+    "venue": VenueConfig,
+    "sales": SalesConfig,
+    "security": SecurityConfig,
+    "printer": PrinterConfig,
+    "camera": CameraConfig,
+}
+
+_TYPE_NAMES = {int: "an integer", str: "a string", Path: "a path (string)", bool: "true or false"}
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "boxoffice" / "config.toml"
+
+
+def find_config_path(explicit: str | Path | None, environ: dict[str, str] | None = None,
+                     cwd: Path | None = None) -> Path | None:
+    """The config file to use: `--config`, then BOXOFFICE_CONFIG, then ./config.toml,
+    then the user's config directory; None when there is none (defaults apply).
+
+    An explicitly named file (option or variable) that does not exist is an error.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"--config {path}: no such file")
+        return path
+    from_env = environ.get("BOXOFFICE_CONFIG")
+    if from_env:
+        path = Path(from_env)
+        if not path.is_file():
+            raise ConfigError(f"BOXOFFICE_CONFIG={path}: no such file")
+        return path
+    local = (cwd or Path.cwd()) / "config.toml"
+    if local.is_file():
+        return local
+    user = user_config_path()
+    return user if user.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate `path` (None: all defaults). Raises ConfigError naming file and key."""
+    if path is None:
+        return Config()
+    where = str(path)
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read it ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    return parse_config(raw, source=Path(path))
+
+
+def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
+    where = str(source) if source else "config"
+    unknown = sorted(set(raw) - set(_TABLES) - {"keymap"})
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown table or key '{unknown[0]}' "
+            f"(expected one of: {', '.join(sorted([*_TABLES, 'keymap']))})"
+        )
+    values: dict[str, Any] = {}
+    for table, cls in _TABLES.items():
+        section = raw.get(table, {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{where}: '{table}' must be a table ([{table}])")
+        values[table] = _build(cls, section, f"{where}: [{table}]")
+    keymap = raw.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise ConfigError(f"{where}: 'keymap' must be a table ([keymap])")
+    for key, value in keymap.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                f"{where}: [keymap] {key} must be a string of keys such as \"f5\" or \"ctrl+b\""
+            )
+    config = Config(source=source, keymap=dict(keymap), **values)
+    _check_values(config, where)
+    if source is not None and not config.database.path.is_absolute():
+        # A relative database path is relative to the config file, not the cwd.
+        db_path = (source.parent / config.database.path)
+        config = _replace(config, database=DatabaseConfig(path=db_path))
+    return config
+
+
+def _replace(config: Config, **changes: Any) -> Config:
+    from dataclasses import replace
+    return replace(config, **changes)
+
+
+def _build(cls: type, section: dict[str, Any], where: str) -> Any:
+    fields = cls.__dataclass_fields__
+    kwargs: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in fields:
+            raise ConfigError(
+                f"{where}: unknown key '{key}' (expected one of: {', '.join(fields)})"
+            )
+        default = fields[key].default
+        expected = type(default)
+        if expected is Path or isinstance(default, Path):
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: '{key}' must be a path (string), not {value!r}")
+            value = Path(value)
+        elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"{where}: '{key}' must be an integer, not {value!r}")
+        elif expected is not int and not isinstance(value, expected):
+            raise ConfigError(
+                f"{where}: '{key}' must be {_TYPE_NAMES.get(expected, expected.__name__)}, "
+                f"not {value!r}"
+            )
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _check_values(config: Config, where: str) -> None:
+    try:
+        ZoneInfo(config.venue.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: [venue] timezone '{config.venue.timezone}' is not a known time zone "
+            "(expected a name such as \"America/New_York\" or \"Europe/London\")"
+        ) from exc
+    if len(config.venue.currency) != 3 or not config.venue.currency.isupper():
+        raise ConfigError(
+            f"{where}: [venue] currency must be a 3-letter ISO code such as \"USD\", "
+            f"not {config.venue.currency!r}"
+        )
+    positive = {
+        "[sales] cart_hold_minutes": config.sales.cart_hold_minutes,
+        "[security] idle_lock_minutes": config.security.idle_lock_minutes,
+        "[printer] timeout_seconds": config.printer.timeout_seconds,
+        "[camera] width": config.camera.width,
+        "[camera] height": config.camera.height,
+    }
+    for name, value in positive.items():
+        if value <= 0:
+            raise ConfigError(f"{where}: {name} must be a positive integer, not {value}")
+    if config.printer.backend not in PRINTER_BACKENDS:
+        raise ConfigError(
+            f"{where}: [printer] backend must be one of {', '.join(PRINTER_BACKENDS)}, "
+            f"not {config.printer.backend!r}"
+        )
+    if config.printer.paper_mm not in (58, 80):
+        raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80, "
+                          f"not {config.printer.paper_mm}")
+    if config.camera.decoder not in DECODERS:
+        raise ConfigError(
+            f"{where}: [camera] decoder must be one of {', '.join(DECODERS)}, "
+            f"not {config.camera.decoder!r}"
+        )

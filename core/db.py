@@ -1,0 +1,117 @@
+"""Opening the database and the one way to write to it.
+
+Every connection runs in WAL mode with `synchronous=FULL`, a busy timeout of at least
+5 s and foreign keys on. Python's sqlite3 connection is put in autocommit mode
+(`isolation_level=None`) so that it never opens a deferred transaction behind our back:
+every write goes through `write()`, which starts `BEGIN IMMEDIATE`. A deferred
+transaction that later tries to write fails with "database is locked" or, without a
+transaction, sells a seat twice (see shared/FACTS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from core.errors import DatabaseLocationError
+
+BUSY_TIMEOUT_MS = 5000
+
+# Filesystem types on which SQLite's locking cannot be trusted across hosts.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs",
+        "9p", "afs", "ceph", "fuse.ceph", "glusterfs", "fuse.glusterfs", "lustre",
+        "davfs", "fuse.davfs2", "fuse.s3fs", "fuse.rclone", "ncpfs", "coda", "gfs2", "ocfs2",
+    }
+)
+
+
+def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
+    """The filesystem type of the mount that holds `path` (from /proc/mounts)."""
+    if mounts_text is None:
+        try:
+            mounts_text = Path("/proc/mounts").read_text()
+        except OSError:
+            return "unknown"
+    target = os.path.realpath(path)
+    best_mount, best_type = "", "unknown"
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # /proc/mounts escapes spaces in mount points as \040
+        mount_point = fields[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best_mount):
+            best_mount, best_type = mount_point, fields[2]
+    return best_type
+
+
+def check_local_disk(path: Path, mounts_text: str | None = None) -> None:
+    """Refuse a database on a network filesystem.
+
+    Raises DatabaseLocationError (code `network_filesystem`).
+    """
+    directory = path.parent if path.parent != Path("") else Path(".")
+    fs_type = filesystem_type(directory, mounts_text)
+    if fs_type in NETWORK_FILESYSTEMS:
+        raise DatabaseLocationError(
+            f"The database {path} is on a network filesystem ({fs_type}). SQLite's locks "
+            "do not hold across hosts there, so two windows could sell the same seat. "
+            "Keep the database on a local disk of the box office host and run every "
+            "window on that host (at its console or over SSH)."
+        )
+
+
+def connect(path: str | Path, *, check_location: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at `path` with the project's settings.
+
+    `":memory:"` gives a private in-memory database (for tests). Does not migrate:
+    see `core.schema.open_database` for that.
+    """
+    if str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    else:
+        path = Path(path)
+        if check_location:
+            check_local_disk(path)
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
+
+    Nested use becomes a savepoint of the outer transaction, so services can call each
+    other. Re-check whatever you read before this block inside it.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():  # sqlite-utils nests with a SAVEPOINT
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,631 @@
+"""Parse and validate a seat map file (see docs/seatmap-format.md).
+
+Every problem becomes a `SeatMapProblem` with the file, line, column and a message; the
+parser collects them all and raises `SeatMapInvalid`. It raises nothing else on bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.errors import BoxOfficeError
+from core.seatmap.locate import Locator
+from core.seatmap.model import Area, Hotspot, Overview, Row, Seat, SeatMap, Section, Zone
+
+COLORS = frozenset(
+    base if bright == "" else f"bright_{base}"
+    for base in ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+    for bright in ("", "bright_")
+)
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")
+LABEL = re.compile(r"^[A-Za-z0-9]+$")
+GAPS = frozenset(". ")
+AISLE = "|"
+RESERVED_CHARS = frozenset(".|: ")
+
+TOP_KEYS = {"format", "venue", "zones", "legend", "section", "area", "overview"}
+VENUE_KEYS = {"code", "name", "kind", "stage"}
+ZONE_KEYS = {"name", "color"}
+LEGEND_KEYS = {"zone", "wheelchair", "companion", "view"}
+SECTION_KEYS = {"code", "name", "kind", "at", "numbering", "first", "step", "blocks", "rows"}
+BLOCK_KEYS = {"from", "first", "step"}
+AREA_KEYS = {"code", "name", "zone", "capacity", "at", "size"}
+OVERVIEW_KEYS = {"drawing"}
+
+
+@dataclass(frozen=True, slots=True)
+class SeatMapProblem:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message} [{self.code}]"
+
+
+class SeatMapInvalid(BoxOfficeError):
+    code = "seatmap_invalid"
+
+    def __init__(self, problems: list[SeatMapProblem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
+        first = self.problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbering:
+    start_from: str   # "left" or "right"
+    first: int
+    step: int
+
+
+@dataclass(slots=True)
+class _Glyph:
+    zone: str
+    wheelchair: bool = False
+    companion: bool = False
+    view: str = "clear"
+
+
+def load_seatmap(path: str | Path) -> SeatMap:
+    """Read and parse a seat map file. Raises SeatMapInvalid for any problem, unreadable
+    files included."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SeatMapInvalid([SeatMapProblem(name, 1, 1, "unreadable",
+                                             f"cannot read the file: {exc.strerror}")]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SeatMapInvalid([SeatMapProblem(name, line, 1, "toml",
+                                             "the file is not UTF-8 text")]) from exc
+    return parse_seatmap(text, name)
+
+
+def parse_seatmap(text: str, path: str = "<string>") -> SeatMap:
+    """Parse seat map TOML text. Raises SeatMapInvalid listing every problem found."""
+    return _Parser(text, path).parse()
+
+
+class _Parser:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.problems: list[SeatMapProblem] = []
+        self.loc = Locator(text)
+        self.zones: dict[str, Zone] = {}
+        self.glyphs: dict[str, _Glyph] = {}
+
+    # -- reporting ------------------------------------------------------------------
+
+    def problem(self, where: tuple[int, int], code: str, message: str) -> None:
+        self.problems.append(SeatMapProblem(self.path, where[0], where[1], code, message))
+
+    def _check_keys(self, data: dict[str, Any], allowed: set[str], table: str, index: int,
+                    label: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(self.loc.key(table, index, key), "unknown-key",
+                             f"{label}: unknown key '{key}' (expected one of: "
+                             f"{', '.join(sorted(allowed))})")
+
+    def _string(self, data: dict[str, Any], key: str, table: str, index: int, label: str,
+                *, required: bool = True, default: str = "") -> str:
+        if key not in data:
+            if required:
+                self.problem(self.loc.key(table, index), "missing-key",
+                             f"{label}: missing '{key}'")
+            return default
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem(self.loc.key(table, index, key), "bad-value",
+                         f"{label}: '{key}' must be a string, not {value!r}")
+            return default
+        return value
+
+    def _int(self, data: dict[str, Any], key: str, table: str, index: int, label: str,
+             *, default: int | None, minimum: int) -> int | None:
+        if key not in data:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.problem(self.loc.key(table, index, key), "bad-value",
+                         f"{label}: '{key}' must be an integer of at least {minimum}, "
+                         f"not {value!r}")
+            return default
+        return value
+
+    def _pair(self, data: dict[str, Any], key: str, table: str, index: int,
+              label: str) -> tuple[int, int] | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                           for v in value)):
+            self.problem(self.loc.key(table, index, key), "bad-value",
+                         f"{label}: '{key}' must be two non-negative integers "
+                         f"[column, line], not {value!r}")
+            return None
+        return (value[0], value[1])
+
+    # -- the file -------------------------------------------------------------------
+
+    def parse(self) -> SeatMap:
+        try:
+            data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            where = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+            raise SeatMapInvalid([SeatMapProblem(self.path, where[0], where[1], "toml",
+                                                 f"not valid TOML: {message}")]) from None
+        self._check_keys(data, TOP_KEYS, "", 0, "file")
+        if data.get("format") != 1:
+            self.problem(self.loc.key("", 0, "format"), "bad-value" if "format" in data
+                         else "missing-key", "the file must start with 'format = 1'")
+        venue = self._venue(data.get("venue"))
+        self._zones(data.get("zones"))
+        self._legend(data.get("legend", {}))
+        has_overview = "overview" in data
+        sections = self._sections(data.get("section", []), absolute=not has_overview)
+        areas = self._areas(data.get("area", []))
+        overview = self._overview(data["overview"], sections, areas) if has_overview else None
+        if not has_overview:
+            sections, areas = self._place(sections, areas, venue["stage"])
+        if not sections and not areas:
+            self.problem((1, 1), "empty-section", "the venue has no sections and no areas")
+        if self.problems:
+            raise SeatMapInvalid(self.problems)
+        return SeatMap(
+            code=venue["code"], name=venue["name"], kind=venue["kind"], stage=venue["stage"],
+            zones=dict(self.zones), sections=tuple(s for s, _ in sections),
+            areas=tuple(a for a, _ in areas), overview=overview,
+            sha256=hashlib.sha256(self.text.encode()).hexdigest(), source_name=self.path,
+        )
+
+    def _venue(self, data: Any) -> dict[str, str]:
+        venue = {"code": "", "name": "", "kind": "hall", "stage": ""}
+        if not isinstance(data, dict):
+            self.problem((1, 1), "missing-key", "the file needs a [venue] table")
+            return venue
+        self._check_keys(data, VENUE_KEYS, "venue", 0, "[venue]")
+        code = self._string(data, "code", "venue", 0, "[venue]")
+        if code and not CODE.match(code):
+            self.problem(self.loc.key("venue", 0, "code"), "bad-value",
+                         f"[venue]: code '{code}' must be upper-case letters, digits, - or _")
+        venue["code"] = code
+        venue["name"] = self._string(data, "name", "venue", 0, "[venue]")
+        kind = self._string(data, "kind", "venue", 0, "[venue]", required=False, default="hall")
+        if kind not in ("hall", "stadium"):
+            self.problem(self.loc.key("venue", 0, "kind"), "bad-value",
+                         f"[venue]: kind must be \"hall\" or \"stadium\", not {kind!r}")
+            kind = "hall"
+        venue["kind"] = kind
+        venue["stage"] = self._string(data, "stage", "venue", 0, "[venue]", required=False)
+        return venue
+
+    def _zones(self, data: Any) -> None:
+        if not isinstance(data, dict) or not data:
+            self.problem(self.loc.key("zones", 0), "missing-key",
+                         "the file needs a [zones] table with at least one price zone")
+            return
+        for letter, spec in data.items():
+            where = self.loc.key("zones", 0, letter)
+            if len(letter) != 1 or not ("A" <= letter <= "Z"):
+                self.problem(where, "bad-value",
+                             f"zone '{letter}': a zone is one upper-case letter A-Z")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(where, "bad-value",
+                             f"zone {letter}: expected {{ name = \"...\", color = \"...\" }}")
+                continue
+            self._check_keys(spec, ZONE_KEYS, "zones", 0, f"zone {letter}")
+            name = self._string(spec, "name", "zones", 0, f"zone {letter}")
+            color = self._string(spec, "color", "zones", 0, f"zone {letter}")
+            if color and color not in COLORS:
+                self.problem(where, "bad-value",
+                             f"zone {letter}: color '{color}' is not one of the 16 terminal "
+                             f"colours ({', '.join(sorted(COLORS))})")
+                color = "white"
+            self.zones[letter] = Zone(letter, name, color or "white")
+            self.glyphs[letter] = _Glyph(letter)
+
+    def _legend(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.problem(self.loc.key("legend", 0), "bad-value", "[legend] must be a table")
+            return
+        for char, spec in data.items():
+            where = self.loc.key("legend", 0, char)
+            if len(char) != 1 or not char.isascii() or not char.isprintable() \
+                    or char in RESERVED_CHARS or "A" <= char <= "Z":
+                self.problem(where, "bad-value",
+                             f"legend '{char}': a legend character is one printable ASCII "
+                             "character other than an upper-case letter, '.', '|', ':' "
+                             "or space")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(where, "bad-value", f"legend '{char}': expected {{ zone = ... }}")
+                continue
+            self._check_keys(spec, LEGEND_KEYS, "legend", 0, f"legend '{char}'")
+            zone = self._string(spec, "zone", "legend", 0, f"legend '{char}'")
+            if zone and zone not in self.zones:
+                self.problem(where, "unknown-zone",
+                             f"legend '{char}': zone '{zone}' is not in [zones]")
+            glyph = _Glyph(zone)
+            for flag in ("wheelchair", "companion"):
+                value = spec.get(flag, False)
+                if not isinstance(value, bool):
+                    self.problem(where, "bad-value",
+                                 f"legend '{char}': {flag} must be true or false")
+                    value = False
+                setattr(glyph, flag, value)
+            view = spec.get("view", "clear")
+            if view not in ("clear", "obstructed", "limited"):
+                self.problem(where, "bad-value", f"legend '{char}': view must be "
+                             f"\"obstructed\" or \"limited\", not {view!r}")
+                view = "clear"
+            glyph.view = view
+            self.glyphs[char] = glyph
+
+    # -- sections -------------------------------------------------------------------
+
+    def _sections(self, data: Any, *, absolute: bool
+                  ) -> list[tuple[Section, tuple[int, int] | None]]:
+        if not isinstance(data, list):
+            self.problem(self.loc.key("section", 0), "bad-value",
+                         "sections are written as [[section]] tables")
+            return []
+        sections: list[tuple[Section, tuple[int, int] | None]] = []
+        seen: dict[str, int] = {}
+        for index, spec in enumerate(data):
+            if not isinstance(spec, dict):
+                continue
+            section = self._section(spec, index)
+            if section is None:
+                continue
+            where = self.loc.key("section", index, "code")
+            if section[0].code in seen:
+                self.problem(where, "duplicate-section",
+                             f"section code '{section[0].code}' is used twice (first at "
+                             f"line {seen[section[0].code]})")
+                continue
+            seen[section[0].code] = where[0]
+            sections.append(section)
+        return sections
+
+    def _section(self, spec: dict[str, Any], index: int
+                 ) -> tuple[Section, tuple[int, int] | None] | None:
+        label = f"section #{index + 1}"
+        code = self._string(spec, "code", "section", index, label)
+        if code:
+            label = f"section {code}"
+            if not CODE.match(code):
+                self.problem(self.loc.key("section", index, "code"), "bad-value",
+                             f"{label}: code must be upper-case letters, digits, - or _")
+                return None
+        self._check_keys(spec, SECTION_KEYS, "section", index, label)
+        name = self._string(spec, "name", "section", index, label)
+        kind = self._string(spec, "kind", "section", index, label, required=False,
+                            default="reserved")
+        if kind not in ("reserved", "box"):
+            self.problem(self.loc.key("section", index, "kind"), "bad-value",
+                         f"{label}: kind must be \"reserved\" or \"box\", not {kind!r}")
+        at = self._pair(spec, "at", "section", index, label)
+        numbering = self._numbering(spec, index, label)
+        rows_text = self._string(spec, "rows", "section", index, label)
+        if not code or not rows_text or numbering is None:
+            return None
+        return self._rows(code, name or code, kind, rows_text, numbering, index, label, at)
+
+    def _numbering(self, spec: dict[str, Any], index: int, label: str
+                   ) -> list[_Numbering] | str | None:
+        """A list of per-block numberings, or "ltr"/"rtl" for whole-row numbering."""
+        scheme = spec.get("numbering", "left-to-right")
+        where = self.loc.key("section", index, "numbering")
+        if scheme in ("left-to-right", "right-to-left"):
+            if "blocks" in spec:
+                self.problem(self.loc.key("section", index, "blocks"), "bad-value",
+                             f"{label}: 'blocks' needs numbering = \"blocks\"")
+            first = self._int(spec, "first", "section", index, label, default=1, minimum=0)
+            step = self._int(spec, "step", "section", index, label, default=1, minimum=1)
+            return [_Numbering("left" if scheme == "left-to-right" else "right",
+                               first or 0, step or 1)]
+        if scheme != "blocks":
+            self.problem(where, "bad-value", f"{label}: numbering must be \"left-to-right\", "
+                         f"\"right-to-left\" or \"blocks\", not {scheme!r}")
+            return None
+        blocks = spec.get("blocks")
+        if not isinstance(blocks, list) or not blocks:
+            self.problem(where, "missing-key",
+                         f"{label}: numbering = \"blocks\" needs a 'blocks' list")
+            return None
+        result = []
+        for number, block in enumerate(blocks, start=1):
+            where = self.loc.key("section", index, "blocks")
+            if not isinstance(block, dict):
+                self.problem(where, "bad-value", f"{label}: block {number} must be a table")
+                return None
+            for key in block:
+                if key not in BLOCK_KEYS:
+                    self.problem(where, "unknown-key", f"{label}: block {number}: unknown "
+                                 f"key '{key}' (expected from, first, step)")
+            start_from = block.get("from", "left")
+            first, step = block.get("first", 1), block.get("step", 1)
+            if start_from not in ("left", "right") or not _is_int(first, 0) \
+                    or not _is_int(step, 1):
+                self.problem(where, "bad-value", f"{label}: block {number} needs from = "
+                             "\"left\" or \"right\", first >= 0 and step >= 1")
+                return None
+            result.append(_Numbering(start_from, first, step))
+        return result
+
+    def _rows(self, code: str, name: str, kind: str, text: str,
+              numbering: list[_Numbering] | str, index: int, label: str,
+              at: tuple[int, int] | None
+              ) -> tuple[Section, tuple[int, int] | None] | None:
+        lines = text.replace("\r\n", "\n").split("\n")
+        if lines and lines[-1].strip() == "":
+            lines.pop()
+        assert isinstance(numbering, list)
+        colon_column: int | None = None
+        rows: list[Row] = []
+        drawn: list[str] = []
+        labels: dict[str, int] = {}
+        seat_places: dict[tuple[str, int], tuple[int, int]] = {}
+        pending: list[tuple[str, int, list[tuple[int, str]], list[list[int]]]] = []
+        for line_index, line in enumerate(lines):
+            position = self.loc.text_position("section", index, "rows", line_index, 0)
+            if line.strip() == "":
+                drawn.append("")
+                continue
+            colon = line.find(":")
+            if colon < 0 or line[:colon].strip() == "":
+                self.problem(position, "unlabeled-row", f"{label}: a row needs its label, "
+                             "a ':' and then its seats, as in 'B: AAAA|AAAA'")
+                drawn.append("")
+                continue
+            row_label = line[:colon].strip()
+            if not LABEL.match(row_label):
+                self.problem(position, "bad-value", f"{label}: row label '{row_label}' "
+                             "must be letters and digits")
+                drawn.append("")
+                continue
+            if colon_column is None:
+                colon_column = colon
+            elif colon != colon_column:
+                self.problem(
+                    self.loc.text_position("section", index, "rows", line_index, colon),
+                    "ragged-row", f"{label}: row {row_label}: ':' at column {colon + 1} of "
+                    f"the grid, but the section's first row has it at column "
+                    f"{colon_column + 1}; line the colons up so the drawing is true")
+            if row_label in labels:
+                self.problem(position, "duplicate-row", f"{label}: row '{row_label}' appears "
+                             f"twice (first at line {labels[row_label]})")
+                drawn.append("")
+                continue
+            labels[row_label] = position[0]
+            cells: list[tuple[int, str]] = []   # (column in line, glyph char)
+            blocks: list[list[int]] = [[]]      # indexes into cells, per aisle block
+            for column in range(colon + 1, len(line)):
+                char = line[column]
+                if char in GAPS:
+                    continue
+                if char == AISLE:
+                    if blocks[-1]:
+                        blocks.append([])
+                    continue
+                if char not in self.glyphs:
+                    self.problem(
+                        self.loc.text_position("section", index, "rows", line_index, column),
+                        "unknown-zone", f"{label}: row {row_label}: unknown seat character "
+                        f"'{char}': not a zone letter or a [legend] character")
+                    continue
+                blocks[-1].append(len(cells))
+                cells.append((column, char))
+            if not blocks[-1]:
+                blocks.pop()
+            drawn.append(line[:colon] + " " + line[colon + 1:])
+            pending.append((row_label, line_index, cells, blocks))
+        if colon_column is None:
+            self.problem(self.loc.key("section", index, "rows"), "empty-section",
+                         f"{label} has no rows")
+            return None
+        # Numbers need the whole row; place each seat one line below the title.
+        for row_label, line_index, cells, blocks in pending:
+            numbers = self._number_row(cells, blocks, numbering, label, row_label,
+                                       self.loc.text_position("section", index, "rows",
+                                                              line_index, 0))
+            seats = []
+            for (column, char), number in zip(cells, numbers, strict=True):
+                where = self.loc.text_position("section", index, "rows", line_index, column)
+                if (row_label, number) in seat_places:
+                    first = seat_places[(row_label, number)]
+                    self.problem(where, "duplicate-seat", f"seat {code} {row_label}-{number} "
+                                 f"is numbered twice (first at line {first[0]}, column "
+                                 f"{first[1]})")
+                    continue
+                seat_places[(row_label, number)] = where
+                glyph = self.glyphs[char]
+                seats.append(Seat(section=code, row=row_label, number=number,
+                                  zone=glyph.zone, glyph=char, x=column, y=line_index + 1,
+                                  rank=0, wheelchair=glyph.wheelchair,
+                                  companion=glyph.companion, view=glyph.view))
+            rows.append(Row(row_label, line_index + 1, tuple(seats)))
+        if not any(row.seats for row in rows):
+            self.problem(self.loc.key("section", index, "rows"), "empty-section",
+                         f"{label} has no seats")
+            return None
+        width = max(len(line) for line in drawn)
+        title = name if len(name) <= width else name[:width]
+        lines_out = (title.center(width).rstrip(), *drawn)
+        section = Section(code=code, name=name, kind=kind if kind in ("reserved", "box")
+                          else "reserved", x=0, y=0, width=width, height=len(lines_out),
+                          lines=lines_out, rows=_ranked(tuple(rows)))
+        return section, at
+
+    def _number_row(self, cells: list[tuple[int, str]], blocks: list[list[int]],
+                    numbering: list[_Numbering], label: str, row_label: str,
+                    where: tuple[int, int]) -> list[int]:
+        numbers = [0] * len(cells)
+        if len(numbering) == 1:
+            groups = [[i for block in blocks for i in block]]
+        else:
+            groups = blocks
+            if len(blocks) != len(numbering):
+                self.problem(where, "block-count", f"{label}: row {row_label} has "
+                             f"{len(blocks)} blocks of seats but numbering lists "
+                             f"{len(numbering)}")
+                # Number what we can so later checks still run.
+                groups = blocks[: len(numbering)] + (
+                    [[i for block in blocks[len(numbering):] for i in block]]
+                    if len(blocks) > len(numbering) else [])
+        for group, rule in zip(groups, numbering * len(groups), strict=False):
+            ordered = group if rule.start_from == "left" else list(reversed(group))
+            for position, cell in enumerate(ordered):
+                numbers[cell] = rule.first + position * rule.step
+        return numbers
+
+    # -- areas, overview, placement -------------------------------------------------
+
+    def _areas(self, data: Any) -> list[tuple[Area, tuple[int, int] | None]]:
+        if not isinstance(data, list):
+            self.problem(self.loc.key("area", 0), "bad-value",
+                         "areas are written as [[area]] tables")
+            return []
+        areas = []
+        for index, spec in enumerate(data):
+            if not isinstance(spec, dict):
+                continue
+            label = f"area #{index + 1}"
+            code = self._string(spec, "code", "area", index, label)
+            if code:
+                label = f"area {code}"
+                if not CODE.match(code):
+                    self.problem(self.loc.key("area", index, "code"), "bad-value",
+                                 f"{label}: code must be upper-case letters, digits, - or _")
+            self._check_keys(spec, AREA_KEYS, "area", index, label)
+            name = self._string(spec, "name", "area", index, label)
+            zone = self._string(spec, "zone", "area", index, label)
+            if zone and zone not in self.zones:
+                self.problem(self.loc.key("area", index, "zone"), "unknown-zone",
+                             f"{label}: zone '{zone}' is not in [zones]")
+            if "capacity" not in spec:
+                self.problem(self.loc.key("area", index), "no-capacity",
+                             f"{label} has no capacity: general admission is sold by "
+                             "quantity up to it")
+            capacity = self._int(spec, "capacity", "area", index, label, default=None,
+                                 minimum=1)
+            at = self._pair(spec, "at", "area", index, label)
+            size = self._pair(spec, "size", "area", index, label)
+            if not code or capacity is None:
+                continue
+            inner = max(len(name), len(f"{capacity:,} standing"))
+            width, height = size if size else (inner + 4, 4)
+            areas.append((Area(code, name or code, zone, capacity, 0, 0, max(width, 3),
+                               max(height, 3)), at))
+        return areas
+
+    def _overview(self, data: Any, sections: list[tuple[Section, Any]],
+                  areas: list[tuple[Area, Any]]) -> Overview | None:
+        where = self.loc.key("overview", 0, "drawing")
+        if not isinstance(data, dict) or not isinstance(data.get("drawing"), str):
+            self.problem(where, "overview", "[overview] needs a 'drawing' string")
+            return None
+        self._check_keys(data, OVERVIEW_KEYS, "overview", 0, "[overview]")
+        lines = data["drawing"].replace("\r\n", "\n").split("\n")
+        if lines and lines[-1].strip() == "":
+            lines.pop()
+        codes = {s.code for s, _ in sections} | {a.code for a, _ in areas}
+        found: dict[str, Hotspot] = {}
+        for y, line in enumerate(lines):
+            for match in re.finditer(r"[A-Za-z0-9_-]+", line):
+                code = match.group(0)
+                if code not in codes:
+                    continue
+                if code in found:
+                    self.problem(self.loc.text_position("overview", 0, "drawing", y,
+                                                        match.start()), "overview",
+                                 f"'{code}' appears twice in the overview")
+                    continue
+                found[code] = Hotspot(code, match.start(), y, len(code))
+        for code in sorted(codes - set(found)):
+            self.problem(where, "overview", f"'{code}' does not appear in the overview, so "
+                         "a seller could not reach it")
+        return Overview(tuple(lines), tuple(found.values()))
+
+    def _place(self, sections: list[tuple[Section, tuple[int, int] | None]],
+               areas: list[tuple[Area, tuple[int, int] | None]], stage: str
+               ) -> tuple[list[tuple[Section, None]], list[tuple[Area, None]]]:
+        """Put sections and areas into one venue drawing and move their seats there."""
+        top = 2 if stage else 0
+        next_y = top
+        boxes: list[tuple[str, int, int, int, int, tuple[int, int]]] = []
+        placed_sections: list[tuple[Section, None]] = []
+        placed_areas: list[tuple[Area, None]] = []
+        items: list[tuple[str, Section | Area, tuple[int, int] | None, int]] = (
+            [("section", s, at, i) for i, (s, at) in enumerate(sections)]
+            + [("area", a, at, i) for i, (a, at) in enumerate(areas)])
+        for table, item, at, index in items:
+            x, y = (at[0], at[1] + top) if at else (0, next_y)
+            next_y = max(next_y, y + item.height + 1)
+            kind = "section" if table == "section" else "area"
+            where = self.loc.key(table, index, "at" if at else None)
+            for other_code, ox, oy, ow, oh, _ in boxes:
+                if x < ox + ow and ox < x + item.width and y < oy + oh and oy < y + item.height:
+                    self.problem(where, "overlap", f"{kind} {item.code} overlaps "
+                                 f"{other_code} at column {max(x, ox) + 1}, line "
+                                 f"{max(y, oy) - top + 1} of the drawing")
+            boxes.append((item.code, x, y, item.width, item.height, where))
+            if isinstance(item, Section):
+                rows = tuple(
+                    Row(row.label, row.y + y, tuple(
+                        _moved(seat, x, y) for seat in row.seats)) for row in item.rows)
+                placed_sections.append((_replace_section(item, x, y, rows), None))
+            else:
+                placed_areas.append((Area(item.code, item.name, item.zone, item.capacity,
+                                          x, y, item.width, item.height), None))
+        return placed_sections, placed_areas
+
+
+def _is_int(value: Any, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _moved(seat: Seat, dx: int, dy: int) -> Seat:
+    return Seat(seat.section, seat.row, seat.number, seat.zone, seat.glyph, seat.x + dx,
+                seat.y + dy, seat.rank, seat.wheelchair, seat.companion, seat.view)
+
+
+def _replace_section(section: Section, x: int, y: int, rows: tuple[Row, ...]) -> Section:
+    return Section(section.code, section.name, section.kind, x, y, section.width,
+                   section.height, section.lines, rows)
+
+
+def _ranked(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """Default best-available rank: front rows first, then closest to the centre line.
+
+    Lower is better. Rows are ranked in drawing order (the stage or field is at the top).
+    """
+    columns = [seat.x for row in rows for seat in row.seats]
+    if not columns:
+        return rows
+    centre2 = min(columns) + max(columns)   # twice the centre column, to stay in integers
+    ranked = []
+    for order, row in enumerate(rows):
+        ranked.append(Row(row.label, row.y, tuple(
+            Seat(s.section, s.row, s.number, s.zone, s.glyph, s.x, s.y,
+                 order * 10_000 + abs(2 * s.x - centre2), s.wheelchair, s.companion, s.view)
+            for s in row.seats)))
+    return tuple(ranked)

@@ -1,0 +1,80 @@
+"""Users and their PINs.
+
+PINs are hashed with scrypt (memory-hard; its parameters are stored beside each hash so
+they can be raised later) and compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from core import journal
+from core.db import write
+from core.errors import BoxOfficeError
+
+ROLES = ("seller", "gate", "coordinator", "admin")
+_N, _R, _P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    locked: bool
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """True when `pin` matches the stored hash; False for a malformed hash."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n),
+                                   r=int(r), p=int(p), dklen=len(digest) // 2)
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def check_pin_format(pin: str) -> None:
+    """Raises BoxOfficeError `bad_pin` unless the PIN is at least 4 digits."""
+    if len(pin) < 4 or not pin.isdigit():
+        raise BoxOfficeError("a PIN is at least 4 digits", code="bad_pin")
+
+
+def create_user(db: sqlite_utils.Database, username: str, display_name: str, role: str,
+                pin: str, *, actor: str) -> User:
+    """Create a user. Raises BoxOfficeError `bad_role`, `bad_pin`, `user_exists`."""
+    if role not in ROLES:
+        raise BoxOfficeError(f"role must be one of {', '.join(ROLES)}", code="bad_role")
+    check_pin_format(pin)
+    pin_hash = hash_pin(pin)
+    with write(db):
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+            raise BoxOfficeError(f"there is already a user '{username}'", code="user_exists")
+        user_id = db.execute(
+            "INSERT INTO users (username, display_name, role, pin_hash) VALUES (?, ?, ?, ?)",
+            [username, display_name, role, pin_hash]).lastrowid
+        assert user_id is not None
+        journal.append(db, actor=actor, action="user.create", subject=f"user:{user_id}",
+                       data={"username": username, "role": role})
+    return User(user_id, username, display_name, role, False)
+
+
+def list_users(db: sqlite_utils.Database) -> list[User]:
+    return [User(row[0], row[1], row[2], row[3], bool(row[4])) for row in db.execute(
+        "SELECT id, username, display_name, role, locked FROM users WHERE active = 1 "
+        "ORDER BY id")]

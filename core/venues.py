@@ -1,0 +1,135 @@
+"""Venues in the database: importing a seat map file, and reading it back for drawing."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from core import journal
+from core.db import write
+from core.errors import NotFound
+from core.seatmap import SeatMap, parse_seatmap
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    venue_id: int
+    version: int
+    seats_added: int
+    seats_updated: int
+    seats_retired: int
+    unchanged: bool
+
+
+def import_seatmap(db: sqlite_utils.Database, source: str, source_name: str, *,
+                   actor: str) -> ImportResult:
+    """Load a seat map file's text into the database, creating or updating its venue.
+
+    Seats keep their ids across re-imports as long as section, row and number stay the
+    same; seats no longer in the file are retired (kept, marked inactive), never deleted.
+    Importing the same text again changes nothing. Raises SeatMapInvalid on a bad file
+    (nothing is written).
+    """
+    seatmap = parse_seatmap(source, source_name)
+    with write(db):
+        venue = db.execute("SELECT id FROM venues WHERE code = ?", [seatmap.code]).fetchone()
+        if venue is None:
+            venue_id = db.execute(
+                "INSERT INTO venues (code, name, kind) VALUES (?, ?, ?)",
+                [seatmap.code, seatmap.name, seatmap.kind]).lastrowid
+        else:
+            venue_id = venue[0]
+            db.execute("UPDATE venues SET name = ?, kind = ? WHERE id = ?",
+                       [seatmap.name, seatmap.kind, venue_id])
+        latest = db.execute("SELECT version, sha256 FROM seat_maps WHERE venue_id = ? "
+                            "ORDER BY version DESC LIMIT 1", [venue_id]).fetchone()
+        if latest is not None and latest[1] == seatmap.sha256:
+            return ImportResult(venue_id, latest[0], 0, 0, 0, unchanged=True)
+        version = (latest[0] + 1) if latest else 1
+        db.execute(
+            "INSERT INTO seat_maps (venue_id, version, sha256, source_name, source, "
+            "imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [venue_id, version, seatmap.sha256, source_name, source,
+             datetime.now(UTC).isoformat(timespec="seconds")])
+        zone_ids = _upsert_zones(db, venue_id, seatmap)
+        added, updated, retired = _upsert_sections_and_seats(db, venue_id, seatmap, zone_ids)
+        journal.append(db, actor=actor, action="seatmap.import", subject=f"venue:{venue_id}",
+                       data={"venue": seatmap.code, "version": version,
+                             "sha256": seatmap.sha256, "added": added,
+                             "updated": updated, "retired": retired})
+    return ImportResult(venue_id, version, added, updated, retired, unchanged=False)
+
+
+def _upsert_zones(db: sqlite_utils.Database, venue_id: int, seatmap: SeatMap
+                  ) -> dict[str, int]:
+    for zone in seatmap.zones.values():
+        db.execute(
+            "INSERT INTO price_zones (venue_id, code, name, color) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (venue_id, code) DO UPDATE SET name = excluded.name, "
+            "color = excluded.color", [venue_id, zone.code, zone.name, zone.color])
+    return {code: zone_id for zone_id, code in db.execute(
+        "SELECT id, code FROM price_zones WHERE venue_id = ?", [venue_id])}
+
+
+def _upsert_sections_and_seats(db: sqlite_utils.Database, venue_id: int, seatmap: SeatMap,
+                               zone_ids: dict[str, int]) -> tuple[int, int, int]:
+    for section in seatmap.sections:
+        db.execute(
+            "INSERT INTO sections (venue_id, code, name, kind, active) VALUES (?, ?, ?, ?, 1) "
+            "ON CONFLICT (venue_id, code) DO UPDATE SET name = excluded.name, "
+            "kind = excluded.kind, capacity = NULL, zone_id = NULL, active = 1",
+            [venue_id, section.code, section.name, section.kind])
+    for area in seatmap.areas:
+        db.execute(
+            "INSERT INTO sections (venue_id, code, name, kind, capacity, zone_id, active) "
+            "VALUES (?, ?, ?, 'ga', ?, ?, 1) ON CONFLICT (venue_id, code) DO UPDATE SET "
+            "name = excluded.name, kind = 'ga', capacity = excluded.capacity, "
+            "zone_id = excluded.zone_id, active = 1",
+            [venue_id, area.code, area.name, area.capacity, zone_ids[area.zone]])
+    codes = [s.code for s in seatmap.sections] + [a.code for a in seatmap.areas]
+    placeholders = ",".join("?" * len(codes))
+    db.execute(f"UPDATE sections SET active = 0 WHERE venue_id = ? AND code NOT IN "
+               f"({placeholders})", [venue_id, *codes])
+    section_ids = {code: section_id for section_id, code in db.execute(
+        "SELECT id, code FROM sections WHERE venue_id = ?", [venue_id])}
+    existing = {(section_id, row, number): seat_id for seat_id, section_id, row, number in
+                db.execute("SELECT seats.id, section_id, row_label, number FROM seats "
+                           "JOIN sections ON sections.id = section_id WHERE venue_id = ?",
+                           [venue_id])}
+    fresh, changed, kept = [], [], set()
+    for seat in seatmap.seats:
+        key = (section_ids[seat.section], seat.row, seat.number)
+        values = [zone_ids[seat.zone], int(seat.wheelchair), int(seat.companion), seat.view,
+                  seat.x, seat.y, seat.rank]
+        if key in existing:
+            kept.add(existing[key])
+            changed.append([*values, existing[key]])
+        else:
+            fresh.append([*key, *values])
+    db.conn.executemany(
+        "INSERT INTO seats (section_id, row_label, number, zone_id, wheelchair, companion, "
+        "view, x, y, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+    db.conn.executemany(
+        "UPDATE seats SET zone_id = ?, wheelchair = ?, companion = ?, view = ?, x = ?, "
+        "y = ?, rank = ?, active = 1 WHERE id = ?", changed)
+    retired = [[seat_id] for seat_id in existing.values() if seat_id not in kept]
+    db.conn.executemany("UPDATE seats SET active = 0 WHERE id = ? AND active = 1", retired)
+    return len(fresh), len(changed), len(retired)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(sha256: str, source: str, source_name: str) -> SeatMap:
+    del sha256  # part of the cache key only
+    return parse_seatmap(source, source_name)
+
+
+def venue_seatmap(db: sqlite_utils.Database, venue_id: int) -> SeatMap:
+    """The current seat map of a venue (parsed once per process and version)."""
+    row = db.execute("SELECT sha256, source, source_name FROM seat_maps WHERE venue_id = ? "
+                     "ORDER BY version DESC LIMIT 1", [venue_id]).fetchone()
+    if row is None:
+        raise NotFound(f"venue {venue_id} has no seat map", code="no_seatmap")
+    return _parse_cached(row[0], row[1], row[2])

@@ -1,0 +1,1 @@
+"""The shipped venue files (data). A package only so that they install with the code."""

@@ -1,0 +1,1 @@
+"""The window app (Textual) and the `boxoffice` command line."""

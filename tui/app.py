@@ -1,0 +1,38 @@
+"""The window app. It receives its database, config and clock in its constructor, so
+tests and the demo hand in their own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+from textual.app import App
+from textual.binding import Binding
+
+from core.config import Config
+from tui.screens.performances import PerformancesScreen
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BoxOfficeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Box office"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, db: sqlite_utils.Database, config: Config, *,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__()
+        self.db = db
+        self.config = config
+        self.clock = clock
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.push_screen(PerformancesScreen())

@@ -1,0 +1,149 @@
+"""The `boxoffice` command line. It loads the config once and passes it down."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from core.config import Config, find_config_path, load_config
+from core.errors import BoxOfficeError
+
+
+@dataclass
+class Context:
+    config: Config
+    db_override: Path | None
+
+    def db_path(self, explicit: str | None = None) -> Path:
+        if explicit:
+            return Path(explicit)
+        return self.db_override or self.config.database.path
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"boxoffice: {message}", err=True)
+    sys.exit(code)
+
+
+def _open(path: Path):  # type: ignore[no-untyped-def]
+    from core.schema import open_database
+
+    try:
+        return open_database(path)
+    except BoxOfficeError as error:
+        _fail(error.message)
+    except Exception as error:  # sqlite3.DatabaseError: not a database, unreadable, ...
+        _fail(f"cannot open the database {path}: {error}")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="The config file (default: $BOXOFFICE_CONFIG, ./config.toml, then "
+                   "~/.config/boxoffice/config.toml).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="The database file (default: [database] path in the config).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+    """The box office. Without a command, opens the window app."""
+    try:
+        config = load_config(find_config_path(config_path))
+    except BoxOfficeError as error:
+        _fail(error.message)
+    ctx.obj = Context(config, Path(db_path) if db_path else None)
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj.config, ctx.obj.db_path())
+
+
+def _run_app(config: Config, db_path: Path) -> None:
+    from tui.app import BoxOfficeApp
+    from tui.keys import check_keymap
+
+    try:
+        check_keymap(config)
+    except BoxOfficeError as error:
+        _fail(error.message)
+    BoxOfficeApp(_open(db_path), config).run()
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default="demo.db",
+              show_default=True, help="The demo database (created if missing, else reused).")
+@click.option("--no-tui", is_flag=True, help="Print the demo users and performances, then exit.")
+@click.option("--json", "as_json", is_flag=True, help="With --no-tui: print JSON.")
+@click.pass_obj
+def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
+    """Create (or reuse) the demo database, then open the window app on it."""
+    from core import demo as demo_data
+    from core import performances
+    from core.seatmap import SeatMapInvalid
+
+    db = _open(Path(db_path))
+    try:
+        created = demo_data.build_demo(db, now=datetime.now(UTC), zone=obj.config.zone)
+    except SeatMapInvalid as error:
+        _fail(f"a shipped venue file is invalid: {error}")
+    if no_tui:
+        users = demo_data.demo_users(db)
+        shows = performances.list_performances(db)
+        if as_json:
+            click.echo(json.dumps({
+                "database": str(db_path), "created": created,
+                "users": [vars(u) for u in users],
+                "performances": [{
+                    "id": p.id, "event": p.event_name, "venue": p.venue_name,
+                    "venue_kind": p.venue_kind, "starts_at": p.starts_at.isoformat(),
+                    "local_time": p.starts_at.astimezone(obj.config.zone).isoformat(),
+                } for p in shows]}, indent=2))
+            return
+        click.echo(f"Demo database: {db_path} ({'created' if created else 'reused'})")
+        click.echo("Users:")
+        for user in users:
+            click.echo(f"  {user.username:<6} {user.role:<12} PIN {user.pin}")
+        click.echo("Performances:")
+        for show in shows:
+            when = show.starts_at.astimezone(obj.config.zone).strftime("%a %d %b %Y %H:%M")
+            click.echo(f"  #{show.id}  {when}  {show.event_name}  ({show.venue_name})")
+        return
+    _run_app(obj.config, Path(db_path))
+
+
+@main.group()
+def journal() -> None:
+    """The append-only journal."""
+
+
+@journal.command("verify")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.pass_obj
+def journal_verify(obj: Context, db_path: str | None) -> None:
+    """Check the hash chain: exit 0 when it holds, else name the first broken row, exit 1."""
+    from core import journal as journal_
+
+    path = obj.db_path(db_path)
+    if not path.exists():
+        _fail(f"there is no database at {path}")
+    result = journal_.verify(_open(path))
+    if result.ok:
+        click.echo(f"journal OK: {result.rows} rows, the chain holds")
+        return
+    click.echo(f"journal BROKEN at row {result.first_broken}: {result.reason}", err=True)
+    sys.exit(1)
+
+
+@main.command("keys")
+def keys() -> None:
+    """List every key binding id (for [keymap] in config.toml)."""
+    from tui.keys import all_bindings
+
+    for binding_id, key, description in all_bindings():
+        click.echo(f"{binding_id:<24} {key:<10} {description}")
+
+
+from tui.cli_seatmap import seatmap  # noqa: E402  (registers the seatmap commands)
+
+main.add_command(seatmap)

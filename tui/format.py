@@ -1,0 +1,49 @@
+"""How the window shows things: times in the venue's zone, seat descriptions, legends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from core.seatmap import Seat, SeatMap
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+
+
+def describe_seat(seat: Seat, seatmap: SeatMap) -> Text:
+    section = seatmap.section(seat.section)
+    zone = seatmap.zones[seat.zone]
+    text = Text()
+    text.append(f"{section.name} ({section.code})", style="bold")
+    text.append(f"  Row {seat.row}  Seat {seat.number}  ")
+    text.append(f"Zone {zone.code} {zone.name}", style=zone.color)
+    for flag in seat.flags:
+        text.append(f"  [{flag}]", style="bold")
+    return text
+
+
+def legend(seatmap: SeatMap, seats: Iterable[Seat] | None = None) -> Text:
+    """Zone letters in their colours, then what the special seat characters mean;
+    only what `seats` (default: the whole map) uses."""
+    seats = list(seatmap.seats if seats is None else seats)
+    used_zones = {seat.zone for seat in seats}
+    text = Text()
+    for zone in seatmap.zones.values():
+        if zone.code in used_zones or not seats:
+            text.append(f" {zone.code} ", style=f"bold {zone.color}")
+            text.append(f"{zone.name} ")
+    meanings: dict[str, list[str]] = {}
+    for seat in seats:
+        if seat.glyph != seat.zone:
+            glyphs = meanings.setdefault(", ".join(seat.flags) or "seat", [])
+            if seat.glyph not in glyphs:
+                glyphs.append(seat.glyph)
+    for meaning, glyphs in sorted(meanings.items()):
+        text.append(f" {' '.join(sorted(glyphs))} ", style="bold")
+        text.append(f"{meaning} ")
+    return text

@@ -1,0 +1,38 @@
+"""Every key binding has an id, so a house can remap keys in config.toml's [keymap]."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from core.config import Config
+from core.errors import ConfigError
+
+
+def _binding_classes() -> list[type]:
+    from tui.app import BoxOfficeApp
+    from tui.screens.performances import PerformancesScreen
+    from tui.screens.seatmap import MapScreen, OverviewScreen
+    from tui.widgets.overview import OverviewMap
+    from tui.widgets.seatmap import SeatMap
+
+    return [BoxOfficeApp, PerformancesScreen, MapScreen, OverviewScreen, SeatMap, OverviewMap]
+
+
+def all_bindings() -> list[tuple[str, str, str]]:
+    """(id, default key, description) of every binding that has an id."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for cls in _binding_classes():
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                found[binding.id] = (binding.id, binding.key, binding.description)
+    return sorted(found.values())
+
+
+def check_keymap(config: Config) -> None:
+    """Raises ConfigError for a [keymap] entry that names no binding."""
+    known = {binding_id for binding_id, _, _ in all_bindings()}
+    for binding_id in config.keymap:
+        if binding_id not in known:
+            where = config.source or "config"
+            raise ConfigError(f"{where}: [keymap] '{binding_id}' is not a key binding id "
+                              "(run `boxoffice keys` for the list)")

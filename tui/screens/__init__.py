@@ -1,0 +1,1 @@
+"""Screens: each calls core services and decides what widget messages mean."""

@@ -1,0 +1,1 @@
+"""Reusable widgets. Widgets never call core services: they show data and post messages."""
