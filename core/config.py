@@ -92,8 +92,9 @@ _TABLES: dict[str, type] = {
 _TYPE_NAMES = {int: "an integer", str: "a string", Path: "a path (string)", bool: "true or false"}
 
 
-def user_config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+def user_config_path(environ: dict[str, str] | None = None) -> Path:
+    environ = dict(os.environ) if environ is None else environ
+    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "boxoffice" / "config.toml"
 
 
@@ -119,7 +120,7 @@ def find_config_path(explicit: str | Path | None, environ: dict[str, str] | None
     local = (cwd or Path.cwd()) / "config.toml"
     if local.is_file():
         return local
-    user = user_config_path()
+    user = user_config_path(environ)
     return user if user.is_file() else None
 
 

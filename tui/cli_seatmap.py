@@ -162,3 +162,42 @@ def import_(obj: object, file: str, db_path: str | None) -> None:
     else:
         click.echo(f"{file}: imported as version {result.version}: {result.seats_added} "
                    f"seats added, {result.seats_updated} kept, {result.seats_retired} retired")
+
+
+@seatmap.command("import-pretix")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The venue file to write (TOML).")
+@click.option("--venue-code", help="The venue code (default: from the plan's name).")
+@click.option("--cell-width", type=float, help="Plan units per character column "
+              "(default: the median seat pitch).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def import_pretix(plan: str, output: str, venue_code: str | None, cell_width: float | None,
+                  force: bool) -> None:
+    """Convert a pretix seating plan (JSON) into a venue file, snapped to the grid."""
+    from core.seatmap import parse_seatmap
+    from core.seatmap.pretix import PretixImportError, convert_pretix_json
+
+    target = Path(output)
+    if target.exists() and not force:
+        click.echo(f"boxoffice: {output} exists; add --force to overwrite it", err=True)
+        sys.exit(2)
+    try:
+        raw = Path(plan).read_bytes()
+    except OSError as error:
+        click.echo(f"boxoffice: cannot read {plan}: {error.strerror}", err=True)
+        sys.exit(2)
+    try:
+        conversion = convert_pretix_json(raw, venue_code=venue_code, cell_width=cell_width)
+        parsed = parse_seatmap(conversion.toml, output)
+    except PretixImportError as error:
+        click.echo(f"boxoffice: {plan}: {error}", err=True)
+        sys.exit(1)
+    except SeatMapInvalid as error:  # a converter bug: say so, write nothing
+        click.echo(f"boxoffice: the converted map does not validate: {error}", err=True)
+        sys.exit(1)
+    target.write_text(conversion.toml, encoding="utf-8")
+    for warning in conversion.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{output}: {parsed.name}: {len(parsed.sections)} sections, "
+               f"{parsed.seat_count:,} seats from {conversion.seat_count:,} pretix seats")

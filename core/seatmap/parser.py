@@ -184,7 +184,7 @@ class _Parser:
         overview = self._overview(data["overview"], sections, areas) if has_overview else None
         if not has_overview:
             sections, areas = self._place(sections, areas, venue["stage"])
-        if not sections and not areas:
+        if not data.get("section") and not data.get("area"):
             self.problem((1, 1), "empty-section", "the venue has no sections and no areas")
         if self.problems:
             raise SeatMapInvalid(self.problems)

@@ -19,7 +19,7 @@ class PerformancesScreen(BoxOfficeScreen[None]):
     CSS_PATH = "performances.tcss"
     AUTO_FOCUS = "#performances"
     BINDINGS = [
-        Binding("enter", "open", "Open map", id="performances.open"),
+        Binding("enter", "open", "Open map", priority=True, id="performances.open"),
     ]
 
     def __init__(self) -> None:
@@ -42,10 +42,11 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             Text.assemble(("Box office", "bold"), "  Performances today and upcoming  ",
                           (local_time(now, zone), "dim")))
         table = self.query_one("#performances", DataTable)
-        table.add_columns("When", "Event", "Venue", "Status")
+        table.add_columns("When", "Event", "Venue", "Note")
         for performance in self.performances:
             table.add_row(local_time(performance.starts_at, zone), performance.event_name,
-                          performance.venue_name, performance.status,
+                          performance.venue_name,
+                          "CANCELLED" if performance.status == "cancelled" else "",
                           key=str(performance.id))
         if not self.performances:
             table.add_row("", "No performances from today on. Try: boxoffice demo", "", "")
@@ -62,10 +63,6 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             text.append(f"{user.username}", style="bold")
             text.append(f" {user.role} PIN {user.pin}   ")
         panel.update(text)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self._open(event.row_key.value)
 
     def action_open(self) -> None:
         table = self.query_one("#performances", DataTable)

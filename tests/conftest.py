@@ -1,0 +1,60 @@
+"""Shared fixtures: a fresh database per test, and the demo database at a fixed time."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+
+from core.config import Config
+from core.demo import build_demo
+from core.schema import open_database
+
+# The demo's performances are dated from "now": tests pin now, so screens are repeatable.
+FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+ZONE = ZoneInfo("America/New_York")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def db() -> Iterator[sqlite_utils.Database]:
+    """A fresh, migrated in-memory database."""
+    database = open_database(":memory:")
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per run (it takes a second: 40,000 stadium seats)."""
+    path = tmp_path_factory.mktemp("demo") / "template.db"
+    database = open_database(path)
+    build_demo(database, now=FIXED_NOW, zone=ZONE)
+    database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database for one test."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_path: Path) -> Iterator[sqlite_utils.Database]:
+    database = open_database(demo_path)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config()
