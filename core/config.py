@@ -7,6 +7,7 @@ the CLI calls `find_config_path` and `load_config` once and passes the result do
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -172,12 +173,11 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
 
 
 def _replace(config: Config, **changes: Any) -> Config:
-    from dataclasses import replace
-    return replace(config, **changes)
+    return dataclasses.replace(config, **changes)
 
 
 def _build(cls: type, section: dict[str, Any], where: str) -> Any:
-    fields = cls.__dataclass_fields__
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in section.items():
         if key not in fields:

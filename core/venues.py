@@ -37,9 +37,11 @@ def import_seatmap(db: sqlite_utils.Database, source: str, source_name: str, *,
     with write(db):
         venue = db.execute("SELECT id FROM venues WHERE code = ?", [seatmap.code]).fetchone()
         if venue is None:
-            venue_id = db.execute(
+            inserted = db.execute(
                 "INSERT INTO venues (code, name, kind) VALUES (?, ?, ?)",
                 [seatmap.code, seatmap.name, seatmap.kind]).lastrowid
+            assert inserted is not None
+            venue_id: int = inserted
         else:
             venue_id = venue[0]
             db.execute("UPDATE venues SET name = ?, kind = ? WHERE id = ?",

@@ -47,7 +47,7 @@ def test_show_prints_the_map_legend_and_counts() -> None:
     assert code == 0
     assert "S T A G E" in output and "Legend:" in output
     assert "wheelchair" in output and "obstructed view" in output
-    total = [line for line in output.splitlines() if line.startswith("total")][0]
+    total = next(line for line in output.splitlines() if line.startswith("total"))
     assert total.endswith("1,256")
     assert "\x1b[" not in output
 

@@ -44,7 +44,7 @@ def test_a_bad_config_names_the_file_the_key_and_what_was_expected(
 
 def test_a_keymap_entry_must_name_a_real_binding() -> None:
     config = load_config(BAD / "bad-keymap.toml")
-    with pytest.raises(ConfigError, match="seatmap.teleport"):
+    with pytest.raises(ConfigError, match=r"seatmap\.teleport"):
         check_keymap(config)
 
 

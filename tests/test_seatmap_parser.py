@@ -122,7 +122,7 @@ def test_unknown_seat_character() -> None:
 
 def test_ragged_row() -> None:
     text, line, column = marked(HEAD + section("A: AAAA\n B§: BBBB\n"))
-    code, at_line, at_column, message = one_problem(text)
+    code, at_line, at_column, _message = one_problem(text)
     assert (code, at_line, at_column) == ("ragged-row", line, column)
 
 

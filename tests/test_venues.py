@@ -69,7 +69,7 @@ def test_import_creates_the_venue_and_reimport_changes_nothing(db) -> None:  # t
 
 def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db) -> None:  # type: ignore[no-untyped-def]
     text = HALL.read_text()
-    first = venues.import_seatmap(db, text, "hall.toml", actor="test")
+    venues.import_seatmap(db, text, "hall.toml", actor="test")
     seat_id = db.execute(
         "SELECT seats.id FROM seats JOIN sections ON sections.id = section_id "
         "WHERE code = 'MEZZ' AND row_label = 'A' AND number = 101").fetchone()[0]

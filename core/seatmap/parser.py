@@ -183,15 +183,18 @@ class _Parser:
         areas = self._areas(data.get("area", []))
         overview = self._overview(data["overview"], sections, areas) if has_overview else None
         if not has_overview:
-            sections, areas = self._place(sections, areas, venue["stage"])
+            placed_sections, placed_areas = self._place(sections, areas, venue["stage"])
+        else:
+            placed_sections = [section for section, _ in sections]
+            placed_areas = [area for area, _ in areas]
         if not data.get("section") and not data.get("area"):
             self.problem((1, 1), "empty-section", "the venue has no sections and no areas")
         if self.problems:
             raise SeatMapInvalid(self.problems)
         return SeatMap(
             code=venue["code"], name=venue["name"], kind=venue["kind"], stage=venue["stage"],
-            zones=dict(self.zones), sections=tuple(s for s, _ in sections),
-            areas=tuple(a for a, _ in areas), overview=overview,
+            zones=dict(self.zones), sections=tuple(placed_sections),
+            areas=tuple(placed_areas), overview=overview,
             sha256=hashlib.sha256(self.text.encode()).hexdigest(), source_name=self.path,
         )
 
@@ -567,13 +570,13 @@ class _Parser:
 
     def _place(self, sections: list[tuple[Section, tuple[int, int] | None]],
                areas: list[tuple[Area, tuple[int, int] | None]], stage: str
-               ) -> tuple[list[tuple[Section, None]], list[tuple[Area, None]]]:
+               ) -> tuple[list[Section], list[Area]]:
         """Put sections and areas into one venue drawing and move their seats there."""
         top = 2 if stage else 0
         next_y = top
         boxes: list[tuple[str, int, int, int, int, tuple[int, int]]] = []
-        placed_sections: list[tuple[Section, None]] = []
-        placed_areas: list[tuple[Area, None]] = []
+        placed_sections: list[Section] = []
+        placed_areas: list[Area] = []
         items: list[tuple[str, Section | Area, tuple[int, int] | None, int]] = (
             [("section", s, at, i) for i, (s, at) in enumerate(sections)]
             + [("area", a, at, i) for i, (a, at) in enumerate(areas)])
@@ -592,10 +595,10 @@ class _Parser:
                 rows = tuple(
                     Row(row.label, row.y + y, tuple(
                         _moved(seat, x, y) for seat in row.seats)) for row in item.rows)
-                placed_sections.append((_replace_section(item, x, y, rows), None))
+                placed_sections.append(_replace_section(item, x, y, rows))
             else:
-                placed_areas.append((Area(item.code, item.name, item.zone, item.capacity,
-                                          x, y, item.width, item.height), None))
+                placed_areas.append(Area(item.code, item.name, item.zone, item.capacity,
+                                         x, y, item.width, item.height))
         return placed_sections, placed_areas
 
 
