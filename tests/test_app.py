@@ -132,3 +132,14 @@ async def test_an_empty_database_says_what_to_do(db) -> None:  # type: ignore[no
         assert not app.screen.query_one("#demo-users").display
         await pilot.press("enter")  # nothing to open: nothing happens
         assert isinstance(app.screen, PerformancesScreen)
+
+
+def test_a_16_colour_terminal_gets_zone_colours_from_its_own_palette(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.setenv("TERM", "xterm-16color")
+    app = make_app(db)
+    assert app.console.color_system == "standard"
+    assert app.ansi_color is True  # "yellow" stays the terminal's yellow
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    assert not make_app(db).ansi_color

@@ -28,6 +28,11 @@ class BoxOfficeApp(App[None]):
     def __init__(self, db: sqlite_utils.Database, config: Config, *,
                  clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
+        # On a 16-colour terminal, draw ANSI colour names (the price zones) with the
+        # terminal's own palette: Textual would otherwise map them through its theme and
+        # back down, and a "yellow" zone came out bright red.
+        if self.console.color_system == "standard":
+            self.ansi_color = True
         self.db = db
         self.config = config
         self.clock = clock
