@@ -38,6 +38,21 @@ class SalesConfig:
 
 
 @dataclass(frozen=True)
+class PricingConfig:
+    """Defaults for new prices; a performance's own prices may differ."""
+
+    fee_name: str = "Facility fee"
+    fee_cents: int = 0
+    tax_name: str = "Sales tax"
+    tax_basis_points: int = 0     # 1 basis point = 0.01 %; 825 = 8.25 %
+
+
+@dataclass(frozen=True)
+class TicketsConfig:
+    key_dir: Path = Path("keys")  # the Ed25519 signing key; relative to this file
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     idle_lock_minutes: int = 5
 
@@ -71,6 +86,8 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     venue: VenueConfig = field(default_factory=VenueConfig)
     sales: SalesConfig = field(default_factory=SalesConfig)
+    pricing: PricingConfig = field(default_factory=PricingConfig)
+    tickets: TicketsConfig = field(default_factory=TicketsConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
@@ -85,6 +102,8 @@ _TABLES: dict[str, type] = {
     "database": DatabaseConfig,
     "venue": VenueConfig,
     "sales": SalesConfig,
+    "pricing": PricingConfig,
+    "tickets": TicketsConfig,
     "security": SecurityConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
@@ -165,10 +184,14 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
             )
     config = Config(source=source, keymap=dict(keymap), **values)
     _check_values(config, where)
-    if source is not None and not config.database.path.is_absolute():
-        # A relative database path is relative to the config file, not the cwd.
-        db_path = (source.parent / config.database.path)
-        config = _replace(config, database=DatabaseConfig(path=db_path))
+    if source is not None:
+        # Relative paths are relative to the config file, not the current directory.
+        if not config.database.path.is_absolute():
+            config = _replace(config, database=DatabaseConfig(
+                path=source.parent / config.database.path))
+        if not config.tickets.key_dir.is_absolute():
+            config = _replace(config, tickets=TicketsConfig(
+                key_dir=source.parent / config.tickets.key_dir))
     return config
 
 
@@ -224,6 +247,10 @@ def _check_values(config: Config, where: str) -> None:
     for name, value in positive.items():
         if value <= 0:
             raise ConfigError(f"{where}: {name} must be a positive integer, not {value}")
+    for name, value in {"[pricing] fee_cents": config.pricing.fee_cents,
+                        "[pricing] tax_basis_points": config.pricing.tax_basis_points}.items():
+        if value < 0:
+            raise ConfigError(f"{where}: {name} must be zero or more, not {value}")
     if config.printer.backend not in PRINTER_BACKENDS:
         raise ConfigError(
             f"{where}: [printer] backend must be one of {', '.join(PRINTER_BACKENDS)}, "

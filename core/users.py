@@ -78,3 +78,14 @@ def list_users(db: sqlite_utils.Database) -> list[User]:
     return [User(row[0], row[1], row[2], row[3], bool(row[4])) for row in db.execute(
         "SELECT id, username, display_name, role, locked FROM users WHERE active = 1 "
         "ORDER BY id")]
+
+
+def get_user(db: sqlite_utils.Database, username: str) -> User:
+    """One active user by name. Raises NotFound."""
+    from core.errors import NotFound
+
+    row = db.execute("SELECT id, username, display_name, role, locked FROM users "
+                     "WHERE username = ? AND active = 1", [username]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no user '{username}'", code="unknown_user")
+    return User(row[0], row[1], row[2], row[3], bool(row[4]))
