@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from core import performances, users, venues
+from core import performances, pricing, users, venues
+from core.config import PricingConfig
 from core.db import write
 
 HALL_FILE = "aldridge-hall.toml"
@@ -62,16 +63,6 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, zone: ZoneInfo) -> b
     with write(db):  # all of the demo or none of it
         hall = venues.import_seatmap(db, *shipped_seatmap(HALL_FILE), actor="demo")
         stadium = venues.import_seatmap(db, *shipped_seatmap(STADIUM_FILE), actor="demo")
-        opera = performances.create_event(db, "The Marriage of Figaro", actor="demo",
-                                          producer="Harbor City Opera")
-        performances.create_performance(db, opera, hall.venue_id, local(1, 19, 30),
-                                        doors_at=local(1, 18, 45), actor="demo")
-        performances.create_performance(db, opera, hall.venue_id, local(3, 14, 0),
-                                        doors_at=local(3, 13, 15), actor="demo")
-        game = performances.create_event(db, "Harbor City FC v Riverside United",
-                                         actor="demo", producer="Harbor City FC")
-        performances.create_performance(db, game, stadium.venue_id, local(5, 15, 0),
-                                        doors_at=local(5, 13, 0), actor="demo")
         shown = []
         for username, display_name, role, pin in DEMO_USERS:
             users.create_user(db, username, display_name, role, pin, actor="demo")
@@ -79,4 +70,35 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, zone: ZoneInfo) -> b
                           "role": role, "pin": pin})
         db.execute("INSERT INTO settings (key, value) VALUES ('demo_users', ?)",
                    [json.dumps(shown)])
+        opera = performances.create_event(db, "The Marriage of Figaro", actor="demo",
+                                          producer="Harbor City Opera")
+        admin = users.get_user(db, "ada")
+        for starts, doors in ((local(1, 19, 30), local(1, 18, 45)),
+                              (local(3, 14, 0), local(3, 13, 15))):
+            show = performances.create_performance(db, opera, hall.venue_id, starts,
+                                                   doors_at=doors, actor="demo")
+            _price(db, admin, show, HALL_PRICES, fee_cents=300)
+        game = performances.create_event(db, "Harbor City FC v Riverside United",
+                                         actor="demo", producer="Harbor City FC")
+        match = performances.create_performance(db, game, stadium.venue_id, local(5, 15, 0),
+                                                doors_at=local(5, 13, 0), actor="demo")
+        _price(db, admin, match, STADIUM_PRICES, fee_cents=250)
     return True
+
+
+# Adult prices in cents per zone; the other price types are derived from them.
+HALL_PRICES = {"A": 12500, "B": 9500, "C": 6500, "D": 4500, "E": 3000, "F": 15000}
+STADIUM_PRICES = {"A": 8500, "B": 6000, "C": 5000, "D": 3500, "E": 4000}
+DISCOUNTS = {"ADULT": 100, "CHILD": 50, "SENIOR": 80, "STUDENT": 70, "GROUP": 85, "COMP": 0}
+
+
+def _price(db: sqlite_utils.Database, admin: users.User, performance_id: int,
+           adult: dict[str, int], *, fee_cents: int) -> None:
+    for zone, cents in adult.items():
+        for price_type, percent in DISCOUNTS.items():
+            pricing.set_price(db, admin, performance_id, zone, price_type,
+                              cents * percent // 100,
+                              defaults=PricingConfig(fee_cents=fee_cents,
+                                                     tax_basis_points=0),
+                              fee_cents=0 if price_type == "COMP" else fee_cents,
+                              tax_basis_points=0 if price_type == "COMP" else 800)

@@ -192,7 +192,8 @@ def _m0002(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             expires_at TEXT NOT NULL,
             status TEXT NOT NULL DEFAULT 'open'
-                CHECK (status IN ('open', 'ordered', 'cancelled', 'expired'))
+                -- pending: checked out, waiting for a lost card terminal answer
+                CHECK (status IN ('open', 'pending', 'ordered', 'cancelled', 'expired'))
         );
         -- One row per seat that is not available: at most one state per seat and
         -- performance, enforced by the primary key. No row means available.
@@ -254,8 +255,10 @@ def _m0002(db: sqlite_utils.Database) -> None:
             station TEXT NOT NULL,
             channel TEXT NOT NULL CHECK (channel IN ('window', 'group', 'consignment')),
             group_id INTEGER REFERENCES groups(id),
-            status TEXT NOT NULL CHECK (status IN ('complete', 'deposit', 'on_account',
-                                                   'voided')),
+            cart_id INTEGER REFERENCES carts(id),
+            -- pending: a card terminal's answer was lost; no tickets until it is resolved
+            status TEXT NOT NULL CHECK (status IN ('pending', 'complete', 'deposit',
+                                                   'on_account', 'voided', 'cancelled')),
             total_cents INTEGER NOT NULL,
             balance_due_date TEXT,
             delivery TEXT NOT NULL DEFAULT 'print' CHECK (delivery IN ('print', 'will_call')),

@@ -1,0 +1,296 @@
+"""Carts: a window's seats and places, locked until the hold time runs out.
+
+Adding seats claims them (state `cart`) with an expiry; every change to the cart pushes
+the expiry out again. Two windows can never hold the same seat: the claim's primary key
+allows one state per seat, and it is taken inside BEGIN IMMEDIATE after a re-check.
+Seats taken out of a hold go back to that hold when the cart expires or is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from core import journal
+from core.db import write
+from core.errors import BoxOfficeError, NotFound
+from core.inventory import (
+    SeatUnavailable,
+    _check_seats_belong,
+    _claim_available,
+    _describe,
+    area_count,
+    area_id,
+    hold_code,
+    stamp,
+    sweep_expired_carts,
+)
+from core.permissions import PermissionDenied, authorize
+from core.pricing import get_price, price_type_id
+from core.users import User
+
+MAX_ITEMS = 200
+
+
+class CartError(BoxOfficeError):
+    code = "cart"
+
+
+@dataclass(frozen=True)
+class CartLine:
+    item_id: int
+    performance_id: int
+    section: str
+    row: str | None            # None for general admission
+    number: int | None
+    seat_id: int | None
+    section_id: int
+    zone: str
+    price_type: str
+    quantity: int
+    base_cents: int            # each
+    fee_cents: int
+    tax_cents: int
+    wheelchair: bool = False
+
+    @property
+    def each_cents(self) -> int:
+        return self.base_cents + self.fee_cents + self.tax_cents
+
+    @property
+    def total_cents(self) -> int:
+        return self.each_cents * self.quantity
+
+    @property
+    def label(self) -> str:
+        if self.row is None:
+            return f"{self.section} general admission x{self.quantity}"
+        return f"{self.section} {self.row}-{self.number}"
+
+
+@dataclass(frozen=True)
+class CartView:
+    id: int
+    status: str
+    expires_at: datetime
+    lines: tuple[CartLine, ...]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+    @property
+    def ticket_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+def open_cart(db: sqlite_utils.Database, actor: User, station: str, now: datetime,
+              hold: timedelta) -> int:
+    """A new, empty cart for a window. Needs `sell`."""
+    with write(db):
+        authorize(db, actor, "sell")
+        cart_id = db.execute(
+            "INSERT INTO carts (user_id, station, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            [actor.id, station, stamp(now), stamp(now + hold)]).lastrowid
+    assert cart_id is not None
+    return cart_id
+
+
+def _open(db: sqlite_utils.Database, cart_id: int, now: datetime) -> None:
+    sweep_expired_carts(db, now)
+    row = db.execute("SELECT status FROM carts WHERE id = ?", [cart_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
+    if row[0] == "expired":
+        raise CartError("the cart's hold time ran out and its seats went back on sale",
+                        code="cart_expired")
+    if row[0] == "pending":
+        raise CartError("a card payment for this cart is waiting for the terminal's answer; "
+                        "resolve it before taking another payment", code="cart_pending")
+    if row[0] != "open":
+        raise CartError(f"the cart is {row[0]}", code="cart_closed")
+
+
+def _extend(db: sqlite_utils.Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+    until = stamp(now + hold)
+    db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
+    db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
+
+
+def _item_count(db: sqlite_utils.Database, cart_id: int) -> int:
+    return int(db.execute("SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE "
+                          "cart_id = ?", [cart_id]).fetchone()[0])
+
+
+def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+              seat_ids: Sequence[int], price_type: str, now: datetime, hold: timedelta, *,
+              from_hold: str | None = None) -> CartView:
+    """Put seats in the cart, all or none. Without `from_hold` the seats must be
+    available; with it they must be held under that code and the actor's role must be
+    allowed to sell from it. Raises SeatUnavailable, PermissionDenied, NotFound
+    (`no_price`, `unknown_seat`, ...), CartError (`cart_expired`, `cart_full`)."""
+    if not seat_ids:
+        raise CartError("choose at least one seat", code="no_seats")
+    if len(set(seat_ids)) != len(seat_ids):
+        raise CartError("a seat was chosen twice", code="duplicate_seat")
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        if _item_count(db, cart_id) + len(seat_ids) > MAX_ITEMS:
+            raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
+        _check_seats_belong(db, performance_id, seat_ids)
+        type_id, _ = price_type_id(db, price_type)
+        seats = _seat_rows(db, seat_ids)
+        for _, section_id, zone_id, *_rest in seats:
+            get_price(db, performance_id, zone_id, type_id)   # a price must exist
+        until = now + hold
+        hold_id = None
+        if from_hold is None:
+            _claim_available(db, performance_id, seat_ids, "cart", now, cart_id=cart_id,
+                             expires_at=until)
+        else:
+            code = hold_code(db, from_hold)
+            if actor.role not in code.sell_roles:
+                raise PermissionDenied(f"a {actor.role} may not sell {code.code} holds")
+            hold_id = code.id
+            marks = ",".join("?" * len(seat_ids))
+            changed = db.execute(
+                f"UPDATE seat_claims SET state = 'cart', hold_code_id = NULL, cart_id = ?, "
+                f"expires_at = ? WHERE performance_id = ? AND state = 'held' AND "
+                f"hold_code_id = ? AND seat_id IN ({marks})",
+                [cart_id, stamp(until), performance_id, code.id, *seat_ids]).rowcount
+            if changed != len(seat_ids):
+                raise SeatUnavailable(f"not all of those seats are held as {code.code}")
+        db.conn.executemany(
+            "INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, quantity, "
+            "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
+            [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
+             for seat_id, section_id, *_rest in seats])
+        _extend(db, cart_id, now, hold)
+    return view_cart(db, cart_id)
+
+
+def _seat_rows(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> list[tuple[int, ...]]:
+    marks = ",".join("?" * len(seat_ids))
+    return [tuple(r) for r in db.execute(
+        f"SELECT id, section_id, zone_id FROM seats WHERE id IN ({marks}) ORDER BY id",
+        list(seat_ids))]
+
+
+def add_area_places(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+                    area: str, quantity: int, price_type: str, now: datetime,
+                    hold: timedelta) -> CartView:
+    """Put general-admission places in the cart, counted against the area's capacity.
+    Raises SeatUnavailable when fewer are left, CartError, NotFound."""
+    if not 1 <= quantity <= MAX_ITEMS:
+        raise CartError(f"choose 1 to {MAX_ITEMS} places", code="bad_quantity")
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        if _item_count(db, cart_id) + quantity > MAX_ITEMS:
+            raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
+        section_id = area_id(db, performance_id, area)
+        zone_id = db.execute("SELECT zone_id FROM sections WHERE id = ?",
+                             [section_id]).fetchone()[0]
+        type_id, _ = price_type_id(db, price_type)
+        get_price(db, performance_id, zone_id, type_id)
+        count = area_count(db, performance_id, section_id, now)
+        if count.available < quantity:
+            raise SeatUnavailable(f"only {count.available} places are left in {area}")
+        db.execute("INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, "
+                   "quantity, price_type_id) VALUES (?, ?, ?, NULL, ?, ?)",
+                   [cart_id, performance_id, section_id, quantity, type_id])
+        _extend(db, cart_id, now, hold)
+    return view_cart(db, cart_id)
+
+
+def set_price_type(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+                   price_type: str, now: datetime) -> CartView:
+    """Change one line's price type. Raises NotFound (`no_price`, `unknown_item`)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        item = db.execute("SELECT i.performance_id, coalesce(s.zone_id, c.zone_id) FROM "
+                          "cart_items i JOIN sections c ON c.id = i.section_id LEFT JOIN "
+                          "seats s ON s.id = i.seat_id WHERE i.id = ? AND i.cart_id = ?",
+                          [item_id, cart_id]).fetchone()
+        if item is None:
+            raise NotFound("that line is not in the cart", code="unknown_item")
+        type_id, _ = price_type_id(db, price_type)
+        get_price(db, item[0], item[1], type_id)
+        db.execute("UPDATE cart_items SET price_type_id = ? WHERE id = ?", [type_id, item_id])
+    return view_cart(db, cart_id)
+
+
+def _release_claims(db: sqlite_utils.Database, cart_id: int,
+                    seat_ids: Sequence[int] | None = None) -> None:
+    """Inside a write: the cart's seats go back to their hold, or on sale."""
+    only = ""
+    params: list[object] = [cart_id]
+    if seat_ids is not None:
+        only = f" AND seat_id IN ({','.join('?' * len(seat_ids))})"
+        params += list(seat_ids)
+    db.execute(
+        "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "
+        "hold_code_id = (SELECT i.hold_code_id FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id) WHERE cart_id = ? AND "
+        "state = 'cart' AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id AND i.hold_code_id IS NOT "
+        "NULL)" + only, params)
+    db.execute("DELETE FROM seat_claims WHERE cart_id = ? AND state = 'cart'" + only, params)
+
+
+def remove_item(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+                now: datetime) -> CartView:
+    """Take one line out of the cart; its seat goes back on sale (or to its hold)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        row = db.execute("SELECT seat_id FROM cart_items WHERE id = ? AND cart_id = ?",
+                         [item_id, cart_id]).fetchone()
+        if row is None:
+            raise NotFound("that line is not in the cart", code="unknown_item")
+        if row[0] is not None:
+            _release_claims(db, cart_id, [row[0]])
+        db.execute("DELETE FROM cart_items WHERE id = ?", [item_id])
+    return view_cart(db, cart_id)
+
+
+def cancel_cart(db: sqlite_utils.Database, actor: User, cart_id: int, now: datetime) -> None:
+    """Empty and close the cart; its seats go back on sale (or to their holds)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        _release_claims(db, cart_id)
+        db.execute("UPDATE carts SET status = 'cancelled' WHERE id = ?", [cart_id])
+        journal.append(db, actor=actor.username, action="cart.cancel", subject=f"cart:{cart_id}",
+                       data={})
+
+
+def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
+    """The cart with its lines priced. Raises NotFound `unknown_cart`."""
+    from datetime import datetime as _dt
+
+    row = db.execute("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
+    lines = []
+    for item in db.execute(
+            "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
+            "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
+            "i.quantity, coalesce(s.wheelchair, 0) FROM cart_items i "
+            "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+            "JOIN price_types t ON t.id = i.price_type_id WHERE i.cart_id = ? "
+            "ORDER BY i.id", [cart_id]).fetchall():
+        price = get_price(db, item[1], item[7], item[8])
+        lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
+                              price.zone, item[9], item[10], price.base_cents, price.fee_cents,
+                              price.tax_cents, bool(item[11])))
+    return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines))
+
+
+def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:
+    return _describe(db, seat_ids)

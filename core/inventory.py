@@ -1,0 +1,315 @@
+"""Inventory per performance: every seat is available, held, in a cart, sold or killed.
+
+A seat that is not available has exactly one row in `seat_claims` (its primary key is
+the performance and the seat); no row means available. A cart's claim past its expiry
+counts as available and is swept inside the next write. General-admission areas are
+counted against their capacity: sold tickets, places in live carts and held places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from core import journal
+from core.db import write
+from core.errors import BoxOfficeError, NotFound
+from core.permissions import PermissionDenied, authorize
+from core.users import User
+
+
+class SeatUnavailable(BoxOfficeError):
+    code = "seat_unavailable"
+
+
+@dataclass(frozen=True)
+class SeatState:
+    state: str                  # held, killed, cart, sold
+    hold_code: str | None = None
+    cart_id: int | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    capacity: int
+    sold: int
+    in_carts: int
+    held: int
+
+    @property
+    def available(self) -> int:
+        return max(0, self.capacity - self.sold - self.in_carts - self.held)
+
+
+@dataclass(frozen=True)
+class HoldCode:
+    id: int
+    code: str
+    name: str
+    color: str
+    sell_roles: frozenset[str]
+    release_roles: frozenset[str]
+
+
+def stamp(moment: datetime) -> str:
+    """Times as stored: UTC ISO 8601, comparable as text."""
+    from datetime import UTC
+
+    if moment.tzinfo is None:
+        raise BoxOfficeError("internal: a naive time reached the database", code="naive_time")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def sweep_expired_carts(db: sqlite_utils.Database, now: datetime) -> int:
+    """Release the seats of carts whose lock has run out; returns how many seats."""
+    with write(db):
+        expired = [row[0] for row in db.execute(
+            "SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?", [stamp(now)])]
+        # seats taken out of a hold go back to it; the rest go back on sale
+        db.execute(
+            "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "
+            "hold_code_id = (SELECT i.hold_code_id FROM cart_items i WHERE i.cart_id = "
+            "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id) WHERE state = 'cart' "
+            "AND expires_at <= ? AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = "
+            "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id AND i.hold_code_id IS "
+            "NOT NULL)", [stamp(now)])
+        released = db.execute("DELETE FROM seat_claims WHERE state = 'cart' AND "
+                              "expires_at <= ?", [stamp(now)]).rowcount
+        if expired:
+            marks = ",".join("?" * len(expired))
+            db.execute(f"UPDATE carts SET status = 'expired' WHERE id IN ({marks})", expired)
+    return released
+
+
+def seat_states(db: sqlite_utils.Database, performance_id: int, now: datetime
+                ) -> dict[int, SeatState]:
+    """Every seat of the performance that is not available (expired carts excluded)."""
+    states = {}
+    cutoff = stamp(now)
+    for seat_id, state, code, cart_id, ticket_id, expires_at, origin in db.execute(
+            "SELECT c.seat_id, c.state, h.code, c.cart_id, c.ticket_id, c.expires_at, "
+            "o.code FROM seat_claims c LEFT JOIN hold_codes h ON h.id = c.hold_code_id "
+            "LEFT JOIN cart_items i ON i.cart_id = c.cart_id AND i.seat_id = c.seat_id "
+            "LEFT JOIN hold_codes o ON o.id = i.hold_code_id WHERE c.performance_id = ?",
+            [performance_id]):
+        if state == "cart" and expires_at <= cutoff:
+            if origin is not None:   # an expired cart's seat is back in its hold
+                states[seat_id] = SeatState("held", origin)
+            continue
+        states[seat_id] = SeatState(state, code, cart_id, ticket_id)
+    return states
+
+
+def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
+    """A hold code by its code. Raises NotFound `unknown_hold`."""
+    row = db.execute("SELECT id, code, name, color, sell_roles, release_roles FROM hold_codes "
+                     "WHERE code = ?", [code.upper()]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no hold code '{code}'", code="unknown_hold")
+    return HoldCode(row[0], row[1], row[2], row[3], frozenset(row[4].split(",")),
+                    frozenset(row[5].split(",")))
+
+
+def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: str, color: str,
+                     *, sell_roles: Iterable[str], release_roles: Iterable[str]) -> HoldCode:
+    """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists`."""
+    with write(db):
+        authorize(db, actor, "hold")
+        if db.execute("SELECT 1 FROM hold_codes WHERE code = ?", [code.upper()]).fetchone():
+            raise BoxOfficeError(f"hold code {code.upper()} exists", code="hold_exists")
+        db.execute("INSERT INTO hold_codes (code, name, color, sell_roles, release_roles) "
+                   "VALUES (?, ?, ?, ?, ?)", [code.upper(), name, color,
+                                              ",".join(sorted(sell_roles)),
+                                              ",".join(sorted(release_roles))])
+        journal.append(db, actor=actor.username, action="hold_code.create",
+                       subject=f"hold:{code.upper()}", data={"name": name})
+    return hold_code(db, code)
+
+
+def seat_ids_in_range(db: sqlite_utils.Database, performance_id: int, section: str,
+                      row: str, first: int, last: int) -> list[int]:
+    """The active seats numbered first..last (either order) in a row, for range holds.
+    Raises NotFound `no_seats` when the range holds no seat."""
+    low, high = sorted((first, last))
+    ids = [r[0] for r in db.execute(
+        "SELECT s.id FROM seats s JOIN sections c ON c.id = s.section_id "
+        "JOIN performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND c.code = ? "
+        "AND s.row_label = ? AND s.number BETWEEN ? AND ? AND s.active = 1 "
+        "ORDER BY s.number", [performance_id, section, row, low, high])]
+    if not ids:
+        raise NotFound(f"there are no seats {section} {row} {low}-{high}", code="no_seats")
+    return ids
+
+
+def find_seat(db: sqlite_utils.Database, performance_id: int, section: str, row: str,
+              number: int) -> int:
+    """A seat id by its identity at a performance. Raises NotFound `unknown_seat`."""
+    found = db.execute(
+        "SELECT s.id FROM seats s JOIN sections c ON c.id = s.section_id "
+        "JOIN performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND c.code = ? "
+        "AND s.row_label = ? AND s.number = ? AND s.active = 1",
+        [performance_id, section, row, number]).fetchone()
+    if found is None:
+        raise NotFound(f"there is no seat {section} {row}-{number}", code="unknown_seat")
+    return int(found[0])
+
+
+def _check_seats_belong(db: sqlite_utils.Database, performance_id: int,
+                        seat_ids: Sequence[int]) -> None:
+    marks = ",".join("?" * len(seat_ids))
+    count = db.execute(
+        f"SELECT count(*) FROM seats s JOIN sections c ON c.id = s.section_id "
+        f"JOIN performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND s.active = 1 "
+        f"AND s.id IN ({marks})", [performance_id, *seat_ids]).fetchone()[0]
+    if count != len(set(seat_ids)):
+        raise NotFound("some of those seats are not in this performance's venue",
+                       code="unknown_seat")
+
+
+def _describe(db: sqlite_utils.Database, seat_ids: Iterable[int]) -> str:
+    ids = list(seat_ids)
+    marks = ",".join("?" * len(ids))
+    names = [f"{r[0]} {r[1]}-{r[2]}" for r in db.execute(
+        f"SELECT c.code, s.row_label, s.number FROM seats s JOIN sections c ON "
+        f"c.id = s.section_id WHERE s.id IN ({marks}) ORDER BY c.code, s.row_label, s.number",
+        ids)]
+    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+
+
+def _claim_available(db: sqlite_utils.Database, performance_id: int, seat_ids: Sequence[int],
+                     state: str, now: datetime, *, hold_code_id: int | None = None,
+                     cart_id: int | None = None, expires_at: datetime | None = None) -> None:
+    """Inside a write: claim seats that are available right now, all or none."""
+    sweep_expired_carts(db, now)
+    marks = ",".join("?" * len(seat_ids))
+    taken = [r[0] for r in db.execute(
+        f"SELECT seat_id FROM seat_claims WHERE performance_id = ? AND seat_id IN ({marks})",
+        [performance_id, *seat_ids])]
+    if taken:
+        raise SeatUnavailable(f"no longer available: {_describe(db, taken)}")
+    db.conn.executemany(
+        "INSERT INTO seat_claims (performance_id, seat_id, state, hold_code_id, cart_id, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [(performance_id, seat_id, state, hold_code_id, cart_id,
+          stamp(expires_at) if expires_at else None) for seat_id in seat_ids])
+
+
+def hold_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+               seat_ids: Sequence[int], code: str, now: datetime) -> int:
+    """Hold available seats under a hold code. Needs `hold`. All or none: raises
+    SeatUnavailable when any is taken; NotFound for unknown seats or hold codes."""
+    if not seat_ids:
+        return 0
+    with write(db):
+        authorize(db, actor, "hold")
+        hold = hold_code(db, code)
+        _check_seats_belong(db, performance_id, seat_ids)
+        _claim_available(db, performance_id, seat_ids, "held", now, hold_code_id=hold.id)
+        journal.append(db, actor=actor.username, action="inventory.hold",
+                       subject=f"performance:{performance_id}",
+                       data={"hold": hold.code, "seats": sorted(seat_ids)})
+    return len(seat_ids)
+
+
+def kill_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+               seat_ids: Sequence[int], reason: str, now: datetime) -> int:
+    """Take available seats off sale (a camera position, a broken seat). Needs `kill`."""
+    if not reason.strip():
+        raise BoxOfficeError("a kill needs a reason", code="reason_required")
+    if not seat_ids:
+        return 0
+    with write(db):
+        authorize(db, actor, "kill")
+        _check_seats_belong(db, performance_id, seat_ids)
+        _claim_available(db, performance_id, seat_ids, "killed", now)
+        journal.append(db, actor=actor.username, action="inventory.kill",
+                       subject=f"performance:{performance_id}",
+                       data={"reason": reason, "seats": sorted(seat_ids)})
+    return len(seat_ids)
+
+
+def release_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+                  seat_ids: Sequence[int]) -> int:
+    """Put held or killed seats back on sale. Holds need `hold` and a role the hold code
+    lets release; kills need `kill`. Seats in carts or sold are refused
+    (`seat_unavailable`); seats already available are left as they are."""
+    if not seat_ids:
+        return 0
+    with write(db):
+        marks = ",".join("?" * len(seat_ids))
+        claims = db.execute(
+            f"SELECT c.seat_id, c.state, h.code, h.release_roles FROM seat_claims c "
+            f"LEFT JOIN hold_codes h ON h.id = c.hold_code_id WHERE c.performance_id = ? "
+            f"AND c.seat_id IN ({marks})", [performance_id, *seat_ids]).fetchall()
+        busy = [row[0] for row in claims if row[1] in ("cart", "sold")]
+        if busy:
+            raise SeatUnavailable(f"in a cart or sold, so not released: {_describe(db, busy)}")
+        if any(row[1] == "killed" for row in claims):
+            authorize(db, actor, "kill")
+        for _, state, code, release_roles in claims:
+            if state == "held":
+                authorize(db, actor, "hold")
+                if actor.role not in release_roles.split(","):
+                    raise PermissionDenied(f"a {actor.role} may not release {code} holds")
+        db.execute(f"DELETE FROM seat_claims WHERE performance_id = ? AND state IN "
+                   f"('held', 'killed') AND seat_id IN ({marks})", [performance_id, *seat_ids])
+        journal.append(db, actor=actor.username, action="inventory.release",
+                       subject=f"performance:{performance_id}",
+                       data={"seats": sorted(row[0] for row in claims)})
+    return len(claims)
+
+
+def area_count(db: sqlite_utils.Database, performance_id: int, section_id: int,
+               now: datetime) -> AreaCount:
+    """Capacity and use of a general-admission area. Raises NotFound `unknown_area`."""
+    row = db.execute("SELECT capacity FROM sections WHERE id = ? AND kind = 'ga'",
+                     [section_id]).fetchone()
+    if row is None:
+        raise NotFound("that is not a general-admission area", code="unknown_area")
+    sold = db.execute("SELECT count(*) FROM tickets WHERE performance_id = ? AND "
+                      "section_id = ? AND status = 'live'", [performance_id, section_id])
+    in_carts = db.execute(
+        "SELECT coalesce(sum(i.quantity), 0) FROM cart_items i JOIN carts c ON "
+        "c.id = i.cart_id WHERE i.performance_id = ? AND i.section_id = ? AND "
+        "c.status IN ('open', 'pending') AND c.expires_at > ?",
+        [performance_id, section_id, stamp(now)])
+    held = db.execute("SELECT coalesce(sum(quantity), 0) FROM area_holds WHERE "
+                      "performance_id = ? AND section_id = ?", [performance_id, section_id])
+    return AreaCount(row[0], sold.fetchone()[0], in_carts.fetchone()[0], held.fetchone()[0])
+
+
+def area_id(db: sqlite_utils.Database, performance_id: int, code: str) -> int:
+    """The section id of a general-admission area by code. Raises NotFound `unknown_area`."""
+    row = db.execute(
+        "SELECT c.id FROM sections c JOIN performances p ON p.venue_id = c.venue_id "
+        "WHERE p.id = ? AND c.code = ? AND c.kind = 'ga' AND c.active = 1",
+        [performance_id, code]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no general-admission area '{code}'", code="unknown_area")
+    return int(row[0])
+
+
+def hold_area_places(db: sqlite_utils.Database, actor: User, performance_id: int,
+                     section_id: int, code: str, quantity: int, now: datetime) -> AreaCount:
+    """Hold places of a general-admission area (added to any already held under the code).
+    Needs `hold`. Raises SeatUnavailable when fewer places are left."""
+    with write(db):
+        authorize(db, actor, "hold")
+        hold = hold_code(db, code)
+        if quantity <= 0:
+            raise BoxOfficeError("hold at least one place", code="bad_quantity")
+        count = area_count(db, performance_id, section_id, now)
+        if count.available < quantity:
+            raise SeatUnavailable(f"only {count.available} places are left in that area")
+        db.execute("INSERT INTO area_holds (performance_id, section_id, hold_code_id, "
+                   "quantity) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET quantity = "
+                   "quantity + excluded.quantity", [performance_id, section_id, hold.id,
+                                                    quantity])
+        journal.append(db, actor=actor.username, action="inventory.hold_area",
+                       subject=f"performance:{performance_id}",
+                       data={"hold": hold.code, "area": section_id, "quantity": quantity})
+        return area_count(db, performance_id, section_id, now)

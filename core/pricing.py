@@ -1,0 +1,110 @@
+"""Prices: per performance, a price for each zone and price type, with fee and tax.
+
+Tax is computed on base + fee, in basis points, rounded half up to the cent, per ticket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from core import journal
+from core.config import PricingConfig
+from core.db import write
+from core.errors import BoxOfficeError, NotFound
+from core.permissions import authorize
+from core.users import User
+
+
+@dataclass(frozen=True)
+class Price:
+    performance_id: int
+    zone: str
+    price_type: str
+    base_cents: int
+    fee_cents: int
+    tax_basis_points: int
+
+    @property
+    def tax_cents(self) -> int:
+        return tax_on(self.base_cents + self.fee_cents, self.tax_basis_points)
+
+    @property
+    def total_cents(self) -> int:
+        return self.base_cents + self.fee_cents + self.tax_cents
+
+
+def tax_on(amount_cents: int, basis_points: int) -> int:
+    """Tax rounded half up to the cent, in integers only."""
+    return (amount_cents * basis_points + 5000) // 10000
+
+
+def price_type_id(db: sqlite_utils.Database, code: str) -> tuple[int, str]:
+    """(id, kind) of a price type by code. Raises NotFound `unknown_price_type`."""
+    row = db.execute("SELECT id, kind FROM price_types WHERE code = ?",
+                     [code.upper()]).fetchone()
+    if row is None:
+        known = ", ".join(r[0] for r in db.execute("SELECT code FROM price_types ORDER BY id"))
+        raise NotFound(f"there is no price type '{code}' (known: {known})",
+                       code="unknown_price_type")
+    return row[0], row[1]
+
+
+def set_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone: str,
+              price_type: str, base_cents: int, *, defaults: PricingConfig,
+              fee_cents: int | None = None, tax_basis_points: int | None = None) -> Price:
+    """Set (or change) one price. Needs `price_change`. Raises PermissionDenied,
+    NotFound (`unknown_zone`, `unknown_price_type`), BoxOfficeError `bad_amount`."""
+    fee = defaults.fee_cents if fee_cents is None else fee_cents
+    tax = defaults.tax_basis_points if tax_basis_points is None else tax_basis_points
+    if min(base_cents, fee, tax) < 0:
+        raise BoxOfficeError("prices, fees and taxes cannot be negative", code="bad_amount")
+    with write(db):
+        authorize(db, actor, "price_change")
+        zone_row = db.execute(
+            "SELECT z.id FROM price_zones z JOIN performances p ON p.venue_id = z.venue_id "
+            "WHERE p.id = ? AND z.code = ?", [performance_id, zone]).fetchone()
+        if zone_row is None:
+            raise NotFound(f"performance {performance_id} has no price zone '{zone}'",
+                           code="unknown_zone")
+        type_id, _ = price_type_id(db, price_type)
+        db.execute(
+            "INSERT INTO prices (performance_id, zone_id, price_type_id, base_cents, "
+            "fee_cents, tax_basis_points) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(performance_id, zone_id, price_type_id) DO UPDATE SET base_cents = "
+            "excluded.base_cents, fee_cents = excluded.fee_cents, "
+            "tax_basis_points = excluded.tax_basis_points",
+            [performance_id, zone_row[0], type_id, base_cents, fee, tax])
+        journal.append(db, actor=actor.username, action="price.set",
+                       subject=f"performance:{performance_id}",
+                       data={"zone": zone, "price_type": price_type.upper(),
+                             "base_cents": base_cents, "fee_cents": fee,
+                             "tax_basis_points": tax})
+    return Price(performance_id, zone, price_type.upper(), base_cents, fee, tax)
+
+
+def get_price(db: sqlite_utils.Database, performance_id: int, zone_id: int,
+              price_type_id_: int) -> Price:
+    """The price of a zone and price type. Raises NotFound `no_price`."""
+    row = db.execute(
+        "SELECT z.code, t.code, p.base_cents, p.fee_cents, p.tax_basis_points "
+        "FROM prices p JOIN price_zones z ON z.id = p.zone_id "
+        "JOIN price_types t ON t.id = p.price_type_id "
+        "WHERE p.performance_id = ? AND p.zone_id = ? AND p.price_type_id = ?",
+        [performance_id, zone_id, price_type_id_]).fetchone()
+    if row is None:
+        names = db.execute("SELECT (SELECT code FROM price_zones WHERE id = ?), "
+                           "(SELECT code FROM price_types WHERE id = ?)",
+                           [zone_id, price_type_id_]).fetchone()
+        raise NotFound(f"there is no {names[1]} price for zone {names[0]} at this "
+                       "performance", code="no_price")
+    return Price(performance_id, row[0], row[1], row[2], row[3], row[4])
+
+
+def price_list(db: sqlite_utils.Database, performance_id: int) -> list[Price]:
+    return [Price(performance_id, row[0], row[1], row[2], row[3], row[4]) for row in db.execute(
+        "SELECT z.code, t.code, p.base_cents, p.fee_cents, p.tax_basis_points "
+        "FROM prices p JOIN price_zones z ON z.id = p.zone_id "
+        "JOIN price_types t ON t.id = p.price_type_id WHERE p.performance_id = ? "
+        "ORDER BY z.code, t.id", [performance_id])]

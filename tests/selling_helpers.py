@@ -1,0 +1,41 @@
+"""Helpers shared by the selling tests: users, a clock, and quick carts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlite_utils
+
+from core import carts, inventory
+from core.users import User, get_user
+
+HOLD = timedelta(minutes=10)
+STATION = "window-1"
+
+
+def user(db: sqlite_utils.Database, name: str) -> User:
+    return get_user(db, name)
+
+
+def hall_performance(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT p.id FROM performances p JOIN venues v ON v.id = p.venue_id "
+                          "WHERE v.kind = 'hall' ORDER BY p.starts_at LIMIT 1").fetchone()[0])
+
+
+def stadium_performance(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT p.id FROM performances p JOIN venues v ON v.id = p.venue_id "
+                          "WHERE v.kind = 'stadium' LIMIT 1").fetchone()[0])
+
+
+def seat(db: sqlite_utils.Database, performance_id: int, label: str) -> int:
+    """'ORCH-A-101' -> seat id."""
+    section, row, number = label.rsplit("-", 2)
+    return inventory.find_seat(db, performance_id, section, row, int(number))
+
+
+def cart_with(db: sqlite_utils.Database, actor: User, performance_id: int, labels: list[str],
+              now, price_type: str = "ADULT") -> int:  # type: ignore[no-untyped-def]
+    cart_id = carts.open_cart(db, actor, STATION, now, HOLD)
+    carts.add_seats(db, actor, cart_id, performance_id,
+                    [seat(db, performance_id, label) for label in labels], price_type, now, HOLD)
+    return cart_id
