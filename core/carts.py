@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from core import journal
+from core.best_available import BestAvailableIndex, Candidate, check_request
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.inventory import (
@@ -25,6 +26,7 @@ from core.inventory import (
     area_count,
     area_id,
     hold_code,
+    seat_states,
     stamp,
     sweep_expired_carts,
 )
@@ -294,3 +296,58 @@ def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
 
 def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:
     return _describe(db, seat_ids)
+
+
+# Per process: (venue, map version) -> the venue's best-available index and its seat ids.
+# The seats of a map version never change, so the index is built once and shared.
+_INDEXES: dict[tuple[str, int, int], tuple[BestAvailableIndex, frozenset[int]]] = {}
+
+
+def _index_for(db: sqlite_utils.Database, performance_id: int
+               ) -> tuple[BestAvailableIndex, frozenset[int]]:
+    row = db.execute(
+        "SELECT p.venue_id, (SELECT max(version) FROM seat_maps m WHERE m.venue_id = "
+        "p.venue_id) FROM performances p WHERE p.id = ?", [performance_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no performance {performance_id}",
+                       code="unknown_performance")
+    database = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db)}"
+    key = (database, row[0], row[1] or 0)
+    if key not in _INDEXES:
+        candidates = [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]),
+                                bool(r[9])) for r in db.execute(
+            "SELECT s.id, c.code, s.row_label, s.number, z.code, s.x, s.y, s.rank, "
+            "s.wheelchair, s.companion FROM seats s JOIN sections c ON c.id = s.section_id "
+            "JOIN price_zones z ON z.id = s.zone_id WHERE c.venue_id = ? AND s.active = 1 "
+            "AND c.active = 1 ORDER BY s.id", [row[0]])]
+        if len(_INDEXES) >= 8:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = (BestAvailableIndex(candidates),
+                         frozenset(c.seat_id for c in candidates))
+    return _INDEXES[key]
+
+
+def add_best_available(db: sqlite_utils.Database, actor: User, cart_id: int,
+                       performance_id: int, quantity: int, price_type: str, now: datetime,
+                       hold: timedelta, *, zone: str | None = None, section: str | None = None,
+                       wheelchair: int = 0, companions: int = 0) -> CartView:
+    """Put the best `quantity` adjacent available seats in the cart (front and centre
+    first, never across an aisle, avoiding single orphan seats; wheelchair and companion
+    seats only when asked for). Raises SeatUnavailable `no_block` when none fit,
+    CartError `bad_quantity`."""
+    try:
+        check_request(quantity, wheelchair, companions)
+    except ValueError as error:
+        raise CartError(str(error), code="bad_quantity") from error
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        index, seat_ids = _index_for(db, performance_id)
+        available = seat_ids - set(seat_states(db, performance_id, now))
+        chosen = index.find(available, quantity, zone=zone, section=section,
+                            wheelchair=wheelchair, companions=companions)
+        if chosen is None:
+            where = f" in zone {zone}" if zone else f" in section {section}" if section else ""
+            raise SeatUnavailable(f"there are no {quantity} seats together{where}",
+                                  code="no_block")
+        return add_seats(db, actor, cart_id, performance_id, chosen, price_type, now, hold)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from core import journal
+from core import journal, tokens
 from core.carts import CartView, _open, _release_claims, view_cart
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
@@ -24,8 +24,8 @@ from core.permissions import Override, authorize
 from core.tenders import Tender, TenderError, refuse_card_numbers, validate_tender
 from core.users import User
 
-FLAG_COMP = 1          # the ticket codes' flag bits (see core/tokens.py)
-FLAG_WHEELCHAIR = 2
+FLAG_COMP = tokens.COMP              # the flag bits carried in the ticket's code
+FLAG_WHEELCHAIR = tokens.WHEELCHAIR
 FOREVER = "9999-12-31T00:00:00+00:00"
 
 
@@ -333,14 +333,8 @@ def _reverse_payments(db: sqlite_utils.Database, actor: User, order_id: int, *,
     return total
 
 
-def _revoke(db: sqlite_utils.Database, ticket_id: int, generation: int, reason: str,
-            now: datetime) -> None:
-    db.execute("INSERT OR IGNORE INTO revocations (ticket_id, generation, revoked_at, reason) "
-               "VALUES (?, ?, ?, ?)", [ticket_id, generation, stamp(now), reason])
-
-
 def _retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequence[int],
-                    status: str, reason: str, now: datetime) -> int:
+                    status: str, reason: str, now: datetime, *, actor: str) -> int:
     """Inside a write: tickets leave service, codes revoked, seats back on sale.
     Returns what their lines were worth."""
     value = 0
@@ -355,7 +349,7 @@ def _retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequen
             raise OrderError(f"ticket {ticket_id} is already {row[0]}", code="not_live")
         db.execute("UPDATE tickets SET status = ? WHERE id = ?", [status, ticket_id])
         db.execute("UPDATE order_lines SET status = ? WHERE ticket_id = ?", [status, ticket_id])
-        _revoke(db, ticket_id, row[1], reason, now)
+        tokens.revoke(db, ticket_id, row[1], f"{status}: {reason}", actor=actor)
         if row[3] is not None:
             db.execute("DELETE FROM seat_claims WHERE performance_id = ? AND seat_id = ? AND "
                        "ticket_id = ?", [row[2], row[3], ticket_id])
@@ -391,7 +385,8 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
         chosen = live if ticket_ids is None else list(ticket_ids)
         if not chosen:
             raise OrderError("there is nothing left to refund", code="nothing_to_refund")
-        value = _retire_tickets(db, order_id, chosen, "refunded", reason, now)
+        value = _retire_tickets(db, order_id, chosen, "refunded", reason, now,
+                                actor=actor.username)
         amount = min(value, order.paid_cents)
         _pay_back(db, actor, order_id, amount, to=to, station=station, now=now, reason=reason)
         _refresh_total(db, order_id)
@@ -446,7 +441,7 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
             raise OrderError("only an order sold today can be voided; refund it instead",
                              code="not_today")
         live = [t.id for t in order.tickets if t.status == "live"]
-        _retire_tickets(db, order_id, live, "voided", reason, now)
+        _retire_tickets(db, order_id, live, "voided", reason, now, actor=actor.username)
         amount = _reverse_payments(db, actor, order_id, station=station, now=now,
                                    reason=reason)
         db.execute("UPDATE orders SET status = 'voided' WHERE id = ?", [order_id])
@@ -476,7 +471,8 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
         cart = view_cart(db, new_cart_id)
         if not cart.lines:
             raise OrderError("the new seats' cart is empty", code="empty_cart")
-        old_value = _retire_tickets(db, order_id, ticket_ids, "exchanged", reason, now)
+        old_value = _retire_tickets(db, order_id, ticket_ids, "exchanged", reason, now,
+                                    actor=actor.username)
         difference = cart.total_cents - old_value
         paid = sum(t.amount_cents for t in tenders if t.status == "approved")
         if any(t.status != "approved" for t in tenders):
@@ -518,7 +514,7 @@ def reprint(db: sqlite_utils.Database, actor: User, ticket_id: int, *, reason: s
             raise OrderError(f"the ticket is {status}", code="not_live")
         if generation >= 255:
             raise OrderError("this ticket has been reprinted too often", code="too_many_reprints")
-        _revoke(db, ticket_id, generation, f"reprint: {reason}", now)
+        tokens.revoke(db, ticket_id, generation, f"reprint: {reason}", actor=actor.username)
         db.execute("UPDATE tickets SET generation = ?, printed_at = NULL WHERE id = ?",
                    [generation + 1, ticket_id])
         journal.append(db, actor=actor.username, action="ticket.reprint",
@@ -527,6 +523,11 @@ def reprint(db: sqlite_utils.Database, actor: User, ticket_id: int, *, reason: s
                              "reason": reason, "approved_by": approver})
         tickets = {t.id: t for t in get_order(db, order_id).tickets}
         return tickets[ticket_id]
+
+
+def ticket_code(signer: tokens.Signer, ticket: Ticket) -> str:
+    """The signed code printed on (and scanned from) the ticket's current generation."""
+    return signer.sign(ticket.id, ticket.performance_id, ticket.generation, ticket.flags)
 
 
 def mark_printed(db: sqlite_utils.Database, ticket_ids: Sequence[int], now: datetime) -> None:

@@ -89,3 +89,72 @@ def get_user(db: sqlite_utils.Database, username: str) -> User:
     if row is None:
         raise NotFound(f"there is no user '{username}'", code="unknown_user")
     return User(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+MAX_FAILED_LOGINS = 5
+
+
+class LoginFailed(BoxOfficeError):
+    code = "login_failed"
+
+
+def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
+    """Check a user's PIN. The fifth wrong PIN in a row locks the user until a coordinator
+    or admin unlocks them; the lock is in the database, so it survives a restart. Every
+    success, failure and lock is journaled. Raises LoginFailed (`login_failed`,
+    `user_locked`)."""
+    from core.db import write
+
+    refusal: LoginFailed | None = None
+    with write(db):   # refusals are journaled too, so raise only after the commit
+        row = db.execute("SELECT id, display_name, role, pin_hash, failed_logins, locked "
+                         "FROM users WHERE username = ? AND active = 1",
+                         [username]).fetchone()
+        if row is None:
+            # same work as a real check, so a wrong name is not quicker than a wrong PIN
+            pin_matches(pin, hash_pin("0000"))
+            journal.append(db, actor=username, action="login.failed", subject="user:?",
+                           data={"reason": "unknown user"})
+            refusal = LoginFailed("wrong user name or PIN")
+        else:
+            user_id, display_name, role, pin_hash, failed, locked = row
+            if locked:
+                journal.append(db, actor=username, action="login.refused",
+                               subject=f"user:{user_id}", data={"reason": "locked"})
+                refusal = LoginFailed(
+                    f"{display_name} is locked after {MAX_FAILED_LOGINS} wrong PINs; a "
+                    "coordinator or admin can unlock", code="user_locked")
+            elif pin_matches(pin, pin_hash):
+                db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
+                journal.append(db, actor=username, action="login",
+                               subject=f"user:{user_id}", data={})
+                return User(user_id, username, display_name, role, False)
+            else:
+                failed += 1
+                now_locked = failed >= MAX_FAILED_LOGINS
+                db.execute("UPDATE users SET failed_logins = ?, locked = ? WHERE id = ?",
+                           [failed, int(now_locked), user_id])
+                journal.append(db, actor=username, action="login.locked" if now_locked
+                               else "login.failed", subject=f"user:{user_id}",
+                               data={"failed": failed})
+                refusal = LoginFailed(
+                    f"wrong PIN; {display_name} is now locked. A coordinator or admin can "
+                    "unlock", code="user_locked") if now_locked else LoginFailed(
+                    f"wrong user name or PIN ({MAX_FAILED_LOGINS - failed} tries left)")
+    raise refusal
+
+
+def unlock_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+    """Unlock a user and reset their failed PIN count. Needs a coordinator or admin
+    (`user_admin` or `override`). Raises PermissionDenied, NotFound."""
+    from core.db import write
+    from core.permissions import PermissionDenied, has_permission
+
+    with write(db):
+        if not (has_permission(db, actor.role, "user_admin")
+                or has_permission(db, actor.role, "override")):
+            raise PermissionDenied(f"a {actor.role} may not unlock users")
+        target = get_user(db, username)
+        db.execute("UPDATE users SET locked = 0, failed_logins = 0 WHERE id = ?", [target.id])
+        journal.append(db, actor=actor.username, action="user.unlock",
+                       subject=f"user:{target.id}", data={})

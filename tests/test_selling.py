@@ -341,3 +341,25 @@ def test_unknown_things_are_not_found_with_codes(demo_db) -> None:  # type: igno
         carts.add_seats(demo_db, sam, cart_id, show, [seat(demo_db, show, "ORCH-A-103")],
                         "PENSIONER", NOW, HOLD)
     assert price_type.value.code == "unknown_price_type"
+
+
+def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db) -> None:  # type: ignore[no-untyped-def]
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
+    cart = carts.add_best_available(demo_db, sam, cart_id, show, 4, "ADULT", NOW, HOLD,
+                                    zone="A")
+    assert len(cart.lines) == 4 and {line.zone for line in cart.lines} == {"A"}
+    rows = {line.row for line in cart.lines}
+    assert len(rows) == 1
+    numbers = sorted(line.number for line in cart.lines)
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+    again = carts.add_best_available(demo_db, sam, cart_id, show, 4, "ADULT", NOW, HOLD,
+                                     zone="A")
+    assert len({line.seat_id for line in again.lines}) == 8   # never the same seats twice
+    with pytest.raises(SeatUnavailable) as caught:
+        carts.add_best_available(demo_db, sam, cart_id, show, 20, "ADULT", NOW, HOLD,
+                                 section="BOX-A")
+    assert caught.value.code == "no_block"
+    with pytest.raises(CartError):
+        carts.add_best_available(demo_db, sam, cart_id, show, 0, "ADULT", NOW, HOLD)

@@ -1,0 +1,74 @@
+"""Users: PINs hashed with scrypt, five wrong PINs lock, the lock survives a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import journal
+from core.errors import BoxOfficeError
+from core.permissions import PermissionDenied
+from core.schema import open_database
+from core.users import LoginFailed, authenticate, create_user, get_user, unlock_user
+
+
+def test_pins_are_hashed_with_their_parameters(db) -> None:  # type: ignore[no-untyped-def]
+    create_user(db, "sam", "Sam", "seller", "1234", actor="test")
+    stored = db.execute("SELECT pin_hash FROM users").fetchone()[0]
+    assert stored.startswith("scrypt$16384$8$1$") and "1234" not in stored
+    assert authenticate(db, "sam", "1234").role == "seller"
+
+
+@pytest.mark.parametrize("pin", ["123", "12a4", "", "    "])
+def test_a_pin_is_at_least_four_digits(db, pin: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BoxOfficeError) as caught:
+        create_user(db, "x", "X", "seller", pin, actor="test")
+    assert caught.value.code == "bad_pin"
+
+
+def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "box.db"
+    db = open_database(path)
+    create_user(db, "sam", "Sam", "seller", "1111", actor="test")
+    create_user(db, "cora", "Cora", "coordinator", "3333", actor="test")
+    for tries_left in (4, 3, 2, 1):
+        with pytest.raises(LoginFailed, match=f"{tries_left} tries left"):
+            authenticate(db, "sam", "0000")
+    with pytest.raises(LoginFailed) as fifth:
+        authenticate(db, "sam", "0000")
+    assert fifth.value.code == "user_locked"
+    db.conn.close()
+    reopened = open_database(path)
+    with pytest.raises(LoginFailed) as still:
+        authenticate(reopened, "sam", "1111")   # the right PIN does not help now
+    assert still.value.code == "user_locked"
+    with pytest.raises(PermissionDenied):
+        unlock_user(reopened, get_user(reopened, "sam"), "sam")
+    unlock_user(reopened, get_user(reopened, "cora"), "sam")
+    assert authenticate(reopened, "sam", "1111").username == "sam"
+    actions = [row[0] for row in reopened.execute("SELECT action FROM journal ORDER BY id")]
+    assert actions.count("login.failed") == 4 and "login.locked" in actions
+    assert "user.unlock" in actions and journal.verify(reopened).ok
+
+
+def test_a_right_pin_resets_the_count(db) -> None:  # type: ignore[no-untyped-def]
+    create_user(db, "sam", "Sam", "seller", "1111", actor="test")
+    for _ in range(4):
+        with pytest.raises(LoginFailed):
+            authenticate(db, "sam", "9999")
+    authenticate(db, "sam", "1111")
+    with pytest.raises(LoginFailed, match="4 tries left"):
+        authenticate(db, "sam", "9999")
+
+
+def test_an_unknown_user_fails_like_a_wrong_pin(db) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LoginFailed) as caught:
+        authenticate(db, "nobody", "1111")
+    assert caught.value.code == "login_failed"
+
+
+def test_refused_logins_are_journaled(db) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LoginFailed):
+        authenticate(db, "nobody", "1111")
+    assert db.execute("SELECT action FROM journal").fetchone()[0] == "login.failed"
