@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from core import journal, tokens
-from core.carts import CartView, _open, _release_claims, view_cart
+from core.carts import CartView, _open, view_cart
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.inventory import stamp

@@ -95,11 +95,11 @@ def validate_tender(tender: Tender) -> None:
         raise TenderError("only a card payment can be left unknown")
     if tender.amount_cents < 0:
         raise TenderError("a tender amount cannot be negative")
-    if tender.kind == "cash":
-        if tender.tendered_cents is not None and tender.tendered_cents < tender.amount_cents:
-            raise TenderError(
-                f"cash handed over ({_money(tender.tendered_cents)}) is less than the amount "
-                f"({_money(tender.amount_cents)})", code="short_cash")
+    if (tender.kind == "cash" and tender.tendered_cents is not None
+            and tender.tendered_cents < tender.amount_cents):
+        raise TenderError(
+            f"cash handed over ({_money(tender.tendered_cents)}) is less than the amount "
+            f"({_money(tender.amount_cents)})", code="short_cash")
     if tender.kind == "card":
         brand = (tender.card_brand or "").upper()
         if brand not in CARD_BRANDS:

@@ -144,6 +144,8 @@ def keys() -> None:
         click.echo(f"{binding_id:<24} {key:<10} {description}")
 
 
-from tui.cli_seatmap import seatmap  # noqa: E402  (registers the seatmap commands)
+from tui.cli_sales import order, performance, sell  # noqa: E402
+from tui.cli_seatmap import seatmap  # noqa: E402
 
-main.add_command(seatmap)
+for _command in (seatmap, performance, sell, order):
+    main.add_command(_command)

@@ -1,0 +1,327 @@
+"""`boxoffice performance list`, `boxoffice sell` and `boxoffice order ...`: the selling
+services, headless, for scripting and tests. Failures exit 1 with the error's code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import click
+import sqlite_utils
+
+from core import carts, orders, performances, tokens
+from core.errors import BoxOfficeError
+from core.permissions import Override
+from core.tenders import Tender, TenderError, parse_money, parse_tender
+from core.users import User, authenticate
+
+
+def _obj() -> Any:
+    return click.get_current_context().obj
+
+
+@contextmanager
+def _reported(as_json: bool) -> Iterator[None]:
+    """Turn a core error into one line (or a JSON object) and exit status 1."""
+    try:
+        yield
+    except BoxOfficeError as error:
+        if as_json:
+            click.echo(json.dumps({"error": error.code, "message": error.message}))
+        else:
+            click.echo(f"error [{error.code}]: {error.message}", err=True)
+        sys.exit(1)
+
+
+def _database(db_path: str | None) -> sqlite_utils.Database:
+    from tui.cli import _open
+
+    return _open(_obj().db_path(db_path))
+
+
+def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
+    return authenticate(db, username, pin)
+
+
+def _signer(db: sqlite_utils.Database) -> tokens.Signer:
+    key_dir = _obj().config.tickets.key_dir
+    tokens.ensure_signing_key(db, key_dir)
+    return tokens.load_signer(db, key_dir)
+
+
+def _money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def order_json(order: orders.Order, signer: tokens.Signer | None) -> dict[str, Any]:
+    return {
+        "id": order.id, "number": order.number, "status": order.status,
+        "channel": order.channel, "delivery": order.delivery,
+        "created_at": order.created_at.isoformat(), "value_cents": order.value_cents,
+        "paid_cents": order.paid_cents, "balance_cents": order.balance_cents,
+        "change_cents": order.change_cents,
+        "tickets": [{
+            **{k: v for k, v in asdict(t).items()}, "label": t.label,
+            "code": orders.ticket_code(signer, t) if signer and t.status == "live" else None,
+        } for t in order.tickets],
+        "payments": [asdict(p) for p in order.payments],
+    }
+
+
+def _print_order(order: orders.Order, signer: tokens.Signer | None, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(order_json(order, signer), indent=2))
+        return
+    click.echo(f"Order {order.number}  {order.status}  ({order.channel}, {order.delivery})")
+    for ticket in order.tickets:
+        amount = ticket.base_cents + ticket.fee_cents + ticket.tax_cents
+        click.echo(f"  {ticket.serial}  {ticket.label:<22} {ticket.price_type:<8} "
+                   f"{_money(ticket.base_cents):>8} + fee {_money(ticket.fee_cents)} + tax "
+                   f"{_money(ticket.tax_cents)} = {_money(amount):>8}  {ticket.status}")
+        if signer and ticket.status == "live":
+            click.echo(f"      code {orders.ticket_code(signer, ticket)}")
+    for payment in order.payments:
+        card = f" {payment.card_brand} ...{payment.card_last4}" if payment.card_last4 else ""
+        approval = f" approval {payment.approval_code}" if payment.approval_code else ""
+        change = f", change {_money(payment.change_cents)}" if payment.change_cents else ""
+        click.echo(f"  paid {payment.tender}{card}{approval}: {_money(payment.amount_cents)} "
+                   f"({payment.status}{change})")
+    click.echo(f"  value {_money(order.value_cents)}  paid {_money(order.paid_cents)}  "
+               f"balance {_money(order.balance_cents)}")
+
+
+@click.group("performance")
+def performance() -> None:
+    """Performances."""
+
+
+@performance.command("list")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def performance_list(db_path: str | None, as_json: bool) -> None:
+    """Every performance, in start order, with its venue and local time."""
+    db = _database(db_path)
+    zone = _obj().config.zone
+    shows = performances.list_performances(db)
+    if as_json:
+        click.echo(json.dumps([{
+            "id": p.id, "event": p.event_name, "venue": p.venue_name, "venue_code": p.venue_code,
+            "venue_kind": p.venue_kind, "starts_at": p.starts_at.isoformat(),
+            "local_time": p.starts_at.astimezone(zone).isoformat(), "status": p.status,
+        } for p in shows], indent=2))
+        return
+    for show in shows:
+        click.echo(f"#{show.id:<4} {show.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  "
+                   f"{show.event_name}  ({show.venue_name})  {show.status}")
+
+
+def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
+    """Tenders from `cash:HANDED`, `card:BRAND:LAST4:APPROVAL[@AMOUNT]`, `check:N[@AMOUNT]`,
+    `comp:REASON`: each takes what is still due unless it names an amount."""
+    result = []
+    due = total
+    for spec in specs:
+        body, _, amount_text = spec.partition("@")
+        if body.startswith("cash:") or body == "cash":
+            handed = parse_money(body[5:]) if body[5:] else due
+            applied = min(due, handed) if not amount_text else parse_money(amount_text)
+            result.append(Tender("cash", applied, tendered_cents=handed))
+        else:
+            applied = parse_money(amount_text) if amount_text else due
+            result.append(parse_tender(body, applied))
+        due -= result[-1].amount_cents
+    return result
+
+
+@click.command("sell")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", required=True)
+@click.option("--pin", required=True)
+@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--seats", help="SECTION-ROW-NUMBER,... e.g. ORCH-A-101,ORCH-A-102")
+@click.option("--best", type=int, help="The best N adjacent seats.")
+@click.option("--zone", help="With --best: a price zone letter.")
+@click.option("--section", help="With --best: a section code.")
+@click.option("--ga", help="General admission: AREA:N, e.g. FIELD:4")
+@click.option("--price-type", default="ADULT", show_default=True)
+@click.option("--tender", "tender_specs", multiple=True, required=True,
+              help="cash:HANDED | card:BRAND:LAST4:APPROVAL | check:NUMBER | comp:REASON, "
+                   "with @AMOUNT to split; repeat for a split tender.")
+@click.option("--customer", "customer_id", type=int)
+@click.option("--will-call", is_flag=True, help="Hold the tickets for pickup.")
+@click.option("--station", default="cli", show_default=True)
+@click.option("--supervisor", help="A supervisor approving a protected action (comps).")
+@click.option("--supervisor-pin")
+@click.option("--json", "as_json", is_flag=True)
+def sell(db_path: str | None, username: str, pin: str, performance_id: int,
+         seats: str | None, best: int | None, zone: str | None, section: str | None,
+         ga: str | None, price_type: str, tender_specs: tuple[str, ...],
+         customer_id: int | None, will_call: bool, station: str, supervisor: str | None,
+         supervisor_pin: str | None, as_json: bool) -> None:
+    """Sell seats (by name, best available, or general admission) and print the order."""
+    from core import inventory
+
+    if sum(x is not None for x in (seats, best, ga)) != 1:
+        click.echo("boxoffice: give exactly one of --seats, --best, --ga", err=True)
+        sys.exit(2)
+    config = _obj().config
+    hold = timedelta(minutes=config.sales.cart_hold_minutes)
+    db = _database(db_path)
+    now = datetime.now(UTC)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        signer = _signer(db)
+        cart_id = carts.open_cart(db, actor, station, now, hold)
+        try:
+            if seats is not None:
+                ids = []
+                for label in seats.split(","):
+                    try:
+                        sec, row, number = label.strip().rsplit("-", 2)
+                        ids.append(inventory.find_seat(db, performance_id, sec, row,
+                                                       int(number)))
+                    except ValueError:
+                        raise BoxOfficeError(f"cannot read seat '{label}': use SECTION-ROW-"
+                                             "NUMBER", code="bad_seat") from None
+                cart = carts.add_seats(db, actor, cart_id, performance_id, ids, price_type,
+                                       now, hold)
+            elif best is not None:
+                cart = carts.add_best_available(db, actor, cart_id, performance_id, best,
+                                                price_type, now, hold, zone=zone,
+                                                section=section)
+            else:
+                area, _, count = (ga or "").partition(":")
+                if not count.isdigit():
+                    raise BoxOfficeError("use --ga AREA:N, e.g. FIELD:4", code="bad_ga")
+                cart = carts.add_area_places(db, actor, cart_id, performance_id, area,
+                                             int(count), price_type, now, hold)
+            override = Override(supervisor, supervisor_pin or "") if supervisor else None
+            order = orders.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),
+                                    station=station, now=now, customer_id=customer_id,
+                                    delivery="will_call" if will_call else "print",
+                                    override=override)
+        except (BoxOfficeError, TenderError):
+            if carts.view_cart(db, cart_id).status == "open":
+                carts.cancel_cart(db, actor, cart_id, now)   # nothing stays locked
+            raise
+    _print_order(order, signer, as_json)
+
+
+@click.group("order")
+def order() -> None:
+    """Look up and change orders."""
+
+
+def _find(db: sqlite_utils.Database, number: str) -> orders.Order:
+    return orders.find_order(db, number)
+
+
+@order.command("show")
+@click.argument("number")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def order_show(number: str, db_path: str | None, as_json: bool) -> None:
+    """An order with its tickets, codes and payments."""
+    db = _database(db_path)
+    with _reported(as_json):
+        found = _find(db, number)
+        signer = _signer(db)
+    _print_order(found, signer, as_json)
+
+
+def _protected_options(command: Any) -> Any:
+    for decorator in reversed([
+        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
+        click.option("--user", "username", required=True),
+        click.option("--pin", required=True),
+        click.option("--reason", required=True),
+        click.option("--supervisor", help="A supervisor approving it (their user name)."),
+        click.option("--supervisor-pin"),
+        click.option("--station", default="cli", show_default=True),
+        click.option("--json", "as_json", is_flag=True),
+    ]):
+        command = decorator(command)
+    return command
+
+
+@order.command("refund")
+@click.argument("number")
+@click.option("--tickets", help="Ticket serials to refund (default: every live ticket).")
+@click.option("--to", "to", type=click.Choice(["original", "cash"]), default="original",
+              show_default=True)
+@_protected_options
+def order_refund(number: str, tickets: str | None, to: str, db_path: str | None,
+                 username: str, pin: str, reason: str, supervisor: str | None,
+                 supervisor_pin: str | None, station: str, as_json: bool) -> None:
+    """Refund an order or some of its tickets; the seats go back on sale."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        ids = _ticket_ids(found, tickets)
+        result = orders.refund(db, actor, found.id, reason=reason, station=station,
+                               now=datetime.now(UTC), ticket_ids=ids, to=to,
+                               override=_override(supervisor, supervisor_pin))
+        signer = _signer(db)
+    _print_order(result, signer, as_json)
+
+
+@order.command("void")
+@click.argument("number")
+@_protected_options
+def order_void(number: str, db_path: str | None, username: str, pin: str, reason: str,
+               supervisor: str | None, supervisor_pin: str | None, station: str,
+               as_json: bool) -> None:
+    """Void an order sold today: payments reversed, tickets cancelled."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        result = orders.void(db, actor, found.id, reason=reason, station=station,
+                             now=datetime.now(UTC), zone=_obj().config.zone,
+                             override=_override(supervisor, supervisor_pin))
+    _print_order(result, None, as_json)
+
+
+@order.command("reprint")
+@click.argument("number")
+@click.option("--ticket", "ticket_serial", required=True, help="The ticket's serial.")
+@_protected_options
+def order_reprint(number: str, ticket_serial: str, db_path: str | None, username: str,
+                  pin: str, reason: str, supervisor: str | None, supervisor_pin: str | None,
+                  station: str, as_json: bool) -> None:
+    """Reissue a ticket with a new code; the old code is revoked."""
+    del station
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
+        orders.reprint(db, actor, ticket_id, reason=reason, now=datetime.now(UTC),
+                       override=_override(supervisor, supervisor_pin))
+        signer = _signer(db)
+        result = orders.get_order(db, found.id)
+    _print_order(result, signer, as_json)
+
+
+def _override(supervisor: str | None, pin: str | None) -> Override | None:
+    return Override(supervisor, pin or "") if supervisor else None
+
+
+def _ticket_ids(found: orders.Order, serials: str | None) -> list[int] | None:
+    if not serials:
+        return None
+    by_serial = {t.serial: t.id for t in found.tickets}
+    ids = []
+    for serial in serials.split(","):
+        if serial.strip() not in by_serial:
+            raise BoxOfficeError(f"ticket {serial.strip()} is not in order {found.number}",
+                                 code="unknown_ticket")
+        ids.append(by_serial[serial.strip()])
+    return ids
