@@ -146,7 +146,7 @@ def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_
         _check_seats_belong(db, performance_id, seat_ids)
         type_id, _ = price_type_id(db, price_type)
         seats = _seat_rows(db, seat_ids)
-        for _, section_id, zone_id, *_rest in seats:
+        for _, _section_id, zone_id, *_rest in seats:
             get_price(db, performance_id, zone_id, type_id)   # a price must exist
         until = now + hold
         hold_id = None

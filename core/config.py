@@ -49,7 +49,17 @@ class PricingConfig:
 
 @dataclass(frozen=True)
 class TicketsConfig:
-    key_dir: Path = Path("keys")  # the Ed25519 signing key; relative to this file
+    # Where the Ed25519 signing key lives; "" means beside the database, in
+    # <database name>-keys/, so a key always travels with the database it signs for.
+    key_dir: str = ""
+
+
+def ticket_key_dir(config: Config, database: Path, database_id: str) -> Path:
+    """The signing key directory for a database (see TicketsConfig): the configured one,
+    or <database name>-keys/<database id>/ beside the database file."""
+    if config.tickets.key_dir:
+        return Path(config.tickets.key_dir)
+    return database.parent / f"{database.stem}-keys" / database_id
 
 
 @dataclass(frozen=True)
@@ -189,9 +199,10 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
         if not config.database.path.is_absolute():
             config = _replace(config, database=DatabaseConfig(
                 path=source.parent / config.database.path))
-        if not config.tickets.key_dir.is_absolute():
+        key_dir = config.tickets.key_dir
+        if key_dir and not Path(key_dir).is_absolute():
             config = _replace(config, tickets=TicketsConfig(
-                key_dir=source.parent / config.tickets.key_dir))
+                key_dir=str(source.parent / key_dir)))
     return config
 
 

@@ -184,6 +184,12 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
         raise OrderError("delivery is print or will_call", code="bad_delivery")
     if channel not in ("window", "group", "consignment"):
         raise OrderError("channel is window, group or consignment", code="bad_channel")
+    if (channel == "group") != (group_id is not None):
+        raise OrderError("a group order needs its group, and only a group order has one",
+                         code="bad_group")
+    if balance_due is not None and (channel != "group" or balance_due < now.date()):
+        raise OrderError("a balance due date is for a group order, and not in the past",
+                         code="bad_due_date")
     for tender in tenders:
         validate_tender(tender)
     with write(db):
@@ -202,6 +208,8 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
         total = cart.total_cents
         approved = sum(t.amount_cents for t in tenders if t.status == "approved")
         unknown = sum(t.amount_cents for t in tenders if t.status == "unknown")
+        if channel == "group":
+            authorize(db, actor, "group_sales")
         status = _order_status(db, actor, channel, tenders, total, approved, unknown,
                                balance_due)
         order_id = db.execute(
@@ -251,7 +259,6 @@ def _order_status(db: sqlite_utils.Database, actor: User, channel: str,
     if approved == total:
         return "complete"
     if channel == "group" and balance_due is not None and approved > 0:
-        authorize(db, actor, "group_sales")
         return "deposit"
     raise OrderError(f"still due: {_fmt(total - approved)} of {_fmt(total)}",
                      code="balance_not_zero")
@@ -349,7 +356,7 @@ def _retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequen
             raise OrderError(f"ticket {ticket_id} is already {row[0]}", code="not_live")
         db.execute("UPDATE tickets SET status = ? WHERE id = ?", [status, ticket_id])
         db.execute("UPDATE order_lines SET status = ? WHERE ticket_id = ?", [status, ticket_id])
-        tokens.revoke(db, ticket_id, row[1], f"{status}: {reason}", actor=actor)
+        tokens.revoke(db, ticket_id, row[1], f"{status}: {reason}", actor=actor, at=now)
         if row[3] is not None:
             db.execute("DELETE FROM seat_claims WHERE performance_id = ? AND seat_id = ? AND "
                        "ticket_id = ?", [row[2], row[3], ticket_id])
@@ -387,7 +394,9 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
             raise OrderError("there is nothing left to refund", code="nothing_to_refund")
         value = _retire_tickets(db, order_id, chosen, "refunded", reason, now,
                                 actor=actor.username)
-        amount = min(value, order.paid_cents)
+        # pay back only what was paid beyond the tickets that remain (a deposit order
+        # may owe more than it has paid)
+        amount = max(0, min(value, order.paid_cents - (order.value_cents - value)))
         _pay_back(db, actor, order_id, amount, to=to, station=station, now=now, reason=reason)
         _refresh_total(db, order_id)
         journal.append(db, actor=actor.username, action="order.refund",
@@ -514,7 +523,8 @@ def reprint(db: sqlite_utils.Database, actor: User, ticket_id: int, *, reason: s
             raise OrderError(f"the ticket is {status}", code="not_live")
         if generation >= 255:
             raise OrderError("this ticket has been reprinted too often", code="too_many_reprints")
-        tokens.revoke(db, ticket_id, generation, f"reprint: {reason}", actor=actor.username)
+        tokens.revoke(db, ticket_id, generation, f"reprint: {reason}", actor=actor.username,
+                      at=now)
         db.execute("UPDATE tickets SET generation = ?, printed_at = NULL WHERE id = ?",
                    [generation + 1, ticket_id])
         journal.append(db, actor=actor.username, action="ticket.reprint",

@@ -6,6 +6,7 @@ open a fresh database at once do not both try to create it.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import sqlite_utils
@@ -338,6 +339,11 @@ def _m0002(db: sqlite_utils.Database) -> None:
     )
     from core.permissions import DEFAULT_GRANTS
 
+    # A random identity for this database: its signing keys are filed under it, so a
+    # database made afresh never meets the key files of an old one.
+    db.execute("INSERT INTO settings (key, value) VALUES ('database_id', ?)",
+               [secrets.token_hex(8)])
+
     db.conn.executemany(
         "INSERT INTO role_permissions (role, permission) VALUES (?, ?)",
         [(role, permission) for role, permissions in DEFAULT_GRANTS.items()
@@ -372,3 +378,8 @@ def open_database(path: str | Path, *, check_location: bool = True) -> sqlite_ut
     db = connect(path, check_location=check_location)
     migrate(db)
     return db
+
+
+def database_id(db: sqlite_utils.Database) -> str:
+    """This database's random identity (made by migration 0002)."""
+    return str(db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()[0])

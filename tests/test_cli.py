@@ -131,3 +131,13 @@ def test_import_pretix_of_a_malformed_plan_names_the_place_and_writes_nothing(
     assert code == 1
     assert "zones[1].rows[2].seats[0]: no position" in output
     assert not out.exists()
+
+
+def test_a_demo_database_made_afresh_gets_a_fresh_signing_key(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    assert run("demo", "--db", db, "--no-tui")[0] == 0
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    code, output = run("demo", "--db", db, "--no-tui")   # the old key folder is still there
+    assert code == 0, output
+    assert len(list((tmp_path / "demo-keys").iterdir())) == 2

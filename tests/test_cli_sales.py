@@ -16,7 +16,7 @@ from tui.cli import main
 @pytest.fixture
 def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n[tickets]\nkey_dir = "keys"\n')
+    config.write_text(f'[database]\npath = "{demo_path}"\n')
 
     def run(*args: str) -> tuple[int, str]:
         result = CliRunner().invoke(main, ["--config", str(config), *args])
@@ -49,7 +49,9 @@ def test_sell_named_seats_prints_lines_and_codes_that_verify(cli, demo_path: Pat
         verified = tokens.verify_token(ticket["code"], tokens.public_keys(db),
                                        tokens.revoked_set(db))
         assert verified.ok and verified.ticket_id == ticket["id"]
-    key_file = tmp_path / "keys" / "ticket-signing-1.pem"
+    from core.schema import database_id
+
+    key_file = demo_path.parent / "demo-keys" / database_id(db) / "ticket-signing-1.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 

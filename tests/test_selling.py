@@ -320,14 +320,27 @@ def test_comps_need_the_comp_permission(demo_db) -> None:  # type: ignore[no-unt
 
 
 def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core import groups
+
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
+    group = groups.create_group(demo_db, cora, "Riverside Choir", now=NOW)
     cart_id = cart_with(demo_db, cora, show, ["ORCH-R-101", "ORCH-R-102", "ORCH-R-103"], NOW,
                         price_type="GROUP")
     total = carts.view_cart(demo_db, cart_id).total_cents
+    due = (NOW + timedelta(days=14)).date()
+    with pytest.raises(OrderError) as no_group:
+        orders.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
+                        channel="group", balance_due=due)
+    assert no_group.value.code == "bad_group"
     order = orders.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
-                            channel="group", balance_due=(NOW + timedelta(days=14)).date())
+                            channel="group", group_id=group.id, balance_due=due)
     assert order.status == "deposit" and order.balance_cents == total - 5000
+    # refunding one ticket of a part-paid order pays back nothing still owed
+    refunded = orders.refund(demo_db, cora, order.id, reason="one fewer", station=STATION,
+                             now=NOW, ticket_ids=[order.tickets[0].id])
+    assert [p.amount_cents for p in refunded.payments if p.amount_cents < 0] == []
+    assert refunded.balance_cents == total - total // 3 - 5000
 
 
 def test_unknown_things_are_not_found_with_codes(demo_db) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from core.errors import BoxOfficeError
 class Context:
     config: Config
     db_override: Path | None
+    opened: Path = Path("boxoffice.db")
 
     def db_path(self, explicit: str | None = None) -> Path:
         if explicit:
@@ -87,6 +88,15 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
         created = demo_data.build_demo(db, now=datetime.now(UTC), zone=obj.config.zone)
     except SeatMapInvalid as error:
         _fail(f"a shipped venue file is invalid: {error}")
+    from core import tokens
+    from core.config import ticket_key_dir
+    from core.schema import database_id
+
+    key_dir = ticket_key_dir(obj.config, Path(db_path), database_id(db))
+    try:   # the key that signs ticket codes is made when the database is set up
+        tokens.ensure_signing_key(db, key_dir, actor="demo")
+    except (BoxOfficeError, OSError) as error:
+        _fail(f"cannot create the ticket signing key in {key_dir}: {error}")
     if no_tui:
         users = demo_data.demo_users(db)
         shows = performances.list_performances(db)

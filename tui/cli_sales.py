@@ -41,7 +41,9 @@ def _reported(as_json: bool) -> Iterator[None]:
 def _database(db_path: str | None) -> sqlite_utils.Database:
     from tui.cli import _open
 
-    return _open(_obj().db_path(db_path))
+    path = _obj().db_path(db_path)
+    _obj().opened = path   # the signing key lives beside it (see ticket_key_dir)
+    return _open(path)
 
 
 def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
@@ -49,7 +51,11 @@ def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
 
 
 def _signer(db: sqlite_utils.Database) -> tokens.Signer:
-    key_dir = _obj().config.tickets.key_dir
+    from core.config import ticket_key_dir
+
+    from core.schema import database_id
+
+    key_dir = ticket_key_dir(_obj().config, _obj().opened, database_id(db))
     tokens.ensure_signing_key(db, key_dir)
     return tokens.load_signer(db, key_dir)
 
