@@ -52,7 +52,6 @@ def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
 
 def _signer(db: sqlite_utils.Database) -> tokens.Signer:
     from core.config import ticket_key_dir
-
     from core.schema import database_id
 
     key_dir = ticket_key_dir(_obj().config, _obj().opened, database_id(db))
