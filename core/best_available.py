@@ -14,28 +14,35 @@ What a block is
 
 Which block is best (the objective)
     1. Fewest orphans. An orphan is a lone available seat the sale would strand between the
-       block and an unavailable seat, an aisle, a gap or the row end. A block that leaves
-       one is chosen only when every possible block leaves one (then the fewest).
+       block and an unavailable seat, an aisle, a gap or the row end (any free seat counts,
+       whatever its zone or kind; a seat already alone before the sale does not). A block
+       that leaves one is chosen only when every possible block leaves one (then the
+       fewest).
     2. The lowest sum of the seats' ranks (the mean, as the quantity is fixed). With the
-       parser's ranks (`order_of_row * 10_000 + distance_from_centre_line`) this is "front
-       row first, then the most central block in it".
+       parser's default ranks (`order_of_row * 10_000 + distance_from_centre_line` within a
+       section) this is "front row first, then the most central block in it"; a venue
+       with `best_seats = "centre-front"` gets the centre first.
     3. Ties: the section that comes first in `section_order` (by default, the order in
        which sections first appear in `seats`: pass seats in map order), then the front-
        most row (lowest y, then label), then the block holding the lowest seat number.
 
-Ranks are compared as given. The parser ranks each section on its own, so across sections
-"best" is only as good as those ranks (see `_ranked` in core/seatmap/parser.py).
+Ranks are compared as given, across sections too. The parser ranks the rows of each
+section and puts a section's `priority` (from the map file) in front, so the orchestra
+comes before the mezzanine; sections of equal priority meet row for row (the front row of
+each counts as a front row). See `_ranked` in core/seatmap/parser.py.
 
 Speed: `BestAvailableIndex(seats)` splits every row into runs of adjacent seats once per
-performance; a query visits the runs best-rank first and stops as soon as no remaining run
-can beat the orphan-free block already found, so a busy 37,000-seat stadium answers in well
-under a millisecond when good seats are left (see bench/bench_best_available.py).
+performance; a query visits the runs best rank first and stops as soon as no remaining run
+can beat the orphan-free block already found. On the 37,000-seat stadium a query takes well
+under a millisecond or a few milliseconds sold out (bench/bench_best_available.py); building
+the index takes about 0.1 s, so keep it for the performance rather than per call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,10 +94,7 @@ _Key = tuple[int, int, int, int, str, int]
 
 
 def _prefix(values: Iterable[int]) -> tuple[int, ...]:
-    sums = [0]
-    for value in values:
-        sums.append(sums[-1] + value)
-    return tuple(sums)
+    return tuple(accumulate(values, initial=0))
 
 
 def check_request(quantity: int, wheelchair: int = 0, companions: int = 0) -> None:
@@ -112,8 +116,8 @@ class BestAvailableIndex:
     """The seats of one performance, split into runs of adjacent seats, ready to query.
 
     Build it once per performance (it does not change when seats sell) and call `find`
-    with the seats available at that moment. Immutable once built, so one index can be
-    shared by every window selling that performance.
+    with the seats available at that moment. It only caches each filter's run order, so
+    one index can be shared by every window and thread selling that performance.
     """
 
     def __init__(self, seats: Iterable[Candidate], *,
@@ -136,10 +140,6 @@ class BestAvailableIndex:
                     start = index
         self._runs = tuple(runs)
         self._ordered: dict[tuple[str | None, str | None], tuple[_Run, ...]] = {}
-
-    @property
-    def seat_count(self) -> int:
-        return sum(len(run.ids) for run in self._runs)
 
     def find(self, available: Container[int], quantity: int, *, zone: str | None = None,
              section: str | None = None, wheelchair: int = 0,
@@ -187,8 +187,8 @@ def _run(section: str, order: tuple[int, int, str], seats: list[Candidate]) -> _
         zones=tuple(seat.zone for seat in seats),
         zone_set=frozenset(seat.zone for seat in seats),
         rank_sums=_prefix(seat.rank for seat in seats),
-        wheelchair_sums=_prefix(int(seat.wheelchair) for seat in seats),
-        companion_sums=_prefix(int(seat.companion) for seat in seats),
+        wheelchair_sums=_prefix(seat.wheelchair for seat in seats),
+        companion_sums=_prefix(seat.companion for seat in seats),
         min_rank=min(seat.rank for seat in seats))
 
 
@@ -234,9 +234,9 @@ def best_available(seats: Sequence[Candidate], available: Container[int], quanti
                    *, zone: str | None = None, section: str | None = None,
                    wheelchair: int = 0, companions: int = 0) -> list[int] | None:
     """The best block of `quantity` adjacent available seats, as seat ids in seat-number
-    order, or None when there is none. One-off form of `BestAvailableIndex(seats).find`;
-    the module docstring gives the rules. Raises ValueError for a bad quantity (1..20) or
-    wheelchair/companion count."""
+    order, or None when there is none. One-off form of `BestAvailableIndex(seats).find`
+    (it builds the index every call); the module docstring gives the rules. Raises
+    ValueError for a bad quantity (1..20) or wheelchair/companion count."""
     check_request(quantity, wheelchair, companions)
     return BestAvailableIndex(seats).find(available, quantity, zone=zone, section=section,
                                           wheelchair=wheelchair, companions=companions)

@@ -246,3 +246,20 @@ def test_a_mangled_good_file_never_crashes_the_parser(start: int, length: int,
     except SeatMapInvalid as error:
         for problem in error.problems:
             assert problem.line >= 1 and problem.column >= 1 and problem.message
+
+
+def test_best_seats_and_section_priority_shape_the_rank() -> None:
+    rows = "A: AAAAAAA\nB: AAAAAAA\n"
+    front = parse_seatmap(HEAD + section(rows))
+    best = min(front.seats, key=lambda seat: seat.rank)
+    assert (best.row, best.number) == ("A", 4)
+    worst_front_row = max((s for s in front.seats if s.row == "A"), key=lambda s: s.rank)
+    centre_second_row = next(s for s in front.seats if (s.row, s.number) == ("B", 4))
+    assert worst_front_row.rank < centre_second_row.rank          # front first
+    centre = parse_seatmap(HEAD.replace('name = "Test Hall"', 'name = "Test Hall"\n'
+                                        'best_seats = "centre-front"') + section(rows))
+    ranks = {(s.row, s.number): s.rank for s in centre.seats}
+    assert ranks[("B", 4)] < ranks[("A", 1)]                         # centre first
+    two = parse_seatmap(HEAD + section(rows, "priority = 1\n") + section(rows, code="MEZZ"))
+    assert min(two.section("MEZZ").seats, key=lambda s: s.rank).rank < min(
+        s.rank for s in two.section("ORCH").seats)

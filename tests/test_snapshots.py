@@ -27,4 +27,5 @@ def test_stadium_overview(snap_compare, demo_db, size) -> None:  # type: ignore[
 
 def test_performance_list_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
     app = BoxOfficeApp(demo_db, Config(), clock=lambda: FIXED_NOW)
-    assert snap_compare(app, terminal_size=(80, 24))
+    # a key press first, as a seller would: it also hides the mouse hover highlight
+    assert snap_compare(app, terminal_size=(80, 24), press=["down", "up"])

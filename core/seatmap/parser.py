@@ -29,10 +29,12 @@ AISLE = "|"
 RESERVED_CHARS = frozenset(".|: ")
 
 TOP_KEYS = {"format", "venue", "zones", "legend", "section", "area", "overview"}
-VENUE_KEYS = {"code", "name", "kind", "stage"}
+VENUE_KEYS = {"code", "name", "kind", "stage", "best_seats"}
+BEST_SEATS = ("front-centre", "centre-front")
 ZONE_KEYS = {"name", "color"}
 LEGEND_KEYS = {"zone", "wheelchair", "companion", "view"}
-SECTION_KEYS = {"code", "name", "kind", "at", "numbering", "first", "step", "blocks", "rows"}
+SECTION_KEYS = {"code", "name", "kind", "at", "numbering", "first", "step", "blocks", "rows",
+                "priority"}
 BLOCK_KEYS = {"from", "first", "step"}
 AREA_KEYS = {"code", "name", "zone", "capacity", "at", "size"}
 OVERVIEW_KEYS = {"drawing"}
@@ -106,6 +108,7 @@ class _Parser:
         self.loc = Locator(text)
         self.zones: dict[str, Zone] = {}
         self.glyphs: dict[str, _Glyph] = {}
+        self.best_seats = "front-centre"
 
     # -- reporting ------------------------------------------------------------------
 
@@ -217,6 +220,14 @@ class _Parser:
             kind = "hall"
         venue["kind"] = kind
         venue["stage"] = self._string(data, "stage", "venue", 0, "[venue]", required=False)
+        best = self._string(data, "best_seats", "venue", 0, "[venue]", required=False,
+                            default="front-centre")
+        if best not in BEST_SEATS:
+            self.problem(self.loc.key("venue", 0, "best_seats"), "bad-value",
+                         f"[venue]: best_seats must be \"front-centre\" or \"centre-front\", "
+                         f"not {best!r}")
+            best = "front-centre"
+        self.best_seats = best
         return venue
 
     def _zones(self, data: Any) -> None:
@@ -326,11 +337,13 @@ class _Parser:
             self.problem(self.loc.key("section", index, "kind"), "bad-value",
                          f"{label}: kind must be \"reserved\" or \"box\", not {kind!r}")
         at = self._pair(spec, "at", "section", index, label)
+        priority = self._int(spec, "priority", "section", index, label, default=0, minimum=0)
         numbering = self._numbering(spec, index, label)
         rows_text = self._string(spec, "rows", "section", index, label)
         if not code or not rows_text or numbering is None:
             return None
-        return self._rows(code, name or code, kind, rows_text, numbering, index, label, at)
+        return self._rows(code, name or code, kind, rows_text, numbering, index, label, at,
+                          priority or 0)
 
     def _numbering(self, spec: dict[str, Any], index: int, label: str
                    ) -> list[_Numbering] | str | None:
@@ -376,7 +389,7 @@ class _Parser:
 
     def _rows(self, code: str, name: str, kind: str, text: str,
               numbering: list[_Numbering] | str, index: int, label: str,
-              at: tuple[int, int] | None
+              at: tuple[int, int] | None, priority: int = 0
               ) -> tuple[Section, tuple[int, int] | None] | None:
         lines = text.replace("\r\n", "\n").split("\n")
         if lines and lines[-1].strip() == "":
@@ -475,7 +488,8 @@ class _Parser:
         lines_out = (title.center(width).rstrip(), *drawn)
         section = Section(code=code, name=name, kind=kind if kind in ("reserved", "box")
                           else "reserved", x=0, y=0, width=width, height=len(lines_out),
-                          lines=lines_out, rows=_ranked(tuple(rows)))
+                          lines=lines_out,
+                          rows=_ranked(tuple(rows), priority, self.best_seats))
         return section, at
 
     def _number_row(self, cells: list[tuple[int, str]], blocks: list[list[int]],
@@ -616,10 +630,12 @@ def _replace_section(section: Section, x: int, y: int, rows: tuple[Row, ...]) ->
                    section.height, section.lines, rows)
 
 
-def _ranked(rows: tuple[Row, ...]) -> tuple[Row, ...]:
-    """Default best-available rank: front rows first, then closest to the centre line.
-
-    Lower is better. Rows are ranked in drawing order (the stage or field is at the top).
+def _ranked(rows: tuple[Row, ...], priority: int = 0,
+            best_seats: str = "front-centre") -> tuple[Row, ...]:
+    """Best-available rank, lower is better: a section's `priority` first, then by the
+    venue's `best_seats`: front rows first and then closest to the centre line
+    ("front-centre"), or the centre first and then the front ("centre-front").
+    Rows are ranked in drawing order (the stage or field is at the top).
     """
     columns = [seat.x for row in rows for seat in row.seats]
     if not columns:
@@ -627,8 +643,14 @@ def _ranked(rows: tuple[Row, ...]) -> tuple[Row, ...]:
     centre2 = min(columns) + max(columns)   # twice the centre column, to stay in integers
     ranked = []
     for order, row in enumerate(rows):
+        def rank(x: int, order: int = order) -> int:
+            off_centre = abs(2 * x - centre2)
+            within = (order * 10_000 + off_centre if best_seats == "front-centre"
+                      else off_centre * 1_000 + order)
+            return priority * 100_000_000 + within
+
         ranked.append(Row(row.label, row.y, tuple(
-            Seat(s.section, s.row, s.number, s.zone, s.glyph, s.x, s.y,
-                 order * 10_000 + abs(2 * s.x - centre2), s.wheelchair, s.companion, s.view)
+            Seat(s.section, s.row, s.number, s.zone, s.glyph, s.x, s.y, rank(s.x),
+                 s.wheelchair, s.companion, s.view)
             for s in row.seats)))
     return tuple(ranked)
