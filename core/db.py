@@ -11,7 +11,9 @@ transaction, sells a seat twice (see shared/FACTS.md).
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +96,33 @@ def connect(path: str | Path, *, check_location: bool = True) -> sqlite_utils.Da
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """`BEGIN IMMEDIATE`, waiting for the write lock up to the connection's busy timeout.
+
+    SQLite's own busy handler sleeps in growing steps (up to 100 ms), so with eight
+    windows queued for the lock a sale could wait far longer than the lock was held.
+    This polls every 0.5-3 ms instead, with jitter, until the same deadline.
+    """
+    timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + timeout_ms / 1000
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        delay = 0.0005
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 1.5, 0.003)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+
+
 @contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
@@ -106,7 +135,7 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():  # sqlite-utils nests with a SAVEPOINT
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)
     try:
         yield db
     except BaseException:

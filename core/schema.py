@@ -212,6 +212,8 @@ def _m0002(db: sqlite_utils.Database) -> None:
             CHECK ((state = 'sold') = (ticket_id IS NOT NULL))
         );
         CREATE INDEX seat_claims_cart ON seat_claims(cart_id) WHERE cart_id IS NOT NULL;
+        -- the sweep of expired carts runs inside every selling write: keep it cheap
+        CREATE INDEX seat_claims_expiry ON seat_claims(expires_at) WHERE state = 'cart';
         -- General admission: places held (by hold code) out of an area's capacity.
         CREATE TABLE area_holds (
             performance_id INTEGER NOT NULL REFERENCES performances(id),
@@ -220,6 +222,7 @@ def _m0002(db: sqlite_utils.Database) -> None:
             quantity INTEGER NOT NULL CHECK (quantity > 0),
             PRIMARY KEY (performance_id, section_id, hold_code_id)
         );
+        CREATE INDEX carts_open ON carts(expires_at) WHERE status = 'open';
         CREATE TABLE cart_items (
             id INTEGER PRIMARY KEY,
             cart_id INTEGER NOT NULL REFERENCES carts(id),
@@ -286,6 +289,7 @@ def _m0002(db: sqlite_utils.Database) -> None:
         CREATE UNIQUE INDEX tickets_live_seat ON tickets(performance_id, seat_id)
             WHERE status = 'live' AND seat_id IS NOT NULL;
         CREATE INDEX tickets_order ON tickets(order_id);
+        CREATE INDEX cart_items_cart ON cart_items(cart_id);
         CREATE INDEX tickets_performance ON tickets(performance_id, status);
         CREATE TABLE order_lines (
             id INTEGER PRIMARY KEY,

@@ -53,9 +53,12 @@ def test_write_starts_begin_immediate_and_rolls_back_on_error(db) -> None:  # ty
         db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
         raise RuntimeError("boom")
     db.conn.set_trace_callback(None)
-    assert statements[0] == "BEGIN IMMEDIATE"
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN IMMEDIATE"]
+    assert statements.index("BEGIN IMMEDIATE") < next(
+        i for i, s in enumerate(statements) if s.startswith("INSERT"))
     assert "ROLLBACK" in statements
-    assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'a'").fetchone()[0] == 0
 
 
 def test_nested_write_is_a_savepoint_of_the_outer_transaction(db) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +67,8 @@ def test_nested_write_is_a_savepoint_of_the_outer_transaction(db) -> None:  # ty
         with pytest.raises(ValueError), write(db):
             db.execute("INSERT INTO settings (key, value) VALUES ('inner', '1')")
             raise ValueError
-    keys = [row[0] for row in db.execute("SELECT key FROM settings")]
+    keys = [row[0] for row in db.execute("SELECT key FROM settings WHERE key IN "
+                                         "('outer', 'inner')")]
     assert keys == ["outer"]
 
 
