@@ -135,3 +135,16 @@ def venue_seatmap(db: sqlite_utils.Database, venue_id: int) -> SeatMap:
     if row is None:
         raise NotFound(f"venue {venue_id} has no seat map", code="no_seatmap")
     return _parse_cached(row[0], row[1], row[2])
+
+
+def current_sources(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
+    """(sha256, source, name) of every venue's current map, for `warm_cache`."""
+    return [(row[0], row[1], row[2]) for row in db.execute(
+        "SELECT m.sha256, m.source, m.source_name FROM seat_maps m WHERE m.version = "
+        "(SELECT max(version) FROM seat_maps n WHERE n.venue_id = m.venue_id)")]
+
+
+def warm_cache(sources: list[tuple[str, str, str]]) -> None:
+    """Parse maps ahead of need (no database access: safe in a worker thread)."""
+    for sha256, source, name in sources:
+        _parse_cached(sha256, source, name)

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 from textual.app import App
+from textual import work
 from textual.binding import Binding
 
+from core import venues
 from core.config import Config
 from tui.screens.performances import PerformancesScreen
 
@@ -41,3 +43,10 @@ class BoxOfficeApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.push_screen(PerformancesScreen())
+        # parse the venues' maps while the seller reads the list, so the first map
+        # opens at once (the stadium's 37,000 seats take a tenth of a second)
+        self._warm_seatmaps(venues.current_sources(self.db))
+
+    @work(thread=True, exclusive=True, group="warm-seatmaps")
+    def _warm_seatmaps(self, sources: list[tuple[str, str, str]]) -> None:
+        venues.warm_cache(sources)

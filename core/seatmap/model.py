@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,10 +13,11 @@ class Zone:
     color: str
 
 
-@dataclass(frozen=True, slots=True)
-class Seat:
+class Seat(NamedTuple):
     """One seat. Its identity is (section, row, number); x, y place it in its drawing:
-    the venue drawing for a hall, its section's drawing for a venue with an overview."""
+    the venue drawing for a hall, its section's drawing for a venue with an overview.
+    (A named tuple: a stadium has 40,000 of them, and a tuple is built 5x faster than a
+    frozen dataclass.)"""
 
     section: str
     row: str

@@ -399,7 +399,7 @@ class _Parser:
         rows: list[Row] = []
         drawn: list[str] = []
         labels: dict[str, int] = {}
-        seat_places: dict[tuple[str, int], tuple[int, int]] = {}
+        seat_places: dict[tuple[str, int], tuple[int, int]] = {}   # -> (line, column)
         pending: list[tuple[str, int, list[tuple[int, str]], list[list[int]]]] = []
         for line_index, line in enumerate(lines):
             position = self.loc.text_position("section", index, "rows", line_index, 0)
@@ -458,26 +458,33 @@ class _Parser:
             self.problem(self.loc.key("section", index, "rows"), "empty-section",
                          f"{label} has no rows")
             return None
-        # Numbers need the whole row; place each seat one line below the title.
-        for row_label, line_index, cells, blocks in pending:
+        # Numbers need the whole row; place each seat one line below the title. The rank
+        # needs the section's centre line, so it is known before any seat is made.
+        columns = [column for _, _, cells, _ in pending for column, _ in cells]
+        centre2 = (min(columns) + max(columns)) if columns else 0
+        front_centre = self.best_seats == "front-centre"
+        for order, (row_label, line_index, cells, blocks) in enumerate(pending):
             numbers = self._number_row(cells, blocks, numbering, label, row_label,
                                        self.loc.text_position("section", index, "rows",
                                                               line_index, 0))
             seats = []
             for (column, char), number in zip(cells, numbers, strict=True):
-                where = self.loc.text_position("section", index, "rows", line_index, column)
                 if (row_label, number) in seat_places:
-                    first = seat_places[(row_label, number)]
-                    self.problem(where, "duplicate-seat", f"seat {code} {row_label}-{number} "
-                                 f"is numbered twice (first at line {first[0]}, column "
-                                 f"{first[1]})")
+                    first = self.loc.text_position("section", index, "rows",
+                                                   *seat_places[(row_label, number)])
+                    self.problem(
+                        self.loc.text_position("section", index, "rows", line_index, column),
+                        "duplicate-seat", f"seat {code} {row_label}-{number} is numbered "
+                        f"twice (first at line {first[0]}, column {first[1]})")
                     continue
-                seat_places[(row_label, number)] = where
+                seat_places[(row_label, number)] = (line_index, column)
                 glyph = self.glyphs[char]
-                seats.append(Seat(section=code, row=row_label, number=number,
-                                  zone=glyph.zone, glyph=char, x=column, y=line_index + 1,
-                                  rank=0, wheelchair=glyph.wheelchair,
-                                  companion=glyph.companion, view=glyph.view))
+                off_centre = abs(2 * column - centre2)
+                rank = priority * 100_000_000 + (
+                    order * 10_000 + off_centre if front_centre else off_centre * 1_000 + order)
+                seats.append(Seat(code, row_label, number, glyph.zone, char, column,
+                                  line_index + 1, rank, glyph.wheelchair, glyph.companion,
+                                  glyph.view))
             rows.append(Row(row_label, line_index + 1, tuple(seats)))
         if not any(row.seats for row in rows):
             self.problem(self.loc.key("section", index, "rows"), "empty-section",
@@ -488,8 +495,7 @@ class _Parser:
         lines_out = (title.center(width).rstrip(), *drawn)
         section = Section(code=code, name=name, kind=kind if kind in ("reserved", "box")
                           else "reserved", x=0, y=0, width=width, height=len(lines_out),
-                          lines=lines_out,
-                          rows=_ranked(tuple(rows), priority, self.best_seats))
+                          lines=lines_out, rows=tuple(rows))
         return section, at
 
     def _number_row(self, cells: list[tuple[int, str]], blocks: list[list[int]],
@@ -621,36 +627,9 @@ def _is_int(value: Any, minimum: int) -> bool:
 
 
 def _moved(seat: Seat, dx: int, dy: int) -> Seat:
-    return Seat(seat.section, seat.row, seat.number, seat.zone, seat.glyph, seat.x + dx,
-                seat.y + dy, seat.rank, seat.wheelchair, seat.companion, seat.view)
+    return seat._replace(x=seat.x + dx, y=seat.y + dy)
 
 
 def _replace_section(section: Section, x: int, y: int, rows: tuple[Row, ...]) -> Section:
     return Section(section.code, section.name, section.kind, x, y, section.width,
                    section.height, section.lines, rows)
-
-
-def _ranked(rows: tuple[Row, ...], priority: int = 0,
-            best_seats: str = "front-centre") -> tuple[Row, ...]:
-    """Best-available rank, lower is better: a section's `priority` first, then by the
-    venue's `best_seats`: front rows first and then closest to the centre line
-    ("front-centre"), or the centre first and then the front ("centre-front").
-    Rows are ranked in drawing order (the stage or field is at the top).
-    """
-    columns = [seat.x for row in rows for seat in row.seats]
-    if not columns:
-        return rows
-    centre2 = min(columns) + max(columns)   # twice the centre column, to stay in integers
-    ranked = []
-    for order, row in enumerate(rows):
-        def rank(x: int, order: int = order) -> int:
-            off_centre = abs(2 * x - centre2)
-            within = (order * 10_000 + off_centre if best_seats == "front-centre"
-                      else off_centre * 1_000 + order)
-            return priority * 100_000_000 + within
-
-        ranked.append(Row(row.label, row.y, tuple(
-            Seat(s.section, s.row, s.number, s.zone, s.glyph, s.x, s.y, rank(s.x),
-                 s.wheelchair, s.companion, s.view)
-            for s in row.seats)))
-    return tuple(ranked)

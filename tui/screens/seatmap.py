@@ -77,9 +77,17 @@ class MapScreen(BoxOfficeScreen[None]):
             _heading(self.performance, self.box_office, self.drawing.title))
         self.query_one("#legend", Static).update(legend(self.seatmap, self.drawing.seats))
         self.query_one("#row-input", Input).display = False
+        # A watcher runs as the cursor changes, so the seat line is drawn in the same
+        # frame as the cursor (a message would land a frame later).
+        seat_map = self.query_one(SeatMapWidget)
+        self.watch(seat_map, "cursor", self._describe_cursor, init=False)
 
-    def on_seat_map_cursor_moved(self, event: SeatMapWidget.CursorMoved) -> None:
-        self.query_one("#info", Static).update(describe_seat(event.seat, self.seatmap))
+    def _describe_cursor(self, cursor: int) -> None:
+        seat = self.drawing.seats[cursor] if self.drawing.seats else None
+        if seat is not None:
+            # one line of fixed height: no need to lay the screen out again
+            self.query_one("#info", Static).update(describe_seat(seat, self.seatmap),
+                                                   layout=False)
 
     def action_goto_row(self) -> None:
         row_input = self.query_one("#row-input", Input)
@@ -151,7 +159,8 @@ class OverviewScreen(BoxOfficeScreen[None]):
 
     def on_overview_map_hotspot_highlighted(self, event: OverviewMap.HotspotHighlighted
                                             ) -> None:
-        self.query_one("#info", Static).update(self._describe(event.hotspot.code))
+        self.query_one("#info", Static).update(self._describe(event.hotspot.code),
+                                               layout=False)
 
     def _describe(self, code: str) -> Text:
         text = Text()

@@ -33,7 +33,7 @@ class OverviewMap(ScrollView, can_focus=True):
         Binding("enter", "choose", "Open section", priority=True, id="overview.open"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class HotspotHighlighted(Message):
         """The cursor came to rest on a section or area."""

@@ -46,7 +46,8 @@ class SeatMap(ScrollView, can_focus=True):
                 id="seatmap.row_end"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: watch_cursor repaints only the two lines the cursor leaves and enters
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class CursorMoved(Message):
         """The cursor came to rest on a seat."""
@@ -200,7 +201,11 @@ class SeatMap(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        # focus changes restyle the widget; only a real change of style voids the lines
+        style = self.rich_style
+        if style != getattr(self, "_cached_style", None):
+            self._cached_style = style
+            self._cache.clear()
 
     def on_focus(self) -> None:
         self._repaint_cursor()
