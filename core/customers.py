@@ -22,6 +22,7 @@ from core import journal
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.permissions import authorize
+from core.tenders import refuse_card_numbers
 from core.users import User
 
 FLAGS = ("accessibility", "vip", "banned")
@@ -182,9 +183,11 @@ def create_customer(db: sqlite_utils.Database, actor: User, name: str, *, phone:
     (id and name only).
 
     Raises PermissionDenied (`permission_denied`) without `customer_edit`, BoxOfficeError
-    `bad_name`, `bad_phone`, `bad_email`, `bad_flag`; nothing is written then.
+    `bad_name`, `bad_phone`, `bad_email`, `bad_flag`, TenderError `card_number`; nothing
+    is written then.
     """
     authorize(db, actor, "customer_edit")
+    refuse_card_numbers(name=name, phone=phone, email=email, notes=notes)
     name = clean_name(name)
     phone, email = normalise_phone(phone), check_email(email)
     flag_set = check_flags(flags)
@@ -212,6 +215,7 @@ def update_customer(db: sqlite_utils.Database, actor: User, customer_id: int, *,
     `bad_flag`.
     """
     authorize(db, actor, "customer_edit")
+    refuse_card_numbers(name=name, phone=phone, email=email, notes=notes)
     values: dict[str, str] = {}
     if name is not None:
         values["name"] = clean_name(name)
@@ -246,6 +250,7 @@ def add_note(db: sqlite_utils.Database, actor: User, customer_id: int, text: str
     `bad_note` for an empty note.
     """
     authorize(db, actor, "customer_edit")
+    refuse_card_numbers(note=text)
     line = " ".join(text.split())
     if not line:
         raise BoxOfficeError("the note is empty", code="bad_note")

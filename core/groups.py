@@ -188,7 +188,7 @@ def pay_balance(db: sqlite_utils.Database, actor: User, order_id: int,
 
 
 def release_unused(db: sqlite_utils.Database, actor: User, group_id: int,
-                   performance_id: int) -> int:
+                   performance_id: int, now: datetime) -> int:
     """Put the block's seats still held for the group at a performance back on sale;
     returns how many. Sold seats and seats in a cart are left alone (a cart that expires
     later returns its seat to the block). Needs `group_sales`, `hold` and a role allowed
@@ -201,7 +201,7 @@ def release_unused(db: sqlite_utils.Database, actor: User, group_id: int,
             "SELECT c.seat_id FROM seat_claims c JOIN groups g ON g.hold_code_id = "
             "c.hold_code_id WHERE g.id = ? AND c.performance_id = ? AND c.state = 'held' "
             "ORDER BY c.seat_id", [group_id, performance_id])]
-        released = release_seats(db, actor, performance_id, held)
+        released = release_seats(db, actor, performance_id, held, now)
         journal.append(db, actor=actor.username, action="group.release",
                        subject=f"group:{group_id}",
                        data={"hold": group.hold_code, "performance_id": performance_id,

@@ -18,6 +18,7 @@ from core import journal
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.permissions import PermissionDenied, authorize
+from core.tenders import refuse_card_numbers
 from core.users import User
 
 
@@ -116,7 +117,9 @@ def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
 
 def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: str, color: str,
                      *, sell_roles: Iterable[str], release_roles: Iterable[str]) -> HoldCode:
-    """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists`."""
+    """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists`,
+    TenderError `card_number`."""
+    refuse_card_numbers(name=name, code=code)
     with write(db):
         authorize(db, actor, "hold")
         if db.execute("SELECT 1 FROM hold_codes WHERE code = ?", [code.upper()]).fetchone():
@@ -220,6 +223,7 @@ def kill_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
     """Take available seats off sale (a camera position, a broken seat). Needs `kill`."""
     if not reason.strip():
         raise BoxOfficeError("a kill needs a reason", code="reason_required")
+    refuse_card_numbers(reason=reason)
     if not seat_ids:
         return 0
     with write(db):
@@ -233,13 +237,14 @@ def kill_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
 
 
 def release_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
-                  seat_ids: Sequence[int]) -> int:
+                  seat_ids: Sequence[int], now: datetime) -> int:
     """Put held or killed seats back on sale. Holds need `hold` and a role the hold code
     lets release; kills need `kill`. Seats in carts or sold are refused
     (`seat_unavailable`); seats already available are left as they are."""
     if not seat_ids:
         return 0
     with write(db):
+        sweep_expired_carts(db, now)   # a cart that ran out no longer has its seats
         marks = ",".join("?" * len(seat_ids))
         claims = db.execute(
             f"SELECT c.seat_id, c.state, h.code, h.release_roles FROM seat_claims c "

@@ -192,17 +192,24 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
                          code="bad_due_date")
     for tender in tenders:
         validate_tender(tender)
+    comp_types = {row[0] for row in db.execute(
+        "SELECT code FROM price_types WHERE kind = 'comp'")}
+
+    def wants_comp(cart: CartView) -> bool:
+        return any(line.price_type in comp_types for line in cart.lines) or any(
+            t.kind == "comp" for t in tenders)
+
+    # a supervisor's comp approval is asked (and journaled, even when refused) first
+    comp_approved = (authorize(db, actor, "comp", override=override)
+                     if wants_comp(view_cart(db, cart_id)) else None)
     with write(db):
         authorize(db, actor, "sell")
         _open(db, cart_id, now)
         cart = view_cart(db, cart_id)
         if not cart.lines:
             raise OrderError("the cart is empty", code="empty_cart")
-        comp_types = {row[0] for row in db.execute(
-            "SELECT code FROM price_types WHERE kind = 'comp'")}
-        if any(line.price_type in comp_types for line in cart.lines) or any(
-                t.kind == "comp" for t in tenders):
-            authorize(db, actor, "comp", override=override)
+        if wants_comp(cart) and comp_approved is None:   # the cart changed meanwhile
+            authorize(db, actor, "comp")
         if any(t.kind == "account" for t in tenders) and channel == "window":
             raise TenderError("on account is for group and consignment orders")
         total = cart.total_cents
@@ -385,8 +392,9 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
     if to not in ("original", "cash"):
         raise OrderError("refund to 'original' or 'cash'", code="bad_refund_target")
     _require_reason(reason)
+    # outside the sale's transaction, so a refused override stays in the journal
+    approver = authorize(db, actor, "refund", override=override)
     with write(db):
-        approver = authorize(db, actor, "refund", override=override)
         order = get_order(db, order_id)
         live = [t.id for t in order.tickets if t.status == "live"]
         chosen = live if ticket_ids is None else list(ticket_ids)
@@ -441,8 +449,8 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
     tender, every ticket voided and revoked, the seats back on sale. Needs `void`.
     Raises OrderError `not_today`, `already_voided`."""
     _require_reason(reason)
+    approver = authorize(db, actor, "void", override=override)
     with write(db):
-        approver = authorize(db, actor, "void", override=override)
         order = get_order(db, order_id)
         if order.status in ("voided", "cancelled"):
             raise OrderError(f"the order is already {order.status}", code="already_voided")
@@ -451,8 +459,10 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
                              code="not_today")
         live = [t.id for t in order.tickets if t.status == "live"]
         _retire_tickets(db, order_id, live, "voided", reason, now, actor=actor.username)
-        amount = _reverse_payments(db, actor, order_id, station=station, now=now,
-                                   reason=reason)
+        # what is still paid, net of earlier refunds, goes back on the original tenders
+        amount = order.paid_cents
+        _pay_back(db, actor, order_id, amount, to="original", station=station, now=now,
+                  reason=reason)
         db.execute("UPDATE orders SET status = 'voided' WHERE id = ?", [order_id])
         _refresh_total(db, order_id)
         journal.append(db, actor=actor.username, action="order.void",
@@ -474,8 +484,8 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
         validate_tender(tender)
     if not ticket_ids:
         raise OrderError("choose the tickets to exchange", code="nothing_to_exchange")
+    approver = authorize(db, actor, "exchange", override=override)
     with write(db):
-        approver = authorize(db, actor, "exchange", override=override)
         _open(db, new_cart_id, now)
         cart = view_cart(db, new_cart_id)
         if not cart.lines:
@@ -512,8 +522,8 @@ def reprint(db: sqlite_utils.Database, actor: User, ticket_id: int, *, reason: s
     is unprinted until the printer takes it. Needs `reprint`. Raises OrderError
     (`not_live`, `reason_required`, `too_many_reprints`)."""
     _require_reason(reason)
+    approver = authorize(db, actor, "reprint", override=override)
     with write(db):
-        approver = authorize(db, actor, "reprint", override=override)
         row = db.execute("SELECT order_id, status, generation FROM tickets WHERE id = ?",
                          [ticket_id]).fetchone()
         if row is None:

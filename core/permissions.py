@@ -55,7 +55,8 @@ def authorize(db: sqlite_utils.Database, actor: User, permission: str, *,
     """Allow `actor` to do `permission`, or raise PermissionDenied.
 
     Returns who approved it: the actor's username, or the supervisor's when an override
-    was needed (the override is journaled, and so is a refused one). Raises
+    was needed (the override is journaled, and so is a refused one: call this before the
+    action's own transaction, or a refusal is rolled back with it). Raises
     PermissionDenied (`permission_denied`, `override_refused`).
     """
     if permission not in PERMISSIONS:
@@ -65,6 +66,9 @@ def authorize(db: sqlite_utils.Database, actor: User, permission: str, *,
     if override is None:
         raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not {_words(permission)}"
                                "; a supervisor can approve it with their PIN")
+    from core.tenders import refuse_card_numbers
+
+    refuse_card_numbers(supervisor=override.username)   # it is journaled below
     row = db.execute("SELECT id, display_name, role, pin_hash, locked, active FROM users "
                      "WHERE username = ?", [override.username]).fetchone()
     approved = (row is not None and row[5] and not row[4] and pin_matches(override.pin, row[3])

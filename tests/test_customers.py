@@ -32,7 +32,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.performances import create_event, create_performance
 from core.permissions import PermissionDenied
 from core.schema import open_database
-from core.users import User, create_user
+from core.users import User, create_user, get_user
 from core.venues import import_seatmap
 
 TINY_HALL = """\
@@ -444,3 +444,14 @@ def test_an_order_is_picked_up_once(db: sqlite_utils.Database, house: House,
     assert journal_rows(db, "order.picked_up") == [
         ("sam", f"order:{order_id}", {"number": "W-1"})]
     assert journal.verify(db).ok
+
+
+def test_a_card_number_typed_into_a_customer_field_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+    from core.tenders import TenderError
+
+    seller = get_user(db, "sam")
+    for field in ("name", "phone", "email", "notes"):
+        with pytest.raises(TenderError) as caught:
+            create_customer(db, seller, **{"name": "Ann Lee", field: "4111 1111 1111 1111"})
+        assert caught.value.code == "card_number"
+    assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 0

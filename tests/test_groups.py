@@ -63,7 +63,7 @@ def test_a_seller_may_not_run_group_sales(demo_db) -> None:  # type: ignore[no-u
         groups.group_order(demo_db, sam, group.id, show, block[:2], [CASH(5000)],
                            balance_due=DUE, station=STATION, now=NOW)
     with pytest.raises(PermissionDenied):
-        groups.release_unused(demo_db, sam, group.id, show)
+        groups.release_unused(demo_db, sam, group.id, show, NOW)
     assert len(inventory.seat_states(demo_db, show, NOW)) == 4
 
 
@@ -155,12 +155,12 @@ def test_release_unused_puts_the_rest_back_on_sale(demo_db) -> None:  # type: ig
     groups.hold_block(demo_db, cora, other.id, show, theirs, NOW)
     groups.group_order(demo_db, cora, group.id, show, block[:5], [CASH(5 * GROUP_EACH)],
                        balance_due=DUE, station=STATION, now=NOW)
-    assert groups.release_unused(demo_db, cora, group.id, show) == 3
+    assert groups.release_unused(demo_db, cora, group.id, show, NOW) == 3
     states = inventory.seat_states(demo_db, show, NOW)
     assert all(s not in states for s in block[5:])
     assert {states[s].state for s in block[:5]} == {"sold"}
     assert {states[s].hold_code for s in theirs} == {other.hold_code}   # untouched
-    assert groups.release_unused(demo_db, cora, group.id, show) == 0
+    assert groups.release_unused(demo_db, cora, group.id, show, NOW) == 0
     assert journal.verify(demo_db).ok
 
 

@@ -217,7 +217,7 @@ def test_refund_needs_permission_or_a_supervisor_override(demo_db) -> None:  # t
     assert [tuple(r) for r in revoked] == [(first.id, 1)]
     approvals = [row[0] for row in demo_db.execute(
         "SELECT action FROM journal WHERE action LIKE 'override.%' ORDER BY id")]
-    assert approvals == ["override.approved"]
+    assert approvals == ["override.refused", "override.approved"]   # refusals are kept
 
 
 def test_void_today_reverses_everything_but_not_tomorrow(demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -302,7 +302,7 @@ def test_holds_kills_and_who_may_sell_from_a_hold(demo_db) -> None:  # type: ign
         inventory.kill_seats(demo_db, cora, show, house, "camera", NOW)  # held, not available
     killed = inventory.seat_ids_in_range(demo_db, show, "ORCH", "N", 105, 106)
     inventory.kill_seats(demo_db, cora, show, killed, "camera platform", NOW)
-    assert inventory.release_seats(demo_db, cora, show, house + killed) == 6
+    assert inventory.release_seats(demo_db, cora, show, house + killed, NOW) == 6
     assert set(inventory.seat_states(demo_db, show, NOW)) == {wheel[0]}
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlite_utils
-from textual.app import App
 from textual import work
+from textual.app import App
 from textual.binding import Binding
 
 from core import venues
