@@ -171,22 +171,37 @@ class SeatMap(ScrollView, can_focus=True):
         base = self.rich_style
         text = self.drawing.lines[y] if y < len(self.drawing.lines) else ""
         text = text.ljust(self.drawing.width)
+        # Runs of cells with the same style become one segment: a row of 30 seats of one
+        # zone is one segment, not 30 (it matters when a 50,000-seat map scrolls).
         segments: list[Segment] = []
+        run: list[str] = []
+        run_style = base
         position = 0
         cursor = self.cursor if self.drawing.seats else -1
+        seat_styles = {code: base + style for code, style in self._zone_styles.items()}
+
+        def emit(chunk: str, style: Style) -> None:
+            nonlocal run_style
+            if style != run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run.clear()
+            run_style = style
+            run.append(chunk)
+
         for index in self._seats_on_line.get(y, ()):
             seat = self.drawing.seats[index]
             if seat.x > position:
-                segments.append(Segment(text[position:seat.x], base))
-            style = self._zone_styles.get(seat.zone, base)
-            if index == cursor and self.has_focus:
-                style = style + self._cursor_style
-            elif index == cursor:
-                style = style + Style(underline=True)
-            segments.append(Segment(seat.glyph, base + style))
+                emit(text[position:seat.x], base)
+            style = seat_styles.get(seat.zone, base)
+            if index == cursor:
+                style = style + (self._cursor_style if self.has_focus
+                                 else Style(underline=True))
+            emit(seat.glyph, style)
             position = seat.x + 1
         if position < len(text):
-            segments.append(Segment(text[position:], base))
+            emit(text[position:], base)
+        if run:
+            segments.append(Segment("".join(run), run_style))
         strip = Strip(segments, self.drawing.width)
         self._cache[y] = strip
         return strip
