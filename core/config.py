@@ -52,6 +52,7 @@ class TicketsConfig:
     # Where the Ed25519 signing key lives; "" means beside the database, in
     # <database name>-keys/, so a key always travels with the database it signs for.
     key_dir: str = ""
+    house_lines: tuple[str, ...] = ()   # printed at the foot of every ticket
 
 
 def ticket_key_dir(config: Config, database: Path, database_id: str) -> Path:
@@ -199,10 +200,14 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
         if not config.database.path.is_absolute():
             config = _replace(config, database=DatabaseConfig(
                 path=source.parent / config.database.path))
+        if config.printer.backend in ("preview", "file") and config.printer.path \
+                and not Path(config.printer.path).is_absolute():
+            config = _replace(config, printer=dataclasses.replace(
+                config.printer, path=str(source.parent / config.printer.path)))
         key_dir = config.tickets.key_dir
         if key_dir and not Path(key_dir).is_absolute():
-            config = _replace(config, tickets=TicketsConfig(
-                key_dir=str(source.parent / key_dir)))
+            config = _replace(config, tickets=dataclasses.replace(
+                config.tickets, key_dir=str(source.parent / key_dir)))
     return config
 
 
@@ -220,6 +225,11 @@ def _build(cls: type, section: dict[str, Any], where: str) -> Any:
             )
         default = fields[key].default
         expected = type(default)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: '{key}' must be a list of strings, not {value!r}")
+            kwargs[key] = tuple(value)
+            continue
         if expected is Path or isinstance(default, Path):
             if not isinstance(value, str):
                 raise ConfigError(f"{where}: '{key}' must be a path (string), not {value!r}")

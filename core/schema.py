@@ -385,5 +385,11 @@ def open_database(path: str | Path, *, check_location: bool = True) -> sqlite_ut
 
 
 def database_id(db: sqlite_utils.Database) -> str:
-    """This database's random identity (made by migration 0002)."""
-    return str(db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()[0])
+    """This database's random identity (made by migration 0002; made here if missing)."""
+    row = db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
+    if row is None:
+        with write(db):
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('database_id', ?)",
+                       [secrets.token_hex(8)])
+        row = db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
+    return str(row[0])

@@ -163,13 +163,20 @@ def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
 @click.option("--station", default="cli", show_default=True)
 @click.option("--supervisor", help="A supervisor approving a protected action (comps).")
 @click.option("--supervisor-pin")
+@click.option("--printer", "printer_spec", help="Print on this printer instead of the "
+              "config's: preview:DIR, file:PATH, usb:VID:PID, network:HOST[:PORT], "
+              "serial:DEVICE[:BAUD].")
+@click.option("--no-print", is_flag=True, help="Do not print tickets and receipt.")
 @click.option("--json", "as_json", is_flag=True)
 def sell(db_path: str | None, username: str, pin: str, performance_id: int,
          seats: str | None, best: int | None, zone: str | None, section: str | None,
          ga: str | None, price_type: str, tender_specs: tuple[str, ...],
          customer_id: int | None, will_call: bool, station: str, supervisor: str | None,
-         supervisor_pin: str | None, as_json: bool) -> None:
-    """Sell seats (by name, best available, or general admission) and print the order."""
+         supervisor_pin: str | None, printer_spec: str | None, no_print: bool,
+         as_json: bool) -> None:
+    """Sell seats (by name, best available, or general admission), print the tickets and
+    the receipt, and show the order. A printer failure leaves the order committed (exit
+    status 3); `boxoffice order print NUMBER` prints what is left."""
     from core import inventory
 
     if sum(x is not None for x in (seats, best, ga)) != 1:
@@ -215,7 +222,39 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int,
             if carts.view_cart(db, cart_id).status == "open":
                 carts.cancel_cart(db, actor, cart_id, now)   # nothing stays locked
             raise
-    _print_order(order, signer, as_json)
+    failure = None if no_print or will_call else _print_on_paper(
+        db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
+    _print_order(orders.get_order(db, order.id), signer, as_json)
+    _report_printer_failure(order, failure)
+
+
+def _print_on_paper(db: sqlite_utils.Database, order: orders.Order, signer: tokens.Signer,
+                    printer_spec: str | None, *, seller: str, now: datetime,
+                    kick: bool, receipt: bool = True) -> BoxOfficeError | None:
+    """Print the order's unprinted tickets and its receipt; the error, if any."""
+    from hardware.printers import PrinterError, open_printer
+    from tui.printing import print_order
+
+    config = _obj().config
+    try:
+        printer = open_printer(config.printer, printer_spec)
+    except PrinterError as error:
+        return error
+    try:
+        result = print_order(db, config, order, signer, printer, seller=seller, now=now,
+                             kick_drawer=kick, receipt=receipt)
+    finally:
+        printer.close()
+    return result.error
+
+
+def _report_printer_failure(order: orders.Order, failure: BoxOfficeError | None) -> None:
+    if failure is None:
+        return
+    click.echo(f"error [{failure.code}]: {failure.message}", err=True)
+    click.echo(f"Order {order.number} is committed. When the printer is back: "
+               f"boxoffice order print {order.number}", err=True)
+    sys.exit(3)
 
 
 @click.group("order")
@@ -294,13 +333,55 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
     _print_order(result, None, as_json)
 
 
+@order.command("print")
+@click.argument("number")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", required=True)
+@click.option("--pin", required=True)
+@click.option("--printer", "printer_spec", help="preview:DIR, file:PATH, usb:VID:PID, "
+              "network:HOST[:PORT] or serial:DEVICE[:BAUD] (default: the config's).")
+@click.option("--no-receipt", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def order_print(number: str, db_path: str | None, username: str, pin: str,
+                printer_spec: str | None, no_receipt: bool, as_json: bool) -> None:
+    """Print an order's tickets that are not printed yet (after a printer failure, or for
+    will-call pickup) and its receipt. Exit status 3 when the printer fails."""
+    from hardware.printers import PrinterError, open_printer
+    from tui.printing import print_order
+
+    db = _database(db_path)
+    now = datetime.now(UTC)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        signer = _signer(db)
+    config = _obj().config
+    failure: BoxOfficeError | None = None
+    try:
+        printer = open_printer(config.printer, printer_spec)
+        try:
+            failure = print_order(db, config, found, signer, printer,
+                                  seller=actor.display_name, now=now,
+                                  receipt=not no_receipt).error
+        finally:
+            printer.close()
+    except PrinterError as error:
+        failure = error
+    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _report_printer_failure(found, failure)
+
+
 @order.command("reprint")
 @click.argument("number")
 @click.option("--ticket", "ticket_serial", required=True, help="The ticket's serial.")
+@click.option("--printer", "printer_spec", help="preview:DIR, file:PATH, ... (default: "
+              "the config's).")
+@click.option("--no-print", is_flag=True)
 @_protected_options
-def order_reprint(number: str, ticket_serial: str, db_path: str | None, username: str,
-                  pin: str, reason: str, supervisor: str | None, supervisor_pin: str | None,
-                  station: str, as_json: bool) -> None:
+def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_print: bool,
+                  db_path: str | None, username: str, pin: str, reason: str,
+                  supervisor: str | None, supervisor_pin: str | None, station: str,
+                  as_json: bool) -> None:
     """Reissue a ticket with a new code; the old code is revoked."""
     del station
     db = _database(db_path)
@@ -312,7 +393,11 @@ def order_reprint(number: str, ticket_serial: str, db_path: str | None, username
                        override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
         result = orders.get_order(db, found.id)
-    _print_order(result, signer, as_json)
+    failure = None if no_print else _print_on_paper(
+        db, result, signer, printer_spec, seller=actor.display_name, now=datetime.now(UTC),
+        kick=False, receipt=False)
+    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _report_printer_failure(result, failure)
 
 
 def _override(supervisor: str | None, pin: str | None) -> Override | None:
@@ -330,3 +415,56 @@ def _ticket_ids(found: orders.Order, serials: str | None) -> list[int] | None:
                                  code="unknown_ticket")
         ids.append(by_serial[serial.strip()])
     return ids
+
+
+@click.command("print-test")
+@click.option("--printer", "printer_spec", help="preview:DIR, file:PATH, usb:VID:PID, "
+              "network:HOST[:PORT] or serial:DEVICE[:BAUD] (default: the config's).")
+def print_test(printer_spec: str | None) -> None:
+    """Print a sample ticket (with a scannable QR code) and a sample receipt."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from hardware.printers import PreviewPrinter, PrinterError, open_printer
+    from hardware.tickets import (
+        ReceiptLine,
+        ReceiptPrint,
+        TenderLine,
+        TicketPrint,
+        receipt_job,
+        ticket_job,
+    )
+
+    config = _obj().config
+    # a throwaway key: the sample's code scans, but no real gate will accept it
+    code = tokens.Signer(255, Ed25519PrivateKey.generate()).sign(1, 1, 1)
+    ticket = TicketPrint(
+        venue="Aldridge Hall", event="Printer test", when="Sat 21 Nov 2026, 7:30 PM",
+        section="ORCH", row="A", seat="101", price_type="ADULT", base_cents=12500,
+        fee_cents=300, tax_cents=1024, total_cents=13824, currency=config.venue.currency,
+        order_number="TEST", serial="T00000000", code=code,
+        house_lines=config.tickets.house_lines)
+    receipt = ReceiptPrint(
+        venue="Aldridge Hall", order_number="TEST", seller="print-test",
+        when="Sat 21 Nov 2026, 7:30 PM", currency=config.venue.currency,
+        lines=(ReceiptLine("ORCH A-101", "ADULT", 13824),), fees_cents=300,
+        taxes_cents=1024, total_cents=13824,
+        tenders=(TenderLine("cash", 13824, tendered_cents=15000, change_cents=1176),))
+    try:
+        printer = open_printer(config.printer, printer_spec)
+        try:
+            printer.send(ticket_job(ticket, profile=printer.profile, paper_mm=printer.paper_mm))
+            if isinstance(printer, PreviewPrinter):
+                written = list(printer.last_files)
+            printer.send(receipt_job(receipt, profile=printer.profile,
+                                     paper_mm=printer.paper_mm))
+            if isinstance(printer, PreviewPrinter):
+                written += list(printer.last_files)
+        finally:
+            printer.close()
+    except PrinterError as error:
+        click.echo(f"error [{error.code}]: {error.message}", err=True)
+        sys.exit(3)
+    click.echo(f"printed a sample ticket and receipt on {printer.name}")
+    if isinstance(printer, PreviewPrinter):
+        for path in written:
+            click.echo(f"  {path}")

@@ -1,0 +1,78 @@
+"""Printing from the command line: tickets and receipt on the preview printer, a printer
+that fails mid-sale (the order stays committed, unprinted), and printing it afterwards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image
+
+from core import tokens
+from core.schema import open_database
+from tui.cli import main
+
+
+@pytest.fixture
+def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{demo_path}"\n')
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["--config", str(config), *args])
+        return result.exit_code, result.output
+
+    return run
+
+
+def decode(png: Path) -> list[str]:
+    image = np.array(Image.open(png).convert("L"))
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def test_a_sale_prints_tickets_that_scan_and_a_receipt(cli, demo_path: Path,  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path) -> None:
+    prints = tmp_path / "prints"
+    code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "1",
+                       "--seats", "ORCH-A-101,ORCH-A-102", "--tender", "cash:300",
+                       "--printer", f"preview:{prints}", "--json")
+    assert code == 0, output
+    order = json.loads(output)
+    assert all(t["printed"] for t in order["tickets"])
+    pictures = sorted(prints.glob("*.png"))
+    assert len(pictures) >= 3   # two tickets and the receipt (and the drawer kick)
+    db = open_database(demo_path)
+    scanned = [decode(p) for p in pictures[:2]]
+    for (payload,), ticket in zip(scanned, order["tickets"], strict=True):
+        verdict = tokens.verify_token(payload, tokens.public_keys(db), tokens.revoked_set(db))
+        assert verdict.ok and verdict.ticket_id == ticket["id"]
+
+
+def test_a_printer_failure_leaves_the_order_committed_and_printable_later(  # type: ignore[no-untyped-def]
+        cli, tmp_path: Path) -> None:
+    code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "1",
+                       "--seats", "ORCH-B-101", "--tender", "cash", "--printer",
+                       f"file:{tmp_path}/no-such-dir/lp0", "--json")
+    assert code == 3
+    assert "[unplugged]" in output and "is committed" in output
+    order = json.loads(output[: output.rindex("}") + 1])
+    assert order["status"] == "complete"
+    assert [t["printed"] for t in order["tickets"]] == [False]
+    prints = tmp_path / "later"
+    code, output = cli("order", "print", order["number"], "--user", "sam", "--pin", "1111",
+                       "--printer", f"preview:{prints}", "--json")
+    assert code == 0, output
+    assert [t["printed"] for t in json.loads(output)["tickets"]] == [True]
+    assert len(decode(sorted(prints.glob("*.png"))[0])) == 1
+
+
+def test_print_test_on_the_preview_printer(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, output = cli("print-test", "--printer", f"preview:{tmp_path / 'p'}")
+    assert code == 0, output
+    assert len(decode(sorted((tmp_path / "p").glob("*.png"))[0])) == 1
+    code, output = cli("print-test", "--printer", "laser:1")
+    assert code == 3 and "bad_printer_spec" in output

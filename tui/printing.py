@@ -1,0 +1,72 @@
+"""Printing an order: core (orders, tokens) meets hardware (layouts, printers) here, in
+the front end, so neither of those layers imports the other.
+
+A ticket is marked printed only after the printer took its job; a printer failure leaves
+the order committed and the rest of its tickets unprinted, ready to print again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from core import orders, performances, tokens
+from core.config import Config
+from hardware.printers import Printer, PrinterError
+from hardware.tickets import (
+    drawer_kick_job,
+    format_when,
+    receipt_from_order,
+    receipt_job,
+    ticket_job,
+    tickets_from_order,
+)
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    printed: tuple[int, ...]            # ticket ids the printer took
+    receipt: bool
+    error: PrinterError | None = None   # what stopped it, if anything
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None
+
+
+def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
+                signer: tokens.Signer, printer: Printer, *, seller: str, now: datetime,
+                receipt: bool = True, kick_drawer: bool = False) -> PrintResult:
+    """Print the order's live tickets that are not printed yet, then its receipt (and kick
+    the drawer for cash). Stops at the first printer error and says which tickets made it."""
+    printed: list[int] = []
+    try:
+        pending = [t for t in order.tickets if t.status == "live" and not t.printed]
+        for performance_id in sorted({t.performance_id for t in pending}):
+            show = performances.get_performance(db, performance_id)
+            ids = [t.id for t in pending if t.performance_id == performance_id]
+            for ticket in tickets_from_order(
+                    order, signer, venue=show.venue_name, event=show.event_name,
+                    when=format_when(show.starts_at, config.zone), ticket_ids=ids,
+                    currency=config.venue.currency,
+                    house_lines=config.tickets.house_lines):
+                printer.send(ticket_job(ticket, profile=printer.profile,
+                                        paper_mm=printer.paper_mm))
+                ticket_id = next(t.id for t in pending if t.serial == ticket.serial)
+                orders.mark_printed(db, [ticket_id], now)
+                printed.append(ticket_id)
+        if receipt:
+            venue = (performances.get_performance(db, order.tickets[0].performance_id)
+                     .venue_name if order.tickets else "")
+            printer.send(receipt_job(
+                receipt_from_order(order, venue=venue, seller=seller,
+                                   when=format_when(now, config.zone),
+                                   currency=config.venue.currency),
+                profile=printer.profile, paper_mm=printer.paper_mm))
+        if kick_drawer and any(p.tender == "cash" for p in order.payments):
+            printer.send(drawer_kick_job(printer.profile))
+    except PrinterError as error:
+        return PrintResult(tuple(printed), False, error)
+    return PrintResult(tuple(printed), receipt)
