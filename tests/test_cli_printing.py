@@ -76,3 +76,18 @@ def test_print_test_on_the_preview_printer(cli, tmp_path: Path) -> None:  # type
     assert len(decode(sorted((tmp_path / "p").glob("*.png"))[0])) == 1
     code, output = cli("print-test", "--printer", "laser:1")
     assert code == 3 and "bad_printer_spec" in output
+
+
+def test_drawer_open_needs_the_permission_and_kicks_the_drawer(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                               demo_path: Path) -> None:
+    lp = tmp_path / "lp0"
+    code, output = cli("drawer", "open", "--user", "sam", "--pin", "1111", "--reason",
+                       "change", "--printer", f"file:{lp}")
+    assert code == 1 and "[permission_denied]" in output and not lp.exists()
+    code, output = cli("drawer", "open", "--user", "cora", "--pin", "3333", "--reason",
+                       "change", "--printer", f"file:{lp}")
+    assert code == 0, output
+    assert lp.read_bytes().startswith(b"\x1bp")   # ESC p: the drawer kick pulse
+    db = open_database(demo_path)
+    assert db.execute("SELECT count(*) FROM journal WHERE action = 'drawer.no_sale'"
+                      ).fetchone()[0] == 1

@@ -468,3 +468,44 @@ def print_test(printer_spec: str | None) -> None:
     if isinstance(printer, PreviewPrinter):
         for path in written:
             click.echo(f"  {path}")
+
+
+@click.group("drawer")
+def drawer() -> None:
+    """The cash drawer."""
+
+
+@drawer.command("open")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", required=True)
+@click.option("--pin", required=True)
+@click.option("--reason", required=True)
+@click.option("--supervisor", help="A supervisor approving it (their user name).")
+@click.option("--supervisor-pin")
+@click.option("--station", default="cli", show_default=True)
+@click.option("--printer", "printer_spec", help="The printer the drawer hangs on "
+              "(default: the config's).")
+def drawer_open(db_path: str | None, username: str, pin: str, reason: str,
+                supervisor: str | None, supervisor_pin: str | None, station: str,
+                printer_spec: str | None) -> None:
+    """Open the drawer without a sale ("no sale"): needs its permission, journaled."""
+    from core.drawer import record_no_sale
+    from hardware.printers import PrinterError, open_printer
+    from hardware.tickets import drawer_kick_job
+
+    db = _database(db_path)
+    with _reported(False):
+        actor = _login(db, username, pin)
+        record_no_sale(db, actor, station=station, reason=reason, now=datetime.now(UTC),
+                       override=_override(supervisor, supervisor_pin))
+    try:
+        printer = open_printer(_obj().config.printer, printer_spec)
+        try:
+            printer.send(drawer_kick_job(printer.profile))
+        finally:
+            printer.close()
+    except PrinterError as error:
+        click.echo(f"error [{error.code}]: {error.message} (the no-sale is recorded)",
+                   err=True)
+        sys.exit(3)
+    click.echo("drawer opened (no sale recorded)")
