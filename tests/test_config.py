@@ -17,8 +17,12 @@ BAD = REPO / "tests" / "fixtures" / "config"
 def test_the_shipped_config_is_valid_and_states_the_defaults() -> None:
     shipped = load_config(REPO / "config.toml")
     defaults = Config()
-    for table in ("venue", "sales", "security", "printer", "camera"):
+    for table in ("venue", "sales", "security", "camera", "pricing"):
         assert getattr(shipped, table) == getattr(defaults, table), table
+    from dataclasses import replace
+
+    # paths in the file are relative to it
+    assert shipped.printer == replace(defaults.printer, path=str(REPO / "prints"))
     assert shipped.database.path == REPO / "boxoffice.db"
 
 

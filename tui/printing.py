@@ -14,7 +14,7 @@ import sqlite_utils
 
 from core import orders, performances, tokens
 from core.config import Config
-from hardware.printers import Printer, PrinterError
+from hardware.printers import PreviewPrinter, Printer, PrinterError
 from hardware.tickets import (
     drawer_kick_job,
     format_when,
@@ -23,6 +23,14 @@ from hardware.tickets import (
     ticket_job,
     tickets_from_order,
 )
+
+
+def _send(printer: Printer, job: bytes, label: str) -> None:
+    """Send a job; the preview printer also names its files after what was printed."""
+    if isinstance(printer, PreviewPrinter):
+        printer.send(job, label=label)
+    else:
+        printer.send(job)
 
 
 @dataclass(frozen=True)
@@ -52,21 +60,23 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
                     when=format_when(show.starts_at, config.zone), ticket_ids=ids,
                     currency=config.venue.currency,
                     house_lines=config.tickets.house_lines):
-                printer.send(ticket_job(ticket, profile=printer.profile,
-                                        paper_mm=printer.paper_mm))
+                _send(printer, ticket_job(ticket, profile=printer.profile,
+                                          paper_mm=printer.paper_mm),
+                      f"ticket-{ticket.serial}")
                 ticket_id = next(t.id for t in pending if t.serial == ticket.serial)
                 orders.mark_printed(db, [ticket_id], now)
                 printed.append(ticket_id)
         if receipt:
             venue = (performances.get_performance(db, order.tickets[0].performance_id)
                      .venue_name if order.tickets else "")
-            printer.send(receipt_job(
+            _send(printer, receipt_job(
                 receipt_from_order(order, venue=venue, seller=seller,
                                    when=format_when(now, config.zone),
                                    currency=config.venue.currency),
-                profile=printer.profile, paper_mm=printer.paper_mm))
+                profile=printer.profile, paper_mm=printer.paper_mm),
+                f"receipt-{order.number}")
         if kick_drawer and any(p.tender == "cash" for p in order.payments):
-            printer.send(drawer_kick_job(printer.profile))
+            _send(printer, drawer_kick_job(printer.profile), "drawer")
     except PrinterError as error:
         return PrintResult(tuple(printed), False, error)
     return PrintResult(tuple(printed), receipt)
