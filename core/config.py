@@ -81,6 +81,7 @@ class PrinterConfig:
     profile: str = "TM-T88V"
     paper_mm: int = 80
     timeout_seconds: int = 10
+    logo: str = ""                # an image printed at the top of tickets; "" for none
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,10 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
                 and not Path(config.printer.path).is_absolute():
             config = _replace(config, printer=dataclasses.replace(
                 config.printer, path=str(source.parent / config.printer.path)))
+        logo = config.printer.logo
+        if logo and not Path(logo).is_absolute():
+            config = _replace(config, printer=dataclasses.replace(
+                config.printer, logo=str(source.parent / logo)))
         key_dir = config.tickets.key_dir
         if key_dir and not Path(key_dir).is_absolute():
             config = _replace(config, tickets=dataclasses.replace(

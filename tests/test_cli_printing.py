@@ -91,3 +91,22 @@ def test_drawer_open_needs_the_permission_and_kicks_the_drawer(cli, tmp_path: Pa
     db = open_database(demo_path)
     assert db.execute("SELECT count(*) FROM journal WHERE action = 'drawer.no_sale'"
                       ).fetchone()[0] == 1
+
+
+def test_a_configured_logo_prints_and_a_missing_one_is_a_clear_failure(  # type: ignore[no-untyped-def]
+        demo_path: Path, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("L", (200, 60), 0).save(logo)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{demo_path}"\n[printer]\nlogo = "logo.png"\n'
+                      f'path = "out"\n')
+    run = lambda *a: CliRunner().invoke(main, ["--config", str(config), *a])  # noqa: E731
+    result = run("sell", "--user", "sam", "--pin", "1111", "--performance", "1", "--seats",
+                 "ORCH-C-101", "--tender", "cash")
+    assert result.exit_code == 0, result.output
+    first = sorted((tmp_path / "out").glob("*.png"))[0]
+    assert len(decode(first)) == 1                      # the QR still scans under the logo
+    logo.unlink()
+    result = run("sell", "--user", "sam", "--pin", "1111", "--performance", "1", "--seats",
+                 "ORCH-C-102", "--tender", "cash")
+    assert result.exit_code == 3 and "bad_logo" in result.output and "committed" in result.output

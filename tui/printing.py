@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import sqlite_utils
 
 from core import orders, performances, tokens
 from core.config import Config
+from core.errors import BoxOfficeError
 from hardware.printers import PreviewPrinter, Printer, PrinterError
 from hardware.tickets import (
+    LayoutError,
     drawer_kick_job,
     format_when,
     receipt_from_order,
@@ -37,7 +40,7 @@ def _send(printer: Printer, job: bytes, label: str) -> None:
 class PrintResult:
     printed: tuple[int, ...]            # ticket ids the printer took
     receipt: bool
-    error: PrinterError | None = None   # what stopped it, if anything
+    error: BoxOfficeError | None = None   # what stopped it, if anything
 
     @property
     def complete(self) -> bool:
@@ -50,6 +53,7 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
     """Print the order's live tickets that are not printed yet, then its receipt (and kick
     the drawer for cash). Stops at the first printer error and says which tickets made it."""
     printed: list[int] = []
+    logo = Path(config.printer.logo) if config.printer.logo else None
     try:
         pending = [t for t in order.tickets if t.status == "live" and not t.printed]
         for performance_id in sorted({t.performance_id for t in pending}):
@@ -61,7 +65,7 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
                     currency=config.venue.currency,
                     house_lines=config.tickets.house_lines):
                 _send(printer, ticket_job(ticket, profile=printer.profile,
-                                          paper_mm=printer.paper_mm),
+                                          paper_mm=printer.paper_mm, logo=logo),
                       f"ticket-{ticket.serial}")
                 ticket_id = next(t.id for t in pending if t.serial == ticket.serial)
                 orders.mark_printed(db, [ticket_id], now)
@@ -77,6 +81,6 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
                 f"receipt-{order.number}")
         if kick_drawer and any(p.tender == "cash" for p in order.payments):
             _send(printer, drawer_kick_job(printer.profile), "drawer")
-    except PrinterError as error:
+    except (PrinterError, LayoutError) as error:   # LayoutError: e.g. an unreadable logo
         return PrintResult(tuple(printed), False, error)
     return PrintResult(tuple(printed), receipt)
