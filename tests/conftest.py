@@ -58,3 +58,20 @@ def demo_db(demo_path: Path) -> Iterator[sqlite_utils.Database]:
 @pytest.fixture
 def config() -> Config:
     return Config()
+
+
+@pytest.fixture
+def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run `boxoffice` on a private demo database, with a config file in tmp_path."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{demo_path}"\n')
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["--config", str(config), *args])
+        return result.exit_code, result.output
+
+    return run

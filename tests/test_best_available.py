@@ -20,20 +20,11 @@ from hypothesis import strategies as st
 
 from core.best_available import BestAvailableIndex, Candidate, best_available
 from core.seatmap import SeatMap, load_seatmap, parse_seatmap
+from tests.seatmap_samples import HEAD as SAMPLE_HEAD
 
 REPO = Path(__file__).resolve().parents[1]
 SOLD = "xy"
-HEAD = """\
-format = 1
-[venue]
-code = "T"
-name = "Test Hall"
-[zones]
-A = { name = "Front", color = "yellow" }
-B = { name = "Back", color = "green" }
-[legend]
-w = { zone = "B", wheelchair = true }
-c = { zone = "B", companion = true }
+HEAD = SAMPLE_HEAD + """\
 x = { zone = "A" }
 y = { zone = "B" }
 """

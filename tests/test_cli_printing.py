@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 import zxingcpp
 from click.testing import CliRunner
 from PIL import Image
@@ -15,18 +14,6 @@ from PIL import Image
 from core import tokens
 from core.schema import open_database
 from tui.cli import main
-
-
-@pytest.fixture
-def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n')
-
-    def run(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(main, ["--config", str(config), *args])
-        return result.exit_code, result.output
-
-    return run
 
 
 def decode(png: Path) -> list[str]:

@@ -5,24 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
 from core import tokens
 from core.schema import open_database
-from tui.cli import main
-
-
-@pytest.fixture
-def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n')
-
-    def run(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(main, ["--config", str(config), *args])
-        return result.exit_code, result.output
-
-    return run
 
 
 def sell_json(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]

@@ -7,20 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.seatmap import SeatMapInvalid, parse_seatmap, venue_drawing
-
-HEAD = """\
-format = 1
-[venue]
-code = "T"
-name = "Test Hall"
-[zones]
-A = { name = "Front", color = "yellow" }
-B = { name = "Back", color = "green" }
-[legend]
-w = { zone = "B", wheelchair = true }
-c = { zone = "B", companion = true }
-o = { zone = "A", view = "obstructed" }
-"""
+from tests.seatmap_samples import HEAD
 
 
 def section(rows: str, extra: str = "", code: str = "ORCH") -> str:
