@@ -36,10 +36,14 @@ def open_performance(app: BoxOfficeApp, performance_id: int) -> None:
     except BoxOfficeError as error:
         app.notify(error.message, severity="error", title="Cannot open")
         return
-    if seatmap.overview is not None:
-        app.push_screen(OverviewScreen(performance, seatmap))
-    else:
-        app.push_screen(MapScreen(performance, seatmap, venue_drawing(seatmap)))
+    # A map screen stays installed once built: going back to it is a resume (the cursor
+    # where the seller left it), not a rebuild of the whole screen.
+    name = f"map-{performance.id}-{seatmap.sha256[:12]}"
+    if not app.is_screen_installed(name):
+        screen = (OverviewScreen(performance, seatmap) if seatmap.overview is not None
+                  else MapScreen(performance, seatmap, venue_drawing(seatmap)))
+        app.install_screen(screen, name)
+    app.push_screen(name)
 
 
 def _heading(performance: Performance, app: BoxOfficeApp, where: str) -> Text:
