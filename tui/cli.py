@@ -154,8 +154,8 @@ def keys() -> None:
         click.echo(f"{binding_id:<24} {key:<10} {description}")
 
 
-from tui.cli_sales import drawer, order, performance, print_test, sell  # noqa: E402
 from tui.cli_gate import scan  # noqa: E402
+from tui.cli_sales import drawer, order, performance, print_test, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan):
