@@ -8,8 +8,9 @@ and frames with no code at all (the common case while a lane waits). "Decode" is
 decoder alone (the bare decode); "decode + verdict" adds `core.checkin.scan` (signature,
 lookup by decoded id, history, the scan recorded with its nonce); next to them, in the same
 run, a bare ticket lookup by id. The three decoders read the same frames, so after the
-first decoder the verdicts are repeats (ALREADY IN), which cost the same to judge. Budget (DESIGN.md): p99 < 10 ms
-for decode + verify + record at 50,000 tickets. Prints a Markdown table; timings only.
+first decoder the verdicts are repeats (ALREADY IN), which cost the same to judge.
+Budget (DESIGN.md): p99 < 10 ms for decode + verify + record at 50,000 tickets. Prints a
+Markdown table; timings only.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_checkin import build, percentile  # noqa: E402
+from bench.bench_checkin import build, percentile
 
 
 def main() -> None:
