@@ -155,8 +155,9 @@ def keys() -> None:
 
 
 from tui.cli_gate import scan  # noqa: E402
+from tui.cli_gatepack import gate_pack  # noqa: E402
 from tui.cli_sales import drawer, order, performance, print_test, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
-for _command in (seatmap, performance, sell, order, print_test, drawer, scan):
+for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate_pack):
     main.add_command(_command)
