@@ -154,10 +154,11 @@ def keys() -> None:
         click.echo(f"{binding_id:<24} {key:<10} {description}")
 
 
-from tui.cli_gate import scan  # noqa: E402
+from tui.cli_gate import gate, scan  # noqa: E402
 from tui.cli_gatepack import gate_pack  # noqa: E402
 from tui.cli_sales import drawer, order, performance, print_test, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
-for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate_pack):
+for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
+                 gate_pack):
     main.add_command(_command)

@@ -1,5 +1,10 @@
-"""`boxoffice scan`: one verdict, headless, for scripts, tests and a gate without a screen.
-Exit status 0 on ADMIT (or EXIT OK / VALID in the other modes), 1 otherwise."""
+"""The gate on the command line.
+
+`boxoffice scan`: one verdict, headless, for scripts, tests and a gate without a screen.
+Exit status 0 on ADMIT (or EXIT OK / VALID in the other modes), 1 otherwise.
+
+`boxoffice gate`: the full-screen gate lane (tui.gate_app), fed by a camera, a replayed
+video or folder of pictures, and a handheld scanner typing into it."""
 
 from __future__ import annotations
 
@@ -8,12 +13,17 @@ import os
 import secrets
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from core import checkin
 from core.errors import BoxOfficeError
 from tui.cli_sales import _database, _login, _obj
+
+if TYPE_CHECKING:
+    from core.config import Config
+    from hardware.camera import FrameSource
 
 
 @click.command("scan")
@@ -78,3 +88,67 @@ def _code_from_image(path: str) -> str:
         raise BoxOfficeError(f"cannot read the picture {path}", code="bad_image")
     found = make_decoder(_obj().config.camera.decoder).decode(frame)
     return found[0] if found else ""
+
+
+@click.command("gate")
+@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--gate", "gate_name", required=True, help="The gate's name, e.g. North.")
+@click.option("--camera", help="A camera: its index (0, 1, ...) or device path.")
+@click.option("--video", "video_path", type=click.Path(dir_okay=False),
+              help="Replay a video file as the camera (demos and tests).")
+@click.option("--images", "images_dir", type=click.Path(file_okay=False),
+              help="Replay a folder of pictures as the camera (demos and tests).")
+@click.option("--interval", type=float, default=2.0, show_default=True,
+              help="With --images: seconds between pictures.")
+@click.option("--mode", type=click.Choice(["entry", "exit", "status"]), default="entry",
+              show_default=True)
+@click.option("--user", "username", envvar="BOXOFFICE_USER",
+              help="The gate user (or BOXOFFICE_USER).")
+@click.option("--pin", envvar="BOXOFFICE_PIN", help="Their PIN (or BOXOFFICE_PIN).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--pack", "pack_path", type=click.Path(dir_okay=False),
+              help="Run offline from a gate pack (boxoffice gate-pack export); its scans "
+                   "are kept in the pack until `boxoffice gate-pack merge`.")
+def gate(performance_id: int, gate_name: str, camera: str | None, video_path: str | None,
+         images_dir: str | None, interval: float, mode: str, username: str | None,
+         pin: str | None, db_path: str | None, pack_path: str | None) -> None:
+    """Run a full-screen gate lane. Without --camera, --video or --images, codes come
+    from a handheld scanner (it types the code and Enter) or are typed by hand."""
+    if sum(option is not None for option in (camera, video_path, images_dir)) > 1:
+        click.echo("boxoffice: give at most one of --camera, --video and --images", err=True)
+        sys.exit(2)
+    if not username or not pin:
+        click.echo("boxoffice: who is at the gate? --user and --pin (or BOXOFFICE_USER "
+                   "and BOXOFFICE_PIN)", err=True)
+        sys.exit(2)
+    config = _obj().config
+    try:
+        if pack_path:
+            from core.gatepack import open_pack
+
+            db = open_pack(pack_path)
+        else:
+            db = _database(db_path)
+        actor = _login(db, username, pin)
+        session = checkin.open_gate(db, actor, performance_id, gate_name, mode=mode,
+                                    zone=config.zone)
+        source = _frame_source(camera, video_path, images_dir, interval, config)
+    except BoxOfficeError as error:
+        click.echo(f"error [{error.code}]: {error.message}", err=True)
+        sys.exit(1)
+    from tui.gate_app import GateApp
+
+    GateApp(db, config, session, source=source).run()
+
+
+def _frame_source(camera: str | None, video_path: str | None, images_dir: str | None,
+                  interval: float, config: Config) -> FrameSource | None:
+    from hardware.camera import CameraSource, ImageFolderSource, VideoFileSource
+
+    if camera is not None:
+        return CameraSource(camera, config.camera.width, config.camera.height)
+    if video_path is not None:
+        return VideoFileSource(video_path, realtime=True)
+    if images_dir is not None:
+        return ImageFolderSource(images_dir, interval_seconds=interval)
+    return None

@@ -1,0 +1,51 @@
+"""The gate app: one full-screen gate lane (`boxoffice gate`). Like the window app it
+receives its database, config, gate session, frame source and clocks in its constructor,
+so tests and demos hand in their own."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+from textual.app import App
+from textual.binding import Binding
+
+from core.checkin import GateSession
+from core.config import Config
+from hardware.camera import FrameSource
+from tui.screens.gate import GateScreen
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class GateApp(App[None]):
+    TITLE = "Gate"
+    ENABLE_COMMAND_PALETTE = False     # gate staff scan; there is nothing to search
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="gate_app.quit", show=False),
+    ]
+
+    def __init__(self, db: sqlite_utils.Database, config: Config, session: GateSession, *,
+                 source: FrameSource | None = None,
+                 clock: Callable[[], datetime] = utc_now,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        """`source`: camera frames to decode in a worker (None: a handheld scanner or
+        typing only). `clock` stamps the scans; `monotonic` times the 2 s debounce."""
+        super().__init__()
+        if self.console.color_system == "standard":    # see BoxOfficeApp
+            self.ansi_color = True
+        self.db = db
+        self.config = config
+        self.session = session
+        self.source = source
+        self.clock = clock
+        self.monotonic = monotonic
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.push_screen(GateScreen())
