@@ -12,12 +12,12 @@ def _binding_classes() -> list[type]:
     from tui.app import BoxOfficeApp
     from tui.gate_app import GateApp
     from tui.screens.gate import GateScreen
-    from tui.screens.performances import PerformancesScreen
+    from tui.screens.performances import PerformancesScreen, PerformanceTable
     from tui.screens.seatmap import MapScreen, OverviewScreen
     from tui.widgets.overview import OverviewMap
     from tui.widgets.seatmap import SeatMap
 
-    return [BoxOfficeApp, PerformancesScreen, MapScreen, OverviewScreen, SeatMap, OverviewMap,
+    return [BoxOfficeApp, PerformancesScreen, PerformanceTable, MapScreen, OverviewScreen, SeatMap, OverviewMap,
             GateApp, GateScreen]
 
 

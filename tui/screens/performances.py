@@ -15,12 +15,19 @@ from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
 
 
+class PerformanceTable(DataTable):  # type: ignore[type-arg]
+    """The list of performances. Enter is the table's own binding, handled in order with
+    the arrow keys before it (a screen-level priority binding ran ahead of them, and a
+    quick "down down enter" opened the wrong performance)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open map", id="performances.open"),
+    ]
+
+
 class PerformancesScreen(BoxOfficeScreen[None]):
     CSS_PATH = "performances.tcss"
     AUTO_FOCUS = "#performances"
-    BINDINGS = [
-        Binding("enter", "open", "Open map", priority=True, id="performances.open"),
-    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,7 +35,7 @@ class PerformancesScreen(BoxOfficeScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
-        yield DataTable(id="performances", cursor_type="row", zebra_stripes=False)
+        yield PerformanceTable(id="performances", cursor_type="row", zebra_stripes=False)
         yield Static("", id="demo-users")
         yield Footer()
 
@@ -64,11 +71,10 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             text.append(f" {user.role} PIN {user.pin}   ")
         panel.update(text)
 
-    def action_open(self) -> None:
-        table = self.query_one("#performances", DataTable)
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
         if self.performances:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self._open(key)
+            self._open(event.row_key.value)
 
     def _open(self, key: str | None) -> None:
         if key is None:
