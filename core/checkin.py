@@ -200,9 +200,14 @@ def scan(db: sqlite_utils.Database, session: GateSession, text: str | bytes | by
     nonce = nonce if nonce is not None else secrets.token_hex(16)
     verified = tokens.verify_token(text, session.keys, session.revoked)
     with write(db):
-        row = db.execute("SELECT id, verdict, reason, detail, ticket_id FROM scans "
+        row = db.execute("SELECT id, verdict, reason, detail, ticket_id, generation FROM scans "
                          "WHERE nonce = ?", [nonce]).fetchone()
         if row is not None:
+            record = verified.record
+            if record is None or (record.ticket_id, record.generation) != (row[4], row[5]):
+                # a nonce reused for another code is not a retry: never replay an ADMIT
+                return Verdict(INVALID, "this scan's number was already used for another "
+                               "ticket: scan again", None, "nonce_reused")
             return Verdict(row[1], row[3], row[4], row[2], row[0], replayed=True)
         verdict = _judge(db, session, verified, now)
         record = verified.record

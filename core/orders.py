@@ -307,7 +307,11 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
                        data={"payment_id": payment_id, "approved": approved})
         order = get_order(db, order_id)
         if order.status != "pending":
-            return order
+            if approved:   # the order was cancelled meanwhile: the charge goes back at once
+                back = Tender("card", amount, reason="order no longer pending")
+                _insert_payment(db, actor, order_id, back, station=station, now=now,
+                                amount_cents=-amount, refund_of=payment_id)
+            return get_order(db, order_id)
         cart_id = db.execute("SELECT cart_id FROM orders WHERE id = ?",
                              [order_id]).fetchone()[0]
         still_unknown = any(p.status == "unknown" for p in order.payments)
@@ -416,29 +420,40 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
 
 def _pay_back(db: sqlite_utils.Database, actor: User, order_id: int, amount: int, *, to: str,
               station: str, now: datetime, reason: str) -> None:
+    """Inside a write: give back `amount` of what the order has paid.
+
+    Comps and on-account amounts are reversed on their own tender first (no money ever
+    leaves the drawer for a free ticket or for money still owed); what remains is money,
+    paid back on the original cash, card and check tenders (newest first) or in cash.
+    """
     if amount <= 0:
         return
-    if to == "cash":
-        _insert_payment(db, actor, order_id, Tender("cash", amount, reason=reason),
-                        station=station, now=now, amount_cents=-amount)
-        return
+    rows = db.execute(
+        "SELECT id, tender, amount_cents - coalesce((SELECT -sum(r.amount_cents) FROM "
+        "payments r WHERE r.refund_of = payments.id AND r.status = 'approved'), 0), "
+        "card_brand, card_last4 FROM payments WHERE order_id = ? AND status = 'approved' "
+        "AND amount_cents > 0 ORDER BY id DESC", [order_id]).fetchall()
     left = amount
-    for pid, tender, refundable, brand, last4 in db.execute(
-            "SELECT id, tender, amount_cents - coalesce((SELECT -sum(r.amount_cents) FROM "
-            "payments r WHERE r.refund_of = payments.id AND r.status = 'approved'), 0), "
-            "card_brand, card_last4 FROM payments WHERE order_id = ? AND status = 'approved' "
-            "AND amount_cents > 0 AND tender != 'comp' ORDER BY id DESC",
-            [order_id]).fetchall():
-        if left <= 0:
-            break
+
+    def reverse(pid: int, tender: str, refundable: int, brand: str | None,
+                last4: str | None) -> None:
+        nonlocal left
         part = min(left, refundable)
         if part <= 0:
-            continue
+            return
         back = Tender(tender, part, card_brand=brand, card_last4=last4, reason=reason)
         _insert_payment(db, actor, order_id, back, station=station, now=now,
                         amount_cents=-part, refund_of=pid)
         left -= part
-    if left > 0:   # nothing left on the original tenders (e.g. comps): cash
+
+    for row in rows:
+        if row[1] in ("comp", "account"):
+            reverse(*row)
+    if to == "original":
+        for row in rows:
+            if row[1] not in ("comp", "account"):
+                reverse(*row)
+    if left > 0:   # to cash, or nothing left on the original money tenders
         _insert_payment(db, actor, order_id, Tender("cash", left, reason=reason),
                         station=station, now=now, amount_cents=-left)
 
@@ -454,6 +469,9 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
         order = get_order(db, order_id)
         if order.status in ("voided", "cancelled"):
             raise OrderError(f"the order is already {order.status}", code="already_voided")
+        if order.status == "pending":
+            raise OrderError("a card payment on this order is waiting for the terminal's "
+                             "answer: resolve it first", code="pending")
         if order.created_at.astimezone(zone).date() != now.astimezone(zone).date():
             raise OrderError("only an order sold today can be voided; refund it instead",
                              code="not_today")
@@ -485,11 +503,18 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
     if not ticket_ids:
         raise OrderError("choose the tickets to exchange", code="nothing_to_exchange")
     approver = authorize(db, actor, "exchange", override=override)
+    comp_types = {row[0] for row in db.execute(
+        "SELECT code FROM price_types WHERE kind = 'comp'")}
+    comp_approved = (authorize(db, actor, "comp", override=override) if any(
+        line.price_type in comp_types for line in view_cart(db, new_cart_id).lines) else None)
     with write(db):
         _open(db, new_cart_id, now)
         cart = view_cart(db, new_cart_id)
         if not cart.lines:
             raise OrderError("the new seats' cart is empty", code="empty_cart")
+        if comp_approved is None and any(line.price_type in comp_types for line in cart.lines):
+            authorize(db, actor, "comp")   # the cart changed meanwhile
+        before = get_order(db, order_id)
         old_value = _retire_tickets(db, order_id, ticket_ids, "exchanged", reason, now,
                                     actor=actor.username)
         difference = cart.total_cents - old_value
@@ -504,7 +529,11 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
         for tender in tenders:
             _insert_payment(db, actor, order_id, tender, station=station, now=now)
         if difference < 0:
-            _pay_back(db, actor, order_id, -difference, to="cash", station=station, now=now,
+            # never more than was paid beyond what the remaining tickets are worth (an
+            # order on account or on a deposit may not have been paid at all)
+            owed_back = max(0, min(-difference, before.paid_cents
+                                   - (before.value_cents - old_value)))
+            _pay_back(db, actor, order_id, owed_back, to="cash", station=station, now=now,
                       reason=reason)
         new_ids = _issue_tickets(db, order_id, cart, now)
         _refresh_total(db, order_id)

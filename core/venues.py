@@ -118,6 +118,21 @@ def _upsert_sections_and_seats(db: sqlite_utils.Database, venue_id: int, seatmap
         "UPDATE seats SET zone_id = ?, wheelchair = ?, companion = ?, view = ?, x = ?, "
         "y = ?, rank = ?, active = 1 WHERE id = ?", changed)
     retired = [[seat_id] for seat_id in existing.values() if seat_id not in kept]
+    if retired:
+        marks = ",".join("?" * len(retired))
+        sold = db.execute(
+            f"SELECT c.code, s.row_label, s.number FROM tickets t JOIN seats s ON s.id = "
+            f"t.seat_id JOIN sections c ON c.id = s.section_id WHERE t.status = 'live' AND "
+            f"t.seat_id IN ({marks}) ORDER BY c.code, s.row_label, s.number LIMIT 6",
+            [r[0] for r in retired]).fetchall()
+        if sold:
+            from core.seatmap import SeatMapInvalid, SeatMapProblem
+
+            names = ", ".join(f"{c} {r}-{n}" for c, r, n in sold)
+            raise SeatMapInvalid([SeatMapProblem(
+                seatmap.source_name, 1, 1, "sold-seat-dropped",
+                f"the edited map drops seats that have live tickets ({names}); refund or "
+                "exchange those tickets first, or keep the seats in the map")])
     db.conn.executemany("UPDATE seats SET active = 0 WHERE id = ? AND active = 1", retired)
     return len(fresh), len(changed), len(retired)
 

@@ -17,7 +17,8 @@ def _binding_classes() -> list[type]:
     from tui.widgets.overview import OverviewMap
     from tui.widgets.seatmap import SeatMap
 
-    return [BoxOfficeApp, PerformancesScreen, PerformanceTable, MapScreen, OverviewScreen, SeatMap, OverviewMap,
+    return [BoxOfficeApp, PerformancesScreen, PerformanceTable, MapScreen, OverviewScreen,
+            SeatMap, OverviewMap,
             GateApp, GateScreen]
 
 
