@@ -54,14 +54,25 @@ def price_type_id(db: sqlite_utils.Database, code: str) -> tuple[int, str]:
 def set_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone: str,
               price_type: str, base_cents: int, *, defaults: PricingConfig,
               fee_cents: int | None = None, tax_basis_points: int | None = None) -> Price:
-    """Set (or change) one price. Needs `price_change`. Raises PermissionDenied,
-    NotFound (`unknown_zone`, `unknown_price_type`), BoxOfficeError `bad_amount`."""
+    """Set (or change) one price. Needs `price_change`. Refused while an order of the
+    performance waits for a card terminal's answer (it completes at the price it was sold
+    at). Raises PermissionDenied, NotFound (`unknown_zone`, `unknown_price_type`),
+    BoxOfficeError `bad_amount`, `pending_orders`."""
     fee = defaults.fee_cents if fee_cents is None else fee_cents
     tax = defaults.tax_basis_points if tax_basis_points is None else tax_basis_points
     if min(base_cents, fee, tax) < 0:
         raise BoxOfficeError("prices, fees and taxes cannot be negative", code="bad_amount")
     with write(db):
         authorize(db, actor, "price_change")
+        # a sale waiting for a card terminal's answer completes at the price it was sold at
+        waiting = db.execute(
+            "SELECT o.number FROM orders o JOIN cart_items i ON i.cart_id = o.cart_id "
+            "WHERE o.status = 'pending' AND i.performance_id = ? LIMIT 1",
+            [performance_id]).fetchone()
+        if waiting is not None:
+            raise BoxOfficeError(f"order {waiting[0]} is waiting for a card terminal's "
+                                 "answer at the current prices; resolve it first",
+                                 code="pending_orders")
         zone_row = db.execute(
             "SELECT z.id FROM price_zones z JOIN performances p ON p.venue_id = z.venue_id "
             "WHERE p.id = ? AND z.code = ?", [performance_id, zone]).fetchone()

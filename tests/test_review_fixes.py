@@ -140,3 +140,24 @@ def test_an_edited_map_may_not_drop_a_sold_seat(demo_db) -> None:  # type: ignor
         venues.import_seatmap(demo_db, edited, "hall.toml", actor="test")
     with pytest.raises(SeatUnavailable):   # still sold, still there
         cart_with(demo_db, sam, show, ["BOX-F-A-1"], NOW)
+
+
+def test_prices_cannot_change_under_a_pending_card_answer(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core import pricing
+    from core.config import PricingConfig
+    from core.errors import BoxOfficeError
+
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, cora, show, ["ORCH-F-101"], NOW)
+    total = carts.view_cart(demo_db, cart_id).total_cents
+    lost = Tender("card", total, card_brand="VISA", card_last4="0001", status="unknown")
+    order = orders.checkout(demo_db, cora, cart_id, [lost], station=STATION, now=NOW)
+    with pytest.raises(BoxOfficeError) as caught:
+        pricing.set_price(demo_db, cora, show, "A", "ADULT", 20000, defaults=PricingConfig())
+    assert caught.value.code == "pending_orders"
+    done = orders.resolve_card_payment(demo_db, cora, order.payments[0].id, approved=True,
+                                       approval_code="OK1", station=STATION, now=NOW,
+                                       hold=HOLD)
+    assert done.status == "complete" and done.balance_cents == 0
+    pricing.set_price(demo_db, cora, show, "A", "ADULT", 20000, defaults=PricingConfig())
