@@ -151,8 +151,9 @@ def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_
         until = now + hold
         hold_id = None
         if from_hold is None:
+            # _open above has already swept expired carts in this transaction
             _claim_available(db, performance_id, seat_ids, "cart", now, cart_id=cart_id,
-                             expires_at=until)
+                             expires_at=until, swept=True)
         else:
             code = hold_code(db, from_hold)
             if actor.role not in code.sell_roles:

@@ -33,13 +33,12 @@ from core.orders import (
     Order,
     OrderError,
     Ticket,
-    _fmt,
-    _insert_payment,
     _refresh_total,
     _retire_tickets,
     checkout,
     get_order,
 )
+from core.payments import format_cents, insert_payment
 from core.permissions import authorize
 from core.tenders import Tender, TenderError, refuse_card_numbers, validate_tender
 from core.users import User
@@ -202,17 +201,18 @@ def settle(db: sqlite_utils.Database, actor: User, consignment_id: int, *,
         sold_cents = sum(price[i] for i in sold_ticket_ids)
         paid = sum(t.amount_cents for t in tenders)
         if paid > sold_cents:
-            raise OrderError(f"the sold tickets come to {_fmt(sold_cents)}; the tenders to "
-                             f"{_fmt(paid)}", code="overpaid")
+            raise OrderError(f"the sold tickets come to {format_cents(sold_cents)}; the tenders to "
+                             f"{format_cents(paid)}", code="overpaid")
         if paid < sold_cents:
-            raise OrderError(f"still due: {_fmt(sold_cents - paid)} of {_fmt(sold_cents)} "
+            raise OrderError(f"still due: {format_cents(sold_cents - paid)} of "
+                             f"{format_cents(sold_cents)} "
                              "(use an account tender for what the consignee pays later)",
                              code="balance_not_zero")
         _retire_tickets(db, batch.order_id, returned_ticket_ids, "returned",
                         f"consignment {batch.number}", now, actor=actor.username)
         _refresh_total(db, batch.order_id)
         for tender in tenders:
-            _insert_payment(db, actor, batch.order_id, tender, station=station, now=now)
+            insert_payment(db, actor, batch.order_id, tender, station=station, now=now)
         on_account = sum(t.amount_cents for t in tenders if t.kind == "account")
         status = "on_account" if on_account else "complete"
         db.execute("UPDATE orders SET status = ? WHERE id = ?", [status, batch.order_id])
@@ -261,16 +261,16 @@ def collect_account(db: sqlite_utils.Database, actor: User, consignment_id: int,
             raise ConsignmentError(f"nothing of {batch.number} is on account",
                                    code="nothing_on_account")
         if amount > owed:
-            raise OrderError(f"{_fmt(owed)} is on account; the tenders come to "
-                             f"{_fmt(amount)}", code="overpaid")
+            raise OrderError(f"{format_cents(owed)} is on account; the tenders come to "
+                             f"{format_cents(amount)}", code="overpaid")
         for tender in tenders:
-            _insert_payment(db, actor, batch.order_id, tender, station=station, now=now)
+            insert_payment(db, actor, batch.order_id, tender, station=station, now=now)
         to_clear = amount
         for pid, left in entries:
             part = min(left, to_clear)
             if part <= 0:
                 break
-            _insert_payment(db, actor, batch.order_id,
+            insert_payment(db, actor, batch.order_id,
                             Tender("account", part, reason="collected"), station=station,
                             now=now, amount_cents=-part, refund_of=pid)
             to_clear -= part

@@ -23,11 +23,10 @@ from core.inventory import create_hold_code, hold_seats, release_seats, stamp
 from core.orders import (
     Order,
     OrderError,
-    _fmt,
-    _insert_payment,
     checkout,
     get_order,
 )
+from core.payments import format_cents, insert_payment
 from core.permissions import authorize
 from core.tenders import Tender, TenderError, validate_tender
 from core.users import User
@@ -173,10 +172,11 @@ def pay_balance(db: sqlite_utils.Database, actor: User, order_id: int,
                              "it", code="not_deposit")
         due = order.balance_cents
         if amount > due:
-            raise OrderError(f"the balance is {_fmt(due)}; the tenders come to {_fmt(amount)}",
+            raise OrderError(f"the balance is {format_cents(due)}; the tenders come to "
+                             f"{format_cents(amount)}",
                              code="overpaid")
         for tender in tenders:
-            _insert_payment(db, actor, order_id, tender, station=station, now=now)
+            insert_payment(db, actor, order_id, tender, station=station, now=now)
         left = due - amount
         if left == 0:
             db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])

@@ -185,9 +185,12 @@ def _describe(db: sqlite_utils.Database, seat_ids: Iterable[int]) -> str:
 
 def _claim_available(db: sqlite_utils.Database, performance_id: int, seat_ids: Sequence[int],
                      state: str, now: datetime, *, hold_code_id: int | None = None,
-                     cart_id: int | None = None, expires_at: datetime | None = None) -> None:
-    """Inside a write: claim seats that are available right now, all or none."""
-    sweep_expired_carts(db, now)
+                     cart_id: int | None = None, expires_at: datetime | None = None,
+                     swept: bool = False) -> None:
+    """Inside a write: claim seats that are available right now, all or none. `swept`:
+    the caller already released expired carts in this transaction."""
+    if not swept:
+        sweep_expired_carts(db, now)
     marks = ",".join("?" * len(seat_ids))
     taken = [r[0] for r in db.execute(
         f"SELECT seat_id FROM seat_claims WHERE performance_id = ? AND seat_id IN ({marks})",

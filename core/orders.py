@@ -20,6 +20,7 @@ from core.carts import CartView, _open, view_cart
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.inventory import stamp
+from core.payments import format_cents, insert_payment, pay_back, record_money, reverse_payments
 from core.permissions import Override, authorize
 from core.tenders import Tender, TenderError, refuse_card_numbers, validate_tender
 from core.users import User
@@ -99,33 +100,6 @@ class Order:
     @property
     def change_cents(self) -> int:
         return sum(p.change_cents for p in self.payments if p.status == "approved")
-
-
-def _money(db: sqlite_utils.Database, actor: User, order_id: int, payment_id: int,
-           tender: str, amount_cents: int) -> None:
-    journal.append(db, actor=actor.username, action="money", subject=f"order:{order_id}",
-                   data={"payment_id": payment_id, "tender": tender,
-                         "amount_cents": amount_cents})
-
-
-def _insert_payment(db: sqlite_utils.Database, actor: User, order_id: int, tender: Tender,
-                    *, station: str, now: datetime, amount_cents: int | None = None,
-                    refund_of: int | None = None) -> int:
-    amount = tender.amount_cents if amount_cents is None else amount_cents
-    payment_id = db.execute(
-        "INSERT INTO payments (order_id, tender, amount_cents, status, tendered_cents, "
-        "change_cents, card_brand, card_last4, approval_code, terminal_ref, check_number, "
-        "reason, refund_of, user_id, station, created_at) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [order_id, tender.kind, amount, tender.status, tender.tendered_cents,
-         tender.change_cents if tender.kind == "cash" else None,
-         tender.card_brand.upper() if tender.card_brand else None, tender.card_last4,
-         tender.approval_code, tender.terminal_ref, tender.check_number, tender.reason,
-         refund_of, actor.id, station, stamp(now)]).lastrowid
-    assert payment_id is not None
-    if tender.status == "approved":
-        _money(db, actor, order_id, payment_id, tender.kind, amount)
-    return payment_id
 
 
 def _issue_tickets(db: sqlite_utils.Database, order_id: int, cart: CartView,
@@ -230,7 +204,7 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
         number = f"{order_id + 100000}"
         db.execute("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
         for tender in tenders:
-            _insert_payment(db, actor, order_id, tender, station=station, now=now)
+            insert_payment(db, actor, order_id, tender, station=station, now=now)
         if status == "pending":
             db.execute("UPDATE carts SET status = 'pending', expires_at = ? WHERE id = ?",
                        [FOREVER, cart_id])
@@ -255,24 +229,20 @@ def _order_status(db: sqlite_utils.Database, actor: User, channel: str,
                              code="consignment_tender")
         return "on_account"
     if approved + unknown > total:
-        raise OrderError(f"the tenders come to {_fmt(approved + unknown)} but the order is "
-                         f"{_fmt(total)}; for cash, enter what was handed over as tendered",
+        raise OrderError(f"the tenders come to {format_cents(approved + unknown)} but the order is "
+                         f"{format_cents(total)}; for cash, enter what was handed over as tendered",
                          code="overpaid")
     if unknown:
         if approved + unknown != total:
-            raise OrderError(f"still due: {_fmt(total - approved - unknown)}",
+            raise OrderError(f"still due: {format_cents(total - approved - unknown)}",
                              code="balance_not_zero")
         return "pending"
     if approved == total:
         return "complete"
     if channel == "group" and balance_due is not None and approved > 0:
         return "deposit"
-    raise OrderError(f"still due: {_fmt(total - approved)} of {_fmt(total)}",
+    raise OrderError(f"still due: {format_cents(total - approved)} of {format_cents(total)}",
                      code="balance_not_zero")
-
-
-def _fmt(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int, *,
@@ -299,7 +269,7 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
                                   code="card_details")
             db.execute("UPDATE payments SET status = 'approved', approval_code = ? "
                        "WHERE id = ?", [approval_code, payment_id])
-            _money(db, actor, order_id, payment_id, "card", amount)
+            record_money(db, actor, order_id, payment_id, "card", amount)
         else:
             db.execute("UPDATE payments SET status = 'declined' WHERE id = ?", [payment_id])
         journal.append(db, actor=actor.username, action="payment.resolve",
@@ -309,7 +279,7 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
         if order.status != "pending":
             if approved:   # the order was cancelled meanwhile: the charge goes back at once
                 back = Tender("card", amount, reason="order no longer pending")
-                _insert_payment(db, actor, order_id, back, station=station, now=now,
+                insert_payment(db, actor, order_id, back, station=station, now=now,
                                 amount_cents=-amount, refund_of=payment_id)
             return get_order(db, order_id)
         cart_id = db.execute("SELECT cart_id FROM orders WHERE id = ?",
@@ -321,7 +291,7 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
                 _issue_tickets(db, order_id, cart, now)
                 db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])
         elif not approved:
-            _reverse_payments(db, actor, order_id, station=station, now=now,
+            reverse_payments(db, actor, order_id, station=station, now=now,
                               reason="card declined")
             db.execute("UPDATE orders SET status = 'cancelled' WHERE id = ?", [order_id])
             # the seats stay in the reopened cart for a fresh hold time
@@ -331,24 +301,6 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
             db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
                        [until, cart_id])
         return get_order(db, order_id)
-
-
-def _reverse_payments(db: sqlite_utils.Database, actor: User, order_id: int, *,
-                      station: str, now: datetime, reason: str) -> int:
-    """Inside a write: pay back every approved payment with its own tender."""
-    total = 0
-    for pid, tender, amount, brand, last4 in db.execute(
-            "SELECT id, tender, amount_cents - coalesce((SELECT -sum(r.amount_cents) FROM "
-            "payments r WHERE r.refund_of = payments.id AND r.status = 'approved'), 0), "
-            "card_brand, card_last4 FROM payments WHERE order_id = ? AND status = 'approved' "
-            "AND amount_cents > 0", [order_id]).fetchall():
-        if amount <= 0:
-            continue
-        back = Tender(tender, amount, card_brand=brand, card_last4=last4, reason=reason)
-        _insert_payment(db, actor, order_id, back, station=station, now=now,
-                        amount_cents=-amount, refund_of=pid)
-        total += amount
-    return total
 
 
 def _retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequence[int],
@@ -409,53 +361,13 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
         # pay back only what was paid beyond the tickets that remain (a deposit order
         # may owe more than it has paid)
         amount = max(0, min(value, order.paid_cents - (order.value_cents - value)))
-        _pay_back(db, actor, order_id, amount, to=to, station=station, now=now, reason=reason)
+        pay_back(db, actor, order_id, amount, to=to, station=station, now=now, reason=reason)
         _refresh_total(db, order_id)
         journal.append(db, actor=actor.username, action="order.refund",
                        subject=f"order:{order_id}",
                        data={"tickets": chosen, "amount_cents": amount, "to": to,
                              "reason": reason, "approved_by": approver})
         return get_order(db, order_id)
-
-
-def _pay_back(db: sqlite_utils.Database, actor: User, order_id: int, amount: int, *, to: str,
-              station: str, now: datetime, reason: str) -> None:
-    """Inside a write: give back `amount` of what the order has paid.
-
-    Comps and on-account amounts are reversed on their own tender first (no money ever
-    leaves the drawer for a free ticket or for money still owed); what remains is money,
-    paid back on the original cash, card and check tenders (newest first) or in cash.
-    """
-    if amount <= 0:
-        return
-    rows = db.execute(
-        "SELECT id, tender, amount_cents - coalesce((SELECT -sum(r.amount_cents) FROM "
-        "payments r WHERE r.refund_of = payments.id AND r.status = 'approved'), 0), "
-        "card_brand, card_last4 FROM payments WHERE order_id = ? AND status = 'approved' "
-        "AND amount_cents > 0 ORDER BY id DESC", [order_id]).fetchall()
-    left = amount
-
-    def reverse(pid: int, tender: str, refundable: int, brand: str | None,
-                last4: str | None) -> None:
-        nonlocal left
-        part = min(left, refundable)
-        if part <= 0:
-            return
-        back = Tender(tender, part, card_brand=brand, card_last4=last4, reason=reason)
-        _insert_payment(db, actor, order_id, back, station=station, now=now,
-                        amount_cents=-part, refund_of=pid)
-        left -= part
-
-    for row in rows:
-        if row[1] in ("comp", "account"):
-            reverse(*row)
-    if to == "original":
-        for row in rows:
-            if row[1] not in ("comp", "account"):
-                reverse(*row)
-    if left > 0:   # to cash, or nothing left on the original money tenders
-        _insert_payment(db, actor, order_id, Tender("cash", left, reason=reason),
-                        station=station, now=now, amount_cents=-left)
 
 
 def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, station: str,
@@ -479,7 +391,7 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
         _retire_tickets(db, order_id, live, "voided", reason, now, actor=actor.username)
         # what is still paid, net of earlier refunds, goes back on the original tenders
         amount = order.paid_cents
-        _pay_back(db, actor, order_id, amount, to="original", station=station, now=now,
+        pay_back(db, actor, order_id, amount, to="original", station=station, now=now,
                   reason=reason)
         db.execute("UPDATE orders SET status = 'voided' WHERE id = ?", [order_id])
         _refresh_total(db, order_id)
@@ -522,18 +434,18 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
         if any(t.status != "approved" for t in tenders):
             raise TenderError("an exchange takes approved tenders only")
         if difference > 0 and paid != difference:
-            raise OrderError(f"the exchange costs {_fmt(difference)} more; tenders come to "
-                             f"{_fmt(paid)}", code="balance_not_zero")
+            raise OrderError(f"the exchange costs {format_cents(difference)} more; tenders come to "
+                             f"{format_cents(paid)}", code="balance_not_zero")
         if difference <= 0 and tenders:
             raise OrderError("nothing is due on this exchange", code="overpaid")
         for tender in tenders:
-            _insert_payment(db, actor, order_id, tender, station=station, now=now)
+            insert_payment(db, actor, order_id, tender, station=station, now=now)
         if difference < 0:
             # never more than was paid beyond what the remaining tickets are worth (an
             # order on account or on a deposit may not have been paid at all)
             owed_back = max(0, min(-difference, before.paid_cents
                                    - (before.value_cents - old_value)))
-            _pay_back(db, actor, order_id, owed_back, to="cash", station=station, now=now,
+            pay_back(db, actor, order_id, owed_back, to="cash", station=station, now=now,
                       reason=reason)
         new_ids = _issue_tickets(db, order_id, cart, now)
         _refresh_total(db, order_id)

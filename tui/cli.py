@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
+import sqlite_utils
 
 from core.config import Config, find_config_path, load_config
 from core.errors import BoxOfficeError
@@ -26,19 +29,20 @@ class Context:
         return self.db_override or self.config.database.path
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"boxoffice: {message}", err=True)
     sys.exit(code)
 
 
-def _open(path: Path):  # type: ignore[no-untyped-def]
+def _open(path: Path) -> sqlite_utils.Database:
+    """The database, migrated; or a readable message and exit status 2."""
     from core.schema import open_database
 
     try:
         return open_database(path)
     except BoxOfficeError as error:
         _fail(error.message)
-    except Exception as error:  # sqlite3.DatabaseError: not a database, unreadable, ...
+    except (sqlite3.Error, OSError) as error:   # not a database, unreadable, ...
         _fail(f"cannot open the database {path}: {error}")
 
 
@@ -156,7 +160,8 @@ def keys() -> None:
 
 from tui.cli_gate import gate, scan  # noqa: E402
 from tui.cli_gatepack import gate_pack  # noqa: E402
-from tui.cli_sales import drawer, order, performance, print_test, sell  # noqa: E402
+from tui.cli_print import drawer, print_test  # noqa: E402
+from tui.cli_sales import order, performance, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,

@@ -13,7 +13,7 @@ import os
 import secrets
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,18 +26,27 @@ if TYPE_CHECKING:
     from hardware.camera import FrameSource
 
 
+def _lane_options(command: Any) -> Any:
+    """The options every gate command shares: mode, who is at the gate, the database."""
+    for option in reversed([
+        click.option("--mode", type=click.Choice(["entry", "exit", "status"]),
+                     default="entry", show_default=True),
+        click.option("--user", "username", envvar="BOXOFFICE_USER",
+                     help="The gate user (or BOXOFFICE_USER)."),
+        click.option("--pin", envvar="BOXOFFICE_PIN", help="Their PIN (or BOXOFFICE_PIN)."),
+        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.command("scan")
 @click.argument("code", required=False)
 @click.option("--performance", "performance_id", type=int, required=True)
 @click.option("--gate", "gate_name", required=True, help="The gate's name, e.g. North.")
 @click.option("--image", "image_path", type=click.Path(dir_okay=False),
               help="Read the code from a picture (a photo or a printed ticket's preview).")
-@click.option("--mode", type=click.Choice(["entry", "exit", "status"]), default="entry",
-              show_default=True)
-@click.option("--user", "username", envvar="BOXOFFICE_USER",
-              help="The gate user (or BOXOFFICE_USER).")
-@click.option("--pin", envvar="BOXOFFICE_PIN", help="Their PIN (or BOXOFFICE_PIN).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@_lane_options
 @click.option("--json", "as_json", is_flag=True)
 def scan(code: str | None, performance_id: int, gate_name: str, image_path: str | None,
          mode: str, username: str | None, pin: str | None, db_path: str | None,
@@ -100,12 +109,7 @@ def _code_from_image(path: str) -> str:
               help="Replay a folder of pictures as the camera (demos and tests).")
 @click.option("--interval", type=float, default=2.0, show_default=True,
               help="With --images: seconds between pictures.")
-@click.option("--mode", type=click.Choice(["entry", "exit", "status"]), default="entry",
-              show_default=True)
-@click.option("--user", "username", envvar="BOXOFFICE_USER",
-              help="The gate user (or BOXOFFICE_USER).")
-@click.option("--pin", envvar="BOXOFFICE_PIN", help="Their PIN (or BOXOFFICE_PIN).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@_lane_options
 @click.option("--pack", "pack_path", type=click.Path(dir_okay=False),
               help="Run offline from a gate pack (boxoffice gate-pack export); its scans "
                    "are kept in the pack until `boxoffice gate-pack merge`.")

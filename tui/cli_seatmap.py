@@ -107,8 +107,8 @@ def show(file: str, section_code: str | None, color: bool | None) -> None:
     for seat in parsed.seats:
         if seat.glyph != seat.zone:
             specials.setdefault(seat.glyph, (seat.zone, ", ".join(seat.flags)))
-    for glyph, (zone, flags) in sorted(specials.items()):
-        click.echo(f"  {glyph}  {flags} (zone {zone})")
+    for glyph, (zone_code, flags) in sorted(specials.items()):
+        click.echo(f"  {glyph}  {flags} (zone {zone_code})")
     click.echo("  |  aisle")
     click.echo()
     _counts(parsed)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 
 from core.config import Config
 from core.errors import ConfigError
 
 
-def _binding_classes() -> list[type]:
+def _binding_classes() -> list[Any]:
     from tui.app import BoxOfficeApp
     from tui.gate_app import GateApp
     from tui.screens.gate import GateScreen
