@@ -401,6 +401,20 @@ def _m0003(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0005_admin")
+def _m0005(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- The on-sale window (UTC, ISO 8601); NULL: no limit on that side.
+        ALTER TABLE performances ADD COLUMN on_sale_at TEXT;
+        ALTER TABLE performances ADD COLUMN off_sale_at TEXT;
+        -- A hold code that was ever used is retired, never deleted (carts refer to it).
+        ALTER TABLE hold_codes ADD COLUMN active INTEGER NOT NULL DEFAULT 1
+            CHECK (active IN (0, 1));
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every pending migration; returns the names applied (empty if none)."""
     with write(db):
