@@ -4,37 +4,38 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from core.config import Config
-from tests.conftest import FIXED_NOW
+from tests.app_helpers import make_app, sign_in
 from tui.app import BoxOfficeApp
+from tui.screens.login import LoginScreen
+from tui.screens.overview import SellOverviewScreen as OverviewScreen
 from tui.screens.performances import PerformancesScreen
-from tui.screens.seatmap import MapScreen, OverviewScreen
+from tui.screens.sell import SellScreen as MapScreen
 from tui.widgets.seatmap import SeatMap
-
-
-def make_app(db) -> BoxOfficeApp:  # type: ignore[no-untyped-def]
-    return BoxOfficeApp(db, Config(), clock=lambda: FIXED_NOW)
 
 
 def info(app: BoxOfficeApp) -> str:
     return str(app.screen.query_one("#info", Static).content)
 
 
-async def test_first_screen_lists_performances_and_demo_pins(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_first_screen_signs_in_then_lists_performances(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        pins = str(app.screen.query_one("#demo-users", Static).content)
+        assert "PIN 1111" in pins and "admin" in pins
+        await sign_in(pilot)
         assert isinstance(app.screen, PerformancesScreen)
+        assert app.user is not None and app.user.username == "sam"
         table = app.screen.query_one(DataTable)
         assert table.row_count == 3
         assert "Marriage of Figaro" in str(table.get_row_at(0)[1])
-        pins = str(app.screen.query_one("#demo-users", Static).content)
-        assert "PIN 1111" in pins and "admin" in pins
 
 
 async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MapScreen)
@@ -60,6 +61,7 @@ async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db) -> None:
 async def test_go_to_row_by_typing_its_label(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("g", "M", "enter")
@@ -77,6 +79,7 @@ async def test_go_to_row_by_typing_its_label(demo_db) -> None:  # type: ignore[n
 async def test_escape_cancels_row_entry_then_goes_back(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("g")
@@ -91,10 +94,11 @@ async def test_escape_cancels_row_entry_then_goes_back(demo_db) -> None:  # type
 async def test_stadium_overview_drills_into_a_section_and_back(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
-        assert "Section" in info(app) and "seats in" in info(app)
+        assert "Section" in info(app) and "seats left" in info(app)
         await pilot.press("right")
         await pilot.pause()
         code = app.screen.query_one("OverviewMap").hotspot.code
@@ -112,6 +116,7 @@ async def test_stadium_overview_drills_into_a_section_and_back(demo_db) -> None:
 async def test_the_field_is_general_admission_not_a_seat_map(demo_db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         overview = app.screen.query_one("OverviewMap")
@@ -120,16 +125,21 @@ async def test_the_field_is_general_admission_not_a_seat_map(demo_db) -> None:  
         assert "general admission" in info(app) and "2,500" in info(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, OverviewScreen)
+        assert type(app.screen).__name__ == "GeneralAdmissionForm"  # sold by quantity
 
 
 async def test_an_empty_database_says_what_to_do(db) -> None:  # type: ignore[no-untyped-def]
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert not app.screen.query_one("#demo-users").display
+        assert "no users yet" in str(app.screen.query_one("#pin-message", Static).content)
+        from core.users import create_first_admin
+
+        create_first_admin(db, "boss", "Boss", "9999")
+        await sign_in(pilot, "boss", "9999")
         table = app.screen.query_one(DataTable)
         assert "boxoffice demo" in str(table.get_row_at(0)[1])
-        assert not app.screen.query_one("#demo-users").display
         await pilot.press("enter")  # nothing to open: nothing happens
         assert isinstance(app.screen, PerformancesScreen)
 

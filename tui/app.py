@@ -1,23 +1,44 @@
-"""The window app. It receives its database, config and clock in its constructor, so
-tests and the demo hand in their own."""
+"""The window app. It receives its database, config, clock and printer in its
+constructor, so tests and the demo hand in their own.
+
+What the window holds between screens lives here: who is signed in (`user`), the sale in
+progress (`sale`), and when a key was last pressed (for the idle lock). Screens call core
+services with these; printing runs in a thread worker and reports back as a message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
-from textual import work
-from textual.app import App
+from textual import events, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
 
-from core import venues
-from core.config import Config
-from tui.screens.performances import PerformancesScreen
+from core import orders, tokens, venues
+from core.config import Config, ticket_key_dir
+from core.errors import BoxOfficeError
+from core.schema import database_id
+from core.users import User
+from hardware.printers import Printer, open_printer
+from tui.printing import PrintResult, print_order
+from tui.sale import Sale
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    order_id: int
+    receipt: bool
+    kick_drawer: bool
 
 
 class BoxOfficeApp(App[None]):
@@ -25,10 +46,22 @@ class BoxOfficeApp(App[None]):
     TITLE = "Box office"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("ctrl+o", "order_lookup", "Orders", id="app.orders"),
     ]
 
+    class PrintFinished(Message):
+        """A print job came back from the printer worker."""
+
+        def __init__(self, job: PrintJob, result: PrintResult) -> None:
+            super().__init__()
+            self.job = job
+            self.result = result
+
     def __init__(self, db: sqlite_utils.Database, config: Config, *,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, training: bool = False,
+                 station: str = "window-1", key_dir: Path | None = None,
+                 printer: Printer | None = None) -> None:
         super().__init__()
         # On a 16-colour terminal, draw ANSI colour names (the price zones) with the
         # terminal's own palette: Textual would otherwise map them through its theme and
@@ -38,15 +71,192 @@ class BoxOfficeApp(App[None]):
         self.db = db
         self.config = config
         self.clock = clock
+        self.training = training
+        self.station = station
+        self.user: User | None = None
+        self.sale = Sale()
+        self.last_print: PrintResult | None = None
+        self._key_dir = key_dir
+        self._printer = printer
+        self._signer: tokens.Signer | None = None
+        self._last_input = clock()
+        if training:
+            self.TITLE = "Box office - TRAINING"
+
+    # -- who is at the window ----------------------------------------------------------
+
+    @property
+    def seller(self) -> User:
+        """The signed-in user. Screens past the login screen may rely on it."""
+        if self.user is None:
+            raise BoxOfficeError("nobody is signed in", code="not_signed_in")
+        return self.user
 
     def on_mount(self) -> None:
+        from tui.screens.login import LoginScreen
+
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.push_screen(PerformancesScreen())
-        # parse the venues' maps while the seller reads the list, so the first map
-        # opens at once (the stadium's 37,000 seats take a tenth of a second)
+        self.push_screen(LoginScreen())
+        # parse the venues' maps while the seller signs in, so the first map opens at
+        # once (the stadium's 37,000 seats take a tenth of a second)
         self._warm_seatmaps(venues.current_sources(self.db))
+        self.set_interval(1.0, self.check_idle_lock, name="idle-lock")
 
     @work(thread=True, exclusive=True, group="warm-seatmaps")
     def _warm_seatmaps(self, sources: list[tuple[str, str, str]]) -> None:
         venues.warm_cache(sources)
+
+    def signed_in(self, user: User) -> None:
+        """Called by the login and lock screens when a PIN was right."""
+        previous = self.user
+        self.user = user
+        self._last_input = self.clock()
+        self.sub_title = f"{user.display_name} ({user.role})  {self.station}" + (
+            "  TRAINING" if self.training else "")
+        if previous is not None and previous.id != user.id:
+            self.notify(f"{user.display_name} now sells at this window; the screen and "
+                        "the cart are as they were.", title="Seller switched")
+
+    def after_sign_in(self) -> None:
+        """What a window needs once someone is signed in (a shift to take money in)."""
+
+    # -- idle lock -----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = self.clock()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock the window after [security] idle_lock_minutes without a key."""
+        minutes = self.config.security.idle_lock_minutes
+        if self.user is None or minutes <= 0 or self.is_locked:
+            return
+        if self.clock() - self._last_input >= timedelta(minutes=minutes):
+            self.action_lock()
+
+    @property
+    def is_locked(self) -> bool:
+        from tui.screens.login import LockScreen, LoginScreen
+
+        return any(isinstance(screen, LockScreen | LoginScreen) for screen in self.screen_stack)
+
+    def action_lock(self) -> None:
+        from tui.screens.login import LockScreen
+
+        if self.user is not None and not self.is_locked:
+            self.push_screen(LockScreen(self.user))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("lock", "command_palette", "order_lookup", "performances"):
+            return self.user is not None and not self.is_locked
+        return True
+
+    def action_command_palette(self) -> None:
+        # nothing behind a lock or before sign-in may be reached through the palette
+        if self.user is not None and not self.is_locked:
+            super().action_command_palette()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from tui.commands import window_commands
+
+        if self.user is None or self.is_locked:
+            return
+        yield from window_commands(self, screen)
+        yield from super().get_system_commands(screen)
+
+    # -- devices -------------------------------------------------------------------------
+
+    def signer(self) -> tokens.Signer:
+        """The key that signs ticket codes (made with the database if it has none)."""
+        if self._signer is None:
+            key_dir = self._key_dir
+            if key_dir is None:
+                key_dir = ticket_key_dir(self.config, self.database_path(),
+                                         database_id(self.db))
+            tokens.ensure_signing_key(self.db, key_dir)
+            self._signer = tokens.load_signer(self.db, key_dir)
+        return self._signer
+
+    def database_path(self) -> Path:
+        row = self.db.execute("PRAGMA database_list").fetchone()
+        return Path(row[2]) if row and row[2] else Path(self.config.database.path)
+
+    def printer(self) -> Printer:
+        if self._printer is None:
+            self._printer = open_printer(self.config.printer)
+        return self._printer
+
+    def print_order(self, order: orders.Order, *, receipt: bool = True,
+                    kick_drawer: bool = False, tickets: bool = True) -> None:
+        """Print the order's unprinted live tickets (and the receipt) in a worker; the
+        result comes back as PrintFinished, and the app tells the seller. `tickets=False`
+        prints only the receipt (will-call tickets print at pickup)."""
+        if not tickets:
+            order = replace(order, tickets=())
+        try:
+            signer = self.signer()
+            printer = self.printer()
+        except (BoxOfficeError, OSError) as error:
+            message = error.message if isinstance(error, BoxOfficeError) else str(error)
+            self.notify(f"Cannot print: {message}. The order is saved; reprint it from "
+                        "order lookup (o).", severity="error", title="Printer",
+                        timeout=15)
+            return
+        self._run_print_job(PrintJob(order.id, receipt, kick_drawer), order, signer, printer,
+                    self.seller.display_name)
+
+    @work(thread=True, group="printer")
+    def _run_print_job(self, job: PrintJob, order: orders.Order, signer: tokens.Signer,
+               printer: Printer, seller: str) -> None:
+        # A thread of its own with its own connection: sqlite3 connections are not
+        # shared across threads, and the UI keeps answering keys while paper feeds.
+        from core.schema import open_database
+
+        db = open_database(self.database_path(), check_location=False)
+        try:
+            result = print_order(db, self.config, order, signer, printer, seller=seller,
+                                 now=self.clock(), receipt=job.receipt,
+                                 kick_drawer=job.kick_drawer)
+        finally:
+            db.conn.close()
+        self.post_message(self.PrintFinished(job, result))
+
+    def on_box_office_app_print_finished(self, message: PrintFinished) -> None:
+        self.last_print = message.result
+        result = message.result
+        if result.error is None:
+            count = len(result.printed)
+            what = f"{count} ticket{'s' if count != 1 else ''}" + (
+                " and the receipt" if result.receipt else "")
+            self.notify(f"Printed {what}.", title="Printer")
+        else:
+            self.notify(f"{result.error.message} The order is saved: {len(result.printed)} "
+                        "ticket(s) printed. Fix the printer, then reprint from order "
+                        "lookup (o).", severity="error", title="Printer problem",
+                        timeout=20)
+
+    def show_error(self, error: BoxOfficeError, *, title: str = "Not done") -> None:
+        """A core error as the seller reads it: its message, never a traceback."""
+        self.notify(error.message, severity="error", title=title, timeout=8)
+
+    # -- where the window can go from anywhere -------------------------------------------
+
+    def action_performances(self) -> None:
+        from tui.screens.performances import PerformancesScreen
+
+        if self.user is None or self.is_locked:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, PerformancesScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(PerformancesScreen())
+
+    def action_order_lookup(self) -> None:
+        from tui.screens.orders import OrderLookupScreen
+
+        if self.user is not None and not self.is_locked:
+            self.push_screen(OrderLookupScreen())

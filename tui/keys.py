@@ -13,15 +13,27 @@ from core.errors import ConfigError
 def _binding_classes() -> list[Any]:
     from tui.app import BoxOfficeApp
     from tui.gate_app import GateApp
+    from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
+    from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
     from tui.screens.gate import GateScreen
-    from tui.screens.performances import PerformancesScreen, PerformanceTable
-    from tui.screens.seatmap import MapScreen, OverviewScreen
+    from tui.screens.order_detail import OrderDetailScreen
+    from tui.screens.orders import OrderLookupScreen, QueryInput
+    from tui.screens.overview import SellOverviewScreen
+    from tui.screens.payment import PaymentModal, SaleDone
+    from tui.screens.performances import FilterInput, PerformancesScreen, PerformanceTable
+    from tui.screens.sale import SaleScreen
+    from tui.screens.sell import SellScreen
+    from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
     from tui.widgets.overview import OverviewMap
     from tui.widgets.seatmap import SeatMap
 
-    return [BoxOfficeApp, PerformancesScreen, PerformanceTable, MapScreen, OverviewScreen,
+    return [BoxOfficeApp, PerformancesScreen, PerformanceTable, FilterInput, SaleScreen,
+            SellScreen, SellOverviewScreen, PaymentModal, SaleDone, AskText, Confirm,
+            SupervisorOverride, BestAvailableForm, GeneralAdmissionForm, Choose,
             SeatMap, OverviewMap,
-            GateApp, GateScreen]
+            GateApp, GateScreen,
+            OrderLookupScreen, QueryInput, OrderDetailScreen, CustomerPicker, CustomerQuery,
+            CustomerForm]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:

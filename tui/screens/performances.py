@@ -1,4 +1,6 @@
-"""The first screen: what is on, today and upcoming. Enter opens a performance's map."""
+"""The performance picker: today's and upcoming performances, soonest first. Typing
+filters by event, venue or date ("fig", "sat", "21 nov", "2026-11-21"); the arrows move in
+the list while the filter keeps the keys; Enter opens the performance to sell."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from datetime import datetime, time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
-from core import demo, performances
+from core import performances
 from core.performances import Performance
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
@@ -21,22 +23,45 @@ class PerformanceTable(DataTable):  # type: ignore[type-arg]
     quick "down down enter" opened the wrong performance)."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open map", id="performances.open"),
+        Binding("enter", "select_cursor", "Sell", id="performances.open"),
     ]
+
+
+class FilterInput(Input):
+    """The type-to-filter line. Up/Down/Enter act on the list below it."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False, id="performances.next"),
+        Binding("up", "move(-1)", "Previous", show=False, id="performances.previous"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="performances.page_down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="performances.page_up"),
+    ]
+
+    def action_move(self, rows: int) -> None:
+        table = self.screen.query_one(PerformanceTable)
+        table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
+
+
+def searchable(performance: Performance, moment: datetime) -> str:
+    """What a filter is matched against: names, and the date written several ways."""
+    return " ".join((performance.event_name, performance.venue_name,
+                     moment.strftime("%a %A %d %b %B %Y %Y-%m-%d %H:%M"),
+                     moment.strftime("%-d %b %-d %B"))).lower()
 
 
 class PerformancesScreen(BoxOfficeScreen[None]):
     CSS_PATH = "performances.tcss"
-    AUTO_FOCUS = "#performances"
-
+    AUTO_FOCUS = "#filter"
     def __init__(self) -> None:
         super().__init__()
         self.performances: list[Performance] = []
+        self.shown: list[Performance] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
+        yield FilterInput(placeholder="Type to filter: event, venue or date. Enter sells.",
+                          id="filter")
         yield PerformanceTable(id="performances", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="demo-users")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -45,40 +70,48 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         now = box_office.clock()
         start_of_today = datetime.combine(now.astimezone(zone).date(), time(0), zone)
         self.performances = performances.list_performances(box_office.db, since=start_of_today)
-        self.query_one("#title", Static).update(
-            Text.assemble(("Box office", "bold"), "  Performances today and upcoming  ",
-                          (local_time(now, zone), "dim")))
+        title = Text.assemble(("Box office", "bold"), "  Performances today and upcoming  ",
+                              (local_time(now, zone), "dim"))
+        if box_office.training:
+            title.append("  TRAINING", style="bold reverse")
+        self.query_one("#title", Static).update(title)
         table = self.query_one("#performances", DataTable)
         table.add_columns("When", "Event", "Venue", "Note")
-        for performance in self.performances:
+        self._fill("")
+
+    def _fill(self, text: str) -> None:
+        zone = self.box_office.config.zone
+        words = text.lower().split()
+        self.shown = [p for p in self.performances
+                      if all(w in searchable(p, p.starts_at.astimezone(zone)) for w in words)]
+        table = self.query_one("#performances", DataTable)
+        table.clear()
+        for performance in self.shown:
             table.add_row(local_time(performance.starts_at, zone), performance.event_name,
                           performance.venue_name,
                           "CANCELLED" if performance.status == "cancelled" else "",
                           key=str(performance.id))
         if not self.performances:
             table.add_row("", "No performances from today on. Try: boxoffice demo", "", "")
-        self._show_demo_users()
+        elif not self.shown:
+            table.add_row("", f"Nothing matches '{text}'. Backspace widens it.", "", "")
 
-    def _show_demo_users(self) -> None:
-        users = demo.demo_users(self.box_office.db)
-        panel = self.query_one("#demo-users", Static)
-        if not users:
-            panel.display = False
-            return
-        text = Text("Demo users (this is the demo database):  ", style="bold")
-        for user in users:
-            text.append(f"{user.username}", style="bold")
-            text.append(f" {user.role} PIN {user.pin}   ")
-        panel.update(text)
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        table = self.query_one(PerformanceTable)
+        if self.shown and table.row_count:
+            self._open(self.shown[table.cursor_row].id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if self.performances:
-            self._open(event.row_key.value)
+        if self.shown and event.row_key.value is not None:
+            self._open(int(event.row_key.value))
 
-    def _open(self, key: str | None) -> None:
-        if key is None:
-            return
-        from tui.screens.seatmap import open_performance
+    def _open(self, performance_id: int) -> None:
+        from tui.screens.sell import open_performance
 
-        open_performance(self.box_office, int(key))
+        open_performance(self.box_office, performance_id)

@@ -1,4 +1,5 @@
-"""The seat map: ONE line-API widget draws a whole hall or stadium section.
+"""The seat map: ONE line-API widget draws a whole hall or stadium section, and what is
+sold, held, killed or in a cart on it.
 
 One widget per seat took 2.5-3.8 s to mount 2,000 seats here; this draws each line as a
 cached Strip and repaints only the lines the cursor leaves and enters.
@@ -17,6 +18,14 @@ from textual.strip import Strip
 
 from core.seatmap import Drawing, Seat, Zone
 from tui.widgets.navigation import RowNavigator
+
+
+# Taken seats are told apart by their character, not only by colour: 16-colour terminals
+# and colour-blind sellers both need that.
+_TAKEN_GLYPHS = {"sold": "x", "cart": "+", "killed": "-"}
+_TAKEN = Style(color="bright_black", bold=False, dim=True)
+_HELD = Style(color="magenta", bold=True)
+_MINE = Style(color="black", bgcolor="green", bold=True)
 
 
 class SeatMap(ScrollView, can_focus=True):
@@ -74,6 +83,10 @@ class SeatMap(ScrollView, can_focus=True):
                              for code, zone in zones.items()}
         self._cursor_style = Style(reverse=True, bold=True)
         self._cache: dict[int, Strip] = {}
+        # seats that are not available: key -> (state, hold code); see core.seat_plan
+        self.states: dict[tuple[str, str, int], tuple[str, str | None]] = {}
+        self._hold_styles: dict[str, Style] = {}
+        self._line_of = {seat.key: seat.y for seat in drawing.seats}
         self.virtual_size = Size(drawing.width, drawing.height)
         self._previous = 0
 
@@ -162,6 +175,32 @@ class SeatMap(ScrollView, can_focus=True):
                 return True
         return False
 
+    # -- seat states -----------------------------------------------------------------
+
+    def set_states(self, states: dict[tuple[str, str, int], tuple[str, str | None]],
+                   hold_colors: dict[str, str] | None = None) -> None:
+        """Show these seats as taken (see core.seat_plan); repaint only changed lines."""
+        if hold_colors is not None:
+            self._hold_styles = {code: Style(color=color, bold=True)
+                                 for code, color in hold_colors.items()}
+        changed = {key for key in states.keys() | self.states.keys()
+                   if states.get(key) != self.states.get(key)}
+        self.states = dict(states)
+        for y in {self._line_of[key] for key in changed if key in self._line_of}:
+            self._cache.pop(y, None)
+            self.refresh_line(y)
+
+    def _state_look(self, seat: Seat, style: Style) -> tuple[str, Style]:
+        found = self.states.get(seat.key)
+        if found is None:
+            return seat.glyph, style
+        state, hold = found
+        if state == "mine":
+            return seat.glyph, style + _MINE
+        if state == "held":
+            return (hold or "h")[0].lower(), style + self._hold_styles.get(hold or "", _HELD)
+        return _TAKEN_GLYPHS.get(state, "x"), style + _TAKEN
+
     # -- drawing ---------------------------------------------------------------------
 
     def _line(self, y: int) -> Strip:
@@ -192,11 +231,11 @@ class SeatMap(ScrollView, can_focus=True):
             seat = self.drawing.seats[index]
             if seat.x > position:
                 emit(text[position:seat.x], base)
-            style = seat_styles.get(seat.zone, base)
+            glyph, style = self._state_look(seat, seat_styles.get(seat.zone, base))
             if index == cursor:
                 style = style + (self._cursor_style if self.has_focus
                                  else Style(underline=True))
-            emit(seat.glyph, style)
+            emit(glyph, style)
             position = seat.x + 1
         if position < len(text):
             emit(text[position:], base)

@@ -1,0 +1,49 @@
+"""Driving the window app in tests: build it on a demo database, sign in, read screens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlite_utils
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from core.config import Config, PrinterConfig
+from tests.conftest import FIXED_NOW
+from tui.app import BoxOfficeApp
+
+
+class Clock:
+    """A clock a test moves by hand (the idle lock and the cart countdown read it)."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_app(db: sqlite_utils.Database, tmp_path: Path | None = None, *,
+             clock: Clock | None = None, config: Config | None = None) -> BoxOfficeApp:
+    """The window app on `db`; tickets print to a preview printer in tmp_path/prints."""
+    if config is None:
+        config = Config()
+        if tmp_path is not None:
+            config = Config(printer=PrinterConfig(backend="preview",
+                                                  path=str(tmp_path / "prints")))
+    return BoxOfficeApp(db, config, clock=clock or Clock(),
+                        key_dir=(tmp_path / "keys") if tmp_path else None)
+
+
+async def sign_in(pilot: Pilot[None], username: str = "sam", pin: str = "1111") -> None:
+    await pilot.pause()
+    await pilot.press(*username, "enter", *pin, "enter")
+    await pilot.pause()
+
+
+def text_of(app: BoxOfficeApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)

@@ -1,0 +1,35 @@
+"""The command palette (Ctrl+P): every action the current screen can do right now, by
+its footer description, plus the window's own (lock, order lookup, sell)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from tui.app import BoxOfficeApp
+
+
+def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[SystemCommand]:
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not active.enabled or not binding.description or binding.action in seen:
+            continue
+        if binding.action in ("command_palette", "app.command_palette", "quit"):
+            continue
+        seen.add(binding.action)
+        yield SystemCommand(binding.description, f"{binding.key_display or binding.key}",
+                            partial(app.call_later, app.run_action, binding.action,
+                                    active.node))
+    yield SystemCommand("Sell: choose a performance", "The list of performances",
+                        app.action_performances)
+    yield SystemCommand("Order lookup", "Find an order by number, name, phone or ticket code",
+                        app.action_order_lookup)
+    yield SystemCommand("Lock the window", "A PIN resumes; another PIN switches seller",
+                        app.action_lock)
+

@@ -1,0 +1,66 @@
+"""The sale in progress at a window: its cart and its customer. It belongs to the window,
+not to a screen, so it survives going back to the performance list, an idle lock and a
+change of seller."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from core import carts
+from core.carts import CartView
+from core.customers import Customer
+from core.errors import BoxOfficeError
+from core.users import User
+
+
+@dataclass(frozen=True)
+class Exchange:
+    order_id: int
+    ticket_ids: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class Sale:
+    cart_id: int | None = None
+    customer: Customer | None = None
+    will_call: bool = False
+    # an exchange in progress: the next payment swaps these tickets for the cart's seats
+    exchange: Exchange | None = None
+    # performance ids the cart has touched, so their maps repaint when it changes
+    performances: set[int] = field(default_factory=set)
+
+    def ensure_cart(self, db: sqlite_utils.Database, actor: User, station: str,
+                    now: datetime, hold: timedelta) -> int:
+        """The open cart, or a new one when there is none or it expired."""
+        if self.cart_id is not None:
+            view = self.view(db)
+            if view is not None and view.status == "open" and view.expires_at > now:
+                return self.cart_id
+            # expired (its seats went back on sale) or closed: start an empty cart
+        self.cart_id = carts.open_cart(db, actor, station, now, hold)
+        return self.cart_id
+
+    def view(self, db: sqlite_utils.Database) -> CartView | None:
+        if self.cart_id is None:
+            return None
+        try:
+            return carts.view_cart(db, self.cart_id)
+        except BoxOfficeError:
+            return None
+
+    def start_exchange(self, order_id: int, ticket_ids: Sequence[int], reason: str) -> None:
+        """The seats chosen next replace these tickets of the order (see orders.exchange)."""
+        self.exchange = Exchange(order_id, tuple(ticket_ids), reason)
+
+    def clear(self) -> None:
+        """After checkout or cancel: the next sale starts empty."""
+        self.cart_id = None
+        self.customer = None
+        self.will_call = False
+        self.exchange = None
+        self.performances.clear()
