@@ -30,6 +30,7 @@ from core.inventory import (
     stamp,
     sweep_expired_carts,
 )
+from core.performances import check_on_sale
 from core.permissions import PermissionDenied, authorize
 from core.pricing import get_price, price_type_id
 from core.users import User
@@ -133,7 +134,8 @@ def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_
     """Put seats in the cart, all or none. Without `from_hold` the seats must be
     available; with it they must be held under that code and the actor's role must be
     allowed to sell from it. Raises SeatUnavailable, PermissionDenied, NotFound
-    (`no_price`, `unknown_seat`, ...), CartError (`cart_expired`, `cart_full`)."""
+    (`no_price`, `unknown_seat`, ...), CartError (`cart_expired`, `cart_full`), NotOnSale
+    (`performance_cancelled`, `not_on_sale_yet`, `off_sale`)."""
     if not seat_ids:
         raise CartError("choose at least one seat", code="no_seats")
     if len(set(seat_ids)) != len(seat_ids):
@@ -141,6 +143,7 @@ def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_
     with write(db):
         authorize(db, actor, "sell")
         _open(db, cart_id, now)
+        check_on_sale(db, performance_id, now)
         if _item_count(db, cart_id) + len(seat_ids) > MAX_ITEMS:
             raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
         _check_seats_belong(db, performance_id, seat_ids)
@@ -187,12 +190,13 @@ def add_area_places(db: sqlite_utils.Database, actor: User, cart_id: int, perfor
                     area: str, quantity: int, price_type: str, now: datetime,
                     hold: timedelta) -> CartView:
     """Put general-admission places in the cart, counted against the area's capacity.
-    Raises SeatUnavailable when fewer are left, CartError, NotFound."""
+    Raises SeatUnavailable when fewer are left, CartError, NotFound, NotOnSale."""
     if not 1 <= quantity <= MAX_ITEMS:
         raise CartError(f"choose 1 to {MAX_ITEMS} places", code="bad_quantity")
     with write(db):
         authorize(db, actor, "sell")
         _open(db, cart_id, now)
+        check_on_sale(db, performance_id, now)
         if _item_count(db, cart_id) + quantity > MAX_ITEMS:
             raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
         section_id = area_id(db, performance_id, area)

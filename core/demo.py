@@ -61,27 +61,30 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, zone: ZoneInfo) -> b
         return datetime.combine(today + timedelta(days=days), time(hour, minute), zone)
 
     with write(db):  # all of the demo or none of it
-        hall = venues.import_seatmap(db, *shipped_seatmap(HALL_FILE), actor="demo")
-        stadium = venues.import_seatmap(db, *shipped_seatmap(STADIUM_FILE), actor="demo")
+        # the demo's admin sets up everything else, as a house's first admin would
+        admin_name, admin_display, _, admin_pin = DEMO_USERS[-1]
+        admin = users.create_first_admin(db, admin_name, admin_display, admin_pin)
+        hall = venues.import_seatmap(db, admin, *shipped_seatmap(HALL_FILE))
+        stadium = venues.import_seatmap(db, admin, *shipped_seatmap(STADIUM_FILE))
         shown = []
         for username, display_name, role, pin in DEMO_USERS:
-            users.create_user(db, username, display_name, role, pin, actor="demo")
+            if username != admin.username:
+                users.create_user(db, admin, username, display_name, role, pin)
             shown.append({"username": username, "display_name": display_name,
                           "role": role, "pin": pin})
         db.execute("INSERT INTO settings (key, value) VALUES ('demo_users', ?)",
                    [json.dumps(shown)])
-        opera = performances.create_event(db, "The Marriage of Figaro", actor="demo",
+        opera = performances.create_event(db, admin, "The Marriage of Figaro",
                                           producer="Harbor City Opera")
-        admin = users.get_user(db, "ada")
         for starts, doors in ((local(1, 19, 30), local(1, 18, 45)),
                               (local(3, 14, 0), local(3, 13, 15))):
-            show = performances.create_performance(db, opera, hall.venue_id, starts,
-                                                   doors_at=doors, actor="demo")
+            show = performances.create_performance(db, admin, opera, hall.venue_id, starts,
+                                                   doors_at=doors)
             _price(db, admin, show, HALL_PRICES, fee_cents=300)
-        game = performances.create_event(db, "Harbor City FC v Riverside United",
-                                         actor="demo", producer="Harbor City FC")
-        match = performances.create_performance(db, game, stadium.venue_id, local(5, 15, 0),
-                                                doors_at=local(5, 13, 0), actor="demo")
+        game = performances.create_event(db, admin, "Harbor City FC v Riverside United",
+                                         producer="Harbor City FC")
+        match = performances.create_performance(db, admin, game, stadium.venue_id,
+                                                local(5, 15, 0), doors_at=local(5, 13, 0))
         _price(db, admin, match, STADIUM_PRICES, fee_cents=250)
     return True
 

@@ -108,7 +108,7 @@ def seat_states(db: sqlite_utils.Database, performance_id: int, now: datetime
 def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
     """A hold code by its code. Raises NotFound `unknown_hold`."""
     row = db.execute("SELECT id, code, name, color, sell_roles, release_roles FROM hold_codes "
-                     "WHERE code = ?", [code.upper()]).fetchone()
+                     "WHERE code = ? AND active = 1", [code.upper()]).fetchone()
     if row is None:
         raise NotFound(f"there is no hold code '{code}'", code="unknown_hold")
     return HoldCode(row[0], row[1], row[2], row[3], frozenset(row[4].split(",")),
@@ -117,9 +117,20 @@ def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
 
 def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: str, color: str,
                      *, sell_roles: Iterable[str], release_roles: Iterable[str]) -> HoldCode:
-    """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists`,
-    TenderError `card_number`."""
+    """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists` (also for
+    a retired code: its name stays taken), `bad_hold_code`, `unknown_role`, TenderError
+    `card_number`."""
+    from core.users import ROLES
+
     refuse_card_numbers(name=name, code=code)
+    sell_roles, release_roles = set(sell_roles), set(release_roles)
+    if not code.strip() or not code.isalnum() or len(code) > 12 or not name.strip():
+        raise BoxOfficeError("a hold code is 1-12 letters or digits, with a name",
+                             code="bad_hold_code")
+    unknown = (sell_roles | release_roles) - set(ROLES)
+    if unknown:
+        raise BoxOfficeError(f"there is no role '{sorted(unknown)[0]}' (roles: "
+                             f"{', '.join(ROLES)})", code="unknown_role")
     with write(db):
         authorize(db, actor, "hold")
         if db.execute("SELECT 1 FROM hold_codes WHERE code = ?", [code.upper()]).fetchone():
@@ -131,6 +142,42 @@ def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: st
         journal.append(db, actor=actor.username, action="hold_code.create",
                        subject=f"hold:{code.upper()}", data={"name": name})
     return hold_code(db, code)
+
+
+def list_hold_codes(db: sqlite_utils.Database) -> list[HoldCode]:
+    """The hold codes in use (retired ones left out), by code."""
+    return [HoldCode(row[0], row[1], row[2], row[3], frozenset(row[4].split(",")),
+                     frozenset(row[5].split(","))) for row in db.execute(
+        "SELECT id, code, name, color, sell_roles, release_roles FROM hold_codes "
+        "WHERE active = 1 ORDER BY code")]
+
+
+def delete_hold_code(db: sqlite_utils.Database, actor: User, code: str) -> None:
+    """Remove a hold code. Refused (`hold_in_use`) while it holds seats or places, or
+    seats sold out of it sit in a cart or a group uses it. A code that was ever used is
+    retired rather than deleted (old carts name it). Needs `hold`. Raises
+    PermissionDenied, NotFound `unknown_hold`, BoxOfficeError `hold_in_use`."""
+    with write(db):
+        authorize(db, actor, "hold")
+        hold = hold_code(db, code)
+        in_use = db.execute(
+            "SELECT (SELECT count(*) FROM seat_claims WHERE hold_code_id = ?1) + (SELECT "
+            "count(*) FROM area_holds WHERE hold_code_id = ?1) + (SELECT count(*) FROM "
+            "cart_items i JOIN carts c ON c.id = i.cart_id WHERE i.hold_code_id = ?1 AND "
+            "c.status IN ('open', 'pending')) + (SELECT count(*) FROM groups WHERE "
+            "hold_code_id = ?1)", [hold.id]).fetchone()[0]
+        if in_use:
+            raise BoxOfficeError(f"hold code {hold.code} still holds seats or places (or a "
+                                 "group or cart uses it): release them first",
+                                 code="hold_in_use")
+        used = db.execute("SELECT 1 FROM cart_items WHERE hold_code_id = ? LIMIT 1",
+                          [hold.id]).fetchone()
+        if used:
+            db.execute("UPDATE hold_codes SET active = 0 WHERE id = ?", [hold.id])
+        else:
+            db.execute("DELETE FROM hold_codes WHERE id = ?", [hold.id])
+        journal.append(db, actor=actor.username, action="hold_code.delete",
+                       subject=f"hold:{hold.code}", data={"retired": bool(used)})
 
 
 def seat_ids_in_range(db: sqlite_utils.Database, performance_id: int, section: str,

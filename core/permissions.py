@@ -13,13 +13,21 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core import journal
+from core.db import write
 from core.errors import BoxOfficeError
-from core.users import User, pin_matches
+from core.users import ROLES, User, pin_matches
 
 PERMISSIONS = (
     "sell", "refund", "void", "exchange", "comp", "reprint", "no_sale", "hold", "kill",
     "price_change", "event_setup", "user_admin", "report_access", "shift_signoff",
     "override", "group_sales", "consign", "customer_edit", "will_call", "gate_scan",
+)
+
+# The actions the issue calls protected: each is checked by a core service, and the
+# role x action test drives every one of them through that service.
+PROTECTED_ACTIONS = (
+    "refund", "void", "comp", "reprint", "no_sale", "hold", "kill", "price_change",
+    "event_setup", "user_admin", "report_access", "shift_signoff", "override",
 )
 
 DEFAULT_GRANTS: dict[str, frozenset[str]] = {
@@ -86,3 +94,76 @@ def authorize(db: sqlite_utils.Database, actor: User, permission: str, *,
 
 def _words(permission: str) -> str:
     return permission.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class PermissionMatrix:
+    """Which role holds which permission, as the admin screen draws it."""
+
+    roles: tuple[str, ...]
+    permissions: tuple[str, ...]
+    grants: frozenset[tuple[str, str]]      # (role, permission)
+
+    def allows(self, role: str, permission: str) -> bool:
+        return (role, permission) in self.grants
+
+
+def permission_matrix(db: sqlite_utils.Database) -> PermissionMatrix:
+    """Every role x every permission, from the database (what `authorize` reads)."""
+    grants = frozenset((role, permission) for role, permission in db.execute(
+        "SELECT role, permission FROM role_permissions"))
+    return PermissionMatrix(ROLES, PERMISSIONS, grants)
+
+
+def _check_names(role: str, permission: str) -> None:
+    if role not in ROLES:
+        raise PermissionDenied(f"there is no role '{role}' (roles: {', '.join(ROLES)})",
+                               code="unknown_role")
+    if permission not in PERMISSIONS:
+        raise PermissionDenied(f"there is no permission '{permission}'",
+                               code="unknown_permission")
+
+
+def grant(db: sqlite_utils.Database, actor: User, role: str, permission: str) -> bool:
+    """Let every user of `role` do `permission`. Needs `user_admin`. True when it was
+    newly granted (and journaled), False when the role already had it. Raises
+    PermissionDenied (`permission_denied`, `unknown_role`, `unknown_permission`)."""
+    _check_names(role, permission)
+    with write(db):
+        authorize(db, actor, "user_admin")
+        added = db.execute("INSERT OR IGNORE INTO role_permissions (role, permission) "
+                           "VALUES (?, ?)", [role, permission]).rowcount
+        if added:
+            journal.append(db, actor=actor.username, action="permission.grant",
+                           subject=f"role:{role}", data={"permission": permission})
+    return bool(added)
+
+
+def revoke(db: sqlite_utils.Database, actor: User, role: str, permission: str) -> bool:
+    """Take `permission` away from `role`. Needs `user_admin`. True when it was revoked
+    (and journaled), False when the role did not have it. Refused (`last_user_admin`)
+    when it would leave no active user able to administer users. Raises
+    PermissionDenied (`permission_denied`, `unknown_role`, `unknown_permission`,
+    `last_user_admin`)."""
+    _check_names(role, permission)
+    with write(db):
+        authorize(db, actor, "user_admin")
+        removed = db.execute("DELETE FROM role_permissions WHERE role = ? AND "
+                             "permission = ?", [role, permission]).rowcount
+        if removed and permission == "user_admin":
+            require_a_user_admin(db)
+        if removed:
+            journal.append(db, actor=actor.username, action="permission.revoke",
+                           subject=f"role:{role}", data={"permission": permission})
+    return bool(removed)
+
+
+def require_a_user_admin(db: sqlite_utils.Database) -> None:
+    """Inside a write, after a change: raise PermissionDenied `last_user_admin` (rolling
+    the change back) unless some active user's role still has `user_admin`."""
+    left = db.execute(
+        "SELECT count(*) FROM users u JOIN role_permissions r ON r.role = u.role "
+        "WHERE u.active = 1 AND r.permission = 'user_admin'").fetchone()[0]
+    if not left:
+        raise PermissionDenied("that would leave nobody able to administer users",
+                               code="last_user_admin")

@@ -5,6 +5,7 @@ Tax is computed on base + fee, in basis points, rounded half up to the cent, per
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -119,3 +120,78 @@ def price_list(db: sqlite_utils.Database, performance_id: int) -> list[Price]:
         "FROM prices p JOIN price_zones z ON z.id = p.zone_id "
         "JOIN price_types t ON t.id = p.price_type_id WHERE p.performance_id = ? "
         "ORDER BY z.code, t.id", [performance_id])]
+
+
+def remove_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone: str,
+                 price_type: str) -> bool:
+    """Stop selling a zone at a price type (tickets already sold keep what they cost).
+    Needs `price_change`. True when there was a price. Raises PermissionDenied, NotFound
+    `unknown_price_type`."""
+    with write(db):
+        authorize(db, actor, "price_change")
+        type_id, _ = price_type_id(db, price_type)
+        removed = db.execute(
+            "DELETE FROM prices WHERE performance_id = ? AND price_type_id = ? AND zone_id = "
+            "(SELECT z.id FROM price_zones z JOIN performances p ON p.venue_id = z.venue_id "
+            "WHERE p.id = ? AND z.code = ?)",
+            [performance_id, type_id, performance_id, zone]).rowcount
+        if removed:
+            journal.append(db, actor=actor.username, action="price.remove",
+                           subject=f"performance:{performance_id}",
+                           data={"zone": zone, "price_type": price_type.upper()})
+    return bool(removed)
+
+
+@dataclass(frozen=True)
+class PriceCell:
+    """One cell of the grid as an admin types it; None fee or tax: the config's default."""
+
+    base_cents: int
+    fee_cents: int | None = None
+    tax_basis_points: int | None = None
+
+
+@dataclass(frozen=True)
+class PriceGrid:
+    """A performance's price zones (rows) x price types (columns); a cell may be empty."""
+
+    performance_id: int
+    zones: tuple[tuple[str, str], ...]           # (code, name), in code order
+    price_types: tuple[tuple[str, str], ...]     # (code, name), in their own order
+    prices: Mapping[tuple[str, str], Price]      # (zone, price type) -> price
+
+    def get(self, zone: str, price_type: str) -> Price | None:
+        return self.prices.get((zone, price_type.upper()))
+
+
+def price_grid(db: sqlite_utils.Database, performance_id: int) -> PriceGrid:
+    """Every zone of the performance's venue x every price type, with the prices set.
+    Raises NotFound for an unknown performance."""
+    if db.execute("SELECT 1 FROM performances WHERE id = ?",
+                  [performance_id]).fetchone() is None:
+        raise NotFound(f"there is no performance {performance_id}")
+    zones = tuple((row[0], row[1]) for row in db.execute(
+        "SELECT z.code, z.name FROM price_zones z JOIN performances p ON "
+        "p.venue_id = z.venue_id WHERE p.id = ? ORDER BY z.code", [performance_id]))
+    types = tuple((row[0], row[1]) for row in db.execute(
+        "SELECT code, name FROM price_types ORDER BY id"))
+    prices = {(price.zone, price.price_type): price
+              for price in price_list(db, performance_id)}
+    return PriceGrid(performance_id, zones, types, prices)
+
+
+def set_price_grid(db: sqlite_utils.Database, actor: User, performance_id: int,
+                   cells: Mapping[tuple[str, str], PriceCell | None], *,
+                   defaults: PricingConfig) -> PriceGrid:
+    """Set many cells of the grid at once, all or none: a PriceCell sets the price, None
+    removes it. Needs `price_change`. Raises what `set_price` and `remove_price` raise."""
+    with write(db):
+        authorize(db, actor, "price_change")
+        for (zone, price_type), cell in sorted(cells.items(), key=lambda item: item[0]):
+            if cell is None:
+                remove_price(db, actor, performance_id, zone, price_type)
+            else:
+                set_price(db, actor, performance_id, zone, price_type, cell.base_cents,
+                          defaults=defaults, fee_cents=cell.fee_cents,
+                          tax_basis_points=cell.tax_basis_points)
+    return price_grid(db, performance_id)

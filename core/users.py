@@ -6,6 +6,7 @@ they can be raised later) and compared in constant time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -28,6 +29,8 @@ class User:
     display_name: str
     role: str
     locked: bool
+    active: bool = True
+    failed_logins: int = 0
 
 
 def hash_pin(pin: str) -> str:
@@ -55,11 +58,14 @@ def check_pin_format(pin: str) -> None:
         raise BoxOfficeError("a PIN is at least 4 digits", code="bad_pin")
 
 
-def create_user(db: sqlite_utils.Database, username: str, display_name: str, role: str,
-                pin: str, *, actor: str) -> User:
-    """Create a user. Raises BoxOfficeError `bad_role`, `bad_pin`, `user_exists`."""
+def _insert_user(db: sqlite_utils.Database, username: str, display_name: str, role: str,
+                 pin: str, actor: str) -> User:
     if role not in ROLES:
         raise BoxOfficeError(f"role must be one of {', '.join(ROLES)}", code="bad_role")
+    if not username.strip() or not username.isprintable() or " " in username:
+        raise BoxOfficeError("a user name is one word", code="bad_username")
+    if not display_name.strip():
+        raise BoxOfficeError("a user needs a display name", code="bad_name")
     check_pin_format(pin)
     pin_hash = hash_pin(pin)
     with write(db):
@@ -67,17 +73,42 @@ def create_user(db: sqlite_utils.Database, username: str, display_name: str, rol
             raise BoxOfficeError(f"there is already a user '{username}'", code="user_exists")
         user_id = db.execute(
             "INSERT INTO users (username, display_name, role, pin_hash) VALUES (?, ?, ?, ?)",
-            [username, display_name, role, pin_hash]).lastrowid
+            [username, display_name.strip(), role, pin_hash]).lastrowid
         assert user_id is not None
         journal.append(db, actor=actor, action="user.create", subject=f"user:{user_id}",
                        data={"username": username, "role": role})
-    return User(user_id, username, display_name, role, False)
+    return User(user_id, username, display_name.strip(), role, False)
 
 
-def list_users(db: sqlite_utils.Database) -> list[User]:
-    return [User(row[0], row[1], row[2], row[3], bool(row[4])) for row in db.execute(
-        "SELECT id, username, display_name, role, locked FROM users WHERE active = 1 "
-        "ORDER BY id")]
+def create_user(db: sqlite_utils.Database, actor: User, username: str, display_name: str,
+                role: str, pin: str) -> User:
+    """Create a user. Needs `user_admin`. Raises PermissionDenied, BoxOfficeError
+    `bad_role`, `bad_username`, `bad_name`, `bad_pin`, `user_exists`."""
+    from core.permissions import authorize
+
+    with write(db):
+        authorize(db, actor, "user_admin")
+        return _insert_user(db, username, display_name, role, pin, actor.username)
+
+
+def create_first_admin(db: sqlite_utils.Database, username: str, display_name: str,
+                       pin: str) -> User:
+    """The first user of a new database, an admin: the one user nobody has to authorize.
+    Raises BoxOfficeError `users_exist` once the database has any user, and the codes of
+    `create_user`."""
+    with write(db):
+        if db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+            raise BoxOfficeError("this database already has users: an admin adds more",
+                                 code="users_exist")
+        return _insert_user(db, username, display_name, "admin", pin, "setup")
+
+
+def list_users(db: sqlite_utils.Database, *, include_inactive: bool = False) -> list[User]:
+    """Users in the order they were created; deactivated ones only when asked."""
+    where = "" if include_inactive else "WHERE active = 1 "
+    return [User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+            for row in db.execute("SELECT id, username, display_name, role, locked, active, "
+                                  f"failed_logins FROM users {where}ORDER BY id")]
 
 
 def get_user(db: sqlite_utils.Database, username: str) -> User:
@@ -92,6 +123,11 @@ def get_user(db: sqlite_utils.Database, username: str) -> User:
 
 
 MAX_FAILED_LOGINS = 5
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_pin("0000")
 
 
 class LoginFailed(BoxOfficeError):
@@ -112,7 +148,7 @@ def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
                          [username]).fetchone()
         if row is None:
             # same work as a real check, so a wrong name is not quicker than a wrong PIN
-            pin_matches(pin, hash_pin("0000"))
+            pin_matches(pin, _dummy_hash())
             journal.append(db, actor=username, action="login.failed", subject="user:?",
                            data={"reason": "unknown user"})
             refusal = LoginFailed("wrong user name or PIN")
@@ -158,3 +194,90 @@ def unlock_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
         db.execute("UPDATE users SET locked = 0, failed_logins = 0 WHERE id = ?", [target.id])
         journal.append(db, actor=actor.username, action="user.unlock",
                        subject=f"user:{target.id}", data={})
+
+
+def _target(db: sqlite_utils.Database, username: str) -> tuple[int, str, bool]:
+    """(id, role, active) of any user, active or not. Raises NotFound `unknown_user`."""
+    from core.errors import NotFound
+
+    row = db.execute("SELECT id, role, active FROM users WHERE username = ?",
+                     [username]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no user '{username}'", code="unknown_user")
+    return int(row[0]), str(row[1]), bool(row[2])
+
+
+def change_role(db: sqlite_utils.Database, actor: User, username: str, role: str) -> None:
+    """Give a user another role. Needs `user_admin`. Refused (`last_user_admin`) when it
+    would leave nobody able to administer users. Raises PermissionDenied, NotFound,
+    BoxOfficeError `bad_role`."""
+    from core.permissions import authorize, require_a_user_admin
+
+    if role not in ROLES:
+        raise BoxOfficeError(f"role must be one of {', '.join(ROLES)}", code="bad_role")
+    with write(db):
+        authorize(db, actor, "user_admin")
+        user_id, old_role, _ = _target(db, username)
+        if old_role == role:
+            return
+        db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        require_a_user_admin(db)
+        journal.append(db, actor=actor.username, action="user.role",
+                       subject=f"user:{user_id}", data={"from": old_role, "to": role})
+
+
+def reset_pin(db: sqlite_utils.Database, actor: User, username: str, pin: str) -> None:
+    """Set a user's PIN (a forgotten one): also clears the failed count and any lock.
+    Needs `user_admin`. Raises PermissionDenied, NotFound, BoxOfficeError `bad_pin`."""
+    from core.permissions import authorize
+
+    check_pin_format(pin)
+    pin_hash = hash_pin(pin)
+    with write(db):
+        authorize(db, actor, "user_admin")
+        user_id, _, _ = _target(db, username)
+        db.execute("UPDATE users SET pin_hash = ?, failed_logins = 0, locked = 0 "
+                   "WHERE id = ?", [pin_hash, user_id])
+        journal.append(db, actor=actor.username, action="user.reset_pin",
+                       subject=f"user:{user_id}", data={})
+
+
+def change_pin(db: sqlite_utils.Database, username: str, old_pin: str, new_pin: str) -> None:
+    """A user changes their own PIN: the old one is checked as a login is (a wrong one
+    counts towards the lock). Raises LoginFailed, BoxOfficeError `bad_pin`."""
+    check_pin_format(new_pin)
+    user = authenticate(db, username, old_pin)
+    pin_hash = hash_pin(new_pin)
+    with write(db):
+        db.execute("UPDATE users SET pin_hash = ? WHERE id = ?", [pin_hash, user.id])
+        journal.append(db, actor=username, action="user.change_pin",
+                       subject=f"user:{user.id}", data={})
+
+
+def _set_active(db: sqlite_utils.Database, actor: User, username: str, active: bool) -> None:
+    from core.permissions import authorize, require_a_user_admin
+
+    with write(db):
+        authorize(db, actor, "user_admin")
+        user_id, _, was_active = _target(db, username)
+        if was_active == active:
+            return
+        db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+        if not active:
+            require_a_user_admin(db)
+        journal.append(db, actor=actor.username,
+                       action="user.reactivate" if active else "user.deactivate",
+                       subject=f"user:{user_id}", data={})
+
+
+def deactivate_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+    """Stop a user from logging in (kept, never deleted: the journal and orders name
+    them). Needs `user_admin`. Refused (`last_user_admin`) for the last user who can
+    administer users. Raises PermissionDenied, NotFound."""
+    _set_active(db, actor, username, False)
+
+
+def reactivate_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+    """Let a deactivated user log in again. Needs `user_admin`. Raises PermissionDenied,
+    NotFound."""
+    _set_active(db, actor, username, True)

@@ -11,7 +11,9 @@ import sqlite_utils
 from core import journal
 from core.db import write
 from core.errors import NotFound
+from core.permissions import authorize
 from core.seatmap import SeatMap, parse_seatmap
+from core.users import User
 
 
 @dataclass(frozen=True)
@@ -24,17 +26,19 @@ class ImportResult:
     unchanged: bool
 
 
-def import_seatmap(db: sqlite_utils.Database, source: str, source_name: str, *,
-                   actor: str) -> ImportResult:
+def import_seatmap(db: sqlite_utils.Database, actor: User, source: str,
+                   source_name: str) -> ImportResult:
     """Load a seat map file's text into the database, creating or updating its venue.
 
     Seats keep their ids across re-imports as long as section, row and number stay the
     same; seats no longer in the file are retired (kept, marked inactive), never deleted.
-    Importing the same text again changes nothing. Raises SeatMapInvalid on a bad file
-    (nothing is written).
+    Importing the same text again changes nothing. Needs `event_setup`. Raises
+    PermissionDenied, SeatMapInvalid on a bad file or one that drops a sold seat (nothing
+    is written). To validate without importing, call `core.seatmap.parse_seatmap`.
     """
     seatmap = parse_seatmap(source, source_name)
     with write(db):
+        authorize(db, actor, "event_setup")
         venue = db.execute("SELECT id FROM venues WHERE code = ?", [seatmap.code]).fetchone()
         if venue is None:
             inserted = db.execute(
@@ -58,7 +62,8 @@ def import_seatmap(db: sqlite_utils.Database, source: str, source_name: str, *,
              datetime.now(UTC).isoformat(timespec="seconds")])
         zone_ids = _upsert_zones(db, venue_id, seatmap)
         added, updated, retired = _upsert_sections_and_seats(db, venue_id, seatmap, zone_ids)
-        journal.append(db, actor=actor, action="seatmap.import", subject=f"venue:{venue_id}",
+        journal.append(db, actor=actor.username, action="seatmap.import",
+                       subject=f"venue:{venue_id}",
                        data={"venue": seatmap.code, "version": version,
                              "sha256": seatmap.sha256, "added": added,
                              "updated": updated, "retired": retired})
@@ -163,3 +168,19 @@ def warm_cache(sources: list[tuple[str, str, str]]) -> None:
     """Parse maps ahead of need (no database access: safe in a worker thread)."""
     for sha256, source, name in sources:
         _parse_cached(sha256, source, name)
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: int
+    code: str
+    name: str
+    kind: str
+    version: int             # of its current seat map
+
+
+def list_venues(db: sqlite_utils.Database) -> list[Venue]:
+    """Every venue with its current map version, by name."""
+    return [Venue(*row) for row in db.execute(
+        "SELECT v.id, v.code, v.name, v.kind, coalesce((SELECT max(version) FROM seat_maps "
+        "m WHERE m.venue_id = v.id), 0) FROM venues v ORDER BY v.name")]

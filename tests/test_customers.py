@@ -32,7 +32,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.performances import create_event, create_performance
 from core.permissions import PermissionDenied
 from core.schema import open_database
-from core.users import User, create_user, get_user
+from core.users import User, create_first_admin, create_user, get_user
 from core.venues import import_seatmap
 
 TINY_HALL = """\
@@ -62,17 +62,18 @@ class House:
 
 
 def build_house(db: sqlite_utils.Database) -> House:
-    venue_id = import_seatmap(db, TINY_HALL, "tiny.toml", actor="test").venue_id
-    event_id = create_event(db, "The Seagull", actor="test")
-    first = create_performance(db, event_id, venue_id, datetime(2026, 12, 1, 19, tzinfo=UTC),
-                               actor="test")
-    second = create_performance(db, event_id, venue_id,
-                                datetime(2026, 12, 2, 19, tzinfo=UTC), actor="test")
+    ada = create_first_admin(db, "ada", "Ada Admin", "4444")
+    venue_id = import_seatmap(db, ada, TINY_HALL, "tiny.toml").venue_id
+    event_id = create_event(db, ada, "The Seagull")
+    first = create_performance(db, ada, event_id, venue_id,
+                               datetime(2026, 12, 1, 19, tzinfo=UTC))
+    second = create_performance(db, ada, event_id, venue_id,
+                                datetime(2026, 12, 2, 19, tzinfo=UTC))
     section_id = db.execute("SELECT id FROM sections WHERE code = 'STALLS'").fetchone()[0]
     seats = tuple(row[0] for row in db.execute(
         "SELECT id FROM seats WHERE section_id = ? ORDER BY number", [section_id]))
-    return House(create_user(db, "sam", "Sam Seller", "seller", "1234", actor="test"),
-                 create_user(db, "gil", "Gil Gate", "gate", "1234", actor="test"),
+    return House(create_user(db, ada, "sam", "Sam Seller", "seller", "1234"),
+                 create_user(db, ada, "gil", "Gil Gate", "gate", "1234"),
                  first, second, section_id, seats)
 
 

@@ -19,7 +19,7 @@ from core.errors import NotFound
 from core.gatepack import GatePackError, export_pack, merge_pack, open_pack
 from core.permissions import PermissionDenied
 from core.schema import open_database
-from core.users import authenticate, create_user
+from core.users import authenticate, create_first_admin, create_user
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, stadium_performance
 from tests.test_checkin import CURTAIN, Box
@@ -199,7 +199,8 @@ def test_foreign_packs_and_files_that_are_not_packs_are_refused(box: Box, demo_p
     match = stadium_performance(box.db)
     export_pack(box.db, box.cora, match, tmp_path / "gate.pack", now=FIXED_NOW)
     other = open_database(tmp_path / "other.db")
-    create_user(other, "gina", "Gina Gate", "gate", "2222", actor="test")
+    create_user(other, create_first_admin(other, "otto", "Otto Admin", "4444"), "gina",
+                "Gina Gate", "gate", "2222")
     with pytest.raises(GatePackError) as foreign:
         merge_pack(other, authenticate(other, "gina", "2222"), tmp_path / "gate.pack",
                    now=FIXED_NOW)

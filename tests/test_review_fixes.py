@@ -137,7 +137,7 @@ def test_an_edited_map_may_not_drop_a_sold_seat(demo_db) -> None:  # type: ignor
     text = (REPO / "seatmaps" / "aldridge-hall.toml").read_text()
     edited = text.replace('code = "BOX-F"', 'code = "BOX-G"')
     with pytest.raises(SeatMapInvalid, match="BOX-F A-1"):
-        venues.import_seatmap(demo_db, edited, "hall.toml", actor="test")
+        venues.import_seatmap(demo_db, user(demo_db, "ada"), edited, "hall.toml")
     with pytest.raises(SeatUnavailable):   # still sold, still there
         cart_with(demo_db, sam, show, ["BOX-F-A-1"], NOW)
 

@@ -10,12 +10,24 @@ from core import journal
 from core.errors import BoxOfficeError
 from core.permissions import PermissionDenied
 from core.schema import open_database
-from core.users import LoginFailed, authenticate, create_user, get_user, unlock_user
+from core.users import (
+    LoginFailed,
+    User,
+    authenticate,
+    create_first_admin,
+    create_user,
+    get_user,
+    unlock_user,
+)
+
+
+def _admin(db) -> User:  # type: ignore[no-untyped-def]
+    return create_first_admin(db, "ada", "Ada", "4444")
 
 
 def test_pins_are_hashed_with_their_parameters(db) -> None:  # type: ignore[no-untyped-def]
-    create_user(db, "sam", "Sam", "seller", "1234", actor="test")
-    stored = db.execute("SELECT pin_hash FROM users").fetchone()[0]
+    create_user(db, _admin(db), "sam", "Sam", "seller", "1234")
+    stored = db.execute("SELECT pin_hash FROM users WHERE username = 'sam'").fetchone()[0]
     assert stored.startswith("scrypt$16384$8$1$") and "1234" not in stored
     assert authenticate(db, "sam", "1234").role == "seller"
 
@@ -23,15 +35,16 @@ def test_pins_are_hashed_with_their_parameters(db) -> None:  # type: ignore[no-u
 @pytest.mark.parametrize("pin", ["123", "12a4", "", "    "])
 def test_a_pin_is_at_least_four_digits(db, pin: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BoxOfficeError) as caught:
-        create_user(db, "x", "X", "seller", pin, actor="test")
+        create_user(db, _admin(db), "x", "X", "seller", pin)
     assert caught.value.code == "bad_pin"
 
 
 def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "box.db"
     db = open_database(path)
-    create_user(db, "sam", "Sam", "seller", "1111", actor="test")
-    create_user(db, "cora", "Cora", "coordinator", "3333", actor="test")
+    ada = _admin(db)
+    create_user(db, ada, "sam", "Sam", "seller", "1111")
+    create_user(db, ada, "cora", "Cora", "coordinator", "3333")
     for tries_left in (4, 3, 2, 1):
         with pytest.raises(LoginFailed, match=f"{tries_left} tries left"):
             authenticate(db, "sam", "0000")
@@ -53,7 +66,7 @@ def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) ->
 
 
 def test_a_right_pin_resets_the_count(db) -> None:  # type: ignore[no-untyped-def]
-    create_user(db, "sam", "Sam", "seller", "1111", actor="test")
+    create_user(db, _admin(db), "sam", "Sam", "seller", "1111")
     for _ in range(4):
         with pytest.raises(LoginFailed):
             authenticate(db, "sam", "9999")

@@ -8,10 +8,16 @@ import pytest
 
 from core import venues
 from core.seatmap import SeatMapInvalid, load_seatmap, section_drawing, venue_drawing
+from core.users import User, create_first_admin
 
 REPO = Path(__file__).resolve().parents[1]
 HALL = REPO / "seatmaps" / "aldridge-hall.toml"
 STADIUM = REPO / "seatmaps" / "harbor-stadium.toml"
+
+
+@pytest.fixture
+def ada(db) -> User:  # type: ignore[no-untyped-def]
+    return create_first_admin(db, "ada", "Ada Admin", "4444")
 
 
 def test_the_hall_loads_with_its_sections_and_seats() -> None:
@@ -57,25 +63,25 @@ def test_a_stadium_section_draws_alone() -> None:
     assert len(drawing.seats) == stadium.section(code).seat_count
 
 
-def test_import_creates_the_venue_and_reimport_changes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_import_creates_the_venue_and_reimport_changes_nothing(db, ada) -> None:  # type: ignore[no-untyped-def]
     text = HALL.read_text()
-    first = venues.import_seatmap(db, text, "hall.toml", actor="test")
+    first = venues.import_seatmap(db, ada, text, "hall.toml")
     assert first.seats_added == 1256 and first.version == 1
-    again = venues.import_seatmap(db, text, "hall.toml", actor="test")
+    again = venues.import_seatmap(db, ada, text, "hall.toml")
     assert again.unchanged and again.version == 1
     assert db.execute("SELECT count(*) FROM seats").fetchone()[0] == 1256
     assert venues.venue_seatmap(db, first.venue_id).seat_count == 1256
 
 
-def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db) -> None:  # type: ignore[no-untyped-def]
+def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db, ada) -> None:  # type: ignore[no-untyped-def]
     text = HALL.read_text()
-    venues.import_seatmap(db, text, "hall.toml", actor="test")
+    venues.import_seatmap(db, ada, text, "hall.toml")
     seat_id = db.execute(
         "SELECT seats.id FROM seats JOIN sections ON sections.id = section_id "
         "WHERE code = 'MEZZ' AND row_label = 'A' AND number = 101").fetchone()[0]
     # Drop one box (its section) and change nothing else.
     edited = text.replace('code = "BOX-F"', 'code = "BOX-G"')
-    second = venues.import_seatmap(db, edited, "hall.toml", actor="test")
+    second = venues.import_seatmap(db, ada, edited, "hall.toml")
     assert second.version == 2
     assert second.seats_retired == second.seats_added > 0
     same = db.execute(
@@ -87,15 +93,15 @@ def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db) -> None:  # 
     assert retired.fetchone()[0] == second.seats_retired
 
 
-def test_a_bad_file_is_refused_and_writes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_and_writes_nothing(db, ada) -> None:  # type: ignore[no-untyped-def]
     bad = (REPO / "tests" / "fixtures" / "seatmaps" / "bad-hall.toml").read_text()
     with pytest.raises(SeatMapInvalid):
-        venues.import_seatmap(db, bad, "bad.toml", actor="test")
+        venues.import_seatmap(db, ada, bad, "bad.toml")
     assert db.execute("SELECT count(*) FROM venues").fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM journal").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM journal").fetchone()[0] == 1   # ada's creation
 
 
-def test_import_is_journaled(db) -> None:  # type: ignore[no-untyped-def]
-    venues.import_seatmap(db, HALL.read_text(), "hall.toml", actor="ada")
-    row = db.execute("SELECT actor, action FROM journal").fetchone()
+def test_import_is_journaled(db, ada) -> None:  # type: ignore[no-untyped-def]
+    venues.import_seatmap(db, ada, HALL.read_text(), "hall.toml")
+    row = db.execute("SELECT actor, action FROM journal ORDER BY id DESC").fetchone()
     assert tuple(row) == ("ada", "seatmap.import")
