@@ -41,6 +41,11 @@ def build_template(directory: Path) -> Path:
     path = directory / "template.db"
     db = open_database(path)
     build_demo(db, now=NOW, zone=ZoneInfo("America/New_York"))
+    from core.shifts import open_shift
+    from core.users import get_user
+
+    # every payment belongs to the seller's open shift
+    open_shift(db, get_user(db, "sam"), station="bench", float_counts={}, now=NOW)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     return path
@@ -135,7 +140,8 @@ def bare(db_path: str, worker: int, sales: int, queue: multiprocessing.Queue,
             conn.execute("INSERT INTO seat_claims (performance_id, seat_id, state, ticket_id) "
                          "VALUES (?, ?, 'sold', ?)", [performance, seat_id, ticket_id])
         conn.execute("INSERT INTO payments (order_id, tender, amount_cents, status, user_id, "
-                     "station, created_at) VALUES (?, 'cash', 20000, 'approved', 1, 'bare', ?)",
+                     "station, created_at, shift_id) SELECT ?, 'cash', 20000, 'approved', "
+                     "user_id, 'bare', ?, id FROM shifts WHERE status = 'open'",
                      [order_id, stamp])
         last = conn.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
         digest = hashlib.sha256(f"{last[1]}{order_id}".encode()).hexdigest()

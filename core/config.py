@@ -93,6 +93,31 @@ class CameraConfig:
 
 
 @dataclass(frozen=True)
+class ShiftsConfig:
+    """Closing out: the drawer's denominations (cents, as counted) and how far a count may
+    be over or short before a coordinator must sign the shift off with a note."""
+
+    denominations: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1)
+    over_short_tolerance_cents: int = 500
+
+
+@dataclass(frozen=True)
+class CardReconciliationConfig:
+    """How to read the card processor's settlement CSV: which column holds what."""
+
+    amount_column: str = "Amount"
+    time_column: str = "Transaction Time"
+    last4_column: str = "Card Last 4"
+    approval_column: str = "Approval Code"
+    reference_column: str = "Reference"    # "" when the file has none
+    time_format: str = "%Y-%m-%d %H:%M:%S"
+    timezone: str = ""                     # the file's zone; "" means the venue's
+    amount_unit: str = "units"             # "units": 12.50; "cents": 1250
+    delimiter: str = ","
+    time_tolerance_minutes: int = 10
+
+
+@dataclass(frozen=True)
 class Config:
     source: Path | None = None
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -103,6 +128,9 @@ class Config:
     security: SecurityConfig = field(default_factory=SecurityConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
+    card_reconciliation: CardReconciliationConfig = field(
+        default_factory=CardReconciliationConfig)
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -119,6 +147,8 @@ _TABLES: dict[str, type] = {
     "security": SecurityConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
+    "shifts": ShiftsConfig,
+    "card_reconciliation": CardReconciliationConfig,
 }
 
 _TYPE_NAMES = {int: "an integer", str: "a string", Path: "a path (string)", bool: "true or false"}
@@ -231,8 +261,12 @@ def _build(cls: type, section: dict[str, Any], where: str) -> Any:
         default = fields[key].default
         expected = type(default)
         if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: '{key}' must be a list of strings, not {value!r}")
+            # a tuple default's items say the type: (10000, 5000) ints, () strings
+            item = int if default and isinstance(default[0], int) else str
+            words = "integers" if item is int else "strings"
+            if not isinstance(value, list) or not all(
+                    isinstance(v, item) and not isinstance(v, bool) for v in value):
+                raise ConfigError(f"{where}: '{key}' must be a list of {words}, not {value!r}")
             kwargs[key] = tuple(value)
             continue
         if expected is Path or isinstance(default, Path):
@@ -285,8 +319,40 @@ def _check_values(config: Config, where: str) -> None:
     if config.printer.paper_mm not in (58, 80):
         raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80, "
                           f"not {config.printer.paper_mm}")
+    _check_closeout(config, where)
     if config.camera.decoder not in DECODERS:
         raise ConfigError(
             f"{where}: [camera] decoder must be one of {', '.join(DECODERS)}, "
             f"not {config.camera.decoder!r}"
         )
+
+def _check_closeout(config: Config, where: str) -> None:
+    shifts = config.shifts
+    notes = shifts.denominations
+    if not notes or any(n <= 0 for n in notes) or len(set(notes)) != len(notes):
+        raise ConfigError(f"{where}: [shifts] denominations must be a list of different "
+                          f"positive amounts in cents such as [2000, 500, 25], not {list(notes)}")
+    if shifts.over_short_tolerance_cents < 0:
+        raise ConfigError(f"{where}: [shifts] over_short_tolerance_cents must be zero or "
+                          f"more, not {shifts.over_short_tolerance_cents}")
+    cards = config.card_reconciliation
+    for key in ("amount_column", "time_column", "last4_column", "approval_column",
+                "time_format"):
+        if not getattr(cards, key).strip():
+            raise ConfigError(f"{where}: [card_reconciliation] {key} must name a column "
+                              "(or, for time_format, a strptime format)")
+    if cards.amount_unit not in ("units", "cents"):
+        raise ConfigError(f"{where}: [card_reconciliation] amount_unit must be \"units\" "
+                          f"or \"cents\", not {cards.amount_unit!r}")
+    if len(cards.delimiter) != 1:
+        raise ConfigError(f"{where}: [card_reconciliation] delimiter must be one "
+                          f"character, not {cards.delimiter!r}")
+    if cards.time_tolerance_minutes < 0:
+        raise ConfigError(f"{where}: [card_reconciliation] time_tolerance_minutes must be "
+                          f"zero or more, not {cards.time_tolerance_minutes}")
+    if cards.timezone:
+        try:
+            ZoneInfo(cards.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"{where}: [card_reconciliation] timezone "
+                              f"'{cards.timezone}' is not a known time zone") from exc

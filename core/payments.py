@@ -15,29 +15,38 @@ from core.users import User
 
 
 def record_money(db: sqlite_utils.Database, actor: User, order_id: int, payment_id: int,
-                 tender: str, amount_cents: int) -> None:
+                 tender: str, amount_cents: int, *, shift_id: int | None = None) -> None:
+    if shift_id is None:
+        shift_id = db.execute("SELECT shift_id FROM payments WHERE id = ?",
+                              [payment_id]).fetchone()[0]
     journal.append(db, actor=actor.username, action="money", subject=f"order:{order_id}",
                    data={"payment_id": payment_id, "tender": tender,
-                         "amount_cents": amount_cents})
+                         "amount_cents": amount_cents, "shift_id": shift_id})
 
 
 def insert_payment(db: sqlite_utils.Database, actor: User, order_id: int, tender: Tender,
                    *, station: str, now: datetime, amount_cents: int | None = None,
                    refund_of: int | None = None) -> int:
+    """Inside a write: one payment row (and its `money` journal row when approved), in
+    the acting user's open shift. Raises ShiftError `no_open_shift` when they have none:
+    every movement of money belongs to a shift and its drawer."""
+    from core.shifts import open_shift_id  # core.shifts reads payments: import late
+
+    shift_id = open_shift_id(db, actor.id)
     amount = tender.amount_cents if amount_cents is None else amount_cents
     payment_id = db.execute(
         "INSERT INTO payments (order_id, tender, amount_cents, status, tendered_cents, "
         "change_cents, card_brand, card_last4, approval_code, terminal_ref, check_number, "
-        "reason, refund_of, user_id, station, created_at) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reason, refund_of, user_id, station, created_at, shift_id) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [order_id, tender.kind, amount, tender.status, tender.tendered_cents,
          tender.change_cents if tender.kind == "cash" else None,
          tender.card_brand.upper() if tender.card_brand else None, tender.card_last4,
          tender.approval_code, tender.terminal_ref, tender.check_number, tender.reason,
-         refund_of, actor.id, station, stamp(now)]).lastrowid
+         refund_of, actor.id, station, stamp(now), shift_id]).lastrowid
     assert payment_id is not None
     if tender.status == "approved":
-        record_money(db, actor, order_id, payment_id, tender.kind, amount)
+        record_money(db, actor, order_id, payment_id, tender.kind, amount, shift_id=shift_id)
     return payment_id
 
 

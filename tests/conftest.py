@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,14 +30,40 @@ def db() -> Iterator[sqlite_utils.Database]:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, built once per run (it takes a second: 40,000 stadium seats)."""
-    path = tmp_path_factory.mktemp("demo") / "template.db"
+def bare_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per run (it takes a second: 40,000 stadium seats),
+    with no shift open."""
+    path = tmp_path_factory.mktemp("demo") / "bare.db"
     database = open_database(path)
     build_demo(database, now=FIXED_NOW, zone=ZONE)
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     database.conn.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database with a shift open for sam (at window-1), cora and ada, so the
+    selling tests can take money."""
+    from tests.selling_helpers import open_shifts
+
+    path = tmp_path_factory.mktemp("demo") / "template.db"
+    shutil.copyfile(bare_demo_template, path)
+    database = open_database(path)
+    open_shifts(database, FIXED_NOW - timedelta(hours=8))
+    database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.conn.close()
+    return path
+
+
+@pytest.fixture
+def bare_demo_db(bare_demo_template: Path, tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A private copy of the demo database with no shift open (closing-out tests)."""
+    path = tmp_path / "bare-demo.db"
+    shutil.copyfile(bare_demo_template, path)
+    database = open_database(path)
+    yield database
+    database.conn.close()
 
 
 @pytest.fixture

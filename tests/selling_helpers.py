@@ -6,11 +6,23 @@ from datetime import timedelta
 
 import sqlite_utils
 
-from core import carts, inventory
+from core import carts, inventory, shifts
 from core.users import User, get_user
 
 HOLD = timedelta(minutes=10)
 STATION = "window-1"
+# the float each demo user's shift opens with: 2 x $20, 4 x $5, 20 x $1 = $80.00
+FLOAT = {2000: 2, 500: 4, 100: 20}
+SHIFT_USERS = ("sam", "cora", "ada")
+
+
+def open_shifts(db: sqlite_utils.Database, now, usernames=SHIFT_USERS) -> None:  # type: ignore[no-untyped-def]
+    """Open a shift for each user (every payment needs the taker's open shift), each at
+    its own station: window-1 for the first, then window-1-cora, ..."""
+    for index, name in enumerate(usernames):
+        station = STATION if index == 0 else f"{STATION}-{name}"
+        shifts.open_shift(db, get_user(db, name), station=station, float_counts=FLOAT,
+                          now=now)
 
 
 def user(db: sqlite_utils.Database, name: str) -> User:
