@@ -93,6 +93,22 @@ class CameraConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    """Automatic backups (at each Z close): where, and how many to keep."""
+
+    # "" means <database name>-backups/ beside the database file
+    directory: str = ""
+    keep: int = 30
+
+
+def backup_dir(config: Config, database: Path) -> Path:
+    """Where automatic backups of `database` go (see BackupConfig)."""
+    if config.backup.directory:
+        return Path(config.backup.directory)
+    return database.parent / f"{database.stem}-backups"
+
+
+@dataclass(frozen=True)
 class ShiftsConfig:
     """Closing out: the drawer's denominations (cents, as counted) and how far a count may
     be over or short before a coordinator must sign the shift off with a note."""
@@ -128,6 +144,7 @@ class Config:
     security: SecurityConfig = field(default_factory=SecurityConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     card_reconciliation: CardReconciliationConfig = field(
         default_factory=CardReconciliationConfig)
@@ -147,6 +164,7 @@ _TABLES: dict[str, type] = {
     "security": SecurityConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
+    "backup": BackupConfig,
     "shifts": ShiftsConfig,
     "card_reconciliation": CardReconciliationConfig,
 }
@@ -243,6 +261,10 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
         if key_dir and not Path(key_dir).is_absolute():
             config = _replace(config, tickets=dataclasses.replace(
                 config.tickets, key_dir=str(source.parent / key_dir)))
+        backups = config.backup.directory
+        if backups and not Path(backups).is_absolute():
+            config = _replace(config, backup=dataclasses.replace(
+                config.backup, directory=str(source.parent / backups)))
     return config
 
 
@@ -303,6 +325,7 @@ def _check_values(config: Config, where: str) -> None:
         "[printer] timeout_seconds": config.printer.timeout_seconds,
         "[camera] width": config.camera.width,
         "[camera] height": config.camera.height,
+        "[backup] keep": config.backup.keep,
     }
     for name, value in positive.items():
         if value <= 0:
@@ -325,6 +348,7 @@ def _check_values(config: Config, where: str) -> None:
             f"{where}: [camera] decoder must be one of {', '.join(DECODERS)}, "
             f"not {config.camera.decoder!r}"
         )
+
 
 def _check_closeout(config: Config, where: str) -> None:
     shifts = config.shifts
