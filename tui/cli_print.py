@@ -37,13 +37,14 @@ def print_test(printer_spec: str | None) -> None:
         section="ORCH", row="A", seat="101", price_type="ADULT", base_cents=12500,
         fee_cents=300, tax_cents=1024, total_cents=13824, currency=config.venue.currency,
         order_number="TEST", serial="T00000000", code=code,
-        house_lines=config.tickets.house_lines)
+        house_lines=config.tickets.house_lines, training=_obj().training)
     receipt = ReceiptPrint(
         venue="Aldridge Hall", order_number="TEST", seller="print-test",
         when="Sat 21 Nov 2026, 7:30 PM", currency=config.venue.currency,
         lines=(ReceiptLine("ORCH A-101", "ADULT", 13824),), fees_cents=300,
         taxes_cents=1024, total_cents=13824,
-        tenders=(TenderLine("cash", 13824, tendered_cents=15000, change_cents=1176),))
+        tenders=(TenderLine("cash", 13824, tendered_cents=15000, change_cents=1176),),
+        training=_obj().training)
     try:
         printer = open_printer(config.printer, printer_spec)
         try:

@@ -53,8 +53,12 @@ def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
 def _signer(db: sqlite_utils.Database) -> tokens.Signer:
     from core.config import ticket_key_dir
     from core.schema import database_id
+    from core.training import is_training, training_config
 
-    key_dir = ticket_key_dir(_obj().config, _obj().opened, database_id(db))
+    config = _obj().config
+    if is_training(db):   # never the real key directory, whatever the config says
+        config = training_config(config, _obj().opened)
+    key_dir = ticket_key_dir(config, _obj().opened, database_id(db))
     tokens.ensure_signing_key(db, key_dir)
     return tokens.load_signer(db, key_dir)
 

@@ -49,9 +49,16 @@ class PrintResult:
 
 def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
                 signer: tokens.Signer, printer: Printer, *, seller: str, now: datetime,
-                receipt: bool = True, kick_drawer: bool = False) -> PrintResult:
+                receipt: bool = True, kick_drawer: bool = False,
+                training: bool | None = None) -> PrintResult:
     """Print the order's live tickets that are not printed yet, then its receipt (and kick
-    the drawer for cash). Stops at the first printer error and says which tickets made it."""
+    the drawer for cash). Stops at the first printer error and says which tickets made it.
+    `training` prints TRAINING on every ticket and receipt; None (the default) asks the
+    database (`core.training.is_training`), so a training sale never prints without it."""
+    from core.training import is_training
+
+    if training is None:
+        training = is_training(db)
     printed: list[int] = []
     logo = Path(config.printer.logo) if config.printer.logo else None
     try:
@@ -62,7 +69,7 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
             for ticket in tickets_from_order(
                     order, signer, venue=show.venue_name, event=show.event_name,
                     when=format_when(show.starts_at, config.zone), ticket_ids=ids,
-                    currency=config.venue.currency,
+                    currency=config.venue.currency, training=training,
                     house_lines=config.tickets.house_lines):
                 _send(printer, ticket_job(ticket, profile=printer.profile,
                                           paper_mm=printer.paper_mm, logo=logo),
@@ -76,7 +83,7 @@ def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
             _send(printer, receipt_job(
                 receipt_from_order(order, venue=venue, seller=seller,
                                    when=format_when(now, config.zone),
-                                   currency=config.venue.currency),
+                                   currency=config.venue.currency, training=training),
                 profile=printer.profile, paper_mm=printer.paper_mm),
                 f"receipt-{order.number}")
         if kick_drawer and any(p.tender == "cash" for p in order.payments):
