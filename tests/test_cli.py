@@ -63,12 +63,17 @@ def test_show_of_a_stadium_prints_the_overview_and_a_section_on_request() -> Non
 
 def test_seatmap_import_loads_a_venue_into_the_database(tmp_path: Path) -> None:
     db = str(tmp_path / "box.db")
-    code, output = run("--db", db, "seatmap", "import", HALL)
+    code, output = run("--db", db, "user", "init", "ada", "--name", "Ada", "--new-pin", "4444")
+    assert code == 0, output
+    admin = ("--user", "ada", "--pin", "4444")
+    code, output = run("--db", db, "seatmap", "import", HALL, *admin)
     assert code == 0 and "version 1" in output and "1256 seats added" in output
-    code, output = run("--db", db, "seatmap", "import", HALL)
+    code, output = run("--db", db, "seatmap", "import", HALL, *admin)
     assert code == 0 and "unchanged" in output
-    code, output = run("--db", db, "seatmap", "import", BAD)
+    code, output = run("--db", db, "seatmap", "import", BAD, *admin)
     assert code == 1 and f"{BAD}:16:3" in output
+    code, output = run("--db", db, "seatmap", "import", HALL, "--user", "ada", "--pin", "0000")
+    assert code == 1 and "login_failed" in output
 
 
 def test_demo_no_tui_json_lists_users_pins_and_performances(tmp_path: Path) -> None:

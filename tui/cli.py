@@ -22,9 +22,13 @@ class Context:
     config: Config
     db_override: Path | None
     opened: Path = Path("boxoffice.db")
+    training: bool = False      # --training: db_override is the training database
 
     def db_path(self, explicit: str | None = None) -> Path:
         if explicit:
+            if self.training:
+                _fail("with --training, give the database before it: "
+                      "boxoffice --db PATH --training ...")
             return Path(explicit)
         return self.db_override or self.config.database.path
 
@@ -52,19 +56,41 @@ def _open(path: Path) -> sqlite_utils.Database:
                    "~/.config/boxoffice/config.toml).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="The database file (default: [database] path in the config).")
+@click.option("--training", is_flag=True,
+              help="Work on the training copy of the database (<name>-training.db, made "
+                   "from the real one the first time): every screen and paper says "
+                   "TRAINING, and nothing reaches the real database.")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, db_path: str | None,
+         training: bool) -> None:
     """The box office. Without a command, opens the window app."""
     try:
         config = load_config(find_config_path(config_path))
     except BoxOfficeError as error:
         _fail(error.message)
     ctx.obj = Context(config, Path(db_path) if db_path else None)
+    if training and ctx.invoked_subcommand != "demo":   # demo makes its own database
+        ctx.obj = _training_context(config, ctx.obj.db_path())
+    ctx.obj.training = training
     if ctx.invoked_subcommand is None:
         _run_app(ctx.obj.config, ctx.obj.db_path())
 
 
+def _training_context(config: Config, real: Path) -> Context:
+    """The context of a training session on `real`'s training copy (made if missing)."""
+    from core.training import prepare_training_database, training_config
+
+    try:
+        path = prepare_training_database(real)
+    except BoxOfficeError as error:
+        _fail(error.message)
+    except (sqlite3.Error, OSError) as error:
+        _fail(f"cannot make the training database from {real}: {error}")
+    return Context(training_config(config, path), path, training=True)
+
+
 def _run_app(config: Config, db_path: Path) -> None:
+    from core.training import is_training
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
 
@@ -72,7 +98,8 @@ def _run_app(config: Config, db_path: Path) -> None:
         check_keymap(config)
     except BoxOfficeError as error:
         _fail(error.message)
-    BoxOfficeApp(_open(db_path), config).run()
+    db = _open(db_path)
+    BoxOfficeApp(db, config, training=is_training(db)).run()
 
 
 @main.command()
@@ -123,6 +150,10 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
             when = show.starts_at.astimezone(obj.config.zone).strftime("%a %d %b %Y %H:%M")
             click.echo(f"  #{show.id}  {when}  {show.event_name}  ({show.venue_name})")
         return
+    if obj.training:   # the demo's own training copy
+        session = _training_context(obj.config, Path(db_path))
+        _run_app(session.config, session.db_path())
+        return
     _run_app(obj.config, Path(db_path))
 
 
@@ -158,6 +189,8 @@ def keys() -> None:
         click.echo(f"{binding_id:<24} {key:<10} {description}")
 
 
+from tui.cli_admin import event, hold, price, role, user  # noqa: E402
+from tui.cli_backup import backup_command, restore_command, training  # noqa: E402
 from tui.cli_gate import gate, scan  # noqa: E402
 from tui.cli_gatepack import gate_pack  # noqa: E402
 from tui.cli_print import drawer, print_test  # noqa: E402
@@ -165,5 +198,6 @@ from tui.cli_sales import order, performance, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
-                 gate_pack):
+                 gate_pack, user, role, event, price, hold, backup_command, restore_command,
+                 training):
     main.add_command(_command)

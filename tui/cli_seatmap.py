@@ -142,20 +142,28 @@ def _counts(parsed: SeatMap) -> None:
 @seatmap.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", required=True, help="Who imports it (needs event_setup).")
+@click.option("--pin", required=True)
 @click.pass_obj
-def import_(obj: object, file: str, db_path: str | None) -> None:
+def import_(obj: object, file: str, db_path: str | None, username: str, pin: str) -> None:
     """Load a venue file into the database (creates the venue or updates its map)."""
     from core import venues
+    from core.errors import BoxOfficeError
+    from core.users import authenticate
     from tui.cli import Context, _open
 
     assert isinstance(obj, Context)
     db = _open(obj.db_path(db_path))
     try:
-        result = venues.import_seatmap(db, Path(file).read_text(encoding="utf-8"), file,
-                                       actor="cli")
+        actor = authenticate(db, username, pin)
+        result = venues.import_seatmap(db, actor, Path(file).read_text(encoding="utf-8"),
+                                       file)
     except SeatMapInvalid as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        sys.exit(1)
+    except BoxOfficeError as error:
+        click.echo(f"error [{error.code}]: {error.message}", err=True)
         sys.exit(1)
     if result.unchanged:
         click.echo(f"{file}: unchanged (version {result.version})")
