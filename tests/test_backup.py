@@ -168,3 +168,15 @@ def test_restore_refuses_what_is_not_a_sound_box_office_backup(demo_path: Path,
             backup.restore(path, demo_path, confirm=True)
         assert refused.value.code == code, path
     assert journal.verify(open_database(demo_path)).ok        # untouched
+
+
+def test_backup_config_is_checked_and_relative_to_the_config_file(tmp_path: Path) -> None:
+    from core.config import parse_config
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[backup\] keep"):
+        parse_config({"backup": {"keep": 0}})
+    with pytest.raises(ConfigError, match="unknown key 'days'"):
+        parse_config({"backup": {"days": 3}})
+    config = parse_config({"backup": {"directory": "safe"}}, source=tmp_path / "config.toml")
+    assert config.backup.directory == str(tmp_path / "safe")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -15,6 +16,7 @@ from core.config import PricingConfig
 from core.demo import DEMO_USERS
 from core.permissions import (
     DEFAULT_GRANTS,
+    PERMISSIONS,
     PROTECTED_ACTIONS,
     Override,
     PermissionDenied,
@@ -176,6 +178,15 @@ def _allowed(stage: Stage, action: str, actor: User) -> bool:
 
 def test_every_protected_action_has_a_driver() -> None:
     assert set(ACTIONS) == set(PROTECTED_ACTIONS)
+
+
+def test_the_documented_defaults_are_the_seeded_ones() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "administration.md").read_text()
+    rows = [line.split("|")[1:-1] for line in doc.splitlines() if line.startswith("| `")]
+    documented = {cells[0].strip(" `*"): [c.strip() == "yes" for c in cells[1:5]]
+                  for cells in rows if len(cells) == 5}
+    assert documented == {p: [p in DEFAULT_GRANTS[r] for r in DEFAULT_GRANTS]
+                          for p in PERMISSIONS}
 
 
 @pytest.mark.parametrize("role", list(DEFAULT_GRANTS))
