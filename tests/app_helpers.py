@@ -39,10 +39,27 @@ def make_app(db: sqlite_utils.Database, tmp_path: Path | None = None, *,
                         key_dir=(tmp_path / "keys") if tmp_path else None)
 
 
-async def sign_in(pilot: Pilot[None], username: str = "sam", pin: str = "1111") -> None:
+async def sign_in(pilot: Pilot[None], username: str = "sam", pin: str = "1111", *,
+                  float_twenties: int | None = 10) -> None:
+    """Sign in; when the window asks for a float, count `float_twenties` x 20.00 (None:
+    put it off with Esc)."""
+    from textual.widgets import Input
+
+    from tui.screens.shift import OpenShiftModal
+
     await pilot.pause()
     await pilot.press(*username, "enter", *pin, "enter")
     await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, OpenShiftModal):
+        if float_twenties is None:
+            await pilot.press("escape")
+        else:
+            for field in list(screen.query(Input).results(Input)):
+                if field.id == "d2000":
+                    await pilot.press("backspace", *str(float_twenties))
+                await pilot.press("enter")
+        await pilot.pause()
 
 
 def text_of(app: BoxOfficeApp, selector: str) -> str:

@@ -119,7 +119,27 @@ class BoxOfficeApp(App[None]):
                         "the cart are as they were.", title="Seller switched")
 
     def after_sign_in(self) -> None:
-        """What a window needs once someone is signed in (a shift to take money in)."""
+        """What a window needs once someone is signed in: a shift to take money in.
+        A seller without one counts the float first (Esc puts it off)."""
+        from core import shifts
+        from core.permissions import has_permission
+        from tui.screens.shift import OpenShiftModal
+
+        user = self.seller
+        if (has_permission(self.db, user.role, "sell")
+                and shifts.current_shift(self.db, user.id) is None):
+            self.push_screen(OpenShiftModal(), self._shift_opened)
+
+    def _shift_opened(self, shift: object) -> None:
+        from core.shifts import Shift
+
+        if isinstance(shift, Shift):
+            self.notify(f"Shift {shift.id} open with a float of "
+                        f"{shift.float_cents / 100:.2f}.", title="Shift")
+        else:
+            self.notify("No shift open: you can look things up, but not take money until "
+                        "you open one (Ctrl+P, Open shift).", severity="warning",
+                        title="Shift")
 
     # -- idle lock -----------------------------------------------------------------------
 

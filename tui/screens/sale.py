@@ -165,12 +165,12 @@ class SaleScreen(BoxOfficeScreen[None]):
         view = self.attempt(add)
         if view is not None:
             added = [line for line in view.lines if line.item_id not in before]
+            self.show_seat(added[0] if added else None)
             self.say(Text.assemble(("Best available: ", "bold"),
                                    ", ".join(f"{ln.section} {ln.row}-{ln.number}"
                                              for ln in added)))
             app.sale.performances.add(self.performance.id)
             self.after_cart_change(view)
-            self.show_seat(added[0] if added else None)
 
     def show_seat(self, line: carts.CartLine | None) -> None:
         """A hook for the map screen: put the cursor on this line's seat."""

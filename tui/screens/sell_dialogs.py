@@ -50,9 +50,12 @@ class _Form(ModalScreen[SeatRequest | None]):
             yield Static("Enter: next / OK   Esc: cancel", classes="message", id="hint")
 
     def on_mount(self) -> None:
-        first = self.query(Input).first()
+        first = self.query_one(f"#{self.first_field()}", Input)
         first.focus()
         first.action_select_all()
+
+    def first_field(self) -> str:
+        return self.fields[0][0]
 
     def say(self, message: str) -> None:
         self.query_one("#hint", Static).update(Text(message, style="bold red"))
@@ -137,10 +140,8 @@ class GeneralAdmissionForm(_Form):
             ("price-type", "Price type", default_type)], price_types)
         self.areas = areas
 
-    def on_mount(self) -> None:
-        target = self.query_one("#quantity" if self.value("area") else "#area", Input)
-        target.focus()
-        target.action_select_all()
+    def first_field(self) -> str:
+        return "quantity" if self.value("area") else "area"
 
     def build(self) -> SeatRequest | None:
         area = self.value("area").upper()
