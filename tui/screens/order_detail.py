@@ -1,0 +1,366 @@
+"""One order: its customer, tickets, payments and will-call state, and what can be done to
+it. Each action is a key that shows in the footer only when it can apply to this order.
+
+Refund, void and reprint are protected: they run through `run_protected`, so a seller
+without the permission gets the supervisor override dialog (core checks and journals it).
+Space marks tickets; refund and exchange then act on the marked ones only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from core import customers, lookup, orders
+from core.errors import BoxOfficeError
+from core.lookup import OrderDetail
+from core.orders import Order, Payment, Ticket
+from core.payments import format_cents
+from tui.format import local_time
+from tui.printing import PrintResult
+from tui.screens.base import BoxOfficeScreen
+from tui.screens.dialogs import AskText, Confirm, run_protected
+from tui.screens.orders import flags_text, status_text
+
+CLOSED = ("voided", "cancelled", "pending")
+
+
+def seat_label(ticket: Ticket) -> str:
+    if ticket.row is None:
+        return f"{ticket.section} GA"
+    return f"{ticket.section} {ticket.row}-{ticket.number}"
+
+
+def payment_line(payment: Payment) -> Text:
+    text = Text("  ")
+    refund = payment.amount_cents < 0
+    text.append(f"{'refund ' if refund else ''}{payment.tender}", style="bold")
+    if payment.card_brand or payment.card_last4:
+        text.append(f" {payment.card_brand or ''} ****{payment.card_last4 or '????'}")
+    if payment.approval_code:
+        text.append(f" appr {payment.approval_code}")
+    text.append(f"  {format_cents(payment.amount_cents)}")
+    if payment.change_cents:
+        text.append(f"  change {format_cents(payment.change_cents)}")
+    if payment.status != "approved":
+        text.append(f"  {payment.status.upper()}", style="bold reverse")
+    if payment.reason:
+        text.append(f"  ({payment.reason})", style="dim")
+    return text
+
+
+class OrderDetailScreen(BoxOfficeScreen[None]):
+    CSS_PATH = "orders.tcss"
+    AUTO_FOCUS = "#tickets"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="order.back"),
+        Binding("space", "mark", "Mark", id="order.mark"),
+        Binding("r", "refund", "Refund", id="order.refund"),
+        Binding("v", "void", "Void", id="order.void"),
+        Binding("p", "reprint", "Reprint", id="order.reprint"),
+        Binding("w", "pickup", "Pick up", id="order.pickup"),
+        Binding("t", "print", "Print", id="order.print"),
+        Binding("x", "exchange", "Exchange", id="order.exchange"),
+    ]
+
+    def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.note = note
+        self.start_ticket = ticket_id
+        self.marked: set[int] = set()
+        self.detail: OrderDetail | None = None
+        self._seen_print: PrintResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="heading")
+        yield Static("", id="customer")
+        yield Static("", id="state")
+        yield Static("", id="shows")
+        yield DataTable(id="tickets", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="payments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tickets", DataTable)
+        table.add_column(" ", key="mark")
+        table.add_columns("Ticket", "Seat", "Type", "Status", "Printed", "When")
+        self._seen_print = self.box_office.last_print
+        self.reload()
+        if self.start_ticket is not None and self.detail is not None:
+            ids = [t.id for t in self.detail.order.tickets]
+            if self.start_ticket in ids:
+                table.move_cursor(row=ids.index(self.start_ticket))
+        # a print job finishes in a worker: show its tickets as printed when it does
+        self.set_interval(0.3, self._check_print)
+
+    # -- showing the order -------------------------------------------------------------
+
+    def reload(self) -> None:
+        app = self.box_office
+        try:
+            self.detail = lookup.order_detail(app.db, self.order_id)
+        except BoxOfficeError as error:
+            app.show_error(error)
+            return
+        detail = self.detail
+        order = detail.order
+        zone = app.config.zone
+        heading = Text.assemble(("Order ", "bold"), (order.number, "bold"), "  ")
+        heading.append_text(self._status(order))
+        heading.append(f"  {local_time(order.created_at, zone)}  {detail.seller} at "
+                       f"{detail.station}")
+        self.query_one("#heading", Static).update(heading)
+        self.query_one("#customer", Static).update(self._customer_line(detail))
+        self.query_one("#state", Static).update(self._state_line(detail))
+        shows = sorted(detail.performances.values(), key=lambda show: show.starts_at)
+        self.query_one("#shows", Static).update(Text("; ".join(
+            f"{show.event_name} {local_time(show.starts_at, zone)}" for show in shows)))
+        table = self.query_one("#tickets", DataTable)
+        row = table.cursor_row
+        table.clear()
+        live = {t.id for t in order.tickets if t.status == "live"}
+        self.marked &= live
+        for ticket in order.tickets:
+            show = detail.performances.get(ticket.performance_id)
+            when = show.starts_at.astimezone(zone).strftime("%a %d %b %H:%M") if show else ""
+            status = Text(ticket.status.upper(), style="" if ticket.status == "live"
+                          else "bold reverse")
+            table.add_row("*" if ticket.id in self.marked else " ", ticket.serial,
+                          seat_label(ticket), ticket.price_type, status,
+                          "yes" if ticket.printed else "NO", when,
+                          key=str(ticket.id))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        lines = [payment_line(p) for p in order.payments] or [Text("  no payments")]
+        self.query_one("#payments", Static).update(
+            Text("Payments\n", style="bold") + Text("\n").join(lines))
+        self.refresh_bindings()
+
+    @staticmethod
+    def _status(order: Order) -> Text:
+        live = sum(t.status == "live" for t in order.tickets)
+        return status_text(order.status, live, len(order.tickets))
+
+    def _customer_line(self, detail: OrderDetail) -> Text:
+        customer = detail.customer
+        if customer is None:
+            return Text("No customer on this order", style="dim")
+        text = Text.assemble(("Customer ", "bold"), customer.name)
+        for part in (customer.phone, customer.email):
+            if part:
+                text.append(f"  {part}")
+        text.append_text(flags_text(customer.flags))
+        return text
+
+    def _state_line(self, detail: OrderDetail) -> Text:
+        order = detail.order
+        text = Text(f"Value {format_cents(order.value_cents)}  Paid "
+                    f"{format_cents(order.paid_cents)}  ")
+        if order.balance_cents:
+            text.append(f"Due {format_cents(order.balance_cents)}  ", style="bold")
+        if detail.will_call_waiting:
+            text.append("WILL-CALL: waiting for pickup", style="bold reverse")
+        elif detail.picked_up_at is not None:
+            text.append("Will-call: picked up "
+                        f"{local_time(detail.picked_up_at, self.box_office.config.zone)}")
+        elif order.delivery == "will_call":
+            text.append("Will-call")
+        if self.note:
+            style = "bold" if "REPLACED" in self.note else "dim"
+            text.append(f"\nFound by {self.note}", style=style)
+        return text
+
+    def _check_print(self) -> None:
+        if self.box_office.last_print is not self._seen_print:
+            self._seen_print = self.box_office.last_print
+            self.reload()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.refresh_bindings()
+
+    # -- which actions apply -------------------------------------------------------------
+
+    @property
+    def order(self) -> Order | None:
+        return None if self.detail is None else self.detail.order
+
+    def highlighted(self) -> Ticket | None:
+        order = self.order
+        table = self.query_one("#tickets", DataTable)
+        if order is None or not order.tickets or table.cursor_row >= len(order.tickets):
+            return None
+        return order.tickets[table.cursor_row]
+
+    def chosen(self) -> list[Ticket]:
+        """The marked live tickets, or all live tickets when none is marked."""
+        order = self.order
+        live = [t for t in order.tickets if t.status == "live"] if order else []
+        return [t for t in live if t.id in self.marked] or live
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        order = self.order
+        if order is None or action == "back":
+            return action == "back" or None
+        live = any(t.status == "live" for t in order.tickets)
+        open_order = order.status not in CLOSED
+        ticket = self.highlighted()
+        zone = self.box_office.config.zone
+        if action in ("mark", "refund"):
+            return live and open_order
+        if action == "void":
+            return open_order and (order.created_at.astimezone(zone).date()
+                                   == self.box_office.clock().astimezone(zone).date())
+        if action == "reprint":
+            return open_order and ticket is not None and ticket.status == "live"
+        if action == "pickup":
+            return self.detail is not None and self.detail.will_call_waiting
+        if action == "print":
+            return (open_order and self.detail is not None
+                    and not self.detail.will_call_waiting
+                    and any(t.status == "live" and not t.printed for t in order.tickets))
+        if action == "exchange":
+            return live and order.status == "complete"
+        return True
+
+    # -- the actions ---------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_mark(self) -> None:
+        ticket = self.highlighted()
+        if ticket is None or ticket.status != "live":
+            self.notify("Only a live ticket can be marked.", severity="warning")
+            return
+        self.marked ^= {ticket.id}
+        table = self.query_one("#tickets", DataTable)
+        table.update_cell(str(ticket.id), "mark", "*" if ticket.id in self.marked else " ")
+        table.move_cursor(row=table.cursor_row + 1)
+
+    def _ask(self, question: str, then: Callable[[str], None]) -> None:
+        def answered(reason: str | None) -> None:
+            if reason:
+                then(reason)
+
+        self.app.push_screen(AskText(question, placeholder="Reason"), answered)
+
+    def action_refund(self) -> None:
+        order, tickets = self.order, self.chosen()
+        if order is None or not tickets:
+            return
+        app = self.box_office
+        every = len(tickets) == sum(t.status == "live" for t in order.tickets)
+        ids = None if every else [t.id for t in tickets]
+        worth = sum(t.base_cents + t.fee_cents + t.tax_cents for t in tickets)
+
+        def refund(reason: str) -> None:
+            run_protected(app, lambda override: orders.refund(
+                app.db, app.seller, order.id, reason=reason, station=app.station,
+                now=app.clock(), ticket_ids=ids, override=override),
+                lambda done: self._done(order, done, "Refunded"), title="Refund")
+
+        self._ask(f"Refund {self._count(tickets)} ({self._labels(tickets)}), worth "
+                  f"{format_cents(worth)}, to the original tender. Why?", refund)
+
+    def action_void(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        app = self.box_office
+
+        def void(reason: str) -> None:
+            run_protected(app, lambda override: orders.void(
+                app.db, app.seller, order.id, reason=reason, station=app.station,
+                now=app.clock(), zone=app.config.zone, override=override),
+                lambda done: self._done(order, done, "Voided"), title="Void")
+
+        self._ask(f"Void order {order.number}: every payment goes back and every ticket "
+                  "stops admitting. Why?", void)
+
+    def action_reprint(self) -> None:
+        ticket = self.highlighted()
+        if ticket is None:
+            return
+        app = self.box_office
+
+        def reprinted(_: Ticket) -> None:
+            self.reload()
+            if self.order is not None:
+                app.notify(f"{ticket.serial} reissued: the old copy no longer admits. "
+                           "Printing the new one.", title="Reprint")
+                app.print_order(self.order, receipt=False)
+
+        def reprint(reason: str) -> None:
+            run_protected(app, lambda override: orders.reprint(
+                app.db, app.seller, ticket.id, reason=reason, now=app.clock(),
+                override=override), reprinted, title="Reprint")
+
+        self._ask(f"Reprint {ticket.serial} ({seat_label(ticket)}): the copy the customer "
+                  "has stops admitting. Why?", reprint)
+
+    def action_pickup(self) -> None:
+        order, detail = self.order, self.detail
+        if order is None or detail is None:
+            return
+        app = self.box_office
+        who = detail.customer.name if detail.customer else "the customer"
+        live = [t for t in order.tickets if t.status == "live"]
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                customers.mark_picked_up(app.db, app.seller, order.id, now=app.clock())
+            except BoxOfficeError as error:
+                app.show_error(error, title="Will-call")
+                return
+            self.reload()
+            if self.order is not None:
+                app.print_order(self.order, receipt=False)
+
+        warning = ("  Money is still owed on it." if order.balance_cents > 0 else "")
+        self.app.push_screen(Confirm(f"Hand {self._count(live)} of order {order.number} to "
+                                     f"{who}?{warning}"), confirmed)
+
+    def action_print(self) -> None:
+        if self.order is not None:
+            self.box_office.print_order(self.order, receipt=False)
+
+    def action_exchange(self) -> None:
+        order, tickets = self.order, self.chosen()
+        if order is None or not tickets:
+            return
+        app = self.box_office
+
+        def exchange(reason: str) -> None:
+            app.sale.start_exchange(order.id, [t.id for t in tickets], reason)
+            app.notify(f"Exchanging {self._count(tickets)} of order {order.number}: "
+                       "choose the new seats, then take the difference.", title="Exchange")
+            app.action_performances()
+
+        self._ask(f"Exchange {self._count(tickets)} ({self._labels(tickets)}) for new "
+                  "seats. Why?", exchange)
+
+    def _done(self, before: Order, after: Order, what: str) -> None:
+        self.marked.clear()
+        self.reload()
+        back = before.paid_cents - after.paid_cents
+        self.box_office.notify(f"{what}: order {after.number} is now "
+                               f"{self._status(after).plain.lower()}; {format_cents(back)} "
+                               "paid back.", title=what)
+
+    @staticmethod
+    def _count(tickets: list[Ticket]) -> str:
+        return f"{len(tickets)} ticket{'s' if len(tickets) != 1 else ''}"
+
+    @staticmethod
+    def _labels(tickets: list[Ticket]) -> str:
+        labels = [seat_label(t) for t in tickets]
+        return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4
+                                         else "")

@@ -1,0 +1,154 @@
+"""Order lookup: one line takes whatever the customer brings (an order number, a name, a
+phone number, an email, a ticket serial, or the ticket itself from a handheld scanner,
+which types the code and Enter). The matches are listed; Enter opens one. A single match
+opens at once, so a scanned ticket goes straight to its order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
+
+from core import lookup
+from core.errors import BoxOfficeError
+from core.lookup import OrderMatch
+from core.payments import format_cents
+from tui.format import local_time
+from tui.screens.base import BoxOfficeScreen
+
+
+def status_text(status: str, live: int, tickets: int) -> Text:
+    """An order's status in words a seller reads at a glance (reverse for the unusual).
+    A complete order whose tickets all went back says REFUNDED: core keeps it complete."""
+    if status == "complete" and tickets and not live:
+        status = "refunded"
+    styles = {"complete": "", "deposit": "bold", "on_account": "bold"}
+    return Text(status.replace("_", " ").upper(), style=styles.get(status, "bold reverse"))
+
+
+def flags_text(flags: frozenset[str]) -> Text:
+    """A customer's flags; BANNED cannot be missed, even on a 16-colour terminal."""
+    text = Text()
+    if "banned" in flags:
+        text.append(" BANNED ", style="bold reverse red")
+    if "vip" in flags:
+        text.append(" VIP", style="bold")
+    if "accessibility" in flags:
+        text.append(" ACCESS", style="bold")
+    return text
+
+
+class QueryInput(Input):
+    """The lookup line. It keeps the keys (a scanner may type at any moment); Up/Down move
+    in the results below it."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False, id="orders.next"),
+        Binding("up", "move(-1)", "Previous", show=False, id="orders.previous"),
+    ]
+
+    def action_move(self, rows: int) -> None:
+        table = self.screen.query_one("#results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
+
+
+class OrderLookupScreen(BoxOfficeScreen[None]):
+    CSS_PATH = "orders.tcss"
+    AUTO_FOCUS = "#query"
+    BINDINGS = [Binding("escape", "back", "Back", id="orders.back")]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self.found: list[OrderMatch] = []
+        self.last_query = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text.assemble(("Order lookup", "bold"),
+                                   "  order number, name, phone, email, or scan a ticket"),
+                     id="title")
+        yield QueryInput(self.initial, placeholder="Type or scan, then Enter", id="query")
+        yield Static("", id="message")
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#results", DataTable)
+        table.add_columns("Order", "Sold", "Customer", "Status", "Tickets", "Total")
+        if self.initial:
+            self.search(self.initial)
+
+    def search(self, query: str, *, open_single: bool = True) -> None:
+        """Look the query up and list what it found; one match opens straight away."""
+        app = self.box_office
+        self.last_query = query
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        self.found = []
+        try:
+            self.found = lookup.find_orders(app.db, query)
+        except BoxOfficeError as error:
+            self.say(error.message, "bold red")
+            return
+        if not query.strip():
+            self.say("Type an order number, a name, a phone number or an email, or scan a "
+                     "ticket.")
+            return
+        if not self.found:
+            self.say(f"No order matches '{query.strip()[:40]}'.", "bold")
+            return
+        zone = app.config.zone
+        for match in self.found:
+            customer = Text(match.customer_name or "-")
+            customer.append_text(flags_text(match.customer_flags))
+            table.add_row(match.number, local_time(match.created_at, zone)[4:],
+                          customer, status_text(match.status, match.live_tickets, match.tickets),
+                          f"{match.live_tickets}/{match.tickets}",
+                          format_cents(match.total_cents), key=str(match.order_id))
+        first = self.found[0]
+        count = len(self.found)
+        self.say(f"{count} orders (by {first.matched}). Up/Down choose, Enter opens."
+                 if count > 1 else f"Found by {first.matched}. Enter opens it.")
+        if count == 1 and open_single:
+            self.open(first)
+
+    def say(self, message: str, style: str = "") -> None:
+        self.query_one("#message", Static).update(Text(message, style=style))
+
+    def open(self, match: OrderMatch) -> None:
+        from tui.screens.order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(match.order_id, note=match.matched,
+                                               ticket_id=match.ticket_id))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        table = self.query_one("#results", DataTable)
+        if self.found and event.value.strip() == self.last_query.strip() and (
+                table.cursor_row < len(self.found)):
+            self.open(self.found[table.cursor_row])     # the list shown is what was asked
+        else:
+            self.search(event.value)
+        # the next code from a scanner (or a new name) replaces this one as it is typed
+        event.input.action_select_all()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        for match in self.found:
+            if str(match.order_id) == event.row_key.value:
+                self.open(match)
+                return
+
+    def on_screen_resume(self) -> None:
+        # an order may have changed on its own screen: list them as they are now
+        if self.last_query:
+            table = self.query_one("#results", DataTable)
+            row = table.cursor_row
+            self.search(self.last_query, open_single=False)
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
