@@ -104,3 +104,15 @@ def shifts(db: sqlite_utils.Database, scope: Scope) -> Report:
     return Report("shifts", "Shifts", scope.describe(), (("Shifts", len(rows)),), (
         Table("Shifts", ("shift", "seller", "station", "status", "opened", "float",
                          "over/short", "signed off by", "Z"), tuple(rows)),))
+
+
+def deposits(db: sqlite_utils.Database, scope: Scope) -> Report:
+    from core.deposits import deposit_report, list_deposits
+
+    return deposit_report(list_deposits(db, scope.day), scope.describe())
+
+
+def cards(db: sqlite_utils.Database, scope: Scope) -> Report:
+    from core.card_reconciliation import worklist, worklist_report
+
+    return worklist_report(worklist(db, status=None), scope.zone)

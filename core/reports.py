@@ -245,6 +245,8 @@ def _registry() -> dict[str, ReportKind]:
         ReportKind("x", "X report of a shift so far (--shift)", report_closeout.x),
         ReportKind("z", "Z report of a closed shift (--shift)", report_closeout.z),
         ReportKind("shifts", "shifts with their counts and Z numbers", report_closeout.shifts),
+        ReportKind("deposit", "deposit slips (--date)", report_closeout.deposits),
+        ReportKind("cards", "card reconciliation discrepancies", report_closeout.cards),
     ]
     return {k.name: k for k in kinds}
 

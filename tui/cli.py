@@ -201,3 +201,11 @@ for _command in (seatmap, performance, sell, order, print_test, drawer, scan, ga
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
                  training):
     main.add_command(_command)
+
+# closing out: shifts and their Z reports, deposits, card reconciliation; every report
+from tui.cli_closeout import cards, deposit  # noqa: E402
+from tui.cli_report import report  # noqa: E402
+from tui.cli_shift import shift  # noqa: E402
+
+for _command in (shift, deposit, cards, report):
+    main.add_command(_command)

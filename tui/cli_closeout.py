@@ -1,0 +1,143 @@
+"""`boxoffice deposit ...` and `boxoffice cards ...`: the day's deposit slip and the card
+processor's settlement file against the card tenders. Failures exit 1 with the code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from core import card_reconciliation, deposits
+from core.errors import BoxOfficeError
+from core.payments import format_cents
+from core.report_model import to_text
+from tui.cli_sales import _database, _login, _obj, _reported
+from tui.cli_shift import _auth
+
+
+def _echo(data: Any, text: str, as_json: bool) -> None:
+    click.echo(json.dumps(data, indent=2, default=str) if as_json else text)
+
+
+@click.group("deposit")
+def deposit() -> None:
+    """Deposits: the cash and checks of closed shifts, to the bank."""
+
+
+@deposit.command("prepare")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="The venue day whose closed shifts are deposited.")
+@_auth
+def deposit_prepare(day: datetime, db_path: str | None, username: str, pin: str,
+                    as_json: bool) -> None:
+    """Make the deposit slip of a day's closed shifts."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        made = deposits.prepare_deposit(db, actor, day=date(day.year, day.month, day.day),
+                                        zone=_obj().config.zone, now=datetime.now(UTC))
+    _echo(asdict(made), to_text(deposits.deposit_report([made], f"deposit {made.id}")),
+          as_json)
+
+
+@deposit.command("deposited")
+@click.argument("deposit_id", type=int)
+@click.option("--reference", required=True, help="The bank's reference for the deposit.")
+@_auth
+def deposit_deposited(deposit_id: int, reference: str, db_path: str | None, username: str,
+                      pin: str, as_json: bool) -> None:
+    """Mark a deposit as taken by the bank."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        done = deposits.mark_deposited(db, actor, deposit_id, bank_reference=reference,
+                                       now=datetime.now(UTC))
+    _echo(asdict(done), f"deposit {done.id} deposited: {format_cents(done.total_cents)}, "
+          f"reference {done.bank_reference}", as_json)
+
+
+@deposit.command("list")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def deposit_list(db_path: str | None, as_json: bool) -> None:
+    """Every deposit with its status."""
+    found = deposits.list_deposits(_database(db_path))
+    _echo([asdict(d) for d in found], "\n".join(
+        f"#{d.id:<4} {d.business_date}  cash {format_cents(d.cash_cents):>10}  checks "
+        f"{format_cents(d.checks_cents):>10}  {d.status} {d.bank_reference or ''}"
+        for d in found) or "no deposits", as_json)
+
+
+@click.group("cards")
+def cards() -> None:
+    """Card reconciliation: the processor's settlement file and the discrepancies."""
+
+
+@cards.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@_auth
+def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
+                 as_json: bool) -> None:
+    """Import a processor settlement CSV and match it against the card tenders."""
+    db = _database(db_path)
+    config = _obj().config
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        try:
+            text = Path(csv_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise BoxOfficeError(f"cannot read {csv_file}: {error}", code="bad_csv") from None
+        result = card_reconciliation.import_settlement(
+            db, actor, text, source_name=Path(csv_file).name,
+            rules=config.card_reconciliation, zone=config.zone, now=datetime.now(UTC))
+    _echo(asdict(result), f"{result.rows} rows: {result.matched} matched, "
+          f"{result.unmatched_rows} with no card payment, {result.unmatched_payments} card "
+          "payments missing from the file", as_json)
+
+
+@cards.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Resolved ones too.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def cards_list(show_all: bool, db_path: str | None, as_json: bool) -> None:
+    """The discrepancy worklist."""
+    items = card_reconciliation.worklist(_database(db_path),
+                                         status=None if show_all else "open")
+    _echo([asdict(d) for d in items],
+          to_text(card_reconciliation.worklist_report(items, _obj().config.zone)), as_json)
+
+
+def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
+            username: str, pin: str, as_json: bool) -> None:
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        now = datetime.now(UTC)
+        changed = (card_reconciliation.resolve(db, actor, discrepancy_id, resolution=text,
+                                               now=now) if resolve else
+                   card_reconciliation.annotate(db, actor, discrepancy_id, note=text, now=now))
+    _echo(asdict(changed), f"discrepancy {changed.id}: {changed.status}", as_json)
+
+
+@cards.command("note")
+@click.argument("discrepancy_id", type=int)
+@click.option("--text", required=True)
+@_auth
+def cards_note(discrepancy_id: int, text: str, db_path: str | None, username: str, pin: str,
+               as_json: bool) -> None:
+    """Annotate a discrepancy."""
+    _change(discrepancy_id, text, False, db_path, username, pin, as_json)
+
+
+@cards.command("resolve")
+@click.argument("discrepancy_id", type=int)
+@click.option("--resolution", required=True)
+@_auth
+def cards_resolve(discrepancy_id: int, resolution: str, db_path: str | None, username: str,
+                  pin: str, as_json: bool) -> None:
+    """Resolve a discrepancy, saying how."""
+    _change(discrepancy_id, resolution, True, db_path, username, pin, as_json)

@@ -1,0 +1,236 @@
+"""`boxoffice shift ...`: open with a float, drops, paid-outs, the X report, the blind
+count, sign-off and the close with its Z report (printed on the receipt printer).
+
+Cash by denomination is written `DENOMxCOUNT,...` in cents: `2000x2,500x4,100x20` is two
+$20 notes, four $5 and twenty $1 ($80.00). Failures exit 1 with the error's code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+import sqlite_utils
+
+from core import shifts
+from core.errors import BoxOfficeError
+from core.payments import format_cents
+from core.shift_figures import x_rows, z_rows
+from core.tenders import parse_money
+from core.users import User
+from tui.cli_report import print_rows
+from tui.cli_sales import _database, _login, _obj, _override, _reported
+
+
+def parse_counts(text: str) -> dict[int, int]:
+    """'2000x2,500x4' -> {2000: 2, 500: 4}; '' -> {}."""
+    counts: dict[int, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        denomination, sep, count = part.partition("x")
+        if not sep or not denomination.isdigit() or not count.isdigit():
+            raise BoxOfficeError(f"cannot read '{part}': write DENOMINATIONxCOUNT in cents, "
+                                 "e.g. 2000x3 for three $20 notes", code="bad_count")
+        counts[int(denomination)] = counts.get(int(denomination), 0) + int(count)
+    return counts
+
+
+def _auth(command: Any) -> Any:
+    for decorator in reversed([
+        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
+        click.option("--user", "username", required=True),
+        click.option("--pin", required=True),
+        click.option("--json", "as_json", is_flag=True),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def _shift_of(db: sqlite_utils.Database, actor: User, shift_id: int | None) -> int:
+    if shift_id is not None:
+        return shift_id
+    mine = shifts.current_shift(db, actor.id)
+    if mine is None:
+        raise BoxOfficeError(f"{actor.display_name} has no shift open: give --shift N",
+                             code="no_open_shift")
+    return mine.id
+
+
+def _echo(data: dict[str, Any], text: str, as_json: bool) -> None:
+    click.echo(json.dumps(data, indent=2, default=str) if as_json else text)
+
+
+@click.group("shift")
+def shift() -> None:
+    """Shifts: float, drops, paid-outs, X report, blind count, sign-off, close (Z)."""
+
+
+@shift.command("open")
+@click.option("--station", default="cli", show_default=True, help="The drawer.")
+@click.option("--float", "float_text", required=True,
+              help="The float by denomination: DENOMxCOUNT,... in cents.")
+@_auth
+def shift_open(station: str, float_text: str, db_path: str | None, username: str, pin: str,
+               as_json: bool) -> None:
+    """Open your shift with a float counted by denomination."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        opened = shifts.open_shift(db, actor, station=station,
+                                   float_counts=parse_counts(float_text),
+                                   now=datetime.now(UTC), rules=_obj().config.shifts)
+    _echo(asdict(opened), f"shift {opened.id} open at {opened.station}, float "
+          f"{format_cents(opened.float_cents)}", as_json)
+
+
+def _movement(kind: str, shift_id: int | None, amount: str, reason: str, db_path: str | None,
+              username: str, pin: str, as_json: bool, supervisor: str | None = None,
+              supervisor_pin: str | None = None) -> None:
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        target = _shift_of(db, actor, shift_id)
+        cents, now = parse_money(amount), datetime.now(UTC)
+        moved = (shifts.cash_drop(db, actor, target, cents, reason=reason, now=now)
+                 if kind == "drop" else
+                 shifts.paid_out(db, actor, target, cents, reason=reason, now=now,
+                                 override=_override(supervisor, supervisor_pin)))
+    _echo(asdict(moved), f"{kind.replace('_', '-')} of {format_cents(moved.amount_cents)} "
+          f"from shift {target}: {moved.reason}", as_json)
+
+
+@shift.command("drop")
+@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--amount", required=True, help="e.g. 500.00")
+@click.option("--reason", required=True)
+@_auth
+def shift_drop(shift_id: int | None, amount: str, reason: str, db_path: str | None,
+               username: str, pin: str, as_json: bool) -> None:
+    """Take cash out of the drawer into the safe."""
+    _movement("drop", shift_id, amount, reason, db_path, username, pin, as_json)
+
+
+@shift.command("paid-out")
+@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--amount", required=True, help="e.g. 20.00")
+@click.option("--reason", required=True)
+@click.option("--supervisor", help="A supervisor approving it (their user name).")
+@click.option("--supervisor-pin")
+@_auth
+def shift_paid_out(shift_id: int | None, amount: str, reason: str, supervisor: str | None,
+                   supervisor_pin: str | None, db_path: str | None, username: str, pin: str,
+                   as_json: bool) -> None:
+    """Pay cash out of the drawer (needs shift sign-off rights or a supervisor)."""
+    _movement("paid_out", shift_id, amount, reason, db_path, username, pin, as_json,
+              supervisor, supervisor_pin)
+
+
+@shift.command("x")
+@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--print", "to_printer", is_flag=True)
+@click.option("--printer", "printer_spec")
+@_auth
+def shift_x(shift_id: int | None, to_printer: bool, printer_spec: str | None,
+            db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """The X report: the shift so far (blind to a seller until the count)."""
+    db = _database(db_path)
+    now = datetime.now(UTC)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        report = shifts.x_report(db, _shift_of(db, actor, shift_id), now, viewer=actor)
+    rows = x_rows(report, _obj().config.zone)
+    _echo({"blind": report.blind, "rows": rows},
+          "\n".join(f"{label:<20} {value}" for label, value in rows if label != "-"), as_json)
+    if to_printer:
+        print_rows(f"X report, shift {report.shift.id}", rows, printer_spec,
+                   f"x-shift-{report.shift.id}")
+
+
+@shift.command("count")
+@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--cash", "cash_text", required=True, help="DENOMxCOUNT,... in cents.")
+@click.option("--checks", default="0", show_default=True, help="The checks' total.")
+@click.option("--cards", default="0", show_default=True, help="The card slips' total.")
+@_auth
+def shift_count(shift_id: int | None, cash_text: str, checks: str, cards: str,
+                db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Submit the blind count; only then are the expected amounts shown."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        result = shifts.submit_count(db, actor, _shift_of(db, actor, shift_id),
+                                     cash_counts=parse_counts(cash_text),
+                                     checks_cents=parse_money(checks),
+                                     card_slips_cents=parse_money(cards),
+                                     now=datetime.now(UTC), rules=_obj().config.shifts)
+    text = [f"shift {result.shift_id} counted"] + [
+        f"  {line.tender:<6} counted {format_cents(line.counted_cents):>10}  expected "
+        f"{format_cents(line.expected_cents):>10}  over/short "
+        f"{format_cents(line.over_short_cents):>8}" for line in result.lines]
+    text.append(f"  over/short {format_cents(result.over_short_cents)}" + (
+        f": more than {format_cents(result.tolerance_cents)}, a coordinator signs it off"
+        if result.needs_signoff else ""))
+    _echo({**asdict(result), "over_short_cents": result.over_short_cents,
+           "needs_signoff": result.needs_signoff}, "\n".join(text), as_json)
+
+
+@shift.command("sign-off")
+@click.argument("shift_id", type=int)
+@click.option("--note", required=True)
+@click.option("--supervisor", help="A supervisor approving it (their user name).")
+@click.option("--supervisor-pin")
+@_auth
+def shift_sign_off(shift_id: int, note: str, supervisor: str | None,
+                   supervisor_pin: str | None, db_path: str | None, username: str, pin: str,
+                   as_json: bool) -> None:
+    """Accept a counted shift's over/short with a note (a coordinator)."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        signed = shifts.sign_off(db, actor, shift_id, note=note, now=datetime.now(UTC),
+                                 override=_override(supervisor, supervisor_pin))
+    _echo(asdict(signed), f"shift {shift_id} signed off by {signed.signed_off_by}", as_json)
+
+
+@shift.command("close")
+@click.option("--shift", "shift_id", type=int, help="Default: your shift.")
+@click.option("--no-print", is_flag=True, help="Do not print the Z report.")
+@click.option("--printer", "printer_spec")
+@_auth
+def shift_close(shift_id: int | None, no_print: bool, printer_spec: str | None,
+                db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Close a counted shift: its Z report (gapless number), printed and kept."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        z = shifts.close_shift(db, actor, _shift_of(db, actor, shift_id),
+                               now=datetime.now(UTC))
+    rows = z_rows(z, _obj().config.zone)
+    _echo({**asdict(z), "rows": rows},
+          "\n".join(f"{label:<20} {value}" for label, value in rows if label != "-"), as_json)
+    if not no_print:
+        where = print_rows(f"Z REPORT {z.z_number}", rows, printer_spec, f"z-{z.z_number}")
+        click.echo(f"printed on {where}", err=True)
+
+
+@shift.command("list")
+@click.option("--status", type=click.Choice(["open", "counted", "closed"]))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def shift_list(status: str | None, db_path: str | None, as_json: bool) -> None:
+    """Shifts with their state and Z numbers (no amounts: the counts are blind)."""
+    db = _database(db_path)
+    found = shifts.list_shifts(db, status=status)
+    if as_json:
+        click.echo(json.dumps([asdict(s) for s in found], indent=2, default=str))
+        return
+    zone = _obj().config.zone
+    for s in found:
+        z = f"Z {s.z_number}" if s.z_number else ""
+        click.echo(f"#{s.id:<4} {s.username:<8} {s.station:<10} {s.status:<8} "
+                   f"{s.opened_at.astimezone(zone):%Y-%m-%d %H:%M}  {z}")
+    if not found:
+        click.echo("no shifts", err=True)
+        sys.exit(0)
