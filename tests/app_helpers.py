@@ -28,14 +28,15 @@ class Clock:
 
 
 def make_app(db: sqlite_utils.Database, tmp_path: Path | None = None, *,
-             clock: Clock | None = None, config: Config | None = None) -> BoxOfficeApp:
+             clock: Clock | None = None, config: Config | None = None,
+             station: str = "window-1") -> BoxOfficeApp:
     """The window app on `db`; tickets print to a preview printer in tmp_path/prints."""
     if config is None:
         config = Config()
         if tmp_path is not None:
             config = Config(printer=PrinterConfig(backend="preview",
                                                   path=str(tmp_path / "prints")))
-    return BoxOfficeApp(db, config, clock=clock or Clock(),
+    return BoxOfficeApp(db, config, clock=clock or Clock(), station=station,
                         key_dir=(tmp_path / "keys") if tmp_path else None)
 
 

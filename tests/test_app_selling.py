@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tests.app_helpers import Clock, make_app, sign_in, text_of
 from tui.app import BoxOfficeApp
@@ -317,3 +318,65 @@ async def test_a_seller_has_no_hold_or_kill_keys(demo_db, tmp_path: Path) -> Non
         await pilot.pause()
         keys = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
         assert "pay" in keys
+
+
+async def test_the_shift_closes_blind_then_prints_its_z_report(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        float_cents = demo_db.execute("SELECT float_cents FROM shifts s JOIN users u ON "
+                                      "u.id = s.user_id WHERE u.username = 'sam'").fetchone()[0]
+        assert float_cents == 8000                  # the demo's shift for sam
+        await open_hall(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        total = cart_panel(app).view.total_cents
+        await pay_cash(pilot, str(total / 100))
+        await confirm_and_print(pilot)
+        await pilot.press("enter", "f2")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ShiftScreen"
+        shown = text_of(app, "#shift-report")
+        assert "expected cash shows once the drawer is counted" in shown
+        assert f"{total // 100}.{total % 100:02d}" not in shown      # blind
+        await pilot.press("c")
+        await pilot.pause()
+        # the count: the demo float (80.00) as 4 x 20.00, and the sale's cash in cents,
+        # 10.00 short
+        fields = list(app.screen.query("Input"))
+        for field in fields:
+            if field.id == "d2000":
+                await pilot.press("backspace", "4")
+            if field.id == "d1":
+                await pilot.press("backspace", *str(total - 1000))
+            await pilot.press("enter")
+        await pilot.pause()
+        # a dollar short is over the tolerance: a coordinator signs it off with a note
+        assert demo_db.execute("SELECT status FROM shifts").fetchone()[0] == "counted"
+        assert type(app.screen).__name__ == "AskText"
+        assert "-10.00 is above the tolerance" in str(app.screen.query_one(".message",
+                                                                          Static).content)
+        await pilot.press(*"coin miscount", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SupervisorOverride"
+        await pilot.press(*"cora", "enter", *"3333", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = demo_db.execute("SELECT s.status, z.z_number FROM shifts s LEFT JOIN z_reports z "
+                             "ON z.shift_id = s.id").fetchone()
+        assert row[0] == "closed" and row[1] == 1
+        assert "Z report 1" in text_of(app, "#info")
+        assert list((tmp_path / "prints").glob("*-z-1.png"))
+
+
+async def test_a_seller_without_a_shift_counts_a_float(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from core.users import create_user, get_user
+
+    create_user(demo_db, get_user(demo_db, "ada"), "sue", "Sue Seller", "seller", "5555")
+    app = make_app(demo_db, tmp_path, station="window-2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sue", "5555", float_twenties=5)
+        row = demo_db.execute("SELECT s.status, s.float_cents FROM shifts s JOIN users u ON "
+                              "u.id = s.user_id WHERE u.username = 'sue'").fetchone()
+        assert row == ("open", 10000)

@@ -48,6 +48,8 @@ class BoxOfficeApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+o", "order_lookup", "Orders", id="app.orders"),
+        Binding("f2", "shift", "Shift", id="app.shift"),
+        Binding("f3", "reports", "Reports", id="app.reports"),
     ]
 
     class PrintFinished(Message):
@@ -138,7 +140,7 @@ class BoxOfficeApp(App[None]):
                         f"{shift.float_cents / 100:.2f}.", title="Shift")
         else:
             self.notify("No shift open: you can look things up, but not take money until "
-                        "you open one (Ctrl+P, Open shift).", severity="warning",
+                        "you open one (F2, then o).", severity="warning",
                         title="Shift")
 
     # -- idle lock -----------------------------------------------------------------------
@@ -169,7 +171,8 @@ class BoxOfficeApp(App[None]):
             self.push_screen(LockScreen(self.user))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "command_palette", "order_lookup", "performances"):
+        if action in ("lock", "command_palette", "order_lookup", "performances", "shift",
+                      "reports"):
             return self.user is not None and not self.is_locked
         return True
 
@@ -257,6 +260,35 @@ class BoxOfficeApp(App[None]):
                         "lookup (o).", severity="error", title="Printer problem",
                         timeout=20)
 
+    def print_report(self, title: str, rows: list[tuple[str, str]], label: str) -> None:
+        """Print a two-column report (X, Z, a summary) on the receipt printer, in a worker."""
+        try:
+            printer = self.printer()
+        except BoxOfficeError as error:
+            self.show_error(error, title="Printer")
+            return
+        self._run_report_job(title, rows, label, printer)
+
+    @work(thread=True, group="printer")
+    def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
+                        printer: Printer) -> None:
+        from hardware.printers import PreviewPrinter, PrinterError
+        from hardware.tickets import report_job
+
+        try:
+            job = report_job(title, rows, profile=printer.profile, paper_mm=printer.paper_mm,
+                             training=self.training)
+            if isinstance(printer, PreviewPrinter):
+                printer.send(job, label=label)
+            else:
+                printer.send(job)
+        except PrinterError as error:
+            self.call_from_thread(self.notify, f"{error.message} {title} is kept: print it "
+                                  "again from Reports (F3).", severity="error",
+                                  title="Printer problem", timeout=15)
+            return
+        self.call_from_thread(self.notify, f"Printed {title}.", title="Printer")
+
     def show_error(self, error: BoxOfficeError, *, title: str = "Not done") -> None:
         """A core error as the seller reads it: its message, never a traceback."""
         self.notify(error.message, severity="error", title=title, timeout=8)
@@ -274,6 +306,18 @@ class BoxOfficeApp(App[None]):
                     self.pop_screen()
                 return
         self.push_screen(PerformancesScreen())
+
+    def action_shift(self) -> None:
+        from tui.screens.shift_close import ShiftScreen
+
+        if self.user is not None and not self.is_locked:
+            self.push_screen(ShiftScreen())
+
+    def action_reports(self) -> None:
+        from tui.screens.reports import ReportScreen
+
+        if self.user is not None and not self.is_locked:
+            self.push_screen(ReportScreen())
 
     def action_order_lookup(self) -> None:
         from tui.screens.orders import OrderLookupScreen

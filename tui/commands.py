@@ -1,5 +1,6 @@
 """The command palette (Ctrl+P): every action the current screen can do right now, by
-its footer description, plus the window's own (lock, order lookup, sell)."""
+its footer description (so the window's own too: lock, orders, shift, reports), plus
+going back to the performance list and switching seller."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not active.enabled or not binding.description or binding.action in seen:
+        if (not active.enabled or not binding.show or not binding.description
+                or binding.action in seen):
             continue
         if binding.action in ("command_palette", "app.command_palette", "quit"):
             continue
@@ -28,8 +30,6 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
                                     active.node))
     yield SystemCommand("Sell: choose a performance", "The list of performances",
                         app.action_performances)
-    yield SystemCommand("Order lookup", "Find an order by number, name, phone or ticket code",
-                        app.action_order_lookup)
-    yield SystemCommand("Lock the window", "A PIN resumes; another PIN switches seller",
+    yield SystemCommand("Switch seller", "Lock the window; another user's PIN takes over",
                         app.action_lock)
 

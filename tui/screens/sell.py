@@ -74,7 +74,7 @@ class SellScreen(SaleScreen):
     def __init__(self, performance: Performance, seatmap: SeatMap, drawing: Drawing) -> None:
         super().__init__(performance, seatmap)
         self.drawing = drawing
-        self.anchor: Seat | None = None
+        self.range_start: Seat | None = None
         # painting holds or kills: ("hold", code) or ("kill", reason)
         self.paint: tuple[str, str] | None = None
 
@@ -143,8 +143,8 @@ class SellScreen(SaleScreen):
             word = STATE_WORDS.get(state[0], state[0])
             text.append(f"  {word.upper()}{' ' + state[1] if state[1] else ''}",
                         style="bold")
-        if self.anchor is not None:
-            text.append(f"  range from {self.anchor.row}-{self.anchor.number}: r again",
+        if self.range_start is not None:
+            text.append(f"  range from {self.range_start.row}-{self.range_start.number}: r again",
                         style="bold yellow")
         # one line of fixed height: no need to lay the screen out again
         self.say(text)
@@ -196,15 +196,15 @@ class SellScreen(SaleScreen):
         seat = self.query_one(SeatMapWidget).seat
         if seat is None:
             return
-        if self.anchor is None or (self.anchor.section, self.anchor.row) != (seat.section,
-                                                                              seat.row):
-            self.anchor = seat
+        start = self.range_start
+        if start is None or (start.section, start.row) != (seat.section, seat.row):
+            self.range_start = seat
             self._describe_cursor(self.query_one(SeatMapWidget).cursor)
             return
-        low, high = sorted((self.anchor.x, seat.x))
+        low, high = sorted((self.range_start.x, seat.x))
         chosen = [s for s in self.drawing.seats if (s.section, s.row) == (seat.section, seat.row)
                   and low <= s.x <= high]
-        self.anchor = None
+        self.range_start = None
         if self.paint is not None:
             self._paint(chosen)
             return
@@ -288,8 +288,8 @@ class SellScreen(SaleScreen):
     def action_back(self) -> None:
         if self.query_one("#row-input", Input).display:
             self._close_row_input()
-        elif self.anchor is not None:
-            self.anchor = None
+        elif self.range_start is not None:
+            self.range_start = None
             self.say("Range cancelled.")
         elif self.paint is not None:
             self.paint = None

@@ -19,7 +19,6 @@ from textual.strip import Strip
 from core.seatmap import Drawing, Seat, Zone
 from tui.widgets.navigation import RowNavigator
 
-
 # Taken seats are told apart by their character, not only by colour: 16-colour terminals
 # and colour-blind sellers both need that.
 _TAKEN_GLYPHS = {"sold": "x", "cart": "+", "killed": "-"}

@@ -1,0 +1,127 @@
+"""The report viewer: pick a report, say what it covers (a performance, a day or a
+shift), read it on screen, save it as CSV or print it on the receipt printer. Reading a
+report needs `report_access` (core checks it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from core import reports
+from core.errors import BoxOfficeError
+from core.report_model import Report, thermal_rows, to_csv, to_text
+from tui.screens.base import BoxOfficeScreen
+
+
+class ReportScreen(BoxOfficeScreen[None]):
+    CSS_PATH = "shift.tcss"
+    AUTO_FOCUS = "#report-names"
+    BINDINGS = [
+        Binding("s", "save_csv", "Save CSV", id="reports.save_csv"),
+        Binding("ctrl+r", "print", "Print", id="reports.print"),
+        Binding("escape", "back", "Back", id="reports.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Reports: choose one, then what it covers", style="bold"),
+                     id="heading")
+        yield OptionList(*[Option(f"{kind.name:<12} {kind.description}", id=kind.name)
+                           for kind in reports.report_names()], id="report-names")
+        yield Input(placeholder="Covers: p12 (performance), 2026-11-21 (day), s3 (shift), "
+                                "blank = all. Enter shows it.", id="scope")
+        with VerticalScroll(id="report-body"):
+            yield Static(id="report-text")
+        yield Static(id="info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#report-body").display = False
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#scope", Input).focus()
+
+    def scope(self, text: str) -> reports.Scope:
+        app = self.box_office
+        text = text.strip().lower()
+        kwargs: dict[str, object] = {}
+        try:
+            if text.startswith("p"):
+                kwargs["performance_id"] = int(text[1:])
+            elif text.startswith("s"):
+                kwargs["shift_id"] = int(text[1:])
+            elif text:
+                kwargs["day"] = date.fromisoformat(text)
+        except ValueError as error:
+            raise BoxOfficeError(f"'{text}' is not p<number>, s<number> or a date such as "
+                                 "2026-11-21", code="bad_scope") from error
+        return reports.Scope(app.config.zone, app.clock(), **kwargs)  # type: ignore[arg-type]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        app = self.box_office
+        names = self.query_one("#report-names", OptionList)
+        if names.highlighted is None:
+            return
+        name = names.get_option_at_index(names.highlighted).id or ""
+        try:
+            self.report = reports.build_report(app.db, app.seller, name,
+                                               self.scope(event.value))
+        except BoxOfficeError as error:
+            self.say(error.message, error=True)
+            return
+        self.query_one("#report-text", Static).update(Text(to_text(self.report)))
+        self.query_one("#report-body").display = True
+        names.display = False
+        self.query_one("#report-body").focus()
+        self.say(f"{self.report.title}: s saves it as CSV, Ctrl+R prints it, Esc goes back.")
+        self.refresh_bindings()
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save_csv", "print"):
+            return self.report is not None and self.query_one("#report-body").display
+        return True
+
+    def action_save_csv(self) -> None:
+        if self.report is None:
+            return
+        # beside the database, so every window of the house finds its exports together
+        folder = self.box_office.database_path().parent / "reports"
+        stamp = self.box_office.clock().astimezone(self.box_office.config.zone)
+        path = folder / f"{self.report.name}-{stamp:%Y%m%d-%H%M%S}.csv"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(to_csv(self.report), encoding="utf-8")
+        except OSError as error:
+            self.say(f"Cannot save {path}: {error.strerror}", error=True)
+            return
+        self.say(f"Saved {path}")
+
+    def action_print(self) -> None:
+        if self.report is not None:
+            self.box_office.print_report(self.report.title, thermal_rows(self.report),
+                                         self.report.name)
+
+    def action_back(self) -> None:
+        if self.query_one("#report-body").display:
+            self.query_one("#report-body").display = False
+            names = self.query_one("#report-names", OptionList)
+            names.display = True
+            names.focus()
+            self.report = None
+            self.refresh_bindings()
+        else:
+            self.dismiss()

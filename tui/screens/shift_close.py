@@ -1,0 +1,250 @@
+"""The seller's shift at the window: drops, paid-outs, the X report, and the close.
+
+The close is blind: the seller counts the drawer by denomination (plus checks and card
+slips) before the window shows what was expected. Only the count's result shows the
+over/short; above the tolerance a coordinator signs it off with a note; then the Z report
+is made (gapless number, kept for good) and printed.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from core import shifts
+from core.errors import BoxOfficeError
+from core.payments import format_cents
+from core.permissions import Override
+from core.shift_figures import CountResult, x_rows, z_rows
+from core.shifts import Shift
+from core.tenders import parse_money
+from tui.screens.base import BoxOfficeScreen
+from tui.screens.dialogs import AskText, run_protected
+from tui.screens.shift import OpenShiftModal, denomination_label
+
+
+class CountModal(ModalScreen[dict[str, object] | None]):
+    """The blind count: cash by denomination, then the checks' and card slips' totals."""
+
+    CSS_PATH = "shift.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="count.cancel")]
+
+    def __init__(self, denominations: tuple[int, ...]) -> None:
+        super().__init__()
+        self.denominations = denominations
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="count"):
+            yield Static(Text("Count the drawer: how many of each, then the checks' and card "
+                              "slips' totals. The expected amount shows after you submit.",
+                              style="bold"))
+            for cents in self.denominations:
+                with Horizontal(classes="count-line"):
+                    yield Label(f"{denomination_label(cents):>7} x", classes="count-label")
+                    yield Input("0", id=f"d{cents}", restrict=r"[0-9]*", max_length=5,
+                                classes="count-input")
+            for field_id, label in (("checks", "Checks"), ("cards", "Card slips")):
+                with Horizontal(classes="count-line"):
+                    yield Label(f"{label:>10}", classes="count-label")
+                    yield Input("0.00", id=field_id, classes="count-input")
+            yield Static(id="count-total")
+
+    def on_mount(self) -> None:
+        first = self.query(Input).first()
+        first.focus()
+        first.action_select_all()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input).results(Input))
+        index = inputs.index(event.input)
+        if index < len(inputs) - 1:
+            inputs[index + 1].focus()
+            inputs[index + 1].action_select_all()
+            return
+        try:
+            counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
+                      for c in self.denominations}
+            checks = parse_money(self.query_one("#checks", Input).value)
+            cards = parse_money(self.query_one("#cards", Input).value)
+        except BoxOfficeError as error:
+            self.query_one("#count-total", Static).update(Text(error.message, "bold red"))
+            return
+        self.dismiss({"cash": counts, "checks": checks, "cards": cards})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ShiftScreen(BoxOfficeScreen[None]):
+    CSS_PATH = "shift.tcss"
+    BINDINGS = [
+        Binding("o", "open_shift", "Open shift", id="shift.open"),
+        Binding("d", "drop", "Cash drop", id="shift.drop"),
+        Binding("u", "paid_out", "Paid out", id="shift.paid_out"),
+        Binding("x", "x_report", "X report", id="shift.x_report"),
+        Binding("c", "count", "Count & close", id="shift.count"),
+        Binding("escape", "back", "Back", id="shift.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="heading")
+        with VerticalScroll(id="shift-body"):
+            yield Static(id="shift-report")
+        yield Static(id="info")
+        yield Footer()
+
+    @property
+    def shift(self) -> Shift | None:
+        app = self.box_office
+        return shifts.current_shift(app.db, app.seller.id)
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
+
+    def show(self) -> None:
+        app = self.box_office
+        shift = self.shift
+        heading = Text.assemble(("Shift", "bold"), f"  {app.seller.display_name}  "
+                                f"{app.station}")
+        self.query_one("#heading", Static).update(heading)
+        body = self.query_one("#shift-report", Static)
+        if shift is None:
+            body.update("No shift open. o opens one: count the float in the drawer.")
+        else:
+            report = shifts.x_report(app.db, shift.id, app.clock(), viewer=app.seller)
+            text = Text()
+            for label, value in x_rows(report, app.config.zone):
+                text.append(f"{label:<22}" if label != "-" else "", style="dim")
+                text.append(f"{value}\n")
+            if report.blind:
+                text.append("\nThe expected cash shows once the drawer is counted (c).",
+                            style="dim")
+            body.update(text)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True
+        shift = self.shift
+        if action == "open_shift":
+            return shift is None
+        if action == "count":
+            return shift is not None
+        return shift is not None and shift.status == "open"
+
+    def action_open_shift(self) -> None:
+        self.app.push_screen(OpenShiftModal(), lambda _shift: self.show())
+
+    def action_drop(self) -> None:
+        self._take_out("drop", "Cash drop: the amount and where it went (amount, reason)")
+
+    def action_paid_out(self) -> None:
+        self._take_out("paid_out", "Paid out: the amount and what for (amount, reason)")
+
+    def _take_out(self, kind: str, question: str) -> None:
+        def answered(text: str | None) -> None:
+            shift = self.shift
+            if not text or shift is None:
+                return
+            amount_text, _, reason = text.partition(",")
+            app = self.box_office
+            try:
+                amount = parse_money(amount_text)
+                service = shifts.cash_drop if kind == "drop" else shifts.paid_out
+                service(app.db, app.seller, shift.id, amount, reason=reason.strip(),
+                        now=app.clock())
+            except BoxOfficeError as error:
+                self.say(error.message, error=True)
+                return
+            self.say(f"{'Dropped' if kind == 'drop' else 'Paid out'} {format_cents(amount)}.")
+            self.show()
+
+        self.app.push_screen(AskText(question, placeholder="e.g. 200, to the safe"), answered)
+
+    def action_x_report(self) -> None:
+        shift = self.shift
+        if shift is None:
+            return
+        app = self.box_office
+        report = shifts.x_report(app.db, shift.id, app.clock(), viewer=app.seller)
+        app.print_report(f"X report, shift {shift.id}", x_rows(report, app.config.zone),
+                         f"x-{shift.id}")
+        self.show()
+
+    def action_count(self) -> None:
+        shift = self.shift
+        if shift is None:
+            return
+        if shift.status == "counted":
+            self._after_count(shift, shifts.count_result(self.box_office.db, shift.id))
+            return
+        self.app.push_screen(CountModal(shifts.denominations(self.box_office.config)),
+                             lambda counted: self._counted(shift, counted))
+
+    def _counted(self, shift: Shift, counted: dict[str, object] | None) -> None:
+        if counted is None:
+            return
+        app = self.box_office
+        try:
+            result = shifts.submit_count(
+                app.db, app.seller, shift.id, cash_counts=cast(dict[int, int], counted["cash"]),
+                checks_cents=cast(int, counted["checks"]),
+                card_slips_cents=cast(int, counted["cards"]), now=app.clock(),
+                rules=app.config.shifts)
+        except BoxOfficeError as error:
+            self.say(error.message, error=True)
+            return
+        self._after_count(shift, result)
+
+    def _after_count(self, shift: Shift, result: CountResult) -> None:
+        lines = ", ".join(f"{line.tender} over/short {format_cents(line.over_short_cents)}"
+                          for line in result.lines)
+        self.say(f"Counted: {lines}.")
+        self.show()
+        if result.needs_signoff and not result.signed_off:
+            self.app.push_screen(AskText(
+                f"Over/short {format_cents(result.over_short_cents)} is above the tolerance "
+                f"({format_cents(result.tolerance_cents)}): a coordinator signs it off. "
+                "Their note:"), lambda note: self._sign_off(shift, note))
+            return
+        self._close(shift)
+
+    def _sign_off(self, shift: Shift, note: str | None) -> None:
+        if not note:
+            self.say("Not signed off: the shift stays counted; c resumes the close.")
+            return
+        app = self.box_office
+
+        def attempt(override: Override | None) -> Shift:
+            return shifts.sign_off(app.db, app.seller, shift.id, note=note, now=app.clock(),
+                                   override=override)
+
+        run_protected(app, attempt, lambda _signed: self._close(shift), title="Sign-off")
+
+    def _close(self, shift: Shift) -> None:
+        app = self.box_office
+        try:
+            z_report = shifts.close_shift(app.db, app.seller, shift.id, now=app.clock())
+        except BoxOfficeError as error:
+            self.say(error.message, error=True)
+            return
+        app.print_report(f"Z report {z_report.z_number}", z_rows(z_report, app.config.zone),
+                         f"z-{z_report.z_number}")
+        self.say(f"Shift closed: Z report {z_report.z_number}, printing.")
+        self.show()
+
+    def action_back(self) -> None:
+        self.dismiss()
