@@ -226,7 +226,7 @@ async def test_a_comp_by_a_seller_needs_a_supervisor(demo_db, tmp_path: Path) ->
         await pilot.press(*"cora", "enter", *"3333", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        [(order_id, _, status, _, _)] = orders_of(demo_db)
+        [(_, _, status, _, _)] = orders_of(demo_db)
         assert status == "complete"
         approved = demo_db.execute("SELECT count(*) FROM journal WHERE action = "
                                    "'override.approved'").fetchone()[0]
