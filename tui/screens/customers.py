@@ -181,9 +181,13 @@ class CustomerForm(ModalScreen[Customer | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="customer-form"):
             yield Static(Text("New customer", style="bold"))
-            yield Input(self.name_value, placeholder="Name (needed)", id="new-name")
-            yield Input(self.phone_value, placeholder="Phone", id="new-phone")
-            yield Input(self.email_value, placeholder="Email", id="new-email")
+            for label, value, field in (("Name", self.name_value, "new-name"),
+                                        ("Phone", self.phone_value, "new-phone"),
+                                        ("Email", self.email_value, "new-email")):
+                with Horizontal(classes="field"):
+                    yield Static(label, classes="label")
+                    yield Input(value, placeholder="needed" if label == "Name" else "",
+                                id=field)
             with Horizontal(id="new-flags"):
                 yield Checkbox("Accessibility", id="flag-accessibility")
                 yield Checkbox("VIP", id="flag-vip")

@@ -58,6 +58,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
     AUTO_FOCUS = "#tickets"
     BINDINGS = [
         Binding("escape", "back", "Back", id="order.back"),
+        # another lookup is the one this order came from, not a new one on top of it
+        Binding("ctrl+o", "back", "Orders", show=False, id="order.lookup"),
         Binding("space", "mark", "Mark", id="order.mark"),
         Binding("r", "refund", "Refund", id="order.refund"),
         Binding("v", "void", "Void", id="order.void"),
@@ -83,7 +85,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         yield Static("", id="shows")
         yield DataTable(id="tickets", cursor_type="row", zebra_stripes=False)
         yield Static("", id="payments")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#tickets", DataTable)
@@ -263,7 +265,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             run_protected(app, lambda override: orders.refund(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), ticket_ids=ids, override=override),
-                lambda done: self._done(order, done, "Refunded"), title="Refund")
+                lambda done: self._done(order, done, f"Refunded {self._count(tickets)} of order "
+                                         f"{order.number}"), title="Refund")
 
         self._ask(f"Refund {self._count(tickets)} ({self._labels(tickets)}), worth "
                   f"{format_cents(worth)}, to the original tender. Why?", refund)
@@ -278,7 +281,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             run_protected(app, lambda override: orders.void(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), zone=app.config.zone, override=override),
-                lambda done: self._done(order, done, "Voided"), title="Void")
+                lambda done: self._done(order, done, f"Voided order {order.number}"),
+                title="Void")
 
         self._ask(f"Void order {order.number}: every payment goes back and every ticket "
                   "stops admitting. Why?", void)
@@ -351,9 +355,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.marked.clear()
         self.reload()
         back = before.paid_cents - after.paid_cents
-        self.box_office.notify(f"{what}: order {after.number} is now "
-                               f"{self._status(after).plain.lower()}; {format_cents(back)} "
-                               "paid back.", title=what)
+        self.box_office.notify(f"{what}: {format_cents(back)} paid back.", title="Done")
 
     @staticmethod
     def _count(tickets: list[Ticket]) -> str:

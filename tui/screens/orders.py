@@ -57,7 +57,10 @@ class QueryInput(Input):
 class OrderLookupScreen(BoxOfficeScreen[None]):
     CSS_PATH = "orders.tcss"
     AUTO_FOCUS = "#query"
-    BINDINGS = [Binding("escape", "back", "Back", id="orders.back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="orders.back"),
+        Binding("ctrl+o", "new_search", "New search", show=False, id="orders.new_search"),
+    ]
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
@@ -72,7 +75,7 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
         yield QueryInput(self.initial, placeholder="Type or scan, then Enter", id="query")
         yield Static("", id="message")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
@@ -149,6 +152,11 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
             self.search(self.last_query, open_single=False)
             if table.row_count:
                 table.move_cursor(row=min(row, table.row_count - 1))
+
+    def action_new_search(self) -> None:
+        query = self.query_one("#query", Input)
+        query.focus()
+        query.action_select_all()
 
     def action_back(self) -> None:
         self.dismiss(None)
