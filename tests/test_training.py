@@ -123,3 +123,16 @@ def test_reset_makes_the_copy_afresh_and_leaves_a_stranger_alone(demo_path: Path
     with pytest.raises(Exception) as refused:
         prepare_training_database(stranger.with_name("real.db"))
     assert getattr(refused.value, "code", "") == "not_training"
+
+
+def test_a_training_gate_pack_is_foreign_to_the_real_database(demo_path: Path,
+                                                              tmp_path: Path) -> None:
+    from core.gatepack import GatePackError, export_pack, merge_pack
+
+    trainee = open_database(prepare_training_database(demo_path, now=NOW))
+    pack = tmp_path / "training.pack"
+    export_pack(trainee, user(trainee, "cora"), hall_performance(trainee), pack, now=NOW)
+    real = open_database(demo_path)
+    with pytest.raises(GatePackError) as foreign:
+        merge_pack(real, user(real, "gia"), pack, now=NOW)
+    assert foreign.value.code == "foreign_pack"

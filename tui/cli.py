@@ -69,7 +69,8 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
     except BoxOfficeError as error:
         _fail(error.message)
     ctx.obj = Context(config, Path(db_path) if db_path else None)
-    if training and ctx.invoked_subcommand != "demo":   # demo makes its own database
+    # demo makes its own database; `training reset` works on the real one's name
+    if training and ctx.invoked_subcommand not in ("demo", "training"):
         ctx.obj = _training_context(config, ctx.obj.db_path())
     ctx.obj.training = training
     if ctx.invoked_subcommand is None:
