@@ -14,6 +14,7 @@ from core import orders, tokens
 from core.lookup import order_detail
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.order_helpers import NOW, customer, sell
+from tests.selling_helpers import cart_with, hall_performance, user
 from tui.app import BoxOfficeApp
 from tui.screens.dialogs import SupervisorOverride
 from tui.screens.order_detail import OrderDetailScreen
@@ -305,3 +306,17 @@ async def test_exchange_hands_the_marked_tickets_to_the_sale(demo_db, tmp_path) 
             order.id, (order.tickets[1].id,), "wants the matinee")
         # nothing changes until the new seats are paid for
         assert orders.get_order(demo_db, order.id) == order
+
+
+async def test_no_exchange_over_a_sale_in_progress(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    order = sell(demo_db, ["ORCH-J-103"])
+    app = make_app(demo_db, tmp_path)
+    app.sale.cart_id = cart_with(demo_db, user(demo_db, "sam"), hall_performance(demo_db),
+                                 ["ORCH-K-101"], NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await look_up(pilot, order.number)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderDetailScreen)
+        assert app.sale.exchange is None

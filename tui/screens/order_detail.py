@@ -341,6 +341,12 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         if order is None or not tickets:
             return
         app = self.box_office
+        cart = app.sale.view(app.db)
+        if (cart is not None and cart.status == "open" and cart.lines
+                and cart.expires_at > app.clock()):
+            app.notify("A sale is in progress at this window: finish or cancel it, then "
+                       "exchange.", severity="warning", title="Exchange")
+            return
 
         def exchange(reason: str) -> None:
             app.sale.start_exchange(order.id, [t.id for t in tickets], reason)
