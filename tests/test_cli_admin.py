@@ -116,3 +116,17 @@ def test_training_mode_sells_on_its_own_copy_and_prints_training(cli, demo_path:
     assert (demo_path.parent / "demo-training-keys").is_dir()
     code, output = cli("--training", "order", "show", "X", "--db", str(demo_path))
     assert code == 2 and "before it" in output
+
+
+def test_the_window_app_opens_the_training_copy_marked(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tui.app
+
+    opened: list[tuple[str, bool, str]] = []
+
+    def run(app: tui.app.BoxOfficeApp) -> None:   # record what the app was given, no UI
+        opened.append((app.database_path().name, app.training, app.config.tickets.key_dir))
+
+    monkeypatch.setattr(tui.app.BoxOfficeApp, "run", run)
+    assert cli("--training")[0] == 0
+    assert cli()[0] == 0
+    assert opened == [("demo-training.db", True, ""), ("demo.db", False, "")]

@@ -91,7 +91,7 @@ def _training_context(config: Config, real: Path) -> Context:
 
 
 def _run_app(config: Config, db_path: Path) -> None:
-    from core.training import is_training
+    from core.training import is_training, training_config
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
 
@@ -100,7 +100,10 @@ def _run_app(config: Config, db_path: Path) -> None:
     except BoxOfficeError as error:
         _fail(error.message)
     db = _open(db_path)
-    BoxOfficeApp(db, config, training=is_training(db)).run()
+    training = is_training(db)   # however it was opened: the mark is in the database
+    if training:
+        config = training_config(config, db_path)
+    BoxOfficeApp(db, config, training=training).run()
 
 
 @main.command()
