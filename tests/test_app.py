@@ -153,3 +153,23 @@ def test_a_16_colour_terminal_gets_zone_colours_from_its_own_palette(db, monkeyp
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLORTERM", "truecolor")
     assert not make_app(db).ansi_color
+
+
+async def test_a_training_window_says_training_on_every_screen(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.config import Config
+    from tests.app_helpers import Clock
+
+    app = BoxOfficeApp(demo_db, Config(), clock=Clock(), training=True,
+                       key_dir=tmp_path / "keys")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "TRAINING" in str(app.screen.query_one("#training-mark", Static).content)
+        await sign_in(pilot)
+        for key in ("f3", "escape", "f2", "escape", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.query("#training-mark"), type(app.screen).__name__
+    plain = make_app(demo_db)
+    async with plain.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not plain.screen.query("#training-mark")
