@@ -50,6 +50,7 @@ class BoxOfficeApp(App[None]):
         Binding("ctrl+o", "order_lookup", "Orders", id="app.orders"),
         Binding("f2", "shift", "Shift", id="app.shift"),
         Binding("f3", "reports", "Reports", id="app.reports"),
+        Binding("f4", "admin", "Admin", id="app.admin"),
     ]
 
     class PrintFinished(Message):
@@ -172,7 +173,7 @@ class BoxOfficeApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "command_palette", "order_lookup", "performances", "shift",
-                      "reports"):
+                      "reports", "admin"):
             return self.user is not None and not self.is_locked
         return True
 
@@ -318,6 +319,12 @@ class BoxOfficeApp(App[None]):
 
         if self.user is not None and not self.is_locked:
             self.push_screen(ReportScreen())
+
+    def action_admin(self) -> None:
+        from tui.screens.admin import AdminScreen
+
+        if self.user is not None and not self.is_locked:
+            self.push_screen(AdminScreen())
 
     def action_order_lookup(self) -> None:
         from tui.screens.orders import OrderLookupScreen

@@ -13,6 +13,11 @@ from core.errors import ConfigError
 def _binding_classes() -> list[Any]:
     from tui.app import BoxOfficeApp
     from tui.gate_app import GateApp
+    from tui.screens.admin import AdminScreen, HoldCodesScreen, SeatMapScreen
+    from tui.screens.admin_base import FormModal
+    from tui.screens.admin_events import PerformancesAdminScreen
+    from tui.screens.admin_prices import PriceGridScreen
+    from tui.screens.admin_users import UsersScreen
     from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
     from tui.screens.gate import GateScreen
@@ -33,7 +38,9 @@ def _binding_classes() -> list[Any]:
             SeatMap, OverviewMap,
             GateApp, GateScreen,
             OrderLookupScreen, QueryInput, OrderDetailScreen, CustomerPicker, CustomerQuery,
-            CustomerForm]
+            CustomerForm,
+            AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
+            HoldCodesScreen, SeatMapScreen, FormModal]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:

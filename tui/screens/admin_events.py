@@ -1,0 +1,181 @@
+"""Performances at the admin screens: copy one to a new date, set its on-sale window,
+cancel it, open its price grid. Times are typed in the venue's zone
+(`[venue] timezone`). Needs `event_setup` (copying also what it copies); core checks."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from core import performances
+from core.performances import Performance
+from tui.screens.admin_base import (
+    AdminSectionScreen,
+    Field,
+    FormModal,
+    local_time,
+    parse_local_time,
+)
+from tui.screens.dialogs import AskText, Confirm
+
+
+class PerformancesAdminScreen(AdminSectionScreen):
+    AUTO_FOCUS = "#admin-performances"
+    BINDINGS = [
+        Binding("c", "copy", "Copy", id="admin_performances.copy"),
+        Binding("o", "on_sale", "On sale", id="admin_performances.on_sale"),
+        Binding("x", "cancel_performance", "Cancel perf", id="admin_performances.cancel"),
+        Binding("g", "prices", "Prices", id="admin_performances.prices"),
+        Binding("escape", "back", "Back", id="admin_performances.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.performances: list[Performance] = []
+
+    def compose(self) -> ComposeResult:
+        zone = self.box_office.config.zone
+        yield Static(Text.assemble(("Performances", "bold"), f"  times in {zone.key}"),
+                     id="heading")
+        yield DataTable(id="admin-performances", cursor_type="row", zebra_stripes=True)
+        yield Static(id="info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#admin-performances", DataTable)
+        table.add_columns("#", "Event", "Venue", "Starts", "Status", "Sells from - until")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self, keep: int | None = None) -> None:
+        table = self.query_one("#admin-performances", DataTable)
+        current = self.selected
+        keep = keep if keep is not None else (current.id if current else None)
+        table.clear()
+        zone = self.box_office.config.zone
+        self.performances = performances.list_performances(self.box_office.db)
+        for perf in self.performances:
+            window = "open" if perf.on_sale_at is None and perf.off_sale_at is None else (
+                f"{local_time(perf.on_sale_at, zone) if perf.on_sale_at else 'now'} - "
+                f"{local_time(perf.off_sale_at, zone) if perf.off_sale_at else 'no end'}")
+            table.add_row(str(perf.id), perf.event_name[:18], perf.venue_code,
+                          local_time(perf.starts_at, zone), perf.status, window,
+                          key=str(perf.id))
+        for index, perf in enumerate(self.performances):
+            if perf.id == keep:
+                table.move_cursor(row=index)
+        self.refresh_bindings()
+
+    @property
+    def selected(self) -> Performance | None:
+        table = self.query_one("#admin-performances", DataTable)
+        if not self.performances or not 0 <= table.cursor_row < len(self.performances):
+            return None
+        return self.performances[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_prices()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True
+        perf = self.selected
+        if perf is None:
+            return False
+        if action in ("on_sale", "cancel_performance"):
+            return perf.status != "cancelled"
+        return True
+
+    def action_copy(self) -> None:
+        perf = self.selected
+        if perf is None or not self.may("event_setup"):
+            return
+        zone = self.box_office.config.zone
+
+        def typed(text: str | None) -> None:
+            if text is None:
+                return
+            app = self.box_office
+            new_id = self.attempt(
+                lambda: performances.copy_performance(app.db, app.seller, perf.id,
+                                                      parse_local_time(text, zone)),
+                lambda made: f"Performance {made}: {perf.event_name} at {text.strip()}, "
+                             "with the same prices, holds and kills.")
+            if new_id is not None:
+                self.load(keep=new_id)
+
+        self.app.push_screen(AskText(
+            f"Copy performance {perf.id} ({perf.event_name}) to: YYYY-MM-DD HH:MM "
+            f"({zone.key})", value=local_time(perf.starts_at, zone)), typed)
+
+    def action_on_sale(self) -> None:
+        perf = self.selected
+        if perf is None or not self.may("event_setup"):
+            return
+        zone = self.box_office.config.zone
+        on = "" if perf.on_sale_at is None else local_time(perf.on_sale_at, zone)
+        off = "" if perf.off_sale_at is None else local_time(perf.off_sale_at, zone)
+
+        def typed(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            app = self.box_office
+            self.attempt(lambda: performances.set_on_sale_window(
+                app.db, app.seller, perf.id,
+                parse_local_time(values["on"], zone) if values["on"] else None,
+                parse_local_time(values["off"], zone) if values["off"] else None),
+                f"Performance {perf.id} sells from {values['on'] or 'now'} until "
+                f"{values['off'] or 'no end'}.")
+            self.load()
+
+        self.app.push_screen(FormModal(
+            f"On-sale window of performance {perf.id} (YYYY-MM-DD HH:MM, blank: open)", [
+                Field("on", "On sale from", value=on, required=False),
+                Field("off", "Off sale at", value=off, required=False)]), typed)
+
+    def action_cancel_performance(self) -> None:
+        perf = self.selected
+        if perf is None or not self.may("event_setup"):
+            return
+        zone = self.box_office.config.zone
+        when = local_time(perf.starts_at, zone)
+
+        def confirmed(reason: str, yes: bool | None) -> None:
+            if not yes:
+                self.say("Not cancelled.")
+                return
+            app = self.box_office
+            self.attempt(lambda: performances.cancel_performance(app.db, app.seller,
+                                                                 perf.id, reason=reason),
+                         lambda live: f"Performance {perf.id} is cancelled: {live} live "
+                                      "ticket(s) to refund.")
+            self.load()
+
+        def reasoned(reason: str | None) -> None:
+            if reason is None:
+                return
+            self.app.push_screen(Confirm(
+                f"Cancel {perf.event_name} on {when}? Nothing more can be sold for it; "
+                "its tickets stay live to be refunded."),
+                lambda yes: confirmed(reason, yes))
+
+        self.app.push_screen(AskText(f"Why is performance {perf.id} cancelled?",
+                                     placeholder="storm"), reasoned)
+
+    def action_prices(self) -> None:
+        from tui.screens.admin_prices import PriceGridScreen
+
+        perf = self.selected
+        if perf is not None:
+            self.app.push_screen(PriceGridScreen(perf))
+
+    def action_back(self) -> None:
+        self.dismiss()
