@@ -70,12 +70,9 @@ def _rows_report(name: str, title: str, rows: list[tuple[str, str]]) -> Report:
 
 def x(db: sqlite_utils.Database, scope: Scope) -> Report:
     shift = shifts_.get_shift(db, _shift_id(scope))
-    report = shifts_.ShiftReport(shift, scope.now, 0,
-                                 compute_figures(db, shift.id, shift.float_cents))
-    assert report.figures is not None
-    report = shifts_.ShiftReport(shift, scope.now,
-                                 sum(t.payments for t in report.figures.tenders),
-                                 report.figures)
+    figures = compute_figures(db, shift.id, shift.float_cents)
+    report = shifts_.ShiftReport(shift, scope.now, sum(t.payments for t in figures.tenders),
+                                 figures)
     return _rows_report("x", f"X report, shift {shift.id}", x_rows(report, scope.zone))
 
 
