@@ -109,7 +109,7 @@ def test_a_config_typo_stops_with_file_and_key(tmp_path: Path) -> None:
 
 def test_keys_lists_binding_ids() -> None:
     code, output = run("keys")
-    assert code == 0 and "seatmap.goto_row" in output
+    assert code == 0 and "sell.goto_row" in output
 
 
 PRETIX = REPO / "tests" / "fixtures" / "pretix"

@@ -54,9 +54,9 @@ def test_a_keymap_entry_must_name_a_real_binding() -> None:
 
 def test_every_binding_has_an_id_and_a_remap_is_accepted(tmp_path: Path) -> None:
     ids = {binding_id for binding_id, _, _ in all_bindings()}
-    assert {"seatmap.up", "seatmap.goto_row", "overview.open", "app.quit"} <= ids
+    assert {"seatmap.up", "sell.goto_row", "overview.open", "app.quit"} <= ids
     good = tmp_path / "config.toml"
-    good.write_text('[keymap]\n"seatmap.goto_row" = "ctrl+g"\n')
+    good.write_text('[keymap]\n"sell.goto_row" = "ctrl+g"\n')
     check_keymap(load_config(good))
 
 

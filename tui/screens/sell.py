@@ -201,7 +201,7 @@ class SellScreen(SaleScreen):
             self.range_start = seat
             self._describe_cursor(self.query_one(SeatMapWidget).cursor)
             return
-        low, high = sorted((self.range_start.x, seat.x))
+        low, high = sorted((start.x, seat.x))
         chosen = [s for s in self.drawing.seats if (s.section, s.row) == (seat.section, seat.row)
                   and low <= s.x <= high]
         self.range_start = None
