@@ -366,7 +366,9 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(demo_db, tmp_path
         row = demo_db.execute("SELECT s.status, z.z_number FROM shifts s LEFT JOIN z_reports z "
                              "ON z.shift_id = s.id").fetchone()
         assert row[0] == "closed" and row[1] == 1
-        assert "Z report 1" in text_of(app, "#info")
+        info_line = text_of(app, "#info")
+        assert "Z report 1" in info_line and "backed up to" in info_line
+        assert list(tmp_path.rglob("*z_close*.db"))      # the automatic backup at Z close
         assert list((tmp_path / "prints").glob("*-z-1.png"))
 
 

@@ -243,7 +243,15 @@ class ShiftScreen(BoxOfficeScreen[None]):
             return
         app.print_report(f"Z report {z_report.z_number}", z_rows(z_report, app.config.zone),
                          f"z-{z_report.z_number}")
-        self.say(f"Shift closed: Z report {z_report.z_number}, printing.")
+        saved = "backup failed"
+        try:   # after the close has committed: a failed backup never undoes it
+            from core.backup import auto_backup
+
+            result = auto_backup(app.config, app.database_path(), "z_close")
+            saved = f"backed up to {result.path}"
+        except BoxOfficeError as error:
+            app.show_error(error, title="Backup")
+        self.say(f"Shift closed: Z report {z_report.z_number}, printing; {saved}.")
         self.show()
 
     def action_back(self) -> None:
