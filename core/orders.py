@@ -16,6 +16,11 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from core import journal, tokens
+
+# loaded with the orders, not inside the first sale's write transaction (payments
+# imports it late, as core.shifts reads payments): a fresh process's first sale
+# paid 50-70 ms for it while holding the lock
+from core import shifts as _shifts  # noqa: F401
 from core.carts import CartView, _open, view_cart
 from core.db import write
 from core.errors import BoxOfficeError, NotFound

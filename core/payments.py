@@ -31,7 +31,9 @@ def insert_payment(db: sqlite_utils.Database, actor: User, order_id: int, tender
     the acting user's open shift. Raises ShiftError `no_open_shift` when they have none:
     every movement of money belongs to a shift and its drawer."""
 
-    shift_id = shifts.open_shift_id(db, actor.id)
+    from core.shifts import open_shift_id  # core.shifts reads payments: import late
+
+    shift_id = open_shift_id(db, actor.id)
     amount = tender.amount_cents if amount_cents is None else amount_cents
     payment_id = db.execute(
         "INSERT INTO payments (order_id, tender, amount_cents, status, tendered_cents, "
@@ -111,9 +113,3 @@ def format_cents(cents: int) -> str:
     """12345 -> '123.45' (for messages; receipts format money in hardware.tickets)."""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-# Loaded with this module, not at the first payment: a fresh process's first sale would
-# pay for loading the shift code inside its write transaction. At the end, because
-# core.shifts imports format_cents from here.
-from core import shifts  # noqa: E402
