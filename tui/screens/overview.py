@@ -57,7 +57,6 @@ class SellOverviewScreen(SaleScreen):
         self.query_one("#heading", Static).update(
             self.heading(f"{self.seatmap.name} - sections"))
         self.query_one("#legend", Static).update(legend(self.seatmap))
-        self.refresh_sale()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 110, "-wide")

@@ -45,6 +45,7 @@ class SaleScreen(BoxOfficeScreen[None]):
         self.performance = performance
         self.seatmap = seatmap
         self._ids: dict[seat_plan.SeatKey, int] | None = None
+        self._had_lines: bool | None = None
 
     # -- the sale -------------------------------------------------------------------
 
@@ -77,10 +78,15 @@ class SaleScreen(BoxOfficeScreen[None]):
         exchange = (f"Exchange: {len(sale.exchange.ticket_ids)} ticket(s) of order "
                     f"{sale.exchange.order_id}; choose the new seats, then p"
                     if sale.exchange else "")
-        self.query_one(CartPanel).show(self.cart_view(), sale.customer,
-                                       will_call=sale.will_call, now=app.clock(),
-                                       exchange_note=exchange)
-        self.refresh_bindings()
+        panel = self.query_one(CartPanel)
+        panel.show(self.cart_view(), sale.customer, will_call=sale.will_call, now=app.clock(),
+                   exchange_note=exchange)
+        # Textual's Footer rebuilds all its keys on every refresh (40-130 ms here): only
+        # when the keys that can act change, i.e. when the cart turns empty or not
+        has_lines = bool(panel.view and panel.view.lines)
+        if has_lines != self._had_lines:
+            self._had_lines = has_lines
+            self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)

@@ -98,7 +98,6 @@ class SellScreen(SaleScreen):
         # frame as the cursor (a message would land a frame later).
         self.watch(seat_map, "cursor", self._describe_cursor, init=False)
         seat_map.set_states({}, seat_plan.hold_colors(self.box_office.db))
-        self.refresh_sale()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 110, "-wide")
