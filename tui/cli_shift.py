@@ -208,11 +208,26 @@ def shift_close(shift_id: int | None, no_print: bool, printer_spec: str | None,
         z = shifts.close_shift(db, actor, _shift_of(db, actor, shift_id),
                                now=datetime.now(UTC))
     rows = z_rows(z, _obj().config.zone)
+    _backup_after_close()
     _echo({**asdict(z), "rows": rows},
           "\n".join(f"{label:<20} {value}" for label, value in rows if label != "-"), as_json)
     if not no_print:
         where = print_rows(f"Z REPORT {z.z_number}", rows, printer_spec, f"z-{z.z_number}")
         click.echo(f"printed on {where}", err=True)
+
+
+def _backup_after_close() -> None:
+    """The automatic backup at a Z close ([backup] directory, keep). After the close has
+    committed: a failed backup is reported, never undoes the close."""
+    from core.backup import BackupError, auto_backup
+
+    try:
+        result = auto_backup(_obj().config, _obj().opened, "z_close")
+    except BackupError as error:
+        click.echo(f"warning [{error.code}]: the Z close is done, but its backup failed: "
+                   f"{error.message}", err=True)
+        return
+    click.echo(f"backed up to {result.path}", err=True)
 
 
 @shift.command("list")
