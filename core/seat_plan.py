@@ -4,6 +4,7 @@ the seller's own cart told apart from everyone else's."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlite_utils
@@ -19,23 +20,32 @@ HELD = "held"
 KILLED = "killed"
 
 
-def seat_ids(db: sqlite_utils.Database, performance_id: int) -> dict[SeatKey, int]:
-    """Every active seat of the performance's venue: (section, row, number) -> seat id."""
-    return {(section, row, number): seat_id for seat_id, section, row, number in db.execute(
+@dataclass(frozen=True)
+class SeatIndex:
+    """A venue's active seats both ways: identity -> seat id, and seat id -> identity.
+    Built once per performance and map (a stadium's 37,000 seats take ~150 ms to read)."""
+
+    ids: dict[SeatKey, int]
+    keys: dict[int, SeatKey]
+
+
+def seat_index(db: sqlite_utils.Database, performance_id: int) -> SeatIndex:
+    """Every active seat of the performance's venue."""
+    ids = {(section, row, number): seat_id for seat_id, section, row, number in db.execute(
         "SELECT s.id, c.code, s.row_label, s.number FROM seats s "
         "JOIN sections c ON c.id = s.section_id JOIN performances p ON p.venue_id = c.venue_id "
         "WHERE p.id = ? AND s.active = 1", [performance_id])}
+    return SeatIndex(ids, {seat_id: key for key, seat_id in ids.items()})
 
 
 def plan_states(db: sqlite_utils.Database, performance_id: int, now: datetime,
-                ids: dict[SeatKey, int], cart_id: int | None
+                index: SeatIndex, cart_id: int | None
                 ) -> dict[SeatKey, tuple[str, str | None]]:
     """Every seat that is not available: key -> (state, hold code or None). Seats in
     `cart_id` are MINE; expired carts count as available (or back in their hold)."""
-    by_id = {seat_id: key for key, seat_id in ids.items()}
     plan: dict[SeatKey, tuple[str, str | None]] = {}
     for seat_id, state in seat_states(db, performance_id, now).items():
-        key = by_id.get(seat_id)
+        key = index.keys.get(seat_id)
         if key is None:
             continue
         if state.state == "cart":

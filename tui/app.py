@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from core import orders, tokens, venues
+from core import orders, seat_plan, tokens, venues
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
 from core.schema import database_id
@@ -82,6 +82,7 @@ class BoxOfficeApp(App[None]):
         self._key_dir = key_dir
         self._printer = printer
         self._signer: tokens.Signer | None = None
+        self._seat_indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self._last_input = clock()
         if training:
             self.TITLE = "Box office - TRAINING"
@@ -202,6 +203,14 @@ class BoxOfficeApp(App[None]):
             tokens.ensure_signing_key(self.db, key_dir)
             self._signer = tokens.load_signer(self.db, key_dir)
         return self._signer
+
+    def seat_index(self, performance_id: int, map_sha: str) -> seat_plan.SeatIndex:
+        """The performance's seats both ways, read once per map version: every sell screen
+        of a stadium's sections shares it."""
+        key = (performance_id, map_sha)
+        if key not in self._seat_indexes:
+            self._seat_indexes[key] = seat_plan.seat_index(self.db, performance_id)
+        return self._seat_indexes[key]
 
     def database_path(self) -> Path:
         row = self.db.execute("PRAGMA database_list").fetchone()

@@ -5,7 +5,7 @@ change of seller."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -31,8 +31,6 @@ class Sale:
     will_call: bool = False
     # an exchange in progress: the next payment swaps these tickets for the cart's seats
     exchange: Exchange | None = None
-    # performance ids the cart has touched, so their maps repaint when it changes
-    performances: set[int] = field(default_factory=set)
 
     def ensure_cart(self, db: sqlite_utils.Database, actor: User, station: str,
                     now: datetime, hold: timedelta) -> int:
@@ -63,4 +61,3 @@ class Sale:
         self.customer = None
         self.will_call = False
         self.exchange = None
-        self.performances.clear()

@@ -8,7 +8,7 @@ it tries again with that override (core checks it and journals it, approved or n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -153,6 +153,3 @@ def run_protected(app: BoxOfficeApp, attempt: Callable[[Override | None], T],
         return
     on_done(result)
 
-
-def box_office(screen: ModalScreen[object]) -> BoxOfficeApp:
-    return cast("BoxOfficeApp", screen.app)

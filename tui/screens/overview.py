@@ -66,7 +66,7 @@ class SellOverviewScreen(SaleScreen):
         app = self.box_office
         by_section: dict[str, int] = {}
         for (section, _, _), _state in seat_plan.plan_states(
-                app.db, self.performance.id, app.clock(), self.seat_ids,
+                app.db, self.performance.id, app.clock(), self.seat_index,
                 app.sale.cart_id).items():
             by_section[section] = by_section.get(section, 0) + 1
         self._taken = by_section

@@ -44,16 +44,17 @@ class SaleScreen(BoxOfficeScreen[None]):
         super().__init__()
         self.performance = performance
         self.seatmap = seatmap
-        self._ids: dict[seat_plan.SeatKey, int] | None = None
         self._had_lines: bool | None = None
 
     # -- the sale -------------------------------------------------------------------
 
     @property
+    def seat_index(self) -> seat_plan.SeatIndex:
+        return self.box_office.seat_index(self.performance.id, self.seatmap.sha256)
+
+    @property
     def seat_ids(self) -> dict[seat_plan.SeatKey, int]:
-        if self._ids is None:
-            self._ids = seat_plan.seat_ids(self.box_office.db, self.performance.id)
-        return self._ids
+        return self.seat_index.ids
 
     @property
     def hold_time(self) -> timedelta:
@@ -175,7 +176,6 @@ class SaleScreen(BoxOfficeScreen[None]):
             self.say(Text.assemble(("Best available: ", "bold"),
                                    ", ".join(f"{ln.section} {ln.row}-{ln.number}"
                                              for ln in added)))
-            app.sale.performances.add(self.performance.id)
             self.after_cart_change(view)
 
     def show_seat(self, line: carts.CartLine | None) -> None:
@@ -218,7 +218,6 @@ class SaleScreen(BoxOfficeScreen[None]):
 
         view = self.attempt(add, done=f"{request.quantity} x {area} general admission added.")
         if view is not None:
-            app.sale.performances.add(self.performance.id)
             self.after_cart_change(view)
 
     def highlighted_line(self) -> carts.CartLine | None:

@@ -119,7 +119,7 @@ class SellScreen(SaleScreen):
         super().refresh_sale()
         app = self.box_office
         states = seat_plan.plan_states(app.db, self.performance.id, app.clock(),
-                                       self.seat_ids, app.sale.cart_id)
+                                       self.seat_index, app.sale.cart_id)
         self.query_one(SeatMapWidget).set_states(states)
 
     def after_cart_change(self, view: CartView) -> None:
@@ -188,8 +188,7 @@ class SellScreen(SaleScreen):
 
         names = (f"{seats[0].row}-{seats[0].number}" if len(seats) == 1
                  else f"{len(seats)} seats")
-        if self.attempt(add, done=f"{names} in the cart ({price_type}).") is not None:
-            app.sale.performances.add(self.performance.id)
+        self.attempt(add, done=f"{names} in the cart ({price_type}).")
 
     def action_range(self) -> None:
         seat = self.query_one(SeatMapWidget).seat
