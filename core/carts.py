@@ -18,6 +18,7 @@ from core import journal
 from core.best_available import BestAvailableIndex, Candidate, check_request
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
+from core.goods import CartGood, cart_goods
 from core.inventory import (
     SeatUnavailable,
     _check_seats_belong,
@@ -80,10 +81,16 @@ class CartView:
     status: str
     expires_at: datetime
     lines: tuple[CartLine, ...]
+    goods: tuple[CartGood, ...] = ()      # concessions and merchandise
 
     @property
     def total_cents(self) -> int:
-        return sum(line.total_cents for line in self.lines)
+        return (sum(line.total_cents for line in self.lines)
+                + sum(good.total_cents for good in self.goods))
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines and not self.goods
 
     @property
     def ticket_count(self) -> int:
@@ -296,7 +303,8 @@ def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
                               price.zone, item[9], item[10], price.base_cents, price.fee_cents,
                               price.tax_cents, bool(item[11])))
-    return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines))
+    return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
+                    cart_goods(db, cart_id))
 
 
 def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:

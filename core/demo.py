@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from core import performances, pricing, users, venues
+from core import performances, pricing, stock, users, venues
 from core.config import PricingConfig
 from core.db import write
 
@@ -86,7 +86,24 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, zone: ZoneInfo) -> b
         match = performances.create_performance(db, admin, game, stadium.venue_id,
                                                 local(5, 15, 0), doors_at=local(5, 13, 0))
         _price(db, admin, match, STADIUM_PRICES, fee_cents=250)
+        for sku, name, category, price, tax_bp, unit, low, on_hand, cost in DEMO_ITEMS:
+            stock.add_item(db, admin, sku=sku, name=name, category=category,
+                           price_cents=price, tax_bp=tax_bp, unit=unit, low_stock=low,
+                           now=now)
+            stock.receive(db, admin, sku, on_hand, cost, now, reference="opening stock")
     return True
+
+
+# Concessions and merchandise: SKU, name, category, price and tax (bp), unit, low-stock
+# threshold, opening stock and its unit cost. The scarves start low, to show the warning.
+DEMO_ITEMS = (
+    ("POPCORN", "Popcorn, large", "Snacks", 650, 800, "tub", 10, 120, 180),
+    ("PRETZEL", "Soft pretzel", "Snacks", 550, 800, "each", 10, 60, 140),
+    ("WATER", "Bottled water", "Drinks", 350, 0, "bottle", 24, 200, 60),
+    ("SODA", "Soda, 20 oz", "Drinks", 450, 800, "bottle", 24, 150, 90),
+    ("PROGRAM", "Souvenir programme", "Merch", 1500, 0, "each", 5, 40, 600),
+    ("SCARF", "Harbor City FC scarf", "Merch", 2500, 800, "each", 5, 4, 1100),
+)
 
 
 # Adult prices in cents per zone; the other price types are derived from them.

@@ -8,7 +8,7 @@ supervisor's override, record a reason, and revoke the old ticket codes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from core import shifts as _shifts  # noqa: F401
 from core.carts import CartView, _open, view_cart
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
+from core.goods import OrderGood, issue_goods, order_goods, return_goods
 from core.inventory import stamp
 from core.payments import format_cents, insert_payment, pay_back, record_money, reverse_payments
 from core.permissions import Override, authorize
@@ -87,12 +88,13 @@ class Order:
     created_at: datetime
     tickets: tuple[Ticket, ...]
     payments: tuple[Payment, ...]
+    goods: tuple[OrderGood, ...] = ()     # concessions and merchandise
 
     @property
     def value_cents(self) -> int:
-        """What the order's active tickets are worth."""
+        """What the order's live tickets and kept goods are worth."""
         return sum(t.base_cents + t.fee_cents + t.tax_cents for t in self.tickets
-                   if t.status == "live")
+                   if t.status == "live") + sum(g.value_cents for g in self.goods)
 
     @property
     def paid_cents(self) -> int:
@@ -185,7 +187,7 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
         authorize(db, actor, "sell")
         _open(db, cart_id, now)
         cart = view_cart(db, cart_id)
-        if not cart.lines:
+        if cart.empty:
             raise OrderError("the cart is empty", code="empty_cart")
         if wants_comp(cart) and comp_approved is None:   # the cart changed meanwhile
             authorize(db, actor, "comp")
@@ -217,10 +219,12 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
                        [FOREVER, cart_id])
         else:
             _issue_tickets(db, order_id, cart, now)
+            issue_goods(db, actor, order_id, cart_id, now)
         journal.append(db, actor=actor.username, action="order.create",
                        subject=f"order:{order_id}",
                        data={"number": number, "status": status, "total_cents": total,
-                             "tickets": cart.ticket_count, "channel": channel})
+                             "tickets": cart.ticket_count, "channel": channel,
+                             "goods": {g.sku: g.quantity for g in cart.goods}})
         return get_order(db, order_id)
 
 
@@ -294,6 +298,8 @@ def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int
             cart = view_cart(db, cart_id)
             if order.paid_cents == cart.total_cents:
                 _issue_tickets(db, order_id, cart, now)
+                # the card is charged: the goods are sold even if stock ran out meanwhile
+                issue_goods(db, actor, order_id, cart_id, now, enforce=False)
                 db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])
         elif not approved:
             reverse_payments(db, actor, order_id, station=station, now=now,
@@ -341,15 +347,20 @@ def _require_reason(reason: str) -> None:
 def _refresh_total(db: sqlite_utils.Database, order_id: int) -> None:
     db.execute("UPDATE orders SET total_cents = (SELECT coalesce(sum(base_cents + fee_cents "
                "+ tax_cents), 0) FROM order_lines WHERE order_id = ? AND status = 'active') "
-               "WHERE id = ?", [order_id, order_id])
+               "+ (SELECT coalesce(sum((price_cents + tax_cents) * (quantity - returned)), 0) "
+               "FROM order_goods WHERE order_id = ?) WHERE id = ?",
+               [order_id, order_id, order_id])
 
 
 def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str,
            station: str, now: datetime, ticket_ids: Sequence[int] | None = None,
-           to: str = "original", override: Override | None = None) -> Order:
-    """Refund some or all live tickets of an order, to the original tenders (newest first)
-    or in cash. Seats go back on sale and the codes are revoked. Needs `refund` (or an
-    override). Raises OrderError (`reason_required`, `not_live`, `nothing_to_refund`)."""
+           goods: Mapping[int, int] | None = None, to: str = "original",
+           override: Override | None = None) -> Order:
+    """Refund some or all of an order, to the original tenders (newest first) or in
+    cash. With neither `ticket_ids` nor `goods`, everything still live; otherwise just
+    those tickets and `goods` (order goods line id -> how many). Seats go back on sale,
+    codes are revoked and goods go back into stock. Needs `refund` (or an override).
+    Raises OrderError (`reason_required`, `not_live`, `nothing_to_refund`), StockError."""
     if to not in ("original", "cash"):
         raise OrderError("refund to 'original' or 'cash'", code="bad_refund_target")
     _require_reason(reason)
@@ -358,11 +369,15 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
     with write(db):
         order = get_order(db, order_id)
         live = [t.id for t in order.tickets if t.status == "live"]
-        chosen = live if ticket_ids is None else list(ticket_ids)
-        if not chosen:
+        everything = ticket_ids is None and goods is None
+        chosen = live if everything else list(ticket_ids or ())
+        goods_back = ({g.id: g.kept for g in order.goods if g.kept} if everything
+                      else {k: v for k, v in (goods or {}).items() if v})
+        if not chosen and not goods_back:
             raise OrderError("there is nothing left to refund", code="nothing_to_refund")
         value = _retire_tickets(db, order_id, chosen, "refunded", reason, now,
                                 actor=actor.username)
+        value += return_goods(db, actor, order_id, goods_back, "refund", reason, now)
         # pay back only what was paid beyond the tickets that remain (a deposit order
         # may owe more than it has paid)
         amount = max(0, min(value, order.paid_cents - (order.value_cents - value)))
@@ -371,7 +386,7 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
         journal.append(db, actor=actor.username, action="order.refund",
                        subject=f"order:{order_id}",
                        data={"tickets": chosen, "amount_cents": amount, "to": to,
-                             "reason": reason, "approved_by": approver})
+                             "goods": goods_back, "reason": reason, "approved_by": approver})
         return get_order(db, order_id)
 
 
@@ -394,6 +409,7 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
                              code="not_today")
         live = [t.id for t in order.tickets if t.status == "live"]
         _retire_tickets(db, order_id, live, "voided", reason, now, actor=actor.username)
+        return_goods(db, actor, order_id, None, "void", reason, now)
         # what is still paid, net of earlier refunds, goes back on the original tenders
         amount = order.paid_cents
         pay_back(db, actor, order_id, amount, to="original", station=station, now=now,
@@ -427,7 +443,7 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
     with write(db):
         _open(db, new_cart_id, now)
         cart = view_cart(db, new_cart_id)
-        if not cart.lines:
+        if cart.empty:
             raise OrderError("the new seats' cart is empty", code="empty_cart")
         if comp_approved is None and any(line.price_type in comp_types for line in cart.lines):
             authorize(db, actor, "comp")   # the cart changed meanwhile
@@ -453,6 +469,7 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
             pay_back(db, actor, order_id, owed_back, to="cash", station=station, now=now,
                       reason=reason)
         new_ids = _issue_tickets(db, order_id, cart, now)
+        issue_goods(db, actor, order_id, new_cart_id, now)
         _refresh_total(db, order_id)
         journal.append(db, actor=actor.username, action="order.exchange",
                        subject=f"order:{order_id}",
@@ -526,7 +543,7 @@ def get_order(db: sqlite_utils.Database, order_id: int) -> Order:
         "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id",
         [order_id]))
     return Order(row[0], row[1], row[2], row[3], row[4], row[5],
-                 datetime.fromisoformat(row[6]), tickets, payments)
+                 datetime.fromisoformat(row[6]), tickets, payments, order_goods(db, order_id))
 
 
 def find_order(db: sqlite_utils.Database, number: str) -> Order:

@@ -21,13 +21,15 @@ PERMISSIONS = (
     "sell", "refund", "void", "exchange", "comp", "reprint", "no_sale", "hold", "kill",
     "price_change", "event_setup", "user_admin", "report_access", "shift_signoff",
     "override", "group_sales", "consign", "customer_edit", "will_call", "gate_scan",
+    "stock", "stock_override",
 )
 
 # The actions the issue calls protected: each is checked by a core service, and the
 # role x action test drives every one of them through that service.
 PROTECTED_ACTIONS = (
     "refund", "void", "comp", "reprint", "no_sale", "hold", "kill", "price_change",
-    "event_setup", "user_admin", "report_access", "shift_signoff", "override",
+    "event_setup", "user_admin", "report_access", "shift_signoff", "override", "stock",
+    "stock_override",
 )
 
 DEFAULT_GRANTS: dict[str, frozenset[str]] = {
@@ -36,7 +38,8 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
     "coordinator": frozenset({
         "sell", "refund", "void", "exchange", "comp", "reprint", "no_sale", "hold", "kill",
         "price_change", "event_setup", "report_access", "shift_signoff", "override",
-        "group_sales", "consign", "customer_edit", "will_call", "gate_scan"}),
+        "group_sales", "consign", "customer_edit", "will_call", "gate_scan", "stock",
+        "stock_override"}),
     "admin": frozenset(PERMISSIONS),
 }
 

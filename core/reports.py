@@ -230,7 +230,7 @@ class ReportKind:
 
 
 def _registry() -> dict[str, ReportKind]:
-    from core import report_closeout
+    from core import report_closeout, report_concessions
 
     kinds = [
         ReportKind("settlement", "event settlement for the producer (--performance)",
@@ -247,6 +247,14 @@ def _registry() -> dict[str, ReportKind]:
         ReportKind("shifts", "shifts with their counts and Z numbers", report_closeout.shifts),
         ReportKind("deposit", "deposit slips (--date)", report_closeout.deposits),
         ReportKind("cards", "card reconciliation discrepancies", report_closeout.cards),
+        ReportKind("concessions", "concession and merchandise sales by item and category",
+                   report_concessions.concessions),
+        ReportKind("stock", "concession stock on hand, low stock and value at cost",
+                   report_concessions.stock_report),
+        ReportKind("count-sheet", "blank stock count sheet (blind)",
+                   report_concessions.count_sheet),
+        ReportKind("variance", "the newest stock count: counted minus expected (--date)",
+                   report_concessions.variance),
     ]
     return {k.name: k for k in kinds}
 

@@ -53,6 +53,8 @@ class ShiftFigures:
     drops_cents: int
     paid_outs_cents: int
     movements: tuple[Movement, ...]
+    # concessions sold less returned in the shift, by category: (category, qty, gross)
+    concessions: tuple[tuple[str, int, int], ...] = ()
 
     def tender(self, kind: str) -> TenderTotal:
         return next((t for t in self.tenders if t.tender == kind),
@@ -125,7 +127,19 @@ def compute_figures(db: sqlite_utils.Database, shift_id: int,
     moved = movements(db, shift_id)
     return ShiftFigures(float_cents, tenders,
                         sum(m.amount_cents for m in moved if m.kind == "drop"),
-                        sum(m.amount_cents for m in moved if m.kind == "paid_out"), moved)
+                        sum(m.amount_cents for m in moved if m.kind == "paid_out"), moved,
+                        _concessions(db, shift_id))
+
+
+def _concessions(db: sqlite_utils.Database, shift_id: int) -> tuple[tuple[str, int, int], ...]:
+    from zoneinfo import ZoneInfo
+
+    from core.report_concessions import sales_by_category
+    from core.reports import Scope
+
+    scope = Scope(ZoneInfo("UTC"), datetime.now(ZoneInfo("UTC")), shift_id=shift_id)
+    return tuple((line.key, line.quantity, line.gross_cents)
+                 for line in sales_by_category(db, scope))
 
 
 def z_figures(db: sqlite_utils.Database, shift: Shift, count: CountResult,
@@ -142,6 +156,8 @@ def z_figures(db: sqlite_utils.Database, shift: Shift, count: CountResult,
                      "returned_cents": t.returned_cents} for t in figures.tenders],
         "drops_cents": figures.drops_cents, "paid_outs_cents": figures.paid_outs_cents,
         "drops": sum(1 for m in figures.movements if m.kind == "drop"),
+        "concessions": [{"category": c, "quantity": q, "gross_cents": g}
+                        for c, q, g in figures.concessions],
         "paid_outs": sum(1 for m in figures.movements if m.kind == "paid_out"),
         "cash_counts": {str(k): v for k, v in count.cash_counts.items()},
         "count": [{"tender": line.tender, "counted_cents": line.counted_cents,
@@ -166,6 +182,17 @@ def _tender_rows(tenders: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     return rows
 
 
+def _concession_rows(lines: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Concessions in the shift (already inside the tender totals above them)."""
+    if not lines:
+        return []
+    rows = [("-", ""), ("Concessions", "")]
+    rows += [(f"  {c['category']} ({c['quantity']})", format_cents(c["gross_cents"]))
+             for c in lines]
+    rows.append(("  Concessions total", format_cents(sum(c["gross_cents"] for c in lines))))
+    return rows
+
+
 def x_rows(report: ShiftReport, zone: tzinfo) -> list[tuple[str, str]]:
     """The X report as printed: label, value. A blind report shows no money."""
     shift = report.shift
@@ -185,6 +212,8 @@ def x_rows(report: ShiftReport, zone: tzinfo) -> list[tuple[str, str]]:
              ("Expected cash", format_cents(figures.expected_cash_cents)),
              ("Expected checks", format_cents(figures.expected_checks_cents)),
              ("Expected card", format_cents(figures.expected_card_cents))]
+    rows += _concession_rows([{"category": c, "quantity": q, "gross_cents": g}
+                              for c, q, g in figures.concessions])
     return rows
 
 
@@ -207,6 +236,7 @@ def z_rows(z: ZReport, zone: tzinfo) -> list[tuple[str, str]]:
                   format_cents(line["counted_cents"] - line["expected_cents"]))]
     rows += [("-", ""), ("Over/short", format_cents(f["over_short_cents"])),
              ("Tolerance", format_cents(f["tolerance_cents"]))]
+    rows += _concession_rows(f.get("concessions", []))   # Z reports kept before 0006 lack it
     if f["signed_off_by"]:
         rows += [("Signed off by", f["signed_off_by"]), ("Note", f["signoff_note"])]
     rows += [("", ""), ("Journal", z.journal_hash[:16])]

@@ -32,6 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core import orders, tokens
 from core.errors import BoxOfficeError
+from core.goods import OrderGood
 from core.tenders import TenderError, contains_card_number, refuse_card_numbers
 from hardware.escpos_render import FONT_A, qr_image, text_lines
 from hardware.printers import import_escpos
@@ -161,7 +162,8 @@ class TicketPrint:
 
 @dataclass(frozen=True)
 class ReceiptLine:
-    """One ticket on a receipt: its seat label, price type and base price."""
+    """One receipt line: a ticket (seat label, price type, base price) or goods
+    (description and quantity, SKU, price before tax for all of them)."""
 
     label: str
     price_type: str
@@ -239,16 +241,24 @@ def receipt_from_order(order: orders.Order, *, venue: str, seller: str, when: st
                        currency: str, house_lines: Sequence[str] = (),
                        training: bool = False) -> ReceiptPrint:
     """The receipt for an order: every ticket it sold (a refunded or voided one marked so),
-    every payment and refund, and what is still due."""
+    the goods (with how many came back), every payment and refund, and what is due."""
     def label(ticket: orders.Ticket) -> str:
         return ticket.label if ticket.status == "live" else f"{ticket.label} ({ticket.status})"
 
+    def good_label(good: OrderGood) -> str:
+        back = f" ({good.returned} returned)" if good.returned else ""
+        return f"{good.description} x{good.quantity}{back}"
+
     return ReceiptPrint(
         venue=venue, order_number=order.number, seller=seller, when=when, currency=currency,
-        lines=tuple(ReceiptLine(label(t), t.price_type, t.base_cents) for t in order.tickets),
+        lines=(tuple(ReceiptLine(label(t), t.price_type, t.base_cents) for t in order.tickets)
+               + tuple(ReceiptLine(good_label(g), g.sku, g.price_cents * g.quantity)
+                       for g in order.goods)),
         fees_cents=sum(t.fee_cents for t in order.tickets),
-        taxes_cents=sum(t.tax_cents for t in order.tickets),
-        total_cents=sum(t.base_cents + t.fee_cents + t.tax_cents for t in order.tickets),
+        taxes_cents=(sum(t.tax_cents for t in order.tickets)
+                     + sum(g.tax_cents * g.quantity for g in order.goods)),
+        total_cents=(sum(t.base_cents + t.fee_cents + t.tax_cents for t in order.tickets)
+                     + sum(g.each_cents * g.quantity for g in order.goods)),
         tenders=tuple(TenderLine(
             kind=p.tender, amount_cents=p.amount_cents, status=p.status,
             tendered_cents=(p.amount_cents + p.change_cents

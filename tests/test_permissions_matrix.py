@@ -14,12 +14,14 @@ import sqlite_utils
 from core import (
     carts,
     drawer,
+    goods,
     inventory,
     orders,
     performances,
     pricing,
     reports,
     shifts,
+    stock,
     users,
 )
 from core.config import PricingConfig
@@ -154,11 +156,24 @@ def _override(stage: Stage, actor: User) -> None:
                           now=NOW, override=Override(actor.username, PINS[actor.username]))
 
 
+def _stock(stage: Stage, actor: User) -> None:
+    stock.add_item(stage.db, actor, sku=f"POP-{actor.username}", name="Popcorn",
+                   category="Snacks", price_cents=500, now=NOW)
+
+
+def _stock_override(stage: Stage, actor: User) -> None:
+    # a seller's cart; the actor sells one more than is on hand (none is)
+    cart_id = carts.open_cart(stage.db, user(stage.db, "sam"), STATION, NOW,
+                              timedelta(minutes=10))
+    goods.set_goods(stage.db, actor, cart_id, "NONE", 1, NOW, allow_short=True)
+
+
 ACTIONS: dict[str, Callable[[Stage, User], None]] = {
     "refund": _refund, "void": _void, "comp": _comp, "reprint": _reprint,
     "no_sale": _no_sale, "hold": _hold, "kill": _kill, "price_change": _price_change,
     "event_setup": _event_setup, "user_admin": _user_admin,
     "report_access": _report_access, "shift_signoff": _shift_signoff, "override": _override,
+    "stock": _stock, "stock_override": _stock_override,
 }
 
 
@@ -168,12 +183,17 @@ def _stage(db: sqlite_utils.Database, action: str) -> Stage:
         stage.order = _sold_order(db)
     if action == "shift_signoff":
         stage.shift_id = _counted_shift(db)
+    if action == "stock_override" and not db["items"].count_where("sku = 'NONE'"):
+        stock.add_item(db, user(db, "ada"), sku="NONE", name="Sold-out scarf",
+                       category="Merch", price_cents=2000, now=NOW)
     return stage
 
 
 def _needs(action: str) -> tuple[str, ...]:
     """The permissions an action needs: a supervisor's override approves only what the
     supervisor may do themselves (here: no sale)."""
+    if action == "stock_override":   # selling short is still selling
+        return ("sell", "stock_override")
     return ("override", "no_sale") if action == "override" else (action,)
 
 
@@ -210,7 +230,8 @@ def test_denied_unless_granted(demo_db, action: str, role: str) -> None:  # type
 
 @pytest.mark.parametrize(("action", "role"), [
     ("refund", "seller"), ("hold", "seller"), ("user_admin", "coordinator"),
-    ("shift_signoff", "gate"), ("report_access", "seller"), ("event_setup", "gate")])
+    ("shift_signoff", "gate"), ("report_access", "seller"), ("event_setup", "gate"),
+    ("stock", "seller"), ("stock_override", "seller")])
 def test_granting_a_permission_allows_it(demo_db, action: str, role: str) -> None:  # type: ignore[no-untyped-def]
     actor, stage = user(demo_db, ROLE_USER[role]), _stage(demo_db, action)
     assert not _allowed(stage, action, actor)
@@ -220,7 +241,8 @@ def test_granting_a_permission_allows_it(demo_db, action: str, role: str) -> Non
 
 @pytest.mark.parametrize(("action", "role"), [
     ("void", "coordinator"), ("kill", "coordinator"), ("price_change", "admin"),
-    ("override", "coordinator"), ("comp", "coordinator")])
+    ("override", "coordinator"), ("comp", "coordinator"), ("stock", "coordinator"),
+    ("stock_override", "coordinator")])
 def test_revoking_a_permission_denies_it(demo_db, action: str, role: str) -> None:  # type: ignore[no-untyped-def]
     actor = user(demo_db, ROLE_USER[role])
     assert revoke(demo_db, user(demo_db, "ada"), role, action)

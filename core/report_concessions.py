@@ -1,0 +1,171 @@
+"""Concession reports: sales by item and category (also on X and Z reports), stock on
+hand with its value, the count sheet and the variance of a count.
+
+Sales come from the goods on orders (priced as sold) and returns from the refund and
+void stock moves that brought them back, each in the scope of when and in which shift it
+happened, so a report stays true after later refunds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from core import stock
+from core.report_model import Cents, Report, Table
+from core.reports import ReportError, Scope
+
+
+@dataclass(frozen=True)
+class GoodsSales:
+    """One item's (or category's) goods sold less returned."""
+
+    key: str
+    sold: int
+    returned: int
+    net_cents: int            # before tax, sold less returned
+    tax_cents: int
+
+    @property
+    def quantity(self) -> int:
+        return self.sold - self.returned
+
+    @property
+    def gross_cents(self) -> int:
+        return self.net_cents + self.tax_cents
+
+
+def _rows(db: sqlite_utils.Database, scope: Scope) -> list[tuple[str, str, str, int, int, int]]:
+    """(sku, name, category, quantity, net, tax) per sale (+) and return (-) in scope."""
+    sale_sql = ("SELECT i.sku, g.description, g.category, g.quantity, g.price_cents * "
+                "g.quantity, g.tax_cents * g.quantity FROM order_goods g JOIN items i ON "
+                "i.id = g.item_id JOIN orders o ON o.id = g.order_id WHERE 1 = 1")
+    back_sql = ("SELECT i.sku, g.description, g.category, -m.quantity, -g.price_cents * "
+                "m.quantity, -g.tax_cents * m.quantity FROM stock_moves m JOIN order_goods g "
+                "ON g.id = m.order_goods_id JOIN items i ON i.id = g.item_id JOIN orders o "
+                "ON o.id = g.order_id WHERE m.kind IN ('refund', 'void')")
+    sale_args: list[object] = []
+    back_args: list[object] = []
+    bounds = scope.day_bounds()
+    if bounds:
+        sale_sql += " AND o.created_at >= ? AND o.created_at < ?"
+        back_sql += " AND m.created_at >= ? AND m.created_at < ?"
+        sale_args += list(bounds)
+        back_args += list(bounds)
+    if scope.shift_id is not None:
+        sale_sql += " AND g.shift_id = ?"
+        back_sql += " AND m.shift_id = ?"
+        sale_args.append(scope.shift_id)
+        back_args.append(scope.shift_id)
+    if scope.performance_id is not None:
+        where = " AND o.id IN (SELECT order_id FROM tickets WHERE performance_id = ?)"
+        sale_sql += where
+        back_sql += where
+        sale_args.append(scope.performance_id)
+        back_args.append(scope.performance_id)
+    return [tuple(r) for r in db.execute(sale_sql + " UNION ALL " + back_sql,
+                                         sale_args + back_args)]
+
+
+def _sum(rows: list[tuple[str, str, str, int, int, int]], key: int) -> list[GoodsSales]:
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in rows:
+        quantity, net, tax = row[3], row[4], row[5]
+        entry = sums[str(row[key]) if key != 0 else f"{row[0]} {row[1]}"]
+        entry[0 if quantity > 0 else 1] += abs(quantity)
+        entry[2] += net
+        entry[3] += tax
+    return [GoodsSales(k, v[0], v[1], v[2], v[3]) for k, v in sorted(sums.items())]
+
+
+def sales_by_category(db: sqlite_utils.Database, scope: Scope) -> list[GoodsSales]:
+    """Goods sold less returned, by category (what X and Z reports print)."""
+    return _sum(_rows(db, scope), 2)
+
+
+def _table(title: str, key: str, lines: list[GoodsSales]) -> Table:
+    return Table(title, (key, "sold", "returned", "net qty", "net sales", "tax", "gross"),
+                 tuple((x.key, x.sold, x.returned, x.quantity, Cents(x.net_cents),
+                        Cents(x.tax_cents), Cents(x.gross_cents)) for x in lines),
+                 ("total", sum(x.sold for x in lines), sum(x.returned for x in lines),
+                  sum(x.quantity for x in lines), Cents(sum(x.net_cents for x in lines)),
+                  Cents(sum(x.tax_cents for x in lines)),
+                  Cents(sum(x.gross_cents for x in lines))))
+
+
+def concessions(db: sqlite_utils.Database, scope: Scope) -> Report:
+    """Concession and merchandise sales by item and by category."""
+    rows = _rows(db, scope)
+    by_item, by_category = _sum(rows, 0), _sum(rows, 2)
+    return Report(
+        "concessions", "Concession sales", scope.describe(),
+        (("Items sold (net)", sum(x.quantity for x in by_item)),
+         ("Net sales", Cents(sum(x.net_cents for x in by_item))),
+         ("Tax", Cents(sum(x.tax_cents for x in by_item))),
+         ("Gross", Cents(sum(x.gross_cents for x in by_item)))),
+        (_table("By item", "item", by_item), _table("By category", "category", by_category)),
+        ("Returns count when and in the shift they were made.",))
+
+
+def stock_report(db: sqlite_utils.Database, scope: Scope) -> Report:
+    """Stock on hand now, at average cost, with the items at or below their threshold."""
+    items = stock.list_items(db)
+    low = [i for i in items if i.low]
+    value = sum(max(i.on_hand, 0) * i.cost_cents for i in items)
+    return Report(
+        "stock", "Stock on hand", "now",
+        (("Items", len(items)), ("Low or out", len(low)), ("Value at cost", Cents(value))),
+        (Table("Stock", ("sku", "item", "category", "unit", "on hand", "low at", "status",
+                         "avg cost", "value"),
+               tuple((i.sku, i.name, i.category, i.unit, i.on_hand, i.low_stock,
+                      "OUT" if i.on_hand <= 0 else "LOW" if i.low else "",
+                      Cents(i.cost_cents), Cents(max(i.on_hand, 0) * i.cost_cents))
+                     for i in items),
+               ("total", "", "", "", sum(i.on_hand for i in items), "", "", "",
+                Cents(value))),))
+
+
+def count_sheet(db: sqlite_utils.Database, scope: Scope) -> Report:
+    """The blank sheet a counter fills in: no expected figures, so the count is blind."""
+    items = stock.count_sheet(db)
+    return Report(
+        "count-sheet", "Stock count sheet", "count every item; write what you find",
+        (("Items", len(items)),),
+        (Table("Count", ("sku", "item", "category", "unit", "counted"),
+               tuple((i.sku, i.name, i.category, i.unit, "") for i in items)),),
+        ("Enter the counts with `boxoffice item count SKU=QTY ...` or the Stock screen.",))
+
+
+def variance(db: sqlite_utils.Database, scope: Scope) -> Report:
+    """The newest stock count (in the scope's day, if any): counted minus expected, per
+    item and in money at average cost."""
+    sql, args = "SELECT max(id) FROM stock_counts", list[object]()
+    bounds = scope.day_bounds()
+    if bounds:
+        sql += " WHERE counted_at >= ? AND counted_at < ?"
+        args += list(bounds)
+    newest = db.execute(sql, args).fetchone()[0]
+    if newest is None:
+        raise ReportError("no stock count has been recorded" + (" that day" if bounds else ""),
+                          code="no_count")
+    count = stock.get_count(db, newest)
+    lines = count.lines
+    return Report(
+        "variance", f"Stock variance: count {count.id}",
+        f"counted by {count.username} at {scope.local(count.at.isoformat()):%Y-%m-%d %H:%M}"
+        + (f"; {count.note}" if count.note else ""),
+        (("Items counted", len(lines)),
+         ("Items off", sum(1 for line in lines if line.variance)),
+         ("Variance (units)", sum(line.variance for line in lines)),
+         ("Variance at cost", Cents(count.variance_cents))),
+        (Table("Variance", ("sku", "item", "unit", "expected", "counted", "variance",
+                            "unit cost", "value"),
+               tuple((line.sku, line.name, line.unit, line.expected, line.counted,
+                      line.variance, Cents(line.unit_cost_cents), Cents(line.variance_cents))
+                     for line in lines),
+               ("total", "", "", sum(line.expected for line in lines),
+                sum(line.counted for line in lines), sum(line.variance for line in lines),
+                "", Cents(count.variance_cents))),),
+        ("Variance is counted minus expected: negative means stock is missing.",))
