@@ -85,15 +85,17 @@ class Field:
 
 class FormModal(ModalScreen[dict[str, str] | None]):
     """A few labelled one-line fields. Enter moves on; Enter on the last returns them all
-    (stripped; PINs as typed); Esc returns None."""
+    (stripped; PINs as typed); Esc returns None. `problem` (what was wrong with the form
+    as last typed, when it is shown again) stands in red above the hint."""
 
     CSS_PATH = "admin.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="admin_form.cancel")]
 
-    def __init__(self, title: str, fields: list[Field]) -> None:
+    def __init__(self, title: str, fields: list[Field], *, problem: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -102,6 +104,9 @@ class FormModal(ModalScreen[dict[str, str] | None]):
                 yield Label(field.label, classes="form-label")
                 yield Input(field.value, placeholder=field.placeholder, id=f"f-{field.name}",
                             password=field.password)
+            if self.problem:
+                yield Static(Text(self.problem, "bold red"), id="form-problem",
+                             classes="message")
             yield Static("Enter: next / OK   Esc: cancel", id="form-hint", classes="message")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -1,16 +1,21 @@
-"""Performances at the admin screens: copy one to a new date, set its on-sale window,
-cancel it, open its price grid. Times are typed in the venue's zone
-(`[venue] timezone`). Needs `event_setup` (copying also what it copies); core checks."""
+"""Performances at the admin screens: a new event, a new performance (of an event that
+exists or a new one), copy one to a new date, set its on-sale window, cancel it, open its
+price grid. Times are typed in the venue's zone (`[venue] timezone`). Needs
+`event_setup` (copying also what it copies); core checks."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core import performances
-from core.performances import Performance
+from core import performances, venues
+from core.db import write
+from core.errors import BoxOfficeError
+from core.performances import Event, Performance
 from tui.screens.admin_base import (
     AdminSectionScreen,
     Field,
@@ -19,11 +24,16 @@ from tui.screens.admin_base import (
     parse_local_time,
 )
 from tui.screens.dialogs import AskText, Confirm
+from tui.screens.sell_dialogs import Choose
+
+NEW_EVENT = "new"   # the event picker's choice for "a new event"
 
 
 class PerformancesAdminScreen(AdminSectionScreen):
     AUTO_FOCUS = "#admin-performances"
     BINDINGS = [
+        Binding("n", "new_performance", "New perf", id="admin_performances.new"),
+        Binding("e", "new_event", "New event", id="admin_performances.new_event"),
         Binding("c", "copy", "Copy", id="admin_performances.copy"),
         Binding("o", "on_sale", "On sale", id="admin_performances.on_sale"),
         Binding("x", "cancel_performance", "Cancel perf", id="admin_performances.cancel"),
@@ -85,7 +95,7 @@ class PerformancesAdminScreen(AdminSectionScreen):
         self.action_prices()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":
+        if action in ("back", "new_performance", "new_event"):
             return True
         perf = self.selected
         if perf is None:
@@ -93,6 +103,124 @@ class PerformancesAdminScreen(AdminSectionScreen):
         if action in ("on_sale", "cancel_performance"):
             return perf.status != "cancelled"
         return True
+
+    def action_new_event(self) -> None:
+        if not self.may("event_setup"):
+            return
+        self.app.push_screen(FormModal("New event", [
+            Field("name", "Name", placeholder="Tosca"),
+            Field("producer", "Producer (optional)", placeholder="Harbor City Opera",
+                  required=False)]), self._event_typed)
+
+    def _event_typed(self, values: dict[str, str] | None) -> None:
+        if values is None:
+            self.say("No event was made.")
+            return
+        app = self.box_office
+        self.attempt(lambda: performances.create_event(app.db, app.seller, values["name"],
+                                                       producer=values["producer"]),
+                     lambda event_id: f"Event {event_id}, {values['name']}, made: n "
+                                      "schedules its first performance.")
+
+    def action_new_performance(self) -> None:
+        """Pick the event (or a new one), then type the venue and the times."""
+        if not self.may("event_setup"):
+            return
+        events = performances.list_events(self.box_office.db)
+        perf = self.selected
+        options = [(NEW_EVENT, "+ a new event"),
+                   *[(str(event.id), f"{event.name[:44]}  ({event.performances})")
+                     for event in events]]
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                self.say("No performance was made.")
+                return
+            event = next((event for event in events if str(event.id) == choice), None)
+            self._performance_form(event, {}, "")
+
+        self.app.push_screen(Choose("A performance of which event? (performances so far)",
+                                    options, str(perf.event_id) if perf else NEW_EVENT),
+                             chosen)
+
+    def _performance_form(self, event: Event | None, typed: dict[str, str],
+                          problem: str) -> None:
+        """The form for a new performance of `event` (None: of a new event), filled with
+        what was `typed` before when it comes back with a `problem`."""
+        codes = [venue.code for venue in venues.list_venues(self.box_office.db)]
+        perf = self.selected
+        venue = perf.venue_code if perf else (codes[0] if codes else "")
+        fields = [] if event is not None else [
+            Field("name", "New event's name", typed.get("name", ""), placeholder="Tosca"),
+            Field("producer", "Producer (optional)", typed.get("producer", ""),
+                  required=False)]
+        fields += [
+            Field("venue", f"Venue ({', '.join(codes)})", typed.get("venue", venue)),
+            Field("starts", "Starts (YYYY-MM-DD HH:MM)", typed.get("starts", ""),
+                  placeholder="2026-12-31 19:30"),
+            Field("doors", "Doors open (blank: not set)", typed.get("doors", ""),
+                  required=False),
+            Field("on", "On sale from (blank: now)", typed.get("on", ""), required=False),
+            Field("off", "Off sale at (blank: no end)", typed.get("off", ""),
+                  required=False)]
+        title = (f"New performance of {event.name[:40]}" if event is not None else
+                 "New performance of a new event")
+        self.app.push_screen(FormModal(title, fields, problem=problem),
+                             lambda values: self._create_performance(event, values))
+
+    def _create_performance(self, event: Event | None, values: dict[str, str] | None
+                            ) -> None:
+        """Make the performance (and its event, and its on-sale window) in one
+        transaction: a refusal part-way leaves nothing behind. Bad input brings the form
+        back with what was typed and what was wrong."""
+        if values is None:
+            self.say("No performance was made.")
+            return
+        app = self.box_office
+        zone = app.config.zone
+
+        def when(field: str, label: str) -> datetime | None:
+            if not values[field]:
+                return None
+            try:
+                return parse_local_time(values[field], zone)
+            except BoxOfficeError as error:
+                raise BoxOfficeError(f"{label}: {error.message}", code=error.code) from error
+
+        try:
+            starts = when("starts", "Starts")
+            doors, on, off = (when("doors", "Doors open"), when("on", "On sale from"),
+                              when("off", "Off sale at"))
+            assert starts is not None                 # the form requires it
+            if doors is not None and doors > starts:
+                raise BoxOfficeError("Doors open after the start: doors must open before "
+                                     "it", code="bad_doors")
+            venue = self._venue(values["venue"])
+            with write(app.db):
+                event_id = event.id if event is not None else performances.create_event(
+                    app.db, app.seller, values["name"], producer=values["producer"])
+                perf_id = performances.create_performance(app.db, app.seller, event_id,
+                                                          venue.id, starts, doors_at=doors)
+                if on is not None or off is not None:
+                    performances.set_on_sale_window(app.db, app.seller, perf_id, on, off)
+        except BoxOfficeError as error:
+            self.say(f"Not done: {error.message}. Nothing was made.", error=True)
+            self._performance_form(event, values, error.message)
+            return
+        name = event.name if event is not None else values["name"]
+        self.say(f"Performance {perf_id}: {name} at {venue.code}, {values['starts']}. It has "
+                 "no prices yet: g opens its price grid.")
+        self.load(keep=perf_id)
+
+    def _venue(self, code: str) -> venues.Venue:
+        """A venue by its code. Raises BoxOfficeError `unknown_venue`."""
+        known = venues.list_venues(self.box_office.db)
+        for venue in known:
+            if venue.code.upper() == code.strip().upper():
+                return venue
+        raise BoxOfficeError(f"there is no venue '{code}' (venues: "
+                             f"{', '.join(venue.code for venue in known) or 'none'})",
+                             code="unknown_venue")
 
     def action_copy(self) -> None:
         perf = self.selected
