@@ -210,6 +210,7 @@ for _command in (seatmap, performance, sell, order, print_test, drawer, scan, ga
 from tui.cli_closeout import cards, deposit  # noqa: E402
 from tui.cli_report import report  # noqa: E402
 from tui.cli_shift import shift  # noqa: E402
+from tui.cli_stock import item  # noqa: E402
 
-for _command in (shift, deposit, cards, report):
+for _command in (shift, deposit, cards, report, item):
     main.add_command(_command)

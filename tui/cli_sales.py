@@ -79,6 +79,8 @@ def order_json(order: orders.Order, signer: tokens.Signer | None) -> dict[str, A
             **{k: v for k, v in asdict(t).items()}, "label": t.label,
             "code": orders.ticket_code(signer, t) if signer and t.status == "live" else None,
         } for t in order.tickets],
+        "goods": [{**asdict(g), "kept": g.kept, "each_cents": g.each_cents}
+                  for g in order.goods],
         "payments": [asdict(p) for p in order.payments],
     }
 
@@ -95,6 +97,11 @@ def _print_order(order: orders.Order, signer: tokens.Signer | None, as_json: boo
                    f"{_money(ticket.tax_cents)} = {_money(amount):>8}  {ticket.status}")
         if signer and ticket.status == "live":
             click.echo(f"      code {orders.ticket_code(signer, ticket)}")
+    for good in order.goods:
+        back = f"  {good.returned} returned" if good.returned else ""
+        click.echo(f"  {good.sku:<9} {good.description[:22]:<22} x{good.quantity:<3} "
+                   f"{_money(good.price_cents):>8} + tax {_money(good.tax_cents)} each = "
+                   f"{_money(good.each_cents * good.quantity):>8}{back}")
     for payment in order.payments:
         card = f" {payment.card_brand} ...{payment.card_last4}" if payment.card_last4 else ""
         approval = f" approval {payment.approval_code}" if payment.approval_code else ""
@@ -152,13 +159,18 @@ def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 @click.option("--user", "username", required=True)
 @click.option("--pin", required=True)
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=int,
+              help="Needed for --seats, --best and --ga.")
 @click.option("--seats", help="SECTION-ROW-NUMBER,... e.g. ORCH-A-101,ORCH-A-102")
 @click.option("--best", type=int, help="The best N adjacent seats.")
 @click.option("--zone", help="With --best: a price zone letter.")
 @click.option("--section", help="With --best: a section code.")
 @click.option("--ga", help="General admission: AREA:N, e.g. FIELD:4")
 @click.option("--price-type", default="ADULT", show_default=True)
+@click.option("--item", "item_specs", multiple=True,
+              help="Concessions or merchandise SKU:QTY (repeat), with or without tickets.")
+@click.option("--allow-short", is_flag=True, help="Sell items beyond what is in stock "
+              "(needs stock_override, or a --supervisor).")
 @click.option("--tender", "tender_specs", multiple=True, required=True,
               help="cash:HANDED | card:BRAND:LAST4:APPROVAL | check:NUMBER | comp:REASON, "
                    "with @AMOUNT to split; repeat for a split tender.")
@@ -172,19 +184,24 @@ def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
               "serial:DEVICE[:BAUD].")
 @click.option("--no-print", is_flag=True, help="Do not print tickets and receipt.")
 @click.option("--json", "as_json", is_flag=True)
-def sell(db_path: str | None, username: str, pin: str, performance_id: int,
+def sell(db_path: str | None, username: str, pin: str, performance_id: int | None,
          seats: str | None, best: int | None, zone: str | None, section: str | None,
-         ga: str | None, price_type: str, tender_specs: tuple[str, ...],
+         ga: str | None, price_type: str, item_specs: tuple[str, ...], allow_short: bool,
+         tender_specs: tuple[str, ...],
          customer_id: int | None, will_call: bool, station: str, supervisor: str | None,
          supervisor_pin: str | None, printer_spec: str | None, no_print: bool,
          as_json: bool) -> None:
-    """Sell seats (by name, best available, or general admission), print the tickets and
-    the receipt, and show the order. A printer failure leaves the order committed (exit
-    status 3); `boxoffice order print NUMBER` prints what is left."""
-    from core import inventory
+    """Sell seats (by name, best available, or general admission) and/or items, print the
+    tickets and the receipt, and show the order. A printer failure leaves the order
+    committed (exit status 3); `boxoffice order print NUMBER` prints what is left."""
+    from tui.cli_stock import add_goods, parse_items
 
-    if sum(x is not None for x in (seats, best, ga)) != 1:
-        click.echo("boxoffice: give exactly one of --seats, --best, --ga", err=True)
+    chosen = sum(x is not None for x in (seats, best, ga))
+    if chosen > 1 or (chosen == 0 and not item_specs):
+        click.echo("boxoffice: give one of --seats, --best, --ga, and/or --item", err=True)
+        sys.exit(2)
+    if chosen and performance_id is None:
+        click.echo("boxoffice: --seats, --best and --ga need --performance", err=True)
         sys.exit(2)
     config = _obj().config
     hold = timedelta(minutes=config.sales.cart_hold_minutes)
@@ -195,29 +212,14 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int,
         signer = _signer(db)
         cart_id = carts.open_cart(db, actor, station, now, hold)
         try:
-            if seats is not None:
-                ids = []
-                for label in seats.split(","):
-                    try:
-                        sec, row, number = label.strip().rsplit("-", 2)
-                        ids.append(inventory.find_seat(db, performance_id, sec, row,
-                                                       int(number)))
-                    except ValueError:
-                        raise BoxOfficeError(f"cannot read seat '{label}': use SECTION-ROW-"
-                                             "NUMBER", code="bad_seat") from None
-                cart = carts.add_seats(db, actor, cart_id, performance_id, ids, price_type,
-                                       now, hold)
-            elif best is not None:
-                cart = carts.add_best_available(db, actor, cart_id, performance_id, best,
-                                                price_type, now, hold, zone=zone,
-                                                section=section)
-            else:
-                area, _, count = (ga or "").partition(":")
-                if not count.isdigit():
-                    raise BoxOfficeError("use --ga AREA:N, e.g. FIELD:4", code="bad_ga")
-                cart = carts.add_area_places(db, actor, cart_id, performance_id, area,
-                                             int(count), price_type, now, hold)
+            wanted = parse_items(item_specs)
+            if performance_id is not None and chosen:
+                _add_seats(db, actor, cart_id, performance_id, seats, best, ga, price_type,
+                           zone=zone, section=section, now=now, hold=hold)
             override = Override(supervisor, supervisor_pin or "") if supervisor else None
+            add_goods(db, actor, cart_id, wanted, now, allow_short=allow_short,
+                      override=override)
+            cart = carts.view_cart(db, cart_id)
             order = orders.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),
                                     station=station, now=now, customer_id=customer_id,
                                     delivery="will_call" if will_call else "print",
@@ -230,6 +232,34 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int,
         db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
     _print_order(orders.get_order(db, order.id), signer, as_json)
     _report_printer_failure(order, failure)
+
+
+def _add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+               seats: str | None, best: int | None, ga: str | None, price_type: str, *,
+               zone: str | None, section: str | None, now: datetime,
+               hold: timedelta) -> None:
+    """Put the seats asked for by --seats, --best or --ga in the cart."""
+    from core import inventory
+
+    if seats is not None:
+        ids = []
+        for label in seats.split(","):
+            try:
+                sec, row, number = label.strip().rsplit("-", 2)
+                ids.append(inventory.find_seat(db, performance_id, sec, row, int(number)))
+            except ValueError:
+                raise BoxOfficeError(f"cannot read seat '{label}': use SECTION-ROW-"
+                                     "NUMBER", code="bad_seat") from None
+        carts.add_seats(db, actor, cart_id, performance_id, ids, price_type, now, hold)
+    elif best is not None:
+        carts.add_best_available(db, actor, cart_id, performance_id, best, price_type, now,
+                                 hold, zone=zone, section=section)
+    else:
+        area, _, count = (ga or "").partition(":")
+        if not count.isdigit():
+            raise BoxOfficeError("use --ga AREA:N, e.g. FIELD:4", code="bad_ga")
+        carts.add_area_places(db, actor, cart_id, performance_id, area, int(count),
+                              price_type, now, hold)
 
 
 def _print_on_paper(db: sqlite_utils.Database, order: orders.Order, signer: tokens.Signer,
@@ -301,20 +331,29 @@ def _protected_options(command: Any) -> Any:
 @order.command("refund")
 @click.argument("number")
 @click.option("--tickets", help="Ticket serials to refund (default: every live ticket).")
+@click.option("--item", "item_specs", multiple=True,
+              help="Goods to refund, SKU:QTY (repeat); back into stock.")
 @click.option("--to", "to", type=click.Choice(["original", "cash"]), default="original",
               show_default=True)
 @_protected_options
-def order_refund(number: str, tickets: str | None, to: str, db_path: str | None,
-                 username: str, pin: str, reason: str, supervisor: str | None,
-                 supervisor_pin: str | None, station: str, as_json: bool) -> None:
-    """Refund an order or some of its tickets; the seats go back on sale."""
+def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], to: str,
+                 db_path: str | None, username: str, pin: str, reason: str,
+                 supervisor: str | None, supervisor_pin: str | None, station: str,
+                 as_json: bool) -> None:
+    """Refund an order, or some of its tickets and goods (with neither --tickets nor
+    --item: everything); the seats go back on sale and the goods into stock."""
+    from tui.cli_stock import goods_lines
+
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
         found = _find(db, number)
         ids = _ticket_ids(found, tickets)
+        goods = goods_lines(found, item_specs) if item_specs else None
+        if goods is not None and ids is None:
+            ids = []                 # only the goods named
         result = orders.refund(db, actor, found.id, reason=reason, station=station,
-                               now=datetime.now(UTC), ticket_ids=ids, to=to,
+                               now=datetime.now(UTC), ticket_ids=ids, goods=goods, to=to,
                                override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
     _print_order(result, signer, as_json)
