@@ -267,3 +267,27 @@ def test_stock_and_count_sheet_reports(demo_db) -> None:  # type: ignore[no-unty
     assert all(row[4] == "" for row in sheet.table("Count").rows)   # blind
     with pytest.raises(reports.ReportError):
         reports.build_report(demo_db, cora, "variance", reports.Scope(ZONE, NOW))
+
+
+def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core.shift_figures import z_rows
+    from tests.selling_helpers import FLOAT
+
+    sam = user(demo_db, "sam")
+    order = _sell(demo_db, "sam", {"WATER": 2, "POPCORN": 1})
+    shift = shifts.current_shift(demo_db, sam.id)
+    assert shift is not None
+    cash = {**FLOAT, 100: FLOAT[100] + order.paid_cents // 100}
+    cash[1] = order.paid_cents % 100
+    shifts.submit_count(demo_db, sam, shift.id, cash_counts=cash, checks_cents=0,
+                        card_slips_cents=0, now=NOW)
+    z = shifts.close_shift(demo_db, sam, shift.id, now=NOW)
+    assert shifts.get_z_report(demo_db, z.z_number).figures["concessions"] == [
+        {"category": "Drinks", "quantity": 2, "gross_cents": 700},
+        {"category": "Snacks", "quantity": 1, "gross_cents": 702}]
+    rows = dict(z_rows(z, ZONE))
+    assert rows["  Drinks (2)"] == "7.00" and rows["  Concessions total"] == "14.02"
+    # a refund after the close belongs to the refunder's shift; the Z stays as it was
+    orders.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
+                  now=NOW)
+    assert shifts.get_z_report(demo_db, z.z_number).figures["concessions"][0]["quantity"] == 2
