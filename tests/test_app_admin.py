@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from core import performances, pricing, users
 from core.config import Config
 from tests.app_helpers import make_app, sign_in, text_of
-from tui.screens.admin import AdminScreen, HoldCodesScreen
+from tui.screens.admin import SECTIONS, AdminScreen, HoldCodesScreen
 from tui.screens.admin_base import FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
 from tui.screens.admin_prices import PriceGridScreen
@@ -21,11 +21,12 @@ from tui.screens.admin_users import UsersScreen
 from tui.screens.dialogs import AskText, Confirm
 
 
-async def open_section(pilot: Pilot[None], index: int) -> None:
-    """F4, then the index-th section of the admin menu."""
+async def open_section(pilot: Pilot[None], name: str) -> None:
+    """F4, then the admin menu's section `name` (users, roles, performances, ...)."""
     await pilot.press("f4")
     await pilot.pause()
     assert isinstance(pilot.app.screen, AdminScreen)
+    index = [section for section, _ in SECTIONS].index(name)
     await pilot.press(*["down"] * index, "enter")
     await pilot.pause()
 
@@ -41,7 +42,7 @@ async def test_an_admin_makes_a_user_who_can_sign_in(demo_db: sqlite_utils.Datab
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "ada", "4444")
-        await open_section(pilot, 0)
+        await open_section(pilot, "users")
         assert isinstance(app.screen, UsersScreen)
         await pilot.press("n")
         await pilot.pause()
@@ -61,7 +62,7 @@ async def test_a_seller_is_refused_a_new_user(demo_db: sqlite_utils.Database,
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "sam", "1111")
-        await open_section(pilot, 0)
+        await open_section(pilot, "users")
         assert isinstance(app.screen, UsersScreen)
         await pilot.press("n")
         await pilot.pause()
@@ -72,7 +73,7 @@ async def test_a_seller_is_refused_a_new_user(demo_db: sqlite_utils.Database,
 
 
 async def open_performances(pilot: Pilot[None]) -> PerformancesAdminScreen:
-    await open_section(pilot, 1)
+    await open_section(pilot, "performances")
     screen = pilot.app.screen
     assert isinstance(screen, PerformancesAdminScreen)
     return screen
@@ -160,7 +161,7 @@ async def test_a_hold_code_made_and_removed(demo_db: sqlite_utils.Database,
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "ada", "4444")
-        await open_section(pilot, 2)
+        await open_section(pilot, "holds")
         assert isinstance(app.screen, HoldCodesScreen)
         await pilot.press("n")
         await pilot.pause()
@@ -208,7 +209,7 @@ async def test_a_seat_map_with_problems_lists_them_by_line_and_column(
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "ada", "4444")
-        await open_section(pilot, 3)
+        await open_section(pilot, "seatmaps")
         await pilot.press("i")
         await pilot.pause()
         await type_line(pilot, str(bad))
@@ -229,7 +230,7 @@ async def test_a_valid_seat_map_is_validated_then_imported(demo_db: sqlite_utils
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "ada", "4444")
-        await open_section(pilot, 3)
+        await open_section(pilot, "seatmaps")
         await pilot.press("v")
         await pilot.pause()
         await type_line(pilot, str(hall))

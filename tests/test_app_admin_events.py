@@ -26,7 +26,7 @@ def journaled(db: sqlite_utils.Database, action: str) -> list[str]:
 
 
 async def open_performances(pilot: Pilot[None]) -> PerformancesAdminScreen:
-    await open_section(pilot, 1)
+    await open_section(pilot, "performances")
     screen = pilot.app.screen
     assert isinstance(screen, PerformancesAdminScreen)
     return screen

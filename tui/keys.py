@@ -17,6 +17,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin_base import FormModal
     from tui.screens.admin_events import PerformancesAdminScreen
     from tui.screens.admin_prices import PriceGridScreen
+    from tui.screens.admin_roles import RolesScreen
     from tui.screens.admin_users import UsersScreen
     from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
@@ -40,7 +41,7 @@ def _binding_classes() -> list[Any]:
             OrderLookupScreen, QueryInput, OrderDetailScreen, CustomerPicker, CustomerQuery,
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
-            HoldCodesScreen, SeatMapScreen, FormModal]
+            HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:

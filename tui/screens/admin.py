@@ -1,6 +1,6 @@
-"""The admin screens (F4): a menu of sections (users, performances and their prices, hold
-codes, seat maps); Enter opens one. Each calls the core services of
-docs/administration.md with the signed-in user as the actor."""
+"""The admin screens (F4): a menu of sections (users, roles and their permissions,
+performances and their prices, hold codes, seat maps); Enter opens one. Each calls the
+core services of docs/administration.md with the signed-in user as the actor."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ from core.inventory import HoldCode
 from core.seatmap import SeatMapInvalid, load_seatmap
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
+from tui.screens.admin_roles import RolesScreen
 from tui.screens.admin_users import UsersScreen
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, Confirm
 
 SECTIONS = (
     ("users", "Users         who signs in, roles, PINs, locks"),
-    ("performances", "Performances  copy, on-sale window, cancel, price grid"),
+    ("roles", "Roles         which role may do what (the permission matrix)"),
+    ("performances", "Performances  new, copy, on-sale window, cancel, price grid"),
     ("holds", "Hold codes    the codes seats are held under"),
     ("seatmaps", "Seat maps     validate and import a venue file"),
 )
@@ -46,7 +48,8 @@ class AdminScreen(BoxOfficeScreen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        screens = {"users": UsersScreen, "performances": PerformancesAdminScreen,
+        screens = {"users": UsersScreen, "roles": RolesScreen,
+                   "performances": PerformancesAdminScreen,
                    "holds": HoldCodesScreen, "seatmaps": SeatMapScreen}
         self.app.push_screen(screens[event.option.id or "users"]())
 

@@ -32,11 +32,11 @@ NEW_EVENT = "new"   # the event picker's choice for "a new event"
 class PerformancesAdminScreen(AdminSectionScreen):
     AUTO_FOCUS = "#admin-performances"
     BINDINGS = [
-        Binding("n", "new_performance", "New perf", id="admin_performances.new"),
-        Binding("e", "new_event", "New event", id="admin_performances.new_event"),
+        Binding("n", "new_performance", "New", id="admin_performances.new"),
+        Binding("e", "new_event", "Event", id="admin_performances.new_event"),
         Binding("c", "copy", "Copy", id="admin_performances.copy"),
         Binding("o", "on_sale", "On sale", id="admin_performances.on_sale"),
-        Binding("x", "cancel_performance", "Cancel perf", id="admin_performances.cancel"),
+        Binding("x", "cancel_performance", "Cancel", id="admin_performances.cancel"),
         Binding("g", "prices", "Prices", id="admin_performances.prices"),
         Binding("escape", "back", "Back", id="admin_performances.back"),
     ]
