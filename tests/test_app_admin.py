@@ -127,12 +127,17 @@ async def test_editing_a_price_cell(demo_db: sqlite_utils.Database, tmp_path: Pa
         assert isinstance(app.screen, PriceGridScreen)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, AskText)
+        assert isinstance(app.screen, FormModal)
         await type_line(pilot, "123.45")
+        await pilot.press("enter", "enter")           # fee and tax as they were
+        await pilot.pause()
         assert isinstance(app.screen, PriceGridScreen)
-        assert f"{zone} {price_type}: 123.45" in text_of(app, "#info")
+        assert f"{zone} {price_type}: base 123.45 + fee" in text_of(app, "#info")
+    before = grid.get(zone, price_type)
     price = pricing.price_grid(demo_db, first.id).get(zone, price_type)
-    assert price is not None and price.base_cents == 12345
+    assert before is not None and price is not None and price.base_cents == 12345
+    assert (price.fee_cents, price.tax_basis_points) == (before.fee_cents,
+                                                         before.tax_basis_points)
 
 
 async def test_cancelling_a_performance(demo_db: sqlite_utils.Database,
