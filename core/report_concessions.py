@@ -15,7 +15,7 @@ import sqlite_utils
 
 from core import stock
 from core.report_model import Cents, Report, Table
-from core.reports import ReportError, Scope
+from core.reports import Scope
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,9 @@ def variance(db: sqlite_utils.Database, scope: Scope) -> Report:
         args += list(bounds)
     newest = db.execute(sql, args).fetchone()[0]
     if newest is None:
-        raise ReportError("no stock count has been recorded" + (" that day" if bounds else ""),
-                          code="no_count")
+        return Report("variance", "Stock variance", scope.describe(), (("Items counted", 0),),
+                      (), ("No stock count has been recorded" + (" that day." if bounds else
+                                                                 " yet."),))
     count = stock.get_count(db, newest)
     lines = count.lines
     return Report(

@@ -282,12 +282,16 @@ class BoxOfficeApp(App[None]):
     @work(thread=True, group="printer")
     def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
                         printer: Printer) -> None:
+        from core.training import is_training
         from hardware.printers import PreviewPrinter, PrinterError
         from hardware.tickets import report_job
 
+        # the mark is in the database, however the app was started; read on the UI
+        # thread, whose connection it is
+        training = self.training or self.call_from_thread(is_training, self.db)
         try:
             job = report_job(title, rows, profile=printer.profile, paper_mm=printer.paper_mm,
-                             training=self.training)
+                             training=training)
             if isinstance(printer, PreviewPrinter):
                 printer.send(job, label=label)
             else:
