@@ -3,29 +3,52 @@ JSON or PDF, or on the receipt printer. Reading a report needs `report_access`."
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
+import sqlite_utils
 
 from core import reports
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
 from tui.cli_sales import _database, _login, _obj, _reported
 
 
+def opened_is_training() -> bool:
+    """Whether the database this command opened is a training one: `--training`, or the
+    mark inside the file however it was named (`--db`), as the window app reads it."""
+    from core.training import is_training
+
+    obj = _obj()
+    if obj.training:
+        return True
+    path = Path(obj.opened)
+    if not path.is_file():
+        return False
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return is_training(sqlite_utils.Database(conn))
+    finally:
+        conn.close()
+
+
 def print_rows(title: str, rows: list[tuple[str, str]], printer_spec: str | None,
                label: str) -> str:
-    """Send a two-column report to the receipt printer; returns where it went. A printer
-    failure exits with status 3 (what was reported stays reported)."""
+    """Send a two-column report to the receipt printer; returns where it went. From a
+    training database it says TRAINING. A printer failure exits with status 3 (what was
+    reported stays reported)."""
     from hardware.printers import PreviewPrinter, PrinterError, open_printer
     from hardware.tickets import report_job
 
     config = _obj().config
+    training = opened_is_training()
     try:
         printer = open_printer(config.printer, printer_spec)
         try:
-            job = report_job(title, rows, profile=printer.profile, paper_mm=printer.paper_mm)
+            job = report_job(title, rows, profile=printer.profile, paper_mm=printer.paper_mm,
+                             training=training)
             if isinstance(printer, PreviewPrinter):
                 printer.send(job, label=label)
                 return ", ".join(str(p) for p in printer.last_files)
