@@ -197,8 +197,9 @@ from tui.cli_admin import event, hold, price, role, user  # noqa: E402
 from tui.cli_backup import backup_command, restore_command, training  # noqa: E402
 from tui.cli_gate import gate, scan  # noqa: E402
 from tui.cli_gatepack import gate_pack  # noqa: E402
+from tui.cli_orders import order  # noqa: E402
 from tui.cli_print import drawer, print_test  # noqa: E402
-from tui.cli_sales import order, performance, sell  # noqa: E402
+from tui.cli_sales import performance, sell  # noqa: E402
 from tui.cli_seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,

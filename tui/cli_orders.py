@@ -1,0 +1,190 @@
+"""`boxoffice order show|refund|void|print|reprint`: an order after the sale, headless.
+Protected actions take --supervisor/--supervisor-pin; failures exit 1 with the error's
+code and change nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+import sqlite_utils
+
+from core import orders
+from core.errors import BoxOfficeError
+from tui.cli_sales import (
+    _database,
+    _login,
+    _obj,
+    _override,
+    _print_on_paper,
+    _print_order,
+    _report_printer_failure,
+    _reported,
+    _signer,
+)
+
+
+@click.group("order")
+def order() -> None:
+    """Look up and change orders."""
+
+
+def _find(db: sqlite_utils.Database, number: str) -> orders.Order:
+    return orders.find_order(db, number)
+
+
+@order.command("show")
+@click.argument("number")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def order_show(number: str, db_path: str | None, as_json: bool) -> None:
+    """An order with its tickets, codes and payments."""
+    db = _database(db_path)
+    with _reported(as_json):
+        found = _find(db, number)
+        signer = _signer(db)
+    _print_order(found, signer, as_json)
+
+
+def _protected_options(command: Any) -> Any:
+    for decorator in reversed([
+        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
+        click.option("--user", "username", required=True),
+        click.option("--pin", required=True),
+        click.option("--reason", required=True),
+        click.option("--supervisor", help="A supervisor approving it (their user name)."),
+        click.option("--supervisor-pin"),
+        click.option("--station", default="cli", show_default=True),
+        click.option("--json", "as_json", is_flag=True),
+    ]):
+        command = decorator(command)
+    return command
+
+
+@order.command("refund")
+@click.argument("number")
+@click.option("--tickets", help="Ticket serials to refund (default: every live ticket).")
+@click.option("--item", "item_specs", multiple=True,
+              help="Goods to refund, SKU:QTY (repeat); back into stock.")
+@click.option("--to", "to", type=click.Choice(["original", "cash"]), default="original",
+              show_default=True)
+@_protected_options
+def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], to: str,
+                 db_path: str | None, username: str, pin: str, reason: str,
+                 supervisor: str | None, supervisor_pin: str | None, station: str,
+                 as_json: bool) -> None:
+    """Refund an order, or some of its tickets and goods (with neither --tickets nor
+    --item: everything); the seats go back on sale and the goods into stock."""
+    from tui.cli_stock import goods_lines
+
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        ids = _ticket_ids(found, tickets)
+        goods = goods_lines(found, item_specs) if item_specs else None
+        if goods is not None and ids is None:
+            ids = []                 # only the goods named
+        result = orders.refund(db, actor, found.id, reason=reason, station=station,
+                               now=datetime.now(UTC), ticket_ids=ids, goods=goods, to=to,
+                               override=_override(supervisor, supervisor_pin))
+        signer = _signer(db)
+    _print_order(result, signer, as_json)
+
+
+@order.command("void")
+@click.argument("number")
+@_protected_options
+def order_void(number: str, db_path: str | None, username: str, pin: str, reason: str,
+               supervisor: str | None, supervisor_pin: str | None, station: str,
+               as_json: bool) -> None:
+    """Void an order sold today: payments reversed, tickets cancelled."""
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        result = orders.void(db, actor, found.id, reason=reason, station=station,
+                             now=datetime.now(UTC), zone=_obj().config.zone,
+                             override=_override(supervisor, supervisor_pin))
+    _print_order(result, None, as_json)
+
+
+@order.command("print")
+@click.argument("number")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", required=True)
+@click.option("--pin", required=True)
+@click.option("--printer", "printer_spec", help="preview:DIR, file:PATH, usb:VID:PID, "
+              "network:HOST[:PORT] or serial:DEVICE[:BAUD] (default: the config's).")
+@click.option("--no-receipt", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def order_print(number: str, db_path: str | None, username: str, pin: str,
+                printer_spec: str | None, no_receipt: bool, as_json: bool) -> None:
+    """Print an order's tickets that are not printed yet (after a printer failure, or for
+    will-call pickup) and its receipt. Exit status 3 when the printer fails."""
+    from hardware.printers import PrinterError, open_printer
+    from tui.printing import print_order
+
+    db = _database(db_path)
+    now = datetime.now(UTC)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        signer = _signer(db)
+    config = _obj().config
+    failure: BoxOfficeError | None = None
+    try:
+        printer = open_printer(config.printer, printer_spec)
+        try:
+            failure = print_order(db, config, found, signer, printer,
+                                  seller=actor.display_name, now=now,
+                                  receipt=not no_receipt).error
+        finally:
+            printer.close()
+    except PrinterError as error:
+        failure = error
+    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _report_printer_failure(found, failure)
+
+
+@order.command("reprint")
+@click.argument("number")
+@click.option("--ticket", "ticket_serial", required=True, help="The ticket's serial.")
+@click.option("--printer", "printer_spec", help="preview:DIR, file:PATH, ... (default: "
+              "the config's).")
+@click.option("--no-print", is_flag=True)
+@_protected_options
+def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_print: bool,
+                  db_path: str | None, username: str, pin: str, reason: str,
+                  supervisor: str | None, supervisor_pin: str | None, station: str,
+                  as_json: bool) -> None:
+    """Reissue a ticket with a new code; the old code is revoked."""
+    del station
+    db = _database(db_path)
+    with _reported(as_json):
+        actor = _login(db, username, pin)
+        found = _find(db, number)
+        (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
+        orders.reprint(db, actor, ticket_id, reason=reason, now=datetime.now(UTC),
+                       override=_override(supervisor, supervisor_pin))
+        signer = _signer(db)
+        result = orders.get_order(db, found.id)
+    failure = None if no_print else _print_on_paper(
+        db, result, signer, printer_spec, seller=actor.display_name, now=datetime.now(UTC),
+        kick=False, receipt=False)
+    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _report_printer_failure(result, failure)
+
+
+def _ticket_ids(found: orders.Order, serials: str | None) -> list[int] | None:
+    if not serials:
+        return None
+    by_serial = {t.serial: t.id for t in found.tickets}
+    ids = []
+    for serial in serials.split(","):
+        if serial.strip() not in by_serial:
+            raise BoxOfficeError(f"ticket {serial.strip()} is not in order {found.number}",
+                                 code="unknown_ticket")
+        ids.append(by_serial[serial.strip()])
+    return ids
