@@ -33,6 +33,25 @@ def test_sell_screen_with_two_seats_in_the_cart(snap_compare, demo_db, size) -> 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=selling_two_seats)
 
 
+def test_sell_screen_with_a_ticket_and_items_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("down", "space", "i")
+        await pilot.pause()
+        await pilot.press(*"popc", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+u", "2", "enter")
+        await pilot.pause()
+        await pilot.press(*"SCARF", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=run_before)
+
+
 @SIZES
 def test_stadium_overview(snap_compare, demo_db, size) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:

@@ -51,6 +51,9 @@ class BoxOfficeApp(App[None]):
         Binding("f2", "shift", "Shift", id="app.shift"),
         Binding("f3", "reports", "Reports", id="app.reports"),
         Binding("f4", "admin", "Admin", id="app.admin"),
+        Binding("f6", "stock", "Stock", id="app.stock"),
+        # the same key for a user without `stock`: says why instead of doing nothing
+        Binding("f6", "stock_refused", "Stock", show=False, id="app.stock_refused"),
     ]
 
     class PrintFinished(Message):
@@ -176,7 +179,19 @@ class BoxOfficeApp(App[None]):
         if action in ("lock", "command_palette", "order_lookup", "performances", "shift",
                       "reports", "admin"):
             return self.user is not None and not self.is_locked
+        if action in ("stock", "stock_refused"):
+            if self.user is None or self.is_locked:
+                return False
+            return self.may("stock") == (action == "stock")
         return True
+
+    def may(self, permission: str) -> bool:
+        """Whether the signed-in user's role has `permission` (core checks again)."""
+        from core.permissions import has_permission
+
+        user = self.user
+        return (user is not None and not user.locked
+                and has_permission(self.db, user.role, permission))
 
     def action_command_palette(self) -> None:
         # nothing behind a lock or before sign-in may be reached through the palette
@@ -263,6 +278,8 @@ class BoxOfficeApp(App[None]):
             count = len(result.printed)
             what = f"{count} ticket{'s' if count != 1 else ''}" + (
                 " and the receipt" if result.receipt else "")
+            if not count and result.receipt:      # a sale of items alone
+                what = "the receipt"
             self.notify(f"Printed {what}.", title="Printer")
         else:
             self.notify(f"{result.error.message} The order is saved: {len(result.printed)} "
@@ -338,6 +355,23 @@ class BoxOfficeApp(App[None]):
 
         if self.user is not None and not self.is_locked:
             self.push_screen(AdminScreen())
+
+    def action_stock(self) -> None:
+        from tui.screens.stock import StockScreen
+
+        if self.user is None or self.is_locked:
+            return
+        if not self.may("stock"):
+            self.action_stock_refused()
+            return
+        if not isinstance(self.screen, StockScreen):
+            self.push_screen(StockScreen())
+
+    def action_stock_refused(self) -> None:
+        if self.user is not None:
+            self.notify(f"Stock (items, receiving, counts) is for coordinators: "
+                        f"{self.user.display_name} ({self.user.role}) does not have the "
+                        "'stock' permission.", severity="warning", title="Stock")
 
     def action_order_lookup(self) -> None:
         from tui.screens.orders import OrderLookupScreen

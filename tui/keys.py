@@ -22,14 +22,20 @@ def _binding_classes() -> list[Any]:
     from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
     from tui.screens.gate import GateScreen
+    from tui.screens.goods import ItemPicker
+    from tui.screens.goods_sale import ConcessionsScreen
     from tui.screens.order_detail import OrderDetailScreen
     from tui.screens.orders import OrderLookupScreen, QueryInput
     from tui.screens.overview import SellOverviewScreen
     from tui.screens.payment import PaymentModal, SaleDone
     from tui.screens.performances import FilterInput, PerformancesScreen, PerformanceTable
-    from tui.screens.sale import SaleScreen
+    from tui.screens.sale import CartScreen, SaleScreen
     from tui.screens.sell import SellScreen
     from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
+    from tui.screens.stock import StockScreen
+    from tui.screens.stock_count import CountScreen, MovesScreen
+    from tui.screens.stock_forms import StockForm
+    from tui.widgets.items import ItemFilter
     from tui.widgets.overview import OverviewMap
     from tui.widgets.seatmap import SeatMap
 
@@ -41,7 +47,9 @@ def _binding_classes() -> list[Any]:
             OrderLookupScreen, QueryInput, OrderDetailScreen, CustomerPicker, CustomerQuery,
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
-            HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen]
+            HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen,
+            CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
+            CountScreen, MovesScreen]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:

@@ -3,7 +3,8 @@ it. Each action is a key that shows in the footer only when it can apply to this
 
 Refund, void and reprint are protected: they run through `run_protected`, so a seller
 without the permission gets the supervisor override dialog (core checks and journals it).
-Space marks tickets; refund and exchange then act on the marked ones only.
+Space marks tickets, and goods lines (asking how many); refund then acts on the marked
+ones only (with none marked: everything, goods included), exchange on marked tickets.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core import customers, lookup, orders
 from core.errors import BoxOfficeError
+from core.goods import OrderGood
 from core.lookup import OrderDetail
 from core.orders import Order, Payment, Ticket
 from core.payments import format_cents
@@ -24,6 +26,7 @@ from tui.format import local_time
 from tui.printing import PrintResult
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, Confirm, run_protected
+from tui.screens.goods_orders import ask_how_many, goods_row, plural, refund_plan
 from tui.screens.orders import flags_text, status_text
 
 CLOSED = ("voided", "cancelled", "pending")
@@ -75,6 +78,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.note = note
         self.start_ticket = ticket_id
         self.marked: set[int] = set()
+        self.marked_goods: dict[int, int] = {}      # order goods line -> how many
         self.detail: OrderDetail | None = None
         self._seen_print: PrintResult | None = None
 
@@ -127,6 +131,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         table.clear()
         live = {t.id for t in order.tickets if t.status == "live"}
         self.marked &= live
+        kept = {g.id: g.kept for g in order.goods}
+        self.marked_goods = {k: min(v, kept[k]) for k, v in self.marked_goods.items()
+                             if kept.get(k)}
         for ticket in order.tickets:
             show = detail.performances.get(ticket.performance_id)
             when = show.starts_at.astimezone(zone).strftime("%a %d %b %H:%M") if show else ""
@@ -136,6 +143,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                           seat_label(ticket), ticket.price_type, status,
                           "yes" if ticket.printed else "NO", when,
                           key=str(ticket.id))
+        for good in order.goods:
+            table.add_row(*goods_row(good, self.marked_goods.get(good.id)), key=f"g{good.id}")
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         lines = [payment_line(p) for p in order.payments] or [Text("  no payments")]
@@ -145,8 +154,11 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
     @staticmethod
     def _status(order: Order) -> Text:
-        live = sum(t.status == "live" for t in order.tickets)
-        return status_text(order.status, live, len(order.tickets))
+        # goods count like tickets: an order whose every ticket and item went back reads
+        # REFUNDED
+        live = sum(t.status == "live" for t in order.tickets) + sum(g.kept for g in order.goods)
+        return status_text(order.status, live,
+                           len(order.tickets) + sum(g.quantity for g in order.goods))
 
     def _customer_line(self, detail: OrderDetail) -> Text:
         customer = detail.customer
@@ -199,6 +211,13 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return None
         return order.tickets[table.cursor_row]
 
+    def highlighted_good(self) -> OrderGood | None:
+        order = self.order
+        if order is None:
+            return None
+        row = self.query_one("#tickets", DataTable).cursor_row - len(order.tickets)
+        return order.goods[row] if 0 <= row < len(order.goods) else None
+
     def chosen(self) -> list[Ticket]:
         """The marked live tickets, or all live tickets when none is marked."""
         order = self.order
@@ -214,7 +233,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         ticket = self.highlighted()
         zone = self.box_office.config.zone
         if action in ("mark", "refund"):
-            return live and open_order
+            return (live or any(g.kept for g in order.goods)) and open_order
         if action == "void":
             return open_order and (order.created_at.astimezone(zone).date()
                                    == self.box_office.clock().astimezone(zone).date())
@@ -236,6 +255,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.dismiss(None)
 
     def action_mark(self) -> None:
+        good = self.highlighted_good()
+        if good is not None:
+            self._mark_good(good)
+            return
         ticket = self.highlighted()
         if ticket is None or ticket.status != "live":
             self.notify("Only a live ticket can be marked.", severity="warning")
@@ -245,6 +268,24 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         table.update_cell(str(ticket.id), "mark", "*" if ticket.id in self.marked else " ")
         table.move_cursor(row=table.cursor_row + 1)
 
+    def _mark_good(self, good: OrderGood) -> None:
+        table = self.query_one("#tickets", DataTable)
+        row = table.cursor_row
+
+        def marked(quantity: int) -> None:
+            self.marked_goods[good.id] = quantity
+            table.update_cell(f"g{good.id}", "mark", f"*{quantity}")
+            table.move_cursor(row=row + 1)
+
+        if good.id in self.marked_goods:
+            del self.marked_goods[good.id]
+            table.update_cell(f"g{good.id}", "mark", " ")
+            table.move_cursor(row=row + 1)
+        elif not good.kept:
+            self.notify("All of it is back already: nothing to mark.", severity="warning")
+        else:
+            ask_how_many(self.box_office, good, marked)
+
     def _ask(self, question: str, then: Callable[[str], None]) -> None:
         def answered(reason: str | None) -> None:
             if reason:
@@ -253,23 +294,24 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.app.push_screen(AskText(question, placeholder="Reason"), answered)
 
     def action_refund(self) -> None:
-        order, tickets = self.order, self.chosen()
-        if order is None or not tickets:
+        order = self.order
+        if order is None:
             return
         app = self.box_office
-        every = len(tickets) == sum(t.status == "live" for t in order.tickets)
-        ids = None if every else [t.id for t in tickets]
-        worth = sum(t.base_cents + t.fee_cents + t.tax_cents for t in tickets)
+        plan = refund_plan(order, self.marked, self.marked_goods, seat_label)
+        if plan is None:
+            return
+        ids, goods, what = plan.ticket_ids, plan.goods, plan.what
 
         def refund(reason: str) -> None:
             run_protected(app, lambda override: orders.refund(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
-                now=app.clock(), ticket_ids=ids, override=override),
-                lambda done: self._done(order, done, f"Refunded {self._count(tickets)} of order "
+                now=app.clock(), ticket_ids=ids, goods=goods, override=override),
+                lambda done: self._done(order, done, f"Refunded {what} of order "
                                          f"{order.number}"), title="Refund")
 
-        self._ask(f"Refund {self._count(tickets)} ({self._labels(tickets)}), worth "
-                  f"{format_cents(worth)}, to the original tender. Why?", refund)
+        self._ask(f"Refund {what} ({plan.shown}), worth {format_cents(plan.worth_cents)}, "
+                  "to the original tender. Why?", refund)
 
     def action_void(self) -> None:
         order = self.order
@@ -284,8 +326,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 lambda done: self._done(order, done, f"Voided order {order.number}"),
                 title="Void")
 
+        items = (" and its items go back into stock" if any(g.kept for g in order.goods)
+                 else "")
         self._ask(f"Void order {order.number}: every payment goes back and every ticket "
-                  "stops admitting. Why?", void)
+                  f"stops admitting{items}. Why?", void)
 
     def action_reprint(self) -> None:
         ticket = self.highlighted()
@@ -342,7 +386,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         app = self.box_office
         cart = app.sale.view(app.db)
-        if (cart is not None and cart.status == "open" and cart.lines
+        if (cart is not None and cart.status == "open" and not cart.empty
                 and cart.expires_at > app.clock()):
             app.notify("A sale is in progress at this window: finish or cancel it, then "
                        "exchange.", severity="warning", title="Exchange")
@@ -359,13 +403,14 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
     def _done(self, before: Order, after: Order, what: str) -> None:
         self.marked.clear()
+        self.marked_goods.clear()
         self.reload()
         back = before.paid_cents - after.paid_cents
         self.box_office.notify(f"{what}: {format_cents(back)} paid back.", title="Done")
 
     @staticmethod
     def _count(tickets: list[Ticket]) -> str:
-        return f"{len(tickets)} ticket{'s' if len(tickets) != 1 else ''}"
+        return plural(len(tickets), "ticket")
 
     @staticmethod
     def _labels(tickets: list[Ticket]) -> str:

@@ -234,8 +234,11 @@ class SaleDone(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="done"):
+            items = sum(good.quantity for good in self.order.goods)
+            what = ", ".join(([f"{len(self.order.tickets)} ticket(s)"] if self.order.tickets
+                              else []) + ([f"{items} item(s)"] if items else []))
             text = Text.assemble(("Order ", "bold"), (self.order.number, "bold reverse"),
-                                 f"  {len(self.order.tickets)} ticket(s)\n")
+                                 f"  {what}\n")
             if self.change_cents:
                 text.append("CHANGE DUE ", style="bold")
                 text.append(f" {format_cents(self.change_cents)} ", style="bold reverse yellow")
@@ -248,12 +251,20 @@ class SaleDone(ModalScreen[None]):
         self.dismiss(None)
 
 
+def cart_words(view: CartView) -> str:
+    """'2 ticket(s), 3 item(s)': what is being paid for."""
+    items = sum(good.quantity for good in view.goods)
+    parts = ([f"{view.ticket_count} ticket(s)"] if view.lines else []) + (
+        [f"{items} item(s)"] if items else [])
+    return ", ".join(parts) or "nothing"
+
+
 def start_payment(app: BoxOfficeApp, view: CartView, on_finished: Callable[[], None]) -> None:
     """Open the payment modal for the cart; on confirm, commit the order (or the
     exchange), show the change and the order number, and print."""
     exchange = app.sale.exchange
     due = view.total_cents
-    what = f"{view.ticket_count} ticket(s)"
+    what = cart_words(view)
     if exchange is not None:
         old = orders.get_order(app.db, exchange.order_id)
         old_value = sum(t.base_cents + t.fee_cents + t.tax_cents for t in old.tickets
@@ -274,7 +285,7 @@ def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
     cart_id = view.id
     exchange = sale.exchange
     customer_id = sale.customer.id if sale.customer else None
-    delivery = "will_call" if sale.will_call else "print"
+    delivery = "will_call" if sale.will_call and view.lines else "print"
 
     def attempt(override: Override | None) -> orders.Order:
         if exchange is not None:
@@ -295,7 +306,8 @@ def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
             note = "Tickets wait at will-call; printing the receipt."
             app.print_order(order, receipt=True, kick_drawer=cash, tickets=False)
         else:
-            note = "Printing the tickets and the receipt."
+            note = ("Printing the tickets and the receipt." if order.tickets
+                    else "Printing the receipt.")
             app.print_order(order, receipt=True, kick_drawer=cash)
         on_finished()
         app.push_screen(SaleDone(order, change, note))

@@ -1,6 +1,8 @@
 """The performance picker: today's and upcoming performances, soonest first. Typing
 filters by event, venue or date ("fig", "sat", "21 nov", "2026-11-21"); the arrows move in
-the list while the filter keeps the keys; Enter opens the performance to sell."""
+the list while the filter keeps the keys; Enter opens the performance to sell. F5 sells
+items on their own (concessions, merchandise); a line under the list names the items
+that are low on stock."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
-from core import performances
+from core import performances, stock
 from core.performances import Performance
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
+from tui.widgets.items import low_stock_line
 
 
 class PerformanceTable(DataTable):  # type: ignore[type-arg]
@@ -52,6 +55,9 @@ def searchable(performance: Performance, moment: datetime) -> str:
 class PerformancesScreen(BoxOfficeScreen[None]):
     CSS_PATH = "performances.tcss"
     AUTO_FOCUS = "#filter"
+    # a function key: the filter line keeps the letters
+    BINDINGS = [Binding("f5", "items", "Items", id="performances.items")]
+
     def __init__(self) -> None:
         super().__init__()
         self.performances: list[Performance] = []
@@ -62,7 +68,8 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         yield FilterInput(placeholder="Type to filter: event, venue or date. Enter sells.",
                           id="filter")
         yield PerformanceTable(id="performances", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield Static("", id="low-stock")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         box_office = self.box_office
@@ -95,6 +102,19 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             table.add_row("", "No performances from today on. Try: boxoffice demo", "", "")
         elif not self.shown:
             table.add_row("", f"Nothing matches '{text}'. Backspace widens it.", "", "")
+
+    def on_screen_resume(self) -> None:
+        # stock changes with every sale: say what is low each time the list comes back
+        low = low_stock_line(stock.low_stock(self.box_office.db))
+        widget = self.query_one("#low-stock", Static)
+        widget.update(low)
+        widget.display = bool(low.plain)
+
+    def action_items(self) -> None:
+        """A sale of items on their own, in the window's sale."""
+        from tui.screens.goods_sale import ConcessionsScreen
+
+        self.app.push_screen(ConcessionsScreen())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -1,5 +1,6 @@
-"""The cart panel: every line of the sale with its price type and price, the fees, taxes
-and total, the customer, and how long the seats stay locked."""
+"""The cart panel: every line of the sale with its price type and price, then its goods
+(concessions, merchandise: name x quantity and amount), the fees, taxes and total, the
+customer, and how long the seats stay locked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from core.carts import CartLine, CartView
 from core.customers import Customer
+from core.goods import CartGood
 from core.payments import format_cents
 
 
@@ -26,8 +28,17 @@ def countdown(expires_at: datetime, now: datetime) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def good_note(good: CartGood) -> Text:
+    """Beside a goods line: SHORT when more is in the cart than on hand (approved or not)."""
+    if not good.short:
+        return Text("item", style="dim")
+    return Text("SHORT" if good.short_approved_by is None else "SHORT ok",
+                style="bold reverse" if good.short_approved_by is None else "bold")
+
+
 class CartLines(DataTable):  # type: ignore[type-arg]
-    """The lines; the sell screen acts on the highlighted one (price type, remove)."""
+    """The lines, tickets first, then goods; the sell screen acts on the highlighted one
+    (price type, remove, more or fewer)."""
 
 
 class CartPanel(Vertical):
@@ -47,6 +58,8 @@ class CartPanel(Vertical):
         self.customer: Customer | None = None
         self.will_call = False
         self.exchange_note = ""
+        self.empty_hint = ("Empty: space adds the seat under the cursor, b the best seats, "
+                           "i items.")
 
     def compose(self) -> ComposeResult:
         yield Static(id="cart-head")
@@ -61,10 +74,27 @@ class CartPanel(Vertical):
 
     @property
     def highlighted(self) -> CartLine | None:
+        """The ticket line under the table's cursor (None on a goods line)."""
         if self.view is None or not self.view.lines:
             return None
         row = self.query_one(CartLines).cursor_row
         return self.view.lines[row] if 0 <= row < len(self.view.lines) else None
+
+    @property
+    def highlighted_good(self) -> CartGood | None:
+        """The goods line under the table's cursor (None on a ticket line)."""
+        if self.view is None or not self.view.goods:
+            return None
+        row = self.query_one(CartLines).cursor_row - len(self.view.lines)
+        return self.view.goods[row] if 0 <= row < len(self.view.goods) else None
+
+    def highlight_good(self, sku: str) -> None:
+        """Put the table's cursor on the goods line of `sku` (after a change to it)."""
+        if self.view is None:
+            return
+        for index, good in enumerate(self.view.goods):
+            if good.sku == sku:
+                self.query_one(CartLines).move_cursor(row=len(self.view.lines) + index)
 
     def show(self, view: CartView | None, customer: Customer | None, *, will_call: bool,
              now: datetime, exchange_note: str = "") -> None:
@@ -76,31 +106,37 @@ class CartPanel(Vertical):
         table = self.query_one(CartLines)
         table.clear()
         lines = self.view.lines if self.view else ()
+        goods = self.view.goods if self.view else ()
         for line in lines:
             each = line.each_cents
             price = format_cents(each * line.quantity)
             table.add_row(line_label(line), line.price_type, Text(price, justify="right"),
-                          key=str(line.item_id))
-        table.display = bool(lines)
-        if lines:
-            table.move_cursor(row=min(max(keep, 0), len(lines) - 1))
+                          key=f"t{line.item_id}")
+        for good in goods:
+            table.add_row(good.label, good_note(good),
+                          Text(format_cents(good.total_cents), justify="right"),
+                          key=f"g{good.id}")
+        rows = len(lines) + len(goods)
+        table.display = bool(rows)
+        if rows:
+            table.move_cursor(row=min(max(keep, 0), rows - 1))
         self._totals()
         self.tick(now)
 
     def _totals(self) -> None:
         text = Text()
         view = self.view
-        if view is not None and view.lines:
+        if view is not None and not view.empty:
             fees = sum(line.fee_cents * line.quantity for line in view.lines)
-            taxes = sum(line.tax_cents * line.quantity for line in view.lines)
+            taxes = (sum(line.tax_cents * line.quantity for line in view.lines)
+                     + sum(good.tax_cents * good.quantity for good in view.goods))
             if fees:
                 text.append(f"Fees {format_cents(fees)}  ")
             if taxes:
                 text.append(f"Tax {format_cents(taxes)}  ")
             text.append(f"Total {format_cents(view.total_cents)}", style="bold")
         else:
-            text.append("Empty: space adds the seat under the cursor, b the best seats.",
-                        style="dim")
+            text.append(self.empty_hint, style="dim")
         if self.customer is not None:
             text.append("\nCustomer ", style="dim")
             text.append(self.customer.name, style="bold")
@@ -114,15 +150,20 @@ class CartPanel(Vertical):
         self.query_one("#cart-totals", Static).update(text)
 
     def tick(self, now: datetime) -> None:
-        """Redraw the head line: ticket count and the cart-lock countdown."""
+        """Redraw the head line: ticket and item counts and the cart-lock countdown."""
         view = self.view
         head = Text("Cart", style="bold")
-        if view is not None and view.lines:
+        if view is not None and not view.empty:
             count = view.ticket_count
-            head.append(f"  {count} ticket{'s' if count != 1 else ''}")
+            if count:
+                head.append(f"  {count} ticket{'s' if count != 1 else ''}")
+            items = sum(good.quantity for good in view.goods)
+            if items:
+                head.append(f"  {items} item{'s' if items != 1 else ''}")
             left = countdown(view.expires_at, now)
             expired = view.expires_at <= now
-            head.append(f"  seats held {left}" if not expired else "  HOLD EXPIRED",
+            held = "seats held" if count else "empties in"
+            head.append(f"  {held} {left}" if not expired else "  HOLD EXPIRED",
                         style="bold red" if (view.expires_at - now).total_seconds() < 60
                         else "")
         self.query_one("#cart-head", Static).update(head, layout=False)
