@@ -5,6 +5,7 @@ coordinator would, then checks the database and the screen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -18,6 +19,7 @@ from tests.app_helpers import make_app, sign_in, text_of
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
 from tui.app import BoxOfficeApp
+from tui.commands import window_commands
 from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
 from tui.screens.goods import ItemPicker
 from tui.screens.goods_sale import ConcessionsScreen
@@ -174,7 +176,7 @@ async def test_a_seller_short_of_stock_needs_a_supervisor(demo_db, tmp_path: Pat
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ItemPicker)
-        assert "Not added" in text_of(app, "#picker-status")
+        assert "Nothing changed: only 4" in text_of(app, "#picker-status")
         assert demo_db.execute("SELECT count(*) FROM cart_goods").fetchone()[0] == 0
         # again, yes: a seller may not sell short, so a supervisor is asked; a wrong PIN
         # is refused and nothing goes in
@@ -386,8 +388,77 @@ async def test_a_seller_is_refused_the_stock_screen(demo_db, tmp_path: Path) -> 
         screen = app.screen
         assert "stock" not in {a.binding.action for a in screen.active_bindings.values()
                                if a.binding.show and a.enabled}
+        assert "Stock" not in {command.title for command in window_commands(app, screen)}
         await pilot.press("f6")
         await pilot.pause()
         assert app.screen is screen
         [note] = list(app._notifications)
         assert "does not have the 'stock' permission" in note.message
+
+
+async def test_a_new_item_and_an_edit(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        # the palette offers the stock screen to a coordinator, and items on their own
+        titles = {command.title for command in window_commands(app, app.screen)}
+        assert {"Stock", "Sell items: concessions and merchandise"} <= titles
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await form(pilot, "nachos", "Nachos", "Snacks", "abc", "8", "each", "6")
+        assert "Price: 'abc' is not an amount" in text_of(app, "#form-problem")
+        await form(pilot, "5.50", "8", "each", "6")
+        assert isinstance(app.screen, StockScreen)
+        nachos = stock.get_item(demo_db, "NACHOS")
+        assert (nachos.price_cents, nachos.tax_bp, nachos.low_stock, nachos.on_hand) == (
+            550, 800, 6, 0)
+        assert stock_rows(app)["NACHOS"][6] == "OUT"
+        assert "NACHOS added with no stock" in text_of(app, "#info")
+        # edit: a new price, and off sale
+        await pilot.press("e")
+        await pilot.pause()
+        await form(pilot, "Nachos", "6", "8", "6", "maybe")
+        assert "Sold: y or n" in text_of(app, "#form-problem")
+        await form(pilot, "n")
+        nachos = stock.get_item(demo_db, "NACHOS")
+        assert (nachos.price_cents, nachos.active) == (600, False)
+        assert stock_rows(app)["NACHOS"][6] == "inactive"
+        # an item off sale is not offered at the window
+        assert "NACHOS" not in {item.sku for item in stock.list_items(demo_db)}
+
+
+async def test_stock_sold_elsewhere_is_asked_before_paying(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pick(pilot, "harbor", "3")        # 4 on hand: fine
+        await pilot.press("escape")
+        await pilot.pause()
+        # another window sells 2 of the 4
+        cora = user(demo_db, "cora")
+        other = carts.open_cart(demo_db, cora, "window-2", FIXED_NOW, timedelta(minutes=10))
+        set_goods(demo_db, cora, other, "SCARF", 2, FIXED_NOW)
+        orders.checkout(demo_db, cora, other, [Tender("cash", 5400)], station="window-2",
+                        now=FIXED_NOW)
+        app.screen.refresh_sale()
+        assert cart_rows(app)[0][1] == "SHORT"     # the cart line says so at once
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert "Only 2 Harbor City FC scarf left. Sell 3 anyway?" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConcessionsScreen)
+        assert "Nothing changed: only 2" in text_of(app, "#info")
+        # one fewer is what is left: the payment opens
+        await pilot.press("minus")
+        await pilot.pause()
+        assert app.screen.query_one(CartPanel).view.goods[0].quantity == 2
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentModal)
+    assert on_hand(demo_db, "SCARF") == 2

@@ -1,6 +1,7 @@
 """The command palette (Ctrl+P): every action the current screen can do right now, by
-its footer description (so the window's own too: lock, orders, shift, reports), plus
-going back to the performance list and switching seller."""
+its footer description (so the window's own too: lock, orders, shift, reports, stock for
+whoever may), plus going back to the performance list, selling items on their own and
+switching seller."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.screen import Screen
+
+from tui.screens.goods_sale import open_concessions
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -30,6 +33,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
                                     active.node))
     yield SystemCommand("Sell: choose a performance", "The list of performances",
                         app.action_performances)
+    yield SystemCommand("Sell items: concessions and merchandise",
+                        "Items on their own, no performance (the sale's cart stays)",
+                        partial(open_concessions, app))
     yield SystemCommand("Switch seller", "Lock the window; another user's PIN takes over",
                         app.action_lock)
 

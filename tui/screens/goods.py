@@ -70,7 +70,7 @@ def put_goods(app: BoxOfficeApp, ensure_cart: Callable[[], int], sku: str, quant
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                report(f"Not added: {short_words(item)}.", True)
+                report(f"Nothing changed: {short_words(item)}.", True)
                 return
             run_protected(app, lambda override: attempt(True, override), done,
                           title="Selling short")

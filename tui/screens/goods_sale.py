@@ -5,6 +5,8 @@ together. Opened from the performance list with `i`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,21 @@ from tui.format import local_time
 from tui.screens.sale import CartScreen
 from tui.widgets.cart import CartLines, CartPanel
 from tui.widgets.items import low_stock_line
+
+if TYPE_CHECKING:
+    from tui.app import BoxOfficeApp
+
+
+def open_concessions(app: BoxOfficeApp) -> None:
+    """The items-only sale, on top of where the seller is (or back to it, if open)."""
+    if app.user is None or app.is_locked:
+        return
+    for screen in app.screen_stack:
+        if isinstance(screen, ConcessionsScreen):
+            while app.screen is not screen:
+                app.pop_screen()
+            return
+    app.push_screen(ConcessionsScreen())
 
 
 class ConcessionsScreen(CartScreen):

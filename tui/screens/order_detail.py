@@ -274,7 +274,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
         def marked(quantity: int) -> None:
             self.marked_goods[good.id] = quantity
-            table.update_cell(f"g{good.id}", "mark", f"*{quantity}")
+            table.update_cell(f"g{good.id}", "mark", f"*{quantity}", update_width=True)
             table.move_cursor(row=row + 1)
 
         if good.id in self.marked_goods:

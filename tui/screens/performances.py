@@ -112,9 +112,9 @@ class PerformancesScreen(BoxOfficeScreen[None]):
 
     def action_items(self) -> None:
         """A sale of items on their own, in the window's sale."""
-        from tui.screens.goods_sale import ConcessionsScreen
+        from tui.screens.goods_sale import open_concessions
 
-        self.app.push_screen(ConcessionsScreen())
+        open_concessions(self.box_office)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

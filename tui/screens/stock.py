@@ -114,7 +114,7 @@ class StockScreen(BoxOfficeScreen[None]):
             self.query_one("#item-line", Static).update(Text(
                 f"{item.sku}: {format_cents(item.price_cents)} + {tax_words(item.tax_bp)}% "
                 f"tax = {format_cents(item.each_cents)} {unit}; {item.stock_label} on hand, "
-                f"low at {item.low_stock}; average cost {format_cents(item.cost_cents)}",
+                f"low at {item.low_stock}; avg cost {format_cents(item.cost_cents)}",
                 style="dim"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -210,7 +210,7 @@ class StockScreen(BoxOfficeScreen[None]):
                               f"{format_cents(after.cost_cents)}.")
 
         self._form(f"Receive {item.sku} {item.name} ({item.on_hand} on hand)", [
-            Field("quantity", "How many", placeholder=f"in {item.unit}s"),
+            Field("quantity", "How many", placeholder=f"how many ({item.unit})"),
             Field("cost", "Unit cost", format_cents(item.cost_cents)),
             Field("reference", "Reference", placeholder="invoice or delivery note")], submit)
 
