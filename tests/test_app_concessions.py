@@ -146,6 +146,17 @@ async def test_items_on_their_own_from_the_performance_list(demo_db, tmp_path: P
         await pilot.pause()
         view = app.screen.query_one(CartPanel).view
         assert view.goods[0].quantity == 3 and view.ticket_count == 0
+        # a water by its SKU, then Delete takes the highlighted line (the water) out
+        await pilot.press("i")
+        await pilot.pause()
+        await pick(pilot, "WATER")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [g.sku for g in app.screen.query_one(CartPanel).view.goods] == ["PROGRAM",
+                                                                               "WATER"]
+        await pilot.press("delete")
+        await pilot.pause()
+        assert [g.sku for g in app.screen.query_one(CartPanel).view.goods] == ["PROGRAM"]
         await pay_cash_and_print(pilot, "50")
         assert isinstance(app.screen, SaleDone)
         assert "3 item(s)" in text_of(app, "#done-text")
