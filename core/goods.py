@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -114,16 +114,18 @@ def _may(db: sqlite_utils.Database, actor: User, permission: str) -> bool:
 
 
 def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, quantity: int,
-              now: datetime, *, add: bool = True, allow_short: bool = False,
+              now: datetime, *, hold: timedelta | None = None, add: bool = True,
+              allow_short: bool = False,
               override: Override | None = None) -> tuple[CartGood, ...]:
     """Put `quantity` of an item in the cart (added to what is there, or, with
-    `add=False`, replacing it; 0 takes the line out). More than is on hand is refused
+    `add=False`, replacing it; 0 takes the line out); with `hold`, the cart's hold
+    time starts again, as when seats are added. More than is on hand is refused
     (`out_of_stock`) unless `allow_short` asks for it explicitly, which needs
     `stock_override` or a supervisor's override. Needs `sell`. Raises StockError
     (`bad_quantity`, `inactive_item`, `out_of_stock`), NotFound (`unknown_sku`),
     CartError (`cart_expired`, ...), PermissionDenied (`permission_denied`,
     `override_refused`)."""
-    from core.carts import _open
+    from core.carts import _extend, _open
 
     if not (0 if not add else 1) <= quantity <= MAX_LINE:
         raise StockError(f"choose 1 to {MAX_LINE}", code="bad_quantity")
@@ -142,6 +144,8 @@ def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, qu
         approved = _short_approval(db, actor, item, total, allow_short, override)
     with write(db):
         _open(db, cart_id, now)
+        if hold is not None:     # like seats: adding to the cart pushes its hold out
+            _extend(db, cart_id, now, hold)
         if total == 0:
             db.execute("DELETE FROM cart_goods WHERE cart_id = ? AND item_id = ?",
                        [cart_id, item.id])

@@ -52,6 +52,8 @@ class OrderMatch:
     live_tickets: int
     matched: str                    # "order number", "ticket T00000003", "customer", ...
     ticket_id: int | None = None    # the ticket the code or serial named
+    items: int = 0                  # concessions and merchandise sold on it
+    kept_items: int = 0             # of which not refunded or voided
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,15 @@ def _matches(db: sqlite_utils.Database, where: str, params: list[object], matche
         "SELECT o.id, o.number, o.status, o.created_at, o.total_cents, o.delivery, "
         "o.picked_up_at, coalesce(c.name, ''), coalesce(c.phone, ''), "
         "coalesce(c.flags, ''), (SELECT count(*) FROM tickets t WHERE t.order_id = o.id), "
-        "(SELECT count(*) FROM tickets t WHERE t.order_id = o.id AND t.status = 'live') "
+        "(SELECT count(*) FROM tickets t WHERE t.order_id = o.id AND t.status = 'live'), "
+        "(SELECT coalesce(sum(g.quantity), 0) FROM order_goods g WHERE g.order_id = o.id), "
+        "(SELECT coalesce(sum(g.quantity - g.returned), 0) FROM order_goods g WHERE "
+        "g.order_id = o.id) "
         f"FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE {where} "
         f"ORDER BY o.created_at DESC, o.id DESC LIMIT {LIMIT}", params)
     return [OrderMatch(r[0], r[1], r[2], _utc(r[3]), r[4], r[5], _when(r[6]),
                        r[7], r[8], _flags(r[9]), r[10], r[11], matched,
-                       ticket_id) for r in rows]
+                       ticket_id, r[12], r[13]) for r in rows]
 
 
 def _by_ticket(db: sqlite_utils.Database, ticket_id: int, matched: str) -> list[OrderMatch]:

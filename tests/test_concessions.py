@@ -291,3 +291,23 @@ def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # ty
     orders.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
                   now=NOW)
     assert shifts.get_z_report(demo_db, z.z_number).figures["concessions"][0]["quantity"] == 2
+
+
+def test_adding_goods_pushes_the_cart_s_hold_out_like_seats(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    sam = user(demo_db, "sam")
+    cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
+    later = NOW + timedelta(minutes=8)
+    set_goods(demo_db, sam, cart_id, "WATER", 1, later, hold=HOLD)
+    assert carts.view_cart(demo_db, cart_id).expires_at == later + HOLD
+
+
+def test_order_lookup_counts_goods_like_tickets(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core import lookup
+
+    order = _sell(demo_db, "sam", {"WATER": 2, "SODA": 1})
+    orders.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
+                  now=NOW, goods={order.goods[0].id: 2})
+    (match,) = lookup.find_orders(demo_db, order.number)
+    assert (match.tickets, match.items, match.kept_items) == (0, 3, 1)

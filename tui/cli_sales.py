@@ -217,7 +217,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
                 _add_seats(db, actor, cart_id, performance_id, seats, best, ga, price_type,
                            zone=zone, section=section, now=now, hold=hold)
             override = Override(supervisor, supervisor_pin or "") if supervisor else None
-            add_goods(db, actor, cart_id, wanted, now, allow_short=allow_short,
+            add_goods(db, actor, cart_id, wanted, now, hold=hold, allow_short=allow_short,
                       override=override)
             cart = carts.view_cart(db, cart_id)
             order = orders.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),

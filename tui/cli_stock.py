@@ -8,7 +8,7 @@ import csv
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -286,12 +286,13 @@ def item_moves(sku: str | None, db_path: str | None, limit: int, as_json: bool) 
 
 
 def add_goods(db: sqlite_utils.Database, actor: User, cart_id: int, wanted: dict[str, int],
-              now: datetime, *, allow_short: bool, override: Override | None) -> None:
+              now: datetime, *, hold: timedelta, allow_short: bool,
+              override: Override | None) -> None:
     """`boxoffice sell --item`: put each item in the cart (core.goods.set_goods)."""
     for sku, quantity in wanted.items():
         try:
-            set_goods(db, actor, cart_id, sku, quantity, now, allow_short=allow_short,
-                      override=override)
+            set_goods(db, actor, cart_id, sku, quantity, now, hold=hold,
+                      allow_short=allow_short, override=override)
         except StockError as error:
             if error.code == "out_of_stock":
                 raise BoxOfficeError(error.message + " (--allow-short sells it anyway, "

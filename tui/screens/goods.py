@@ -12,6 +12,7 @@ gets the supervisor's override dialog.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -45,6 +46,7 @@ def put_goods(app: BoxOfficeApp, ensure_cart: Callable[[], int], sku: str, quant
 
     def attempt(allow_short: bool, override: Override | None) -> tuple[CartGood, ...]:
         return set_goods(app.db, app.seller, ensure_cart(), sku, quantity, app.clock(),
+                         hold=timedelta(minutes=app.config.sales.cart_hold_minutes),
                          add=add, allow_short=allow_short, override=override)
 
     def done(goods: tuple[CartGood, ...]) -> None:

@@ -106,10 +106,15 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
         for match in self.found:
             customer = Text(match.customer_name or "-")
             customer.append_text(flags_text(match.customer_flags))
+            # goods count like tickets: all of both back reads REFUNDED
+            status = status_text(match.status, match.live_tickets + match.kept_items,
+                                 match.tickets + match.items)
+            held = f"{match.live_tickets}/{match.tickets}" if match.tickets else ""
+            if match.items:
+                held += f"{' +' if held else ''}{match.kept_items}/{match.items} items"
             table.add_row(match.number, local_time(match.created_at, zone)[4:],
-                          customer, status_text(match.status, match.live_tickets, match.tickets),
-                          f"{match.live_tickets}/{match.tickets}",
-                          format_cents(match.total_cents), key=str(match.order_id))
+                          customer, status, held, format_cents(match.total_cents),
+                          key=str(match.order_id))
         first = self.found[0]
         count = len(self.found)
         self.say(f"{count} orders (by {first.matched}). Up/Down choose, Enter opens."
