@@ -29,9 +29,12 @@ def _binding_classes() -> list[Any]:
     from tui.screens.overview import SellOverviewScreen
     from tui.screens.payment import PaymentModal, SaleDone
     from tui.screens.performances import FilterInput, PerformancesScreen, PerformanceTable
+    from tui.screens.reports import ReportScreen
     from tui.screens.sale import CartScreen, SaleScreen
     from tui.screens.sell import SellScreen
     from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
+    from tui.screens.shift import OpenShiftModal
+    from tui.screens.shift_close import CountModal, ShiftScreen
     from tui.screens.stock import StockScreen
     from tui.screens.stock_count import CountScreen, MovesScreen
     from tui.screens.stock_forms import StockForm
@@ -49,7 +52,7 @@ def _binding_classes() -> list[Any]:
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
-            CountScreen, MovesScreen]
+            CountScreen, MovesScreen, ReportScreen, ShiftScreen, CountModal, OpenShiftModal]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:
