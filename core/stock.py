@@ -25,6 +25,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.inventory import stamp
 from core.permissions import Override, authorize
 from core.pricing import tax_on
+from core.tenders import refuse_card_numbers
 from core.users import User
 
 ADJUST_REASONS = ("waste", "damage", "theft", "count correction", "sample", "transfer",
@@ -142,6 +143,7 @@ def add_item(db: sqlite_utils.Database, actor: User, *, sku: str, name: str, cat
     StockError (`bad_sku`, `bad_item`, `bad_price`, `bad_tax`, `duplicate_sku`)."""
     sku = sku.strip()
     _check_fields(sku, name, category, price_cents, tax_bp, unit, low_stock)
+    refuse_card_numbers(name=name, category=category, unit=unit)
     with write(db):
         authorize(db, actor, "stock")
         if db.execute("SELECT 1 FROM items WHERE sku = ?", [sku]).fetchone():
@@ -223,6 +225,7 @@ def receive(db: sqlite_utils.Database, actor: User, sku: str, quantity: int,
         raise StockError(f"receive 1 to {MAX_QUANTITY}", code="bad_quantity")
     if not 0 <= unit_cost_cents <= 10_000_000:
         raise StockError("the unit cost is 0.00 or more", code="bad_cost")
+    refuse_card_numbers(reference=reference)     # free text is journaled: never a card
     with write(db):
         authorize(db, actor, "stock")
         item = get_item(db, sku)
@@ -252,6 +255,7 @@ def adjust(db: sqlite_utils.Database, actor: User, sku: str, quantity: int, reas
     if not reason.strip():
         raise StockError(f"give a reason ({', '.join(ADJUST_REASONS)}, ...)",
                          code="reason_required")
+    refuse_card_numbers(reason=reason)
     authorize(db, actor, "stock")
     item = get_item(db, sku)
     approved = None
@@ -339,6 +343,7 @@ def record_count(db: sqlite_utils.Database, actor: User, counts: Mapping[str, in
     for sku, counted in counts.items():
         if not 0 <= counted <= MAX_QUANTITY:
             raise StockError(f"{sku}: a count is 0 or more", code="bad_count")
+    refuse_card_numbers(note=note)
     with write(db):
         authorize(db, actor, "stock")
         count_id = db.execute("INSERT INTO stock_counts (user_id, note, counted_at) VALUES "

@@ -311,3 +311,19 @@ def test_order_lookup_counts_goods_like_tickets(demo_db) -> None:  # type: ignor
                   now=NOW, goods={order.goods[0].id: 2})
     (match,) = lookup.find_orders(demo_db, order.number)
     assert (match.tickets, match.items, match.kept_items) == (0, 3, 1)
+
+
+def test_free_text_that_looks_like_a_card_number_is_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core.tenders import TenderError
+
+    cora = user(demo_db, "cora")
+    card = "4111 1111 1111 1111"
+    with pytest.raises(TenderError):
+        stock.adjust(demo_db, cora, "WATER", -1, f"paid by {card}", NOW)
+    with pytest.raises(TenderError):
+        stock.receive(demo_db, cora, "WATER", 5, 60, NOW, reference=card)
+    with pytest.raises(TenderError):
+        stock.record_count(demo_db, cora, {"WATER": 200}, NOW, note=card)
+    assert stock.get_item(demo_db, "WATER").on_hand == 200
+    assert not demo_db.execute("SELECT count(*) FROM journal WHERE data LIKE '%4111%'"
+                               ).fetchone()[0]
