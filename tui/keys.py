@@ -19,6 +19,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin_prices import PriceGridScreen
     from tui.screens.admin_roles import RolesScreen
     from tui.screens.admin_users import UsersScreen
+    from tui.screens.cart_screen import CartScreen
     from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
     from tui.screens.gate import GateScreen
@@ -30,7 +31,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.payment import PaymentModal, SaleDone
     from tui.screens.performances import FilterInput, PerformancesScreen, PerformanceTable
     from tui.screens.reports import ReportScreen
-    from tui.screens.sale import CartScreen, SaleScreen
+    from tui.screens.sale import SaleScreen
     from tui.screens.sell import SellScreen
     from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
     from tui.screens.shift import OpenShiftModal
