@@ -20,40 +20,24 @@ from core import customers, lookup, orders
 from core.errors import BoxOfficeError
 from core.goods import OrderGood
 from core.lookup import OrderDetail
-from core.orders import Order, Payment, Ticket
+from core.orders import Order, Ticket
 from core.payments import format_cents
 from tui.format import local_time
 from tui.printing import PrintResult
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, Confirm, run_protected
-from tui.screens.goods_orders import ask_how_many, goods_row, plural, refund_plan
-from tui.screens.orders import flags_text, status_text
+from tui.screens.goods_orders import ask_how_many, goods_row, refund_plan
+from tui.screens.order_text import (
+    customer_line,
+    order_status,
+    payment_line,
+    seat_label,
+    state_line,
+    ticket_count,
+    ticket_labels,
+)
 
 CLOSED = ("voided", "cancelled", "pending")
-
-
-def seat_label(ticket: Ticket) -> str:
-    if ticket.row is None:
-        return f"{ticket.section} GA"
-    return f"{ticket.section} {ticket.row}-{ticket.number}"
-
-
-def payment_line(payment: Payment) -> Text:
-    text = Text("  ")
-    refund = payment.amount_cents < 0
-    text.append(f"{'refund ' if refund else ''}{payment.tender}", style="bold")
-    if payment.card_brand or payment.card_last4:
-        text.append(f" {payment.card_brand or ''} ****{payment.card_last4 or '????'}")
-    if payment.approval_code:
-        text.append(f" appr {payment.approval_code}")
-    text.append(f"  {format_cents(payment.amount_cents)}")
-    if payment.change_cents:
-        text.append(f"  change {format_cents(payment.change_cents)}")
-    if payment.status != "approved":
-        text.append(f"  {payment.status.upper()}", style="bold reverse")
-    if payment.reason:
-        text.append(f"  ({payment.reason})", style="dim")
-    return text
 
 
 class OrderDetailScreen(BoxOfficeScreen[None]):
@@ -117,12 +101,12 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         order = detail.order
         zone = app.config.zone
         heading = Text.assemble(("Order ", "bold"), (order.number, "bold"), "  ")
-        heading.append_text(self._status(order))
+        heading.append_text(order_status(order))
         heading.append(f"  {local_time(order.created_at, zone)}  {detail.seller} at "
                        f"{detail.station}")
         self.query_one("#heading", Static).update(heading)
-        self.query_one("#customer", Static).update(self._customer_line(detail))
-        self.query_one("#state", Static).update(self._state_line(detail))
+        self.query_one("#customer", Static).update(customer_line(detail))
+        self.query_one("#state", Static).update(state_line(detail, zone, self.note))
         shows = sorted(detail.performances.values(), key=lambda show: show.starts_at)
         self.query_one("#shows", Static).update(Text("; ".join(
             f"{show.event_name} {local_time(show.starts_at, zone)}" for show in shows)))
@@ -151,43 +135,6 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.query_one("#payments", Static).update(
             Text("Payments\n", style="bold") + Text("\n").join(lines))
         self.refresh_bindings()
-
-    @staticmethod
-    def _status(order: Order) -> Text:
-        # goods count like tickets: an order whose every ticket and item went back reads
-        # REFUNDED
-        live = sum(t.status == "live" for t in order.tickets) + sum(g.kept for g in order.goods)
-        return status_text(order.status, live,
-                           len(order.tickets) + sum(g.quantity for g in order.goods))
-
-    def _customer_line(self, detail: OrderDetail) -> Text:
-        customer = detail.customer
-        if customer is None:
-            return Text("No customer on this order", style="dim")
-        text = Text.assemble(("Customer ", "bold"), customer.name)
-        for part in (customer.phone, customer.email):
-            if part:
-                text.append(f"  {part}")
-        text.append_text(flags_text(customer.flags))
-        return text
-
-    def _state_line(self, detail: OrderDetail) -> Text:
-        order = detail.order
-        text = Text(f"Value {format_cents(order.value_cents)}  Paid "
-                    f"{format_cents(order.paid_cents)}  ")
-        if order.balance_cents:
-            text.append(f"Due {format_cents(order.balance_cents)}  ", style="bold")
-        if detail.will_call_waiting:
-            text.append("WILL-CALL: waiting for pickup", style="bold reverse")
-        elif detail.picked_up_at is not None:
-            text.append("Will-call: picked up "
-                        f"{local_time(detail.picked_up_at, self.box_office.config.zone)}")
-        elif order.delivery == "will_call":
-            text.append("Will-call")
-        if self.note:
-            style = "bold" if "REPLACED" in self.note else "dim"
-            text.append(f"\nFound by {self.note}", style=style)
-        return text
 
     def _check_print(self) -> None:
         if self.box_office.last_print is not self._seen_print:
@@ -373,7 +320,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 app.print_order(self.order, receipt=False)
 
         warning = ("  Money is still owed on it." if order.balance_cents > 0 else "")
-        self.app.push_screen(Confirm(f"Hand {self._count(live)} of order {order.number} to "
+        self.app.push_screen(Confirm(f"Hand {ticket_count(live)} of order {order.number} to "
                                      f"{who}?{warning}"), confirmed)
 
     def action_print(self) -> None:
@@ -394,11 +341,11 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
         def exchange(reason: str) -> None:
             app.sale.start_exchange(order.id, [t.id for t in tickets], reason)
-            app.notify(f"Exchanging {self._count(tickets)} of order {order.number}: "
+            app.notify(f"Exchanging {ticket_count(tickets)} of order {order.number}: "
                        "choose the new seats, then take the difference.", title="Exchange")
             app.action_performances()
 
-        self._ask(f"Exchange {self._count(tickets)} ({self._labels(tickets)}) for new "
+        self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
                   "seats. Why?", exchange)
 
     def _done(self, before: Order, after: Order, what: str) -> None:
@@ -407,13 +354,3 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self.reload()
         back = before.paid_cents - after.paid_cents
         self.box_office.notify(f"{what}: {format_cents(back)} paid back.", title="Done")
-
-    @staticmethod
-    def _count(tickets: list[Ticket]) -> str:
-        return plural(len(tickets), "ticket")
-
-    @staticmethod
-    def _labels(tickets: list[Ticket]) -> str:
-        labels = [seat_label(t) for t in tickets]
-        return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4
-                                         else "")
