@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core import seat_plan
 from core.performances import Performance
 from core.seatmap import SeatMap, overview_drawing, section_drawing
 from tui.format import legend
+from tui.screens.cart_screen import KeyLine
 from tui.screens.sale import SaleScreen
 from tui.screens.sell import SellScreen
 from tui.widgets.cart import CartPanel
@@ -44,22 +45,20 @@ class SellOverviewScreen(SaleScreen):
         return colors
 
     def compose(self) -> ComposeResult:
+        self.fit_width(self.app.size.width)
         yield Static(id="heading")
         with Horizontal(id="body"):
             yield OverviewMap(self.drawing, self._colors, id="map")
             yield CartPanel(id="cart")
         yield Static(id="info")
         yield Static(id="legend")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#heading", Static).update(
             self.heading(f"{self.seatmap.name} - sections"))
         self.query_one("#legend", Static).update(legend(self.seatmap))
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width >= 110, "-wide")
 
     def refresh_sale(self) -> None:
         super().refresh_sale()

@@ -36,6 +36,15 @@ class SaleScreen(CartScreen):
         self.performance = performance
         self.seatmap = seatmap
 
+    def fit_width(self, width: int) -> None:
+        """From 110 columns on, the cart goes beside the map (sell.tcss: `.-wide`). Called
+        in compose as well, before the children mount: set on the first resize, the class
+        restyled the whole screen once more on every open."""
+        self.set_class(width >= 110, "-wide")
+
+    def on_resize(self) -> None:
+        self.fit_width(self.size.width)
+
     # -- the sale -------------------------------------------------------------------
 
     @property

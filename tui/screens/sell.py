@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from core import carts, inventory, performances, seat_plan, venues
 from core.carts import CartLine, CartView
@@ -22,6 +22,7 @@ from core.errors import BoxOfficeError
 from core.performances import Performance
 from core.seatmap import Drawing, Seat, SeatMap, venue_drawing
 from tui.format import describe_seat, legend
+from tui.screens.cart_screen import KeyLine
 from tui.screens.dialogs import AskText
 from tui.screens.sale import SaleScreen
 from tui.screens.sell_dialogs import Choose
@@ -79,6 +80,7 @@ class SellScreen(SaleScreen):
         self.paint: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
+        self.fit_width(self.app.size.width)
         yield Static(id="heading")
         with Horizontal(id="body"):
             yield SeatMapWidget(self.drawing, self.seatmap.zones, id="map")
@@ -86,7 +88,7 @@ class SellScreen(SaleScreen):
         yield Input(placeholder="Row label, then Enter (Esc cancels)", id="row-input")
         yield Static(id="info")
         yield Static(id="legend")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -98,9 +100,6 @@ class SellScreen(SaleScreen):
         # frame as the cursor (a message would land a frame later).
         self.watch(seat_map, "cursor", self._describe_cursor, init=False)
         seat_map.set_states({}, seat_plan.hold_colors(self.box_office.db))
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width >= 110, "-wide")
 
     def _legend(self) -> Text:
         text = legend(self.seatmap, self.drawing.seats)
