@@ -8,10 +8,12 @@ services with these; printing runs in a thread worker and reports back as a mess
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from textual import events, work
@@ -20,14 +22,21 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from core import orders, seat_plan, tokens, venues
+from core import seat_plan, venues
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
 from core.schema import database_id
 from core.users import User
-from hardware.printers import Printer, open_printer
-from tui.printing import PrintResult, print_order
 from tui.sale import Sale
+
+# Orders, ticket signing and printing (with PIL and the ticket renderer) are imported where
+# they are used: the sign-in screen needs none of them, and they were a tenth of a second
+# of the cold start (bench/README.md).
+if TYPE_CHECKING:
+    from core.orders import Order
+    from core.tokens import Signer
+    from hardware.printers import Printer
+    from tui.printing import PrintResult
 
 
 def utc_now() -> datetime:
@@ -87,7 +96,7 @@ class BoxOfficeApp(App[None]):
         self.last_print: PrintResult | None = None
         self._key_dir = key_dir
         self._printer = printer
-        self._signer: tokens.Signer | None = None
+        self._signer: Signer | None = None
         self._seat_indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self._last_input = clock()
         if training:
@@ -116,6 +125,13 @@ class BoxOfficeApp(App[None]):
     @work(thread=True, exclusive=True, group="warm-seatmaps")
     def _warm_seatmaps(self, sources: list[tuple[str, str, str]]) -> None:
         venues.warm_cache(sources)
+        # What is alive now (modules, the parsed maps) stays for the life of the process:
+        # frozen, the full collections no longer walk the stadium's 37,000 parsed seats
+        # (about 165 ms each, landing on whatever the window was doing). Once per
+        # process: a later app in the same process (tests) would freeze the previous
+        # one's garbage for good.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
 
     def signed_in(self, user: User) -> None:
         """Called by the login and lock screens when a PIN was right."""
@@ -211,8 +227,10 @@ class BoxOfficeApp(App[None]):
 
     # -- devices -------------------------------------------------------------------------
 
-    def signer(self) -> tokens.Signer:
+    def signer(self) -> Signer:
         """The key that signs ticket codes (made with the database if it has none)."""
+        from core import tokens
+
         if self._signer is None:
             key_dir = self._key_dir
             if key_dir is None:
@@ -235,11 +253,13 @@ class BoxOfficeApp(App[None]):
         return Path(row[2]) if row and row[2] else Path(self.config.database.path)
 
     def printer(self) -> Printer:
+        from hardware.printers import open_printer
+
         if self._printer is None:
             self._printer = open_printer(self.config.printer)
         return self._printer
 
-    def print_order(self, order: orders.Order, *, receipt: bool = True,
+    def print_order(self, order: Order, *, receipt: bool = True,
                     kick_drawer: bool = False, tickets: bool = True) -> None:
         """Print the order's unprinted live tickets (and the receipt) in a worker; the
         result comes back as PrintFinished, and the app tells the seller. `tickets=False`
@@ -259,11 +279,12 @@ class BoxOfficeApp(App[None]):
                     self.seller.display_name)
 
     @work(thread=True, group="printer")
-    def _run_print_job(self, job: PrintJob, order: orders.Order, signer: tokens.Signer,
+    def _run_print_job(self, job: PrintJob, order: Order, signer: Signer,
                printer: Printer, seller: str) -> None:
         # A thread of its own with its own connection: sqlite3 connections are not
         # shared across threads, and the UI keeps answering keys while paper feeds.
         from core.schema import open_database
+        from tui.printing import print_order
 
         db = open_database(self.database_path(), check_location=False)
         try:
