@@ -95,10 +95,13 @@ def _run_app(config: Config, db_path: Path) -> None:
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
 
-    try:
-        check_keymap(config)
-    except BoxOfficeError as error:
-        _fail(error.message)
+    # check_keymap imports every screen to list their keys (150 ms of the start): only
+    # when there is a [keymap] to check
+    if config.keymap:
+        try:
+            check_keymap(config)
+        except BoxOfficeError as error:
+            _fail(error.message)
     db = _open(db_path)
     training = is_training(db)   # however it was opened: the mark is in the database
     if training:
