@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from core import stock
 from tui.format import local_time
-from tui.screens.sale import CartScreen
+from tui.screens.cart_screen import CartScreen
 from tui.widgets.cart import CartLines, CartPanel
 from tui.widgets.items import low_stock_line
 
