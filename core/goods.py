@@ -19,7 +19,7 @@ import sqlite_utils
 from core import journal
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
-from core.permissions import Override, PermissionDenied, authorize, has_permission
+from core.permissions import Override, PermissionDenied, authorize
 from core.pricing import tax_on
 from core.stock import Item, StockError, get_item, move
 from core.users import User
@@ -102,15 +102,25 @@ def _short_approval(db: sqlite_utils.Database, actor: User, item: Item, quantity
     if not allow_short:
         raise StockError(f"{item.name}: {left} in stock, {quantity} wanted",
                          code="out_of_stock")
-    if override is None and not _may(db, actor, "stock_override"):
+    try:
+        return authorize(db, actor, "stock_override", override=override)
+    except PermissionDenied:
+        if override is not None:        # a refused supervisor: say so as authorize did
+            raise
         raise PermissionDenied(f"{item.name} has {left} in stock and {actor.display_name} "
                                f"may not sell short ({quantity} wanted); a supervisor can "
-                               "approve it with their PIN")
-    return authorize(db, actor, "stock_override", override=override)
+                               "approve it with their PIN") from None
 
 
-def _may(db: sqlite_utils.Database, actor: User, permission: str) -> bool:
-    return not actor.locked and has_permission(db, actor.role, permission)
+def _open_shift(db: sqlite_utils.Database, actor: User) -> int | None:
+    """The actor's open shift, which goods sold or returned count in; None without one
+    (a card answer resolved later, a refund of goods only)."""
+    from core.shifts import open_shift_id
+
+    try:
+        return open_shift_id(db, actor.id)
+    except BoxOfficeError:
+        return None
 
 
 def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, quantity: int,
@@ -184,12 +194,7 @@ def issue_goods(db: sqlite_utils.Database, actor: User, order_id: int, cart_id: 
     today's prices and leave stock. A line over what is on hand raises StockError
     `out_of_stock` unless it was approved in the cart (or `enforce` is off: a card
     already charged while the answer was lost). Returns their value."""
-    from core.shifts import open_shift_id
-
-    try:
-        shift_id: int | None = open_shift_id(db, actor.id)
-    except BoxOfficeError:   # no open shift: a card answer resolved later
-        shift_id = None
+    shift_id = _open_shift(db, actor)
     value = 0
     for good in cart_goods(db, cart_id):
         item = get_item(db, good.sku)
@@ -218,15 +223,10 @@ def return_goods(db: sqlite_utils.Database, actor: User, order_id: int,
     """Inside a write: goods of an order come back (refund or void) and go back into
     stock. `quantities` maps order_goods ids to how many; None: all that are kept.
     Returns their value. Raises NotFound `unknown_item`, StockError `bad_quantity`."""
-    from core.shifts import open_shift_id
-
     lines = {g.id: g for g in order_goods(db, order_id)}
     wanted = ({i: g.kept for i, g in lines.items() if g.kept} if quantities is None
               else dict(quantities))
-    try:
-        shift_id: int | None = open_shift_id(db, actor.id)
-    except BoxOfficeError:   # no open shift: a card answer resolved later
-        shift_id = None
+    shift_id = _open_shift(db, actor)
     value = 0
     for line_id, quantity in wanted.items():
         good = lines.get(line_id)

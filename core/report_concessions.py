@@ -37,8 +37,11 @@ class GoodsSales:
         return self.net_cents + self.tax_cents
 
 
-def _rows(db: sqlite_utils.Database, scope: Scope) -> list[tuple[str, str, str, int, int, int]]:
-    """(sku, name, category, quantity, net, tax) per sale (+) and return (-) in scope."""
+def _rows(db: sqlite_utils.Database, *, bounds: tuple[str, str] | None = None,
+          shift_id: int | None = None, performance_id: int | None = None
+          ) -> list[tuple[str, str, str, int, int, int]]:
+    """(sku, name, category, quantity, net, tax) per sale (+) and return (-): in the
+    UTC `bounds` [start, end), the shift, and orders with the performance's tickets."""
     sale_sql = ("SELECT i.sku, g.description, g.category, g.quantity, g.price_cents * "
                 "g.quantity, g.tax_cents * g.quantity FROM order_goods g JOIN items i ON "
                 "i.id = g.item_id JOIN orders o ON o.id = g.order_id WHERE 1 = 1")
@@ -48,23 +51,22 @@ def _rows(db: sqlite_utils.Database, scope: Scope) -> list[tuple[str, str, str, 
                 "ON o.id = g.order_id WHERE m.kind IN ('refund', 'void')")
     sale_args: list[object] = []
     back_args: list[object] = []
-    bounds = scope.day_bounds()
     if bounds:
         sale_sql += " AND o.created_at >= ? AND o.created_at < ?"
         back_sql += " AND m.created_at >= ? AND m.created_at < ?"
         sale_args += list(bounds)
         back_args += list(bounds)
-    if scope.shift_id is not None:
+    if shift_id is not None:
         sale_sql += " AND g.shift_id = ?"
         back_sql += " AND m.shift_id = ?"
-        sale_args.append(scope.shift_id)
-        back_args.append(scope.shift_id)
-    if scope.performance_id is not None:
+        sale_args.append(shift_id)
+        back_args.append(shift_id)
+    if performance_id is not None:
         where = " AND o.id IN (SELECT order_id FROM tickets WHERE performance_id = ?)"
         sale_sql += where
         back_sql += where
-        sale_args.append(scope.performance_id)
-        back_args.append(scope.performance_id)
+        sale_args.append(performance_id)
+        back_args.append(performance_id)
     return [tuple(r) for r in db.execute(sale_sql + " UNION ALL " + back_sql,
                                          sale_args + back_args)]
 
@@ -80,9 +82,9 @@ def _sum(rows: list[tuple[str, str, str, int, int, int]], key: int) -> list[Good
     return [GoodsSales(k, v[0], v[1], v[2], v[3]) for k, v in sorted(sums.items())]
 
 
-def sales_by_category(db: sqlite_utils.Database, scope: Scope) -> list[GoodsSales]:
-    """Goods sold less returned, by category (what X and Z reports print)."""
-    return _sum(_rows(db, scope), 2)
+def shift_sales(db: sqlite_utils.Database, shift_id: int) -> list[GoodsSales]:
+    """A shift's goods sold less returned, by category (what X and Z reports print)."""
+    return _sum(_rows(db, shift_id=shift_id), 2)
 
 
 def _table(title: str, key: str, lines: list[GoodsSales]) -> Table:
@@ -97,7 +99,8 @@ def _table(title: str, key: str, lines: list[GoodsSales]) -> Table:
 
 def concessions(db: sqlite_utils.Database, scope: Scope) -> Report:
     """Concession and merchandise sales by item and by category."""
-    rows = _rows(db, scope)
+    rows = _rows(db, bounds=scope.day_bounds(), shift_id=scope.shift_id,
+                 performance_id=scope.performance_id)
     by_item, by_category = _sum(rows, 0), _sum(rows, 2)
     return Report(
         "concessions", "Concession sales", scope.describe(),
@@ -129,7 +132,7 @@ def stock_report(db: sqlite_utils.Database, scope: Scope) -> Report:
 
 def count_sheet(db: sqlite_utils.Database, scope: Scope) -> Report:
     """The blank sheet a counter fills in: no expected figures, so the count is blind."""
-    items = stock.count_sheet(db)
+    items = stock.list_items(db)     # every item sold, by category
     return Report(
         "count-sheet", "Stock count sheet", "count every item; write what you find",
         (("Items", len(items)),),

@@ -132,14 +132,10 @@ def compute_figures(db: sqlite_utils.Database, shift_id: int,
 
 
 def _concessions(db: sqlite_utils.Database, shift_id: int) -> tuple[tuple[str, int, int], ...]:
-    from zoneinfo import ZoneInfo
+    from core.report_concessions import shift_sales
 
-    from core.report_concessions import sales_by_category
-    from core.reports import Scope
-
-    scope = Scope(ZoneInfo("UTC"), datetime.now(ZoneInfo("UTC")), shift_id=shift_id)
     return tuple((line.key, line.quantity, line.gross_cents)
-                 for line in sales_by_category(db, scope))
+                 for line in shift_sales(db, shift_id))
 
 
 def z_figures(db: sqlite_utils.Database, shift: Shift, count: CountResult,

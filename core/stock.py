@@ -383,8 +383,3 @@ def get_count(db: sqlite_utils.Database, count_id: int | None = None) -> StockCo
         "FROM stock_count_lines l JOIN items i ON i.id = l.item_id WHERE l.count_id = ? "
         "ORDER BY i.category, i.name", [count_id]))
     return StockCount(head[0], head[1], head[2], datetime.fromisoformat(head[3]), lines)
-
-
-def count_sheet(db: sqlite_utils.Database) -> list[Item]:
-    """What a counter walks the stockroom with: every active item, by category."""
-    return list_items(db)

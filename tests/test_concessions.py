@@ -252,8 +252,7 @@ def test_concession_sales_report_and_the_shift_reports(demo_db) -> None:  # type
         "Drinks": (2, 700), "Snacks": (3, 972)}
     cora_x = shifts.x_report(demo_db, cora_shift.id, NOW, viewer=cora)
     assert cora_x.figures is not None and cora_x.figures.concessions == (("Snacks", -1, -324),)
-    by_category = report_concessions.sales_by_category(
-        demo_db, reports.Scope(ZONE, NOW, shift_id=sam_shift.id))
+    by_category = report_concessions.shift_sales(demo_db, sam_shift.id)
     assert [line.key for line in by_category] == ["Drinks", "Snacks"]
 
 
