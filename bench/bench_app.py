@@ -837,8 +837,7 @@ def run_child(mode: str, db_path: str) -> dict:
 
 
 def build_demo_db(directory: str) -> str:
-    from datetime import UTC, datetime
-
+    from core import clock
     from core.config import Config
     from core.demo import build_demo
     from core.schema import open_database
@@ -847,7 +846,7 @@ def build_demo_db(directory: str) -> str:
 
     path = os.path.join(directory, "bench-demo.db")
     db = open_database(path)
-    now = datetime.now(UTC)
+    now = clock.now()
     config = Config()
     build_demo(db, now=now, zone=config.zone)
     # the demo seller's shift, so that signing in goes straight to the performance list

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core import journal
+from core import clock, journal
 from core.config import Config, backup_dir
 from core.errors import BoxOfficeError
 
@@ -126,7 +126,7 @@ def backup(source: sqlite_utils.Database | str | Path, dest: str | Path, *,
     `backup_name`), verified and durable; journaled in the source. Safe while other
     windows sell. Call it outside any transaction of `source`. Raises BackupError
     (`no_database`, `backup_exists`, `backup_corrupt`, `backup_failed`)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with _source(source) as db:
         if db.conn.in_transaction:
             raise BackupError("internal: a backup must not run inside a transaction",
@@ -214,7 +214,7 @@ def auto_backup(config: Config, db_path: str | Path, reason: str, *,
     `<database>-backups/` beside it), named `<stem>-<UTC time>-<reason>.db`, then the
     oldest beyond `[backup] keep` are deleted. Call it after the close has committed;
     a failure raises BackupError and should be shown, not undo the close."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     database = Path(db_path)
     folder = backup_dir(config, database)
     result = backup(database, folder / backup_name(database, now, reason), now=now)
@@ -292,7 +292,7 @@ def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
     from core.db import connect
     from core.schema import migrate
 
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     checked = check_backup(source)
     database = Path(target)
     replaced: Path | None = None

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from core import journal
+from core import clock, journal
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 from core.permissions import authorize
@@ -191,7 +191,7 @@ def create_customer(db: sqlite_utils.Database, actor: User, name: str, *, phone:
     name = clean_name(name)
     phone, email = normalise_phone(phone), check_email(email)
     flag_set = check_flags(flags)
-    created_at = _stamp(now or datetime.now(UTC))
+    created_at = _stamp(now or clock.now())
     with write(db):
         customer_id = db.execute(
             "INSERT INTO customers (name, phone, email, notes, flags, created_at) "
@@ -254,7 +254,7 @@ def add_note(db: sqlite_utils.Database, actor: User, customer_id: int, text: str
     line = " ".join(text.split())
     if not line:
         raise BoxOfficeError("the note is empty", code="bad_note")
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = (now or clock.now()).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     with write(db):
         earlier = get_customer(db, customer_id).notes.rstrip("\n")
         entry = f"{stamp} {actor.username}: {line}"
@@ -399,7 +399,7 @@ def mark_picked_up(db: sqlite_utils.Database, actor: User, order_id: int, *,
     `not_will_call`, `already_picked_up` (the second time), `no_live_tickets`.
     """
     authorize(db, actor, "will_call")
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = (now or clock.now()).astimezone(UTC)
     with write(db):
         row = db.execute("SELECT number, delivery, picked_up_at FROM orders WHERE id = ?",
                          [order_id]).fetchone()

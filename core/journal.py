@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from core import clock
 from core.db import write
 
 GENESIS = "0" * 64
@@ -30,7 +31,7 @@ def _digest(prev_hash: str, row_id: int, at: str, actor: str, action: str,
 def append(db: sqlite_utils.Database, *, actor: str, action: str, subject: str,
            data: dict[str, Any] | None = None, at: datetime | None = None) -> int:
     """Append one entry; returns its id. Joins the caller's transaction if there is one."""
-    stamp = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+    stamp = (at or clock.now()).astimezone(UTC).isoformat(timespec="microseconds")
     payload = json.dumps(data or {}, sort_keys=True, separators=(",", ":"))
     with write(db):
         last = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from core import journal
+from core import clock, journal
 from core.db import write
 from core.errors import BoxOfficeError, NotFound
 
@@ -289,7 +289,7 @@ def key_path(key_dir: Path, key_id: int) -> Path:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def _raw_public(key: Ed25519PublicKey) -> bytes:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from core import journal
+from core import clock, journal
 from core.config import Config, DatabaseConfig
 from core.db import write
 from core.errors import BoxOfficeError
@@ -112,4 +112,4 @@ def reset_training_database(real: Path, *, now: datetime | None = None) -> Path:
             db.conn.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    return prepare_training_database(real, now=now or datetime.now(UTC))
+    return prepare_training_database(real, now=now or clock.now())

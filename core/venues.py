@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlite_utils
 
-from core import journal
+from core import clock, journal
 from core.db import write
 from core.errors import NotFound
 from core.permissions import authorize
@@ -59,7 +58,7 @@ def import_seatmap(db: sqlite_utils.Database, actor: User, source: str,
             "INSERT INTO seat_maps (venue_id, version, sha256, source_name, source, "
             "imported_at) VALUES (?, ?, ?, ?, ?, ?)",
             [venue_id, version, seatmap.sha256, source_name, source,
-             datetime.now(UTC).isoformat(timespec="seconds")])
+             clock.now().isoformat(timespec="seconds")])
         zone_ids = _upsert_zones(db, venue_id, seatmap)
         added, updated, retired = _upsert_sections_and_seats(db, venue_id, seatmap, zone_ids)
         journal.append(db, actor=actor.username, action="seatmap.import",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
+import time_machine
 
 from core.config import Config
 from core.demo import build_demo
@@ -19,6 +20,16 @@ from core.schema import open_database
 FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 ZONE = ZoneInfo("America/New_York")
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock() -> Iterator[time_machine.Coordinates]:
+    """Every test runs at FIXED_NOW, the instant the demo template is built at: the CLI,
+    the window app and core.clock all read it, so a date a test writes relative to
+    FIXED_NOW never goes stale. A test that needs time to pass moves it with
+    `pinned_clock.shift(...)` or `.move_to(...)`."""
+    with time_machine.travel(FIXED_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from core import seat_plan, venues
+from core import clock, seat_plan, venues
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
 from core.schema import database_id
@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     from core.tokens import Signer
     from hardware.printers import Printer
     from tui.printing import PrintResult
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ class BoxOfficeApp(App[None]):
             self.result = result
 
     def __init__(self, db: sqlite_utils.Database, config: Config, *,
-                 clock: Callable[[], datetime] = utc_now, training: bool = False,
+                 clock: Callable[[], datetime] = clock.now, training: bool = False,
                  station: str = "window-1", key_dir: Path | None = None,
                  printer: Printer | None = None) -> None:
         super().__init__()

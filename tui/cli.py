@@ -6,13 +6,13 @@ import json
 import sqlite3
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
 import click
 import sqlite_utils
 
+from core import clock
 from core.config import Config, find_config_path, load_config
 from core.errors import BoxOfficeError
 
@@ -123,7 +123,7 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
 
     db = _open(Path(db_path))
     try:
-        created = demo_data.build_demo(db, now=datetime.now(UTC), zone=obj.config.zone)
+        created = demo_data.build_demo(db, now=clock.now(), zone=obj.config.zone)
     except SeatMapInvalid as error:
         _fail(f"a shipped venue file is invalid: {error}")
     from core import tokens

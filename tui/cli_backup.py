@@ -5,12 +5,12 @@ and replace the file), so they ask for no box office PIN."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
+from core import clock
 from core.backup import BackupError, backup, backup_name, check_backup, restore
 from core.config import backup_dir
 from tui.cli_sales import _obj
@@ -29,7 +29,7 @@ def backup_command(dest: str | None, db_path: str | None) -> None:
     copy with integrity_check and the journal, fsync it. DEST is a file or a directory;
     default: the [backup] directory, named after the database and the time."""
     database = _obj().db_path(db_path)
-    now = datetime.now(UTC)
+    now = clock.now()
     target = Path(dest) if dest else (backup_dir(_obj().config, database)
                                       / backup_name(database, now, "manual"))
     try:
@@ -62,7 +62,7 @@ def restore_command(file: str, db_path: str | None, yes: bool) -> None:
         sys.exit(1)
     try:
         result = restore(file, database, confirm=True, actor="cli",
-                         now=datetime.now(UTC))
+                         now=clock.now())
     except BackupError as error:
         _fail(error)
     if result.replaced_copy:

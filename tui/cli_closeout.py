@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from core import card_reconciliation, deposits
+from core import card_reconciliation, clock, deposits
 from core.errors import BoxOfficeError
 from core.payments import format_cents
 from core.report_model import to_text
@@ -39,7 +39,7 @@ def deposit_prepare(day: datetime, db_path: str | None, username: str, pin: str,
     with _reported(as_json):
         actor = _login(db, username, pin)
         made = deposits.prepare_deposit(db, actor, day=date(day.year, day.month, day.day),
-                                        zone=_obj().config.zone, now=datetime.now(UTC))
+                                        zone=_obj().config.zone, now=clock.now())
     _echo(asdict(made), to_text(deposits.deposit_report([made], f"deposit {made.id}")),
           as_json)
 
@@ -55,7 +55,7 @@ def deposit_deposited(deposit_id: int, reference: str, db_path: str | None, user
     with _reported(as_json):
         actor = _login(db, username, pin)
         done = deposits.mark_deposited(db, actor, deposit_id, bank_reference=reference,
-                                       now=datetime.now(UTC))
+                                       now=clock.now())
     _echo(asdict(done), f"deposit {done.id} deposited: {format_cents(done.total_cents)}, "
           f"reference {done.bank_reference}", as_json)
 
@@ -93,7 +93,7 @@ def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
             raise BoxOfficeError(f"cannot read {csv_file}: {error}", code="bad_csv") from None
         result = card_reconciliation.import_settlement(
             db, actor, text, source_name=Path(csv_file).name,
-            rules=config.card_reconciliation, zone=config.zone, now=datetime.now(UTC))
+            rules=config.card_reconciliation, zone=config.zone, now=clock.now())
     _echo(asdict(result), f"{result.rows} rows: {result.matched} matched, "
           f"{result.unmatched_rows} with no card payment, {result.unmatched_payments} card "
           "payments missing from the file", as_json)
@@ -116,7 +116,7 @@ def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        now = datetime.now(UTC)
+        now = clock.now()
         changed = (card_reconciliation.resolve(db, actor, discrepancy_id, resolution=text,
                                                now=now) if resolve else
                    card_reconciliation.annotate(db, actor, discrepancy_id, note=text, now=now))

@@ -12,12 +12,11 @@ import json
 import os
 import secrets
 import sys
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from core import checkin
+from core import checkin, clock
 from core.errors import BoxOfficeError
 from tui.cli_sales import _database, _login, _obj
 
@@ -65,7 +64,7 @@ def scan(code: str | None, performance_id: int, gate_name: str, image_path: str 
         session = checkin.open_gate(db, actor, performance_id, gate_name, mode=mode,
                                     zone=_obj().config.zone)
         text = code if code is not None else _code_from_image(image_path or "")
-        verdict = checkin.scan(db, session, text, now=datetime.now(UTC),
+        verdict = checkin.scan(db, session, text, now=clock.now(),
                                nonce=secrets.token_hex(12), device=f"cli-{os.getpid()}")
     except BoxOfficeError as error:
         if as_json:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 import click
 
-from core import gatepack
+from core import clock, gatepack
 from tui.cli_sales import _database, _login, _reported
 
 
@@ -54,7 +53,7 @@ def export(performance_id: int, output: str, username: str | None, pin: str | No
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        info = gatepack.export_pack(db, actor, performance_id, output, now=datetime.now(UTC))
+        info = gatepack.export_pack(db, actor, performance_id, output, now=clock.now())
     if as_json:
         click.echo(json.dumps(asdict(info), indent=2))
         return
@@ -80,7 +79,7 @@ def merge(pack: str, username: str | None, pin: str | None, db_path: str | None,
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        result = gatepack.merge_pack(db, actor, pack, now=datetime.now(UTC))
+        result = gatepack.merge_pack(db, actor, pack, now=clock.now())
     if as_json:
         click.echo(json.dumps({**asdict(result), "gates": list(result.gates)}, indent=2))
         return

@@ -4,13 +4,12 @@ code and change nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import click
 import sqlite_utils
 
-from core import orders
+from core import clock, orders
 from core.errors import BoxOfficeError
 from tui.cli_sales import (
     _database,
@@ -87,7 +86,7 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
         if goods is not None and ids is None:
             ids = []                 # only the goods named
         result = orders.refund(db, actor, found.id, reason=reason, station=station,
-                               now=datetime.now(UTC), ticket_ids=ids, goods=goods, to=to,
+                               now=clock.now(), ticket_ids=ids, goods=goods, to=to,
                                override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
     _print_order(result, signer, as_json)
@@ -105,7 +104,7 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
         actor = _login(db, username, pin)
         found = _find(db, number)
         result = orders.void(db, actor, found.id, reason=reason, station=station,
-                             now=datetime.now(UTC), zone=_obj().config.zone,
+                             now=clock.now(), zone=_obj().config.zone,
                              override=_override(supervisor, supervisor_pin))
     _print_order(result, None, as_json)
 
@@ -127,7 +126,7 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
     from tui.printing import print_order
 
     db = _database(db_path)
-    now = datetime.now(UTC)
+    now = clock.now()
     with _reported(as_json):
         actor = _login(db, username, pin)
         found = _find(db, number)
@@ -166,12 +165,12 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
         actor = _login(db, username, pin)
         found = _find(db, number)
         (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
-        orders.reprint(db, actor, ticket_id, reason=reason, now=datetime.now(UTC),
+        orders.reprint(db, actor, ticket_id, reason=reason, now=clock.now(),
                        override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
         result = orders.get_order(db, found.id)
     failure = None if no_print else _print_on_paper(
-        db, result, signer, printer_spec, seller=actor.display_name, now=datetime.now(UTC),
+        db, result, signer, printer_spec, seller=actor.display_name, now=clock.now(),
         kick=False, receipt=False)
     _print_order(orders.get_order(db, found.id), signer, as_json)
     _report_printer_failure(result, failure)

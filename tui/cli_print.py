@@ -4,11 +4,10 @@ without a sale."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 
 import click
 
-from core import tokens
+from core import clock, tokens
 from tui.cli_sales import _database, _login, _obj, _override, _reported
 
 
@@ -92,7 +91,7 @@ def drawer_open(db_path: str | None, username: str, pin: str, reason: str,
     db = _database(db_path)
     with _reported(False):
         actor = _login(db, username, pin)
-        record_no_sale(db, actor, station=station, reason=reason, now=datetime.now(UTC),
+        record_no_sale(db, actor, station=station, reason=reason, now=clock.now(),
                        override=_override(supervisor, supervisor_pin))
     try:
         printer = open_printer(_obj().config.printer, printer_spec)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 import sqlite_utils
 
-from core import reports
+from core import clock, reports
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
 from tui.cli_sales import _database, _login, _obj, _reported
 
@@ -108,7 +108,7 @@ def report(name: str, performance_id: int | None, day: datetime | None,
         click.echo("boxoffice: give --user and --pin (reports need report access)", err=True)
         sys.exit(2)
     db = _database(db_path)
-    now = datetime.now(UTC)
+    now = clock.now()
     scope = reports.Scope(_obj().config.zone, now, performance_id=performance_id,
                           day=date(day.year, day.month, day.day) if day else None,
                           shift_id=shift_id)

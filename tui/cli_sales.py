@@ -8,13 +8,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
 import sqlite_utils
 
-from core import carts, orders, performances, tokens
+from core import carts, clock, orders, performances, tokens
 from core.errors import BoxOfficeError
 from core.permissions import Override
 from core.tenders import Tender, TenderError, parse_money, parse_tender
@@ -206,7 +206,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     config = _obj().config
     hold = timedelta(minutes=config.sales.cart_hold_minutes)
     db = _database(db_path)
-    now = datetime.now(UTC)
+    now = clock.now()
     with _reported(as_json):
         actor = _login(db, username, pin)
         signer = _signer(db)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 import click
 import sqlite_utils
 
-from core import shifts
+from core import clock, shifts
 from core.errors import BoxOfficeError
 from core.payments import format_cents
 from core.shift_figures import x_rows, z_rows
@@ -80,7 +79,7 @@ def shift_open(station: str, float_text: str, db_path: str | None, username: str
         actor = _login(db, username, pin)
         opened = shifts.open_shift(db, actor, station=station,
                                    float_counts=parse_counts(float_text),
-                                   now=datetime.now(UTC), rules=_obj().config.shifts)
+                                   now=clock.now(), rules=_obj().config.shifts)
     _echo(asdict(opened), f"shift {opened.id} open at {opened.station}, float "
           f"{format_cents(opened.float_cents)}", as_json)
 
@@ -92,7 +91,7 @@ def _movement(kind: str, shift_id: int | None, amount: str, reason: str, db_path
     with _reported(as_json):
         actor = _login(db, username, pin)
         target = _shift_of(db, actor, shift_id)
-        cents, now = parse_money(amount), datetime.now(UTC)
+        cents, now = parse_money(amount), clock.now()
         moved = (shifts.cash_drop(db, actor, target, cents, reason=reason, now=now)
                  if kind == "drop" else
                  shifts.paid_out(db, actor, target, cents, reason=reason, now=now,
@@ -136,7 +135,7 @@ def shift_x(shift_id: int | None, to_printer: bool, printer_spec: str | None,
             db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """The X report: the shift so far (blind to a seller until the count)."""
     db = _database(db_path)
-    now = datetime.now(UTC)
+    now = clock.now()
     with _reported(as_json):
         actor = _login(db, username, pin)
         report = shifts.x_report(db, _shift_of(db, actor, shift_id), now, viewer=actor)
@@ -164,7 +163,7 @@ def shift_count(shift_id: int | None, cash_text: str, checks: str, cards: str,
                                      cash_counts=parse_counts(cash_text),
                                      checks_cents=parse_money(checks),
                                      card_slips_cents=parse_money(cards),
-                                     now=datetime.now(UTC), rules=_obj().config.shifts)
+                                     now=clock.now(), rules=_obj().config.shifts)
     text = [f"shift {result.shift_id} counted"] + [
         f"  {line.tender:<6} counted {format_cents(line.counted_cents):>10}  expected "
         f"{format_cents(line.expected_cents):>10}  over/short "
@@ -189,7 +188,7 @@ def shift_sign_off(shift_id: int, note: str, supervisor: str | None,
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        signed = shifts.sign_off(db, actor, shift_id, note=note, now=datetime.now(UTC),
+        signed = shifts.sign_off(db, actor, shift_id, note=note, now=clock.now(),
                                  override=_override(supervisor, supervisor_pin))
     _echo(asdict(signed), f"shift {shift_id} signed off by {signed.signed_off_by}", as_json)
 
@@ -206,7 +205,7 @@ def shift_close(shift_id: int | None, no_print: bool, printer_spec: str | None,
     with _reported(as_json):
         actor = _login(db, username, pin)
         z = shifts.close_shift(db, actor, _shift_of(db, actor, shift_id),
-                               now=datetime.now(UTC))
+                               now=clock.now())
     rows = z_rows(z, _obj().config.zone)
     _backup_after_close()
     _echo({**asdict(z), "rows": rows},

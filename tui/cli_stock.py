@@ -8,7 +8,7 @@ import csv
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import click
 import sqlite_utils
 
-from core import stock
+from core import clock, stock
 from core.errors import BoxOfficeError
 from core.goods import set_goods
 from core.orders import Order
@@ -127,7 +127,7 @@ def item_add(sku: str, name: str, category: str, price: str, tax: str, unit: str
         actor = _login(db, username, pin)
         added = stock.add_item(db, actor, sku=sku, name=name, category=category,
                                price_cents=parse_money(price), tax_bp=parse_tax(tax),
-                               unit=unit, low_stock=low_stock, now=datetime.now(UTC))
+                               unit=unit, low_stock=low_stock, now=clock.now())
     _show(added, as_json, f"added {_item_line(added)}")
 
 
@@ -176,7 +176,7 @@ def item_receive(sku: str, quantity: int, cost: str, reference: str, db_path: st
     with _reported(as_json):
         actor = _login(db, username, pin)
         received = stock.receive(db, actor, sku, quantity, parse_money(cost),
-                                 datetime.now(UTC), reference=reference)
+                                 clock.now(), reference=reference)
     _show(received, as_json, f"received {quantity}: {_item_line(received)}  "
           f"(average cost {_money(received.cost_cents)})")
 
@@ -198,7 +198,7 @@ def item_adjust(sku: str, quantity: int, reason: str, allow_negative: bool,
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        adjusted = stock.adjust(db, actor, sku, quantity, reason, datetime.now(UTC),
+        adjusted = stock.adjust(db, actor, sku, quantity, reason, clock.now(),
                                 allow_negative=allow_negative,
                                 override=_override(supervisor, supervisor_pin))
     _show(adjusted, as_json, f"adjusted {quantity:+d} ({reason}): {_item_line(adjusted)}")
@@ -250,7 +250,7 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
                 raise StockError(f"cannot read '{spec}': use SKU=QTY, e.g. WATER=180",
                                  code="bad_count")
             counted[sku] = int(quantity)
-        result = stock.record_count(db, actor, counted, datetime.now(UTC), note=note)
+        result = stock.record_count(db, actor, counted, clock.now(), note=note)
     if as_json:
         click.echo(json.dumps({"count_id": result.id, "variance_cents": result.variance_cents,
                                "lines": [{**asdict(line), "variance": line.variance,

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlite_utils
 from textual.app import App
 from textual.binding import Binding
 
+from core import clock
 from core.checkin import GateSession
 from core.config import Config
 from hardware.camera import FrameSource
 from tui.screens.gate import GateScreen
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class GateApp(App[None]):
@@ -31,7 +28,7 @@ class GateApp(App[None]):
 
     def __init__(self, db: sqlite_utils.Database, config: Config, session: GateSession, *,
                  source: FrameSource | None = None,
-                 clock: Callable[[], datetime] = utc_now,
+                 clock: Callable[[], datetime] = clock.now,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         """`source`: camera frames to decode in a worker (None: a handheld scanner or
         typing only). `clock` stamps the scans; `monotonic` times the 2 s debounce."""
