@@ -1,18 +1,35 @@
 # The two commands: `make demo` and `make test`. Each sets up everything it needs on a
-# fresh Debian machine with Python 3.11: the virtualenv, the packages, and libzbar0.
+# fresh Debian machine with Python 3.11: the virtualenv, the packages, and the system
+# packages (libzbar0 for pyzbar; datefudge for the shifted-clock runs of `make test`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint typecheck check bench clean system-deps
+# The tests pin the clock (tests/conftest.py); the shifted-clock runs prove that nothing
+# reads the real date behind the pin: the date-sensitive tests (marked `dates`) run again
+# with the machine's clock moved 400 days ahead and 730 days back.
+CLOCK_SHIFTS ?= +400 -730
+PYTEST := $(BIN)/python -m pytest -q -n auto
+
+.PHONY: demo test test-dates lint typecheck check bench clean system-deps
 
 demo: $(STAMP) system-deps
 	$(BIN)/boxoffice demo --db $(DEMO_DB)
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
+	$(MAKE) --no-print-directory test-dates
+
+# datefudge, not faketime: libfaketime breaks time.sleep (EINVAL) when it leaves the
+# monotonic clock alone, and hangs every timed thread wait when it fakes it.
+test-dates: $(STAMP) system-deps
+	@for days in $(CLOCK_SHIFTS); do \
+		when="$$(date -u -d "$$days days" '+%Y-%m-%d %H:%M:%S')"; \
+		echo "The date-sensitive tests with the clock at $$when ($$days days)"; \
+		datefudge "$$when" $(PYTEST) -m dates -p no:cacheprovider || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check core tui hardware tests bench
@@ -33,18 +50,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# pyzbar needs the system's zbar library. Install it when we are root and it is missing;
-# otherwise say how. --no-install-recommends keeps ImageMagick and friends out.
+# pyzbar needs the system's zbar library; the shifted-clock runs need datefudge. Install
+# what is missing when we are root; otherwise say how. --no-install-recommends keeps
+# ImageMagick and friends out.
 system-deps:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'; then \
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || missing="$$missing libzbar0"; \
+	command -v datefudge >/dev/null || missing="$$missing datefudge"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing libzbar0 (for pyzbar)"; \
-			(apt-get install -y -qq --no-install-recommends libzbar0 >/dev/null 2>&1 || \
+			echo "Installing$$missing"; \
+			(apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
 			 (apt-get update -qq >/dev/null && \
-			  apt-get install -y -qq --no-install-recommends libzbar0 >/dev/null)) || \
-			{ echo "Could not install libzbar0 with apt-get"; exit 1; }; \
+			  apt-get install -y -qq --no-install-recommends $$missing >/dev/null)) || \
+			{ echo "Could not install$$missing with apt-get"; exit 1; }; \
 		else \
-			echo "libzbar0 is missing: run 'sudo apt-get install --no-install-recommends libzbar0'"; \
+			echo "Missing system packages: run 'sudo apt-get install --no-install-recommends$$missing'"; \
 			exit 1; \
 		fi; \
 	fi

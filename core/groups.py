@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import sqlite_utils
 
@@ -122,11 +122,13 @@ def hold_block(db: sqlite_utils.Database, actor: User, group_id: int, performanc
 
 def group_order(db: sqlite_utils.Database, actor: User, group_id: int, performance_id: int,
                 seat_ids: Sequence[int], tenders: Sequence[Tender], *, balance_due: date,
-                station: str, now: datetime, customer_id: int | None = None) -> Order:
+                station: str, now: datetime, zone: tzinfo,
+                customer_id: int | None = None) -> Order:
     """Sell seats out of the group's block at the GROUP price, all in one transaction.
 
     Tenders equal to the total complete the order; less (but more than nothing) is a
-    deposit: the order is `deposit` with `balance_due` as its due date, and its tickets
+    deposit: the order is `deposit` with `balance_due` (today or later in the venue's `zone`)
+    as its due date, and its tickets
     are issued. The customer defaults to the group's. Needs `group_sales` (and `sell`).
     Journaled (`order.create`, `money` per tender).
     Raises NotFound `unknown_group`, SeatUnavailable (a seat is not in the block),
@@ -141,7 +143,8 @@ def group_order(db: sqlite_utils.Database, actor: User, group_id: int, performan
         return checkout(db, actor, cart_id, tenders, station=station, now=now,
                         customer_id=customer_id if customer_id is not None
                         else group.customer_id,
-                        channel="group", group_id=group.id, balance_due=balance_due)
+                        channel="group", group_id=group.id, balance_due=balance_due,
+                        zone=zone)
 
 
 def pay_balance(db: sqlite_utils.Database, actor: User, order_id: int,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -150,13 +150,15 @@ def _issue_tickets(db: sqlite_utils.Database, order_id: int, cart: CartView,
 def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              *, station: str, now: datetime, customer_id: int | None = None,
              delivery: str = "print", channel: str = "window", group_id: int | None = None,
-             balance_due: date | None = None, override: Override | None = None) -> Order:
+             balance_due: date | None = None, zone: tzinfo = UTC,
+             override: Override | None = None) -> Order:
     """Turn a cart into an order, paid by `tenders` (split tender allowed).
 
     The order completes only when approved tenders equal its total. A card tender whose
     terminal answer was lost (`status="unknown"`) leaves the order `pending`, seats still
     locked and no tickets, until `resolve_card_payment`. A group order may complete with a
-    deposit and a `balance_due` date (status `deposit`); a consignment order takes no
+    deposit and a `balance_due` date (status `deposit`), today or later in the venue's
+    `zone`; a consignment order takes no
     tender (`on_account`). Comp price types and comp tenders need `comp`.
     Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`),
     TenderError, CartError, PermissionDenied.
@@ -168,7 +170,8 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
     if (channel == "group") != (group_id is not None):
         raise OrderError("a group order needs its group, and only a group order has one",
                          code="bad_group")
-    if balance_due is not None and (channel != "group" or balance_due < now.date()):
+    if balance_due is not None and (channel != "group"
+                                    or balance_due < now.astimezone(zone).date()):
         raise OrderError("a balance due date is for a group order, and not in the past",
                          code="bad_due_date")
     for tender in tenders:

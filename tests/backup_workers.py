@@ -6,7 +6,7 @@ In an importable module because the `spawn` start method imports the target by n
 from __future__ import annotations
 
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from core import carts, orders
@@ -14,8 +14,8 @@ from core.db import connect
 from core.inventory import SeatUnavailable
 from core.tenders import Tender
 from core.users import get_user
+from tests.conftest import FIXED_NOW
 
-FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)   # the same moment as conftest's
 HOLD = timedelta(minutes=10)
 
 

@@ -4,7 +4,6 @@ database and the screen."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -13,6 +12,7 @@ from textual.pilot import Pilot
 from core import performances, pricing, users
 from core.config import Config
 from tests.app_helpers import make_app, sign_in, text_of
+from tests.dates import day_at, typed
 from tui.screens.admin import SECTIONS, AdminScreen, HoldCodesScreen
 from tui.screens.admin_base import FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
@@ -90,11 +90,11 @@ async def test_copying_a_performance_to_a_typed_time(demo_db: sqlite_utils.Datab
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, AskText)
-        await type_line(pilot, "2027-01-02 19:30")
+        await type_line(pilot, typed(day_at(43, "19:30", zone)))
         assert isinstance(app.screen, PerformancesAdminScreen)
-        assert "at 2027-01-02 19:30" in text_of(app, "#info")
+        assert f"at {typed(day_at(43, '19:30', zone))}" in text_of(app, "#info")
     copies = [perf for perf in performances.list_performances(demo_db)
-              if perf.starts_at == datetime(2027, 1, 2, 19, 30, tzinfo=zone)]
+              if perf.starts_at == day_at(43, "19:30", zone)]
     assert len(copies) == 1
     assert copies[0].event_id == first.event_id and copies[0].id != first.id
     assert pricing.price_list(demo_db, copies[0].id) != []
@@ -196,11 +196,12 @@ async def test_an_on_sale_window_typed_in_the_venue_zone(demo_db: sqlite_utils.D
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
-        await type_line(pilot, "2026-11-01 10:00")
+        await type_line(pilot, typed(day_at(-19, "10:00", zone)))
         await type_line(pilot, "")
-        assert "sells from 2026-11-01 10:00 until no end" in text_of(app, "#info")
+        on_sale = typed(day_at(-19, "10:00", zone))
+        assert f"sells from {on_sale} until no end" in text_of(app, "#info")
     perf = performances.get_performance(demo_db, first.id)
-    assert perf.on_sale_at == datetime(2026, 11, 1, 10, 0, tzinfo=zone)
+    assert perf.on_sale_at == day_at(-19, "10:00", zone)
     assert perf.off_sale_at is None
 
 

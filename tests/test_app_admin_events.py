@@ -4,7 +4,6 @@ new one. Bad input brings the form back with what was wrong, and nothing is made
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -13,6 +12,7 @@ from textual.pilot import Pilot
 from core import performances
 from core.config import Config
 from tests.app_helpers import make_app, sign_in, text_of
+from tests.dates import day_at, typed
 from tests.test_app_admin import open_section, type_line
 from tui.screens.admin_base import FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
@@ -55,7 +55,9 @@ async def test_a_new_performance_of_an_existing_event(demo_db: sqlite_utils.Data
         screen = await open_performances(pilot)
         await choose_event(pilot, new=False)
         await pilot.press("enter")                       # the venue, as filled in
-        for value in ("2027-02-14 19:30", "2027-02-14 18:45", "2027-01-05 10:00", ""):
+        starts, doors, on_sale = (day_at(86, "19:30", zone), day_at(86, "18:45", zone),
+                                  day_at(46, "10:00", zone))
+        for value in (typed(starts), typed(doors), typed(on_sale), ""):
             await type_line(pilot, value)
         assert app.screen is screen
         assert "It has no prices yet" in text_of(app, "#info")
@@ -63,9 +65,7 @@ async def test_a_new_performance_of_an_existing_event(demo_db: sqlite_utils.Data
         assert made is not None and made.id not in before   # the cursor is on it
     perf = performances.get_performance(demo_db, made.id)
     assert (perf.event_id, perf.venue_code) == (first.event_id, first.venue_code)
-    assert perf.starts_at == datetime(2027, 2, 14, 19, 30, tzinfo=zone)
-    assert perf.doors_at == datetime(2027, 2, 14, 18, 45, tzinfo=zone)
-    assert perf.on_sale_at == datetime(2027, 1, 5, 10, 0, tzinfo=zone)
+    assert (perf.starts_at, perf.doors_at, perf.on_sale_at) == (starts, doors, on_sale)
     assert perf.off_sale_at is None
     assert journaled(demo_db, "performance.create")[-1] == f"performance:{perf.id}"
     assert journaled(demo_db, "performance.on_sale")[-1] == f"performance:{perf.id}"
@@ -79,8 +79,8 @@ async def test_a_new_performance_of_a_new_event(demo_db: sqlite_utils.Database,
         await sign_in(pilot, "ada", "4444")
         await open_performances(pilot)
         await choose_event(pilot, new=True)
-        for value in ("Tosca", "Harbor City Opera", "harbor", "2027-03-01 20:00", "", "",
-                      ""):
+        for value in ("Tosca", "Harbor City Opera", "harbor", typed(day_at(101, "20:00", zone)),
+                      "", "", ""):
             await type_line(pilot, value)
         assert "Performance" in text_of(app, "#info") and "Tosca at HARBOR" in text_of(
             app, "#info")
@@ -90,7 +90,7 @@ async def test_a_new_performance_of_a_new_event(demo_db: sqlite_utils.Database,
             if perf.event_id == tosca[0].id]
     assert len(made) == 1
     assert made[0].venue_code == "HARBOR"
-    assert made[0].starts_at == datetime(2027, 3, 1, 20, 0, tzinfo=zone)
+    assert made[0].starts_at == day_at(101, "20:00", zone)
     assert made[0].on_sale_at is None and made[0].off_sale_at is None
     assert journaled(demo_db, "event.create")[-1] == f"event:{tosca[0].id}"
 
@@ -115,7 +115,7 @@ async def test_bad_input_brings_the_form_back_and_makes_nothing(
         # fixed time, unknown venue: back again
         await pilot.press("enter", "enter")               # past the name and the producer
         await type_line(pilot, "NOWHERE")
-        await type_line(pilot, "2027-03-01 20:00")
+        await type_line(pilot, typed(day_at(101, "20:00")))
         for _ in range(3):
             await pilot.press("enter")
         await pilot.pause()
@@ -125,8 +125,8 @@ async def test_bad_input_brings_the_form_back_and_makes_nothing(
         await pilot.press("enter", "enter")
         await type_line(pilot, "ALDRIDGE")
         await pilot.press("enter", "enter")
-        await type_line(pilot, "2027-02-01 10:00")
-        await type_line(pilot, "2027-01-01 10:00")
+        await type_line(pilot, typed(day_at(73, "10:00")))
+        await type_line(pilot, typed(day_at(42, "10:00")))
         assert "off-sale time must be after" in text_of(app, "#form-problem")
         assert [event.name for event in performances.list_events(demo_db)] == [
             event.name for event in events]

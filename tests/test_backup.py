@@ -17,6 +17,7 @@ from core.config import BackupConfig, Config
 from core.schema import open_database
 from tests.backup_workers import selling_worker
 from tests.conftest import FIXED_NOW
+from tests.processes import next_result, wait_set
 from tests.selling_helpers import hall_performance
 
 NOW = FIXED_NOW
@@ -70,7 +71,7 @@ def test_a_backup_while_windows_sell_holds_every_order_committed_before_it(
     copies = []
     try:
         for event in started:
-            assert event.wait(60)
+            assert wait_set(event, 60)
         deadline = time.monotonic() + 60
         while len(_orders(demo_path)) < 20 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -81,7 +82,7 @@ def test_a_backup_while_windows_sell_holds_every_order_committed_before_it(
             time.sleep(0.05)
     finally:
         stop.set()
-        outcomes = [results.get(timeout=60) for _ in workers]
+        outcomes = [next_result(results, 60) for _ in workers]
         for worker in workers:
             worker.join(timeout=10)
     assert [o["errors"] for o in outcomes] == [[], []]

@@ -79,9 +79,9 @@ def test_the_column_mapping_comes_from_config_and_bad_files_are_refused(demo_db)
         cards.parse_settlement("when,amt\n", RULES, ZONE)
     with pytest.raises(TenderError) as pan:
         cards.parse_settlement("Transaction Time,Amount,Card Last 4,Approval Code,Reference\n"
-                               "2026-11-20 12:00:00,1.00,4111111111111111,A,B\n", RULES, ZONE)
+                               f"{NOW:%Y-%m-%d %H:%M:%S},1.00,4111111111111111,A,B\n", RULES, ZONE)
     assert pan.value.code == "card_number"
     with pytest.raises(cards.CardReconciliationError) as half:
         cards.parse_settlement("Transaction Time,Amount,Card Last 4,Approval Code,Reference\n"
-                               "2026-11-20 12:00:00,1.005,4242,A,B\n", RULES, ZONE)
+                               f"{NOW:%Y-%m-%d %H:%M:%S},1.005,4242,A,B\n", RULES, ZONE)
     assert half.value.code == "bad_csv"

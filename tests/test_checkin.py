@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from core.errors import NotFound
 from core.permissions import PermissionDenied
 from core.tenders import Tender
 from tests.conftest import FIXED_NOW, ZONE
+from tests.dates import day_at
 from tests.selling_helpers import (
     STATION,
     cart_with,
@@ -27,11 +28,12 @@ from tests.selling_helpers import (
 )
 from tests.test_tokens import make_mutators
 
-# The demo's stadium match starts 2026-11-25 20:00 UTC (15:00 in New York), doors 18:00 UTC.
-KICK_OFF = datetime.fromisoformat("2026-11-25T20:00:00+00:00")
+# The demo dates its performances from the pinned instant: the stadium match kicks off five
+# days later at 15:00 in New York (doors 13:00), the hall's first opera the next day at 19:30.
+KICK_OFF = day_at(5, "15:00", ZONE)
 AT_GATE = KICK_OFF - timedelta(hours=1)
-# The hall's first opera starts 2026-11-22 00:30 UTC (Sat 21 Nov 19:30 in New York).
-CURTAIN = datetime.fromisoformat("2026-11-22T00:30:00+00:00")
+CURTAIN = day_at(1, "19:30", ZONE)
+OPERA_NIGHT = f"{CURTAIN:%a %d %b %H:%M}"   # as the gate says it: Sat 21 Nov 19:30
 
 
 class Box:
@@ -126,13 +128,13 @@ def test_wrong_event_and_wrong_day_name_the_right_one(box: Box) -> None:
     code = box.code(ticket)
     at_match = scan(box.db, box.gate(stadium_performance(box.db)), code, now=AT_GATE)
     assert (at_match.code, at_match.word) == ("WRONG_EVENT", "WRONG EVENT")
-    assert at_match.detail == "this ticket is for The Marriage of Figaro, Sat 21 Nov 19:30"
+    assert at_match.detail == f"this ticket is for The Marriage of Figaro, {OPERA_NIGHT}"
     matinee = box.db.execute("SELECT id FROM performances WHERE event_id = (SELECT event_id "
                              "FROM performances WHERE id = ?) AND id != ?",
                              [opera, opera]).fetchone()[0]
     other_day = scan(box.db, box.gate(matinee), code, now=CURTAIN + timedelta(days=2))
     assert (other_day.code, other_day.word) == ("WRONG_DAY", "WRONG DAY")
-    assert other_day.detail == "this ticket is for Sat 21 Nov 19:30"
+    assert other_day.detail == f"this ticket is for {OPERA_NIGHT}"
     assert scan(box.db, box.gate(opera), code, now=CURTAIN).admitted
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from hardware.escpos_render import text_lines
+from tests.conftest import ZONE
+from tests.dates import day_at, typed
 from tui.cli import main
 
 ADA = ("--user", "ada", "--pin", "4444")
@@ -43,11 +45,14 @@ def test_events_performances_prices_and_holds(cli) -> None:  # type: ignore[no-u
     code, output = cli("event", "add", "Tosca", "--producer", "Harbor City Opera", *ADA)
     assert code == 0 and "event #3" in output
     code, output = cli("performance", "add", "--event", "3", "--venue", "ALDRIDGE",
-                       "--starts", "2026-12-31 19:30", "--doors", "2026-12-31 18:45", *ADA)
+                       "--starts", typed(day_at(41, "19:30", ZONE)),
+                       "--doors", typed(day_at(41, "18:45", ZONE)), *ADA)
     assert code == 0, output
-    code, output = cli("performance", "copy", "1", "--starts", "2027-01-02 19:30", *ADA)
+    code, output = cli("performance", "copy", "1", "--starts", typed(day_at(43, "19:30", ZONE)),
+                       *ADA)
     assert code == 0 and "copied from #1" in output
-    code, output = cli("performance", "on-sale", "1", "--from", "2026-12-01 10:00", *ADA)
+    code, output = cli("performance", "on-sale", "1", "--from", typed(day_at(11, "10:00", ZONE)),
+                       *ADA)
     assert code == 0, output
     code, output = cli("performance", "cancel", "2", "--reason", "storm", *ADA)
     assert code == 0 and "0 live tickets" in output

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 import sqlite_utils
@@ -34,6 +34,7 @@ from core.permissions import PermissionDenied
 from core.schema import open_database
 from core.users import User, create_first_admin, create_user, get_user
 from core.venues import import_seatmap
+from tests.dates import day_at, stamp, typed
 
 TINY_HALL = """\
 format = 1
@@ -66,9 +67,9 @@ def build_house(db: sqlite_utils.Database) -> House:
     venue_id = import_seatmap(db, ada, TINY_HALL, "tiny.toml").venue_id
     event_id = create_event(db, ada, "The Seagull")
     first = create_performance(db, ada, event_id, venue_id,
-                               datetime(2026, 12, 1, 19, tzinfo=UTC))
+                               day_at(11, "19:00"))
     second = create_performance(db, ada, event_id, venue_id,
-                                datetime(2026, 12, 2, 19, tzinfo=UTC))
+                                day_at(12, "19:00"))
     section_id = db.execute("SELECT id FROM sections WHERE code = 'STALLS'").fetchone()[0]
     seats = tuple(row[0] for row in db.execute(
         "SELECT id FROM seats WHERE section_id = ? ORDER BY number", [section_id]))
@@ -212,7 +213,7 @@ def test_a_gate_user_may_not_edit_customers_or_hand_out_will_call(
         db: sqlite_utils.Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith")
     order_id = add_order(db, house, "W-1", customer=customer, delivery="will_call",
-                         created_at="2026-11-01T10:00:00+00:00",
+                         created_at=stamp(day_at(-19, "10:00")),
                          tickets=[(house.first_night, 0, "live")])
     attempts = [
         lambda: create_customer(db, house.gate, "Gil's friend"),
@@ -262,13 +263,13 @@ def test_update_changes_only_what_is_given_and_journals_field_names(
 def test_notes_are_appended_as_dated_lines_with_the_sellers_name(
         db: sqlite_utils.Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith")
-    add_note(db, house.seller, customer.id, "needs a booster seat",
-             now=datetime(2026, 11, 20, 17, 5, tzinfo=UTC))
+    first, second = day_at(0, "17:05"), day_at(1, "09:30")
+    add_note(db, house.seller, customer.id, "needs a booster seat", now=first)
     noted = add_note(db, house.seller, customer.id, "called back:\nwill collect Friday",
-                     now=datetime(2026, 11, 21, 9, 30, tzinfo=UTC))
+                     now=second)
     assert noted.notes.splitlines() == [
-        "2026-11-20 17:05 UTC sam: needs a booster seat",
-        "2026-11-21 09:30 UTC sam: called back: will collect Friday"]
+        f"{typed(first)} UTC sam: needs a booster seat",
+        f"{typed(second)} UTC sam: called back: will collect Friday"]
     with pytest.raises(BoxOfficeError) as caught:
         add_note(db, house.seller, customer.id, "  \n ")
     assert caught.value.code == "bad_note"
@@ -374,19 +375,19 @@ def test_no_typed_text_makes_search_raise(
 def test_order_history_is_newest_first_with_counts_and_performances(
         db: sqlite_utils.Database, house: House, people: dict[str, Customer]) -> None:
     jane = people["jane"]
-    add_order(db, house, "W-100", customer=jane, created_at="2026-10-01T12:00:00+00:00",
+    add_order(db, house, "W-100", customer=jane, created_at=stamp(day_at(-50, "12:00")),
               tickets=[(house.first_night, 0, "live"), (house.first_night, 1, "refunded")])
-    add_order(db, house, "W-300", customer=jane, created_at="2026-11-15T18:30:00+00:00",
+    add_order(db, house, "W-300", customer=jane, created_at=stamp(day_at(-5, "18:30")),
               tickets=[(house.second_night, 2, "live"), (house.first_night, 3, "live")],
               delivery="will_call")
-    add_order(db, house, "W-200", customer=jane, created_at="2026-11-02T09:00:00+00:00",
+    add_order(db, house, "W-200", customer=jane, created_at=stamp(day_at(-18, "09:00")),
               tickets=[], status="voided")
     add_order(db, house, "W-999", customer=people["bob"],
-              created_at="2026-11-20T09:00:00+00:00", tickets=[(house.second_night, 4, "live")])
+              created_at=stamp(day_at(0, "09:00")), tickets=[(house.second_night, 4, "live")])
     history = order_history(db, jane.id)
     assert [order.number for order in history] == ["W-300", "W-200", "W-100"]
     latest, voided, first = history
-    assert latest.created_at == datetime(2026, 11, 15, 18, 30, tzinfo=UTC)
+    assert latest.created_at == day_at(-5, "18:30")
     assert (latest.tickets, latest.live_tickets, latest.delivery) == (2, 2, "will_call")
     assert [p.performance_id for p in latest.performances] == [house.first_night,
                                                                 house.second_night]
@@ -401,7 +402,7 @@ def test_will_call_lists_waiting_orders_by_name_with_live_ticket_counts(
     jane, zoe, bob = people["jane"], people["zoe"], people["bob"]
     set_flags(db, house.seller, zoe.id, ["accessibility"])
     night = house.first_night
-    at = "2026-11-10T10:00:00+00:00"
+    at = stamp(day_at(-10, "10:00"))
     add_order(db, house, "W-1", customer=zoe, created_at=at, delivery="will_call",
               tickets=[(night, 0, "live"), (night, 1, "live"), (night, 2, "refunded")])
     add_order(db, house, "W-2", customer=bob, created_at=at, delivery="will_call",
@@ -428,12 +429,12 @@ def test_an_order_is_picked_up_once(db: sqlite_utils.Database, house: House,
                                     people: dict[str, Customer]) -> None:
     night = house.first_night
     order_id = add_order(db, house, "W-1", customer=people["zoe"], delivery="will_call",
-                         created_at="2026-11-10T10:00:00+00:00", tickets=[(night, 0, "live")])
+                         created_at=stamp(day_at(-10, "10:00")), tickets=[(night, 0, "live")])
     printed = add_order(db, house, "W-2", customer=people["bob"], delivery="print",
-                        created_at="2026-11-10T10:00:00+00:00", tickets=[(night, 1, "live")])
-    when = mark_picked_up(db, house.seller, order_id,
-                          now=datetime(2026, 12, 1, 18, 40, 12, 345, tzinfo=UTC))
-    assert when == datetime(2026, 12, 1, 18, 40, 12, tzinfo=UTC)
+                        created_at=stamp(day_at(-10, "10:00")), tickets=[(night, 1, "live")])
+    pickup = day_at(11, "18:40") + timedelta(seconds=12)
+    when = mark_picked_up(db, house.seller, order_id, now=pickup + timedelta(microseconds=345))
+    assert when == pickup
     assert will_call(db, night) == []
     assert order_history(db, people["zoe"].id)[0].picked_up_at == when
     with pytest.raises(BoxOfficeError) as caught:

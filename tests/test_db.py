@@ -11,6 +11,8 @@ import pytest
 from core.db import check_local_disk, connect, filesystem_type, write
 from core.errors import DatabaseLocationError
 from core.schema import migrate, migrations, open_database
+from tests.conftest import FIXED_NOW
+from tests.dates import stamp
 
 TABLES = {"venues", "seat_maps", "price_zones", "sections", "seats", "events",
           "performances", "users", "settings", "journal"}
@@ -43,7 +45,7 @@ def test_connection_settings(tmp_path: Path) -> None:
 def test_foreign_keys_are_enforced(db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(sqlite3.IntegrityError), write(db):
         db.execute("INSERT INTO performances (event_id, venue_id, starts_at) "
-                   "VALUES (99, 99, '2026-01-01T00:00:00+00:00')")
+                   "VALUES (99, 99, ?)", [stamp(FIXED_NOW)])
 
 
 def test_write_starts_begin_immediate_and_rolls_back_on_error(db) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from core.schema import open_database
 from core.users import authenticate, create_first_admin, create_user
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, stadium_performance
-from tests.test_checkin import CURTAIN, Box
+from tests.test_checkin import CURTAIN, OPERA_NIGHT, Box
 
 
 @pytest.fixture
@@ -134,9 +134,9 @@ def test_wrong_day_and_wrong_event_name_the_right_one_offline(box: Box, tmp_path
     match = stadium_performance(box.db)
     export_pack(box.db, box.cora, match, tmp_path / "match.pack", now=FIXED_NOW)
     for path, performance, word, detail in (
-            ("matinee.pack", matinee, "WRONG_DAY", "this ticket is for Sat 21 Nov 19:30"),
+            ("matinee.pack", matinee, "WRONG_DAY", f"this ticket is for {OPERA_NIGHT}"),
             ("match.pack", match, "WRONG_EVENT",
-             "this ticket is for The Marriage of Figaro, Sat 21 Nov 19:30")):
+             f"this ticket is for The Marriage of Figaro, {OPERA_NIGHT}")):
         pack = open_pack(tmp_path / path)
         lane = open_gate(pack, authenticate(pack, "gia", "2222"), performance, "North",
                          zone=ZONE)

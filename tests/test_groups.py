@@ -13,11 +13,16 @@ from core.inventory import SeatUnavailable
 from core.orders import OrderError
 from core.permissions import PermissionDenied
 from core.tenders import Tender, TenderError
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, seat, user
 
 NOW = FIXED_NOW
 DUE = (NOW + timedelta(days=14)).date()
+
+
+def in_days(days: int) -> date:
+    return (NOW + timedelta(days=days)).date()
+
 GROUP_EACH = 9045        # zone B group: 80.75 + 3.00 fee, + 8 % tax
 CASH = lambda amount, handed=None: Tender("cash", amount, tendered_cents=handed)  # noqa: E731
 CHECK = lambda amount: Tender("check", amount, check_number="1042")  # noqa: E731
@@ -61,7 +66,7 @@ def test_a_seller_may_not_run_group_sales(demo_db) -> None:  # type: ignore[no-u
     groups.hold_block(demo_db, cora, group.id, show, block, NOW)
     with pytest.raises(PermissionDenied):
         groups.group_order(demo_db, sam, group.id, show, block[:2], [CASH(5000)],
-                           balance_due=DUE, station=STATION, now=NOW)
+                           balance_due=DUE, zone=ZONE, station=STATION, now=NOW)
     with pytest.raises(PermissionDenied):
         groups.release_unused(demo_db, sam, group.id, show, NOW)
     assert len(inventory.seat_states(demo_db, show, NOW)) == 4
@@ -78,7 +83,7 @@ def test_deposit_then_the_balance_in_two_payments(demo_db) -> None:  # type: ign
 
     total = 6 * GROUP_EACH
     order = groups.group_order(demo_db, cora, group.id, show, block[:6], [CASH(10000)],
-                               balance_due=DUE, station=STATION, now=NOW)
+                               balance_due=DUE, zone=ZONE, station=STATION, now=NOW)
     assert order.status == "deposit" and order.channel == "group"
     assert {t.price_type for t in order.tickets} == {"GROUP"} and len(order.tickets) == 6
     assert order.balance_cents == total - 10000
@@ -113,15 +118,15 @@ def test_full_payment_completes_and_seats_must_be_in_the_block(demo_db) -> None:
     groups.hold_block(demo_db, cora, group.id, show, block, NOW)
     with pytest.raises(SeatUnavailable):   # T-103 is on general sale, not in the block
         groups.group_order(demo_db, cora, group.id, show, [*block, seat(demo_db, show,
-                           "ORCH-T-103")], [CASH(3 * GROUP_EACH)], balance_due=DUE,
+                           "ORCH-T-103")], [CASH(3 * GROUP_EACH)], balance_due=DUE, zone=ZONE,
                            station=STATION, now=NOW)
     assert demo_db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
     with pytest.raises(OrderError) as nothing:
-        groups.group_order(demo_db, cora, group.id, show, block, [], balance_due=DUE,
+        groups.group_order(demo_db, cora, group.id, show, block, [], balance_due=DUE, zone=ZONE,
                            station=STATION, now=NOW)
     assert nothing.value.code == "balance_not_zero"
     order = groups.group_order(demo_db, cora, group.id, show, block, [CASH(2 * GROUP_EACH)],
-                               balance_due=DUE, station=STATION, now=NOW)
+                               balance_due=DUE, zone=ZONE, station=STATION, now=NOW)
     assert order.status == "complete" and order.balance_cents == 0
 
 
@@ -132,7 +137,7 @@ def test_balance_payments_take_money_only_and_approved(demo_db) -> None:  # type
     block = seats(demo_db, show, "U", 101, 102)
     groups.hold_block(demo_db, cora, group.id, show, block, NOW)
     order = groups.group_order(demo_db, cora, group.id, show, block, [CASH(1000)],
-                               balance_due=DUE, station=STATION, now=NOW)
+                               balance_due=DUE, zone=ZONE, station=STATION, now=NOW)
     lost = Tender("card", 1000, card_brand="VISA", card_last4="4242", status="unknown")
     for tender in (lost, Tender("comp", 1000, reason="nice"), Tender("account", 1000)):
         with pytest.raises(TenderError):
@@ -154,7 +159,7 @@ def test_release_unused_puts_the_rest_back_on_sale(demo_db) -> None:  # type: ig
     groups.hold_block(demo_db, cora, group.id, show, block, NOW)
     groups.hold_block(demo_db, cora, other.id, show, theirs, NOW)
     groups.group_order(demo_db, cora, group.id, show, block[:5], [CASH(5 * GROUP_EACH)],
-                       balance_due=DUE, station=STATION, now=NOW)
+                       balance_due=DUE, zone=ZONE, station=STATION, now=NOW)
     assert groups.release_unused(demo_db, cora, group.id, show, NOW) == 3
     states = inventory.seat_states(demo_db, show, NOW)
     assert all(s not in states for s in block[5:])
@@ -171,15 +176,17 @@ def test_overdue_groups_lists_deposits_past_their_date(demo_db) -> None:  # type
     block = seats(demo_db, show, "X", 101, 104)
     groups.hold_block(demo_db, cora, group.id, show, block, NOW)
     early = groups.group_order(demo_db, cora, group.id, show, block[:2], [CASH(1000)],
-                               balance_due=date(2026, 11, 25), station=STATION, now=NOW)
+                               balance_due=in_days(5), station=STATION, now=NOW,
+                               zone=ZONE)
     groups.group_order(demo_db, cora, group.id, show, block[2:], [CASH(1000)],
-                       balance_due=date(2026, 12, 10), station=STATION, now=NOW)
-    assert groups.overdue_groups(demo_db, date(2026, 11, 25)) == []
-    overdue = groups.overdue_groups(demo_db, date(2026, 11, 26))
+                       balance_due=in_days(20), station=STATION, now=NOW,
+                       zone=ZONE)
+    assert groups.overdue_groups(demo_db, in_days(5)) == []
+    overdue = groups.overdue_groups(demo_db, in_days(6))
     assert [o.order_id for o in overdue] == [early.id]
     assert overdue[0].group_name == "Late Payers"
     assert overdue[0].balance_cents == early.balance_cents == 2 * GROUP_EACH - 1000
     groups.pay_balance(demo_db, cora, early.id, [CASH(early.balance_cents)], station=STATION,
                        now=NOW)
-    assert groups.overdue_groups(demo_db, date(2026, 11, 26)) == []
-    assert len(groups.overdue_groups(demo_db, date(2026, 12, 11))) == 1
+    assert groups.overdue_groups(demo_db, in_days(6)) == []
+    assert len(groups.overdue_groups(demo_db, in_days(21))) == 1

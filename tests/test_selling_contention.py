@@ -19,6 +19,7 @@ from pathlib import Path
 
 from core import journal, orders
 from core.db import connect
+from tests.processes import next_result
 from tests.selling_helpers import hall_performance
 from tests.stress_workers import contention_worker
 
@@ -67,7 +68,7 @@ def test_eight_windows_never_sell_a_seat_twice(demo_path: Path) -> None:
     outcomes = []
     try:
         for _ in workers:
-            outcomes.append(results.get(timeout=110))
+            outcomes.append(next_result(results, 110))
     except queue.Empty:
         raise AssertionError(f"only {len(outcomes)} of {WORKERS} windows reported back "
                              "within 110 s") from None

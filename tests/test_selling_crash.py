@@ -22,6 +22,7 @@ from core import carts, journal, orders
 from core.db import connect
 from core.tenders import Tender
 from core.users import get_user
+from tests.processes import wait_set
 from tests.selling_helpers import HOLD, hall_performance
 from tests.stress_workers import FIXED_NOW, crash_worker
 
@@ -48,7 +49,7 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
                                    in_transaction, sales))
         worker.start()
         try:
-            assert ready.wait(timeout=20), "the worker did not start"
+            assert wait_set(ready, 20), "the worker did not start"
             time.sleep(rng.uniform(0.005, 0.060))
             assert worker.is_alive(), f"the worker stopped by itself: {worker.exitcode}"
             mid_transaction += in_transaction.value
