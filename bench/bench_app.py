@@ -222,7 +222,7 @@ def child_app(db_path: str) -> None:
     from textual.widgets import Static
 
     from core.config import Config
-    from core.schema import open_database
+    from core.store.schema import open_database
     from tui.app import BoxOfficeApp
     from tui.screens.login import LoginScreen
 
@@ -258,7 +258,7 @@ def child_open(db_path: str) -> None:
     import asyncio
 
     from core.config import Config
-    from core.schema import open_database
+    from core.store.schema import open_database
     from tui.app import BoxOfficeApp
 
     db = open_database(db_path)
@@ -281,7 +281,7 @@ def child_open(db_path: str) -> None:
 
 
 def demo_performances(db) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    from core import performances
+    from core.venue import performances
 
     shows = performances.list_performances(db)
     return (next(p.id for p in shows if p.venue_kind != "stadium"),
@@ -413,7 +413,7 @@ async def sale_sequence(app, pilot, clock: FrameClock, stadium_id: int,  # type:
 
     Run right after open_sequence in the same app: the hall and the overview are opened
     again, which resumes their installed screens (open_performance keeps them)."""
-    from core import carts
+    from core.sales import carts
     from tui.screens.overview import SellOverviewScreen
     from tui.screens.performances import PerformancesScreen
     from tui.screens.sell import SellScreen, open_performance
@@ -704,7 +704,7 @@ async def bench_widget(kind: str, case: dict, clock: FrameClock, presses: int,
 
 
 def map_cases() -> dict:
-    from core.demo import HALL_FILE, STADIUM_FILE, shipped_seatmap
+    from core.admin.demo import HALL_FILE, STADIUM_FILE, shipped_seatmap
     from core.seatmap import parse_seatmap, section_drawing, venue_drawing
     from tui.widgets.seatmap import SeatMap
 
@@ -752,7 +752,7 @@ async def bench_open_warm(db_path: str, hall_case: dict, clock: FrameClock, runs
     import gc
 
     from core.config import Config
-    from core.schema import open_database
+    from core.store.schema import open_database
     from tui.app import BoxOfficeApp
 
     _, BareMapScreen, _, _ = widget_classes()
@@ -838,11 +838,11 @@ def run_child(mode: str, db_path: str) -> dict:
 
 def build_demo_db(directory: str) -> str:
     from core import clock
+    from core.admin.demo import build_demo
     from core.config import Config
-    from core.demo import build_demo
-    from core.schema import open_database
-    from core.shifts import current_shift, open_shift
-    from core.users import authenticate
+    from core.people.users import authenticate
+    from core.store.schema import open_database
+    from core.till.shifts import current_shift, open_shift
 
     path = os.path.join(directory, "bench-demo.db")
     db = open_database(path)

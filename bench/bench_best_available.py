@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.best_available import BestAvailableIndex, Candidate  # noqa: E402
 from core.seatmap import load_seatmap  # noqa: E402
+from core.venue.best_available import BestAvailableIndex, Candidate  # noqa: E402
 
 VENUES = (("Aldridge Hall", "aldridge-hall.toml", "B"),
           ("Harbor Stadium", "harbor-stadium.toml", "A"))

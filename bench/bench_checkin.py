@@ -33,14 +33,14 @@ NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
 
 def build(directory: Path, tickets: int):  # type: ignore[no-untyped-def]
-    from core import tokens
-    from core.demo import build_demo
-    from core.schema import open_database
+    from core.admin.demo import build_demo
+    from core.gate import keys as gate_keys
+    from core.store.schema import open_database
 
     db = open_database(directory / "gate.db")
     build_demo(db, now=NOW, zone=ZoneInfo("America/New_York"))
-    tokens.ensure_signing_key(db, directory / "keys")
-    signer = tokens.load_signer(db, directory / "keys")
+    gate_keys.ensure_signing_key(db, directory / "keys")
+    signer = gate_keys.load_signer(db, directory / "keys")
     match, starts = db.execute("SELECT p.id, p.starts_at FROM performances p JOIN venues v "
                                "ON v.id = p.venue_id WHERE v.kind = 'stadium'").fetchone()
     seats = db.execute("SELECT s.id, s.section_id FROM seats s JOIN sections c ON "
@@ -83,8 +83,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=50_000)
     args = parser.parse_args()
 
-    from core import checkin, tokens
-    from core.users import get_user
+    from core.gate import checkin
+    from core.gate import codes as gate_codes
+    from core.people.users import get_user
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -119,7 +120,7 @@ def main() -> None:
         keys, revoked = session.keys, session.revoked
         for ticket_id, code, junk in zip(ids, codes, garbage, strict=True):
             def verify(code: str = code) -> object:
-                return tokens.verify_token(code, keys, revoked)
+                return gate_codes.verify_token(code, keys, revoked)
 
             def lookup(ticket_id: int = ticket_id) -> object:
                 return db.execute("SELECT status, generation FROM tickets WHERE id = ?",

@@ -41,12 +41,16 @@ def main() -> None:
     parser.add_argument("--night", type=int, default=5000)
     args = parser.parse_args()
 
-    from core import carts, orders, reports, shifts, stock
-    from core.demo import build_demo
-    from core.goods import set_goods
-    from core.schema import open_database
-    from core.tenders import Tender
-    from core.users import get_user
+    from core import report_model
+    from core.admin.demo import build_demo
+    from core.concessions import stock
+    from core.people.users import get_user
+    from core.reports import catalogue
+    from core.sales import carts, checkout
+    from core.sales.carts import set_goods
+    from core.sales.tenders import Tender
+    from core.store.schema import open_database
+    from core.till import shifts
 
     with tempfile.TemporaryDirectory() as directory:
         db = open_database(Path(directory) / "bench.db")
@@ -73,7 +77,7 @@ def main() -> None:
             added = time.perf_counter() - started
             total = carts.view_cart(db, cart_id).total_cents
             started = time.perf_counter()
-            orders.checkout(db, ada, cart_id, [Tender("cash", total)], station="bench",
+            checkout.checkout(db, ada, cart_id, [Tender("cash", total)], station="bench",
                             now=NOW)
             return added / 3 if with_goods else 0.0, time.perf_counter() - started
 
@@ -101,12 +105,12 @@ def main() -> None:
 
         rows += [
             (f"concessions report, {sold:,} items sold",
-             timed(lambda: reports.build_report(db, ada, "concessions",
-                                                reports.Scope(ZONE, NOW)))),
+             timed(lambda: catalogue.build_report(db, ada, "concessions",
+                                                report_model.Scope(ZONE, NOW)))),
             ("X report of that shift (figures + concessions)",
              timed(lambda: shifts.x_report(db, shift.id, NOW, viewer=ada))),
-            ("stock report", timed(lambda: reports.build_report(db, ada, "stock",
-                                                               reports.Scope(ZONE, NOW)))),
+            ("stock report", timed(lambda: catalogue.build_report(db, ada, "stock",
+                                                               report_model.Scope(ZONE, NOW)))),
         ]
         assert stock.check_stock(db) == []
     print("| step | median ms (p95) |")

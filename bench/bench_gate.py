@@ -33,8 +33,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=50_000)
     args = parser.parse_args()
 
-    from core import checkin
-    from core.users import get_user
+    from core.gate import checkin
+    from core.people.users import get_user
     from hardware.qr import make_decoder
     from tests import frames
 

@@ -36,7 +36,7 @@ VARIANTS = [   # label, profile, paper_mm, native_qr
 def sample_ticket():  # type: ignore[no-untyped-def]
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from core.tokens import Signer
+    from core.gate.codes import Signer
     from hardware.tickets import TicketPrint
 
     code = Signer(1, Ed25519PrivateKey.generate()).sign(123456, 42, 1, 0)

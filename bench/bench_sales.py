@@ -35,14 +35,14 @@ HOLD = timedelta(minutes=10)
 
 
 def build_template(directory: Path) -> Path:
-    from core.demo import build_demo
-    from core.schema import open_database
+    from core.admin.demo import build_demo
+    from core.store.schema import open_database
 
     path = directory / "template.db"
     db = open_database(path)
     build_demo(db, now=NOW, zone=ZoneInfo("America/New_York"))
-    from core.shifts import open_shift
-    from core.users import get_user
+    from core.people.users import get_user
+    from core.till.shifts import open_shift
 
     # every payment belongs to the seller's open shift
     open_shift(db, get_user(db, "sam"), station="bench", float_counts={}, now=NOW)
@@ -72,11 +72,11 @@ def _pause(rng: random.Random, pace_ms: float) -> None:
 
 def ours(db_path: str, worker: int, sales: int, queue: multiprocessing.Queue,
          pace_ms: float = 0.0) -> None:
-    from core import carts, orders
-    from core.db import connect
     from core.errors import BoxOfficeError
-    from core.tenders import Tender
-    from core.users import get_user
+    from core.people.users import get_user
+    from core.sales import carts, checkout
+    from core.sales.tenders import Tender
+    from core.store.db import connect
 
     db = connect(db_path)
     seller = get_user(db, "sam")
@@ -91,7 +91,7 @@ def ours(db_path: str, worker: int, sales: int, queue: multiprocessing.Queue,
             cart_id = carts.open_cart(db, seller, f"w{worker}", NOW, HOLD)
             cart = carts.add_seats(db, seller, cart_id, performance, pick, "ADULT", NOW, HOLD)
             before = time.perf_counter()
-            orders.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
+            checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
                             station=f"w{worker}", now=NOW)
         except BoxOfficeError:
             refused += 1

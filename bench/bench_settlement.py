@@ -31,10 +31,10 @@ ZONE = ZoneInfo("America/New_York")
 
 
 def build(directory: Path, tickets: int):  # type: ignore[no-untyped-def]
-    from core.demo import build_demo
-    from core.schema import open_database
-    from core.shifts import open_shift
-    from core.users import get_user
+    from core.admin.demo import build_demo
+    from core.people.users import get_user
+    from core.store.schema import open_database
+    from core.till.shifts import open_shift
 
     db = open_database(directory / "settle.db")
     build_demo(db, now=NOW, zone=ZONE)
@@ -122,11 +122,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    from core import settlement
-    from core.report_closeout import settlement_report
-    from core.report_model import thermal_rows, to_csv
-    from core.report_pdf import to_pdf
-    from core.reports import Scope
+    from core.report_model import Scope, thermal_rows, to_csv
+    from core.reports import settlement
+    from core.reports.closeout import settlement_report
+    from core.reports.pdf import to_pdf
     from hardware.tickets import report_job
 
     with tempfile.TemporaryDirectory() as tmp:

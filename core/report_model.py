@@ -11,9 +11,13 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from core.payments import format_cents
+from core.errors import BoxOfficeError
+from core.money import format_cents
+from core.times import stamp
 
 
 class Cents(int):
@@ -164,3 +168,39 @@ def thermal_rows(report: Report, *, max_tables: int = 3) -> list[tuple[str, str]
         if table.total is not None:
             rows.append((show(table.total[0]), show(table.total[-1])))
     return rows
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: a performance, a day in the venue's zone, or a shift; all
+    None means everything."""
+
+    zone: ZoneInfo
+    now: datetime
+    performance_id: int | None = None
+    day: date | None = None
+    shift_id: int | None = None
+
+    def day_bounds(self) -> tuple[str, str] | None:
+        """The venue day as UTC text bounds [start, end), or None."""
+        if self.day is None:
+            return None
+        start = datetime.combine(self.day, time(0), self.zone)
+        return stamp(start), stamp(start + timedelta(days=1))
+
+    def local(self, text: str) -> datetime:
+        return datetime.fromisoformat(text).astimezone(self.zone)
+
+    def describe(self) -> str:
+        parts = []
+        if self.performance_id is not None:
+            parts.append(f"performance {self.performance_id}")
+        if self.day is not None:
+            parts.append(f"{self.day:%a %d %b %Y}")
+        if self.shift_id is not None:
+            parts.append(f"shift {self.shift_id}")
+        return ", ".join(parts) or "everything"
+
+
+class ReportError(BoxOfficeError):
+    code = "report"

@@ -30,10 +30,11 @@ from typing import Any, Final
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from core import orders, tokens
 from core.errors import BoxOfficeError
-from core.goods import OrderGood
-from core.tenders import TenderError, contains_card_number, refuse_card_numbers
+from core.gate import codes
+from core.money import TenderError, contains_card_number, refuse_card_numbers
+from core.sales import models, orders
+from core.sales.models import OrderGood
 from hardware.escpos_render import FONT_A, qr_image, text_lines
 from hardware.printers import import_escpos
 
@@ -216,7 +217,7 @@ class ReceiptPrint:
 
 # --- adapters from core --------------------------------------------------------------------
 
-def tickets_from_order(order: orders.Order, signer: tokens.Signer, *, venue: str, event: str,
+def tickets_from_order(order: models.Order, signer: codes.Signer, *, venue: str, event: str,
                        when: str, house_lines: Sequence[str] = (), currency: str = "USD",
                        training: bool = False,
                        ticket_ids: Collection[int] | None = None) -> list[TicketPrint]:
@@ -230,19 +231,19 @@ def tickets_from_order(order: orders.Order, signer: tokens.Signer, *, venue: str
         base_cents=t.base_cents, fee_cents=t.fee_cents, tax_cents=t.tax_cents,
         total_cents=t.base_cents + t.fee_cents + t.tax_cents, currency=currency,
         order_number=order.number, serial=t.serial, code=orders.ticket_code(signer, t),
-        comp=bool(t.flags & tokens.COMP), reprint=max(0, t.generation - 1),
+        comp=bool(t.flags & codes.COMP), reprint=max(0, t.generation - 1),
         house_lines=tuple(house_lines), training=training,
-        wheelchair=bool(t.flags & tokens.WHEELCHAIR),
+        wheelchair=bool(t.flags & codes.WHEELCHAIR),
     ) for t in order.tickets
         if t.status == "live" and (ticket_ids is None or t.id in ticket_ids)]
 
 
-def receipt_from_order(order: orders.Order, *, venue: str, seller: str, when: str,
+def receipt_from_order(order: models.Order, *, venue: str, seller: str, when: str,
                        currency: str, house_lines: Sequence[str] = (),
                        training: bool = False) -> ReceiptPrint:
     """The receipt for an order: every ticket it sold (a refunded or voided one marked so),
     the goods (with how many came back), every payment and refund, and what is due."""
-    def label(ticket: orders.Ticket) -> str:
+    def label(ticket: models.Ticket) -> str:
         return ticket.label if ticket.status == "live" else f"{ticket.label} ({ticket.status})"
 
     def good_label(good: OrderGood) -> str:

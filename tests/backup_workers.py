@@ -9,11 +9,11 @@ import traceback
 from datetime import timedelta
 from typing import Any
 
-from core import carts, orders
-from core.db import connect
-from core.inventory import SeatUnavailable
-from core.tenders import Tender
-from core.users import get_user
+from core.people.users import get_user
+from core.sales import carts, checkout
+from core.sales.tenders import Tender
+from core.store.db import connect
+from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW
 
 HOLD = timedelta(minutes=10)
@@ -37,7 +37,7 @@ def selling_worker(db_path: str, username: str, show: int, limit: int, started: 
             except SeatUnavailable:
                 carts.cancel_cart(db, seller, cart_id, FIXED_NOW)
                 continue
-            order = orders.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
+            order = checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
                                     station=f"backup-{username}", now=FIXED_NOW)
             outcome["orders"].append(order.id)
     except Exception:

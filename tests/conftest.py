@@ -12,9 +12,9 @@ import pytest
 import sqlite_utils
 import time_machine
 
+from core.admin.demo import build_demo
 from core.config import Config
-from core.demo import build_demo
-from core.schema import open_database
+from core.store.schema import open_database
 
 # The demo's performances are dated from "now": tests pin now, so screens are repeatable.
 FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from core.tokens import Signer
+from core.gate.codes import Signer
 from hardware.escpos_render import render
 from hardware.tickets import TicketPrint, ticket_job
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from core import customers, orders
-from core.customers import Customer
-from core.tenders import Tender
+from core.sales import checkout, customers, models
+from core.sales.customers import Customer
+from core.sales.tenders import Tender
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
 
@@ -23,12 +23,12 @@ def customer(db: sqlite_utils.Database, name: str, phone: str = "", email: str =
 
 
 def sell(db: sqlite_utils.Database, seats: list[str], *, who: Customer | None = None,
-         delivery: str = "print", now: datetime = NOW) -> orders.Order:
+         delivery: str = "print", now: datetime = NOW) -> models.Order:
     """Seats in the hall's first performance, paid by card (13,824 cents a seat)."""
     sam = user(db, "sam")
     cart_id = cart_with(db, sam, hall_performance(db), seats, now)
     total = 13824 * len(seats)
-    return orders.checkout(db, sam, cart_id, [
+    return checkout.checkout(db, sam, cart_id, [
         Tender("card", total, card_brand="VISA", card_last4="4242", approval_code="A1B2C3",
                terminal_ref="T-881")], station=STATION, now=now,
         customer_id=who.id if who else None, delivery=delivery)

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import sqlite_utils
 
-from core import carts, inventory, shifts
-from core.users import User, get_user
+from core.people.users import User, get_user
+from core.sales import carts
+from core.till import shifts
+from core.venue import inventory
 
 HOLD = timedelta(minutes=10)
 STATION = "window-1"

@@ -14,11 +14,11 @@ import traceback
 from datetime import UTC, timedelta
 from typing import Any
 
-from core import carts, orders
-from core.db import connect
-from core.inventory import SeatUnavailable, area_count, area_id, seat_states
-from core.tenders import Tender
-from core.users import get_user
+from core.people.users import get_user
+from core.sales import aftersale, carts, checkout
+from core.sales.tenders import Tender
+from core.store.db import connect
+from core.venue.inventory import SeatUnavailable, area_count, area_id, seat_states
 from tests.conftest import FIXED_NOW
 
 HOLD = timedelta(minutes=10)
@@ -70,7 +70,7 @@ def contention_worker(db_path: str, index: int, attempts: int, show: int,
                     outcome["refused"] += 1
                     continue            # the cart is still open and empty: reuse it
                 started = time.perf_counter()
-                order = orders.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
+                order = checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
                                         station=station, now=FIXED_NOW)
                 outcome["checkout_ms"].append((time.perf_counter() - started) * 1000)
                 cart_id = None
@@ -82,7 +82,7 @@ def contention_worker(db_path: str, index: int, attempts: int, show: int,
                 live_orders.append(order.id)
                 if live_orders and rng.random() < void_share:
                     victim = live_orders.pop(rng.randrange(len(live_orders)))
-                    orders.void(db, coordinator, victim, reason="contention test",
+                    aftersale.void(db, coordinator, victim, reason="contention test",
                                 station=station, now=FIXED_NOW, zone=UTC)
                     outcome["voided"] += 1
                     outcome["voided_orders"].append(victim)
@@ -166,7 +166,7 @@ def crash_worker(db_path: str, incarnation: int, seed: int, ready: Any, in_trans
                                   approval_code="AB12", terminal_ref="T-1")]
             else:
                 tenders = [Tender("cash", total)]
-            orders.checkout(db, seller, cart_id, tenders, station=station, now=now)
+            checkout.checkout(db, seller, cart_id, tenders, station=station, now=now)
             sales.value += 1
     except BaseException:
         traceback.print_exc()

@@ -6,11 +6,20 @@ from datetime import timedelta
 
 import pytest
 
-from core import carts, inventory, journal, performances, pricing, users
 from core.config import PricingConfig
 from core.errors import BoxOfficeError, NotFound
-from core.permissions import PermissionDenied, grant, has_permission, permission_matrix, revoke
-from core.users import LoginFailed, authenticate
+from core.people import accounts, users
+from core.people.permissions import (
+    PermissionDenied,
+    grant,
+    has_permission,
+    permission_matrix,
+    revoke,
+)
+from core.people.users import LoginFailed, authenticate
+from core.sales import carts
+from core.store import journal
+from core.venue import inventory, performances, pricing
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import HOLD, STATION, cart_with, hall_performance, seat, user
 
@@ -24,38 +33,38 @@ def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]
 # --- users -------------------------------------------------------------------------------
 
 def test_the_first_admin_needs_nobody_and_only_once(db) -> None:  # type: ignore[no-untyped-def]
-    ada = users.create_first_admin(db, "ada", "Ada", "4444")
+    ada = accounts.create_first_admin(db, "ada", "Ada", "4444")
     assert ada.role == "admin"
     with pytest.raises(BoxOfficeError) as again:
-        users.create_first_admin(db, "eve", "Eve", "9999")
+        accounts.create_first_admin(db, "eve", "Eve", "9999")
     assert again.value.code == "users_exist"
 
 
 def test_only_a_user_admin_creates_users(demo_db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
-        users.create_user(demo_db, user(demo_db, "cora"), "x", "X", "seller", "1234")
-    made = users.create_user(demo_db, user(demo_db, "ada"), "xena", "Xena", "seller", "1234")
+        accounts.create_user(demo_db, user(demo_db, "cora"), "x", "X", "seller", "1234")
+    made = accounts.create_user(demo_db, user(demo_db, "ada"), "xena", "Xena", "seller", "1234")
     assert authenticate(demo_db, "xena", "1234").id == made.id
     with pytest.raises(BoxOfficeError) as taken:
-        users.create_user(demo_db, user(demo_db, "ada"), "xena", "X2", "seller", "1234")
+        accounts.create_user(demo_db, user(demo_db, "ada"), "xena", "X2", "seller", "1234")
     assert taken.value.code == "user_exists"
 
 
 def test_role_change_reset_pin_and_deactivation_are_journaled(demo_db) -> None:  # type: ignore[no-untyped-def]
     ada = user(demo_db, "ada")
-    users.change_role(demo_db, ada, "sam", "coordinator")
+    accounts.change_role(demo_db, ada, "sam", "coordinator")
     assert user(demo_db, "sam").role == "coordinator"
     for _ in range(5):
         with pytest.raises(LoginFailed):
             authenticate(demo_db, "sam", "0000")
-    users.reset_pin(demo_db, ada, "sam", "8888")            # also unlocks
+    accounts.reset_pin(demo_db, ada, "sam", "8888")            # also unlocks
     assert authenticate(demo_db, "sam", "8888").role == "coordinator"
-    users.deactivate_user(demo_db, ada, "sam")
+    accounts.deactivate_user(demo_db, ada, "sam")
     with pytest.raises(LoginFailed):
         authenticate(demo_db, "sam", "8888")
     assert [u.username for u in users.list_users(demo_db, include_inactive=True)
             if not u.active] == ["sam"]
-    users.reactivate_user(demo_db, ada, "sam")
+    accounts.reactivate_user(demo_db, ada, "sam")
     assert authenticate(demo_db, "sam", "8888").username == "sam"
     actions = _actions(demo_db)
     for action in ("user.role", "user.reset_pin", "user.deactivate", "user.reactivate",
@@ -74,15 +83,15 @@ def test_a_user_changes_their_own_pin(demo_db) -> None:  # type: ignore[no-untyp
 def test_the_last_user_admin_cannot_be_removed(demo_db) -> None:  # type: ignore[no-untyped-def]
     ada = user(demo_db, "ada")
     for attempt in (lambda: revoke(demo_db, ada, "admin", "user_admin"),
-                    lambda: users.change_role(demo_db, ada, "ada", "coordinator"),
-                    lambda: users.deactivate_user(demo_db, ada, "ada")):
+                    lambda: accounts.change_role(demo_db, ada, "ada", "coordinator"),
+                    lambda: accounts.deactivate_user(demo_db, ada, "ada")):
         with pytest.raises(PermissionDenied) as refused:
             attempt()
         assert refused.value.code == "last_user_admin"
     assert has_permission(demo_db, "admin", "user_admin") and user(demo_db, "ada").role == "admin"
     # with a second administrator, the first may step down
-    users.change_role(demo_db, ada, "cora", "admin")
-    users.change_role(demo_db, ada, "ada", "seller")
+    accounts.change_role(demo_db, ada, "cora", "admin")
+    accounts.change_role(demo_db, ada, "ada", "seller")
     assert user(demo_db, "ada").role == "seller"
 
 

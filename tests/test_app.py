@@ -134,7 +134,7 @@ async def test_an_empty_database_says_what_to_do(db) -> None:  # type: ignore[no
         await pilot.pause()
         assert not app.screen.query_one("#demo-users").display
         assert "no users yet" in str(app.screen.query_one("#pin-message", Static).content)
-        from core.users import create_first_admin
+        from core.people.accounts import create_first_admin
 
         create_first_admin(db, "boss", "Boss", "9999")
         await sign_in(pilot, "boss", "9999")

@@ -9,8 +9,9 @@ from pathlib import Path
 import sqlite_utils
 from textual.pilot import Pilot
 
-from core import performances, pricing, users
 from core.config import Config
+from core.people import users
+from core.venue import performances, pricing
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.dates import day_at, typed
 from tui.screens.admin import SECTIONS, AdminScreen, HoldCodesScreen
@@ -161,7 +162,7 @@ async def test_cancelling_a_performance(demo_db: sqlite_utils.Database,
 
 async def test_a_hold_code_made_and_removed(demo_db: sqlite_utils.Database,
                                             tmp_path: Path) -> None:
-    from core import inventory
+    from core.venue import inventory
 
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -207,7 +208,7 @@ async def test_an_on_sale_window_typed_in_the_venue_zone(demo_db: sqlite_utils.D
 
 async def test_a_seat_map_with_problems_lists_them_by_line_and_column(
         demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
-    from core import venues
+    from core.venue import venues
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[venue]\ncode = "X"\nname = \n', encoding="utf-8")
@@ -227,7 +228,7 @@ async def test_a_seat_map_with_problems_lists_them_by_line_and_column(
 
 async def test_a_valid_seat_map_is_validated_then_imported(demo_db: sqlite_utils.Database,
                                                            tmp_path: Path) -> None:
-    from core import venues
+    from core.venue import venues
     from tests.seatmap_samples import HEAD
 
     hall = tmp_path / "test-hall.toml"

@@ -9,8 +9,8 @@ from pathlib import Path
 import sqlite_utils
 from textual.pilot import Pilot
 
-from core import performances
 from core.config import Config
+from core.venue import performances
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.dates import day_at, typed
 from tests.test_app_admin import open_section, type_line

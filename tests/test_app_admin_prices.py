@@ -11,10 +11,10 @@ import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from core import performances, pricing
 from core.config import Config, PricingConfig
 from core.errors import BoxOfficeError
-from core.pricing import Price
+from core.venue import performances, pricing
+from core.venue.pricing import Price
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.test_app_admin import open_section, type_line
 from tui.screens.admin_base import FormModal

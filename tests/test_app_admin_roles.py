@@ -11,8 +11,8 @@ import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from core.permissions import PERMISSIONS, has_permission, permission_matrix
-from core.users import ROLES
+from core.people.permissions import has_permission, permission_matrix
+from core.people.roles import PERMISSIONS, ROLES
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.test_app_admin import open_section
 from tui.screens.admin_roles import RolesScreen

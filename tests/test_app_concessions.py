@@ -12,9 +12,10 @@ import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from core import carts, orders, stock
-from core.goods import set_goods
-from core.tenders import Tender
+from core.concessions import stock
+from core.sales import carts, checkout, models, orders
+from core.sales.carts import set_goods
+from core.sales.tenders import Tender
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
@@ -211,14 +212,14 @@ async def test_a_seller_short_of_stock_needs_a_supervisor(demo_db, tmp_path: Pat
     assert stock.moves(demo_db, "SCARF")[0].approved_by == "cora"
 
 
-def sold_with_goods(db: sqlite_utils.Database) -> orders.Order:
+def sold_with_goods(db: sqlite_utils.Database) -> models.Order:
     """A seat and 3 popcorn and a water, sold by sam in cash through core."""
     sam = user(db, "sam")
     cart_id = cart_with(db, sam, hall_performance(db), ["ORCH-A-101"], FIXED_NOW)
     set_goods(db, sam, cart_id, "POPCORN", 3, FIXED_NOW)
     set_goods(db, sam, cart_id, "WATER", 1, FIXED_NOW)
     total = carts.view_cart(db, cart_id).total_cents
-    return orders.checkout(db, sam, cart_id, [Tender("cash", total)], station=STATION,
+    return checkout.checkout(db, sam, cart_id, [Tender("cash", total)], station=STATION,
                            now=FIXED_NOW)
 
 
@@ -281,7 +282,7 @@ async def test_stock_sold_elsewhere_is_asked_before_paying(demo_db, tmp_path: Pa
         cora = user(demo_db, "cora")
         other = carts.open_cart(demo_db, cora, "window-2", FIXED_NOW, timedelta(minutes=10))
         set_goods(demo_db, cora, other, "SCARF", 2, FIXED_NOW)
-        orders.checkout(demo_db, cora, other, [Tender("cash", 5400)], station="window-2",
+        checkout.checkout(demo_db, cora, other, [Tender("cash", 5400)], station="window-2",
                         now=FIXED_NOW)
         app.screen.refresh_sale()
         assert cart_rows(app)[0][1] == "SHORT"     # the cart line says so at once

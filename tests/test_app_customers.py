@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from core.customers import Customer, get_customer, search_customers
+from core.sales.customers import Customer, get_customer, search_customers
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.order_helpers import customer, sell
 from tui.app import BoxOfficeApp

@@ -10,8 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from core import orders, tokens
-from core.lookup import order_detail
+from core.gate import codes
+from core.gate import keys as gate_keys
+from core.sales import orders
+from core.sales.lookup import order_detail
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.conftest import ZONE
 from tests.dates import day_at
@@ -232,8 +234,8 @@ async def test_a_reprint_revokes_the_old_code_and_prints_the_new_one(demo_db, tm
         assert ticket.generation == 2 and ticket.printed
         assert demo_db.execute("SELECT generation FROM revocations WHERE ticket_id = ?",
                                [ticket.id]).fetchall() == [(1,)]
-        verdict = tokens.verify_token(old_code, tokens.public_keys(demo_db),
-                                      tokens.revoked_set(demo_db))
+        verdict = codes.verify_token(old_code, gate_keys.public_keys(demo_db),
+                                      gate_keys.revoked_set(demo_db))
         assert verdict.reason == "revoked"
         assert paper(tmp_path) == [f"ticket-{ticket.serial}"]     # only the new copy
         assert [row[5] for row in ticket_rows(app)] == ["yes", "yes"]

@@ -373,7 +373,8 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(demo_db, tmp_path
 
 
 async def test_a_seller_without_a_shift_counts_a_float(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from core.users import create_user, get_user
+    from core.people.accounts import create_user
+    from core.people.users import get_user
 
     create_user(demo_db, get_user(demo_db, "ada"), "sue", "Sue Seller", "seller", "5555")
     app = make_app(demo_db, tmp_path, station="window-2")

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from core import stock
+from core.concessions import stock
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.test_app_concessions import on_hand
 from tui.app import BoxOfficeApp

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core import backup, journal
 from core.config import BackupConfig, Config
-from core.schema import open_database
+from core.store import backup, journal
+from core.store.schema import open_database
 from tests.backup_workers import selling_worker
 from tests.conftest import FIXED_NOW
 from tests.processes import next_result, wait_set

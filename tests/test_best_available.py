@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.best_available import BestAvailableIndex, Candidate, best_available
 from core.seatmap import SeatMap, load_seatmap, parse_seatmap
+from core.venue.best_available import BestAvailableIndex, Candidate, best_available
 from tests.seatmap_samples import HEAD as SAMPLE_HEAD
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from core import card_reconciliation as cards
-from core import carts, orders
 from core.config import CardReconciliationConfig
-from core.tenders import Tender, TenderError
+from core.money import TenderError
+from core.sales import carts, checkout
+from core.sales.tenders import Tender
+from core.till import cards
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
 
@@ -22,7 +23,7 @@ def card_sale(db, label: str, last4: str, approval: str, at):  # type: ignore[no
     cora = user(db, "cora")
     cart_id = cart_with(db, cora, hall_performance(db), [label], at)
     total = carts.view_cart(db, cart_id).total_cents
-    return orders.checkout(db, cora, cart_id, [Tender(
+    return checkout.checkout(db, cora, cart_id, [Tender(
         "card", total, card_brand="VISA", card_last4=last4, approval_code=approval)],
         station=STATION, now=at)
 

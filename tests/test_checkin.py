@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from core import carts, checkin, journal, orders, tokens
-from core.checkin import GateSession, Verdict, counters, open_gate, scan, set_reentry
 from core.errors import NotFound
-from core.permissions import PermissionDenied
-from core.tenders import Tender
+from core.gate import checkin, keys
+from core.gate import codes as gate_codes
+from core.gate.checkin import GateSession, Verdict, counters, open_gate, scan, set_reentry
+from core.people.permissions import PermissionDenied
+from core.sales import aftersale, carts, checkout, models, orders
+from core.sales.tenders import Tender
+from core.store import journal
 from tests.conftest import FIXED_NOW, ZONE
 from tests.dates import day_at
 from tests.selling_helpers import (
@@ -41,20 +44,20 @@ class Box:
 
     def __init__(self, db: sqlite_utils.Database, key_dir: Path) -> None:
         self.db = db
-        tokens.ensure_signing_key(db, key_dir)
-        self.signer = tokens.load_signer(db, key_dir)
+        keys.ensure_signing_key(db, key_dir)
+        self.signer = keys.load_signer(db, key_dir)
         self.cora = user(db, "cora")
         self.gia = user(db, "gia")
 
     def sell(self, performance_id: int, labels: list[str],
-             price_type: str = "ADULT") -> orders.Order:
+             price_type: str = "ADULT") -> models.Order:
         cart_id = cart_with(self.db, self.cora, performance_id, labels, FIXED_NOW, price_type)
         total = carts.view_cart(self.db, cart_id).total_cents
         tenders = [Tender("cash", total)] if total else []
-        return orders.checkout(self.db, self.cora, cart_id, tenders, station=STATION,
+        return checkout.checkout(self.db, self.cora, cart_id, tenders, station=STATION,
                                now=FIXED_NOW)
 
-    def code(self, ticket: orders.Ticket) -> str:
+    def code(self, ticket: models.Ticket) -> str:
         return orders.ticket_code(self.signer, ticket)
 
     def gate(self, performance_id: int, name: str = "North", mode: str = "entry") -> GateSession:
@@ -115,7 +118,7 @@ def test_exit_then_re_entry_only_with_the_event_policy(box: Box) -> None:
 def test_a_reentry_flag_on_the_code_allows_re_entry_without_the_policy(box: Box) -> None:
     match = stadium_performance(box.db)
     ticket = box.sell(match, ["101-3-1"]).tickets[0]
-    code = box.signer.sign(ticket.id, match, ticket.generation, tokens.REENTRY)
+    code = box.signer.sign(ticket.id, match, ticket.generation, gate_codes.REENTRY)
     entry, exit_ = box.gate(match), box.gate(match, "Out", mode="exit")
     assert scan(box.db, entry, code, now=AT_GATE).admitted
     assert scan(box.db, exit_, code, now=AT_GATE).code == "EXITED"
@@ -162,9 +165,9 @@ def test_refunded_and_voided_tickets_are_refused(box: Box) -> None:
     refunded = box.sell(match, ["101-5-1"])
     voided = box.sell(match, ["101-5-2"])
     stale = box.gate(match)                     # opened before: its revocation list is old
-    orders.refund(box.db, box.cora, refunded.id, reason="cannot come", station=STATION,
+    aftersale.refund(box.db, box.cora, refunded.id, reason="cannot come", station=STATION,
                   now=FIXED_NOW)
-    orders.void(box.db, box.cora, voided.id, reason="wrong seats", station=STATION,
+    aftersale.void(box.db, box.cora, voided.id, reason="wrong seats", station=STATION,
                 now=FIXED_NOW, zone=ZONE)
     fresh = box.gate(match, "South")
     for gate in (stale, fresh):
@@ -178,7 +181,7 @@ def test_a_reprinted_tickets_old_code_is_revoked_and_the_new_one_admitted(box: B
     match = stadium_performance(box.db)
     old = box.sell(match, ["101-6-1"]).tickets[0]
     stale = box.gate(match)
-    new = orders.reprint(box.db, box.cora, old.id, reason="paper jam", now=FIXED_NOW)
+    new = aftersale.reprint(box.db, box.cora, old.id, reason="paper jam", now=FIXED_NOW)
     fresh = box.gate(match, "South")
     for gate in (stale, fresh):
         verdict = scan(box.db, gate, box.code(old), now=AT_GATE)
@@ -279,9 +282,9 @@ def test_fuzz_fifty_thousand_bad_payloads_admit_no_one(box: Box) -> None:
     order = box.sell(match, [f"103-1-{n}" for n in range(1, 9)])
     live = [box.code(t) for t in order.tickets[:6]]
     refunded = order.tickets[6]
-    orders.refund(box.db, box.cora, order.id, reason="fuzz", station=STATION, now=FIXED_NOW,
+    aftersale.refund(box.db, box.cora, order.id, reason="fuzz", station=STATION, now=FIXED_NOW,
                   ticket_ids=[refunded.id])
-    reprinted = orders.reprint(box.db, box.cora, order.tickets[7].id, reason="fuzz",
+    reprinted = aftersale.reprint(box.db, box.cora, order.tickets[7].id, reason="fuzz",
                                now=FIXED_NOW)
     opera = box.sell(hall_performance(box.db), ["ORCH-C-101"]).tickets[0]
     dead = [box.code(refunded), box.code(order.tickets[7])]

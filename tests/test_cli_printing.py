@@ -11,8 +11,8 @@ import zxingcpp
 from click.testing import CliRunner
 from PIL import Image
 
-from core import tokens
-from core.schema import open_database
+from core.gate import codes, keys
+from core.store.schema import open_database
 from tui.cli import main
 
 
@@ -35,7 +35,7 @@ def test_a_sale_prints_tickets_that_scan_and_a_receipt(cli, demo_path: Path,  # 
     db = open_database(demo_path)
     scanned = [decode(p) for p in pictures[:2]]
     for (payload,), ticket in zip(scanned, order["tickets"], strict=True):
-        verdict = tokens.verify_token(payload, tokens.public_keys(db), tokens.revoked_set(db))
+        verdict = codes.verify_token(payload, keys.public_keys(db), keys.revoked_set(db))
         assert verdict.ok and verdict.ticket_id == ticket["id"]
 
 

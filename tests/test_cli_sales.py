@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core import tokens
-from core.schema import open_database
+from core.gate import codes
+from core.gate import keys as gate_keys
+from core.store.schema import open_database
 
 
 def sell_json(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
@@ -30,10 +31,10 @@ def test_sell_named_seats_prints_lines_and_codes_that_verify(cli, demo_path: Pat
     assert [t["label"] for t in order["tickets"]] == ["ORCH A-101", "ORCH A-102"]
     db = open_database(demo_path)
     for ticket in order["tickets"]:
-        verified = tokens.verify_token(ticket["code"], tokens.public_keys(db),
-                                       tokens.revoked_set(db))
+        verified = codes.verify_token(ticket["code"], gate_keys.public_keys(db),
+                                       gate_keys.revoked_set(db))
         assert verified.ok and verified.ticket_id == ticket["id"]
-    from core.schema import database_id
+    from core.store.schema import database_id
 
     key_file = demo_path.parent / "demo-keys" / database_id(db) / "ticket-signing-1.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
@@ -83,7 +84,8 @@ def test_refund_needs_a_supervisor_and_revokes_the_code(cli, demo_path) -> None:
     assert [t["status"] for t in refunded["tickets"]] == ["refunded", "live"]
     assert refunded["payments"][-1]["card_last4"] == "1005"
     db = open_database(demo_path)
-    verdict = tokens.verify_token(first["code"], tokens.public_keys(db), tokens.revoked_set(db))
+    verdict = codes.verify_token(first["code"], gate_keys.public_keys(db),
+                                 gate_keys.revoked_set(db))
     assert verdict.reason == "revoked"
 
 
@@ -96,9 +98,9 @@ def test_reprint_changes_the_code_and_void_reverses_the_order(cli, demo_path) ->
     new = json.loads(output)["tickets"][0]
     assert new["generation"] == 2 and new["code"] != old["code"]
     db = open_database(demo_path)
-    keys, revoked = tokens.public_keys(db), tokens.revoked_set(db)
-    assert tokens.verify_token(old["code"], keys, revoked).reason == "revoked"
-    assert tokens.verify_token(new["code"], keys, revoked).ok
+    keys, revoked = gate_keys.public_keys(db), gate_keys.revoked_set(db)
+    assert codes.verify_token(old["code"], keys, revoked).reason == "revoked"
+    assert codes.verify_token(new["code"], keys, revoked).ok
     code, output = cli("order", "void", order["number"], "--user", "cora", "--pin", "3333",
                        "--reason", "wrong night", "--json")
     assert code == 0 and json.loads(output)["status"] == "voided"

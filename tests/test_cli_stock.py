@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core import stock
-from core.schema import open_database
+from core.concessions import stock
+from core.store.schema import open_database
 
 ADMIN = ("--user", "cora", "--pin", "3333")
 

@@ -8,12 +8,16 @@ import random
 import pytest
 import sqlite_utils
 
-from core import carts, orders, report_concessions, reports, shifts, stock
-from core.goods import set_goods
-from core.permissions import Override, PermissionDenied
+from core import report_model
+from core.concessions import goods_sales, stock
+from core.concessions.stock import StockError
+from core.people.permissions import Override, PermissionDenied
 from core.report_model import to_csv
-from core.stock import StockError
-from core.tenders import Tender
+from core.reports import catalogue
+from core.sales import aftersale, carts, checkout, models, orders
+from core.sales.carts import set_goods
+from core.sales.tenders import Tender
+from core.till import shifts
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import HOLD, STATION, cart_with, hall_performance, user
 
@@ -31,7 +35,7 @@ def _item(db: sqlite_utils.Database, sku: str = "CHOC", on_hand: int = 10,
 
 
 def _sell(db: sqlite_utils.Database, seller: str, goods: dict[str, int],
-          seats: list[str] | None = None) -> orders.Order:
+          seats: list[str] | None = None) -> models.Order:
     actor = user(db, seller)
     if seats:
         cart_id = cart_with(db, actor, hall_performance(db), seats, NOW)
@@ -40,7 +44,7 @@ def _sell(db: sqlite_utils.Database, seller: str, goods: dict[str, int],
     for sku, quantity in goods.items():
         set_goods(db, actor, cart_id, sku, quantity, NOW)
     total = carts.view_cart(db, cart_id).total_cents
-    return orders.checkout(db, actor, cart_id, [Tender("cash", total)], station=STATION,
+    return checkout.checkout(db, actor, cart_id, [Tender("cash", total)], station=STATION,
                            now=NOW)
 
 
@@ -79,20 +83,20 @@ def test_refund_and_void_put_stock_back(demo_db) -> None:  # type: ignore[no-unt
     cora = user(demo_db, "cora")
     first = _sell(demo_db, "cora", {"CHOC": 4}, seats=["ORCH-M-101"])
     line = first.goods[0].id
-    after = orders.refund(demo_db, cora, first.id, reason="melted", station=STATION, now=NOW,
+    after = aftersale.refund(demo_db, cora, first.id, reason="melted", station=STATION, now=NOW,
                           goods={line: 1})
     assert stock.get_item(demo_db, "CHOC").on_hand == 7
     assert after.goods[0].kept == 3 and after.tickets[0].status == "live"
     assert after.payments[-1].amount_cents == -324
-    orders.refund(demo_db, cora, first.id, reason="left early", station=STATION, now=NOW)
+    aftersale.refund(demo_db, cora, first.id, reason="left early", station=STATION, now=NOW)
     assert stock.get_item(demo_db, "CHOC").on_hand == 10
     second = _sell(demo_db, "cora", {"CHOC": 6})
-    orders.void(demo_db, cora, second.id, reason="wrong item", station=STATION, now=NOW,
+    aftersale.void(demo_db, cora, second.id, reason="wrong item", station=STATION, now=NOW,
                 zone=ZONE)
     assert stock.get_item(demo_db, "CHOC").on_hand == 10
     assert stock.check_stock(demo_db) == []
     with pytest.raises(StockError):
-        orders.refund(demo_db, cora, first.id, reason="again", station=STATION, now=NOW,
+        aftersale.refund(demo_db, cora, first.id, reason="again", station=STATION, now=NOW,
                       goods={line: 1})
 
 
@@ -111,7 +115,7 @@ def test_stock_never_goes_negative_without_an_explicit_permitted_override(demo_d
     assert carts.view_cart(demo_db, cart_id).goods == ()
     set_goods(demo_db, sam, cart_id, "CHOC", 3, NOW, allow_short=True,
               override=Override("cora", "3333"))
-    orders.checkout(demo_db, sam, cart_id, [Tender("cash", 3 * 324)], station=STATION,
+    checkout.checkout(demo_db, sam, cart_id, [Tender("cash", 3 * 324)], station=STATION,
                     now=NOW)
     item = stock.get_item(demo_db, "CHOC")
     assert item.on_hand == -1 and item.stock_label == "-1 OUT"
@@ -132,7 +136,7 @@ def test_stock_that_ran_out_after_the_cart_stops_the_checkout_and_changes_nothin
     set_goods(demo_db, sam, cart_id, "CHOC", 3, NOW)
     _sell(demo_db, "cora", {"CHOC": 1})                 # another window sells one
     with pytest.raises(StockError) as short:
-        orders.checkout(demo_db, sam, cart_id, [Tender("cash", 3 * 324)], station=STATION,
+        checkout.checkout(demo_db, sam, cart_id, [Tender("cash", 3 * 324)], station=STATION,
                         now=NOW)
     assert short.value.code == "out_of_stock"
     assert stock.get_item(demo_db, "CHOC").on_hand == 2
@@ -147,7 +151,7 @@ def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db) -> None: 
     _item(demo_db, on_hand=20)
     cora = user(demo_db, "cora")
     rng = random.Random(20261122)
-    sold: list[orders.Order] = []
+    sold: list[models.Order] = []
     for _ in range(60):
         on_hand = stock.get_item(demo_db, "CHOC").on_hand
         step = rng.choice(("sell", "sell", "refund", "adjust", "receive"))
@@ -161,7 +165,7 @@ def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db) -> None: 
         elif step == "refund" and sold:
             order = orders.get_order(demo_db, sold[rng.randrange(len(sold))].id)
             if order.goods[0].kept:
-                orders.refund(demo_db, cora, order.id, reason="r", station=STATION, now=NOW,
+                aftersale.refund(demo_db, cora, order.id, reason="r", station=STATION, now=NOW,
                               goods={order.goods[0].id: rng.randint(1, order.goods[0].kept)})
         elif step == "adjust":
             change = rng.randint(-5, 5) or 1
@@ -178,7 +182,7 @@ def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db) -> None: 
     kept = sum(orders.get_order(demo_db, o.id).goods[0].kept for o in sold)
     for order in sold:
         if orders.get_order(demo_db, order.id).goods[0].kept:
-            orders.refund(demo_db, cora, order.id, reason="all", station=STATION, now=NOW)
+            aftersale.refund(demo_db, cora, order.id, reason="all", station=STATION, now=NOW)
     assert stock.get_item(demo_db, "CHOC").on_hand == before_refunds + kept
 
 
@@ -197,7 +201,7 @@ def test_a_count_sets_stock_and_the_variance_is_counted_minus_expected(demo_db) 
     assert stock.get_item(demo_db, "CHOC").on_hand == 6
     assert stock.get_item(demo_db, "GUM").on_hand == 7
     assert stock.check_stock(demo_db) == []
-    report = reports.build_report(demo_db, cora, "variance", reports.Scope(ZONE, NOW))
+    report = catalogue.build_report(demo_db, cora, "variance", report_model.Scope(ZONE, NOW))
     table = report.table("Variance")
     for row in table.rows:
         expected, counted, variance = row[3], row[4], row[5]
@@ -233,9 +237,9 @@ def test_concession_sales_report_and_the_shift_reports(demo_db) -> None:  # type
     _item(demo_db, "CHOC", on_hand=10, price=300, tax_bp=800)
     cora = user(demo_db, "cora")
     order = _sell(demo_db, "sam", {"CHOC": 3, "WATER": 2}, seats=["ORCH-M-101"])
-    orders.refund(demo_db, cora, order.id, reason="spilt", station=STATION, now=NOW,
+    aftersale.refund(demo_db, cora, order.id, reason="spilt", station=STATION, now=NOW,
                   goods={order.goods[0].id: 1})
-    report = reports.build_report(demo_db, cora, "concessions", reports.Scope(ZONE, NOW))
+    report = catalogue.build_report(demo_db, cora, "concessions", report_model.Scope(ZONE, NOW))
     items = {row[0]: row for row in report.table("By item").rows}
     assert items["CHOC Item CHOC"][1:6] == (3, 1, 2, 600, 48)
     assert items["WATER Bottled water"][1:5] == (2, 0, 2, 700)
@@ -252,24 +256,24 @@ def test_concession_sales_report_and_the_shift_reports(demo_db) -> None:  # type
         "Drinks": (2, 700), "Snacks": (3, 972)}
     cora_x = shifts.x_report(demo_db, cora_shift.id, NOW, viewer=cora)
     assert cora_x.figures is not None and cora_x.figures.concessions == (("Snacks", -1, -324),)
-    by_category = report_concessions.shift_sales(demo_db, sam_shift.id)
+    by_category = goods_sales.shift_sales(demo_db, sam_shift.id)
     assert [line.key for line in by_category] == ["Drinks", "Snacks"]
 
 
 def test_stock_and_count_sheet_reports(demo_db) -> None:  # type: ignore[no-untyped-def]
     cora = user(demo_db, "cora")
-    report = reports.build_report(demo_db, cora, "stock", reports.Scope(ZONE, NOW))
+    report = catalogue.build_report(demo_db, cora, "stock", report_model.Scope(ZONE, NOW))
     rows = {row[0]: row for row in report.table("Stock").rows}
     assert rows["SCARF"][6] == "LOW" and rows["WATER"][6] == ""
-    sheet = reports.build_report(demo_db, cora, "count-sheet", reports.Scope(ZONE, NOW))
+    sheet = catalogue.build_report(demo_db, cora, "count-sheet", report_model.Scope(ZONE, NOW))
     assert sheet.table("Count").columns == ("sku", "item", "category", "unit", "counted")
     assert all(row[4] == "" for row in sheet.table("Count").rows)   # blind
-    empty = reports.build_report(demo_db, cora, "variance", reports.Scope(ZONE, NOW))
+    empty = catalogue.build_report(demo_db, cora, "variance", report_model.Scope(ZONE, NOW))
     assert empty.tables == () and "No stock count" in empty.notes[0]
 
 
 def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # type: ignore[no-untyped-def]
-    from core.shift_figures import z_rows
+    from core.till.figures import z_rows
     from tests.selling_helpers import FLOAT
 
     sam = user(demo_db, "sam")
@@ -287,7 +291,7 @@ def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # ty
     rows = dict(z_rows(z, ZONE))
     assert rows["  Drinks (2)"] == "7.00" and rows["  Concessions total"] == "14.02"
     # a refund after the close belongs to the refunder's shift; the Z stays as it was
-    orders.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
+    aftersale.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
                   now=NOW)
     assert shifts.get_z_report(demo_db, z.z_number).figures["concessions"][0]["quantity"] == 2
 
@@ -303,17 +307,17 @@ def test_adding_goods_pushes_the_cart_s_hold_out_like_seats(demo_db) -> None:  #
 
 
 def test_order_lookup_counts_goods_like_tickets(demo_db) -> None:  # type: ignore[no-untyped-def]
-    from core import lookup
+    from core.sales import lookup
 
     order = _sell(demo_db, "sam", {"WATER": 2, "SODA": 1})
-    orders.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
+    aftersale.refund(demo_db, user(demo_db, "cora"), order.id, reason="r", station=STATION,
                   now=NOW, goods={order.goods[0].id: 2})
     (match,) = lookup.find_orders(demo_db, order.number)
     assert (match.tickets, match.items, match.kept_items) == (0, 3, 1)
 
 
 def test_free_text_that_looks_like_a_card_number_is_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
-    from core.tenders import TenderError
+    from core.money import TenderError
 
     cora = user(demo_db, "cora")
     card = "4111 1111 1111 1111"

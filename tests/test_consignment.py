@@ -6,13 +6,16 @@ import json
 
 import pytest
 
-from core import consignment, inventory, journal, orders
-from core.consignment import ConsignmentError
 from core.errors import NotFound
-from core.inventory import SeatUnavailable
-from core.orders import OrderError
-from core.permissions import PermissionDenied
-from core.tenders import Tender, TenderError
+from core.money import TenderError
+from core.people.permissions import PermissionDenied
+from core.sales import consignment, orders
+from core.sales.consignment import ConsignmentError
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.store import journal
+from core.venue import inventory
+from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, hall_performance, seat, user
 

@@ -13,8 +13,11 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import journal
-from core.customers import (
+from core.errors import BoxOfficeError, NotFound
+from core.people.accounts import create_first_admin, create_user
+from core.people.permissions import PermissionDenied
+from core.people.users import User, get_user
+from core.sales.customers import (
     FLAGS,
     Customer,
     add_note,
@@ -27,13 +30,11 @@ from core.customers import (
     update_customer,
     will_call,
 )
-from core.db import connect
-from core.errors import BoxOfficeError, NotFound
-from core.performances import create_event, create_performance
-from core.permissions import PermissionDenied
-from core.schema import open_database
-from core.users import User, create_first_admin, create_user, get_user
-from core.venues import import_seatmap
+from core.store import journal
+from core.store.db import connect
+from core.store.schema import open_database
+from core.venue.performances import create_event, create_performance
+from core.venue.venues import import_seatmap
 from tests.dates import day_at, stamp, typed
 
 TINY_HALL = """\
@@ -449,7 +450,7 @@ def test_an_order_is_picked_up_once(db: sqlite_utils.Database, house: House,
 
 
 def test_a_card_number_typed_into_a_customer_field_is_refused(db) -> None:  # type: ignore[no-untyped-def]
-    from core.tenders import TenderError
+    from core.money import TenderError
 
     seller = get_user(db, "sam")
     for field in ("name", "phone", "email", "notes"):

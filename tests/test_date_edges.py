@@ -10,9 +10,16 @@ import pytest
 import sqlite_utils
 import time_machine
 
-from core import carts, checkin, deposits, groups, orders, performances, reports, shifts, tokens
-from core.orders import OrderError
-from core.tenders import Tender
+from core import report_model
+from core.gate import checkin, keys
+from core.reports import catalogue
+from core.sales import aftersale, carts, checkout, groups, orders
+from core.sales.models import Order
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.till import deposits, shifts
+from core.till.models import ZReport
+from core.venue import performances
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import FLOAT, HOLD, STATION, hall_performance, seat, user
 from tests.test_shifts import counts_for
@@ -47,12 +54,12 @@ def local(day: date, hour: int, minute: int = 0, *, fold: int = 0) -> datetime:
 
 
 def sell(db: sqlite_utils.Database, show: int, label: str, now: datetime,
-         username: str = "sam") -> orders.Order:
+         username: str = "sam") -> Order:
     seller = user(db, username)
     cart_id = carts.open_cart(db, seller, STATION, now, HOLD)
     carts.add_seats(db, seller, cart_id, show, [seat(db, show, label)], "ADULT", now, HOLD)
     total = carts.view_cart(db, cart_id).total_cents
-    return orders.checkout(db, seller, cart_id, [Tender("cash", total, tendered_cents=total)],
+    return checkout.checkout(db, seller, cart_id, [Tender("cash", total, tendered_cents=total)],
                            station=STATION, now=now)
 
 
@@ -64,7 +71,7 @@ def late_show(db: sqlite_utils.Database, starts: datetime) -> int:
 
 
 def day_net(db: sqlite_utils.Database, day: date, now: datetime) -> int:
-    return int(reports.sales(db, reports.Scope(zone=ZONE, now=now, day=day)).fact("Net"))
+    return int(catalogue.sales(db, report_model.Scope(zone=ZONE, now=now, day=day)).fact("Net"))
 
 
 # -- a performance that crosses midnight ------------------------------------------------
@@ -77,7 +84,7 @@ def test_a_late_show_belongs_to_the_venue_day_it_was_sold_on(demo_db) -> None:  
     order = sell(demo_db, show, "ORCH-A-101", sold_at)
     assert day_net(demo_db, evening, sold_at) == order.paid_cents
     assert day_net(demo_db, evening + timedelta(days=1), sold_at) == 0
-    report = reports.sales(demo_db, reports.Scope(zone=ZONE, now=sold_at, day=evening))
+    report = catalogue.sales(demo_db, report_model.Scope(zone=ZONE, now=sold_at, day=evening))
     assert [row[0] for row in report.tables[0].rows] == [evening.isoformat()]
 
 
@@ -86,11 +93,11 @@ def test_a_sale_can_be_voided_until_the_venues_midnight_not_the_utc_one(demo_db)
     show = late_show(demo_db, local(evening, 23, 30))
     cora = user(demo_db, "cora")
     before_midnight = sell(demo_db, show, "ORCH-A-101", local(evening, 23, 20), "cora")
-    orders.void(demo_db, cora, before_midnight.id, reason="wrong night", station=STATION,
+    aftersale.void(demo_db, cora, before_midnight.id, reason="wrong night", station=STATION,
                 now=local(evening, 23, 55), zone=ZONE)
     after_midnight = sell(demo_db, show, "ORCH-A-102", local(evening, 23, 25), "cora")
     with pytest.raises(OrderError) as caught:
-        orders.void(demo_db, cora, after_midnight.id, reason="too late", station=STATION,
+        aftersale.void(demo_db, cora, after_midnight.id, reason="too late", station=STATION,
                     now=local(evening + timedelta(days=1), 0, 10), zone=ZONE)
     assert caught.value.code == "not_today"
 
@@ -98,8 +105,8 @@ def test_a_sale_can_be_voided_until_the_venues_midnight_not_the_utc_one(demo_db)
 def test_the_gate_admits_a_late_show_after_midnight(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     evening = (FIXED_NOW.astimezone(ZONE) + timedelta(days=2)).date()
     show = late_show(demo_db, local(evening, 23, 30))
-    tokens.ensure_signing_key(demo_db, tmp_path)
-    signer = tokens.load_signer(demo_db, tmp_path)
+    keys.ensure_signing_key(demo_db, tmp_path)
+    signer = keys.load_signer(demo_db, tmp_path)
     order = sell(demo_db, show, "ORCH-A-101", local(evening, 20, 0))
     gate = checkin.open_gate(demo_db, user(demo_db, "gia"), show, "Main", zone=ZONE)
     code = orders.ticket_code(signer, order.tickets[0])
@@ -135,7 +142,7 @@ def test_a_group_balance_due_today_is_not_in_the_past_late_in_the_venues_evening
 # -- a shift across a daylight-saving change --------------------------------------------
 
 def close_shift_across(db: sqlite_utils.Database, opened: datetime, sales: list[datetime],
-                       closed: datetime) -> tuple[shifts.ZReport, list[orders.Order]]:
+                       closed: datetime) -> tuple[ZReport, list[Order]]:
     ada = user(db, "ada")
     shift = shifts.open_shift(db, ada, station="night", float_counts=FLOAT, now=opened)
     show = hall_performance(db)
@@ -167,7 +174,7 @@ def test_a_night_shift_across_the_clock_change(bare_demo_db, forward: bool) -> N
     assert slip.cash_cents == taken
     assert z.shift_id in {line.shift_id for line in slip.lines}
     # a day of 23 or 25 hours is still one day in the reports' bounds
-    start, end = reports.Scope(zone=ZONE, now=closed, day=day).day_bounds() or ("", "")
+    start, end = report_model.Scope(zone=ZONE, now=closed, day=day).day_bounds() or ("", "")
     span = datetime.fromisoformat(end) - datetime.fromisoformat(start)
     assert span == timedelta(hours=23 if forward else 25)
 

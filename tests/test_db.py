@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.db import check_local_disk, connect, filesystem_type, write
 from core.errors import DatabaseLocationError
-from core.schema import migrate, migrations, open_database
+from core.migrations import migrations
+from core.store.db import check_local_disk, connect, filesystem_type, write
+from core.store.schema import migrate, open_database
 from tests.conftest import FIXED_NOW
 from tests.dates import stamp
 

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from core import deposits, shifts
-from core.deposits import DepositError
-from core.permissions import PermissionDenied
+from core.people.permissions import PermissionDenied
+from core.till import deposits, shifts
+from core.till.deposits import DepositError
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import FLOAT, hall_performance, user
 from tests.test_shifts import counts_for, sell_cash

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from core import journal
-from core.drawer import record_no_sale
 from core.errors import BoxOfficeError
-from core.permissions import Override, PermissionDenied
+from core.people.permissions import Override, PermissionDenied
+from core.store import journal
+from core.till.drawer import record_no_sale
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import user
 

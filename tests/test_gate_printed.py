@@ -9,9 +9,10 @@ from pathlib import Path
 
 import cv2
 
-from core import checkin, performances
-from core.schema import open_database
-from core.users import get_user
+from core.gate import checkin
+from core.people.users import get_user
+from core.store.schema import open_database
+from core.venue import performances
 from hardware.qr import make_decoder
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from core import checkin, performances
 from core.config import Config
-from core.schema import open_database
-from core.users import get_user
+from core.gate import checkin
+from core.people.users import get_user
+from core.store.schema import open_database
+from core.venue import performances
 from hardware.camera import ImageFolderSource
 from tui.gate_app import GateApp
 from tui.screens.gate import VerdictBlock, big_letters
@@ -189,9 +190,9 @@ def test_the_gate_command_opens_a_lane(demo_path, tmp_path, monkeypatch) -> None
 
 
 def test_the_gate_command_runs_offline_from_a_pack(demo_path, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from core import gatepack
-    from core.schema import open_database
-    from core.users import get_user
+    from core.gate import gatepack
+    from core.people.users import get_user
+    from core.store.schema import open_database
     from tests.conftest import FIXED_NOW
 
     pack = tmp_path / "north.pack"

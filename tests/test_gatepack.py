@@ -13,13 +13,17 @@ import pytest
 import sqlite_utils
 from cryptography.hazmat.primitives import serialization
 
-from core import gatepack, orders, tokens
-from core.checkin import counters, open_gate, scan
 from core.errors import NotFound
-from core.gatepack import GatePackError, export_pack, merge_pack, open_pack
-from core.permissions import PermissionDenied
-from core.schema import open_database
-from core.users import authenticate, create_first_admin, create_user
+from core.gate import codes as gate_codes
+from core.gate import gatepack
+from core.gate import keys as gate_keys
+from core.gate.checkin import counters, open_gate, scan
+from core.gate.gatepack import GatePackError, export_pack, merge_pack, open_pack
+from core.people.accounts import create_first_admin, create_user
+from core.people.permissions import PermissionDenied
+from core.people.users import authenticate
+from core.sales import aftersale
+from core.store.schema import open_database
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, stadium_performance
 from tests.test_checkin import CURTAIN, OPERA_NIGHT, Box
@@ -110,12 +114,12 @@ def test_a_pack_is_a_snapshot_with_the_revocations_made_before_it(box: Box,
     after = box.sell(match, ["101-2-2"])
     reprinted = box.sell(match, ["101-2-3"]).tickets[0]
     old_code = box.code(reprinted)
-    new_ticket = orders.reprint(box.db, box.cora, reprinted.id, reason="torn", now=FIXED_NOW)
-    orders.refund(box.db, box.cora, before.id, reason="cannot come", station=STATION,
+    new_ticket = aftersale.reprint(box.db, box.cora, reprinted.id, reason="torn", now=FIXED_NOW)
+    aftersale.refund(box.db, box.cora, before.id, reason="cannot come", station=STATION,
                   now=FIXED_NOW)
     info = export_pack(box.db, box.cora, match, tmp_path / "gate.pack", now=FIXED_NOW)
     assert info.revocations == 2 and info.live_tickets == 2
-    orders.refund(box.db, box.cora, after.id, reason="changed plans", station=STATION,
+    aftersale.refund(box.db, box.cora, after.id, reason="changed plans", station=STATION,
                   now=FIXED_NOW)
     verdicts = offline_scans(tmp_path / "gate.pack", match, "North",
                              [box.code(before.tickets[0]), old_code, box.code(new_ticket),
@@ -298,9 +302,9 @@ def test_gatepack_uses_only_public_keys(box: Box, tmp_path: Path) -> None:
     export_pack(box.db, box.cora, match, path, now=FIXED_NOW)
     pack = open_pack(path)
     try:
-        keys = tokens.public_keys(pack)
-        assert keys and tokens.verify_token(box.code(ticket), keys, frozenset()).record
-        with pytest.raises(tokens.SigningKeyError):
-            tokens.load_signer(pack, tmp_path / "no-keys-here")
+        keys = gate_keys.public_keys(pack)
+        assert keys and gate_codes.verify_token(box.code(ticket), keys, frozenset()).record
+        with pytest.raises(gate_keys.SigningKeyError):
+            gate_keys.load_signer(pack, tmp_path / "no-keys-here")
     finally:
         pack.conn.close()

@@ -7,12 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import groups, inventory, journal
 from core.errors import NotFound
-from core.inventory import SeatUnavailable
-from core.orders import OrderError
-from core.permissions import PermissionDenied
-from core.tenders import Tender, TenderError
+from core.money import TenderError
+from core.people.permissions import PermissionDenied
+from core.sales import groups
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.store import journal
+from core.venue import inventory
+from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, seat, user
 

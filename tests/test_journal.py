@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from core import journal
-from core.schema import open_database
+from core.store import journal
+from core.store.schema import open_database
 from tui.cli import main
 
 
@@ -72,7 +72,7 @@ def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db) -> None:  # typ
 
 
 def test_appends_inside_a_rolled_back_transaction_leave_no_trace(db) -> None:  # type: ignore[no-untyped-def]
-    from core.db import write
+    from core.store.db import write
 
     _fill(db, 2)
     with pytest.raises(RuntimeError), write(db):

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from core import lookup, orders, tokens
-from core.lookup import OrderLookupError
-from core.tokens import TokenRejected
+from core.gate import keys
+from core.gate.codes import TokenRejected
+from core.sales import aftersale, lookup, orders
+from core.sales.lookup import OrderLookupError
 from tests.order_helpers import NOW, customer, sell
 from tests.selling_helpers import user
 
 
 @pytest.fixture
 def shop(demo_db, tmp_path):  # type: ignore[no-untyped-def]
-    tokens.ensure_signing_key(demo_db, tmp_path / "keys")
-    return demo_db, tokens.load_signer(demo_db, tmp_path / "keys")
+    keys.ensure_signing_key(demo_db, tmp_path / "keys")
+    return demo_db, keys.load_signer(demo_db, tmp_path / "keys")
 
 
 def test_by_number_then_phone_digits_in_any_shape(shop) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +46,7 @@ def test_a_ticket_code_finds_its_order_by_the_decoded_ticket(shop) -> None:  # t
     (by_serial,) = lookup.find_orders(db, ticket.serial.lower())
     assert by_serial.ticket_id == ticket.id
     # after a reprint the old copy still finds the order, marked as replaced
-    orders.reprint(db, user(db, "cora"), ticket.id, reason="torn", now=NOW)
+    aftersale.reprint(db, user(db, "cora"), ticket.id, reason="torn", now=NOW)
     (old,) = lookup.find_orders(db, code)
     assert old.order_id == order.id and "REPLACED" in old.matched
 

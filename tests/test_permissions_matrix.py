@@ -11,33 +11,19 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from core import (
-    carts,
-    drawer,
-    goods,
-    inventory,
-    orders,
-    performances,
-    pricing,
-    reports,
-    shifts,
-    stock,
-    users,
-)
+from core import report_model
+from core.admin.demo import DEMO_USERS
+from core.concessions import stock
 from core.config import PricingConfig
-from core.demo import DEMO_USERS
-from core.permissions import (
-    DEFAULT_GRANTS,
-    PERMISSIONS,
-    PROTECTED_ACTIONS,
-    Override,
-    PermissionDenied,
-    grant,
-    permission_matrix,
-    revoke,
-)
-from core.tenders import Tender
-from core.users import User
+from core.people import accounts
+from core.people.permissions import Override, PermissionDenied, grant, permission_matrix, revoke
+from core.people.roles import DEFAULT_GRANTS, PERMISSIONS, PROTECTED_ACTIONS
+from core.people.users import User
+from core.reports import catalogue
+from core.sales import aftersale, carts, checkout, models
+from core.sales.tenders import Tender
+from core.till import drawer, shifts
+from core.venue import inventory, performances, pricing
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import FLOAT, STATION, cart_with, hall_performance, seat, user
 
@@ -52,16 +38,16 @@ class Stage:
 
     db: sqlite_utils.Database
     show: int
-    order: orders.Order | None = None
+    order: models.Order | None = None
     shift_id: int | None = None
 
 
-def _sold_order(db: sqlite_utils.Database) -> orders.Order:
+def _sold_order(db: sqlite_utils.Database) -> models.Order:
     ada = user(db, "ada")
     show = hall_performance(db)
     cart_id = cart_with(db, ada, show, ["ORCH-M-101"], NOW)
     total = carts.view_cart(db, cart_id).total_cents
-    return orders.checkout(db, ada, cart_id, [Tender("cash", total)], station="window-1-ada",
+    return checkout.checkout(db, ada, cart_id, [Tender("cash", total)], station="window-1-ada",
                            now=NOW)
 
 
@@ -85,26 +71,26 @@ def _counted_shift(db: sqlite_utils.Database) -> int:
 def _refund(stage: Stage, actor: User) -> None:
     assert stage.order is not None
     _ensure_shift(stage.db, actor)
-    orders.refund(stage.db, actor, stage.order.id, reason="test", station="x", now=NOW)
+    aftersale.refund(stage.db, actor, stage.order.id, reason="test", station="x", now=NOW)
 
 
 def _void(stage: Stage, actor: User) -> None:
     assert stage.order is not None
     _ensure_shift(stage.db, actor)
-    orders.void(stage.db, actor, stage.order.id, reason="test", station="x", now=NOW,
+    aftersale.void(stage.db, actor, stage.order.id, reason="test", station="x", now=NOW,
                 zone=ZONE)
 
 
 def _comp(stage: Stage, actor: User) -> None:
     seller = user(stage.db, "sam")       # any seller's cart: the comp is the actor's call
     cart_id = cart_with(stage.db, seller, stage.show, ["ORCH-Q-101"], NOW, price_type="COMP")
-    orders.checkout(stage.db, actor, cart_id, [Tender("comp", 0, reason="press")],
+    checkout.checkout(stage.db, actor, cart_id, [Tender("comp", 0, reason="press")],
                     station=STATION, now=NOW)
 
 
 def _reprint(stage: Stage, actor: User) -> None:
     assert stage.order is not None
-    orders.reprint(stage.db, actor, stage.order.tickets[0].id, reason="torn", now=NOW)
+    aftersale.reprint(stage.db, actor, stage.order.tickets[0].id, reason="torn", now=NOW)
 
 
 def _no_sale(stage: Stage, actor: User) -> None:
@@ -132,11 +118,11 @@ def _event_setup(stage: Stage, actor: User) -> None:
 
 
 def _user_admin(stage: Stage, actor: User) -> None:
-    users.create_user(stage.db, actor, "newbie", "New Seller", "seller", "5555")
+    accounts.create_user(stage.db, actor, "newbie", "New Seller", "seller", "5555")
 
 
 def _report_access(stage: Stage, actor: User) -> None:
-    reports.build_report(stage.db, actor, "sales", reports.Scope(ZONE, NOW))
+    catalogue.build_report(stage.db, actor, "sales", report_model.Scope(ZONE, NOW))
     # and a supervisor's X report of another seller's open shift shows its money figures
     # (without the permission they are withheld: the count stays blind)
     sam = user(stage.db, "sam")
@@ -165,7 +151,7 @@ def _stock_override(stage: Stage, actor: User) -> None:
     # a seller's cart; the actor sells one more than is on hand (none is)
     cart_id = carts.open_cart(stage.db, user(stage.db, "sam"), STATION, NOW,
                               timedelta(minutes=10))
-    goods.set_goods(stage.db, actor, cart_id, "NONE", 1, NOW, allow_short=True)
+    carts.set_goods(stage.db, actor, cart_id, "NONE", 1, NOW, allow_short=True)
 
 
 ACTIONS: dict[str, Callable[[Stage, User], None]] = {

@@ -20,7 +20,7 @@ import pytest
 
 from core.config import CameraConfig
 from core.errors import BoxOfficeError
-from core.tokens import TOKEN_LENGTH
+from core.gate.codes import TOKEN_LENGTH
 from hardware.camera import (
     CameraSource,
     ImageFolderSource,

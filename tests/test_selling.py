@@ -6,13 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from core import carts, inventory, journal, orders
-from core.carts import CartError
+from core import errors
 from core.errors import NotFound
-from core.inventory import SeatUnavailable
-from core.orders import OrderError
-from core.permissions import Override, PermissionDenied
-from core.tenders import Tender, TenderError
+from core.money import TenderError
+from core.people.permissions import Override, PermissionDenied
+from core.sales import aftersale, carts, checkout, orders
+from core.sales.carts import CartError
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.store import journal
+from core.venue import inventory
+from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import (
     HOLD,
@@ -45,7 +49,7 @@ def test_a_reserved_sale_in_cash_with_change(demo_db) -> None:  # type: ignore[n
     cart = carts.view_cart(demo_db, cart_id)
     # zone A adult 125.00 + 3.00 fee + 8 % tax on both = 138.24 each
     assert [line.each_cents for line in cart.lines] == [13824, 13824]
-    order = orders.checkout(demo_db, sam, cart_id, [CASH(27648, 30000)], station=STATION,
+    order = checkout.checkout(demo_db, sam, cart_id, [CASH(27648, 30000)], station=STATION,
                             now=NOW)
     assert order.status == "complete" and order.balance_cents == 0
     assert order.change_cents == 30000 - 27648
@@ -75,7 +79,7 @@ def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db) -> Non
     assert seat(demo_db, show, "ORCH-C-101") not in inventory.seat_states(demo_db, show, later)
     cart_with(demo_db, cora, show, ["ORCH-C-101"], later)   # someone else can take it now
     with pytest.raises(CartError) as caught:
-        orders.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=later)
+        checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=later)
     assert caught.value.code == "cart_expired"
 
 
@@ -98,7 +102,7 @@ def test_general_admission_is_counted_against_capacity(demo_db) -> None:  # type
     field = inventory.area_id(demo_db, match, "FIELD")
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
     cart = carts.add_area_places(demo_db, sam, cart_id, match, "FIELD", 4, "ADULT", NOW, HOLD)
-    order = orders.checkout(demo_db, sam, cart_id, [CASH(cart.total_cents)], station=STATION,
+    order = checkout.checkout(demo_db, sam, cart_id, [CASH(cart.total_cents)], station=STATION,
                             now=NOW)
     assert len(order.tickets) == 4 and order.tickets[0].row is None
     count = inventory.area_count(demo_db, match, field, NOW)
@@ -120,7 +124,7 @@ def test_split_tender_cash_and_card(demo_db) -> None:  # type: ignore[no-untyped
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-E-101", "ORCH-E-102"], NOW)
-    order = orders.checkout(demo_db, sam, cart_id, [CASH(10000, 10000), VISA(17648)],
+    order = checkout.checkout(demo_db, sam, cart_id, [CASH(10000, 10000), VISA(17648)],
                             station=STATION, now=NOW)
     assert order.status == "complete"
     assert sorted(p.tender for p in order.payments) == ["card", "cash"]
@@ -133,11 +137,11 @@ def test_short_payment_is_refused_and_nothing_is_written(demo_db) -> None:  # ty
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-F-101"], NOW)
     with pytest.raises(OrderError) as caught:
-        orders.checkout(demo_db, sam, cart_id, [CASH(5000)], station=STATION, now=NOW)
+        checkout.checkout(demo_db, sam, cart_id, [CASH(5000)], station=STATION, now=NOW)
     assert caught.value.code == "balance_not_zero" and "88.24" in caught.value.message
     assert demo_db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
     with pytest.raises(TenderError) as short:
-        orders.checkout(demo_db, sam, cart_id, [CASH(13824, 10000)], station=STATION, now=NOW)
+        checkout.checkout(demo_db, sam, cart_id, [CASH(13824, 10000)], station=STATION, now=NOW)
     assert short.value.code == "short_cash"
 
 
@@ -149,7 +153,7 @@ def test_a_whole_card_number_is_refused_wherever_it_is_typed(demo_db, field: str
     details = {"card_brand": "VISA", "card_last4": "4242", "approval_code": "OK1234",
                field: "4111 1111 1111 1111"}
     with pytest.raises(TenderError) as caught:
-        orders.checkout(demo_db, sam, cart_id, [Tender("card", 13824, **details)],
+        checkout.checkout(demo_db, sam, cart_id, [Tender("card", 13824, **details)],
                         station=STATION, now=NOW)
     assert caught.value.code == "card_number"
     dump = "\n".join(demo_db.conn.iterdump())
@@ -161,20 +165,20 @@ def test_a_lost_terminal_answer_leaves_the_order_pending_until_resolved(demo_db)
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-H-101"], NOW)
     lost = Tender("card", 13824, card_brand="MASTERCARD", card_last4="5100", status="unknown")
-    order = orders.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
+    order = checkout.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
     assert order.status == "pending" and order.tickets == ()
     # the seat stays locked long after the normal hold time
     much_later = NOW + timedelta(hours=3)
     assert seat(demo_db, show, "ORCH-H-101") in inventory.seat_states(demo_db, show, much_later)
     with pytest.raises(CartError):  # cannot be charged again through the same cart
-        orders.checkout(demo_db, sam, cart_id, [VISA(13824)], station=STATION, now=NOW)
-    done = orders.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
+        checkout.checkout(demo_db, sam, cart_id, [VISA(13824)], station=STATION, now=NOW)
+    done = checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
                                        approval_code="Z9Y8", station=STATION, now=much_later,
                                        hold=HOLD)
     assert done.status == "complete" and len(done.tickets) == 1 and done.balance_cents == 0
     assert money_in_journal(demo_db, order.id) == 13824
     with pytest.raises(OrderError):
-        orders.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
+        checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
                                     approval_code="Z9Y8", station=STATION, now=much_later,
                                     hold=HOLD)
 
@@ -184,12 +188,12 @@ def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db) -> None:  
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-J-101"], NOW)
     lost = Tender("card", 13824, card_brand="VISA", card_last4="0005", status="unknown")
-    order = orders.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
-    cancelled = orders.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=False,
+    order = checkout.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
+    cancelled = checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=False,
                                             approval_code=None, station=STATION, now=NOW,
                                             hold=HOLD)
     assert cancelled.status == "cancelled" and cancelled.paid_cents == 0
-    paid = orders.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=NOW)
+    paid = checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=NOW)
     assert paid.status == "complete"
 
 
@@ -197,15 +201,15 @@ def test_refund_needs_permission_or_a_supervisor_override(demo_db) -> None:  # t
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-K-101", "ORCH-K-102"], NOW)
-    order = orders.checkout(demo_db, sam, cart_id, [VISA(27648)], station=STATION, now=NOW)
+    order = checkout.checkout(demo_db, sam, cart_id, [VISA(27648)], station=STATION, now=NOW)
     with pytest.raises(PermissionDenied):
-        orders.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW)
+        aftersale.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW)
     with pytest.raises(PermissionDenied) as wrong:
-        orders.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW,
+        aftersale.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW,
                       override=Override("cora", "9999"))
     assert wrong.value.code == "override_refused"
     first = order.tickets[0]
-    refunded = orders.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW,
+    refunded = aftersale.refund(demo_db, sam, order.id, reason="sick", station=STATION, now=NOW,
                              ticket_ids=[first.id], override=Override("cora", "3333"))
     assert [t.status for t in refunded.tickets] == ["refunded", "live"]
     back = [p for p in refunded.payments if p.amount_cents < 0]
@@ -223,15 +227,15 @@ def test_refund_needs_permission_or_a_supervisor_override(demo_db) -> None:  # t
 def test_void_today_reverses_everything_but_not_tomorrow(demo_db) -> None:  # type: ignore[no-untyped-def]
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
-    first = orders.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-L-101"], NOW),
+    first = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-L-101"], NOW),
                             [CASH(13824)], station=STATION, now=NOW)
-    voided = orders.void(demo_db, cora, first.id, reason="wrong night", station=STATION,
+    voided = aftersale.void(demo_db, cora, first.id, reason="wrong night", station=STATION,
                          now=NOW + timedelta(hours=1), zone=ZONE)
     assert voided.status == "voided" and voided.paid_cents == 0 and voided.value_cents == 0
-    second = orders.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-L-102"], NOW),
+    second = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-L-102"], NOW),
                              [CASH(13824)], station=STATION, now=NOW)
     with pytest.raises(OrderError) as caught:
-        orders.void(demo_db, cora, second.id, reason="late", station=STATION,
+        aftersale.void(demo_db, cora, second.id, reason="late", station=STATION,
                     now=NOW + timedelta(days=1), zone=ZONE)
     assert caught.value.code == "not_today"
 
@@ -239,10 +243,10 @@ def test_void_today_reverses_everything_but_not_tomorrow(demo_db) -> None:  # ty
 def test_exchange_to_dearer_seats_collects_the_difference(demo_db) -> None:  # type: ignore[no-untyped-def]
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
-    order = orders.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-P-104"], NOW),
+    order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-P-104"], NOW),
                             [CASH(10584)], station=STATION, now=NOW)   # zone B: 95+3, +8 %
     new_cart = cart_with(demo_db, cora, show, ["ORCH-A-110"], NOW)
-    swapped = orders.exchange(demo_db, cora, order.id, [order.tickets[0].id], new_cart,
+    swapped = aftersale.exchange(demo_db, cora, order.id, [order.tickets[0].id], new_cart,
                               [CASH(13824 - 10584)], reason="upgrade", station=STATION,
                               now=NOW)
     assert [t.status for t in swapped.tickets] == ["exchanged", "live"]
@@ -253,10 +257,10 @@ def test_exchange_to_dearer_seats_collects_the_difference(demo_db) -> None:  # t
 def test_exchange_to_cheaper_seats_refunds_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
-    order = orders.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-A-111"], NOW),
+    order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-A-111"], NOW),
                             [VISA(13824)], station=STATION, now=NOW)
     new_cart = cart_with(demo_db, cora, show, ["ORCH-P-105"], NOW)
-    swapped = orders.exchange(demo_db, cora, order.id, [order.tickets[0].id], new_cart, [],
+    swapped = aftersale.exchange(demo_db, cora, order.id, [order.tickets[0].id], new_cart, [],
                               reason="moved", station=STATION, now=NOW)
     assert swapped.payments[-1].tender == "cash"
     assert swapped.payments[-1].amount_cents == -(13824 - 10584)
@@ -266,15 +270,15 @@ def test_exchange_to_cheaper_seats_refunds_cash(demo_db) -> None:  # type: ignor
 def test_reprint_issues_a_new_generation_and_revokes_the_old(demo_db) -> None:  # type: ignore[no-untyped-def]
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
-    order = orders.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-M-101"], NOW),
+    order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-M-101"], NOW),
                             [CASH(13824)], station=STATION, now=NOW)
     orders.mark_printed(demo_db, [order.tickets[0].id], NOW)
-    ticket = orders.reprint(demo_db, cora, order.tickets[0].id, reason="torn", now=NOW)
+    ticket = aftersale.reprint(demo_db, cora, order.tickets[0].id, reason="torn", now=NOW)
     assert ticket.generation == 2 and not ticket.printed
     assert demo_db.execute("SELECT count(*) FROM revocations WHERE ticket_id = ? AND "
                            "generation = 1", [ticket.id]).fetchone()[0] == 1
     with pytest.raises(PermissionDenied):
-        orders.reprint(demo_db, sam, ticket.id, reason="again", now=NOW)
+        aftersale.reprint(demo_db, sam, ticket.id, reason="again", now=NOW)
 
 
 def test_holds_kills_and_who_may_sell_from_a_hold(demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -298,7 +302,7 @@ def test_holds_kills_and_who_may_sell_from_a_hold(demo_db) -> None:  # type: ign
     assert inventory.seat_states(demo_db, show, later)[wheel[0]].hold_code == "WHEEL"
     inventory.sweep_expired_carts(demo_db, later)
     assert inventory.seat_states(demo_db, show, later)[wheel[0]].state == "held"
-    with pytest.raises(inventory.BoxOfficeError):
+    with pytest.raises(errors.BoxOfficeError):
         inventory.kill_seats(demo_db, cora, show, house, "camera", NOW)  # held, not available
     killed = inventory.seat_ids_in_range(demo_db, show, "ORCH", "N", 105, 106)
     inventory.kill_seats(demo_db, cora, show, killed, "camera platform", NOW)
@@ -312,15 +316,15 @@ def test_comps_need_the_comp_permission(demo_db) -> None:  # type: ignore[no-unt
     cart_id = cart_with(demo_db, sam, show, ["ORCH-Q-101"], NOW, price_type="COMP")
     assert carts.view_cart(demo_db, cart_id).total_cents == 0
     with pytest.raises(PermissionDenied):
-        orders.checkout(demo_db, sam, cart_id, [Tender("comp", 0, reason="press")],
+        checkout.checkout(demo_db, sam, cart_id, [Tender("comp", 0, reason="press")],
                         station=STATION, now=NOW)
-    order = orders.checkout(demo_db, sam, cart_id, [Tender("comp", 0, reason="press")],
+    order = checkout.checkout(demo_db, sam, cart_id, [Tender("comp", 0, reason="press")],
                             station=STATION, now=NOW, override=Override("cora", "3333"))
-    assert order.status == "complete" and order.tickets[0].flags & orders.FLAG_COMP
+    assert order.status == "complete" and order.tickets[0].flags & checkout.FLAG_COMP
 
 
 def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db) -> None:  # type: ignore[no-untyped-def]
-    from core import groups
+    from core.sales import groups
 
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
@@ -330,14 +334,14 @@ def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db) -> None: 
     total = carts.view_cart(demo_db, cart_id).total_cents
     due = (NOW + timedelta(days=14)).date()
     with pytest.raises(OrderError) as no_group:
-        orders.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
+        checkout.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
                         channel="group", balance_due=due)
     assert no_group.value.code == "bad_group"
-    order = orders.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
+    order = checkout.checkout(demo_db, cora, cart_id, [CASH(5000)], station=STATION, now=NOW,
                             channel="group", group_id=group.id, balance_due=due)
     assert order.status == "deposit" and order.balance_cents == total - 5000
     # refunding one ticket of a part-paid order pays back nothing still owed
-    refunded = orders.refund(demo_db, cora, order.id, reason="one fewer", station=STATION,
+    refunded = aftersale.refund(demo_db, cora, order.id, reason="one fewer", station=STATION,
                              now=NOW, ticket_ids=[order.tickets[0].id])
     assert [p.amount_cents for p in refunded.payments if p.amount_cents < 0] == []
     assert refunded.balance_cents == total - total // 3 - 5000

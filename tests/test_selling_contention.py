@@ -17,8 +17,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from core import journal, orders
-from core.db import connect
+from core.sales import orders
+from core.store import journal
+from core.store.db import connect
 from tests.processes import next_result
 from tests.selling_helpers import hall_performance
 from tests.stress_workers import contention_worker

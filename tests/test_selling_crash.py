@@ -18,10 +18,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from core import carts, journal, orders
-from core.db import connect
-from core.tenders import Tender
-from core.users import get_user
+from core.people.users import get_user
+from core.sales import carts, checkout, orders
+from core.sales.tenders import Tender
+from core.store import journal
+from core.store.db import connect
 from tests.processes import wait_set
 from tests.selling_helpers import HOLD, hall_performance
 from tests.stress_workers import FIXED_NOW, crash_worker
@@ -84,7 +85,7 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
             if row[0] not in taken)
         cart_id = carts.open_cart(db, seller, "window-1", later, HOLD)
         cart = carts.add_seats(db, seller, cart_id, show, [free], "ADULT", later, HOLD)
-        order = orders.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
+        order = checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
                                 station="window-1", now=later)
         assert order.status == "complete" and order.balance_cents == 0
         check_database_is_whole(db)

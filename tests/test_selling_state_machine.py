@@ -33,15 +33,19 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from core import carts, inventory, journal, orders
-from core.carts import CartError
-from core.db import connect
 from core.errors import BoxOfficeError
-from core.inventory import SeatUnavailable
-from core.orders import OrderError
-from core.permissions import Override, PermissionDenied
-from core.tenders import Tender, TenderError, contains_card_number, luhn_ok
-from core.users import get_user
+from core.money import TenderError, contains_card_number, luhn_ok
+from core.people.permissions import Override, PermissionDenied
+from core.people.users import get_user
+from core.sales import aftersale, carts, orders
+from core.sales import checkout as sales_checkout
+from core.sales.carts import CartError
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.store import journal
+from core.store.db import connect
+from core.venue import inventory
+from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import HOLD, hall_performance, stadium_performance
 
@@ -359,7 +363,7 @@ class SellingMachine(RuleBasedStateMachine):
                              visa(total - cash_part)],
                    "short": [Tender("cash", max(0, total - 1))],
                    "over": [Tender("cash", total + 1)]}[how]
-        call = (orders.checkout, self.db, self.seller, cart_id, tenders)
+        call = (sales_checkout.checkout, self.db, self.seller, cart_id, tenders)
         options = {"station": STATION, "now": self.now}
         cart = self.carts[cart_id]
         refusal = self.cart_refusal(cart_id)
@@ -468,7 +472,7 @@ class SellingMachine(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(live), min_size=1, unique=True),
                            label="tickets")
         whole = data.draw(st.booleans(), label="whole order") and len(chosen) == len(live)
-        result = orders.refund(self.db, self.coordinator, order_id, reason="changed plans",
+        result = aftersale.refund(self.db, self.coordinator, order_id, reason="changed plans",
                                station=STATION, now=self.now,
                                ticket_ids=None if whole else chosen, to=to)
         for ticket_id in chosen:
@@ -482,11 +486,11 @@ class SellingMachine(RuleBasedStateMachine):
         gone = [t for t, ticket in self.orders[order_id].tickets.items()
                 if ticket.status != "live"]
         if gone:
-            self.expect(OrderError, "not_live", orders.refund, self.db, self.coordinator,
+            self.expect(OrderError, "not_live", aftersale.refund, self.db, self.coordinator,
                         order_id, reason="again", station=STATION, now=self.now,
                         ticket_ids=[data.draw(st.sampled_from(gone), label="ticket")])
         elif not any(t.status == "live" for t in self.orders[order_id].tickets.values()):
-            self.expect(OrderError, "nothing_to_refund", orders.refund, self.db,
+            self.expect(OrderError, "nothing_to_refund", aftersale.refund, self.db,
                         self.coordinator, order_id, reason="again", station=STATION,
                         now=self.now)
 
@@ -497,7 +501,7 @@ class SellingMachine(RuleBasedStateMachine):
         choices = complete if complete and data.draw(MOSTLY, label="likely") else self.orders
         order_id = data.draw(st.sampled_from(sorted(choices)), label="order")
         order = self.orders[order_id]
-        call = (orders.void, self.db, self.coordinator, order_id)
+        call = (aftersale.void, self.db, self.coordinator, order_id)
         options = {"reason": "wrong night", "station": STATION, "now": self.now, "zone": ZONE}
         if not VOID_NETS_CASH_PAYBACKS and self.db.execute(
                 "SELECT 1 FROM payments WHERE order_id = ? AND amount_cents < 0 AND "
@@ -532,7 +536,7 @@ class SellingMachine(RuleBasedStateMachine):
         old = next(t for t in orders.get_order(self.db, order_id).tickets if t.id == ticket_id)
         difference = new_cart.total_cents - (old.base_cents + old.fee_cents + old.tax_cents)
         tenders = [Tender("cash", difference)] if difference > 0 else []
-        result = orders.exchange(self.db, self.coordinator, order_id, [ticket_id], cart_id,
+        result = aftersale.exchange(self.db, self.coordinator, order_id, [ticket_id], cart_id,
                                  tenders, reason="moved", station=STATION, now=self.now)
         self.retire(order_id, ticket_id, "exchanged")
         self.record_tickets(order_id, cart_id, self.now)
@@ -552,25 +556,25 @@ class SellingMachine(RuleBasedStateMachine):
         some_order = min(self.orders) if self.orders else None
         options = {"station": STATION, "now": self.now}
         if where in ("card_last4", "approval_code", "terminal_ref"):
-            call = (orders.checkout, self.db, self.seller, cart_id,
+            call = (sales_checkout.checkout, self.db, self.seller, cart_id,
                     [visa(total, **{where: number})])
         elif where == "check":
-            call = (orders.checkout, self.db, self.seller, cart_id,
+            call = (sales_checkout.checkout, self.db, self.seller, cart_id,
                     [Tender("check", total, check_number=number)])
         elif where == "comp":
-            call = (orders.checkout, self.db, self.coordinator, cart_id,
+            call = (sales_checkout.checkout, self.db, self.coordinator, cart_id,
                     [Tender("comp", total, reason=number)])
         elif where in ("refund", "void") and some_order is not None:
-            call = (getattr(orders, where), self.db, self.coordinator, some_order)
+            call = (getattr(aftersale, where), self.db, self.coordinator, some_order)
             options = {"reason": number, "station": STATION, "now": self.now}
             if where == "void":
                 options["zone"] = ZONE
         elif where == "exchange" and some_order is not None:
-            call = (orders.exchange, self.db, self.coordinator, some_order,
+            call = (aftersale.exchange, self.db, self.coordinator, some_order,
                     list(self.orders[some_order].tickets)[:1], cart_id, [])
             options = {"reason": number, "station": STATION, "now": self.now}
         elif where == "reprint" and self.live_tickets():
-            call = (orders.reprint, self.db, self.coordinator, self.live_tickets()[0][1])
+            call = (aftersale.reprint, self.db, self.coordinator, self.live_tickets()[0][1])
             options = {"reason": number, "now": self.now}
         else:
             return
@@ -741,44 +745,47 @@ def test_no_card_number_lands_in_the_database(demo_path: Path) -> None:
                    "6011 0009 9013 9424", f"slip {PLAIN_CARD} ok"):
         for details in ({"card_last4": number}, {"approval_code": number},
                         {"terminal_ref": number}, {"card_brand": number}):
-            refuse(orders.checkout, db, sam, first, [visa(total, **details)],
+            refuse(sales_checkout.checkout, db, sam, first, [visa(total, **details)],
                    station=STATION, now=now)
-        refuse(orders.checkout, db, sam, first, [Tender("check", total, check_number=number)],
+        refuse(sales_checkout.checkout, db, sam, first,
+               [Tender("check", total, check_number=number)],
                station=STATION, now=now)
-        refuse(orders.checkout, db, cora, first, [Tender("comp", total, reason=number)],
+        refuse(sales_checkout.checkout, db, cora, first,
+               [Tender("comp", total, reason=number)],
                station=STATION, now=now)
-    order = orders.checkout(db, sam, first, [Tender("cash", total // 2), visa(total - total // 2)],
+    order = sales_checkout.checkout(db, sam, first,
+                                    [Tender("cash", total // 2), visa(total - total // 2)],
                             station=STATION, now=now)
     ticket = order.tickets[0].id
     for reason in (CARD, f"customer read out {PLAIN_CARD}"):
-        refuse(orders.refund, db, cora, order.id, reason=reason, station=STATION, now=now)
-        refuse(orders.void, db, cora, order.id, reason=reason, station=STATION, now=now,
+        refuse(aftersale.refund, db, cora, order.id, reason=reason, station=STATION, now=now)
+        refuse(aftersale.void, db, cora, order.id, reason=reason, station=STATION, now=now,
                zone=ZONE)
-        refuse(orders.reprint, db, cora, ticket, reason=reason, now=now)
+        refuse(aftersale.reprint, db, cora, ticket, reason=reason, now=now)
         swap = cart(seats[2])
-        refuse(orders.exchange, db, cora, order.id, [ticket], swap, [], reason=reason,
+        refuse(aftersale.exchange, db, cora, order.id, [ticket], swap, [], reason=reason,
                station=STATION, now=now)
         carts.cancel_cart(db, sam, swap, now)
     # a lost terminal answer, resolved with a "code" that is a card number
     lost_cart = cart(seats[3])
     lost_total = carts.view_cart(db, lost_cart).total_cents
-    pending = orders.checkout(db, sam, lost_cart, [Tender(
+    pending = sales_checkout.checkout(db, sam, lost_cart, [Tender(
         "card", lost_total, card_brand="VISA", card_last4="1111", status="unknown")],
         station=STATION, now=now)
-    refuse(orders.resolve_card_payment, db, sam, pending.payments[0].id, approved=True,
+    refuse(sales_checkout.resolve_card_payment, db, sam, pending.payments[0].id, approved=True,
            approval_code=PLAIN_CARD, station=STATION, now=now, hold=HOLD)
-    orders.resolve_card_payment(db, sam, pending.payments[0].id, approved=True,
+    sales_checkout.resolve_card_payment(db, sam, pending.payments[0].id, approved=True,
                                 approval_code="OK42", station=STATION, now=now, hold=HOLD)
     # a supervisor "name" that is a card number: refused before the override (which is
     # journaled, refused or not) is recorded
-    refuse(orders.reprint, db, sam, ticket, reason="torn", now=now,
+    refuse(aftersale.reprint, db, sam, ticket, reason="torn", now=now,
            override=Override(PLAIN_CARD, "3333"))
     # the same inputs without a card number are taken, so the refusals were about it
-    orders.refund(db, cora, order.id, reason="sick", station=STATION, now=now,
+    aftersale.refund(db, cora, order.id, reason="sick", station=STATION, now=now,
                   ticket_ids=[ticket])
     field_cart = carts.open_cart(db, sam, STATION, now, HOLD)
     places = carts.add_area_places(db, sam, field_cart, match, "FIELD", 2, "ADULT", now, HOLD)
-    orders.checkout(db, sam, field_cart, [Tender("check", places.total_cents,
+    sales_checkout.checkout(db, sam, field_cart, [Tender("check", places.total_cents,
                                                  check_number="100234")],
                     station=STATION, now=now)
     print(f"\n{refused} card numbers refused")
@@ -832,12 +839,12 @@ def test_void_after_a_cash_refund_pays_back_only_what_is_left(demo_db) -> None: 
     cart_id = carts.open_cart(demo_db, sam, STATION, FIXED_NOW, HOLD)
     total = carts.add_seats(demo_db, sam, cart_id, show, seats, "ADULT", FIXED_NOW,
                             HOLD).total_cents
-    order = orders.checkout(demo_db, sam, cart_id, [Tender("cash", total)], station=STATION,
+    order = sales_checkout.checkout(demo_db, sam, cart_id, [Tender("cash", total)], station=STATION,
                             now=FIXED_NOW)
-    order = orders.refund(demo_db, cora, order.id, reason="sick", station=STATION,
+    order = aftersale.refund(demo_db, cora, order.id, reason="sick", station=STATION,
                           now=FIXED_NOW, ticket_ids=[order.tickets[0].id], to="cash")
     assert order.paid_cents == total // 2 and order.balance_cents == 0
-    voided = orders.void(demo_db, cora, order.id, reason="wrong night", station=STATION,
+    voided = aftersale.void(demo_db, cora, order.id, reason="wrong night", station=STATION,
                          now=FIXED_NOW, zone=ZONE)
     # today: paid 27,648, refunded 13,824 in cash, then 27,648 reversed: -13,824 paid
     assert voided.paid_cents == 0, [(p.tender, p.amount_cents) for p in voided.payments]

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from core import consignment, inventory, orders, reports, settlement
-from core.checkin import open_gate, scan
+from core import report_model
 from core.errors import NotFound
-from core.permissions import PermissionDenied
-from core.report_model import to_csv, to_json, to_text
-from core.report_pdf import to_pdf
+from core.gate.checkin import open_gate, scan
+from core.people.permissions import PermissionDenied
+from core.report_model import ReportError, to_csv, to_json, to_text
+from core.reports import catalogue, settlement
+from core.reports.pdf import to_pdf
+from core.sales import aftersale, consignment, models, orders
+from core.venue import inventory
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, seat, stadium_performance, user
 from tests.test_checkin import AT_GATE, Box
@@ -57,7 +60,7 @@ def sell_the_game(box: Box) -> dict[str, object]:
 def test_settlement_counts_breakdowns_and_gbor_to_nagbor(box: Box) -> None:
     sold = sell_the_game(box)
     match = int(sold["match"])  # type: ignore[call-overload]
-    adult: orders.Order = sold["adult"]  # type: ignore[assignment]
+    adult: models.Order = sold["adult"]  # type: ignore[assignment]
     gate = open_gate(box.db, box.gia, match, "North", zone=ZONE)
     for ticket in adult.tickets[:2]:
         assert scan(box.db, gate, box.code(ticket), now=AT_GATE).admitted
@@ -82,13 +85,13 @@ def test_settlement_counts_breakdowns_and_gbor_to_nagbor(box: Box) -> None:
 def test_a_later_refund_and_void_come_out_of_the_settlement(box: Box) -> None:
     sold = sell_the_game(box)
     match = int(sold["match"])  # type: ignore[call-overload]
-    adult: orders.Order = sold["adult"]  # type: ignore[assignment]
-    child: orders.Order = sold["child"]  # type: ignore[assignment]
+    adult: models.Order = sold["adult"]  # type: ignore[assignment]
+    child: models.Order = sold["child"]  # type: ignore[assignment]
     before = settlement.settle(box.db, match, NOW)
     refunded = adult.tickets[0]
-    orders.refund(box.db, box.cora, adult.id, reason="ill", station=STATION,
+    aftersale.refund(box.db, box.cora, adult.id, reason="ill", station=STATION,
                   now=NOW + timedelta(hours=1), ticket_ids=[refunded.id])
-    orders.void(box.db, box.cora, child.id, reason="wrong day", station=STATION,
+    aftersale.void(box.db, box.cora, child.id, reason="wrong day", station=STATION,
                 now=NOW + timedelta(hours=1), zone=ZONE)
     after = settlement.settle(box.db, match, NOW + timedelta(hours=2))
     value = refunded.base_cents + refunded.fee_cents + refunded.tax_cents
@@ -110,8 +113,8 @@ def test_a_later_refund_and_void_come_out_of_the_settlement(box: Box) -> None:
 def test_settlement_report_exports_csv_json_pdf_and_thermal(box: Box) -> None:
     sold = sell_the_game(box)
     match = int(sold["match"])  # type: ignore[call-overload]
-    scope = reports.Scope(ZONE, NOW, performance_id=match)
-    report = reports.build_report(box.db, box.cora, "settlement", scope)
+    scope = report_model.Scope(ZONE, NOW, performance_id=match)
+    report = catalogue.build_report(box.db, box.cora, "settlement", scope)
     s = settlement.settle(box.db, match, NOW)
     gbor = f"{s.gbor_cents // 100}.{s.gbor_cents % 100:02d}"
     nagbor = f"{s.nagbor_cents // 100}.{s.nagbor_cents % 100:02d}"
@@ -140,15 +143,15 @@ def test_settlement_report_exports_csv_json_pdf_and_thermal(box: Box) -> None:
 
 
 def test_reports_need_report_access_and_a_performance(box: Box) -> None:
-    scope = reports.Scope(ZONE, NOW)
+    scope = report_model.Scope(ZONE, NOW)
     with pytest.raises(PermissionDenied):
-        reports.build_report(box.db, user(box.db, "sam"), "settlement", scope)
-    with pytest.raises(reports.ReportError) as missing:
-        reports.build_report(box.db, box.cora, "settlement", scope)
+        catalogue.build_report(box.db, user(box.db, "sam"), "settlement", scope)
+    with pytest.raises(ReportError) as missing:
+        catalogue.build_report(box.db, box.cora, "settlement", scope)
     assert missing.value.code == "performance_required"
     with pytest.raises(NotFound):
-        reports.build_report(box.db, box.cora, "settlement",
-                             reports.Scope(ZONE, NOW, performance_id=999))
-    with pytest.raises(reports.ReportError) as unknown:
-        reports.build_report(box.db, box.cora, "gross-vibes", scope)
+        catalogue.build_report(box.db, box.cora, "settlement",
+                             report_model.Scope(ZONE, NOW, performance_id=999))
+    with pytest.raises(ReportError) as unknown:
+        catalogue.build_report(box.db, box.cora, "gross-vibes", scope)
     assert unknown.value.code == "unknown_report"

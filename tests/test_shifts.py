@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import pytest
 
-from core import carts, journal, orders, shifts
 from core.config import ShiftsConfig
 from core.errors import BoxOfficeError
-from core.permissions import Override, PermissionDenied
-from core.shifts import ShiftError
-from core.tenders import Tender
+from core.people.permissions import Override, PermissionDenied
+from core.sales import aftersale, carts, checkout, orders
+from core.sales.tenders import Tender
+from core.store import journal
+from core.till import models, shifts
+from core.till.shifts import ShiftError
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import FLOAT, HOLD, STATION, cart_with, hall_performance, user
 
@@ -39,7 +41,7 @@ def sell_cash(db, actor, show, labels, *, tender: str = "cash"):  # type: ignore
     pay = (Tender("cash", total, tendered_cents=total) if tender == "cash" else
            Tender("card", total, card_brand="VISA", card_last4="4242", approval_code="A1")
            if tender == "card" else Tender("check", total, check_number="1001"))
-    return orders.checkout(db, actor, cart_id, [pay], station=STATION, now=NOW)
+    return checkout.checkout(db, actor, cart_id, [pay], station=STATION, now=NOW)
 
 
 def test_a_shift_opens_with_a_counted_float_one_per_user_and_station(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -73,12 +75,12 @@ def test_money_without_an_open_shift_is_refused_and_nothing_is_written(bare_demo
     cart_id = cart_with(db, sam, show, ["ORCH-A-101"], NOW)
     before = db.execute("SELECT count(*) FROM orders").fetchone()[0]
     with pytest.raises(BoxOfficeError) as caught:
-        orders.checkout(db, sam, cart_id, [Tender("cash", 13824)], station=STATION, now=NOW)
+        checkout.checkout(db, sam, cart_id, [Tender("cash", 13824)], station=STATION, now=NOW)
     assert caught.value.code == "no_open_shift"
     assert "Open a shift" in caught.value.message
     assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == before
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
-    order = orders.checkout(db, sam, cart_id, [Tender("cash", 13824)], station=STATION,
+    order = checkout.checkout(db, sam, cart_id, [Tender("cash", 13824)], station=STATION,
                             now=NOW)
     assert db.execute("SELECT shift_id FROM payments WHERE order_id = ?",
                       [order.id]).fetchall() == [(shift.id,)]
@@ -100,7 +102,7 @@ def test_the_count_is_blind_until_it_is_submitted(bare_demo_db) -> None:  # type
     sell_cash(db, sam, hall_performance(db), ["ORCH-A-101"])
     shifts.cash_drop(db, sam, shift.id, 5000, reason="to the safe", now=NOW)
     # nothing a seller's screen reads tells the expected cash of an uncounted shift
-    assert not any("expected" in f.name for f in fields(shifts.Shift))
+    assert not any("expected" in f.name for f in fields(models.Shift))
     for viewer in (None, sam):
         report = shifts.x_report(db, shift.id, NOW, viewer=viewer)
         assert report.blind and report.figures is None and report.payments == 1
@@ -164,14 +166,14 @@ def test_a_pending_card_answer_blocks_the_count(bare_demo_db) -> None:  # type: 
     sam = user(db, "sam")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
     cart_id = cart_with(db, sam, hall_performance(db), ["ORCH-A-101"], NOW)
-    order = orders.checkout(db, sam, cart_id, [Tender("card", 13824, card_brand="VISA",
+    order = checkout.checkout(db, sam, cart_id, [Tender("card", 13824, card_brand="VISA",
                                                       card_last4="4242", status="unknown")],
                             station=STATION, now=NOW)
     with pytest.raises(ShiftError) as pending:
         shifts.submit_count(db, sam, shift.id, cash_counts=FLOAT, checks_cents=0,
                             card_slips_cents=0, now=NOW)
     assert pending.value.code == "card_pending"
-    orders.resolve_card_payment(db, sam, order.payments[0].id, approved=True,
+    checkout.resolve_card_payment(db, sam, order.payments[0].id, approved=True,
                                 approval_code="OK1", station=STATION, now=NOW, hold=HOLD)
     result = shifts.submit_count(db, sam, shift.id, cash_counts=FLOAT, checks_cents=0,
                                  card_slips_cents=13824, now=NOW)
@@ -202,7 +204,7 @@ def test_a_closed_shift_and_its_z_report_cannot_change(bare_demo_db) -> None:  #
     assert closed.value.code == "already_closed"
     # a refund after the close is money of the refunder's open shift, never of the Z
     with pytest.raises(BoxOfficeError) as no_shift:
-        orders.refund(db, user(db, "cora"), order.id, reason="ill", station=STATION,
+        aftersale.refund(db, user(db, "cora"), order.id, reason="ill", station=STATION,
                       now=NOW)
     assert no_shift.value.code == "no_open_shift"
     assert shifts.get_z_report(db, 1) == z
@@ -253,7 +255,7 @@ def _model_sequence(db, seed: int, rounds: int = 3) -> None:  # type: ignore[no-
                        "card": Tender("card", total, card_brand="VISA", card_last4="1111",
                                       approval_code="OK"),
                        "check": Tender("check", total, check_number="77")}[tender]
-                order = orders.checkout(db, cora, cart_id, [pay], station=STATION, now=NOW)
+                order = checkout.checkout(db, cora, cart_id, [pay], station=STATION, now=NOW)
                 model[tender] += total
                 sold.append((order.id, tender))
             elif step in ("refund", "void") and sold:
@@ -262,12 +264,12 @@ def _model_sequence(db, seed: int, rounds: int = 3) -> None:  # type: ignore[no-
                 live = [t for t in order.tickets if t.status == "live"]
                 if step == "refund" and live:
                     chosen = rng.sample(live, rng.randint(1, len(live)))
-                    orders.refund(db, cora, order_id, reason="ill", station=STATION, now=NOW,
+                    aftersale.refund(db, cora, order_id, reason="ill", station=STATION, now=NOW,
                                   ticket_ids=[t.id for t in chosen])
                     model[tender] -= sum(t.base_cents + t.fee_cents + t.tax_cents
                                          for t in chosen)
                 elif step == "void" and order.status == "complete":
-                    orders.void(db, cora, order_id, reason="wrong night", station=STATION,
+                    aftersale.void(db, cora, order_id, reason="wrong night", station=STATION,
                                 now=NOW, zone=ZONE)
                     model[tender] -= order.paid_cents
                     sold.remove((order_id, tender))

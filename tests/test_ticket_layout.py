@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from core import carts, orders, tokens
-from core.performances import get_performance
-from core.tenders import Tender, TenderError, contains_card_number
+from core.gate import codes, keys
+from core.money import TenderError, contains_card_number
+from core.sales import aftersale, carts, checkout, models, orders
+from core.sales.tenders import Tender
+from core.venue.performances import get_performance
 from hardware.escpos_render import native_qr_payloads, printed_lines, render, text_lines
 from hardware.tickets import (
     ReceiptPrint,
@@ -46,13 +48,13 @@ PAPERS = [("TM-T88V", 80), ("TM-T20II", 80), ("TM-T88V", 58), ("POS-5890", 58)]
 @dataclasses.dataclass
 class Sale:
     db: object
-    order: orders.Order
-    signer: tokens.Signer
+    order: models.Order
+    signer: codes.Signer
     tickets: list[TicketPrint]
 
-    def verify(self, text: str) -> tokens.VerifiedToken:
-        return tokens.verify_token(text, tokens.public_keys(self.db),  # type: ignore[arg-type]
-                                   tokens.revoked_set(self.db))  # type: ignore[arg-type]
+    def verify(self, text: str) -> codes.VerifiedToken:
+        return codes.verify_token(text, keys.public_keys(self.db),  # type: ignore[arg-type]
+                                   keys.revoked_set(self.db))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -65,18 +67,18 @@ def sale(demo_db, tmp_path: Path) -> Sale:  # type: ignore[no-untyped-def]
     carts.add_seats(demo_db, cora, cart_id, show, [seat(demo_db, show, "ORCH-A-103")], "COMP",
                     FIXED_NOW, HOLD)
     total = carts.view_cart(demo_db, cart_id).total_cents
-    order = orders.checkout(demo_db, cora, cart_id, [
+    order = checkout.checkout(demo_db, cora, cart_id, [
         Tender("card", 10000, card_brand="VISA", card_last4="4242", approval_code="A1B2C3",
                terminal_ref="T-881"),
         Tender("cash", total - 10000, tendered_cents=total - 10000 + 1176),
     ], station=STATION, now=FIXED_NOW)
     comp = next(t for t in order.tickets if t.price_type == "COMP")
     for _ in range(2):
-        orders.reprint(demo_db, cora, comp.id, reason="paper jam", now=FIXED_NOW)
+        aftersale.reprint(demo_db, cora, comp.id, reason="paper jam", now=FIXED_NOW)
     order = orders.get_order(demo_db, order.id)
     key_dir = tmp_path / "keys"
-    tokens.ensure_signing_key(demo_db, key_dir)
-    signer = tokens.load_signer(demo_db, key_dir)
+    keys.ensure_signing_key(demo_db, key_dir)
+    signer = keys.load_signer(demo_db, key_dir)
     performance = get_performance(demo_db, show)
     printed = tickets_from_order(order, signer, venue=performance.venue_name,
                                  event=performance.event_name,
@@ -204,7 +206,7 @@ def test_a_split_receipt_shows_the_card_slip_details_and_never_a_card_number(
 
 def test_refunds_print_negative_and_card_numbers_are_refused(sale: Sale) -> None:
     cora = user(sale.db, "cora")  # type: ignore[arg-type]
-    refunded = orders.refund(sale.db, cora, sale.order.id, reason="cannot attend",  # type: ignore[arg-type]
+    refunded = aftersale.refund(sale.db, cora, sale.order.id, reason="cannot attend",  # type: ignore[arg-type]
                              station=STATION, now=FIXED_NOW)
     text = "\n".join(text_lines(receipt_job(receipt_from_order(
         refunded, venue="Grand Hall", seller="cora", when="now", currency="USD"))))

@@ -27,29 +27,31 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import tokens
 from core.errors import BoxOfficeError, NotFound
-from core.tokens import (
+from core.gate import codes
+from core.gate.codes import (
     COMP,
     REENTRY,
     WHEELCHAIR,
     Signer,
-    SigningKeyError,
     TokenFieldError,
     TokenRejected,
     decode_unverified,
+    normalise_scan,
+    verify_token,
+)
+from core.gate.keys import (
+    SigningKeyError,
     ensure_signing_key,
     export_public_keys,
     import_public_keys,
     key_path,
     load_signer,
-    normalise_scan,
     public_keys,
     retire_key,
     revoke,
     revoked_set,
     rotate_signing_key,
-    verify_token,
 )
 
 ALPHABET = string.ascii_uppercase + "234567"
@@ -72,7 +74,7 @@ def encode(data: bytes) -> str:
 def test_round_trip_and_layout() -> None:
     signer = Signer(7, fixed_key(1))
     token = signer.sign(4_000_000_000, 123_456, 3, COMP | REENTRY)
-    assert len(token) == tokens.TOKEN_LENGTH == 122
+    assert len(token) == codes.TOKEN_LENGTH == 122
     assert set(token) <= set(ALPHABET)
     assert raw(token)[:12] == bytes([1, 7]) + (4_000_000_000).to_bytes(4, "big") \
         + (123_456).to_bytes(4, "big") + bytes([3, COMP | REENTRY])

@@ -7,18 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from core import backup, carts, journal, orders, performances, tokens
-from core.checkin import open_gate, scan
-from core.config import Config, TicketsConfig, ticket_key_dir
-from core.schema import database_id, open_database
-from core.tenders import Tender
-from core.training import (
+from core.admin.training import (
     is_training,
     prepare_training_database,
     reset_training_database,
     training_config,
     training_path,
 )
+from core.config import Config, TicketsConfig, ticket_key_dir
+from core.gate import codes, keys
+from core.gate.checkin import open_gate, scan
+from core.sales import carts, checkout, models, orders
+from core.sales.tenders import Tender
+from core.store import backup, journal
+from core.store.schema import database_id, open_database
+from core.venue import performances
 from hardware.escpos_render import text_lines
 from hardware.printers import FilePrinter
 from tests.conftest import FIXED_NOW, ZONE
@@ -28,13 +31,13 @@ from tui.printing import print_order
 NOW = FIXED_NOW
 
 
-def _sell(db, key_dir: Path) -> tuple[orders.Order, tokens.Signer]:  # type: ignore[no-untyped-def]
-    tokens.ensure_signing_key(db, key_dir)
-    signer = tokens.load_signer(db, key_dir)
+def _sell(db, key_dir: Path) -> tuple[models.Order, codes.Signer]:  # type: ignore[no-untyped-def]
+    keys.ensure_signing_key(db, key_dir)
+    signer = keys.load_signer(db, key_dir)
     sam = user(db, "sam")
     show = hall_performance(db)
     cart_id = cart_with(db, sam, show, ["ORCH-E-101"], NOW)
-    order = orders.checkout(db, sam, cart_id,
+    order = checkout.checkout(db, sam, cart_id,
                             [Tender("cash", carts.view_cart(db, cart_id).total_cents)],
                             station="window-1", now=NOW)
     return order, signer
@@ -65,7 +68,7 @@ def test_a_training_ticket_is_refused_at_a_real_gate(demo_path: Path, tmp_path: 
     config = Config(tickets=TicketsConfig(key_dir=str(tmp_path / "keys")))   # one key dir
     real = open_database(demo_path)
     real_keys = ticket_key_dir(config, demo_path, database_id(real))
-    tokens.ensure_signing_key(real, real_keys)
+    keys.ensure_signing_key(real, real_keys)
     path = prepare_training_database(demo_path, now=NOW)
     trainee = open_database(path)
     session_config = training_config(config, path)
@@ -127,7 +130,7 @@ def test_reset_makes_the_copy_afresh_and_leaves_a_stranger_alone(demo_path: Path
 
 def test_a_training_gate_pack_is_foreign_to_the_real_database(demo_path: Path,
                                                               tmp_path: Path) -> None:
-    from core.gatepack import GatePackError, export_pack, merge_pack
+    from core.gate.gatepack import GatePackError, export_pack, merge_pack
 
     trainee = open_database(prepare_training_database(demo_path, now=NOW))
     pack = tmp_path / "training.pack"

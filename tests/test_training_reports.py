@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.schema import open_database
-from core.training import prepare_training_database, training_path
+from core.admin.training import prepare_training_database, training_path
+from core.store.schema import open_database
 from hardware.escpos_render import text_lines
 from tests.app_helpers import make_app, sign_in
 from tests.conftest import FIXED_NOW

@@ -6,19 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from core import journal
 from core.errors import BoxOfficeError
-from core.permissions import PermissionDenied
-from core.schema import open_database
-from core.users import (
-    LoginFailed,
-    User,
-    authenticate,
-    create_first_admin,
-    create_user,
-    get_user,
-    unlock_user,
-)
+from core.people.accounts import create_first_admin, create_user, unlock_user
+from core.people.permissions import PermissionDenied
+from core.people.users import LoginFailed, User, authenticate, get_user
+from core.store import journal
+from core.store.schema import open_database
 
 
 def _admin(db) -> User:  # type: ignore[no-untyped-def]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from core import venues
+from core.people.accounts import create_first_admin
+from core.people.users import User
 from core.seatmap import SeatMapInvalid, load_seatmap, section_drawing, venue_drawing
-from core.users import User, create_first_admin
+from core.venue import venues
 
 REPO = Path(__file__).resolve().parents[1]
 HALL = REPO / "seatmaps" / "aldridge-hall.toml"

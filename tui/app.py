@@ -22,19 +22,20 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from core import clock, seat_plan, venues
+from core import clock
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
-from core.schema import database_id
-from core.users import User
+from core.people.users import User
+from core.store.schema import database_id
+from core.venue import seat_plan, venues
 from tui.sale import Sale
 
 # Orders, ticket signing and printing (with PIL and the ticket renderer) are imported where
 # they are used: the sign-in screen needs none of them, and they were a tenth of a second
 # of the cold start (bench/README.md).
 if TYPE_CHECKING:
-    from core.orders import Order
-    from core.tokens import Signer
+    from core.gate.codes import Signer
+    from core.sales.models import Order
     from hardware.printers import Printer
     from tui.printing import PrintResult
 
@@ -143,8 +144,8 @@ class BoxOfficeApp(App[None]):
     def after_sign_in(self) -> None:
         """What a window needs once someone is signed in: a shift to take money in.
         A seller without one counts the float first (Esc puts it off)."""
-        from core import shifts
-        from core.permissions import has_permission
+        from core.people.permissions import has_permission
+        from core.till import shifts
         from tui.screens.shift import OpenShiftModal
 
         user = self.seller
@@ -153,7 +154,7 @@ class BoxOfficeApp(App[None]):
             self.push_screen(OpenShiftModal(), self._shift_opened)
 
     def _shift_opened(self, shift: object) -> None:
-        from core.shifts import Shift
+        from core.till.models import Shift
 
         if isinstance(shift, Shift):
             self.notify(f"Shift {shift.id} open with a float of "
@@ -202,7 +203,7 @@ class BoxOfficeApp(App[None]):
 
     def may(self, permission: str) -> bool:
         """Whether the signed-in user's role has `permission` (core checks again)."""
-        from core.permissions import has_permission
+        from core.people.permissions import has_permission
 
         user = self.user
         return (user is not None and not user.locked
@@ -225,15 +226,15 @@ class BoxOfficeApp(App[None]):
 
     def signer(self) -> Signer:
         """The key that signs ticket codes (made with the database if it has none)."""
-        from core import tokens
+        from core.gate import keys
 
         if self._signer is None:
             key_dir = self._key_dir
             if key_dir is None:
                 key_dir = ticket_key_dir(self.config, self.database_path(),
                                          database_id(self.db))
-            tokens.ensure_signing_key(self.db, key_dir)
-            self._signer = tokens.load_signer(self.db, key_dir)
+            keys.ensure_signing_key(self.db, key_dir)
+            self._signer = keys.load_signer(self.db, key_dir)
         return self._signer
 
     def seat_index(self, performance_id: int, map_sha: str) -> seat_plan.SeatIndex:
@@ -279,7 +280,7 @@ class BoxOfficeApp(App[None]):
                printer: Printer, seller: str) -> None:
         # A thread of its own with its own connection: sqlite3 connections are not
         # shared across threads, and the UI keeps answering keys while paper feeds.
-        from core.schema import open_database
+        from core.store.schema import open_database
         from tui.printing import print_order
 
         db = open_database(self.database_path(), check_location=False)
@@ -319,7 +320,7 @@ class BoxOfficeApp(App[None]):
     @work(thread=True, group="printer")
     def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
                         printer: Printer) -> None:
-        from core.training import is_training
+        from core.admin.training import is_training
         from hardware.printers import PreviewPrinter, PrinterError
         from hardware.tickets import report_job
 

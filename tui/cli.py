@@ -40,7 +40,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 def _open(path: Path) -> sqlite_utils.Database:
     """The database, migrated; or a readable message and exit status 2."""
-    from core.schema import open_database
+    from core.store.schema import open_database
 
     try:
         return open_database(path)
@@ -79,7 +79,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
 
 def _training_context(config: Config, real: Path) -> Context:
     """The context of a training session on `real`'s training copy (made if missing)."""
-    from core.training import prepare_training_database, training_config
+    from core.admin.training import prepare_training_database, training_config
 
     try:
         path = prepare_training_database(real)
@@ -91,7 +91,7 @@ def _training_context(config: Config, real: Path) -> Context:
 
 
 def _run_app(config: Config, db_path: Path) -> None:
-    from core.training import is_training, training_config
+    from core.admin.training import is_training, training_config
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
 
@@ -117,26 +117,26 @@ def _run_app(config: Config, db_path: Path) -> None:
 @click.pass_obj
 def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     """Create (or reuse) the demo database, then open the window app on it."""
-    from core import demo as demo_data
-    from core import performances
+    from core.admin import demo as admin_demo
     from core.seatmap import SeatMapInvalid
+    from core.venue import performances
 
     db = _open(Path(db_path))
     try:
-        created = demo_data.build_demo(db, now=clock.now(), zone=obj.config.zone)
+        created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone)
     except SeatMapInvalid as error:
         _fail(f"a shipped venue file is invalid: {error}")
-    from core import tokens
     from core.config import ticket_key_dir
-    from core.schema import database_id
+    from core.gate import keys as gate_keys
+    from core.store.schema import database_id
 
     key_dir = ticket_key_dir(obj.config, Path(db_path), database_id(db))
     try:   # the key that signs ticket codes is made when the database is set up
-        tokens.ensure_signing_key(db, key_dir, actor="demo")
+        gate_keys.ensure_signing_key(db, key_dir, actor="demo")
     except (BoxOfficeError, OSError) as error:
         _fail(f"cannot create the ticket signing key in {key_dir}: {error}")
     if no_tui:
-        users = demo_data.demo_users(db)
+        users = admin_demo.demo_users(db)
         shows = performances.list_performances(db)
         if as_json:
             click.echo(json.dumps({
@@ -174,12 +174,12 @@ def journal() -> None:
 @click.pass_obj
 def journal_verify(obj: Context, db_path: str | None) -> None:
     """Check the hash chain: exit 0 when it holds, else name the first broken row, exit 1."""
-    from core import journal as journal_
+    from core.store import journal as store_journal
 
     path = obj.db_path(db_path)
     if not path.exists():
         _fail(f"there is no database at {path}")
-    result = journal_.verify(_open(path))
+    result = store_journal.verify(_open(path))
     if result.ok:
         click.echo(f"journal OK: {result.rows} rows, the chain holds")
         return

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 import click
 
-from core import inventory, performances, permissions, pricing, users
 from core.errors import BoxOfficeError
+from core.people import accounts, permissions, roles, users
+from core.venue import inventory, performances, pricing
 from tui.cli_sales import _database, _login, _money, _obj, _reported, performance
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -68,7 +69,7 @@ def user_init(username: str, display_name: str, new_pin: str | None,
     """Create the first user of a new database: an admin. Refused once there are users."""
     db = _database(db_path)
     with _reported(False):
-        users.create_first_admin(db, username, display_name, _new_pin(new_pin))
+        accounts.create_first_admin(db, username, display_name, _new_pin(new_pin))
     click.echo(f"{username}: the first admin")
 
 
@@ -93,7 +94,7 @@ def user_list(include_inactive: bool, db_path: str | None, username: str, pin: s
 @user.command("add")
 @click.argument("new_username")
 @click.option("--name", "display_name", required=True)
-@click.option("--role", type=click.Choice(users.ROLES), required=True)
+@click.option("--role", type=click.Choice(roles.ROLES), required=True)
 @click.option("--new-pin", help="Their PIN, at least 4 digits (asked for when left out).")
 @_auth
 def user_add(new_username: str, display_name: str, role: str, new_pin: str | None,
@@ -102,20 +103,20 @@ def user_add(new_username: str, display_name: str, role: str, new_pin: str | Non
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        users.create_user(db, actor, new_username, display_name, role, _new_pin(new_pin))
+        accounts.create_user(db, actor, new_username, display_name, role, _new_pin(new_pin))
     _done(as_json, f"{new_username}: added as {role}", username=new_username, role=role)
 
 
 @user.command("role")
 @click.argument("target")
-@click.argument("role", type=click.Choice(users.ROLES))
+@click.argument("role", type=click.Choice(roles.ROLES))
 @_auth
 def user_role(target: str, role: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Give a user another role. Needs user_admin."""
     db = _database(db_path)
     with _reported(as_json):
-        users.change_role(db, _login(db, username, pin), target, role)
+        accounts.change_role(db, _login(db, username, pin), target, role)
     _done(as_json, f"{target}: now {role}", username=target, role=role)
 
 
@@ -129,7 +130,7 @@ def user_reset_pin(target: str, new_pin: str | None, db_path: str | None, userna
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)
-        users.reset_pin(db, actor, target, _new_pin(new_pin))
+        accounts.reset_pin(db, actor, target, _new_pin(new_pin))
     _done(as_json, f"{target}: PIN reset", username=target)
 
 
@@ -141,7 +142,7 @@ def _user_action(name: str, service_name: str, words: str, doc: str) -> None:
                 as_json: bool) -> None:
         db = _database(db_path)
         with _reported(as_json):
-            getattr(users, service_name)(db, _login(db, username, pin), target)
+            getattr(accounts, service_name)(db, _login(db, username, pin), target)
         _done(as_json, f"{target}: {words}", username=target)
 
 
@@ -242,7 +243,7 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
 def performance_add(event_id: int, venue_code: str, starts: str, doors: str | None,
                     db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Schedule a performance. Needs event_setup."""
-    from core import venues
+    from core.venue import venues
 
     db = _database(db_path)
     with _reported(as_json):
@@ -335,7 +336,7 @@ def price_set(performance_id: int, zone: str, price_type: str, amount: str, fee:
               tax_basis_points: int | None, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Set one price, e.g. `price set 3 A ADULT 125.00`. Needs price_change."""
-    from core.tenders import parse_money
+    from core.money import parse_money
 
     db = _database(db_path)
     with _reported(as_json):

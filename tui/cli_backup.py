@@ -11,8 +11,8 @@ from typing import NoReturn
 import click
 
 from core import clock
-from core.backup import BackupError, backup, backup_name, check_backup, restore
 from core.config import backup_dir
+from core.store.backup import BackupError, backup, backup_name, check_backup, restore
 from tui.cli_sales import _obj
 
 
@@ -79,8 +79,8 @@ def training() -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def training_reset(yes: bool) -> None:
     """Throw the training database away and copy it afresh from the real one."""
+    from core.admin.training import reset_training_database, training_path
     from core.errors import BoxOfficeError
-    from core.training import reset_training_database, training_path
 
     obj = _obj()
     real = obj.db_path()

@@ -11,10 +11,12 @@ from typing import Any
 
 import click
 
-from core import card_reconciliation, clock, deposits
+from core import clock
 from core.errors import BoxOfficeError
-from core.payments import format_cents
+from core.money import format_cents
 from core.report_model import to_text
+from core.till import cards as till_cards
+from core.till import deposits
 from tui.cli_sales import _database, _login, _obj, _reported
 from tui.cli_shift import _auth
 
@@ -91,7 +93,7 @@ def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
             text = Path(csv_file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise BoxOfficeError(f"cannot read {csv_file}: {error}", code="bad_csv") from None
-        result = card_reconciliation.import_settlement(
+        result = till_cards.import_settlement(
             db, actor, text, source_name=Path(csv_file).name,
             rules=config.card_reconciliation, zone=config.zone, now=clock.now())
     _echo(asdict(result), f"{result.rows} rows: {result.matched} matched, "
@@ -105,10 +107,10 @@ def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
 @click.option("--json", "as_json", is_flag=True)
 def cards_list(show_all: bool, db_path: str | None, as_json: bool) -> None:
     """The discrepancy worklist."""
-    items = card_reconciliation.worklist(_database(db_path),
+    items = till_cards.worklist(_database(db_path),
                                          status=None if show_all else "open")
     _echo([asdict(d) for d in items],
-          to_text(card_reconciliation.worklist_report(items, _obj().config.zone)), as_json)
+          to_text(till_cards.worklist_report(items, _obj().config.zone)), as_json)
 
 
 def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
@@ -117,9 +119,9 @@ def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
     with _reported(as_json):
         actor = _login(db, username, pin)
         now = clock.now()
-        changed = (card_reconciliation.resolve(db, actor, discrepancy_id, resolution=text,
+        changed = (till_cards.resolve(db, actor, discrepancy_id, resolution=text,
                                                now=now) if resolve else
-                   card_reconciliation.annotate(db, actor, discrepancy_id, note=text, now=now))
+                   till_cards.annotate(db, actor, discrepancy_id, note=text, now=now))
     _echo(asdict(changed), f"discrepancy {changed.id}: {changed.status}", as_json)
 
 

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from core import checkin, clock
+from core import clock
 from core.errors import BoxOfficeError
+from core.gate import checkin
 from tui.cli_sales import _database, _login, _obj
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def gate(performance_id: int, gate_name: str, camera: str | None, video_path: st
     config = _obj().config
     try:
         if pack_path:
-            from core.gatepack import open_pack
+            from core.gate.gatepack import open_pack
 
             db = open_pack(pack_path)
         else:

@@ -14,7 +14,8 @@ from dataclasses import asdict
 
 import click
 
-from core import clock, gatepack
+from core import clock
+from core.gate import gatepack
 from tui.cli_sales import _database, _login, _reported
 
 

@@ -9,8 +9,9 @@ from typing import Any
 import click
 import sqlite_utils
 
-from core import clock, orders
+from core import clock
 from core.errors import BoxOfficeError
+from core.sales import aftersale, models, orders
 from tui.cli_sales import (
     _database,
     _login,
@@ -29,7 +30,7 @@ def order() -> None:
     """Look up and change orders."""
 
 
-def _find(db: sqlite_utils.Database, number: str) -> orders.Order:
+def _find(db: sqlite_utils.Database, number: str) -> models.Order:
     return orders.find_order(db, number)
 
 
@@ -85,7 +86,7 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
         goods = goods_lines(found, item_specs) if item_specs else None
         if goods is not None and ids is None:
             ids = []                 # only the goods named
-        result = orders.refund(db, actor, found.id, reason=reason, station=station,
+        result = aftersale.refund(db, actor, found.id, reason=reason, station=station,
                                now=clock.now(), ticket_ids=ids, goods=goods, to=to,
                                override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
@@ -103,7 +104,7 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
     with _reported(as_json):
         actor = _login(db, username, pin)
         found = _find(db, number)
-        result = orders.void(db, actor, found.id, reason=reason, station=station,
+        result = aftersale.void(db, actor, found.id, reason=reason, station=station,
                              now=clock.now(), zone=_obj().config.zone,
                              override=_override(supervisor, supervisor_pin))
     _print_order(result, None, as_json)
@@ -165,7 +166,7 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
         actor = _login(db, username, pin)
         found = _find(db, number)
         (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
-        orders.reprint(db, actor, ticket_id, reason=reason, now=clock.now(),
+        aftersale.reprint(db, actor, ticket_id, reason=reason, now=clock.now(),
                        override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
         result = orders.get_order(db, found.id)
@@ -176,7 +177,7 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
     _report_printer_failure(result, failure)
 
 
-def _ticket_ids(found: orders.Order, serials: str | None) -> list[int] | None:
+def _ticket_ids(found: models.Order, serials: str | None) -> list[int] | None:
     if not serials:
         return None
     by_serial = {t.serial: t.id for t in found.tickets}

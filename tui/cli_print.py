@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from core import clock, tokens
+from core import clock
+from core.gate import codes
 from tui.cli_sales import _database, _login, _obj, _override, _reported
 
 
@@ -30,7 +31,7 @@ def print_test(printer_spec: str | None) -> None:
 
     config = _obj().config
     # a throwaway key: the sample's code scans, but no real gate will accept it
-    code = tokens.Signer(255, Ed25519PrivateKey.generate()).sign(1, 1, 1)
+    code = codes.Signer(255, Ed25519PrivateKey.generate()).sign(1, 1, 1)
     ticket = TicketPrint(
         venue="Aldridge Hall", event="Printer test", when="Sat 21 Nov 2026, 7:30 PM",
         section="ORCH", row="A", seat="101", price_type="ADULT", base_cents=12500,
@@ -84,7 +85,7 @@ def drawer_open(db_path: str | None, username: str, pin: str, reason: str,
                 supervisor: str | None, supervisor_pin: str | None, station: str,
                 printer_spec: str | None) -> None:
     """Open the drawer without a sale ("no sale"): needs its permission, journaled."""
-    from core.drawer import record_no_sale
+    from core.till.drawer import record_no_sale
     from hardware.printers import PrinterError, open_printer
     from hardware.tickets import drawer_kick_job
 

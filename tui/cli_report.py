@@ -11,15 +11,16 @@ from pathlib import Path
 import click
 import sqlite_utils
 
-from core import clock, reports
+from core import clock, report_model
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
+from core.reports import catalogue
 from tui.cli_sales import _database, _login, _obj, _reported
 
 
 def opened_is_training() -> bool:
     """Whether the database this command opened is a training one: `--training`, or the
     mark inside the file however it was named (`--db`), as the window app reads it."""
-    from core.training import is_training
+    from core.admin.training import is_training
 
     obj = _obj()
     if obj.training:
@@ -64,7 +65,7 @@ def print_rows(title: str, rows: list[tuple[str, str]], printer_spec: str | None
 def write_report(report: Report, fmt: str, output: str | None, now: datetime) -> None:
     """Show or save a report in a format; a PDF goes to a file (default NAME.pdf)."""
     if fmt == "pdf":
-        from core.report_pdf import to_pdf
+        from core.reports.pdf import to_pdf
 
         path = Path(output or f"{report.name}.pdf")
         path.write_bytes(to_pdf(report, generated_at=now))
@@ -101,7 +102,7 @@ def report(name: str, performance_id: int | None, day: datetime | None,
     """A report by NAME (`boxoffice report list` names them), for a performance, a venue
     day or a shift. Needs --user/--pin of someone with report access."""
     if name == "list":
-        for kind in reports.report_names():
+        for kind in catalogue.report_names():
             click.echo(f"{kind.name:<12} {kind.description}")
         return
     if not username or pin is None:
@@ -109,12 +110,12 @@ def report(name: str, performance_id: int | None, day: datetime | None,
         sys.exit(2)
     db = _database(db_path)
     now = clock.now()
-    scope = reports.Scope(_obj().config.zone, now, performance_id=performance_id,
+    scope = report_model.Scope(_obj().config.zone, now, performance_id=performance_id,
                           day=date(day.year, day.month, day.day) if day else None,
                           shift_id=shift_id)
     with _reported(fmt == "json"):
         actor = _login(db, username, pin)
-        built = reports.build_report(db, actor, name, scope)
+        built = catalogue.build_report(db, actor, name, scope)
     write_report(built, fmt, output, now)
     if to_printer:
         where = print_rows(built.title, thermal_rows(built), printer_spec, f"report-{name}")

@@ -14,11 +14,15 @@ from typing import Any
 import click
 import sqlite_utils
 
-from core import carts, clock, orders, performances, tokens
+from core import clock
 from core.errors import BoxOfficeError
-from core.permissions import Override
-from core.tenders import Tender, TenderError, parse_money, parse_tender
-from core.users import User, authenticate
+from core.gate import codes, keys
+from core.money import TenderError, parse_money
+from core.people.permissions import Override
+from core.people.users import User, authenticate
+from core.sales import carts, checkout, models, orders
+from core.sales.tenders import Tender, parse_tender
+from core.venue import performances
 
 
 def _obj() -> Any:
@@ -50,17 +54,17 @@ def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
     return authenticate(db, username, pin)
 
 
-def _signer(db: sqlite_utils.Database) -> tokens.Signer:
+def _signer(db: sqlite_utils.Database) -> codes.Signer:
+    from core.admin.training import is_training, training_config
     from core.config import ticket_key_dir
-    from core.schema import database_id
-    from core.training import is_training, training_config
+    from core.store.schema import database_id
 
     config = _obj().config
     if is_training(db):   # never the real key directory, whatever the config says
         config = training_config(config, _obj().opened)
     key_dir = ticket_key_dir(config, _obj().opened, database_id(db))
-    tokens.ensure_signing_key(db, key_dir)
-    return tokens.load_signer(db, key_dir)
+    keys.ensure_signing_key(db, key_dir)
+    return keys.load_signer(db, key_dir)
 
 
 def _money(cents: int) -> str:
@@ -68,7 +72,7 @@ def _money(cents: int) -> str:
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
-def order_json(order: orders.Order, signer: tokens.Signer | None) -> dict[str, Any]:
+def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, Any]:
     return {
         "id": order.id, "number": order.number, "status": order.status,
         "channel": order.channel, "delivery": order.delivery,
@@ -85,7 +89,7 @@ def order_json(order: orders.Order, signer: tokens.Signer | None) -> dict[str, A
     }
 
 
-def _print_order(order: orders.Order, signer: tokens.Signer | None, as_json: bool) -> None:
+def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(order_json(order, signer), indent=2))
         return
@@ -220,7 +224,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             add_goods(db, actor, cart_id, wanted, now, hold=hold, allow_short=allow_short,
                       override=override)
             cart = carts.view_cart(db, cart_id)
-            order = orders.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),
+            order = checkout.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),
                                     station=station, now=now, customer_id=customer_id,
                                     delivery="will_call" if will_call else "print",
                                     override=override)
@@ -239,7 +243,7 @@ def _add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance
                zone: str | None, section: str | None, now: datetime,
                hold: timedelta) -> None:
     """Put the seats asked for by --seats, --best or --ga in the cart."""
-    from core import inventory
+    from core.venue import inventory
 
     if seats is not None:
         ids = []
@@ -262,7 +266,7 @@ def _add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance
                               price_type, now, hold)
 
 
-def _print_on_paper(db: sqlite_utils.Database, order: orders.Order, signer: tokens.Signer,
+def _print_on_paper(db: sqlite_utils.Database, order: models.Order, signer: codes.Signer,
                     printer_spec: str | None, *, seller: str, now: datetime,
                     kick: bool, receipt: bool = True) -> BoxOfficeError | None:
     """Print the order's unprinted tickets and its receipt; the error, if any."""
@@ -282,7 +286,7 @@ def _print_on_paper(db: sqlite_utils.Database, order: orders.Order, signer: toke
     return result.error
 
 
-def _report_printer_failure(order: orders.Order, failure: BoxOfficeError | None) -> None:
+def _report_printer_failure(order: models.Order, failure: BoxOfficeError | None) -> None:
     if failure is None:
         return
     click.echo(f"error [{failure.code}]: {failure.message}", err=True)

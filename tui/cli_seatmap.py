@@ -147,9 +147,9 @@ def _counts(parsed: SeatMap) -> None:
 @click.pass_obj
 def import_(obj: object, file: str, db_path: str | None, username: str, pin: str) -> None:
     """Load a venue file into the database (creates the venue or updates its map)."""
-    from core import venues
     from core.errors import BoxOfficeError
-    from core.users import authenticate
+    from core.people.users import authenticate
+    from core.venue import venues
     from tui.cli import Context, _open
 
     assert isinstance(obj, Context)

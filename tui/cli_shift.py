@@ -14,12 +14,12 @@ from typing import Any
 import click
 import sqlite_utils
 
-from core import clock, shifts
+from core import clock
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.shift_figures import x_rows, z_rows
-from core.tenders import parse_money
-from core.users import User
+from core.money import format_cents, parse_money
+from core.people.users import User
+from core.till import shifts
+from core.till.figures import x_rows, z_rows
 from tui.cli_report import print_rows
 from tui.cli_sales import _database, _login, _obj, _override, _reported
 
@@ -218,7 +218,7 @@ def shift_close(shift_id: int | None, no_print: bool, printer_spec: str | None,
 def _backup_after_close() -> None:
     """The automatic backup at a Z close ([backup] directory, keep). After the close has
     committed: a failed backup is reported, never undoes the close."""
-    from core.backup import BackupError, auto_backup
+    from core.store.backup import BackupError, auto_backup
 
     try:
         result = auto_backup(_obj().config, _obj().opened, "z_close")

@@ -16,14 +16,15 @@ from typing import Any
 import click
 import sqlite_utils
 
-from core import clock, stock
+from core import clock
+from core.concessions import stock
+from core.concessions.stock import StockError
 from core.errors import BoxOfficeError
-from core.goods import set_goods
-from core.orders import Order
-from core.permissions import Override
-from core.stock import StockError
-from core.tenders import parse_money
-from core.users import User
+from core.money import parse_money
+from core.people.permissions import Override
+from core.people.users import User
+from core.sales.carts import set_goods
+from core.sales.models import Order
 from tui.cli_sales import _database, _login, _money, _override, _reported
 
 

@@ -13,8 +13,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from core import clock
-from core.checkin import GateSession
 from core.config import Config
+from core.gate.checkin import GateSession
 from hardware.camera import FrameSource
 from tui.screens.gate import GateScreen
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core import orders, performances, tokens
 from core.config import Config
 from core.errors import BoxOfficeError
+from core.gate import codes
+from core.sales import models, orders
+from core.venue import performances
 from hardware.printers import PreviewPrinter, Printer, PrinterError
 from hardware.tickets import (
     LayoutError,
@@ -47,15 +49,15 @@ class PrintResult:
         return self.error is None
 
 
-def print_order(db: sqlite_utils.Database, config: Config, order: orders.Order,
-                signer: tokens.Signer, printer: Printer, *, seller: str, now: datetime,
+def print_order(db: sqlite_utils.Database, config: Config, order: models.Order,
+                signer: codes.Signer, printer: Printer, *, seller: str, now: datetime,
                 receipt: bool = True, kick_drawer: bool = False,
                 training: bool | None = None) -> PrintResult:
     """Print the order's live tickets that are not printed yet, then its receipt (and kick
     the drawer for cash). Stops at the first printer error and says which tickets made it.
     `training` prints TRAINING on every ticket and receipt; None (the default) asks the
     database (`core.training.is_training`), so a training sale never prints without it."""
-    from core.training import is_training
+    from core.admin.training import is_training
 
     if training is None:
         training = is_training(db)

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from core import carts
-from core.carts import CartView
-from core.customers import Customer
 from core.errors import BoxOfficeError
-from core.users import User
+from core.people.users import User
+from core.sales import carts
+from core.sales.customers import Customer
+from core.sales.models import CartView
 
 
 @dataclass(frozen=True)

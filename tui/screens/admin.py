@@ -13,9 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core import inventory, venues
-from core.inventory import HoldCode
 from core.seatmap import SeatMapInvalid, load_seatmap
+from core.venue import inventory, venues
+from core.venue.inventory import HoldCode
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
 from tui.screens.admin_roles import RolesScreen

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from core.errors import BoxOfficeError
-from core.permissions import has_permission
+from core.people.permissions import has_permission
 from tui.screens.base import BoxOfficeScreen
 
 T = TypeVar("T")

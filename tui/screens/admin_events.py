@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core import performances, venues
-from core.db import write
 from core.errors import BoxOfficeError
-from core.performances import Event, Performance
+from core.store.db import write
+from core.venue import performances, venues
+from core.venue.performances import Event, Performance
 from tui.screens.admin_base import (
     AdminSectionScreen,
     Field,

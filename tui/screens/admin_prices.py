@@ -16,12 +16,11 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
-from core import pricing
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.performances import Performance
-from core.pricing import Price, PriceCell, PriceGrid
-from core.tenders import parse_money
+from core.money import format_cents, parse_money
+from core.venue import pricing
+from core.venue.performances import Performance
+from core.venue.pricing import Price, PriceCell, PriceGrid
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal, local_time
 
 SHOWN = ("base", "fee", "tax", "total")     # what the cells show, in the order v steps

@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
-from core import permissions
-from core.permissions import PROTECTED_ACTIONS, PermissionMatrix
+from core.people import permissions
+from core.people.permissions import PermissionMatrix
+from core.people.roles import PROTECTED_ACTIONS
 from tui.screens.admin_base import AdminSectionScreen
 
 

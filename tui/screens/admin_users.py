@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core import users
-from core.users import ROLES, User
+from core.people import accounts, users
+from core.people.roles import ROLES
+from core.people.users import User
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.dialogs import AskText
 
@@ -98,7 +99,7 @@ class UsersScreen(AdminSectionScreen):
             self.say("Cancelled: no user was made.")
             return
         app = self.box_office
-        made = self.attempt(lambda: users.create_user(
+        made = self.attempt(lambda: accounts.create_user(
             app.db, app.seller, values["username"], values["display_name"],
             values["role"].lower(), values["pin"]),
             f"{values['username']} can sign in now ({values['role'].lower()}).")
@@ -114,7 +115,7 @@ class UsersScreen(AdminSectionScreen):
             if role is None:
                 return
             app = self.box_office
-            self.attempt(lambda: users.change_role(app.db, app.seller, user.username,
+            self.attempt(lambda: accounts.change_role(app.db, app.seller, user.username,
                                                    role.lower()),
                          f"{user.username} is now {role.lower()}.")
             self.load(keep=user.username)
@@ -131,7 +132,7 @@ class UsersScreen(AdminSectionScreen):
             if values is None:
                 return
             app = self.box_office
-            self.attempt(lambda: users.reset_pin(app.db, app.seller, user.username,
+            self.attempt(lambda: accounts.reset_pin(app.db, app.seller, user.username,
                                                  values["pin"]),
                          f"{user.username} has a new PIN (and is unlocked).")
             self.load(keep=user.username)
@@ -144,7 +145,7 @@ class UsersScreen(AdminSectionScreen):
         if user is None:
             return
         app = self.box_office
-        self.attempt(lambda: users.unlock_user(app.db, app.seller, user.username),
+        self.attempt(lambda: accounts.unlock_user(app.db, app.seller, user.username),
                      f"{user.username} is unlocked.")
         self.load(keep=user.username)
 
@@ -154,10 +155,10 @@ class UsersScreen(AdminSectionScreen):
             return
         app = self.box_office
         if user.active:
-            self.attempt(lambda: users.deactivate_user(app.db, app.seller, user.username),
+            self.attempt(lambda: accounts.deactivate_user(app.db, app.seller, user.username),
                          f"{user.username} is deactivated: d again reactivates.")
         else:
-            self.attempt(lambda: users.reactivate_user(app.db, app.seller, user.username),
+            self.attempt(lambda: accounts.reactivate_user(app.db, app.seller, user.username),
                          f"{user.username} is active again.")
         self.load(keep=user.username)
 

@@ -17,11 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from core import carts
-from core.carts import CartView
+from core.concessions.stock import Item
 from core.errors import BoxOfficeError
-from core.goods import remove_goods
-from core.stock import Item
+from core.sales import carts
+from core.sales.carts import remove_goods
+from core.sales.models import CartView
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import Confirm
 from tui.screens.goods import ItemPicker, Report, put_goods
@@ -248,7 +248,7 @@ class CartScreen(BoxOfficeScreen[None]):
         self.app.push_screen(CustomerPicker(), self._customer_chosen)
 
     def _customer_chosen(self, customer: object) -> None:
-        from core.customers import Customer
+        from core.sales.customers import Customer
 
         if not isinstance(customer, Customer):
             return

@@ -17,9 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Static
 
-from core import customers, lookup
-from core.customers import Customer
 from core.errors import BoxOfficeError
+from core.sales import customers, lookup
+from core.sales.customers import Customer
 from tui.screens.dialogs import Confirm
 from tui.screens.orders import flags_text
 

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from core.errors import BoxOfficeError
-from core.permissions import Override, PermissionDenied
+from core.people.permissions import Override, PermissionDenied
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp

@@ -26,8 +26,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
 
-from core import checkin, performances
 from core.errors import BoxOfficeError
+from core.gate import checkin
+from core.venue import performances
 from hardware.qr import Debouncer
 from tui.format import local_time
 

@@ -22,11 +22,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from core import stock
+from core.concessions import stock
+from core.concessions.stock import Item
 from core.errors import BoxOfficeError
-from core.goods import CartGood, set_goods
-from core.permissions import Override
-from core.stock import Item
+from core.people.permissions import Override
+from core.sales.carts import set_goods
+from core.sales.models import CartGood
 from tui.screens.dialogs import Confirm, run_protected
 from tui.widgets.items import ItemFilter, ItemTable, low_stock_line
 

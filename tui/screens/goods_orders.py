@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from core.goods import OrderGood
-from core.orders import Order, Ticket
+from core.sales.models import Order, OrderGood, Ticket
 from tui.screens.dialogs import AskText
 
 if TYPE_CHECKING:

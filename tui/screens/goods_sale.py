@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from core import stock
+from core.concessions import stock
 from tui.format import local_time
 from tui.screens.cart_screen import CartScreen
 from tui.widgets.cart import CartLines, CartPanel

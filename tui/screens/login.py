@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from core import demo
+from core.admin import demo
 from core.errors import BoxOfficeError
-from core.users import User, authenticate, list_users
+from core.people.users import User, authenticate, list_users
 from tui.screens.base import BoxOfficeScreen
 
 if TYPE_CHECKING:

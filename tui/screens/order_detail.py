@@ -16,12 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core import customers, lookup, orders
 from core.errors import BoxOfficeError
-from core.goods import OrderGood
-from core.lookup import OrderDetail
-from core.orders import Order, Ticket
-from core.payments import format_cents
+from core.money import format_cents
+from core.sales import aftersale, customers, lookup
+from core.sales.lookup import OrderDetail
+from core.sales.models import Order, OrderGood, Ticket
 from tui.format import local_time
 from tui.printing import PrintResult
 from tui.screens.base import BoxOfficeScreen
@@ -251,7 +250,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         ids, goods, what = plan.ticket_ids, plan.goods, plan.what
 
         def refund(reason: str) -> None:
-            run_protected(app, lambda override: orders.refund(
+            run_protected(app, lambda override: aftersale.refund(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), ticket_ids=ids, goods=goods, override=override),
                 lambda done: self._done(order, done, f"Refunded {what} of order "
@@ -267,7 +266,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         app = self.box_office
 
         def void(reason: str) -> None:
-            run_protected(app, lambda override: orders.void(
+            run_protected(app, lambda override: aftersale.void(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), zone=app.config.zone, override=override),
                 lambda done: self._done(order, done, f"Voided order {order.number}"),
@@ -292,7 +291,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 app.print_order(self.order, receipt=False)
 
         def reprint(reason: str) -> None:
-            run_protected(app, lambda override: orders.reprint(
+            run_protected(app, lambda override: aftersale.reprint(
                 app.db, app.seller, ticket.id, reason=reason, now=app.clock(),
                 override=override), reprinted, title="Reprint")
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from core.lookup import OrderDetail
-from core.orders import Order, Payment, Ticket
-from core.payments import format_cents
+from core.money import format_cents
+from core.sales.lookup import OrderDetail
+from core.sales.models import Order, Payment, Ticket
 from tui.format import local_time
 from tui.screens.goods_orders import plural
 from tui.screens.orders import flags_text, status_text

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
-from core import lookup
 from core.errors import BoxOfficeError
-from core.lookup import OrderMatch
-from core.payments import format_cents
+from core.money import format_cents
+from core.sales import lookup
+from core.sales.lookup import OrderMatch
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
 

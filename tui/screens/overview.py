@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from core import seat_plan
-from core.performances import Performance
 from core.seatmap import SeatMap, overview_drawing, section_drawing
+from core.venue import seat_plan
+from core.venue.performances import Performance
 from tui.format import legend
 from tui.screens.cart_screen import KeyLine
 from tui.screens.sale import SaleScreen

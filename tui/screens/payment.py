@@ -19,12 +19,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from core import orders
-from core.carts import CartView
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.permissions import Override
-from core.tenders import CARD_BRANDS, Tender, parse_money, validate_tender
+from core.money import format_cents, parse_money
+from core.people.permissions import Override
+from core.sales import aftersale, checkout, models, orders
+from core.sales.models import CartView
+from core.sales.tenders import CARD_BRANDS, Tender, validate_tender
 from tui.screens.dialogs import run_protected
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ class SaleDone(ModalScreen[None]):
     CSS_PATH = "payment.tcss"
     BINDINGS = [Binding("enter,escape,space", "close", "Next sale", id="sale_done.close")]
 
-    def __init__(self, order: orders.Order, change_cents: int, note: str) -> None:
+    def __init__(self, order: models.Order, change_cents: int, note: str) -> None:
         super().__init__()
         self.order = order
         self.change_cents = change_cents
@@ -287,16 +287,16 @@ def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
     customer_id = sale.customer.id if sale.customer else None
     delivery = "will_call" if sale.will_call and view.lines else "print"
 
-    def attempt(override: Override | None) -> orders.Order:
+    def attempt(override: Override | None) -> models.Order:
         if exchange is not None:
-            return orders.exchange(app.db, app.seller, exchange.order_id, exchange.ticket_ids,
+            return aftersale.exchange(app.db, app.seller, exchange.order_id, exchange.ticket_ids,
                                    cart_id, entry.tenders, reason=exchange.reason,
                                    station=app.station, now=app.clock(), override=override)
-        return orders.checkout(app.db, app.seller, cart_id, entry.tenders,
+        return checkout.checkout(app.db, app.seller, cart_id, entry.tenders,
                                station=app.station, now=app.clock(), customer_id=customer_id,
                                delivery=delivery, override=override)
 
-    def done(order: orders.Order) -> None:
+    def done(order: models.Order) -> None:
         change = sum(t.change_cents for t in entry.tenders)
         cash = any(t.kind == "cash" for t in entry.tenders)
         sale.clear()

@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
-from core import performances, stock
-from core.performances import Performance
+from core.concessions import stock
+from core.venue import performances
+from core.venue.performances import Performance
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
 from tui.widgets.items import low_stock_line

@@ -13,9 +13,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core import reports
+from core import report_model
 from core.errors import BoxOfficeError
 from core.report_model import Report, thermal_rows, to_csv, to_text
+from core.reports import catalogue
 from tui.screens.base import BoxOfficeScreen
 
 
@@ -36,7 +37,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         yield Static(Text("Reports: choose one, then what it covers", style="bold"),
                      id="heading")
         yield OptionList(*[Option(f"{kind.name:<12} {kind.description}", id=kind.name)
-                           for kind in reports.report_names()], id="report-names")
+                           for kind in catalogue.report_names()], id="report-names")
         yield Input(placeholder="Covers: p12 (performance), 2026-11-21 (day), s3 (shift), "
                                 "blank = all. Enter shows it.", id="scope")
         with VerticalScroll(id="report-body"):
@@ -51,7 +52,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         event.stop()
         self.query_one("#scope", Input).focus()
 
-    def scope(self, text: str) -> reports.Scope:
+    def scope(self, text: str) -> report_model.Scope:
         app = self.box_office
         text = text.strip().lower()
         kwargs: dict[str, object] = {}
@@ -65,7 +66,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         except ValueError as error:
             raise BoxOfficeError(f"'{text}' is not p<number>, s<number> or a date such as "
                                  "2026-11-21", code="bad_scope") from error
-        return reports.Scope(app.config.zone, app.clock(), **kwargs)  # type: ignore[arg-type]
+        return report_model.Scope(app.config.zone, app.clock(), **kwargs)  # type: ignore[arg-type]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -75,7 +76,7 @@ class ReportScreen(BoxOfficeScreen[None]):
             return
         name = names.get_option_at_index(names.highlighted).id or ""
         try:
-            self.report = reports.build_report(app.db, app.seller, name,
+            self.report = catalogue.build_report(app.db, app.seller, name,
                                                self.scope(event.value))
         except BoxOfficeError as error:
             self.say(error.message, error=True)

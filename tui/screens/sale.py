@@ -7,12 +7,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from core import carts, seat_plan
-from core.carts import CartView
 from core.errors import BoxOfficeError
-from core.performances import Performance
-from core.permissions import has_permission
+from core.people.permissions import has_permission
+from core.sales import carts, models
+from core.sales.models import CartView
 from core.seatmap import SeatMap
+from core.venue import seat_plan
+from core.venue.performances import Performance
 from tui.format import local_time
 from tui.screens.cart_screen import EMPTY_CART, CartScreen
 from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm, SeatRequest
@@ -109,7 +110,7 @@ class SaleScreen(CartScreen):
                                              for ln in added)))
             self.after_cart_change(view)
 
-    def show_seat(self, line: carts.CartLine | None) -> None:
+    def show_seat(self, line: models.CartLine | None) -> None:
         """A hook for the map screen: put the cursor on this line's seat."""
 
     def action_general_admission(self, area: str = "") -> None:
@@ -120,7 +121,7 @@ class SaleScreen(CartScreen):
         left = ""
         if chosen:
             try:
-                from core import inventory
+                from core.venue import inventory
 
                 count = inventory.area_count(
                     self.box_office.db, self.performance.id,
@@ -151,7 +152,7 @@ class SaleScreen(CartScreen):
         if view is not None:
             self.after_cart_change(view)
 
-    def highlighted_line(self) -> carts.CartLine | None:
+    def highlighted_line(self) -> models.CartLine | None:
         return self.query_one(CartPanel).highlighted
 
     def action_price_type(self) -> None:
@@ -165,7 +166,7 @@ class SaleScreen(CartScreen):
         self.app.push_screen(Choose(f"Price type for {label}", options, line.price_type),
                              lambda code: self._set_type(line, code))
 
-    def _set_type(self, line: carts.CartLine, code: str | None) -> None:
+    def _set_type(self, line: models.CartLine, code: str | None) -> None:
         app = self.box_office
         if code is None or code == line.price_type or app.sale.cart_id is None:
             return

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from core import carts, inventory, performances, seat_plan, venues
-from core.carts import CartLine, CartView
 from core.errors import BoxOfficeError
-from core.performances import Performance
+from core.sales import carts
+from core.sales.models import CartLine, CartView
 from core.seatmap import Drawing, Seat, SeatMap, venue_drawing
+from core.venue import inventory, performances, seat_plan, venues
+from core.venue.performances import Performance
 from tui.format import describe_seat, legend
 from tui.screens.cart_screen import KeyLine
 from tui.screens.dialogs import AskText

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from core import shifts
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.shifts import Shift
+from core.money import format_cents
+from core.till import shifts
+from core.till.models import Shift
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp

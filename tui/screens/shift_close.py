@@ -17,13 +17,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from core import shifts
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.permissions import Override
-from core.shift_figures import CountResult, x_rows, z_rows
-from core.shifts import Shift
-from core.tenders import parse_money
+from core.money import format_cents, parse_money
+from core.people.permissions import Override
+from core.till import shifts
+from core.till.figures import x_rows, z_rows
+from core.till.models import CountResult, Shift
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, run_protected
 from tui.screens.shift import OpenShiftModal, denomination_label
@@ -245,7 +244,7 @@ class ShiftScreen(BoxOfficeScreen[None]):
                          f"z-{z_report.z_number}")
         saved = "backup failed"
         try:   # after the close has committed: a failed backup never undoes it
-            from core.backup import auto_backup
+            from core.store.backup import auto_backup
 
             result = auto_backup(app.config, app.database_path(), "z_close")
             saved = f"backed up to {result.path}"

@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core import stock
+from core.concessions import stock
+from core.concessions.stock import ADJUST_REASONS, Item
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.stock import ADJUST_REASONS, Item
+from core.money import format_cents
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import Confirm, run_protected
 from tui.screens.stock_count import CountScreen, MovesScreen

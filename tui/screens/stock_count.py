@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from core import stock
+from core.concessions import stock
+from core.concessions.stock import Item, StockCount
 from core.errors import BoxOfficeError
-from core.payments import format_cents
-from core.stock import Item, StockCount
+from core.money import format_cents
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import Confirm

@@ -20,9 +20,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from core.concessions.stock import MAX_QUANTITY
 from core.errors import BoxOfficeError
-from core.stock import MAX_QUANTITY
-from core.tenders import parse_money
+from core.money import parse_money
 
 
 class BadInput(BoxOfficeError):

@@ -11,10 +11,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core.carts import CartLine, CartView
-from core.customers import Customer
-from core.goods import CartGood
-from core.payments import format_cents
+from core.money import format_cents
+from core.sales.customers import Customer
+from core.sales.models import CartGood, CartLine, CartView
 
 
 def line_label(line: CartLine) -> str:

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
-from core.payments import format_cents
-from core.stock import Item
+from core.concessions.stock import Item
+from core.money import format_cents
 
 
 def stock_text(item: Item) -> Text:

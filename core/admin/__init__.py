@@ -1,0 +1,1 @@
+"""Running the box office: the demo database and the training copy."""

@@ -1,0 +1,1 @@
+"""Concessions: items, their stock moves and counts, and the goods sold less returned."""

@@ -1,0 +1,20 @@
+"""The numbered migrations, one module each, applied in order: the only place tables are
+created. A migration is frozen once released and imports no live code."""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+from core.migrations import (
+    m0001_venues_events_journal,
+    m0002_selling,
+    m0003_checkin,
+    m0004_closeout,
+    m0005_admin,
+    m0006_concessions,
+)
+
+migrations = Migrations("boxoffice")
+for _step in (m0001_venues_events_journal, m0002_selling, m0003_checkin, m0004_closeout,
+              m0005_admin, m0006_concessions):
+    migrations(name=_step.NAME)(_step.apply)

@@ -1,0 +1,2 @@
+"""People: users and their PINs, roles and the permissions each has, and user
+administration."""

@@ -1,0 +1,146 @@
+"""Users and their PINs.
+
+PINs are hashed with scrypt (memory-hard; its parameters are stored beside each hash so
+they can be raised later) and compared in constant time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from core.errors import BoxOfficeError, NotFound
+from core.store import journal
+from core.store.db import write
+
+_N, _R, _P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    locked: bool
+    active: bool = True
+    failed_logins: int = 0
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """True when `pin` matches the stored hash; False for a malformed hash."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n),
+                                   r=int(r), p=int(p), dklen=len(digest) // 2)
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def check_pin_format(pin: str) -> None:
+    """Raises BoxOfficeError `bad_pin` unless the PIN is at least 4 digits."""
+    if len(pin) < 4 or not pin.isdigit():
+        raise BoxOfficeError("a PIN is at least 4 digits", code="bad_pin")
+
+
+def list_users(db: sqlite_utils.Database, *, include_inactive: bool = False) -> list[User]:
+    """Users in the order they were created; deactivated ones only when asked."""
+    where = "" if include_inactive else "WHERE active = 1 "
+    return [User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+            for row in db.execute("SELECT id, username, display_name, role, locked, active, "
+                                  f"failed_logins FROM users {where}ORDER BY id")]
+
+
+def get_user(db: sqlite_utils.Database, username: str) -> User:
+    """One active user by name. Raises NotFound."""
+
+    row = db.execute("SELECT id, username, display_name, role, locked FROM users "
+                     "WHERE username = ? AND active = 1", [username]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no user '{username}'", code="unknown_user")
+    return User(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+MAX_FAILED_LOGINS = 5
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_pin("0000")
+
+
+class LoginFailed(BoxOfficeError):
+    code = "login_failed"
+
+
+def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
+    """Check a user's PIN. The fifth wrong PIN in a row locks the user until a coordinator
+    or admin unlocks them; the lock is in the database, so it survives a restart. Every
+    success, failure and lock is journaled. Raises LoginFailed (`login_failed`,
+    `user_locked`)."""
+
+    refusal: LoginFailed | None = None
+    with write(db):   # refusals are journaled too, so raise only after the commit
+        row = db.execute("SELECT id, display_name, role, pin_hash, failed_logins, locked "
+                         "FROM users WHERE username = ? AND active = 1",
+                         [username]).fetchone()
+        if row is None:
+            # same work as a real check, so a wrong name is not quicker than a wrong PIN
+            pin_matches(pin, _dummy_hash())
+            journal.append(db, actor=username, action="login.failed", subject="user:?",
+                           data={"reason": "unknown user"})
+            refusal = LoginFailed("wrong user name or PIN")
+        else:
+            user_id, display_name, role, pin_hash, failed, locked = row
+            if locked:
+                journal.append(db, actor=username, action="login.refused",
+                               subject=f"user:{user_id}", data={"reason": "locked"})
+                refusal = LoginFailed(
+                    f"{display_name} is locked after {MAX_FAILED_LOGINS} wrong PINs; a "
+                    "coordinator or admin can unlock", code="user_locked")
+            elif pin_matches(pin, pin_hash):
+                db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
+                journal.append(db, actor=username, action="login",
+                               subject=f"user:{user_id}", data={})
+                return User(user_id, username, display_name, role, False)
+            else:
+                failed += 1
+                now_locked = failed >= MAX_FAILED_LOGINS
+                db.execute("UPDATE users SET failed_logins = ?, locked = ? WHERE id = ?",
+                           [failed, int(now_locked), user_id])
+                journal.append(db, actor=username, action="login.locked" if now_locked
+                               else "login.failed", subject=f"user:{user_id}",
+                               data={"failed": failed})
+                refusal = LoginFailed(
+                    f"wrong PIN; {display_name} is now locked. A coordinator or admin can "
+                    "unlock", code="user_locked") if now_locked else LoginFailed(
+                    f"wrong user name or PIN ({MAX_FAILED_LOGINS - failed} tries left)")
+    raise refusal
+
+
+def change_pin(db: sqlite_utils.Database, username: str, old_pin: str, new_pin: str) -> None:
+    """A user changes their own PIN: the old one is checked as a login is (a wrong one
+    counts towards the lock). Raises LoginFailed, BoxOfficeError `bad_pin`."""
+    check_pin_format(new_pin)
+    user = authenticate(db, username, old_pin)
+    pin_hash = hash_pin(new_pin)
+    with write(db):
+        db.execute("UPDATE users SET pin_hash = ? WHERE id = ?", [pin_hash, user.id])
+        journal.append(db, actor=username, action="user.change_pin",
+                       subject=f"user:{user.id}", data={})
+
+

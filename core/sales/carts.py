@@ -1,0 +1,397 @@
+"""Carts: a window's seats and places, locked until the hold time runs out.
+
+Adding seats claims them (state `cart`) with an expiry; every change to the cart pushes
+the expiry out again. Two windows can never hold the same seat: the claim's primary key
+allows one state per seat, and it is taken inside BEGIN IMMEDIATE after a re-check.
+Seats taken out of a hold go back to that hold when the cart expires or is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from core.concessions.stock import Item, StockError, get_item
+from core.errors import BoxOfficeError, NotFound
+from core.people.permissions import Override, PermissionDenied, authorize
+from core.people.users import User
+from core.sales.goods import MAX_LINE, cart_goods
+from core.sales.models import CartGood, CartLine, CartView
+from core.store import journal
+from core.store.db import write
+from core.times import stamp
+from core.venue.best_available import BestAvailableIndex, Candidate, check_request
+from core.venue.inventory import (
+    SeatUnavailable,
+    area_count,
+    area_id,
+    check_seats_belong,
+    claim_available,
+    describe_seat,
+    hold_code,
+    seat_states,
+    sweep_expired_carts,
+)
+from core.venue.performances import check_on_sale
+from core.venue.pricing import get_price, price_type_id
+
+MAX_ITEMS = 200
+
+
+class CartError(BoxOfficeError):
+    code = "cart"
+
+
+def open_cart(db: sqlite_utils.Database, actor: User, station: str, now: datetime,
+              hold: timedelta) -> int:
+    """A new, empty cart for a window. Needs `sell`."""
+    with write(db):
+        authorize(db, actor, "sell")
+        cart_id = db.execute(
+            "INSERT INTO carts (user_id, station, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            [actor.id, station, stamp(now), stamp(now + hold)]).lastrowid
+    assert cart_id is not None
+    return cart_id
+
+
+def require_open(db: sqlite_utils.Database, cart_id: int, now: datetime) -> None:
+    sweep_expired_carts(db, now)
+    row = db.execute("SELECT status FROM carts WHERE id = ?", [cart_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
+    if row[0] == "expired":
+        raise CartError("the cart's hold time ran out and its seats went back on sale",
+                        code="cart_expired")
+    if row[0] == "pending":
+        raise CartError("a card payment for this cart is waiting for the terminal's answer; "
+                        "resolve it before taking another payment", code="cart_pending")
+    if row[0] != "open":
+        raise CartError(f"the cart is {row[0]}", code="cart_closed")
+
+
+def extend_hold(db: sqlite_utils.Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+    until = stamp(now + hold)
+    db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
+    db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
+
+
+def _item_count(db: sqlite_utils.Database, cart_id: int) -> int:
+    return int(db.execute("SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE "
+                          "cart_id = ?", [cart_id]).fetchone()[0])
+
+
+def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+              seat_ids: Sequence[int], price_type: str, now: datetime, hold: timedelta, *,
+              from_hold: str | None = None) -> CartView:
+    """Put seats in the cart, all or none. Without `from_hold` the seats must be
+    available; with it they must be held under that code and the actor's role must be
+    allowed to sell from it. Raises SeatUnavailable, PermissionDenied, NotFound
+    (`no_price`, `unknown_seat`, ...), CartError (`cart_expired`, `cart_full`), NotOnSale
+    (`performance_cancelled`, `not_on_sale_yet`, `off_sale`)."""
+    if not seat_ids:
+        raise CartError("choose at least one seat", code="no_seats")
+    if len(set(seat_ids)) != len(seat_ids):
+        raise CartError("a seat was chosen twice", code="duplicate_seat")
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        check_on_sale(db, performance_id, now)
+        if _item_count(db, cart_id) + len(seat_ids) > MAX_ITEMS:
+            raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
+        check_seats_belong(db, performance_id, seat_ids)
+        type_id, _ = price_type_id(db, price_type)
+        seats = _seat_rows(db, seat_ids)
+        for _, _section_id, zone_id, *_rest in seats:
+            get_price(db, performance_id, zone_id, type_id)   # a price must exist
+        until = now + hold
+        hold_id = None
+        if from_hold is None:
+            # require_open above has already swept expired carts in this transaction
+            claim_available(db, performance_id, seat_ids, "cart", now, cart_id=cart_id,
+                             expires_at=until, swept=True)
+        else:
+            code = hold_code(db, from_hold)
+            if actor.role not in code.sell_roles:
+                raise PermissionDenied(f"a {actor.role} may not sell {code.code} holds")
+            hold_id = code.id
+            marks = ",".join("?" * len(seat_ids))
+            changed = db.execute(
+                f"UPDATE seat_claims SET state = 'cart', hold_code_id = NULL, cart_id = ?, "
+                f"expires_at = ? WHERE performance_id = ? AND state = 'held' AND "
+                f"hold_code_id = ? AND seat_id IN ({marks})",
+                [cart_id, stamp(until), performance_id, code.id, *seat_ids]).rowcount
+            if changed != len(seat_ids):
+                raise SeatUnavailable(f"not all of those seats are held as {code.code}")
+        db.conn.executemany(
+            "INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, quantity, "
+            "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
+            [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
+             for seat_id, section_id, *_rest in seats])
+        extend_hold(db, cart_id, now, hold)
+    return view_cart(db, cart_id)
+
+
+def _seat_rows(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> list[tuple[int, ...]]:
+    marks = ",".join("?" * len(seat_ids))
+    return [tuple(r) for r in db.execute(
+        f"SELECT id, section_id, zone_id FROM seats WHERE id IN ({marks}) ORDER BY id",
+        list(seat_ids))]
+
+
+def add_area_places(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+                    area: str, quantity: int, price_type: str, now: datetime,
+                    hold: timedelta) -> CartView:
+    """Put general-admission places in the cart, counted against the area's capacity.
+    Raises SeatUnavailable when fewer are left, CartError, NotFound, NotOnSale."""
+    if not 1 <= quantity <= MAX_ITEMS:
+        raise CartError(f"choose 1 to {MAX_ITEMS} places", code="bad_quantity")
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        check_on_sale(db, performance_id, now)
+        if _item_count(db, cart_id) + quantity > MAX_ITEMS:
+            raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
+        section_id = area_id(db, performance_id, area)
+        zone_id = db.execute("SELECT zone_id FROM sections WHERE id = ?",
+                             [section_id]).fetchone()[0]
+        type_id, _ = price_type_id(db, price_type)
+        get_price(db, performance_id, zone_id, type_id)
+        count = area_count(db, performance_id, section_id, now)
+        if count.available < quantity:
+            raise SeatUnavailable(f"only {count.available} places are left in {area}")
+        db.execute("INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, "
+                   "quantity, price_type_id) VALUES (?, ?, ?, NULL, ?, ?)",
+                   [cart_id, performance_id, section_id, quantity, type_id])
+        extend_hold(db, cart_id, now, hold)
+    return view_cart(db, cart_id)
+
+
+def set_price_type(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+                   price_type: str, now: datetime) -> CartView:
+    """Change one line's price type. Raises NotFound (`no_price`, `unknown_item`)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        item = db.execute("SELECT i.performance_id, coalesce(s.zone_id, c.zone_id) FROM "
+                          "cart_items i JOIN sections c ON c.id = i.section_id LEFT JOIN "
+                          "seats s ON s.id = i.seat_id WHERE i.id = ? AND i.cart_id = ?",
+                          [item_id, cart_id]).fetchone()
+        if item is None:
+            raise NotFound("that line is not in the cart", code="unknown_item")
+        type_id, _ = price_type_id(db, price_type)
+        get_price(db, item[0], item[1], type_id)
+        db.execute("UPDATE cart_items SET price_type_id = ? WHERE id = ?", [type_id, item_id])
+    return view_cart(db, cart_id)
+
+
+def _release_claims(db: sqlite_utils.Database, cart_id: int,
+                    seat_ids: Sequence[int] | None = None) -> None:
+    """Inside a write: the cart's seats go back to their hold, or on sale."""
+    only = ""
+    params: list[object] = [cart_id]
+    if seat_ids is not None:
+        only = f" AND seat_id IN ({','.join('?' * len(seat_ids))})"
+        params += list(seat_ids)
+    db.execute(
+        "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "
+        "hold_code_id = (SELECT i.hold_code_id FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id) WHERE cart_id = ? AND "
+        "state = 'cart' AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id AND i.hold_code_id IS NOT "
+        "NULL)" + only, params)
+    db.execute("DELETE FROM seat_claims WHERE cart_id = ? AND state = 'cart'" + only, params)
+
+
+def remove_item(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+                now: datetime) -> CartView:
+    """Take one line out of the cart; its seat goes back on sale (or to its hold)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        row = db.execute("SELECT seat_id FROM cart_items WHERE id = ? AND cart_id = ?",
+                         [item_id, cart_id]).fetchone()
+        if row is None:
+            raise NotFound("that line is not in the cart", code="unknown_item")
+        if row[0] is not None:
+            _release_claims(db, cart_id, [row[0]])
+        db.execute("DELETE FROM cart_items WHERE id = ?", [item_id])
+    return view_cart(db, cart_id)
+
+
+def cancel_cart(db: sqlite_utils.Database, actor: User, cart_id: int, now: datetime) -> None:
+    """Empty and close the cart; its seats go back on sale (or to their holds)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        _release_claims(db, cart_id)
+        db.execute("UPDATE carts SET status = 'cancelled' WHERE id = ?", [cart_id])
+        journal.append(db, actor=actor.username, action="cart.cancel", subject=f"cart:{cart_id}",
+                       data={})
+
+
+def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
+    """The cart with its lines priced. Raises NotFound `unknown_cart`."""
+    from datetime import datetime as _dt
+
+    row = db.execute("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
+    lines = []
+    for item in db.execute(
+            "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
+            "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
+            "i.quantity, coalesce(s.wheelchair, 0) FROM cart_items i "
+            "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+            "JOIN price_types t ON t.id = i.price_type_id WHERE i.cart_id = ? "
+            "ORDER BY i.id", [cart_id]).fetchall():
+        price = get_price(db, item[1], item[7], item[8])
+        lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
+                              price.zone, item[9], item[10], price.base_cents, price.fee_cents,
+                              price.tax_cents, bool(item[11])))
+    return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
+                    cart_goods(db, cart_id))
+
+
+def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:
+    return describe_seat(db, seat_ids)
+
+
+# Per process: (venue, map version) -> the venue's best-available index and its seat ids.
+# The seats of a map version never change, so the index is built once and shared.
+_INDEXES: dict[tuple[str, int, int], tuple[BestAvailableIndex, frozenset[int]]] = {}
+
+
+def _index_for(db: sqlite_utils.Database, performance_id: int
+               ) -> tuple[BestAvailableIndex, frozenset[int]]:
+    row = db.execute(
+        "SELECT p.venue_id, (SELECT max(version) FROM seat_maps m WHERE m.venue_id = "
+        "p.venue_id) FROM performances p WHERE p.id = ?", [performance_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no performance {performance_id}",
+                       code="unknown_performance")
+    database = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db)}"
+    key = (database, row[0], row[1] or 0)
+    if key not in _INDEXES:
+        candidates = [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]),
+                                bool(r[9])) for r in db.execute(
+            "SELECT s.id, c.code, s.row_label, s.number, z.code, s.x, s.y, s.rank, "
+            "s.wheelchair, s.companion FROM seats s JOIN sections c ON c.id = s.section_id "
+            "JOIN price_zones z ON z.id = s.zone_id WHERE c.venue_id = ? AND s.active = 1 "
+            "AND c.active = 1 ORDER BY s.id", [row[0]])]
+        if len(_INDEXES) >= 8:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = (BestAvailableIndex(candidates),
+                         frozenset(c.seat_id for c in candidates))
+    return _INDEXES[key]
+
+
+def add_best_available(db: sqlite_utils.Database, actor: User, cart_id: int,
+                       performance_id: int, quantity: int, price_type: str, now: datetime,
+                       hold: timedelta, *, zone: str | None = None, section: str | None = None,
+                       wheelchair: int = 0, companions: int = 0) -> CartView:
+    """Put the best `quantity` adjacent available seats in the cart (front and centre
+    first, never across an aisle, avoiding single orphan seats; wheelchair and companion
+    seats only when asked for). Raises SeatUnavailable `no_block` when none fit,
+    CartError `bad_quantity`."""
+    try:
+        check_request(quantity, wheelchair, companions)
+    except ValueError as error:
+        raise CartError(str(error), code="bad_quantity") from error
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        index, seat_ids = _index_for(db, performance_id)
+        available = seat_ids - set(seat_states(db, performance_id, now))
+        chosen = index.find(available, quantity, zone=zone, section=section,
+                            wheelchair=wheelchair, companions=companions)
+        if chosen is None:
+            where = f" in zone {zone}" if zone else f" in section {section}" if section else ""
+            raise SeatUnavailable(f"there are no {quantity} seats together{where}",
+                                  code="no_block")
+        return add_seats(db, actor, cart_id, performance_id, chosen, price_type, now, hold)
+
+
+def _short_approval(db: sqlite_utils.Database, actor: User, item: Item, quantity: int,
+                    allow_short: bool, override: Override | None) -> str | None:
+    """Who lets this line sell more than is on hand (None: it does not need to).
+    Raises StockError `out_of_stock` unless selling short was asked for explicitly, and
+    PermissionDenied (`permission_denied`, naming the stock) when the actor may not."""
+    if quantity <= item.on_hand:
+        return None
+    left = f"only {item.on_hand} {item.unit}" if item.on_hand > 0 else "none"
+    if not allow_short:
+        raise StockError(f"{item.name}: {left} in stock, {quantity} wanted",
+                         code="out_of_stock")
+    try:
+        return authorize(db, actor, "stock_override", override=override)
+    except PermissionDenied:
+        if override is not None:        # a refused supervisor: say so as authorize did
+            raise
+        raise PermissionDenied(f"{item.name} has {left} in stock and {actor.display_name} "
+                               f"may not sell short ({quantity} wanted); a supervisor can "
+                               "approve it with their PIN") from None
+
+
+def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, quantity: int,
+              now: datetime, *, hold: timedelta | None = None, add: bool = True,
+              allow_short: bool = False,
+              override: Override | None = None) -> tuple[CartGood, ...]:
+    """Put `quantity` of an item in the cart (added to what is there, or, with
+    `add=False`, replacing it; 0 takes the line out); with `hold`, the cart's hold
+    time starts again, as when seats are added. More than is on hand is refused
+    (`out_of_stock`) unless `allow_short` asks for it explicitly, which needs
+    `stock_override` or a supervisor's override. Needs `sell`. Raises StockError
+    (`bad_quantity`, `inactive_item`, `out_of_stock`), NotFound (`unknown_sku`),
+    CartError (`cart_expired`, ...), PermissionDenied (`permission_denied`,
+    `override_refused`)."""
+
+    if not (0 if not add else 1) <= quantity <= MAX_LINE:
+        raise StockError(f"choose 1 to {MAX_LINE}", code="bad_quantity")
+    item = get_item(db, sku)
+    if not item.active and quantity:
+        raise StockError(f"{item.name} is no longer sold", code="inactive_item")
+    authorize(db, actor, "sell")
+    row = db.execute("SELECT quantity, short_approved_by FROM cart_goods WHERE cart_id = ? "
+                     "AND item_id = ?", [cart_id, item.id]).fetchone()
+    total = (row[0] if row and add else 0) + quantity
+    if total > MAX_LINE:
+        raise StockError(f"at most {MAX_LINE} of one item in a cart", code="bad_quantity")
+    approved = row[1] if row and row[1] and total <= row[0] else None
+    if approved is None and total:
+        # asked outside the write, so a refused override stays in the journal
+        approved = _short_approval(db, actor, item, total, allow_short, override)
+    with write(db):
+        require_open(db, cart_id, now)
+        if hold is not None:     # like seats: adding to the cart pushes its hold out
+            extend_hold(db, cart_id, now, hold)
+        if total == 0:
+            db.execute("DELETE FROM cart_goods WHERE cart_id = ? AND item_id = ?",
+                       [cart_id, item.id])
+        else:
+            db.execute("INSERT INTO cart_goods (cart_id, item_id, quantity, "
+                       "short_approved_by) VALUES (?, ?, ?, ?) ON CONFLICT (cart_id, "
+                       "item_id) DO UPDATE SET quantity = excluded.quantity, "
+                       "short_approved_by = excluded.short_approved_by",
+                       [cart_id, item.id, total, approved])
+        if approved is not None and approved != actor.username:
+            journal.append(db, actor=actor.username, action="stock.sell_short",
+                           subject=f"cart:{cart_id}",
+                           data={"sku": item.sku, "quantity": total, "on_hand": item.on_hand,
+                                 "approved_by": approved})
+    return cart_goods(db, cart_id)
+
+
+def remove_goods(db: sqlite_utils.Database, actor: User, cart_id: int, line_id: int,
+                 now: datetime) -> tuple[CartGood, ...]:
+    """Take a goods line out of the cart. Raises NotFound `unknown_item`."""
+
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        gone = db.execute("DELETE FROM cart_goods WHERE id = ? AND cart_id = ?",
+                          [line_id, cart_id]).rowcount
+        if not gone:
+            raise NotFound("that line is not in the cart", code="unknown_item")
+    return cart_goods(db, cart_id)

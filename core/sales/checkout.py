@@ -1,0 +1,247 @@
+"""Orders: checkout from a cart with one or more tenders, and what follows a sale.
+
+An order is committed before its tickets print. Every money movement is a `payments` row
+and a `money` journal entry with the same amount, so reports computed from the journal
+agree with the orders. Refund, void, exchange and reprint need their permission or a
+supervisor's override, record a reason, and revoke the old ticket codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+import sqlite_utils
+
+from core.errors import NotFound
+from core.gate import codes
+from core.money import TenderError, format_cents, refuse_card_numbers
+from core.people.permissions import Override, authorize
+from core.people.users import User
+from core.sales.carts import require_open, view_cart
+from core.sales.goods import issue_goods
+from core.sales.models import CartView, Order
+from core.sales.orders import OrderError, get_order
+from core.sales.payments import insert_payment, record_money, reverse_payments
+from core.sales.tenders import Tender, validate_tender
+from core.store import journal
+from core.store.db import write
+
+# loaded with the orders, not inside the first sale's write transaction (payments
+# imports it late, as core.shifts reads payments): a fresh process's first sale
+# paid 50-70 ms for it while holding the lock
+from core.times import stamp
+
+FLAG_COMP = codes.COMP              # the flag bits carried in the ticket's code
+FLAG_WHEELCHAIR = codes.WHEELCHAIR
+FOREVER = "9999-12-31T00:00:00+00:00"
+
+
+def issue_tickets(db: sqlite_utils.Database, order_id: int, cart: CartView,
+                   now: datetime) -> list[int]:
+    """Inside a write: tickets and order lines for every cart line; seats become sold."""
+    comp_types = {row[0] for row in db.execute("SELECT code FROM price_types WHERE "
+                                               "kind = 'comp'")}
+    ids: list[int] = []
+    for line in cart.lines:
+        type_id = db.execute("SELECT id FROM price_types WHERE code = ?",
+                             [line.price_type]).fetchone()[0]
+        flags = (FLAG_COMP if line.price_type in comp_types else 0) | (
+            FLAG_WHEELCHAIR if line.wheelchair else 0)
+        for _ in range(line.quantity):
+            ticket_id = db.execute(
+                "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
+                "price_type_id, serial, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [order_id, line.performance_id, line.section_id, line.seat_id, type_id,
+                 f"pending-{order_id}-{len(ids)}", flags, stamp(now)]).lastrowid
+            assert ticket_id is not None
+            db.execute("UPDATE tickets SET serial = ? WHERE id = ?",
+                       [f"T{ticket_id:08d}", ticket_id])
+            db.execute("INSERT INTO order_lines (order_id, ticket_id, description, base_cents, "
+                       "fee_cents, tax_cents) VALUES (?, ?, ?, ?, ?, ?)",
+                       [order_id, ticket_id, f"{line.label} {line.price_type}",
+                        line.base_cents, line.fee_cents, line.tax_cents])
+            if line.seat_id is not None:
+                claimed = db.execute(
+                    "UPDATE seat_claims SET state = 'sold', ticket_id = ?, cart_id = NULL, "
+                    "expires_at = NULL WHERE performance_id = ? AND seat_id = ? AND "
+                    "cart_id = ?", [ticket_id, line.performance_id, line.seat_id,
+                                    cart.id]).rowcount
+                if claimed != 1:
+                    raise OrderError("a seat in the cart was lost before checkout",
+                                     code="seat_lost")
+            ids.append(ticket_id)
+    db.execute("UPDATE carts SET status = 'ordered' WHERE id = ?", [cart.id])
+    return ids
+
+
+def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequence[Tender],
+             *, station: str, now: datetime, customer_id: int | None = None,
+             delivery: str = "print", channel: str = "window", group_id: int | None = None,
+             balance_due: date | None = None, zone: tzinfo = UTC,
+             override: Override | None = None) -> Order:
+    """Turn a cart into an order, paid by `tenders` (split tender allowed).
+
+    The order completes only when approved tenders equal its total. A card tender whose
+    terminal answer was lost (`status="unknown"`) leaves the order `pending`, seats still
+    locked and no tickets, until `resolve_card_payment`. A group order may complete with a
+    deposit and a `balance_due` date (status `deposit`), today or later in the venue's
+    `zone`; a consignment order takes no
+    tender (`on_account`). Comp price types and comp tenders need `comp`.
+    Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`),
+    TenderError, CartError, PermissionDenied.
+    """
+    if delivery not in ("print", "will_call"):
+        raise OrderError("delivery is print or will_call", code="bad_delivery")
+    if channel not in ("window", "group", "consignment"):
+        raise OrderError("channel is window, group or consignment", code="bad_channel")
+    if (channel == "group") != (group_id is not None):
+        raise OrderError("a group order needs its group, and only a group order has one",
+                         code="bad_group")
+    if balance_due is not None and (channel != "group"
+                                    or balance_due < now.astimezone(zone).date()):
+        raise OrderError("a balance due date is for a group order, and not in the past",
+                         code="bad_due_date")
+    for tender in tenders:
+        validate_tender(tender)
+    comp_types = {row[0] for row in db.execute(
+        "SELECT code FROM price_types WHERE kind = 'comp'")}
+
+    def wants_comp(cart: CartView) -> bool:
+        return any(line.price_type in comp_types for line in cart.lines) or any(
+            t.kind == "comp" for t in tenders)
+
+    # a supervisor's comp approval is asked (and journaled, even when refused) first
+    comp_approved = (authorize(db, actor, "comp", override=override)
+                     if wants_comp(view_cart(db, cart_id)) else None)
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        cart = view_cart(db, cart_id)
+        if cart.empty:
+            raise OrderError("the cart is empty", code="empty_cart")
+        if wants_comp(cart) and comp_approved is None:   # the cart changed meanwhile
+            authorize(db, actor, "comp")
+        if any(t.kind == "account" for t in tenders) and channel == "window":
+            raise TenderError("on account is for group and consignment orders")
+        total = cart.total_cents
+        approved = sum(t.amount_cents for t in tenders if t.status == "approved")
+        unknown = sum(t.amount_cents for t in tenders if t.status == "unknown")
+        if channel == "group":
+            authorize(db, actor, "group_sales")
+        status = _order_status(db, actor, channel, tenders, total, approved, unknown,
+                               balance_due)
+        order_id = db.execute(
+            "INSERT INTO orders (number, customer_id, user_id, station, channel, group_id, "
+            "cart_id, status, total_cents, balance_due_date, delivery, created_at) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [f"pending-{cart_id}", customer_id, actor.id, station, channel, group_id, cart_id,
+             status, total, balance_due.isoformat() if balance_due else None, delivery,
+             stamp(now)]).lastrowid
+        assert order_id is not None
+        number = f"{order_id + 100000}"
+        db.execute("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
+        for tender in tenders:
+            insert_payment(db, actor, order_id, tender, station=station, now=now)
+        if status == "pending":
+            db.execute("UPDATE carts SET status = 'pending', expires_at = ? WHERE id = ?",
+                       [FOREVER, cart_id])
+            db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
+                       [FOREVER, cart_id])
+        else:
+            issue_tickets(db, order_id, cart, now)
+            issue_goods(db, actor, order_id, cart_id, now)
+        journal.append(db, actor=actor.username, action="order.create",
+                       subject=f"order:{order_id}",
+                       data={"number": number, "status": status, "total_cents": total,
+                             "tickets": cart.ticket_count, "channel": channel,
+                             "goods": {g.sku: g.quantity for g in cart.goods}})
+        return get_order(db, order_id)
+
+
+def _order_status(db: sqlite_utils.Database, actor: User, channel: str,
+                  tenders: Sequence[Tender], total: int, approved: int, unknown: int,
+                  balance_due: date | None) -> str:
+    if channel == "consignment":
+        authorize(db, actor, "consign")
+        if tenders:
+            raise OrderError("a consignment is paid when it is settled, not now",
+                             code="consignment_tender")
+        return "on_account"
+    if approved + unknown > total:
+        raise OrderError(f"the tenders come to {format_cents(approved + unknown)} but the order is "
+                         f"{format_cents(total)}; for cash, enter what was handed over as tendered",
+                         code="overpaid")
+    if unknown:
+        if approved + unknown != total:
+            raise OrderError(f"still due: {format_cents(total - approved - unknown)}",
+                             code="balance_not_zero")
+        return "pending"
+    if approved == total:
+        return "complete"
+    if channel == "group" and balance_due is not None and approved > 0:
+        return "deposit"
+    raise OrderError(f"still due: {format_cents(total - approved)} of {format_cents(total)}",
+                     code="balance_not_zero")
+
+
+def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int, *,
+                         approved: bool, approval_code: str | None, station: str,
+                         now: datetime, hold: timedelta) -> Order:
+    """Settle a card payment whose terminal answer was lost, from the terminal's journal.
+
+    Approved: the order completes and its tickets are issued. Declined: the order is
+    cancelled and its cart reopens so the seller can take another tender. Either way the
+    card is charged at most once. Raises OrderError `not_unknown`, TenderError."""
+    with write(db):
+        authorize(db, actor, "sell")
+        row = db.execute("SELECT order_id, status, amount_cents FROM payments WHERE id = ?",
+                         [payment_id]).fetchone()
+        if row is None:
+            raise NotFound(f"there is no payment {payment_id}", code="unknown_payment")
+        order_id, status, amount = row
+        if status != "unknown":
+            raise OrderError(f"that payment is already {status}", code="not_unknown")
+        if approved:
+            refuse_card_numbers(approval_code=approval_code)
+            if not (approval_code or "").isalnum():
+                raise TenderError("enter the approval code from the terminal's journal",
+                                  code="card_details")
+            db.execute("UPDATE payments SET status = 'approved', approval_code = ? "
+                       "WHERE id = ?", [approval_code, payment_id])
+            record_money(db, actor, order_id, payment_id, "card", amount)
+        else:
+            db.execute("UPDATE payments SET status = 'declined' WHERE id = ?", [payment_id])
+        journal.append(db, actor=actor.username, action="payment.resolve",
+                       subject=f"order:{order_id}",
+                       data={"payment_id": payment_id, "approved": approved})
+        order = get_order(db, order_id)
+        if order.status != "pending":
+            if approved:   # the order was cancelled meanwhile: the charge goes back at once
+                back = Tender("card", amount, reason="order no longer pending")
+                insert_payment(db, actor, order_id, back, station=station, now=now,
+                                amount_cents=-amount, refund_of=payment_id)
+            return get_order(db, order_id)
+        cart_id = db.execute("SELECT cart_id FROM orders WHERE id = ?",
+                             [order_id]).fetchone()[0]
+        still_unknown = any(p.status == "unknown" for p in order.payments)
+        if approved and not still_unknown:
+            cart = view_cart(db, cart_id)
+            if order.paid_cents == cart.total_cents:
+                issue_tickets(db, order_id, cart, now)
+                # the card is charged: the goods are sold even if stock ran out meanwhile
+                issue_goods(db, actor, order_id, cart_id, now, enforce=False)
+                db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])
+        elif not approved:
+            reverse_payments(db, actor, order_id, station=station, now=now,
+                              reason="card declined")
+            db.execute("UPDATE orders SET status = 'cancelled' WHERE id = ?", [order_id])
+            # the seats stay in the reopened cart for a fresh hold time
+            until = stamp(now + hold)
+            db.execute("UPDATE carts SET status = 'open', expires_at = ? WHERE id = ?",
+                       [until, cart_id])
+            db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
+                       [until, cart_id])
+        return get_order(db, order_id)
+
+

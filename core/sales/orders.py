@@ -1,0 +1,106 @@
+"""Orders as they are read and kept: find one, its tickets' codes, marking tickets printed,
+and the two steps every change after the sale shares (retiring tickets, the order's
+total brought up to date)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlite_utils
+
+from core.errors import BoxOfficeError, NotFound
+from core.gate import codes, keys
+from core.money import refuse_card_numbers
+from core.sales.goods import order_goods
+from core.sales.models import Order, Payment, Ticket
+from core.store.db import write
+from core.times import stamp
+
+
+class OrderError(BoxOfficeError):
+    code = "order"
+
+
+def retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequence[int],
+                    status: str, reason: str, now: datetime, *, actor: str) -> int:
+    """Inside a write: tickets leave service, codes revoked, seats back on sale.
+    Returns what their lines were worth."""
+    value = 0
+    for ticket_id in ticket_ids:
+        row = db.execute("SELECT t.status, t.generation, t.performance_id, t.seat_id, "
+                         "l.base_cents + l.fee_cents + l.tax_cents FROM tickets t JOIN "
+                         "order_lines l ON l.ticket_id = t.id WHERE t.id = ? AND "
+                         "t.order_id = ?", [ticket_id, order_id]).fetchone()
+        if row is None:
+            raise NotFound(f"ticket {ticket_id} is not in this order", code="unknown_ticket")
+        if row[0] != "live":
+            raise OrderError(f"ticket {ticket_id} is already {row[0]}", code="not_live")
+        db.execute("UPDATE tickets SET status = ? WHERE id = ?", [status, ticket_id])
+        db.execute("UPDATE order_lines SET status = ? WHERE ticket_id = ?", [status, ticket_id])
+        keys.revoke(db, ticket_id, row[1], f"{status}: {reason}", actor=actor, at=now)
+        if row[3] is not None:
+            db.execute("DELETE FROM seat_claims WHERE performance_id = ? AND seat_id = ? AND "
+                       "ticket_id = ?", [row[2], row[3], ticket_id])
+        value += row[4]
+    return value
+
+
+def require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise OrderError("give a reason", code="reason_required")
+    refuse_card_numbers(reason=reason)
+
+
+def refresh_total(db: sqlite_utils.Database, order_id: int) -> None:
+    db.execute("UPDATE orders SET total_cents = (SELECT coalesce(sum(base_cents + fee_cents "
+               "+ tax_cents), 0) FROM order_lines WHERE order_id = ? AND status = 'active') "
+               "+ (SELECT coalesce(sum((price_cents + tax_cents) * (quantity - returned)), 0) "
+               "FROM order_goods WHERE order_id = ?) WHERE id = ?",
+               [order_id, order_id, order_id])
+
+
+def ticket_code(signer: codes.Signer, ticket: Ticket) -> str:
+    """The signed code printed on (and scanned from) the ticket's current generation."""
+    return signer.sign(ticket.id, ticket.performance_id, ticket.generation, ticket.flags)
+
+
+def mark_printed(db: sqlite_utils.Database, ticket_ids: Sequence[int], now: datetime) -> None:
+    """Record that the printer took these tickets' job."""
+    if not ticket_ids:
+        return
+    with write(db):
+        marks = ",".join("?" * len(ticket_ids))
+        db.execute(f"UPDATE tickets SET printed_at = ? WHERE id IN ({marks})",
+                   [stamp(now), *ticket_ids])
+
+
+def get_order(db: sqlite_utils.Database, order_id: int) -> Order:
+    """An order with its tickets and payments. Raises NotFound `unknown_order`."""
+    row = db.execute("SELECT id, number, status, channel, customer_id, delivery, created_at "
+                     "FROM orders WHERE id = ?", [order_id]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no order {order_id}", code="unknown_order")
+    tickets = tuple(Ticket(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] is not None,
+        r[11], r[12], r[13]) for r in db.execute(
+        "SELECT t.id, t.serial, t.performance_id, c.code, s.row_label, s.number, p.code, "
+        "t.status, t.generation, t.flags, t.printed_at, l.base_cents, l.fee_cents, "
+        "l.tax_cents FROM tickets t JOIN sections c ON c.id = t.section_id "
+        "LEFT JOIN seats s ON s.id = t.seat_id JOIN price_types p ON p.id = t.price_type_id "
+        "JOIN order_lines l ON l.ticket_id = t.id WHERE t.order_id = ? ORDER BY t.id",
+        [order_id]))
+    payments = tuple(Payment(*r) for r in db.execute(
+        "SELECT id, tender, amount_cents, status, coalesce(change_cents, 0), card_brand, "
+        "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id",
+        [order_id]))
+    return Order(row[0], row[1], row[2], row[3], row[4], row[5],
+                 datetime.fromisoformat(row[6]), tickets, payments, order_goods(db, order_id))
+
+
+def find_order(db: sqlite_utils.Database, number: str) -> Order:
+    """An order by its number. Raises NotFound `unknown_order`."""
+    row = db.execute("SELECT id FROM orders WHERE number = ?", [number.strip()]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no order {number}", code="unknown_order")
+    return get_order(db, row[0])

@@ -1,0 +1,16 @@
+"""Time as the database keeps it: UTC ISO 8601 text, comparable as text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.errors import BoxOfficeError
+
+
+def stamp(moment: datetime) -> str:
+    """Times as stored: UTC ISO 8601, comparable as text."""
+    from datetime import UTC
+
+    if moment.tzinfo is None:
+        raise BoxOfficeError("internal: a naive time reached the database", code="naive_time")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
