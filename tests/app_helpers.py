@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from core.config import Config, PrinterConfig
+from core.store.db import Database
 from tests.conftest import FIXED_NOW
 from tui.app import BoxOfficeApp
 
@@ -27,7 +27,7 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def make_app(db: sqlite_utils.Database, tmp_path: Path | None = None, *,
+def make_app(db: Database, tmp_path: Path | None = None, *,
              clock: Clock | None = None, config: Config | None = None,
              station: str = "window-1") -> BoxOfficeApp:
     """The window app on `db`; tickets print to a preview printer in tmp_path/prints."""

@@ -9,11 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlite_utils
 import time_machine
 
 from core.admin.demo import build_demo
 from core.config import Config
+from core.store.db import Database
 from core.store.schema import open_database
 
 # The demo's performances are dated from "now": tests pin now, so screens are repeatable.
@@ -55,7 +55,7 @@ def pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordi
 
 
 @pytest.fixture
-def db() -> Iterator[sqlite_utils.Database]:
+def db() -> Iterator[Database]:
     """A fresh, migrated in-memory database."""
     database = open_database(":memory:")
     yield database
@@ -90,7 +90,7 @@ def demo_template(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture
-def bare_demo_db(bare_demo_template: Path, tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+def bare_demo_db(bare_demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A private copy of the demo database with no shift open (closing-out tests)."""
     path = tmp_path / "bare-demo.db"
     shutil.copyfile(bare_demo_template, path)
@@ -108,7 +108,7 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_db(demo_path: Path) -> Iterator[sqlite_utils.Database]:
+def demo_db(demo_path: Path) -> Iterator[Database]:
     database = open_database(demo_path)
     yield database
     database.conn.close()

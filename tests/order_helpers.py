@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlite_utils
-
 from core.sales import checkout, customers, models
 from core.sales.customers import Customer
 from core.sales.tenders import Tender
+from core.store.db import Database
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
 
 NOW = FIXED_NOW
 
 
-def customer(db: sqlite_utils.Database, name: str, phone: str = "", email: str = "",
+def customer(db: Database, name: str, phone: str = "", email: str = "",
              flags: tuple[str, ...] = ()) -> Customer:
     return customers.create_customer(db, user(db, "sam"), name, phone=phone, email=email,
                                      flags=flags, now=NOW)
 
 
-def sell(db: sqlite_utils.Database, seats: list[str], *, who: Customer | None = None,
+def sell(db: Database, seats: list[str], *, who: Customer | None = None,
          delivery: str = "print", now: datetime = NOW) -> models.Order:
     """Seats in the hall's first performance, paid by card (13,824 cents a seat)."""
     sam = user(db, "sam")

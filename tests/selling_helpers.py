@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlite_utils
-
 from core.people.users import User, get_user
 from core.sales import carts
+from core.store.db import Database
 from core.till import shifts
 from core.venue import inventory
 
@@ -18,7 +17,7 @@ FLOAT = {2000: 2, 500: 4, 100: 20}
 SHIFT_USERS = ("sam", "cora", "ada")
 
 
-def open_shifts(db: sqlite_utils.Database, now, usernames=SHIFT_USERS) -> None:  # type: ignore[no-untyped-def]
+def open_shifts(db: Database, now, usernames=SHIFT_USERS) -> None:  # type: ignore[no-untyped-def]
     """Open a shift for each user (every payment needs the taker's open shift), each at
     its own station: window-1 for the first, then window-1-cora, ..."""
     for index, name in enumerate(usernames):
@@ -27,27 +26,27 @@ def open_shifts(db: sqlite_utils.Database, now, usernames=SHIFT_USERS) -> None: 
                           now=now)
 
 
-def user(db: sqlite_utils.Database, name: str) -> User:
+def user(db: Database, name: str) -> User:
     return get_user(db, name)
 
 
-def hall_performance(db: sqlite_utils.Database) -> int:
+def hall_performance(db: Database) -> int:
     return int(db.execute("SELECT p.id FROM performances p JOIN venues v ON v.id = p.venue_id "
                           "WHERE v.kind = 'hall' ORDER BY p.starts_at LIMIT 1").fetchone()[0])
 
 
-def stadium_performance(db: sqlite_utils.Database) -> int:
+def stadium_performance(db: Database) -> int:
     return int(db.execute("SELECT p.id FROM performances p JOIN venues v ON v.id = p.venue_id "
                           "WHERE v.kind = 'stadium' LIMIT 1").fetchone()[0])
 
 
-def seat(db: sqlite_utils.Database, performance_id: int, label: str) -> int:
+def seat(db: Database, performance_id: int, label: str) -> int:
     """'ORCH-A-101' -> seat id."""
     section, row, number = label.rsplit("-", 2)
     return inventory.find_seat(db, performance_id, section, row, int(number))
 
 
-def cart_with(db: sqlite_utils.Database, actor: User, performance_id: int, labels: list[str],
+def cart_with(db: Database, actor: User, performance_id: int, labels: list[str],
               now, price_type: str = "ADULT") -> int:  # type: ignore[no-untyped-def]
     cart_id = carts.open_cart(db, actor, STATION, now, HOLD)
     carts.add_seats(db, actor, cart_id, performance_id,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 
 from core.config import Config
 from core.people import users
+from core.store.db import Database
 from core.venue import performances, pricing
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.dates import day_at, typed
@@ -38,7 +38,7 @@ async def type_line(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-async def test_an_admin_makes_a_user_who_can_sign_in(demo_db: sqlite_utils.Database,
+async def test_an_admin_makes_a_user_who_can_sign_in(demo_db: Database,
                                                      tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,7 +57,7 @@ async def test_an_admin_makes_a_user_who_can_sign_in(demo_db: sqlite_utils.Datab
     assert (user.display_name, user.role) == ("Nell New", "coordinator")
 
 
-async def test_a_seller_is_refused_a_new_user(demo_db: sqlite_utils.Database,
+async def test_a_seller_is_refused_a_new_user(demo_db: Database,
                                               tmp_path: Path) -> None:
     before = len(users.list_users(demo_db, include_inactive=True))
     app = make_app(demo_db, tmp_path)
@@ -80,7 +80,7 @@ async def open_performances(pilot: Pilot[None]) -> PerformancesAdminScreen:
     return screen
 
 
-async def test_copying_a_performance_to_a_typed_time(demo_db: sqlite_utils.Database,
+async def test_copying_a_performance_to_a_typed_time(demo_db: Database,
                                                      tmp_path: Path) -> None:
     zone = Config().zone
     first = performances.list_performances(demo_db)[0]
@@ -101,7 +101,7 @@ async def test_copying_a_performance_to_a_typed_time(demo_db: sqlite_utils.Datab
     assert pricing.price_list(demo_db, copies[0].id) != []
 
 
-async def test_a_bad_time_changes_nothing(demo_db: sqlite_utils.Database,
+async def test_a_bad_time_changes_nothing(demo_db: Database,
                                           tmp_path: Path) -> None:
     count = len(performances.list_performances(demo_db))
     app = make_app(demo_db, tmp_path)
@@ -115,7 +115,7 @@ async def test_a_bad_time_changes_nothing(demo_db: sqlite_utils.Database,
     assert len(performances.list_performances(demo_db)) == count
 
 
-async def test_editing_a_price_cell(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+async def test_editing_a_price_cell(demo_db: Database, tmp_path: Path) -> None:
     first = performances.list_performances(demo_db)[0]
     grid = pricing.price_grid(demo_db, first.id)
     zone, price_type = grid.zones[0][0], grid.price_types[0][0]
@@ -141,7 +141,7 @@ async def test_editing_a_price_cell(demo_db: sqlite_utils.Database, tmp_path: Pa
                                                          before.tax_basis_points)
 
 
-async def test_cancelling_a_performance(demo_db: sqlite_utils.Database,
+async def test_cancelling_a_performance(demo_db: Database,
                                         tmp_path: Path) -> None:
     first = performances.list_performances(demo_db)[0]
     app = make_app(demo_db, tmp_path)
@@ -160,7 +160,7 @@ async def test_cancelling_a_performance(demo_db: sqlite_utils.Database,
     assert performances.get_performance(demo_db, first.id).status == "cancelled"
 
 
-async def test_a_hold_code_made_and_removed(demo_db: sqlite_utils.Database,
+async def test_a_hold_code_made_and_removed(demo_db: Database,
                                             tmp_path: Path) -> None:
     from core.venue import inventory
 
@@ -186,7 +186,7 @@ async def test_a_hold_code_made_and_removed(demo_db: sqlite_utils.Database,
     assert "PROMO7" not in [hold.code for hold in inventory.list_hold_codes(demo_db)]
 
 
-async def test_an_on_sale_window_typed_in_the_venue_zone(demo_db: sqlite_utils.Database,
+async def test_an_on_sale_window_typed_in_the_venue_zone(demo_db: Database,
                                                          tmp_path: Path) -> None:
     zone = Config().zone
     first = performances.list_performances(demo_db)[0]
@@ -207,7 +207,7 @@ async def test_an_on_sale_window_typed_in_the_venue_zone(demo_db: sqlite_utils.D
 
 
 async def test_a_seat_map_with_problems_lists_them_by_line_and_column(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     from core.venue import venues
 
     bad = tmp_path / "bad.toml"
@@ -226,7 +226,7 @@ async def test_a_seat_map_with_problems_lists_them_by_line_and_column(
     assert venues.list_venues(demo_db) == before
 
 
-async def test_a_valid_seat_map_is_validated_then_imported(demo_db: sqlite_utils.Database,
+async def test_a_valid_seat_map_is_validated_then_imported(demo_db: Database,
                                                            tmp_path: Path) -> None:
     from core.venue import venues
     from tests.seatmap_samples import HEAD

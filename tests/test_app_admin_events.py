@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 
 from core.config import Config
+from core.store.db import Database
 from core.venue import performances
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.dates import day_at, typed
@@ -19,7 +19,7 @@ from tui.screens.admin_events import PerformancesAdminScreen
 from tui.screens.sell_dialogs import Choose
 
 
-def journaled(db: sqlite_utils.Database, action: str) -> list[str]:
+def journaled(db: Database, action: str) -> list[str]:
     """The subjects of the journal's entries of `action`, oldest first."""
     return [row[0] for row in db.execute(
         "SELECT subject FROM journal WHERE action = ? ORDER BY id", [action])]
@@ -44,7 +44,7 @@ async def choose_event(pilot: Pilot[None], new: bool) -> None:
     assert isinstance(pilot.app.screen, FormModal)
 
 
-async def test_a_new_performance_of_an_existing_event(demo_db: sqlite_utils.Database,
+async def test_a_new_performance_of_an_existing_event(demo_db: Database,
                                                       tmp_path: Path) -> None:
     zone = Config().zone
     first = performances.list_performances(demo_db)[0]
@@ -71,7 +71,7 @@ async def test_a_new_performance_of_an_existing_event(demo_db: sqlite_utils.Data
     assert journaled(demo_db, "performance.on_sale")[-1] == f"performance:{perf.id}"
 
 
-async def test_a_new_performance_of_a_new_event(demo_db: sqlite_utils.Database,
+async def test_a_new_performance_of_a_new_event(demo_db: Database,
                                                 tmp_path: Path) -> None:
     zone = Config().zone
     app = make_app(demo_db, tmp_path)
@@ -96,7 +96,7 @@ async def test_a_new_performance_of_a_new_event(demo_db: sqlite_utils.Database,
 
 
 async def test_bad_input_brings_the_form_back_and_makes_nothing(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     events = performances.list_events(demo_db)
     perfs = performances.list_performances(demo_db)
     made_before = journaled(demo_db, "event.create") + journaled(demo_db, "performance.create")
@@ -140,7 +140,7 @@ async def test_bad_input_brings_the_form_back_and_makes_nothing(
         demo_db, "performance.create") == made_before
 
 
-async def test_a_new_event(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+async def test_a_new_event(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "ada", "4444")
@@ -161,7 +161,7 @@ async def test_a_new_event(demo_db: sqlite_utils.Database, tmp_path: Path) -> No
     assert journaled(demo_db, "event.create")[-1] == f"event:{made[0].id}"
 
 
-async def test_a_seller_may_not_make_events_or_performances(demo_db: sqlite_utils.Database,
+async def test_a_seller_may_not_make_events_or_performances(demo_db: Database,
                                                             tmp_path: Path) -> None:
     events = performances.list_events(demo_db)
     app = make_app(demo_db, tmp_path)

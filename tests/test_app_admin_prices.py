@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from core.config import Config, PricingConfig
 from core.errors import BoxOfficeError
+from core.store.db import Database
 from core.venue import performances, pricing
 from core.venue.pricing import Price
 from tests.app_helpers import make_app, sign_in, text_of
@@ -21,12 +21,12 @@ from tui.screens.admin_base import FormModal
 from tui.screens.admin_prices import PriceGridScreen, parse_tax
 
 
-def price_sets(db: sqlite_utils.Database) -> int:
+def price_sets(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM journal WHERE action = 'price.set'"
                           ).fetchone()[0])
 
 
-def first_cell(db: sqlite_utils.Database) -> tuple[int, str, str, Price]:
+def first_cell(db: Database) -> tuple[int, str, str, Price]:
     """The first performance, and the price of the grid's first cell (where the cursor
     starts)."""
     perf = performances.list_performances(db)[0]
@@ -50,7 +50,7 @@ def cell_text(screen: PriceGridScreen, zone: str, price_type: str) -> str:
     return str(screen.query_one("#price-grid", DataTable).get_cell(zone, price_type))
 
 
-async def test_base_fee_and_tax_are_edited_in_one_form(demo_db: sqlite_utils.Database,
+async def test_base_fee_and_tax_are_edited_in_one_form(demo_db: Database,
                                                        tmp_path: Path) -> None:
     perf_id, zone, price_type, _ = first_cell(demo_db)
     sets = price_sets(demo_db)
@@ -75,7 +75,7 @@ async def test_base_fee_and_tax_are_edited_in_one_form(demo_db: sqlite_utils.Dat
 
 
 async def test_a_blank_fee_and_tax_take_the_configured_defaults(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     perf_id, zone, price_type, before = first_cell(demo_db)
     config = Config(pricing=PricingConfig(fee_cents=150, tax_basis_points=625))
     app = make_app(demo_db, tmp_path, config=config)
@@ -94,7 +94,7 @@ async def test_a_blank_fee_and_tax_take_the_configured_defaults(
 
 
 async def test_bad_fee_or_tax_brings_the_form_back_and_changes_nothing(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     perf_id, zone, price_type, before = first_cell(demo_db)
     sets = price_sets(demo_db)
     app = make_app(demo_db, tmp_path)
@@ -124,7 +124,7 @@ async def test_bad_fee_or_tax_brings_the_form_back_and_changes_nothing(
 
 
 async def test_v_shows_fee_tax_and_total_and_the_detail_line_all_three(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     _, zone, price_type, price = first_cell(demo_db)
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -145,7 +145,7 @@ async def test_v_shows_fee_tax_and_total_and_the_detail_line_all_three(
     assert (price.base_cents, price.fee_cents, price.tax_basis_points) == (12500, 300, 800)
 
 
-async def test_a_blank_base_removes_the_price(demo_db: sqlite_utils.Database,
+async def test_a_blank_base_removes_the_price(demo_db: Database,
                                               tmp_path: Path) -> None:
     perf_id, zone, price_type, _ = first_cell(demo_db)
     app = make_app(demo_db, tmp_path)
@@ -162,7 +162,7 @@ async def test_a_blank_base_removes_the_price(demo_db: sqlite_utils.Database,
     assert pricing.price_grid(demo_db, perf_id).get(zone, price_type) is None
 
 
-async def test_a_seller_may_not_change_prices(demo_db: sqlite_utils.Database,
+async def test_a_seller_may_not_change_prices(demo_db: Database,
                                               tmp_path: Path) -> None:
     perf_id, zone, price_type, before = first_cell(demo_db)
     app = make_app(demo_db, tmp_path)

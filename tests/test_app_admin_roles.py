@@ -7,18 +7,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from core.people.permissions import has_permission, permission_matrix
 from core.people.roles import PERMISSIONS, ROLES
+from core.store.db import Database
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.test_app_admin import open_section
 from tui.screens.admin_roles import RolesScreen
 
 
-def permission_changes(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
+def permission_changes(db: Database) -> list[tuple[str, str, str, str]]:
     """(actor, action, role, permission) of every grant and revoke journaled."""
     return [(actor, action, subject.removeprefix("role:"), json.loads(data)["permission"])
             for actor, action, subject, data in db.execute(
@@ -45,7 +45,7 @@ def shown(screen: RolesScreen, role: str, permission: str) -> str:
     return str(table.get_cell(permission, role))
 
 
-async def test_an_admin_grants_and_revokes_a_permission(demo_db: sqlite_utils.Database,
+async def test_an_admin_grants_and_revokes_a_permission(demo_db: Database,
                                                         tmp_path: Path) -> None:
     assert not has_permission(demo_db, "seller", "refund")
     app = make_app(demo_db, tmp_path)
@@ -69,7 +69,7 @@ async def test_an_admin_grants_and_revokes_a_permission(demo_db: sqlite_utils.Da
         ("ada", "permission.revoke", "seller", "refund")]
 
 
-async def test_the_last_user_admin_is_kept(demo_db: sqlite_utils.Database,
+async def test_the_last_user_admin_is_kept(demo_db: Database,
                                           tmp_path: Path) -> None:
     before = permission_matrix(demo_db)
     journaled = permission_changes(demo_db)
@@ -87,7 +87,7 @@ async def test_the_last_user_admin_is_kept(demo_db: sqlite_utils.Database,
 
 
 async def test_a_coordinator_sees_the_matrix_but_may_not_change_it(
-        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+        demo_db: Database, tmp_path: Path) -> None:
     before = permission_matrix(demo_db)
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

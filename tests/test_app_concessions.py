@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -16,6 +15,7 @@ from core.concessions import stock
 from core.sales import carts, checkout, models, orders
 from core.sales.carts import set_goods
 from core.sales.tenders import Tender
+from core.store.db import Database
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.conftest import FIXED_NOW
 from tests.selling_helpers import STATION, cart_with, hall_performance, user
@@ -30,7 +30,7 @@ from tui.widgets.cart import CartPanel
 from tui.widgets.items import ItemTable
 
 
-def on_hand(db: sqlite_utils.Database, sku: str) -> int:
+def on_hand(db: Database, sku: str) -> int:
     return stock.get_item(db, sku).on_hand
 
 
@@ -212,7 +212,7 @@ async def test_a_seller_short_of_stock_needs_a_supervisor(demo_db, tmp_path: Pat
     assert stock.moves(demo_db, "SCARF")[0].approved_by == "cora"
 
 
-def sold_with_goods(db: sqlite_utils.Database) -> models.Order:
+def sold_with_goods(db: Database) -> models.Order:
     """A seat and 3 popcorn and a water, sold by sam in cash through core."""
     sam = user(db, "sam")
     cart_id = cart_with(db, sam, hall_performance(db), ["ORCH-A-101"], FIXED_NOW)

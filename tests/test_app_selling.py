@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from core.store.db import Database
 from tests.app_helpers import Clock, make_app, sign_in, text_of
 from tui.app import BoxOfficeApp
 from tui.screens.login import LockScreen
@@ -19,12 +19,12 @@ from tui.widgets.cart import CartPanel
 from tui.widgets.seatmap import SeatMap
 
 
-def orders_of(db: sqlite_utils.Database) -> list[tuple]:  # type: ignore[type-arg]
+def orders_of(db: Database) -> list[tuple]:  # type: ignore[type-arg]
     return db.execute("SELECT id, number, status, total_cents, delivery FROM orders "
                       "ORDER BY id").fetchall()
 
 
-def payments_of(db: sqlite_utils.Database, order_id: int) -> list[tuple]:  # type: ignore[type-arg]
+def payments_of(db: Database, order_id: int) -> list[tuple]:  # type: ignore[type-arg]
     return db.execute("SELECT tender, amount_cents, tendered_cents, change_cents, card_brand, "
                       "card_last4, shift_id FROM payments WHERE order_id = ? ORDER BY id",
                       [order_id]).fetchall()

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from core.errors import NotFound
 from core.gate import checkin, keys
@@ -20,6 +19,7 @@ from core.people.permissions import PermissionDenied
 from core.sales import aftersale, carts, checkout, models, orders
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from tests.conftest import FIXED_NOW, ZONE
 from tests.dates import day_at
 from tests.selling_helpers import (
@@ -42,7 +42,7 @@ OPERA_NIGHT = f"{CURTAIN:%a %d %b %H:%M}"   # as the gate says it: Sat 21 Nov 19
 class Box:
     """The demo database with a signing key, and a quick way to sell and sign tickets."""
 
-    def __init__(self, db: sqlite_utils.Database, key_dir: Path) -> None:
+    def __init__(self, db: Database, key_dir: Path) -> None:
         self.db = db
         keys.ensure_signing_key(db, key_dir)
         self.signer = keys.load_signer(db, key_dir)
@@ -68,7 +68,7 @@ class Box:
 
 
 @pytest.fixture
-def box(demo_db: sqlite_utils.Database, tmp_path: Path) -> Box:
+def box(demo_db: Database, tmp_path: Path) -> Box:
     return Box(demo_db, tmp_path / "keys")
 
 

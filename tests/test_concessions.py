@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 
 import pytest
-import sqlite_utils
 
 from core import report_model
 from core.concessions import goods_sales, stock
@@ -17,6 +16,7 @@ from core.reports import catalogue
 from core.sales import aftersale, carts, checkout, models, orders
 from core.sales.carts import set_goods
 from core.sales.tenders import Tender
+from core.store.db import Database
 from core.till import shifts
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import HOLD, STATION, cart_with, hall_performance, user
@@ -24,7 +24,7 @@ from tests.selling_helpers import HOLD, STATION, cart_with, hall_performance, us
 NOW = FIXED_NOW
 
 
-def _item(db: sqlite_utils.Database, sku: str = "CHOC", on_hand: int = 10,
+def _item(db: Database, sku: str = "CHOC", on_hand: int = 10,
           cost: int = 100, price: int = 300, tax_bp: int = 800) -> stock.Item:
     ada = user(db, "ada")
     stock.add_item(db, ada, sku=sku, name=f"Item {sku}", category="Snacks",
@@ -34,7 +34,7 @@ def _item(db: sqlite_utils.Database, sku: str = "CHOC", on_hand: int = 10,
     return stock.get_item(db, sku)
 
 
-def _sell(db: sqlite_utils.Database, seller: str, goods: dict[str, int],
+def _sell(db: Database, seller: str, goods: dict[str, int],
           seats: list[str] | None = None) -> models.Order:
     actor = user(db, seller)
     if seats:

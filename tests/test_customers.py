@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +30,7 @@ from core.sales.customers import (
     will_call,
 )
 from core.store import journal
-from core.store.db import connect
+from core.store.db import Database, connect
 from core.store.schema import open_database
 from core.venue.performances import create_event, create_performance
 from core.venue.venues import import_seatmap
@@ -63,7 +62,7 @@ class House:
     seats: tuple[int, ...]
 
 
-def build_house(db: sqlite_utils.Database) -> House:
+def build_house(db: Database) -> House:
     ada = create_first_admin(db, "ada", "Ada Admin", "4444")
     venue_id = import_seatmap(db, ada, TINY_HALL, "tiny.toml").venue_id
     event_id = create_event(db, ada, "The Seagull")
@@ -80,7 +79,7 @@ def build_house(db: sqlite_utils.Database) -> House:
 
 
 @pytest.fixture(scope="module")
-def house_template() -> Iterator[tuple[sqlite_utils.Database, House]]:
+def house_template() -> Iterator[tuple[Database, House]]:
     """Built once: hashing two PINs takes longer than everything a test then does."""
     template = open_database(":memory:")
     yield template, build_house(template)
@@ -88,8 +87,8 @@ def house_template() -> Iterator[tuple[sqlite_utils.Database, House]]:
 
 
 @pytest.fixture
-def db(house_template: tuple[sqlite_utils.Database, House]
-       ) -> Iterator[sqlite_utils.Database]:
+def db(house_template: tuple[Database, House]
+       ) -> Iterator[Database]:
     """A fresh migrated database per test: a copy of the template, house included."""
     template, _ = house_template
     database = connect(":memory:")
@@ -99,12 +98,12 @@ def db(house_template: tuple[sqlite_utils.Database, House]
 
 
 @pytest.fixture
-def house(house_template: tuple[sqlite_utils.Database, House]) -> House:
+def house(house_template: tuple[Database, House]) -> House:
     """A tiny hall, one event on two nights, a seller and a gate user (already in `db`)."""
     return house_template[1]
 
 
-def add_order(db: sqlite_utils.Database, house: House, number: str, *,
+def add_order(db: Database, house: House, number: str, *,
               customer: Customer | None, created_at: str,
               tickets: list[tuple[int, int, str]], delivery: str = "print",
               status: str = "complete", picked_up_at: str | None = None) -> int:
@@ -127,7 +126,7 @@ def add_order(db: sqlite_utils.Database, house: House, number: str, *,
     return order_id
 
 
-def journal_rows(db: sqlite_utils.Database, action: str) -> list[tuple[str, str, dict]]:  # type: ignore[type-arg]
+def journal_rows(db: Database, action: str) -> list[tuple[str, str, dict]]:  # type: ignore[type-arg]
     return [(actor, subject, json.loads(data)) for actor, subject, data in db.execute(
         "SELECT actor, subject, data FROM journal WHERE action = ? ORDER BY id", [action])]
 
@@ -137,7 +136,7 @@ def names(found: list[Customer]) -> list[str]:
 
 
 @pytest.fixture
-def people(db: sqlite_utils.Database, house: House) -> dict[str, Customer]:
+def people(db: Database, house: House) -> dict[str, Customer]:
     seller = house.seller
     return {
         "jane": create_customer(db, seller, "Jane Smith", phone="+1 (555) 012-3456",
@@ -152,7 +151,7 @@ def people(db: sqlite_utils.Database, house: House) -> dict[str, Customer]:
 # -- create, validate, permissions -----------------------------------------------------
 
 def test_create_stores_a_normalised_phone_and_journals_id_and_name_only(
-        db: sqlite_utils.Database, house: House) -> None:
+        db: Database, house: House) -> None:
     customer = create_customer(db, house.seller, "  Jane   Smith ", phone="+1 (555) 012-3456",
                                email=" jane@example.com ", notes="prefers aisle; PIN 9999",
                                flags=["vip", "accessibility"])
@@ -183,7 +182,7 @@ def test_create_stores_a_normalised_phone_and_journals_id_and_name_only(
     ("flags", ["vip", "platinum"], "bad_flag"),
 ])
 def test_bad_input_is_refused_with_its_code_and_nothing_is_written(
-        db: sqlite_utils.Database, house: House, field: str, value: object,
+        db: Database, house: House, field: str, value: object,
         code: str) -> None:
     fields: dict[str, object] = {"name": "Jane Smith", field: value}
     name = fields.pop("name")
@@ -196,7 +195,7 @@ def test_bad_input_is_refused_with_its_code_and_nothing_is_written(
 
 
 def test_flags_are_validated_replaced_and_journaled(
-        db: sqlite_utils.Database, house: House) -> None:
+        db: Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith")
     assert customer.flags == frozenset()
     with pytest.raises(BoxOfficeError) as caught:
@@ -211,7 +210,7 @@ def test_flags_are_validated_replaced_and_journaled(
 
 
 def test_a_gate_user_may_not_edit_customers_or_hand_out_will_call(
-        db: sqlite_utils.Database, house: House) -> None:
+        db: Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith")
     order_id = add_order(db, house, "W-1", customer=customer, delivery="will_call",
                          created_at=stamp(day_at(-19, "10:00")),
@@ -231,7 +230,7 @@ def test_a_gate_user_may_not_edit_customers_or_hand_out_will_call(
     assert will_call(db, house.first_night)[0].order_id == order_id
 
 
-def test_unknown_ids_raise_not_found(db: sqlite_utils.Database, house: House) -> None:
+def test_unknown_ids_raise_not_found(db: Database, house: House) -> None:
     for attempt in [lambda: get_customer(db, 999),
                     lambda: update_customer(db, house.seller, 999, name="X"),
                     lambda: add_note(db, house.seller, 999, "hello"),
@@ -246,7 +245,7 @@ def test_unknown_ids_raise_not_found(db: sqlite_utils.Database, house: House) ->
 # -- edit and notes --------------------------------------------------------------------
 
 def test_update_changes_only_what_is_given_and_journals_field_names(
-        db: sqlite_utils.Database, house: House) -> None:
+        db: Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith", phone="555 0123",
                                email="jane@example.com", notes="secret")
     updated = update_customer(db, house.seller, customer.id, name="Jane Doe",
@@ -262,7 +261,7 @@ def test_update_changes_only_what_is_given_and_journals_field_names(
 
 
 def test_notes_are_appended_as_dated_lines_with_the_sellers_name(
-        db: sqlite_utils.Database, house: House) -> None:
+        db: Database, house: House) -> None:
     customer = create_customer(db, house.seller, "Jane Smith")
     first, second = day_at(0, "17:05"), day_at(1, "09:30")
     add_note(db, house.seller, customer.id, "needs a booster seat", now=first)
@@ -290,7 +289,7 @@ def test_notes_are_appended_as_dated_lines_with_the_sellers_name(
     ("zoë", ["Zoë Müller"]),
     ("jo", ["Bob Jones"]),
 ])
-def test_search_finds_names_by_prefix(db: sqlite_utils.Database, people: dict[str, Customer],
+def test_search_finds_names_by_prefix(db: Database, people: dict[str, Customer],
                                       query: str, expected: list[str]) -> None:
     assert names(search_customers(db, query)) == expected
 
@@ -300,12 +299,12 @@ def test_search_finds_names_by_prefix(db: sqlite_utils.Database, people: dict[st
     "0123456", "3456",
 ])
 def test_search_finds_a_phone_by_its_digits_in_any_shape(
-        db: sqlite_utils.Database, people: dict[str, Customer], query: str) -> None:
+        db: Database, people: dict[str, Customer], query: str) -> None:
     assert names(search_customers(db, query)) == ["Jane Smith"]
 
 
 def test_a_phone_search_with_a_name_narrows_it(
-        db: sqlite_utils.Database, people: dict[str, Customer]) -> None:
+        db: Database, people: dict[str, Customer]) -> None:
     assert names(search_customers(db, "555")) == ["Bob Jones", "Jane Smith"]
     assert names(search_customers(db, "jones 555")) == ["Bob Jones"]
     assert search_customers(db, "jones 0123") == []
@@ -318,13 +317,13 @@ def test_a_phone_search_with_a_name_narrows_it(
     ("zm@theatre", ["Zoë Müller"]),
     ("mail.org", ["Bob Jones"]),
 ])
-def test_search_finds_emails(db: sqlite_utils.Database, people: dict[str, Customer],
+def test_search_finds_emails(db: Database, people: dict[str, Customer],
                              query: str, expected: list[str]) -> None:
     assert names(search_customers(db, query)) == expected
 
 
 def test_search_follows_edits_and_limits(
-        db: sqlite_utils.Database, house: House, people: dict[str, Customer]) -> None:
+        db: Database, house: House, people: dict[str, Customer]) -> None:
     update_customer(db, house.seller, people["jane"].id, name="Jane Doe",
                     phone="+44 20 7946 0000", email="jd@example.net")
     assert names(search_customers(db, "smith")) == ["Bob Jones"]   # by email only now
@@ -346,14 +345,14 @@ GARBAGE = ['', '   ', '"', '""', '"smi', 'smi"', 'sm"ith', "'", "*", "smi*", "-s
 
 @pytest.mark.parametrize("query", GARBAGE)
 def test_garbage_and_fts_operators_never_raise(
-        db: sqlite_utils.Database, people: dict[str, Customer], query: str) -> None:
+        db: Database, people: dict[str, Customer], query: str) -> None:
     found = search_customers(db, query)
     assert all(isinstance(customer, Customer) for customer in found)
 
 
 @pytest.mark.parametrize("query", ['"smi', "smi*", "-smith", "(smith", "^smith", "smith)"])
 def test_operators_around_a_name_are_ignored(
-        db: sqlite_utils.Database, people: dict[str, Customer], query: str) -> None:
+        db: Database, people: dict[str, Customer], query: str) -> None:
     assert names(search_customers(db, query))[0] == "Jane Smith"
 
 
@@ -367,14 +366,14 @@ FTS_SYNTAX = st.sampled_from(['"', "*", "-", "+", "(", ")", ":", "^", "{", "}", 
 @given(query=st.one_of(st.text(), st.lists(FTS_SYNTAX, max_size=12).map("".join),
                        st.lists(FTS_SYNTAX, max_size=12).map(" ".join)))
 def test_no_typed_text_makes_search_raise(
-        db: sqlite_utils.Database, people: dict[str, Customer], query: str) -> None:
+        db: Database, people: dict[str, Customer], query: str) -> None:
     assert len(search_customers(db, query, limit=5)) <= 5
 
 
 # -- order history and will-call -------------------------------------------------------
 
 def test_order_history_is_newest_first_with_counts_and_performances(
-        db: sqlite_utils.Database, house: House, people: dict[str, Customer]) -> None:
+        db: Database, house: House, people: dict[str, Customer]) -> None:
     jane = people["jane"]
     add_order(db, house, "W-100", customer=jane, created_at=stamp(day_at(-50, "12:00")),
               tickets=[(house.first_night, 0, "live"), (house.first_night, 1, "refunded")])
@@ -399,7 +398,7 @@ def test_order_history_is_newest_first_with_counts_and_performances(
 
 
 def test_will_call_lists_waiting_orders_by_name_with_live_ticket_counts(
-        db: sqlite_utils.Database, house: House, people: dict[str, Customer]) -> None:
+        db: Database, house: House, people: dict[str, Customer]) -> None:
     jane, zoe, bob = people["jane"], people["zoe"], people["bob"]
     set_flags(db, house.seller, zoe.id, ["accessibility"])
     night = house.first_night
@@ -426,7 +425,7 @@ def test_will_call_lists_waiting_orders_by_name_with_live_ticket_counts(
         "W-2", "W-5"]
 
 
-def test_an_order_is_picked_up_once(db: sqlite_utils.Database, house: House,
+def test_an_order_is_picked_up_once(db: Database, house: House,
                                     people: dict[str, Customer]) -> None:
     night = house.first_night
     order_id = add_order(db, house, "W-1", customer=people["zoe"], delivery="will_call",

@@ -17,6 +17,7 @@ from core.sales import aftersale, carts, checkout, groups, orders
 from core.sales.models import Order
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
+from core.store.db import Database
 from core.till import deposits, shifts
 from core.till.models import ZReport
 from core.venue import performances
@@ -53,7 +54,7 @@ def local(day: date, hour: int, minute: int = 0, *, fold: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), ZONE).replace(fold=fold)
 
 
-def sell(db: sqlite_utils.Database, show: int, label: str, now: datetime,
+def sell(db: Database, show: int, label: str, now: datetime,
          username: str = "sam") -> Order:
     seller = user(db, username)
     cart_id = carts.open_cart(db, seller, STATION, now, HOLD)
@@ -63,14 +64,14 @@ def sell(db: sqlite_utils.Database, show: int, label: str, now: datetime,
                            station=STATION, now=now)
 
 
-def late_show(db: sqlite_utils.Database, starts: datetime) -> int:
+def late_show(db: Database, starts: datetime) -> int:
     """A copy of the demo's opera at `starts`, priced like the original."""
     ada = user(db, "ada")
     original = performances.get_performance(db, hall_performance(db))
     return performances.copy_performance(db, ada, original.id, starts)
 
 
-def day_net(db: sqlite_utils.Database, day: date, now: datetime) -> int:
+def day_net(db: Database, day: date, now: datetime) -> int:
     return int(catalogue.sales(db, report_model.Scope(zone=ZONE, now=now, day=day)).fact("Net"))
 
 
@@ -141,7 +142,7 @@ def test_a_group_balance_due_today_is_not_in_the_past_late_in_the_venues_evening
 
 # -- a shift across a daylight-saving change --------------------------------------------
 
-def close_shift_across(db: sqlite_utils.Database, opened: datetime, sales: list[datetime],
+def close_shift_across(db: Database, opened: datetime, sales: list[datetime],
                        closed: datetime) -> tuple[ZReport, list[Order]]:
     ada = user(db, "ada")
     shift = shifts.open_shift(db, ada, station="night", float_counts=FLOAT, now=opened)

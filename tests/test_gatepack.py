@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from cryptography.hazmat.primitives import serialization
 
 from core.errors import NotFound
@@ -23,6 +22,7 @@ from core.people.accounts import create_first_admin, create_user
 from core.people.permissions import PermissionDenied
 from core.people.users import authenticate
 from core.sales import aftersale
+from core.store.db import Database
 from core.store.schema import open_database
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import STATION, hall_performance, stadium_performance
@@ -30,11 +30,11 @@ from tests.test_checkin import CURTAIN, OPERA_NIGHT, Box
 
 
 @pytest.fixture
-def box(demo_db: sqlite_utils.Database, tmp_path: Path) -> Box:
+def box(demo_db: Database, tmp_path: Path) -> Box:
     return Box(demo_db, tmp_path / "keys")
 
 
-def at_gate(db: sqlite_utils.Database, performance_id: int) -> datetime:
+def at_gate(db: Database, performance_id: int) -> datetime:
     """Inside the gate window: the start minus 30 minutes."""
     starts = db.execute("SELECT starts_at FROM performances WHERE id = ?",
                         [performance_id]).fetchone()[0]
@@ -54,7 +54,7 @@ def offline_scans(path: Path, performance_id: int, gate: str, codes: list[str],
         pack.conn.close()
 
 
-def count(db: sqlite_utils.Database, sql: str = "SELECT count(*) FROM scans") -> int:
+def count(db: Database, sql: str = "SELECT count(*) FROM scans") -> int:
     return int(db.execute(sql).fetchone()[0])
 
 

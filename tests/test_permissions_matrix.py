@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from core import report_model
 from core.admin.demo import DEMO_USERS
@@ -22,6 +21,7 @@ from core.people.users import User
 from core.reports import catalogue
 from core.sales import aftersale, carts, checkout, models
 from core.sales.tenders import Tender
+from core.store.db import Database
 from core.till import drawer, shifts
 from core.venue import inventory, performances, pricing
 from tests.conftest import FIXED_NOW, ZONE
@@ -36,13 +36,13 @@ ROLE_USER = {role: name for name, _, role, _ in DEMO_USERS}   # seller -> sam, .
 class Stage:
     """What an action needs set up before the actor tries it."""
 
-    db: sqlite_utils.Database
+    db: Database
     show: int
     order: models.Order | None = None
     shift_id: int | None = None
 
 
-def _sold_order(db: sqlite_utils.Database) -> models.Order:
+def _sold_order(db: Database) -> models.Order:
     ada = user(db, "ada")
     show = hall_performance(db)
     cart_id = cart_with(db, ada, show, ["ORCH-M-101"], NOW)
@@ -51,14 +51,14 @@ def _sold_order(db: sqlite_utils.Database) -> models.Order:
                            now=NOW)
 
 
-def _ensure_shift(db: sqlite_utils.Database, actor: User) -> None:
+def _ensure_shift(db: Database, actor: User) -> None:
     """Money moves only in the mover's open shift: open one when the actor may sell."""
     if shifts.current_shift(db, actor.id) is None and actor.role != "gate":
         shifts.open_shift(db, actor, station=f"station-{actor.username}", float_counts=FLOAT,
                           now=NOW - timedelta(hours=1))
 
 
-def _counted_shift(db: sqlite_utils.Database) -> int:
+def _counted_shift(db: Database) -> int:
     sam = user(db, "sam")
     shift = shifts.current_shift(db, sam.id)
     assert shift is not None
@@ -163,7 +163,7 @@ ACTIONS: dict[str, Callable[[Stage, User], None]] = {
 }
 
 
-def _stage(db: sqlite_utils.Database, action: str) -> Stage:
+def _stage(db: Database, action: str) -> Stage:
     stage = Stage(db, hall_performance(db))
     if action in ("refund", "void", "reprint"):
         stage.order = _sold_order(db)

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -43,7 +42,7 @@ from core.sales.carts import CartError
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import connect
+from core.store.db import Database, connect
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.conftest import FIXED_NOW, ZONE
@@ -74,7 +73,7 @@ MACHINE_SETTINGS = settings(max_examples=200, stateful_step_count=40, deadline=N
                                                    HealthCheck.filter_too_much])
 
 
-def copy_of(template: Path) -> sqlite_utils.Database:
+def copy_of(template: Path) -> Database:
     """A private in-memory copy of the demo database (SQLite's backup API: a few ms)."""
     db = connect(":memory:")
     source = sqlite3.connect(template)
@@ -657,7 +656,7 @@ SELLING_TABLES = ("carts", "cart_items", "seat_claims", "area_holds", "orders", 
                   "tickets", "payments", "revocations", "hold_codes", "journal")
 
 
-def known_digests(db: sqlite_utils.Database) -> set[str]:
+def known_digests(db: Database) -> set[str]:
     """SHA-256 digests the database holds that are proven to be digests, not typed text:
     the journal's hashes (the chain recomputes every one of them: `journal.verify`), the
     seat maps' `sha256` (recomputed here from the stored source) and the hex parts of the
@@ -675,7 +674,7 @@ def known_digests(db: sqlite_utils.Database) -> set[str]:
     return digests
 
 
-def card_numbers_in(db: sqlite_utils.Database, tables: tuple[str, ...] | None = None,
+def card_numbers_in(db: Database, tables: tuple[str, ...] | None = None,
                     *, dump: bool = True) -> list[str]:
     """Every text value (of `tables`, default all) holding a Luhn-valid 13-19 digit run,
     and with `dump` every line of `iterdump()` (what a backup would hold) that does.

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 import qrcode
 import qrcode.util
-import sqlite_utils
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -53,6 +52,7 @@ from core.gate.keys import (
     revoked_set,
     rotate_signing_key,
 )
+from core.store.db import Database
 
 ALPHABET = string.ascii_uppercase + "234567"
 
@@ -183,7 +183,7 @@ def test_a_rejection_has_no_fields() -> None:
 
 # --- keys on disk -------------------------------------------------------------------------
 
-def test_first_key_file_is_0600_in_a_0700_directory(db: sqlite_utils.Database,
+def test_first_key_file_is_0600_in_a_0700_directory(db: Database,
                                                     tmp_path: Path) -> None:
     key_dir = tmp_path / "keys"
     old_umask = os.umask(0o022)
@@ -208,7 +208,7 @@ def test_first_key_file_is_0600_in_a_0700_directory(db: sqlite_utils.Database,
     assert actions.count("signing_key.create") == 1
 
 
-def test_loading_fails_clearly(db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_loading_fails_clearly(db: Database, tmp_path: Path) -> None:
     with pytest.raises(SigningKeyError) as caught:
         load_signer(db, tmp_path)
     assert caught.value.code == "no_signing_key"
@@ -241,7 +241,7 @@ def test_loading_fails_clearly(db: sqlite_utils.Database, tmp_path: Path) -> Non
     assert load_signer(db, tmp_path / "keys").key_id == 1
 
 
-def test_permission_message_says_how_to_fix_it(db: sqlite_utils.Database,
+def test_permission_message_says_how_to_fix_it(db: Database,
                                                tmp_path: Path) -> None:
     ensure_signing_key(db, tmp_path)
     key_path(tmp_path, 1).chmod(0o644)
@@ -250,7 +250,7 @@ def test_permission_message_says_how_to_fix_it(db: sqlite_utils.Database,
 
 
 def test_an_existing_file_of_another_database_is_never_overwritten(
-        db: sqlite_utils.Database, tmp_path: Path) -> None:
+        db: Database, tmp_path: Path) -> None:
     path = key_path(tmp_path, 1)
     path.write_bytes(b"another database's key")
     with pytest.raises(SigningKeyError) as caught:
@@ -262,7 +262,7 @@ def test_an_existing_file_of_another_database_is_never_overwritten(
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]   # no temporary left
 
 
-def test_a_failed_transaction_leaves_no_key_file(db: sqlite_utils.Database,
+def test_a_failed_transaction_leaves_no_key_file(db: Database,
                                                  tmp_path: Path) -> None:
     db.execute("CREATE TRIGGER refuse BEFORE INSERT ON signing_keys "
                "BEGIN SELECT RAISE(ABORT, 'refused'); END")
@@ -272,7 +272,7 @@ def test_a_failed_transaction_leaves_no_key_file(db: sqlite_utils.Database,
 
 
 def test_rotation_keeps_old_codes_valid_until_the_old_key_is_retired(
-        db: sqlite_utils.Database, tmp_path: Path) -> None:
+        db: Database, tmp_path: Path) -> None:
     assert ensure_signing_key(db, tmp_path, actor="admin") == 1
     old = load_signer(db, tmp_path).sign(1, 1, 1, 0)
     assert rotate_signing_key(db, tmp_path, actor="admin") == 2
@@ -314,7 +314,7 @@ def test_a_bad_gate_pack_is_refused(pack: dict[str, str]) -> None:
 
 # --- revocation ---------------------------------------------------------------------------
 
-def test_a_revoked_copy_is_refused_and_the_reprint_admitted(db: sqlite_utils.Database,
+def test_a_revoked_copy_is_refused_and_the_reprint_admitted(db: Database,
                                                             tmp_path: Path) -> None:
     ensure_signing_key(db, tmp_path)
     signer = load_signer(db, tmp_path)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlite_utils
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from core import clock
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
 from core.people.users import User
+from core.store.db import Database
 from core.store.schema import database_id
 from core.venue import seat_plan, venues
 from tui.sale import Sale
@@ -73,7 +73,7 @@ class BoxOfficeApp(App[None]):
             self.job = job
             self.result = result
 
-    def __init__(self, db: sqlite_utils.Database, config: Config, *,
+    def __init__(self, db: Database, config: Config, *,
                  clock: Callable[[], datetime] = clock.now, training: bool = False,
                  station: str = "window-1", key_dir: Path | None = None,
                  printer: Printer | None = None) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-import sqlite_utils
 
 from core import clock
 from core.config import Config, find_config_path, load_config
 from core.errors import BoxOfficeError
+from core.store.db import Database
 
 
 @dataclass
@@ -38,7 +38,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def _open(path: Path) -> sqlite_utils.Database:
+def _open(path: Path) -> Database:
     """The database, migrated; or a readable message and exit status 2."""
     from core.store.schema import open_database
 

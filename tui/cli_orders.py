@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import click
-import sqlite_utils
 
 from core import clock
 from core.errors import BoxOfficeError
 from core.sales import aftersale, models, orders
+from core.store.db import Database
 from tui.cli_sales import (
     _database,
     _login,
@@ -30,7 +30,7 @@ def order() -> None:
     """Look up and change orders."""
 
 
-def _find(db: sqlite_utils.Database, number: str) -> models.Order:
+def _find(db: Database, number: str) -> models.Order:
     return orders.find_order(db, number)
 
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import click
-import sqlite_utils
 
 from core import clock
 from core.errors import BoxOfficeError
@@ -22,6 +21,7 @@ from core.people.permissions import Override
 from core.people.users import User, authenticate
 from core.sales import carts, checkout, models, orders
 from core.sales.tenders import Tender, parse_tender
+from core.store.db import Database
 from core.venue import performances
 
 
@@ -42,7 +42,7 @@ def _reported(as_json: bool) -> Iterator[None]:
         sys.exit(1)
 
 
-def _database(db_path: str | None) -> sqlite_utils.Database:
+def _database(db_path: str | None) -> Database:
     from tui.cli import _open
 
     path = _obj().db_path(db_path)
@@ -50,11 +50,11 @@ def _database(db_path: str | None) -> sqlite_utils.Database:
     return _open(path)
 
 
-def _login(db: sqlite_utils.Database, username: str, pin: str) -> User:
+def _login(db: Database, username: str, pin: str) -> User:
     return authenticate(db, username, pin)
 
 
-def _signer(db: sqlite_utils.Database) -> codes.Signer:
+def _signer(db: Database) -> codes.Signer:
     from core.admin.training import is_training, training_config
     from core.config import ticket_key_dir
     from core.store.schema import database_id
@@ -238,7 +238,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     _report_printer_failure(order, failure)
 
 
-def _add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+def _add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
                seats: str | None, best: int | None, ga: str | None, price_type: str, *,
                zone: str | None, section: str | None, now: datetime,
                hold: timedelta) -> None:
@@ -266,7 +266,7 @@ def _add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance
                               price_type, now, hold)
 
 
-def _print_on_paper(db: sqlite_utils.Database, order: models.Order, signer: codes.Signer,
+def _print_on_paper(db: Database, order: models.Order, signer: codes.Signer,
                     printer_spec: str | None, *, seller: str, now: datetime,
                     kick: bool, receipt: bool = True) -> BoxOfficeError | None:
     """Print the order's unprinted tickets and its receipt; the error, if any."""

@@ -12,12 +12,12 @@ from dataclasses import asdict
 from typing import Any
 
 import click
-import sqlite_utils
 
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
 from core.people.users import User
+from core.store.db import Database
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from tui.cli_report import print_rows
@@ -47,7 +47,7 @@ def _auth(command: Any) -> Any:
     return command
 
 
-def _shift_of(db: sqlite_utils.Database, actor: User, shift_id: int | None) -> int:
+def _shift_of(db: Database, actor: User, shift_id: int | None) -> int:
     if shift_id is not None:
         return shift_id
     mine = shifts.current_shift(db, actor.id)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import sqlite_utils
 
 from core import clock
 from core.concessions import stock
@@ -25,6 +24,7 @@ from core.people.permissions import Override
 from core.people.users import User
 from core.sales.carts import set_goods
 from core.sales.models import Order
+from core.store.db import Database
 from tui.cli_sales import _database, _login, _money, _override, _reported
 
 
@@ -286,7 +286,7 @@ def item_moves(sku: str | None, db_path: str | None, limit: int, as_json: bool) 
                    + (f"  approved by {m.approved_by}" if m.approved_by else ""))
 
 
-def add_goods(db: sqlite_utils.Database, actor: User, cart_id: int, wanted: dict[str, int],
+def add_goods(db: Database, actor: User, cart_id: int, wanted: dict[str, int],
               now: datetime, *, hold: timedelta, allow_short: bool,
               override: Override | None) -> None:
     """`boxoffice sell --item`: put each item in the cart (core.goods.set_goods)."""

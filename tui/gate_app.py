@@ -8,13 +8,13 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-import sqlite_utils
 from textual.app import App
 from textual.binding import Binding
 
 from core import clock
 from core.config import Config
 from core.gate.checkin import GateSession
+from core.store.db import Database
 from hardware.camera import FrameSource
 from tui.screens.gate import GateScreen
 
@@ -26,7 +26,7 @@ class GateApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="gate_app.quit", show=False),
     ]
 
-    def __init__(self, db: sqlite_utils.Database, config: Config, session: GateSession, *,
+    def __init__(self, db: Database, config: Config, session: GateSession, *,
                  source: FrameSource | None = None,
                  clock: Callable[[], datetime] = clock.now,
                  monotonic: Callable[[], float] = time.monotonic) -> None:

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from core.config import Config
 from core.errors import BoxOfficeError
 from core.gate import codes
 from core.sales import models, orders
+from core.store.db import Database
 from core.venue import performances
 from hardware.printers import PreviewPrinter, Printer, PrinterError
 from hardware.tickets import (
@@ -49,7 +48,7 @@ class PrintResult:
         return self.error is None
 
 
-def print_order(db: sqlite_utils.Database, config: Config, order: models.Order,
+def print_order(db: Database, config: Config, order: models.Order,
                 signer: codes.Signer, printer: Printer, *, seller: str, now: datetime,
                 receipt: bool = True, kick_drawer: bool = False,
                 training: bool | None = None) -> PrintResult:

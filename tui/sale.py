@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError
 from core.people.users import User
 from core.sales import carts
 from core.sales.customers import Customer
 from core.sales.models import CartView
+from core.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Sale:
     # an exchange in progress: the next payment swaps these tickets for the cart's seats
     exchange: Exchange | None = None
 
-    def ensure_cart(self, db: sqlite_utils.Database, actor: User, station: str,
+    def ensure_cart(self, db: Database, actor: User, station: str,
                     now: datetime, hold: timedelta) -> int:
         """The open cart, or a new one when there is none or it expired."""
         if self.cart_id is not None:
@@ -43,7 +42,7 @@ class Sale:
         self.cart_id = carts.open_cart(db, actor, station, now, hold)
         return self.cart_id
 
-    def view(self, db: sqlite_utils.Database) -> CartView | None:
+    def view(self, db: Database) -> CartView | None:
         if self.cart_id is None:
             return None
         try:

@@ -9,12 +9,10 @@ from datetime import datetime, time, timedelta
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from core.concessions import stock
 from core.config import PricingConfig
 from core.people import accounts, users
-from core.store.db import write
+from core.store.db import Database, write
 from core.venue import performances, pricing, venues
 
 HALL_FILE = "aldridge-hall.toml"
@@ -43,16 +41,16 @@ def shipped_seatmap(name: str) -> tuple[str, str]:
     return resource.read_text(encoding="utf-8"), f"seatmaps/{name}"
 
 
-def is_demo(db: sqlite_utils.Database) -> bool:
+def is_demo(db: Database) -> bool:
     return db.execute("SELECT 1 FROM settings WHERE key = 'demo_users'").fetchone() is not None
 
 
-def demo_users(db: sqlite_utils.Database) -> list[DemoUser]:
+def demo_users(db: Database) -> list[DemoUser]:
     row = db.execute("SELECT value FROM settings WHERE key = 'demo_users'").fetchone()
     return [DemoUser(**item) for item in json.loads(row[0])] if row else []
 
 
-def build_demo(db: sqlite_utils.Database, *, now: datetime, zone: ZoneInfo) -> bool:
+def build_demo(db: Database, *, now: datetime, zone: ZoneInfo) -> bool:
     """Fill an empty database with the demo; returns False (and changes nothing) when the
     database already holds the demo. Performances are dated from `now` in `zone`."""
     if is_demo(db):
@@ -114,7 +112,7 @@ STADIUM_PRICES = {"A": 8500, "B": 6000, "C": 5000, "D": 3500, "E": 4000}
 DISCOUNTS = {"ADULT": 100, "CHILD": 50, "SENIOR": 80, "STUDENT": 70, "GROUP": 85, "COMP": 0}
 
 
-def _price(db: sqlite_utils.Database, admin: users.User, performance_id: int,
+def _price(db: Database, admin: users.User, performance_id: int,
            adult: dict[str, int], *, fee_cents: int) -> None:
     for zone, cents in adult.items():
         for price_type, percent in DISCOUNTS.items():

@@ -23,18 +23,16 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from core import clock
 from core.config import Config, DatabaseConfig
 from core.errors import BoxOfficeError
 from core.store import journal
 from core.store.backup import backup
-from core.store.db import write
+from core.store.db import Database, write
 from core.store.schema import open_database
 
 
-def is_training(db: sqlite_utils.Database) -> bool:
+def is_training(db: Database) -> bool:
     """Whether this is a training database (marked inside itself)."""
     return db.execute("SELECT 1 FROM settings WHERE key = 'training' AND value = '1'"
                       ).fetchone() is not None
@@ -53,7 +51,7 @@ def training_config(config: Config, database: Path) -> Config:
         tickets=dataclasses.replace(config.tickets, key_dir=""))
 
 
-def mark_training(db: sqlite_utils.Database, *, source: str, now: datetime | None = None
+def mark_training(db: Database, *, source: str, now: datetime | None = None
                   ) -> None:
     """Make `db` a training database: the mark, a new identity, no signing keys."""
     with write(db):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import sqlite_utils
+from core.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class GoodsSales:
         return self.net_cents + self.tax_cents
 
 
-def sales_rows(db: sqlite_utils.Database, *, bounds: tuple[str, str] | None = None,
+def sales_rows(db: Database, *, bounds: tuple[str, str] | None = None,
           shift_id: int | None = None, performance_id: int | None = None
           ) -> list[tuple[str, str, str, int, int, int]]:
     """(sku, name, category, quantity, net, tax) per sale (+) and return (-): in the
@@ -75,6 +75,6 @@ def sum_sales(rows: list[tuple[str, str, str, int, int, int]], key: int) -> list
     return [GoodsSales(k, v[0], v[1], v[2], v[3]) for k, v in sorted(sums.items())]
 
 
-def shift_sales(db: sqlite_utils.Database, shift_id: int) -> list[GoodsSales]:
+def shift_sales(db: Database, shift_id: int) -> list[GoodsSales]:
     """A shift's goods sold less returned, by category (what X and Z reports print)."""
     return sum_sales(sales_rows(db, shift_id=shift_id), 2)

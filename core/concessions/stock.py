@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
 from core.people.permissions import Override, authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 from core.venue.pricing import tax_on
 
@@ -95,7 +93,7 @@ def _item(row: tuple[Any, ...]) -> Item:
                 row[9], bool(row[10]))
 
 
-def list_items(db: sqlite_utils.Database, *, category: str | None = None,
+def list_items(db: Database, *, category: str | None = None,
                include_inactive: bool = False, text: str = "") -> list[Item]:
     """Items by category and name; `text` matches SKU, name or category (any case)."""
     sql = f"SELECT {_ITEM_COLUMNS} FROM items WHERE 1 = 1"
@@ -112,7 +110,7 @@ def list_items(db: sqlite_utils.Database, *, category: str | None = None,
     return [_item(r) for r in db.execute(sql + " ORDER BY category, name, sku", args)]
 
 
-def get_item(db: sqlite_utils.Database, sku: str) -> Item:
+def get_item(db: Database, sku: str) -> Item:
     """An item by SKU (any case). Raises NotFound `unknown_item`."""
     row = db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE sku = ?",
                      [sku.strip()]).fetchone()
@@ -136,7 +134,7 @@ def _check_fields(sku: str, name: str, category: str, price_cents: int, tax_bp: 
         raise StockError("the low-stock threshold is 0 or more", code="bad_threshold")
 
 
-def add_item(db: sqlite_utils.Database, actor: User, *, sku: str, name: str, category: str,
+def add_item(db: Database, actor: User, *, sku: str, name: str, category: str,
              price_cents: int, tax_bp: int = 0, unit: str = "each", low_stock: int = 0,
              now: datetime) -> Item:
     """A new item with no stock (receive some to sell it). Needs `stock`. Raises
@@ -159,7 +157,7 @@ def add_item(db: sqlite_utils.Database, actor: User, *, sku: str, name: str, cat
     return get_item(db, sku)
 
 
-def update_item(db: sqlite_utils.Database, actor: User, sku: str, **changes: object) -> Item:
+def update_item(db: Database, actor: User, sku: str, **changes: object) -> Item:
     """Change an item's name, category, price_cents, tax_bp, unit, low_stock or active.
     Stock is never edited here (receive, adjust or count it). Needs `stock`. Raises
     StockError, NotFound."""
@@ -195,7 +193,7 @@ def _whole(value: object) -> int:
     return value
 
 
-def move(db: sqlite_utils.Database, actor: User, item: Item, kind: str, quantity: int,
+def move(db: Database, actor: User, item: Item, kind: str, quantity: int,
          now: datetime, *, reason: str | None = None, unit_cost_cents: int | None = None,
          order_goods_id: int | None = None, count_id: int | None = None,
          shift_id: int | None = None, approved_by: str | None = None) -> int:
@@ -216,7 +214,7 @@ def move(db: sqlite_utils.Database, actor: User, item: Item, kind: str, quantity
     return int(after)
 
 
-def receive(db: sqlite_utils.Database, actor: User, sku: str, quantity: int,
+def receive(db: Database, actor: User, sku: str, quantity: int,
             unit_cost_cents: int, now: datetime, *, reference: str = "") -> Item:
     """Stock bought in: `quantity` at `unit_cost_cents` each. The item's average cost
     becomes the weighted average of what was on hand and what came in. Needs `stock`.
@@ -242,7 +240,7 @@ def receive(db: sqlite_utils.Database, actor: User, sku: str, quantity: int,
     return get_item(db, sku)
 
 
-def adjust(db: sqlite_utils.Database, actor: User, sku: str, quantity: int, reason: str,
+def adjust(db: Database, actor: User, sku: str, quantity: int, reason: str,
            now: datetime, *, allow_negative: bool = False,
            override: Override | None = None) -> Item:
     """Stock in or out outside a sale (waste, damage, a count correction, ...), with a
@@ -273,7 +271,7 @@ def adjust(db: sqlite_utils.Database, actor: User, sku: str, quantity: int, reas
     return get_item(db, sku)
 
 
-def moves(db: sqlite_utils.Database, sku: str | None = None, *, limit: int = 200) -> list[Move]:
+def moves(db: Database, sku: str | None = None, *, limit: int = 200) -> list[Move]:
     """The newest stock moves, of one item or of all."""
     sql = ("SELECT m.id, i.sku, m.kind, m.quantity, m.on_hand_after, m.unit_cost_cents, "
            "m.reason, u.username, m.approved_by, m.created_at FROM stock_moves m "
@@ -287,12 +285,12 @@ def moves(db: sqlite_utils.Database, sku: str | None = None, *, limit: int = 200
         sql + " ORDER BY m.id DESC LIMIT ?", [*args, limit])]
 
 
-def low_stock(db: sqlite_utils.Database) -> list[Item]:
+def low_stock(db: Database) -> list[Item]:
     """Active items at or below their threshold: what the window warns about."""
     return [i for i in list_items(db) if i.low]
 
 
-def check_stock(db: sqlite_utils.Database) -> list[str]:
+def check_stock(db: Database) -> list[str]:
     """Items whose on_hand is not the sum of their moves (should be none)."""
     return [r[0] for r in db.execute(
         "SELECT i.sku FROM items i WHERE i.on_hand != (SELECT coalesce(sum(m.quantity), 0) "
@@ -332,7 +330,7 @@ class StockCount:
         return sum(line.variance_cents for line in self.lines)
 
 
-def record_count(db: sqlite_utils.Database, actor: User, counts: Mapping[str, int],
+def record_count(db: Database, actor: User, counts: Mapping[str, int],
                  now: datetime, *, note: str = "") -> StockCount:
     """A physical count of some or all items. Each counted item's expected stock is its
     on_hand at this moment; a difference becomes a `count` move, so on_hand equals what
@@ -367,7 +365,7 @@ def record_count(db: sqlite_utils.Database, actor: User, counts: Mapping[str, in
     return get_count(db, count_id)
 
 
-def get_count(db: sqlite_utils.Database, count_id: int | None = None) -> StockCount:
+def get_count(db: Database, count_id: int | None = None) -> StockCount:
     """A stock count with its lines (the newest when no id). Raises NotFound."""
     if count_id is None:
         row = db.execute("SELECT max(id) FROM stock_counts").fetchone()

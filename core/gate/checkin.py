@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final, Literal, cast
 
-import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.errors import BoxOfficeError, NotFound
@@ -29,7 +28,7 @@ from core.gate import keys as gate_keys
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 Mode = Literal["entry", "exit", "status"]
 MODES: Final = ("entry", "exit", "status")
@@ -114,7 +113,7 @@ class GateSession:
     keys: dict[int, Ed25519PublicKey] = field(repr=False)
     revoked: frozenset[tuple[int, int]] = field(repr=False)
 
-    def refresh(self, db: sqlite_utils.Database) -> None:
+    def refresh(self, db: Database) -> None:
         """Reload the keys, the revocation list and the event's re-entry policy."""
         self.keys = gate_keys.public_keys(db)
         self.revoked = gate_keys.revoked_set(db)
@@ -143,7 +142,7 @@ def _utc(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def open_gate(db: sqlite_utils.Database, actor: User, performance_id: int, gate_name: str, *,
+def open_gate(db: Database, actor: User, performance_id: int, gate_name: str, *,
               mode: str = "entry", zone: tzinfo = UTC,
               doors_allowance: timedelta = DOORS_ALLOWANCE,
               late_allowance: timedelta = LATE_ALLOWANCE) -> GateSession:
@@ -177,7 +176,7 @@ def open_gate(db: sqlite_utils.Database, actor: User, performance_id: int, gate_
                        bool(reentry), zone, gate_keys.public_keys(db), gate_keys.revoked_set(db))
 
 
-def set_reentry(db: sqlite_utils.Database, actor: User, event_id: int, allowed: bool) -> None:
+def set_reentry(db: Database, actor: User, event_id: int, allowed: bool) -> None:
     """Set an event's re-entry policy. Needs `event_setup`; journaled. Raises NotFound."""
     authorize(db, actor, "event_setup")
     with write(db):
@@ -188,7 +187,7 @@ def set_reentry(db: sqlite_utils.Database, actor: User, event_id: int, allowed: 
                        subject=f"event:{event_id}", data={"allowed": allowed})
 
 
-def scan(db: sqlite_utils.Database, session: GateSession, text: str | bytes | bytearray, *,
+def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
          now: datetime, nonce: str | None = None, device: str = "") -> Verdict:
     """Judge one scanned code and record the scan; never raises on what was scanned.
 
@@ -224,7 +223,7 @@ def scan(db: sqlite_utils.Database, session: GateSession, text: str | bytes | by
     return Verdict(verdict.code, verdict.detail, verdict.ticket_id, verdict.reason, scan_id)
 
 
-def _judge(db: sqlite_utils.Database, session: GateSession, verified: codes.VerifiedToken,
+def _judge(db: Database, session: GateSession, verified: codes.VerifiedToken,
            now: datetime) -> Verdict:
     record = verified.record
     if record is None:                      # decode, key and signature
@@ -266,7 +265,7 @@ def _judge(db: sqlite_utils.Database, session: GateSession, verified: codes.Veri
     return _by_history(db, session, ticket_id, record.reentry, " · ".join(marks))
 
 
-def _by_history(db: sqlite_utils.Database, session: GateSession, ticket_id: int,
+def _by_history(db: Database, session: GateSession, ticket_id: int,
                 reentry_flag: bool, about: str) -> Verdict:
     last = db.execute("SELECT verdict, scanned_at, gate FROM scans WHERE performance_id = ? "
                       "AND ticket_id = ? AND verdict IN (?, ?) ORDER BY id DESC LIMIT 1",
@@ -290,7 +289,7 @@ def _by_history(db: sqlite_utils.Database, session: GateSession, ticket_id: int,
                    "entry" if last is None else "reentry")
 
 
-def _elsewhere(db: sqlite_utils.Database, session: GateSession, performance_id: int,
+def _elsewhere(db: Database, session: GateSession, performance_id: int,
                ticket_id: int) -> Verdict:
     row = db.execute("SELECT p.event_id, e.name, p.starts_at FROM performances p "
                      "JOIN events e ON e.id = p.event_id WHERE p.id = ?",
@@ -317,7 +316,7 @@ _INVALID_DETAIL: Final[Mapping[str, str]] = {
 }
 
 
-def counters(db: sqlite_utils.Database, performance_id: int, gate: str,
+def counters(db: Database, performance_id: int, gate: str,
              now: datetime) -> GateCounters:
     """The gate's figures at `now`; status scans never count."""
     stamp = _stamp(now)

@@ -46,14 +46,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.gate.checkin import ADMIT, EXITED
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.store.schema import database_id, open_database
 
 PACK_ID = "pack.id"
@@ -109,11 +107,11 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
+def _columns(db: Database, table: str) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
 
 
-def _copy(source: sqlite_utils.Database, pack: sqlite_utils.Database, table: str,
+def _copy(source: Database, pack: Database, table: str,
           where: str, params: Sequence[Any]) -> int:
     """Copy `table`'s rows matching `where` from source to pack, ids kept."""
     wanted = set(_columns(source, table))
@@ -131,7 +129,7 @@ def _remove(path: Path) -> None:
             leftover.unlink()
 
 
-def export_pack(db: sqlite_utils.Database, actor: User, performance_id: int,
+def export_pack(db: Database, actor: User, performance_id: int,
                 path: str | Path, *, now: datetime) -> PackInfo:
     """Write a gate pack for `performance_id` to a new file at `path`.
 
@@ -183,7 +181,7 @@ def export_pack(db: sqlite_utils.Database, actor: User, performance_id: int,
     return info
 
 
-def _fill(db: sqlite_utils.Database, pack: sqlite_utils.Database, performance_id: int,
+def _fill(db: Database, pack: Database, performance_id: int,
           event_id: int, settings: dict[str, str]) -> dict[str, int]:
     """Copy what the gate needs; one read snapshot of the source, one pack transaction."""
     own = not db.conn.in_transaction
@@ -262,7 +260,7 @@ def pack_settings(path: str | Path) -> dict[str, str]:
         conn.close()
 
 
-def open_pack(path: str | Path) -> sqlite_utils.Database:
+def open_pack(path: str | Path) -> Database:
     """Open a gate pack for a gate device (read-write: scans are recorded in it).
 
     Checks that it is a pack first. Use it as the database for `core.users.authenticate`,
@@ -272,7 +270,7 @@ def open_pack(path: str | Path) -> sqlite_utils.Database:
     return open_database(path, check_location=False)
 
 
-def merge_pack(db: sqlite_utils.Database, actor: User, path: str | Path, *,
+def merge_pack(db: Database, actor: User, path: str | Path, *,
                now: datetime) -> MergeResult:
     """Fold a gate pack's scans into the main database; the pack is only read.
 
@@ -309,7 +307,7 @@ def merge_pack(db: sqlite_utils.Database, actor: User, path: str | Path, *,
     return result
 
 
-def _fold(db: sqlite_utils.Database, actor: User, source: Path, settings: dict[str, str],
+def _fold(db: Database, actor: User, source: Path, settings: dict[str, str],
           rows: list[Any]) -> MergeResult:
     names = ", ".join(_SCAN_COLUMNS)
     pack_id = settings[PACK_ID]

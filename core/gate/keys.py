@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -24,7 +23,7 @@ from core import clock
 from core.errors import BoxOfficeError, NotFound
 from core.gate.codes import MAX_GENERATION, MAX_KEY_ID, MAX_TICKET_ID, Signer, check_range
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
 class SigningKeyError(BoxOfficeError):
@@ -46,7 +45,7 @@ def _raw_public(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _active_key_id(db: sqlite_utils.Database) -> int | None:
+def _active_key_id(db: Database) -> int | None:
     row = db.execute(
         "SELECT max(key_id) FROM signing_keys WHERE retired_at IS NULL").fetchone()
     return None if row is None or row[0] is None else int(row[0])
@@ -88,7 +87,7 @@ def _write_key_file(path: Path, pem: bytes) -> None:
         os.close(dir_fd)
 
 
-def _make_key(db: sqlite_utils.Database, key_dir: Path, actor: str, *,
+def _make_key(db: Database, key_dir: Path, actor: str, *,
               reuse_active: bool) -> int:
     written: Path | None = None
     try:
@@ -122,7 +121,7 @@ def _make_key(db: sqlite_utils.Database, key_dir: Path, actor: str, *,
         raise
 
 
-def ensure_signing_key(db: sqlite_utils.Database, key_dir: Path, *,
+def ensure_signing_key(db: Database, key_dir: Path, *,
                        actor: str = "system") -> int:
     """The id of the active signing key, creating the first one if there is none.
 
@@ -135,7 +134,7 @@ def ensure_signing_key(db: sqlite_utils.Database, key_dir: Path, *,
     return _make_key(db, Path(key_dir), actor, reuse_active=True)
 
 
-def rotate_signing_key(db: sqlite_utils.Database, key_dir: Path, *,
+def rotate_signing_key(db: Database, key_dir: Path, *,
                        actor: str = "system") -> int:
     """Create a new signing key and make it the active one; returns its id.
 
@@ -145,7 +144,7 @@ def rotate_signing_key(db: sqlite_utils.Database, key_dir: Path, *,
     return _make_key(db, Path(key_dir), actor, reuse_active=False)
 
 
-def retire_key(db: sqlite_utils.Database, key_id: int, *, actor: str = "system") -> None:
+def retire_key(db: Database, key_id: int, *, actor: str = "system") -> None:
     """Stop accepting codes signed with `key_id` (they then scan as `unknown_key`).
 
     Idempotent. Raises NotFound for an unknown key and SigningKeyError `last_signing_key`
@@ -170,7 +169,7 @@ def retire_key(db: sqlite_utils.Database, key_id: int, *, actor: str = "system")
                        subject=f"signing_key:{key_id}", data={})
 
 
-def load_signer(db: sqlite_utils.Database, key_dir: Path) -> Signer:
+def load_signer(db: Database, key_dir: Path) -> Signer:
     """A Signer for the newest unretired key, after checking its file.
 
     Raises SigningKeyError with code `no_signing_key` (none active: run
@@ -217,14 +216,14 @@ def load_signer(db: sqlite_utils.Database, key_dir: Path) -> Signer:
     return Signer(key_id, private)
 
 
-def public_keys(db: sqlite_utils.Database) -> dict[int, Ed25519PublicKey]:
+def public_keys(db: Database) -> dict[int, Ed25519PublicKey]:
     """Every unretired public key by key id: what `verify_token` needs."""
     rows = db.execute("SELECT key_id, public_key FROM signing_keys WHERE retired_at IS NULL")
     return {int(key_id): Ed25519PublicKey.from_public_bytes(bytes(raw))
             for key_id, raw in rows}
 
 
-def export_public_keys(db: sqlite_utils.Database) -> dict[str, str]:
+def export_public_keys(db: Database) -> dict[str, str]:
     """The unretired public keys for a gate pack, JSON-ready: {"<key_id>": base64 raw key}."""
     return {str(key_id): base64.b64encode(_raw_public(key)).decode("ascii")
             for key_id, key in sorted(public_keys(db).items())}
@@ -246,7 +245,7 @@ def import_public_keys(pack: Mapping[str, str]) -> dict[int, Ed25519PublicKey]:
     return keys
 
 
-def revoke(db: sqlite_utils.Database, ticket_id: int, generation: int, reason: str, *,
+def revoke(db: Database, ticket_id: int, generation: int, reason: str, *,
            actor: str = "system", at: datetime | None = None) -> bool:
     """Revoke one copy (ticket, generation) of a ticket so gates refuse it as `revoked`.
 
@@ -272,7 +271,7 @@ def revoke(db: sqlite_utils.Database, ticket_id: int, generation: int, reason: s
     return bool(inserted)
 
 
-def revoked_set(db: sqlite_utils.Database) -> frozenset[tuple[int, int]]:
+def revoked_set(db: Database) -> frozenset[tuple[int, int]]:
     """Every revoked (ticket_id, generation): what `verify_token` needs."""
     return frozenset((int(t), int(g)) for t, g in
                      db.execute("SELECT ticket_id, generation FROM revocations"))

@@ -3,8 +3,6 @@ and back in. Each is a permission-checked action over users and permissions."""
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.people.permissions import (
     PermissionDenied,
@@ -15,10 +13,10 @@ from core.people.permissions import (
 from core.people.roles import ROLES
 from core.people.users import User, check_pin_format, get_user, hash_pin
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
-def _insert_user(db: sqlite_utils.Database, username: str, display_name: str, role: str,
+def _insert_user(db: Database, username: str, display_name: str, role: str,
                  pin: str, actor: str) -> User:
     if role not in ROLES:
         raise BoxOfficeError(f"role must be one of {', '.join(ROLES)}", code="bad_role")
@@ -40,7 +38,7 @@ def _insert_user(db: sqlite_utils.Database, username: str, display_name: str, ro
     return User(user_id, username, display_name.strip(), role, False)
 
 
-def create_user(db: sqlite_utils.Database, actor: User, username: str, display_name: str,
+def create_user(db: Database, actor: User, username: str, display_name: str,
                 role: str, pin: str) -> User:
     """Create a user. Needs `user_admin`. Raises PermissionDenied, BoxOfficeError
     `bad_role`, `bad_username`, `bad_name`, `bad_pin`, `user_exists`."""
@@ -50,7 +48,7 @@ def create_user(db: sqlite_utils.Database, actor: User, username: str, display_n
         return _insert_user(db, username, display_name, role, pin, actor.username)
 
 
-def create_first_admin(db: sqlite_utils.Database, username: str, display_name: str,
+def create_first_admin(db: Database, username: str, display_name: str,
                        pin: str) -> User:
     """The first user of a new database, an admin: the one user nobody has to authorize.
     Raises BoxOfficeError `users_exist` once the database has any user, and the codes of
@@ -62,7 +60,7 @@ def create_first_admin(db: sqlite_utils.Database, username: str, display_name: s
         return _insert_user(db, username, display_name, "admin", pin, "setup")
 
 
-def unlock_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+def unlock_user(db: Database, actor: User, username: str) -> None:
     """Unlock a user and reset their failed PIN count. Needs a coordinator or admin
     (`user_admin` or `override`). Raises PermissionDenied, NotFound."""
 
@@ -76,7 +74,7 @@ def unlock_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
                        subject=f"user:{target.id}", data={})
 
 
-def _target(db: sqlite_utils.Database, username: str) -> tuple[int, str, bool]:
+def _target(db: Database, username: str) -> tuple[int, str, bool]:
     """(id, role, active) of any user, active or not. Raises NotFound `unknown_user`."""
 
     row = db.execute("SELECT id, role, active FROM users WHERE username = ?",
@@ -86,7 +84,7 @@ def _target(db: sqlite_utils.Database, username: str) -> tuple[int, str, bool]:
     return int(row[0]), str(row[1]), bool(row[2])
 
 
-def change_role(db: sqlite_utils.Database, actor: User, username: str, role: str) -> None:
+def change_role(db: Database, actor: User, username: str, role: str) -> None:
     """Give a user another role. Needs `user_admin`. Refused (`last_user_admin`) when it
     would leave nobody able to administer users. Raises PermissionDenied, NotFound,
     BoxOfficeError `bad_role`."""
@@ -104,7 +102,7 @@ def change_role(db: sqlite_utils.Database, actor: User, username: str, role: str
                        subject=f"user:{user_id}", data={"from": old_role, "to": role})
 
 
-def reset_pin(db: sqlite_utils.Database, actor: User, username: str, pin: str) -> None:
+def reset_pin(db: Database, actor: User, username: str, pin: str) -> None:
     """Set a user's PIN (a forgotten one): also clears the failed count and any lock.
     Needs `user_admin`. Raises PermissionDenied, NotFound, BoxOfficeError `bad_pin`."""
 
@@ -119,7 +117,7 @@ def reset_pin(db: sqlite_utils.Database, actor: User, username: str, pin: str) -
                        subject=f"user:{user_id}", data={})
 
 
-def _set_active(db: sqlite_utils.Database, actor: User, username: str, active: bool) -> None:
+def _set_active(db: Database, actor: User, username: str, active: bool) -> None:
 
     with write(db):
         authorize(db, actor, "user_admin")
@@ -134,14 +132,14 @@ def _set_active(db: sqlite_utils.Database, actor: User, username: str, active: b
                        subject=f"user:{user_id}", data={})
 
 
-def deactivate_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+def deactivate_user(db: Database, actor: User, username: str) -> None:
     """Stop a user from logging in (kept, never deleted: the journal and orders name
     them). Needs `user_admin`. Refused (`last_user_admin`) for the last user who can
     administer users. Raises PermissionDenied, NotFound."""
     _set_active(db, actor, username, False)
 
 
-def reactivate_user(db: sqlite_utils.Database, actor: User, username: str) -> None:
+def reactivate_user(db: Database, actor: User, username: str) -> None:
     """Let a deactivated user log in again. Needs `user_admin`. Raises PermissionDenied,
     NotFound."""
     _set_active(db, actor, username, True)

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError
 from core.money import refuse_card_numbers
 from core.people.roles import PERMISSIONS, ROLES
 from core.people.users import User, pin_matches
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
 class PermissionDenied(BoxOfficeError):
@@ -32,12 +30,12 @@ class Override:
     pin: str
 
 
-def has_permission(db: sqlite_utils.Database, role: str, permission: str) -> bool:
+def has_permission(db: Database, role: str, permission: str) -> bool:
     return db.execute("SELECT 1 FROM role_permissions WHERE role = ? AND permission = ?",
                       [role, permission]).fetchone() is not None
 
 
-def authorize(db: sqlite_utils.Database, actor: User, permission: str, *,
+def authorize(db: Database, actor: User, permission: str, *,
               override: Override | None = None) -> str:
     """Allow `actor` to do `permission`, or raise PermissionDenied.
 
@@ -86,7 +84,7 @@ class PermissionMatrix:
         return (role, permission) in self.grants
 
 
-def permission_matrix(db: sqlite_utils.Database) -> PermissionMatrix:
+def permission_matrix(db: Database) -> PermissionMatrix:
     """Every role x every permission, from the database (what `authorize` reads)."""
     grants = frozenset((role, permission) for role, permission in db.execute(
         "SELECT role, permission FROM role_permissions"))
@@ -102,7 +100,7 @@ def _check_names(role: str, permission: str) -> None:
                                code="unknown_permission")
 
 
-def grant(db: sqlite_utils.Database, actor: User, role: str, permission: str) -> bool:
+def grant(db: Database, actor: User, role: str, permission: str) -> bool:
     """Let every user of `role` do `permission`. Needs `user_admin`. True when it was
     newly granted (and journaled), False when the role already had it. Raises
     PermissionDenied (`permission_denied`, `unknown_role`, `unknown_permission`)."""
@@ -117,7 +115,7 @@ def grant(db: sqlite_utils.Database, actor: User, role: str, permission: str) ->
     return bool(added)
 
 
-def revoke(db: sqlite_utils.Database, actor: User, role: str, permission: str) -> bool:
+def revoke(db: Database, actor: User, role: str, permission: str) -> bool:
     """Take `permission` away from `role`. Needs `user_admin`. True when it was revoked
     (and journaled), False when the role did not have it. Refused (`last_user_admin`)
     when it would leave no active user able to administer users. Raises
@@ -136,7 +134,7 @@ def revoke(db: sqlite_utils.Database, actor: User, role: str, permission: str) -
     return bool(removed)
 
 
-def require_a_user_admin(db: sqlite_utils.Database) -> None:
+def require_a_user_admin(db: Database) -> None:
     """Inside a write, after a change: raise PermissionDenied `last_user_admin` (rolling
     the change back) unless some active user's role still has `user_admin`."""
     left = db.execute(

@@ -12,11 +12,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -57,7 +55,7 @@ def check_pin_format(pin: str) -> None:
         raise BoxOfficeError("a PIN is at least 4 digits", code="bad_pin")
 
 
-def list_users(db: sqlite_utils.Database, *, include_inactive: bool = False) -> list[User]:
+def list_users(db: Database, *, include_inactive: bool = False) -> list[User]:
     """Users in the order they were created; deactivated ones only when asked."""
     where = "" if include_inactive else "WHERE active = 1 "
     return [User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
@@ -65,7 +63,7 @@ def list_users(db: sqlite_utils.Database, *, include_inactive: bool = False) -> 
                                   f"failed_logins FROM users {where}ORDER BY id")]
 
 
-def get_user(db: sqlite_utils.Database, username: str) -> User:
+def get_user(db: Database, username: str) -> User:
     """One active user by name. Raises NotFound."""
 
     row = db.execute("SELECT id, username, display_name, role, locked FROM users "
@@ -87,7 +85,7 @@ class LoginFailed(BoxOfficeError):
     code = "login_failed"
 
 
-def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
+def authenticate(db: Database, username: str, pin: str) -> User:
     """Check a user's PIN. The fifth wrong PIN in a row locks the user until a coordinator
     or admin unlocks them; the lock is in the database, so it survives a restart. Every
     success, failure and lock is journaled. Raises LoginFailed (`login_failed`,
@@ -132,7 +130,7 @@ def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
     raise refusal
 
 
-def change_pin(db: sqlite_utils.Database, username: str, old_pin: str, new_pin: str) -> None:
+def change_pin(db: Database, username: str, old_pin: str, new_pin: str) -> None:
     """A user changes their own PIN: the old one is checked as a login is (a wrong one
     counts towards the lock). Raises LoginFailed, BoxOfficeError `bad_pin`."""
     check_pin_format(new_pin)

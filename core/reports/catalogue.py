@@ -15,13 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from core.people.permissions import authorize
 from core.people.users import User
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
 from core.reports import closeout, concessions
 from core.store import journal
+from core.store.db import Database
 
 
 def _where_payments(scope: Scope, alias: str = "p") -> tuple[str, list[object]]:
@@ -40,7 +39,7 @@ def _where_payments(scope: Scope, alias: str = "p") -> tuple[str, list[object]]:
     return sql, args
 
 
-def sales(db: sqlite_utils.Database, scope: Scope) -> Report:
+def sales(db: Database, scope: Scope) -> Report:
     """Money taken and given back, by venue day, by seller and by tender."""
     by_day: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_seller: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -70,7 +69,7 @@ def sales(db: sqlite_utils.Database, scope: Scope) -> Report:
                    tender))
 
 
-def comps(db: sqlite_utils.Database, scope: Scope) -> Report:
+def comps(db: Database, scope: Scope) -> Report:
     """Comps by reason (comp tenders) and comp tickets by price type."""
     where, args = _where_payments(scope)
     reasons = db.execute(
@@ -112,7 +111,7 @@ def _journal_where(scope: Scope, actions: tuple[str, ...]) -> tuple[str, list[ob
     return sql, args
 
 
-def adjustments(db: sqlite_utils.Database, scope: Scope) -> Report:
+def adjustments(db: Database, scope: Scope) -> Report:
     """Refunds, voids, exchanges and reprints with their reason and who approved them
     (the seller, or the supervisor whose override let it through)."""
     where, args = _journal_where(scope, tuple(_ADJUSTMENTS))
@@ -142,7 +141,7 @@ def adjustments(db: sqlite_utils.Database, scope: Scope) -> Report:
                                          "reason", "amount"), tuple(rows)),))
 
 
-def attendance(db: sqlite_utils.Database, scope: Scope) -> Report:
+def attendance(db: Database, scope: Scope) -> Report:
     """Admissions per gate in 15-minute buckets (venue time) for a performance."""
     if scope.performance_id is None:
         raise ReportError("attendance is per performance: give --performance",
@@ -165,7 +164,7 @@ def attendance(db: sqlite_utils.Database, scope: Scope) -> Report:
                          ("total", sum(gates.values())))))
 
 
-def audit(db: sqlite_utils.Database, scope: Scope) -> Report:
+def audit(db: Database, scope: Scope) -> Report:
     """An extract of the journal (a day's rows, or everything) with the chain's check."""
     sql, args = "SELECT id, at, actor, action, subject, data, hash FROM journal", []
     bounds = scope.day_bounds()
@@ -187,7 +186,7 @@ def audit(db: sqlite_utils.Database, scope: Scope) -> Report:
 class ReportKind:
     name: str
     description: str
-    build: Callable[[sqlite_utils.Database, Scope], Report]
+    build: Callable[[Database, Scope], Report]
 
 
 def _registry() -> dict[str, ReportKind]:
@@ -223,7 +222,7 @@ def report_names() -> list[ReportKind]:
     return list(_registry().values())
 
 
-def build_report(db: sqlite_utils.Database, actor: User, name: str, scope: Scope) -> Report:
+def build_report(db: Database, actor: User, name: str, scope: Scope) -> Report:
     """Build the named report. Needs `report_access`. Raises ReportError
     (`unknown_report`, `performance_required`, `shift_required`), PermissionDenied,
     NotFound."""

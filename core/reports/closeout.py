@@ -5,10 +5,9 @@ first (so the X report here may show an uncounted shift's figures: a supervisor'
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from core.report_model import Cents, Report, ReportError, Scope, Table
 from core.reports import settlement as reports_settlement
+from core.store.db import Database
 from core.till import models
 from core.till import shifts as till_shifts
 from core.till.cards import worklist, worklist_report
@@ -52,7 +51,7 @@ def settlement_report(s: reports_settlement.Settlement, scope: Scope) -> Report:
          "settlement."))
 
 
-def settlement(db: sqlite_utils.Database, scope: Scope) -> Report:
+def settlement(db: Database, scope: Scope) -> Report:
     if scope.performance_id is None:
         raise ReportError("a settlement is per performance: give --performance",
                           code="performance_required")
@@ -70,7 +69,7 @@ def _rows_report(name: str, title: str, rows: list[tuple[str, str]]) -> Report:
     return Report(name, title, facts=facts)
 
 
-def x(db: sqlite_utils.Database, scope: Scope) -> Report:
+def x(db: Database, scope: Scope) -> Report:
     shift = till_shifts.get_shift(db, _shift_id(scope))
     figures = compute_figures(db, shift.id, shift.float_cents)
     report = models.ShiftReport(shift, scope.now, sum(t.payments for t in figures.tenders),
@@ -78,7 +77,7 @@ def x(db: sqlite_utils.Database, scope: Scope) -> Report:
     return _rows_report("x", f"X report, shift {shift.id}", x_rows(report, scope.zone))
 
 
-def z(db: sqlite_utils.Database, scope: Scope) -> Report:
+def z(db: Database, scope: Scope) -> Report:
     shift = till_shifts.get_shift(db, _shift_id(scope))
     if shift.z_number is None:
         raise ReportError(f"shift {shift.id} is not closed: it has no Z report yet",
@@ -87,7 +86,7 @@ def z(db: sqlite_utils.Database, scope: Scope) -> Report:
     return _rows_report("z", f"Z report {z_report.z_number}", z_rows(z_report, scope.zone))
 
 
-def shifts(db: sqlite_utils.Database, scope: Scope) -> Report:
+def shifts(db: Database, scope: Scope) -> Report:
     bounds = scope.day_bounds()
     found = till_shifts.list_shifts(db)
     if bounds:
@@ -105,11 +104,11 @@ def shifts(db: sqlite_utils.Database, scope: Scope) -> Report:
                          "over/short", "signed off by", "Z"), tuple(rows)),))
 
 
-def deposits(db: sqlite_utils.Database, scope: Scope) -> Report:
+def deposits(db: Database, scope: Scope) -> Report:
 
     return deposit_report(list_deposits(db, scope.day), scope.describe())
 
 
-def cards(db: sqlite_utils.Database, scope: Scope) -> Report:
+def cards(db: Database, scope: Scope) -> Report:
 
     return worklist_report(worklist(db, status=None), scope.zone)

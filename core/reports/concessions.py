@@ -8,11 +8,10 @@ happened, so a report stays true after later refunds.
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from core.concessions import stock
 from core.concessions.goods_sales import GoodsSales, sales_rows, sum_sales
 from core.report_model import Cents, Report, Scope, Table
+from core.store.db import Database
 
 
 def _table(title: str, key: str, lines: list[GoodsSales]) -> Table:
@@ -25,7 +24,7 @@ def _table(title: str, key: str, lines: list[GoodsSales]) -> Table:
                   Cents(sum(x.gross_cents for x in lines))))
 
 
-def concessions(db: sqlite_utils.Database, scope: Scope) -> Report:
+def concessions(db: Database, scope: Scope) -> Report:
     """Concession and merchandise sales by item and by category."""
     rows = sales_rows(db, bounds=scope.day_bounds(), shift_id=scope.shift_id,
                  performance_id=scope.performance_id)
@@ -40,7 +39,7 @@ def concessions(db: sqlite_utils.Database, scope: Scope) -> Report:
         ("Returns count when and in the shift they were made.",))
 
 
-def stock_report(db: sqlite_utils.Database, scope: Scope) -> Report:
+def stock_report(db: Database, scope: Scope) -> Report:
     """Stock on hand now, at average cost, with the items at or below their threshold."""
     items = stock.list_items(db)
     low = [i for i in items if i.low]
@@ -58,7 +57,7 @@ def stock_report(db: sqlite_utils.Database, scope: Scope) -> Report:
                 Cents(value))),))
 
 
-def count_sheet(db: sqlite_utils.Database, scope: Scope) -> Report:
+def count_sheet(db: Database, scope: Scope) -> Report:
     """The blank sheet a counter fills in: no expected figures, so the count is blind."""
     items = stock.list_items(db)     # every item sold, by category
     return Report(
@@ -69,7 +68,7 @@ def count_sheet(db: sqlite_utils.Database, scope: Scope) -> Report:
         ("Enter the counts with `boxoffice item count SKU=QTY ...` or the Stock screen.",))
 
 
-def variance(db: sqlite_utils.Database, scope: Scope) -> Report:
+def variance(db: Database, scope: Scope) -> Report:
     """The newest stock count (in the scope's day, if any): counted minus expected, per
     item and in money at average cost."""
     sql, args = "SELECT max(id) FROM stock_counts", list[object]()

@@ -23,9 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
 from core.sales.consignment import OutstandingBatch, outstanding
+from core.store.db import Database
 from core.times import stamp
 from core.venue.performances import get_performance
 
@@ -110,7 +109,7 @@ def _lines(sums: dict[str, list[int]]) -> tuple[Line, ...]:
     return tuple(Line(key, *values) for key, values in sorted(sums.items()))
 
 
-def settle(db: sqlite_utils.Database, performance_id: int, now: datetime) -> Settlement:
+def settle(db: Database, performance_id: int, now: datetime) -> Settlement:
     """The settlement of a performance as the ledger stands at `now`. Reads only.
     Raises NotFound for an unknown performance."""
     show = get_performance(db, performance_id)

@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from core.errors import NotFound
 from core.gate import keys
 from core.money import TenderError, format_cents
@@ -22,10 +20,10 @@ from core.sales.orders import OrderError, get_order, refresh_total, require_reas
 from core.sales.payments import insert_payment, pay_back
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
-def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str,
+def refund(db: Database, actor: User, order_id: int, *, reason: str,
            station: str, now: datetime, ticket_ids: Sequence[int] | None = None,
            goods: Mapping[int, int] | None = None, to: str = "original",
            override: Override | None = None) -> Order:
@@ -63,7 +61,7 @@ def refund(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str
         return get_order(db, order_id)
 
 
-def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, station: str,
+def void(db: Database, actor: User, order_id: int, *, reason: str, station: str,
          now: datetime, zone: ZoneInfo, override: Override | None = None) -> Order:
     """Cancel an order sold today (the venue's day): every payment is reversed on its own
     tender, every ticket voided and revoked, the seats back on sale. Needs `void`.
@@ -96,7 +94,7 @@ def void(db: sqlite_utils.Database, actor: User, order_id: int, *, reason: str, 
         return get_order(db, order_id)
 
 
-def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: Sequence[int],
+def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int],
              new_cart_id: int, tenders: Sequence[Tender], *, reason: str, station: str,
              now: datetime, override: Override | None = None) -> Order:
     """Swap tickets for the seats in another cart (another performance or other seats).
@@ -152,7 +150,7 @@ def exchange(db: sqlite_utils.Database, actor: User, order_id: int, ticket_ids: 
         return get_order(db, order_id)
 
 
-def reprint(db: sqlite_utils.Database, actor: User, ticket_id: int, *, reason: str,
+def reprint(db: Database, actor: User, ticket_id: int, *, reason: str,
             now: datetime, override: Override | None = None) -> Ticket:
     """Issue a new code generation for a live ticket and revoke the old one; the ticket
     is unprinted until the printer takes it. Needs `reprint`. Raises OrderError

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from core.concessions.stock import Item, StockError, get_item
 from core.errors import BoxOfficeError, NotFound
 from core.people.permissions import Override, PermissionDenied, authorize
@@ -20,7 +18,7 @@ from core.people.users import User
 from core.sales.goods import MAX_LINE, cart_goods
 from core.sales.models import CartGood, CartLine, CartView
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 from core.venue.best_available import BestAvailableIndex, Candidate, check_request
 from core.venue.inventory import (
@@ -44,7 +42,7 @@ class CartError(BoxOfficeError):
     code = "cart"
 
 
-def open_cart(db: sqlite_utils.Database, actor: User, station: str, now: datetime,
+def open_cart(db: Database, actor: User, station: str, now: datetime,
               hold: timedelta) -> int:
     """A new, empty cart for a window. Needs `sell`."""
     with write(db):
@@ -56,7 +54,7 @@ def open_cart(db: sqlite_utils.Database, actor: User, station: str, now: datetim
     return cart_id
 
 
-def require_open(db: sqlite_utils.Database, cart_id: int, now: datetime) -> None:
+def require_open(db: Database, cart_id: int, now: datetime) -> None:
     sweep_expired_carts(db, now)
     row = db.execute("SELECT status FROM carts WHERE id = ?", [cart_id]).fetchone()
     if row is None:
@@ -71,18 +69,18 @@ def require_open(db: sqlite_utils.Database, cart_id: int, now: datetime) -> None
         raise CartError(f"the cart is {row[0]}", code="cart_closed")
 
 
-def extend_hold(db: sqlite_utils.Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+def extend_hold(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
     until = stamp(now + hold)
     db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
     db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
 
 
-def _item_count(db: sqlite_utils.Database, cart_id: int) -> int:
+def _item_count(db: Database, cart_id: int) -> int:
     return int(db.execute("SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE "
                           "cart_id = ?", [cart_id]).fetchone()[0])
 
 
-def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
               seat_ids: Sequence[int], price_type: str, now: datetime, hold: timedelta, *,
               from_hold: str | None = None) -> CartView:
     """Put seats in the cart, all or none. Without `from_hold` the seats must be
@@ -133,14 +131,14 @@ def add_seats(db: sqlite_utils.Database, actor: User, cart_id: int, performance_
     return view_cart(db, cart_id)
 
 
-def _seat_rows(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> list[tuple[int, ...]]:
+def _seat_rows(db: Database, seat_ids: Sequence[int]) -> list[tuple[int, ...]]:
     marks = ",".join("?" * len(seat_ids))
     return [tuple(r) for r in db.execute(
         f"SELECT id, section_id, zone_id FROM seats WHERE id IN ({marks}) ORDER BY id",
         list(seat_ids))]
 
 
-def add_area_places(db: sqlite_utils.Database, actor: User, cart_id: int, performance_id: int,
+def add_area_places(db: Database, actor: User, cart_id: int, performance_id: int,
                     area: str, quantity: int, price_type: str, now: datetime,
                     hold: timedelta) -> CartView:
     """Put general-admission places in the cart, counted against the area's capacity.
@@ -168,7 +166,7 @@ def add_area_places(db: sqlite_utils.Database, actor: User, cart_id: int, perfor
     return view_cart(db, cart_id)
 
 
-def set_price_type(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+def set_price_type(db: Database, actor: User, cart_id: int, item_id: int,
                    price_type: str, now: datetime) -> CartView:
     """Change one line's price type. Raises NotFound (`no_price`, `unknown_item`)."""
     with write(db):
@@ -186,7 +184,7 @@ def set_price_type(db: sqlite_utils.Database, actor: User, cart_id: int, item_id
     return view_cart(db, cart_id)
 
 
-def _release_claims(db: sqlite_utils.Database, cart_id: int,
+def _release_claims(db: Database, cart_id: int,
                     seat_ids: Sequence[int] | None = None) -> None:
     """Inside a write: the cart's seats go back to their hold, or on sale."""
     only = ""
@@ -204,7 +202,7 @@ def _release_claims(db: sqlite_utils.Database, cart_id: int,
     db.execute("DELETE FROM seat_claims WHERE cart_id = ? AND state = 'cart'" + only, params)
 
 
-def remove_item(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: int,
+def remove_item(db: Database, actor: User, cart_id: int, item_id: int,
                 now: datetime) -> CartView:
     """Take one line out of the cart; its seat goes back on sale (or to its hold)."""
     with write(db):
@@ -220,7 +218,7 @@ def remove_item(db: sqlite_utils.Database, actor: User, cart_id: int, item_id: i
     return view_cart(db, cart_id)
 
 
-def cancel_cart(db: sqlite_utils.Database, actor: User, cart_id: int, now: datetime) -> None:
+def cancel_cart(db: Database, actor: User, cart_id: int, now: datetime) -> None:
     """Empty and close the cart; its seats go back on sale (or to their holds)."""
     with write(db):
         authorize(db, actor, "sell")
@@ -231,7 +229,7 @@ def cancel_cart(db: sqlite_utils.Database, actor: User, cart_id: int, now: datet
                        data={})
 
 
-def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
+def view_cart(db: Database, cart_id: int) -> CartView:
     """The cart with its lines priced. Raises NotFound `unknown_cart`."""
     from datetime import datetime as _dt
 
@@ -254,7 +252,7 @@ def view_cart(db: sqlite_utils.Database, cart_id: int) -> CartView:
                     cart_goods(db, cart_id))
 
 
-def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:
+def describe_seats(db: Database, seat_ids: Sequence[int]) -> str:
     return describe_seat(db, seat_ids)
 
 
@@ -263,7 +261,7 @@ def describe_seats(db: sqlite_utils.Database, seat_ids: Sequence[int]) -> str:
 _INDEXES: dict[tuple[str, int, int], tuple[BestAvailableIndex, frozenset[int]]] = {}
 
 
-def _index_for(db: sqlite_utils.Database, performance_id: int
+def _index_for(db: Database, performance_id: int
                ) -> tuple[BestAvailableIndex, frozenset[int]]:
     row = db.execute(
         "SELECT p.venue_id, (SELECT max(version) FROM seat_maps m WHERE m.venue_id = "
@@ -287,7 +285,7 @@ def _index_for(db: sqlite_utils.Database, performance_id: int
     return _INDEXES[key]
 
 
-def add_best_available(db: sqlite_utils.Database, actor: User, cart_id: int,
+def add_best_available(db: Database, actor: User, cart_id: int,
                        performance_id: int, quantity: int, price_type: str, now: datetime,
                        hold: timedelta, *, zone: str | None = None, section: str | None = None,
                        wheelchair: int = 0, companions: int = 0) -> CartView:
@@ -313,7 +311,7 @@ def add_best_available(db: sqlite_utils.Database, actor: User, cart_id: int,
         return add_seats(db, actor, cart_id, performance_id, chosen, price_type, now, hold)
 
 
-def _short_approval(db: sqlite_utils.Database, actor: User, item: Item, quantity: int,
+def _short_approval(db: Database, actor: User, item: Item, quantity: int,
                     allow_short: bool, override: Override | None) -> str | None:
     """Who lets this line sell more than is on hand (None: it does not need to).
     Raises StockError `out_of_stock` unless selling short was asked for explicitly, and
@@ -334,7 +332,7 @@ def _short_approval(db: sqlite_utils.Database, actor: User, item: Item, quantity
                                "approve it with their PIN") from None
 
 
-def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, quantity: int,
+def set_goods(db: Database, actor: User, cart_id: int, sku: str, quantity: int,
               now: datetime, *, hold: timedelta | None = None, add: bool = True,
               allow_short: bool = False,
               override: Override | None = None) -> tuple[CartGood, ...]:
@@ -383,7 +381,7 @@ def set_goods(db: sqlite_utils.Database, actor: User, cart_id: int, sku: str, qu
     return cart_goods(db, cart_id)
 
 
-def remove_goods(db: sqlite_utils.Database, actor: User, cart_id: int, line_id: int,
+def remove_goods(db: Database, actor: User, cart_id: int, line_id: int,
                  now: datetime) -> tuple[CartGood, ...]:
     """Take a goods line out of the cart. Raises NotFound `unknown_item`."""
 

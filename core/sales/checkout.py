@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-import sqlite_utils
-
 from core.errors import NotFound
 from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
@@ -25,7 +23,7 @@ from core.sales.orders import OrderError, get_order
 from core.sales.payments import insert_payment, record_money, reverse_payments
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 # loaded with the orders, not inside the first sale's write transaction (payments
 # imports it late, as core.shifts reads payments): a fresh process's first sale
@@ -37,7 +35,7 @@ FLAG_WHEELCHAIR = codes.WHEELCHAIR
 FOREVER = "9999-12-31T00:00:00+00:00"
 
 
-def issue_tickets(db: sqlite_utils.Database, order_id: int, cart: CartView,
+def issue_tickets(db: Database, order_id: int, cart: CartView,
                    now: datetime) -> list[int]:
     """Inside a write: tickets and order lines for every cart line; seats become sold."""
     comp_types = {row[0] for row in db.execute("SELECT code FROM price_types WHERE "
@@ -75,7 +73,7 @@ def issue_tickets(db: sqlite_utils.Database, order_id: int, cart: CartView,
     return ids
 
 
-def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequence[Tender],
+def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              *, station: str, now: datetime, customer_id: int | None = None,
              delivery: str = "print", channel: str = "window", group_id: int | None = None,
              balance_due: date | None = None, zone: tzinfo = UTC,
@@ -159,7 +157,7 @@ def checkout(db: sqlite_utils.Database, actor: User, cart_id: int, tenders: Sequ
         return get_order(db, order_id)
 
 
-def _order_status(db: sqlite_utils.Database, actor: User, channel: str,
+def _order_status(db: Database, actor: User, channel: str,
                   tenders: Sequence[Tender], total: int, approved: int, unknown: int,
                   balance_due: date | None) -> str:
     if channel == "consignment":
@@ -185,7 +183,7 @@ def _order_status(db: sqlite_utils.Database, actor: User, channel: str,
                      code="balance_not_zero")
 
 
-def resolve_card_payment(db: sqlite_utils.Database, actor: User, payment_id: int, *,
+def resolve_card_payment(db: Database, actor: User, payment_id: int, *,
                          approved: bool, approval_code: str | None, station: str,
                          now: datetime, hold: timedelta) -> Order:
     """Settle a card payment whose terminal answer was lost, from the terminal's journal.

@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.permissions import authorize
@@ -35,7 +33,7 @@ from core.sales.orders import OrderError, get_order, refresh_total, retire_ticke
 from core.sales.payments import insert_payment
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 
 # the cart of a batch lives only inside one transaction: any short lock will do
@@ -80,7 +78,7 @@ class OutstandingBatch:
     value_cents: int
 
 
-def get_consignment(db: sqlite_utils.Database, consignment_id: int) -> Consignment:
+def get_consignment(db: Database, consignment_id: int) -> Consignment:
     """A batch with its tickets. Raises NotFound `unknown_consignment`."""
     row = db.execute("SELECT id, number, performance_id, consignee, customer_id, order_id, "
                      "status, issued_at, settled_at FROM consignments WHERE id = ?",
@@ -94,7 +92,7 @@ def get_consignment(db: sqlite_utils.Database, consignment_id: int) -> Consignme
                        get_order(db, row[5]).tickets)
 
 
-def issue(db: sqlite_utils.Database, actor: User, performance_id: int,
+def issue(db: Database, actor: User, performance_id: int,
           seat_ids: Sequence[int], consignee: str, *, station: str, now: datetime,
           customer_id: int | None = None, price_type: str = "ADULT",
           from_hold: str | None = None) -> Consignment:
@@ -158,7 +156,7 @@ def _check_lists(batch: Consignment, sold: Sequence[int], returned: Sequence[int
                                code="incomplete_settlement")
 
 
-def settle(db: sqlite_utils.Database, actor: User, consignment_id: int, *,
+def settle(db: Database, actor: User, consignment_id: int, *,
            sold_ticket_ids: Sequence[int], returned_ticket_ids: Sequence[int],
            tenders: Sequence[Tender], station: str, now: datetime) -> Order:
     """Settle a batch: returned tickets leave service, sold ones are paid.
@@ -223,7 +221,7 @@ def settle(db: sqlite_utils.Database, actor: User, consignment_id: int, *,
         return get_order(db, batch.order_id)
 
 
-def collect_account(db: sqlite_utils.Database, actor: User, consignment_id: int,
+def collect_account(db: Database, actor: User, consignment_id: int,
                     tenders: Sequence[Tender], *, station: str, now: datetime) -> Order:
     """Take money for what a settled batch left on account (partial payments allowed).
 
@@ -278,7 +276,7 @@ def collect_account(db: sqlite_utils.Database, actor: User, consignment_id: int,
         return get_order(db, batch.order_id)
 
 
-def outstanding(db: sqlite_utils.Database, performance_id: int) -> list[OutstandingBatch]:
+def outstanding(db: Database, performance_id: int) -> list[OutstandingBatch]:
     """The performance's batches not yet settled (voided ones left out), in number order,
     with their live tickets counted and valued: one aggregate query, for the settlement
     report."""

@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from core import clock
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 FLAGS = ("accessibility", "vip", "banned")
 NAME_MAX = 200
@@ -168,7 +166,7 @@ def _customer(row: Any) -> Customer:
 
 # -- services --------------------------------------------------------------------------
 
-def get_customer(db: sqlite_utils.Database, customer_id: int) -> Customer:
+def get_customer(db: Database, customer_id: int) -> Customer:
     """One customer. Raises NotFound (`not_found`)."""
     row = db.execute(f"SELECT {_COLUMNS} FROM customers c WHERE c.id = ?",
                      [customer_id]).fetchone()
@@ -177,7 +175,7 @@ def get_customer(db: sqlite_utils.Database, customer_id: int) -> Customer:
     return _customer(row)
 
 
-def create_customer(db: sqlite_utils.Database, actor: User, name: str, *, phone: str = "",
+def create_customer(db: Database, actor: User, name: str, *, phone: str = "",
                     email: str = "", notes: str = "", flags: Iterable[str] = (),
                     now: datetime | None = None) -> Customer:
     """Create a customer, stored with the phone normalised; journaled as `customer.create`
@@ -204,7 +202,7 @@ def create_customer(db: sqlite_utils.Database, actor: User, name: str, *, phone:
         return get_customer(db, customer_id)
 
 
-def update_customer(db: sqlite_utils.Database, actor: User, customer_id: int, *,
+def update_customer(db: Database, actor: User, customer_id: int, *,
                     name: str | None = None, phone: str | None = None,
                     email: str | None = None, notes: str | None = None,
                     flags: Iterable[str] | None = None) -> Customer:
@@ -231,7 +229,7 @@ def update_customer(db: sqlite_utils.Database, actor: User, customer_id: int, *,
     return _apply(db, actor, customer_id, values, "customer.update")
 
 
-def set_flags(db: sqlite_utils.Database, actor: User, customer_id: int,
+def set_flags(db: Database, actor: User, customer_id: int,
               flags: Iterable[str]) -> Customer:
     """Replace the customer's flags; journaled as `customer.flags` with the new set.
 
@@ -242,7 +240,7 @@ def set_flags(db: sqlite_utils.Database, actor: User, customer_id: int,
                   "customer.flags")
 
 
-def add_note(db: sqlite_utils.Database, actor: User, customer_id: int, text: str, *,
+def add_note(db: Database, actor: User, customer_id: int, text: str, *,
              now: datetime | None = None) -> Customer:
     """Append one line '2026-11-20 17:00 UTC sam: text' to the customer's notes.
 
@@ -263,7 +261,7 @@ def add_note(db: sqlite_utils.Database, actor: User, customer_id: int, text: str
         return _apply(db, actor, customer_id, {"notes": notes}, "customer.note")
 
 
-def _apply(db: sqlite_utils.Database, actor: User, customer_id: int,
+def _apply(db: Database, actor: User, customer_id: int,
            values: dict[str, str], action: str) -> Customer:
     with write(db):
         row = db.execute("SELECT name, phone, email, notes, flags FROM customers "
@@ -312,7 +310,7 @@ def _match_expression(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-def search_customers(db: sqlite_utils.Database, query: str, limit: int = 20
+def search_customers(db: Database, query: str, limit: int = 20
                      ) -> list[Customer]:
     """Customers matching what a seller typed, best first; never raises on odd input.
 
@@ -341,7 +339,7 @@ def search_customers(db: sqlite_utils.Database, query: str, limit: int = 20
 
 # -- orders ----------------------------------------------------------------------------
 
-def order_history(db: sqlite_utils.Database, customer_id: int) -> list[OrderSummary]:
+def order_history(db: Database, customer_id: int) -> list[OrderSummary]:
     """The customer's orders, newest first, with ticket counts and performances.
 
     Raises NotFound for an unknown customer (one with no orders gives []).
@@ -367,7 +365,7 @@ def order_history(db: sqlite_utils.Database, customer_id: int) -> list[OrderSumm
                          tuple(performances.get(row[0], ()))) for row in rows]
 
 
-def will_call(db: sqlite_utils.Database, performance_id: int) -> list[WillCallEntry]:
+def will_call(db: Database, performance_id: int) -> list[WillCallEntry]:
     """Will-call orders waiting for a performance, by customer name then order number.
 
     An order is waiting when its delivery is will-call, it is not picked up, voided or
@@ -391,7 +389,7 @@ def will_call(db: sqlite_utils.Database, performance_id: int) -> list[WillCallEn
                           _parse_flags(row[6]), row[7]) for row in rows]
 
 
-def mark_picked_up(db: sqlite_utils.Database, actor: User, order_id: int, *,
+def mark_picked_up(db: Database, actor: User, order_id: int, *,
                    now: datetime | None = None) -> datetime:
     """Record that a will-call order's tickets were handed over; returns when.
 

@@ -13,19 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-import sqlite_utils
-
 from core.concessions.stock import StockError, get_item, move
 from core.errors import BoxOfficeError, NotFound
 from core.people.users import User
 from core.sales.models import CartGood, OrderGood
+from core.store.db import Database
 from core.till.shifts import open_shift_id
 from core.venue.pricing import tax_on
 
 MAX_LINE = 999
 
 
-def cart_goods(db: sqlite_utils.Database, cart_id: int) -> tuple[CartGood, ...]:
+def cart_goods(db: Database, cart_id: int) -> tuple[CartGood, ...]:
     return tuple(CartGood(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tax_on(r[6], r[7]),
                           r[8], r[9]) for r in db.execute(
         "SELECT g.id, i.sku, i.name, i.category, i.unit, g.quantity, i.price_cents, "
@@ -33,7 +32,7 @@ def cart_goods(db: sqlite_utils.Database, cart_id: int) -> tuple[CartGood, ...]:
         "i.id = g.item_id WHERE g.cart_id = ? ORDER BY g.id", [cart_id]))
 
 
-def _open_shift(db: sqlite_utils.Database, actor: User) -> int | None:
+def _open_shift(db: Database, actor: User) -> int | None:
     """The actor's open shift, which goods sold or returned count in; None without one
     (a card answer resolved later, a refund of goods only)."""
 
@@ -43,7 +42,7 @@ def _open_shift(db: sqlite_utils.Database, actor: User) -> int | None:
         return None
 
 
-def issue_goods(db: sqlite_utils.Database, actor: User, order_id: int, cart_id: int,
+def issue_goods(db: Database, actor: User, order_id: int, cart_id: int,
                 now: datetime, *, enforce: bool = True) -> int:
     """Inside a write, as the order is made: the cart's goods become order lines at
     today's prices and leave stock. A line over what is on hand raises StockError
@@ -65,14 +64,14 @@ def issue_goods(db: sqlite_utils.Database, actor: User, order_id: int, cart_id: 
     return value
 
 
-def order_goods(db: sqlite_utils.Database, order_id: int) -> tuple[OrderGood, ...]:
+def order_goods(db: Database, order_id: int) -> tuple[OrderGood, ...]:
     return tuple(OrderGood(*r) for r in db.execute(
         "SELECT g.id, i.sku, g.description, g.category, g.quantity, g.returned, "
         "g.price_cents, g.tax_cents FROM order_goods g JOIN items i ON i.id = g.item_id "
         "WHERE g.order_id = ? ORDER BY g.id", [order_id]))
 
 
-def return_goods(db: sqlite_utils.Database, actor: User, order_id: int,
+def return_goods(db: Database, actor: User, order_id: int,
                  quantities: Mapping[int, int] | None, kind: str, reason: str,
                  now: datetime) -> int:
     """Inside a write: goods of an order come back (refund or void) and go back into

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.money import TenderError, format_cents
 from core.people.permissions import authorize
@@ -26,7 +24,7 @@ from core.sales.orders import OrderError, get_order
 from core.sales.payments import insert_payment
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 from core.venue.inventory import create_hold_code, hold_seats, release_seats
 
@@ -70,7 +68,7 @@ class OverdueOrder:
         return self.value_cents - self.paid_cents
 
 
-def get_group(db: sqlite_utils.Database, group_id: int) -> Group:
+def get_group(db: Database, group_id: int) -> Group:
     """A group with its block's hold code. Raises NotFound `unknown_group`."""
     row = db.execute("SELECT g.id, g.name, g.customer_id, h.code, g.created_at FROM groups g "
                      "JOIN hold_codes h ON h.id = g.hold_code_id WHERE g.id = ?",
@@ -80,7 +78,7 @@ def get_group(db: sqlite_utils.Database, group_id: int) -> Group:
     return Group(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]))
 
 
-def create_group(db: sqlite_utils.Database, actor: User, name: str, *,
+def create_group(db: Database, actor: User, name: str, *,
                  customer_id: int | None = None, now: datetime) -> Group:
     """Create a group and its block's hold code `GRP<id>` (named after the group; sold
     and released by coordinators and admins only). Needs `group_sales`, and `hold` for
@@ -108,7 +106,7 @@ def create_group(db: sqlite_utils.Database, actor: User, name: str, *,
         return get_group(db, group_id)
 
 
-def hold_block(db: sqlite_utils.Database, actor: User, group_id: int, performance_id: int,
+def hold_block(db: Database, actor: User, group_id: int, performance_id: int,
                seat_ids: Sequence[int], now: datetime) -> int:
     """Hold available seats for the group (under its hold code), all or none; returns
     how many. Needs `group_sales` and `hold`. Journaled (`inventory.hold`).
@@ -119,7 +117,7 @@ def hold_block(db: sqlite_utils.Database, actor: User, group_id: int, performanc
         return hold_seats(db, actor, performance_id, seat_ids, group.hold_code, now)
 
 
-def group_order(db: sqlite_utils.Database, actor: User, group_id: int, performance_id: int,
+def group_order(db: Database, actor: User, group_id: int, performance_id: int,
                 seat_ids: Sequence[int], tenders: Sequence[Tender], *, balance_due: date,
                 station: str, now: datetime, zone: tzinfo,
                 customer_id: int | None = None) -> Order:
@@ -146,7 +144,7 @@ def group_order(db: sqlite_utils.Database, actor: User, group_id: int, performan
                         zone=zone)
 
 
-def pay_balance(db: sqlite_utils.Database, actor: User, order_id: int,
+def pay_balance(db: Database, actor: User, order_id: int,
                 tenders: Sequence[Tender], *, station: str, now: datetime) -> Order:
     """Take a payment toward a group order's balance (several partial payments allowed).
 
@@ -189,7 +187,7 @@ def pay_balance(db: sqlite_utils.Database, actor: User, order_id: int,
         return get_order(db, order_id)
 
 
-def release_unused(db: sqlite_utils.Database, actor: User, group_id: int,
+def release_unused(db: Database, actor: User, group_id: int,
                    performance_id: int, now: datetime) -> int:
     """Put the block's seats still held for the group at a performance back on sale;
     returns how many. Sold seats and seats in a cart are left alone (a cart that expires
@@ -211,7 +209,7 @@ def release_unused(db: sqlite_utils.Database, actor: User, group_id: int,
         return released
 
 
-def overdue_groups(db: sqlite_utils.Database, today: date) -> list[OverdueOrder]:
+def overdue_groups(db: Database, today: date) -> list[OverdueOrder]:
     """Orders still on a deposit whose balance was due before `today`, the earliest due
     first, with what their live tickets are worth and what has been paid."""
     return [OverdueOrder(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]),

@@ -15,7 +15,6 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.errors import BoxOfficeError
@@ -23,6 +22,7 @@ from core.gate import codes
 from core.gate import keys as gate_keys
 from core.sales import customers, models, orders
 from core.sales.customers import Customer
+from core.store.db import Database
 
 LIMIT = 50
 # Long runs of letters and digits are codes (a name or phone has spaces, or is shorter);
@@ -87,7 +87,7 @@ class _RevokedInDatabase:
     """`revoked` for verify_token, asking the database about one ticket at a time
     instead of loading every revocation."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     def __contains__(self, item: object) -> bool:
@@ -110,7 +110,7 @@ def _flags(text: str) -> frozenset[str]:
     return frozenset(flag for flag in text.split(",") if flag)
 
 
-def _matches(db: sqlite_utils.Database, where: str, params: list[object], matched: str,
+def _matches(db: Database, where: str, params: list[object], matched: str,
              ticket_id: int | None = None) -> list[OrderMatch]:
     rows = db.execute(
         "SELECT o.id, o.number, o.status, o.created_at, o.total_cents, o.delivery, "
@@ -127,12 +127,12 @@ def _matches(db: sqlite_utils.Database, where: str, params: list[object], matche
                        ticket_id, r[12], r[13]) for r in rows]
 
 
-def _by_ticket(db: sqlite_utils.Database, ticket_id: int, matched: str) -> list[OrderMatch]:
+def _by_ticket(db: Database, ticket_id: int, matched: str) -> list[OrderMatch]:
     return _matches(db, "o.id = (SELECT order_id FROM tickets WHERE id = ?)", [ticket_id],
                     matched, ticket_id)
 
 
-def _by_code(db: sqlite_utils.Database, text: str,
+def _by_code(db: Database, text: str,
              keys: Mapping[int, Ed25519PublicKey] | None,
              revoked: Container[tuple[int, int]] | None) -> list[OrderMatch]:
     verdict = codes.verify_token(text, gate_keys.public_keys(db) if keys is None else keys,
@@ -151,7 +151,7 @@ def _by_code(db: sqlite_utils.Database, text: str,
     return found
 
 
-def _by_customers(db: sqlite_utils.Database, found: Iterable[Customer]) -> list[OrderMatch]:
+def _by_customers(db: Database, found: Iterable[Customer]) -> list[OrderMatch]:
     ids = [customer.id for customer in found]
     if not ids:
         return []
@@ -159,7 +159,7 @@ def _by_customers(db: sqlite_utils.Database, found: Iterable[Customer]) -> list[
     return _matches(db, f"o.customer_id IN ({marks})", list(ids), "customer")
 
 
-def find_orders(db: sqlite_utils.Database, query: str, *,
+def find_orders(db: Database, query: str, *,
                 keys: Mapping[int, Ed25519PublicKey] | None = None,
                 revoked: Container[tuple[int, int]] | None = None) -> list[OrderMatch]:
     """The orders a seller means by `query`, most likely first; [] when none match.
@@ -192,7 +192,7 @@ def find_orders(db: sqlite_utils.Database, query: str, *,
     return found[:LIMIT]
 
 
-def order_detail(db: sqlite_utils.Database, order_id: int) -> OrderDetail:
+def order_detail(db: Database, order_id: int) -> OrderDetail:
     """The order with its customer, seller, will-call state and performances.
     Raises NotFound `unknown_order`."""
     order = orders.get_order(db, order_id)
@@ -207,7 +207,7 @@ def order_detail(db: sqlite_utils.Database, order_id: int) -> OrderDetail:
     return OrderDetail(order, customer, _when(row[0]), row[2], row[1], shows)
 
 
-def order_counts(db: sqlite_utils.Database, customer_ids: Iterable[int]) -> dict[int, int]:
+def order_counts(db: Database, customer_ids: Iterable[int]) -> dict[int, int]:
     """How many orders each customer has (customers without one are left out)."""
     ids = list(customer_ids)
     if not ids:

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.gate import codes, keys
 from core.money import refuse_card_numbers
 from core.sales.goods import order_goods
 from core.sales.models import Order, Payment, Ticket
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 
 
@@ -22,7 +20,7 @@ class OrderError(BoxOfficeError):
     code = "order"
 
 
-def retire_tickets(db: sqlite_utils.Database, order_id: int, ticket_ids: Sequence[int],
+def retire_tickets(db: Database, order_id: int, ticket_ids: Sequence[int],
                     status: str, reason: str, now: datetime, *, actor: str) -> int:
     """Inside a write: tickets leave service, codes revoked, seats back on sale.
     Returns what their lines were worth."""
@@ -52,7 +50,7 @@ def require_reason(reason: str) -> None:
     refuse_card_numbers(reason=reason)
 
 
-def refresh_total(db: sqlite_utils.Database, order_id: int) -> None:
+def refresh_total(db: Database, order_id: int) -> None:
     db.execute("UPDATE orders SET total_cents = (SELECT coalesce(sum(base_cents + fee_cents "
                "+ tax_cents), 0) FROM order_lines WHERE order_id = ? AND status = 'active') "
                "+ (SELECT coalesce(sum((price_cents + tax_cents) * (quantity - returned)), 0) "
@@ -65,7 +63,7 @@ def ticket_code(signer: codes.Signer, ticket: Ticket) -> str:
     return signer.sign(ticket.id, ticket.performance_id, ticket.generation, ticket.flags)
 
 
-def mark_printed(db: sqlite_utils.Database, ticket_ids: Sequence[int], now: datetime) -> None:
+def mark_printed(db: Database, ticket_ids: Sequence[int], now: datetime) -> None:
     """Record that the printer took these tickets' job."""
     if not ticket_ids:
         return
@@ -75,7 +73,7 @@ def mark_printed(db: sqlite_utils.Database, ticket_ids: Sequence[int], now: date
                    [stamp(now), *ticket_ids])
 
 
-def get_order(db: sqlite_utils.Database, order_id: int) -> Order:
+def get_order(db: Database, order_id: int) -> Order:
     """An order with its tickets and payments. Raises NotFound `unknown_order`."""
     row = db.execute("SELECT id, number, status, channel, customer_id, delivery, created_at "
                      "FROM orders WHERE id = ?", [order_id]).fetchone()
@@ -98,7 +96,7 @@ def get_order(db: sqlite_utils.Database, order_id: int) -> Order:
                  datetime.fromisoformat(row[6]), tickets, payments, order_goods(db, order_id))
 
 
-def find_order(db: sqlite_utils.Database, number: str) -> Order:
+def find_order(db: Database, number: str) -> Order:
     """An order by its number. Raises NotFound `unknown_order`."""
     row = db.execute("SELECT id FROM orders WHERE number = ?", [number.strip()]).fetchone()
     if row is None:

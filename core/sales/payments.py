@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlite_utils
-
 from core.people.users import User
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.till.shifts import open_shift_id
 from core.times import stamp
 
 
-def record_money(db: sqlite_utils.Database, actor: User, order_id: int, payment_id: int,
+def record_money(db: Database, actor: User, order_id: int, payment_id: int,
                  tender: str, amount_cents: int, *, shift_id: int | None = None) -> None:
     if shift_id is None:
         shift_id = db.execute("SELECT shift_id FROM payments WHERE id = ?",
@@ -25,7 +24,7 @@ def record_money(db: sqlite_utils.Database, actor: User, order_id: int, payment_
                          "amount_cents": amount_cents, "shift_id": shift_id})
 
 
-def insert_payment(db: sqlite_utils.Database, actor: User, order_id: int, tender: Tender,
+def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
                    *, station: str, now: datetime, amount_cents: int | None = None,
                    refund_of: int | None = None) -> int:
     """Inside a write: one payment row (and its `money` journal row when approved), in
@@ -51,7 +50,7 @@ def insert_payment(db: sqlite_utils.Database, actor: User, order_id: int, tender
     return payment_id
 
 
-def reverse_payments(db: sqlite_utils.Database, actor: User, order_id: int, *,
+def reverse_payments(db: Database, actor: User, order_id: int, *,
                      station: str, now: datetime, reason: str) -> int:
     """Inside a write: pay back every approved payment with its own tender."""
     total = 0
@@ -69,7 +68,7 @@ def reverse_payments(db: sqlite_utils.Database, actor: User, order_id: int, *,
     return total
 
 
-def pay_back(db: sqlite_utils.Database, actor: User, order_id: int, amount: int, *, to: str,
+def pay_back(db: Database, actor: User, order_id: int, amount: int, *, to: str,
              station: str, now: datetime, reason: str) -> None:
     """Inside a write: give back `amount` of what the order has paid.
 

@@ -38,7 +38,7 @@ from core.config import Config, backup_dir
 from core.errors import BoxOfficeError
 from core.migrations import migrations as known
 from core.store import journal
-from core.store.db import connect
+from core.store.db import Database, connect
 from core.store.schema import migrate
 
 # <stem>-20261120T170000Z[-reason].db: what `prune` may delete, and nothing else
@@ -103,8 +103,8 @@ def _integrity(conn: sqlite3.Connection) -> str:
 
 
 @contextlib.contextmanager
-def _source(source: sqlite_utils.Database | str | Path) -> Iterator[sqlite_utils.Database]:
-    if isinstance(source, sqlite_utils.Database):
+def _source(source: Database | str | Path) -> Iterator[Database]:
+    if isinstance(source, Database):
         yield source
         return
 
@@ -118,12 +118,12 @@ def _source(source: sqlite_utils.Database | str | Path) -> Iterator[sqlite_utils
         db.conn.close()
 
 
-def _source_path(db: sqlite_utils.Database) -> Path | None:
+def _source_path(db: Database) -> Path | None:
     row = db.execute("PRAGMA database_list").fetchone()
     return Path(row[2]) if row and row[2] else None
 
 
-def backup(source: sqlite_utils.Database | str | Path, dest: str | Path, *,
+def backup(source: Database | str | Path, dest: str | Path, *,
            actor: str = "system", now: datetime | None = None) -> BackupResult:
     """Copy the database to `dest` (a file name, or an existing directory: then named by
     `backup_name`), verified and durable; journaled in the source. Safe while other

@@ -33,6 +33,10 @@ NETWORK_FILESYSTEMS = frozenset(
     }
 )
 
+# What every service takes. Today a sqlite-utils Database; the one name to change when the
+# store gains another engine.
+Database = sqlite_utils.Database
+
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
     """The filesystem type of the mount that holds `path` (from /proc/mounts)."""
@@ -71,7 +75,7 @@ def check_local_disk(path: Path, mounts_text: str | None = None) -> None:
         )
 
 
-def connect(path: str | Path, *, check_location: bool = True) -> sqlite_utils.Database:
+def connect(path: str | Path, *, check_location: bool = True) -> Database:
     """Open (creating if needed) the database at `path` with the project's settings.
 
     `":memory:"` gives a private in-memory database (for tests). Does not migrate:
@@ -124,7 +128,7 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(db: Database) -> Iterator[Database]:
     """A write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
 
     Nested use becomes a savepoint of the outer transaction, so services can call each

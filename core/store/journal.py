@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from core import clock
-from core.store.db import write
+from core.store.db import Database, write
 
 GENESIS = "0" * 64
 
@@ -28,7 +26,7 @@ def _digest(prev_hash: str, row_id: int, at: str, actor: str, action: str,
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def append(db: sqlite_utils.Database, *, actor: str, action: str, subject: str,
+def append(db: Database, *, actor: str, action: str, subject: str,
            data: dict[str, Any] | None = None, at: datetime | None = None) -> int:
     """Append one entry; returns its id. Joins the caller's transaction if there is one."""
     stamp = (at or clock.now()).astimezone(UTC).isoformat(timespec="microseconds")
@@ -58,7 +56,7 @@ class Verification:
         return self.first_broken is None
 
 
-def verify(db: sqlite_utils.Database) -> Verification:
+def verify(db: Database) -> Verification:
     """Walk the chain; report the first row whose hash or link does not hold."""
     prev_hash = GENESIS
     expected_id = 1

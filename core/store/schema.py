@@ -9,13 +9,11 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-import sqlite_utils
-
 from core.migrations import migrations
-from core.store.db import connect, write
+from core.store.db import Database, connect, write
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: Database) -> list[str]:
     """Apply every pending migration; returns the names applied (empty if none)."""
     with write(db):
         pending = [m.name for m in migrations.pending(db)]
@@ -23,7 +21,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return pending
 
 
-def open_database(path: str | Path, *, check_location: bool = True) -> sqlite_utils.Database:
+def open_database(path: str | Path, *, check_location: bool = True) -> Database:
     """Connect with the project's settings and bring the schema up to date.
 
     Raises DatabaseLocationError when the file is on a network filesystem.
@@ -33,7 +31,7 @@ def open_database(path: str | Path, *, check_location: bool = True) -> sqlite_ut
     return db
 
 
-def database_id(db: sqlite_utils.Database) -> str:
+def database_id(db: Database) -> str:
     """This database's random identity (made by migration 0002; made here if missing)."""
     row = db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
     if row is None:

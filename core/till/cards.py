@@ -23,8 +23,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from core.config import CardReconciliationConfig
 from core.errors import BoxOfficeError, NotFound
 from core.money import TenderError, contains_card_number, refuse_card_numbers
@@ -32,7 +30,7 @@ from core.people.permissions import authorize
 from core.people.users import User
 from core.report_model import Cents, Report, Table
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 
 
@@ -124,7 +122,7 @@ def parse_settlement(text: str, rules: CardReconciliationConfig,
     return rows
 
 
-def _match(db: sqlite_utils.Database, row: ProcessorRow, tolerance: timedelta,
+def _match(db: Database, row: ProcessorRow, tolerance: timedelta,
            taken: set[int]) -> int | None:
     best: tuple[int, float, int] | None = None
     for payment_id, created, last4, approval in db.execute(
@@ -147,7 +145,7 @@ def _match(db: sqlite_utils.Database, row: ProcessorRow, tolerance: timedelta,
     return best[2] if best else None
 
 
-def import_settlement(db: sqlite_utils.Database, actor: User, text: str, *,
+def import_settlement(db: Database, actor: User, text: str, *,
                       source_name: str, rules: CardReconciliationConfig, zone: ZoneInfo,
                       now: datetime) -> ImportResult:
     """Import and match a processor settlement file; unmatched rows and payments go to
@@ -227,7 +225,7 @@ def _discrepancy(row: tuple[object, ...]) -> Discrepancy:
                        *row[4:])  # type: ignore[arg-type]
 
 
-def worklist(db: sqlite_utils.Database, *, status: str | None = "open") -> list[Discrepancy]:
+def worklist(db: Database, *, status: str | None = "open") -> list[Discrepancy]:
     """The discrepancies, oldest first (open ones by default; None for all)."""
     sql, args = _DISCREPANCY_SQL, []
     if status is not None:
@@ -236,7 +234,7 @@ def worklist(db: sqlite_utils.Database, *, status: str | None = "open") -> list[
     return [_discrepancy(r) for r in db.execute(sql + "ORDER BY d.id", args)]
 
 
-def get_discrepancy(db: sqlite_utils.Database, discrepancy_id: int) -> Discrepancy:
+def get_discrepancy(db: Database, discrepancy_id: int) -> Discrepancy:
     row = db.execute(_DISCREPANCY_SQL + "WHERE d.id = ?", [discrepancy_id]).fetchone()
     if row is None:
         raise NotFound(f"there is no discrepancy {discrepancy_id}",
@@ -244,20 +242,20 @@ def get_discrepancy(db: sqlite_utils.Database, discrepancy_id: int) -> Discrepan
     return _discrepancy(row)
 
 
-def annotate(db: sqlite_utils.Database, actor: User, discrepancy_id: int, *, note: str,
+def annotate(db: Database, actor: User, discrepancy_id: int, *, note: str,
              now: datetime) -> Discrepancy:
     """Add a note to a discrepancy (kept with who wrote it). Needs `shift_signoff`."""
     return _change(db, actor, discrepancy_id, note, now, resolve=False)
 
 
-def resolve(db: sqlite_utils.Database, actor: User, discrepancy_id: int, *, resolution: str,
+def resolve(db: Database, actor: User, discrepancy_id: int, *, resolution: str,
             now: datetime) -> Discrepancy:
     """Close a discrepancy with how it was settled. Needs `shift_signoff`. Raises
     CardReconciliationError `already_resolved`, `reason_required`."""
     return _change(db, actor, discrepancy_id, resolution, now, resolve=True)
 
 
-def _change(db: sqlite_utils.Database, actor: User, discrepancy_id: int, text: str,
+def _change(db: Database, actor: User, discrepancy_id: int, text: str,
             now: datetime, *, resolve: bool) -> Discrepancy:
     if not text.strip():
         raise CardReconciliationError("write what was found or done",

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
 from core.people.permissions import authorize
 from core.people.users import User
 from core.report_model import Cents, Report, Table
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 
 
@@ -56,7 +54,7 @@ class Deposit:
         return self.cash_cents + self.checks_cents
 
 
-def get_deposit(db: sqlite_utils.Database, deposit_id: int) -> Deposit:
+def get_deposit(db: Database, deposit_id: int) -> Deposit:
     """A deposit with its slip lines. Raises NotFound `unknown_deposit`."""
     row = db.execute("SELECT id, business_date, cash_cents, checks_cents, status, "
                      "bank_reference, created_at, deposited_at FROM deposits WHERE id = ?",
@@ -73,7 +71,7 @@ def get_deposit(db: sqlite_utils.Database, deposit_id: int) -> Deposit:
                    datetime.fromisoformat(row[7]) if row[7] else None, lines)
 
 
-def list_deposits(db: sqlite_utils.Database, day: date | None = None) -> list[Deposit]:
+def list_deposits(db: Database, day: date | None = None) -> list[Deposit]:
     sql, args = "SELECT id FROM deposits", []
     if day is not None:
         sql += " WHERE business_date = ?"
@@ -81,7 +79,7 @@ def list_deposits(db: sqlite_utils.Database, day: date | None = None) -> list[De
     return [get_deposit(db, r[0]) for r in db.execute(sql + " ORDER BY id", args)]
 
 
-def prepare_deposit(db: sqlite_utils.Database, actor: User, *, day: date, zone: ZoneInfo,
+def prepare_deposit(db: Database, actor: User, *, day: date, zone: ZoneInfo,
                     now: datetime) -> Deposit:
     """The deposit slip of the shifts closed on `day` (the venue's day) and on no slip
     yet. Needs `shift_signoff`. Raises DepositError `nothing_to_deposit`."""
@@ -116,7 +114,7 @@ def prepare_deposit(db: sqlite_utils.Database, actor: User, *, day: date, zone: 
         return get_deposit(db, deposit_id)
 
 
-def mark_deposited(db: sqlite_utils.Database, actor: User, deposit_id: int, *,
+def mark_deposited(db: Database, actor: User, deposit_id: int, *,
                    bank_reference: str, now: datetime) -> Deposit:
     """Record that the bank took the deposit, with its reference; final afterwards.
     Needs `shift_signoff`. Raises DepositError (`reference_required`,

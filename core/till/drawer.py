@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError
 from core.money import refuse_card_numbers
 from core.people.permissions import Override, authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
-def record_no_sale(db: sqlite_utils.Database, actor: User, *, station: str, reason: str,
+def record_no_sale(db: Database, actor: User, *, station: str, reason: str,
                    now: datetime, override: Override | None = None) -> int:
     """Allow and record opening the drawer without a sale; returns the journal row id.
     Needs `no_sale` (or a supervisor's override). Raises PermissionDenied,

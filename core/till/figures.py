@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-import sqlite_utils
-
 from core.concessions.goods_sales import shift_sales
 from core.money import format_cents
+from core.store.db import Database
 from core.till.models import (
     CountResult,
     Movement,
@@ -29,7 +28,7 @@ from core.till.models import (
 TENDER_ORDER = ("cash", "check", "card", "comp", "account")
 
 
-def movements(db: sqlite_utils.Database, shift_id: int) -> tuple[Movement, ...]:
+def movements(db: Database, shift_id: int) -> tuple[Movement, ...]:
     return tuple(Movement(r[0], r[1], r[2], r[3], r[4], r[5], datetime.fromisoformat(r[6]))
                  for r in db.execute(
         "SELECT m.id, m.kind, m.amount_cents, m.reason, u.username, m.approved_by, "
@@ -37,7 +36,7 @@ def movements(db: sqlite_utils.Database, shift_id: int) -> tuple[Movement, ...]:
         "WHERE m.shift_id = ? ORDER BY m.id", [shift_id]))
 
 
-def compute_figures(db: sqlite_utils.Database, shift_id: int,
+def compute_figures(db: Database, shift_id: int,
                     float_cents: int) -> ShiftFigures:
     rows = {r[0]: TenderTotal(r[0], r[1], r[2], r[3]) for r in db.execute(
         "SELECT tender, count(*), coalesce(sum(max(amount_cents, 0)), 0), "
@@ -51,13 +50,13 @@ def compute_figures(db: sqlite_utils.Database, shift_id: int,
                         _concessions(db, shift_id))
 
 
-def _concessions(db: sqlite_utils.Database, shift_id: int) -> tuple[tuple[str, int, int], ...]:
+def _concessions(db: Database, shift_id: int) -> tuple[tuple[str, int, int], ...]:
 
     return tuple((line.key, line.quantity, line.gross_cents)
                  for line in shift_sales(db, shift_id))
 
 
-def z_figures(db: sqlite_utils.Database, shift: Shift, count: CountResult,
+def z_figures(db: Database, shift: Shift, count: CountResult,
               figures: ShiftFigures) -> dict[str, Any]:
     """The Z report's snapshot: plain JSON, kept in `z_reports.figures` for good."""
     signoff = db.execute("SELECT u.username, s.signoff_note FROM shifts s LEFT JOIN users u "

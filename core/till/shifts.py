@@ -26,33 +26,23 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from core.config import Config, ShiftsConfig
 from core.errors import BoxOfficeError, NotFound
 from core.money import format_cents, refuse_card_numbers
 from core.people.permissions import Override, authorize, has_permission
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.till.figures import compute_figures, movements, z_figures
 from core.till.models import (
     CountResult,
     Movement,
     Shift,
-    ShiftFigures,
     ShiftReport,
     TenderCount,
     ZReport,
 )
 from core.times import stamp
-
-__all__ = [
-    "CountResult", "Movement", "Shift", "ShiftError", "ShiftFigures", "ShiftReport",
-    "TenderCount", "ZReport", "cash_drop", "close_shift", "count_result", "current_shift",
-    "denominations", "get_shift", "get_z_report", "list_shifts", "open_shift",
-    "open_shift_id", "paid_out", "sign_off", "submit_count", "x_report",
-]
 
 
 class ShiftError(BoxOfficeError):
@@ -96,7 +86,7 @@ def _shift(row: Sequence[Any]) -> Shift:
                  _time(row[9]), row[10], row[11], _time(row[12]), row[13])
 
 
-def get_shift(db: sqlite_utils.Database, shift_id: int) -> Shift:
+def get_shift(db: Database, shift_id: int) -> Shift:
     """A shift. Raises NotFound `unknown_shift`."""
     row = db.execute(_SHIFT_SQL + "WHERE s.id = ?", [shift_id]).fetchone()
     if row is None:
@@ -104,7 +94,7 @@ def get_shift(db: sqlite_utils.Database, shift_id: int) -> Shift:
     return _shift(row)
 
 
-def current_shift(db: sqlite_utils.Database, user_id: int,
+def current_shift(db: Database, user_id: int,
                   station: str | None = None) -> Shift | None:
     """The user's shift that is not closed yet (open, or counted and waiting for its
     close), if any; with `station`, only one at that station."""
@@ -117,7 +107,7 @@ def current_shift(db: sqlite_utils.Database, user_id: int,
     return _shift(row) if row else None
 
 
-def list_shifts(db: sqlite_utils.Database, *, status: str | None = None,
+def list_shifts(db: Database, *, status: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Shift]:
     """Shifts in opening order, optionally by status and opened in [since, until)."""
     sql, args = _SHIFT_SQL + "WHERE 1 = 1", []
@@ -133,7 +123,7 @@ def list_shifts(db: sqlite_utils.Database, *, status: str | None = None,
     return [_shift(row) for row in db.execute(sql + " ORDER BY s.id", args)]
 
 
-def open_shift_id(db: sqlite_utils.Database, user_id: int) -> int:
+def open_shift_id(db: Database, user_id: int) -> int:
     """The id of the user's open shift, which every payment they make belongs to.
     Raises ShiftError `no_open_shift`."""
     row = db.execute("SELECT id, status FROM shifts WHERE user_id = ? AND status != 'closed'",
@@ -147,7 +137,7 @@ def open_shift_id(db: sqlite_utils.Database, user_id: int) -> int:
     return int(row[0])
 
 
-def open_shift(db: sqlite_utils.Database, actor: User, *, station: str,
+def open_shift(db: Database, actor: User, *, station: str,
                float_counts: Mapping[int, int], now: datetime,
                rules: ShiftsConfig | None = None) -> Shift:
     """Open the actor's shift at `station` with a float counted by denomination (cents ->
@@ -184,7 +174,7 @@ def open_shift(db: sqlite_utils.Database, actor: User, *, station: str,
         return get_shift(db, shift_id)
 
 
-def _may_handle(db: sqlite_utils.Database, actor: User, shift: Shift,
+def _may_handle(db: Database, actor: User, shift: Shift,
                 override: Override | None = None) -> str:
     """The shift's own user, or a supervisor (`shift_signoff`); returns who approved."""
     if actor.id == shift.user_id and not actor.locked:
@@ -192,7 +182,7 @@ def _may_handle(db: sqlite_utils.Database, actor: User, shift: Shift,
     return authorize(db, actor, "shift_signoff", override=override)
 
 
-def _take_out(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cents: int,
+def _take_out(db: Database, actor: User, shift_id: int, amount_cents: int,
               kind: str, reason: str, now: datetime, approver: str) -> Movement:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) \
             or amount_cents <= 0:
@@ -219,7 +209,7 @@ def _reason(reason: str) -> None:
     refuse_card_numbers(reason=reason)
 
 
-def cash_drop(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cents: int, *,
+def cash_drop(db: Database, actor: User, shift_id: int, amount_cents: int, *,
               reason: str, now: datetime) -> Movement:
     """Take cash out of an open shift's drawer into the safe. The shift's user or a
     supervisor (`shift_signoff`). Raises ShiftError (`bad_amount`, `reason_required`,
@@ -230,7 +220,7 @@ def cash_drop(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cent
         return _take_out(db, actor, shift_id, amount_cents, "drop", reason, now, approver)
 
 
-def paid_out(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cents: int, *,
+def paid_out(db: Database, actor: User, shift_id: int, amount_cents: int, *,
              reason: str, now: datetime, override: Override | None = None) -> Movement:
     """Pay cash out of an open shift's drawer (petty cash, a runner) for a reason. Money
     leaves the house, so it needs `shift_signoff` or a supervisor's override. Raises
@@ -243,7 +233,7 @@ def paid_out(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cents
                          approver)
 
 
-def x_report(db: sqlite_utils.Database, shift_id: int, now: datetime, *,
+def x_report(db: Database, shift_id: int, now: datetime, *,
              viewer: User | None = None) -> ShiftReport:
     """The shift's figures so far; reading it changes nothing. Blind (no money figures)
     while the shift is uncounted, unless `viewer` has `report_access`: a seller's screen
@@ -257,7 +247,7 @@ def x_report(db: sqlite_utils.Database, shift_id: int, now: datetime, *,
     return ShiftReport(shift, now, payments, figures if may_see else None)
 
 
-def submit_count(db: sqlite_utils.Database, actor: User, shift_id: int, *,
+def submit_count(db: Database, actor: User, shift_id: int, *,
                  cash_counts: Mapping[int, int], checks_cents: int, card_slips_cents: int,
                  now: datetime, rules: ShiftsConfig | None = None) -> CountResult:
     """The blind count: cash by denomination, the checks' total and the card slips'
@@ -303,7 +293,7 @@ def submit_count(db: sqlite_utils.Database, actor: User, shift_id: int, *,
         return result
 
 
-def count_result(db: sqlite_utils.Database, shift_id: int) -> CountResult:
+def count_result(db: Database, shift_id: int) -> CountResult:
     """The submitted count of a counted or closed shift, with what was expected.
     Raises ShiftError `not_counted` for an open shift (the count is blind)."""
     row = db.execute(
@@ -322,7 +312,7 @@ def count_result(db: sqlite_utils.Database, shift_id: int) -> CountResult:
                        row[10] is not None)
 
 
-def sign_off(db: sqlite_utils.Database, actor: User, shift_id: int, *, note: str,
+def sign_off(db: Database, actor: User, shift_id: int, *, note: str,
              now: datetime, override: Override | None = None) -> Shift:
     """A coordinator accepts a counted shift's over/short with a note (needed above the
     tolerance; allowed below it). Needs `shift_signoff`, from someone other than the
@@ -355,7 +345,7 @@ def sign_off(db: sqlite_utils.Database, actor: User, shift_id: int, *, note: str
         return get_shift(db, shift_id)
 
 
-def close_shift(db: sqlite_utils.Database, actor: User, shift_id: int, *,
+def close_shift(db: Database, actor: User, shift_id: int, *,
                 now: datetime) -> ZReport:
     """Close a counted shift: the next Z number (gapless), its figures kept for good.
     The shift's user or a supervisor. Raises ShiftError (`not_counted`,
@@ -395,7 +385,7 @@ def close_shift(db: sqlite_utils.Database, actor: User, shift_id: int, *,
         return get_z_report(db, z_number)
 
 
-def get_z_report(db: sqlite_utils.Database, z_number: int) -> ZReport:
+def get_z_report(db: Database, z_number: int) -> ZReport:
     """A kept Z report. Raises NotFound `unknown_z`."""
     row = db.execute("SELECT z.z_number, z.shift_id, z.closed_at, u.username, "
                      "z.journal_hash, z.figures FROM z_reports z JOIN users u ON "

@@ -12,15 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
 from core.people.permissions import PermissionDenied, authorize
 from core.people.roles import ROLES
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 from core.times import stamp
 
 
@@ -58,7 +56,7 @@ class HoldCode:
     release_roles: frozenset[str]
 
 
-def sweep_expired_carts(db: sqlite_utils.Database, now: datetime) -> int:
+def sweep_expired_carts(db: Database, now: datetime) -> int:
     """Release the seats of carts whose lock has run out; returns how many seats."""
     with write(db):
         expired = [row[0] for row in db.execute(
@@ -79,7 +77,7 @@ def sweep_expired_carts(db: sqlite_utils.Database, now: datetime) -> int:
     return released
 
 
-def seat_states(db: sqlite_utils.Database, performance_id: int, now: datetime
+def seat_states(db: Database, performance_id: int, now: datetime
                 ) -> dict[int, SeatState]:
     """Every seat of the performance that is not available (expired carts excluded)."""
     states = {}
@@ -98,7 +96,7 @@ def seat_states(db: sqlite_utils.Database, performance_id: int, now: datetime
     return states
 
 
-def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
+def hold_code(db: Database, code: str) -> HoldCode:
     """A hold code by its code. Raises NotFound `unknown_hold`."""
     row = db.execute("SELECT id, code, name, color, sell_roles, release_roles FROM hold_codes "
                      "WHERE code = ? AND active = 1", [code.upper()]).fetchone()
@@ -108,7 +106,7 @@ def hold_code(db: sqlite_utils.Database, code: str) -> HoldCode:
                     frozenset(row[5].split(",")))
 
 
-def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: str, color: str,
+def create_hold_code(db: Database, actor: User, code: str, name: str, color: str,
                      *, sell_roles: Iterable[str], release_roles: Iterable[str]) -> HoldCode:
     """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists` (also for
     a retired code: its name stays taken), `bad_hold_code`, `unknown_role`, TenderError
@@ -136,7 +134,7 @@ def create_hold_code(db: sqlite_utils.Database, actor: User, code: str, name: st
     return hold_code(db, code)
 
 
-def list_hold_codes(db: sqlite_utils.Database) -> list[HoldCode]:
+def list_hold_codes(db: Database) -> list[HoldCode]:
     """The hold codes in use (retired ones left out), by code."""
     return [HoldCode(row[0], row[1], row[2], row[3], frozenset(row[4].split(",")),
                      frozenset(row[5].split(","))) for row in db.execute(
@@ -144,7 +142,7 @@ def list_hold_codes(db: sqlite_utils.Database) -> list[HoldCode]:
         "WHERE active = 1 ORDER BY code")]
 
 
-def delete_hold_code(db: sqlite_utils.Database, actor: User, code: str) -> None:
+def delete_hold_code(db: Database, actor: User, code: str) -> None:
     """Remove a hold code. Refused (`hold_in_use`) while it holds seats or places, or
     seats sold out of it sit in a cart or a group uses it. A code that was ever used is
     retired rather than deleted (old carts name it). Needs `hold`. Raises
@@ -172,7 +170,7 @@ def delete_hold_code(db: sqlite_utils.Database, actor: User, code: str) -> None:
                        subject=f"hold:{hold.code}", data={"retired": bool(used)})
 
 
-def seat_ids_in_range(db: sqlite_utils.Database, performance_id: int, section: str,
+def seat_ids_in_range(db: Database, performance_id: int, section: str,
                       row: str, first: int, last: int) -> list[int]:
     """The active seats numbered first..last (either order) in a row, for range holds.
     Raises NotFound `no_seats` when the range holds no seat."""
@@ -187,7 +185,7 @@ def seat_ids_in_range(db: sqlite_utils.Database, performance_id: int, section: s
     return ids
 
 
-def find_seat(db: sqlite_utils.Database, performance_id: int, section: str, row: str,
+def find_seat(db: Database, performance_id: int, section: str, row: str,
               number: int) -> int:
     """A seat id by its identity at a performance. Raises NotFound `unknown_seat`."""
     found = db.execute(
@@ -200,7 +198,7 @@ def find_seat(db: sqlite_utils.Database, performance_id: int, section: str, row:
     return int(found[0])
 
 
-def check_seats_belong(db: sqlite_utils.Database, performance_id: int,
+def check_seats_belong(db: Database, performance_id: int,
                         seat_ids: Sequence[int]) -> None:
     marks = ",".join("?" * len(seat_ids))
     count = db.execute(
@@ -212,7 +210,7 @@ def check_seats_belong(db: sqlite_utils.Database, performance_id: int,
                        code="unknown_seat")
 
 
-def describe_seat(db: sqlite_utils.Database, seat_ids: Iterable[int]) -> str:
+def describe_seat(db: Database, seat_ids: Iterable[int]) -> str:
     ids = list(seat_ids)
     marks = ",".join("?" * len(ids))
     names = [f"{r[0]} {r[1]}-{r[2]}" for r in db.execute(
@@ -222,7 +220,7 @@ def describe_seat(db: sqlite_utils.Database, seat_ids: Iterable[int]) -> str:
     return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
 
 
-def claim_available(db: sqlite_utils.Database, performance_id: int, seat_ids: Sequence[int],
+def claim_available(db: Database, performance_id: int, seat_ids: Sequence[int],
                      state: str, now: datetime, *, hold_code_id: int | None = None,
                      cart_id: int | None = None, expires_at: datetime | None = None,
                      swept: bool = False) -> None:
@@ -243,7 +241,7 @@ def claim_available(db: sqlite_utils.Database, performance_id: int, seat_ids: Se
           stamp(expires_at) if expires_at else None) for seat_id in seat_ids])
 
 
-def hold_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+def hold_seats(db: Database, actor: User, performance_id: int,
                seat_ids: Sequence[int], code: str, now: datetime) -> int:
     """Hold available seats under a hold code. Needs `hold`. All or none: raises
     SeatUnavailable when any is taken; NotFound for unknown seats or hold codes."""
@@ -260,7 +258,7 @@ def hold_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
     return len(seat_ids)
 
 
-def kill_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+def kill_seats(db: Database, actor: User, performance_id: int,
                seat_ids: Sequence[int], reason: str, now: datetime) -> int:
     """Take available seats off sale (a camera position, a broken seat). Needs `kill`."""
     if not reason.strip():
@@ -278,7 +276,7 @@ def kill_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
     return len(seat_ids)
 
 
-def release_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
+def release_seats(db: Database, actor: User, performance_id: int,
                   seat_ids: Sequence[int], now: datetime) -> int:
     """Put held or killed seats back on sale. Holds need `hold` and a role the hold code
     lets release; kills need `kill`. Seats in carts or sold are refused
@@ -310,7 +308,7 @@ def release_seats(db: sqlite_utils.Database, actor: User, performance_id: int,
     return len(claims)
 
 
-def area_count(db: sqlite_utils.Database, performance_id: int, section_id: int,
+def area_count(db: Database, performance_id: int, section_id: int,
                now: datetime) -> AreaCount:
     """Capacity and use of a general-admission area. Raises NotFound `unknown_area`."""
     row = db.execute("SELECT capacity FROM sections WHERE id = ? AND kind = 'ga'",
@@ -329,7 +327,7 @@ def area_count(db: sqlite_utils.Database, performance_id: int, section_id: int,
     return AreaCount(row[0], sold.fetchone()[0], in_carts.fetchone()[0], held.fetchone()[0])
 
 
-def area_id(db: sqlite_utils.Database, performance_id: int, code: str) -> int:
+def area_id(db: Database, performance_id: int, code: str) -> int:
     """The section id of a general-admission area by code. Raises NotFound `unknown_area`."""
     row = db.execute(
         "SELECT c.id FROM sections c JOIN performances p ON p.venue_id = c.venue_id "
@@ -340,7 +338,7 @@ def area_id(db: sqlite_utils.Database, performance_id: int, code: str) -> int:
     return int(row[0])
 
 
-def hold_area_places(db: sqlite_utils.Database, actor: User, performance_id: int,
+def hold_area_places(db: Database, actor: User, performance_id: int,
                      section_id: int, code: str, quantity: int, now: datetime) -> AreaCount:
     """Hold places of a general-admission area (added to any already held under the code).
     Needs `hold`. Raises SeatUnavailable when fewer places are left."""

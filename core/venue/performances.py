@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from core.errors import BoxOfficeError, NotFound
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def create_event(db: sqlite_utils.Database, actor: User, name: str, *,
+def create_event(db: Database, actor: User, name: str, *,
                  producer: str = "", description: str = "") -> int:
     """Create an event; returns its id. Needs `event_setup`. Raises PermissionDenied,
     BoxOfficeError `bad_name` on an empty name."""
@@ -59,7 +57,7 @@ def create_event(db: sqlite_utils.Database, actor: User, name: str, *,
     return event_id
 
 
-def create_performance(db: sqlite_utils.Database, actor: User, event_id: int, venue_id: int,
+def create_performance(db: Database, actor: User, event_id: int, venue_id: int,
                        starts_at: datetime, *, doors_at: datetime | None = None) -> int:
     """Schedule a performance of an event at a venue; times must be timezone-aware.
     Needs `event_setup`. Raises PermissionDenied, NotFound for an unknown event or venue,
@@ -102,7 +100,7 @@ def _moment(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def list_performances(db: sqlite_utils.Database, *, since: datetime | None = None
+def list_performances(db: Database, *, since: datetime | None = None
                       ) -> list[Performance]:
     """Performances in start order; with `since`, only those starting at or after it."""
     if since is None:
@@ -113,7 +111,7 @@ def list_performances(db: sqlite_utils.Database, *, since: datetime | None = Non
     return [_performance(row) for row in rows]
 
 
-def get_performance(db: sqlite_utils.Database, performance_id: int) -> Performance:
+def get_performance(db: Database, performance_id: int) -> Performance:
     """One performance. Raises NotFound."""
     row = db.execute(_SELECT + " WHERE p.id = ?", [performance_id]).fetchone()
     if row is None:
@@ -130,14 +128,14 @@ class Event:
     performances: int
 
 
-def list_events(db: sqlite_utils.Database) -> list[Event]:
+def list_events(db: Database) -> list[Event]:
     """Every event with how many performances it has, newest first."""
     return [Event(*row) for row in db.execute(
         "SELECT e.id, e.name, e.producer, e.description, (SELECT count(*) FROM "
         "performances p WHERE p.event_id = e.id) FROM events e ORDER BY e.id DESC")]
 
 
-def copy_performance(db: sqlite_utils.Database, actor: User, performance_id: int,
+def copy_performance(db: Database, actor: User, performance_id: int,
                      starts_at: datetime, *, doors_at: datetime | None = None) -> int:
     """A new performance of the same event at the same venue, starting at `starts_at`,
     with the original's prices, holds and kills (seats still in the map). Doors open as
@@ -184,7 +182,7 @@ def copy_performance(db: sqlite_utils.Database, actor: User, performance_id: int
     return copy_id
 
 
-def set_on_sale_window(db: sqlite_utils.Database, actor: User, performance_id: int,
+def set_on_sale_window(db: Database, actor: User, performance_id: int,
                        on_sale_at: datetime | None, off_sale_at: datetime | None) -> None:
     """When the performance may be sold: from `on_sale_at` (None: already) until
     `off_sale_at` (None: no end). Needs `event_setup`. Raises PermissionDenied, NotFound,
@@ -204,7 +202,7 @@ def set_on_sale_window(db: sqlite_utils.Database, actor: User, performance_id: i
                        data={"on_sale_at": on_text, "off_sale_at": off_text})
 
 
-def cancel_performance(db: sqlite_utils.Database, actor: User, performance_id: int, *,
+def cancel_performance(db: Database, actor: User, performance_id: int, *,
                        reason: str) -> int:
     """Cancel a performance: nothing more can be sold for it. Its live tickets stay live
     so that each can be refunded; returns how many there are. Needs `event_setup`.
@@ -231,7 +229,7 @@ class NotOnSale(BoxOfficeError):
     code = "not_on_sale"
 
 
-def check_on_sale(db: sqlite_utils.Database, performance_id: int, now: datetime) -> None:
+def check_on_sale(db: Database, performance_id: int, now: datetime) -> None:
     """Raise NotOnSale unless the performance can be sold at `now`: codes
     `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown."""
     row = db.execute("SELECT status, on_sale_at, off_sale_at FROM performances WHERE id = ?",

@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from core.config import PricingConfig
 from core.errors import BoxOfficeError, NotFound
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ def tax_on(amount_cents: int, basis_points: int) -> int:
     return (amount_cents * basis_points + 5000) // 10000
 
 
-def price_type_id(db: sqlite_utils.Database, code: str) -> tuple[int, str]:
+def price_type_id(db: Database, code: str) -> tuple[int, str]:
     """(id, kind) of a price type by code. Raises NotFound `unknown_price_type`."""
     row = db.execute("SELECT id, kind FROM price_types WHERE code = ?",
                      [code.upper()]).fetchone()
@@ -52,7 +50,7 @@ def price_type_id(db: sqlite_utils.Database, code: str) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def set_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone: str,
+def set_price(db: Database, actor: User, performance_id: int, zone: str,
               price_type: str, base_cents: int, *, defaults: PricingConfig,
               fee_cents: int | None = None, tax_basis_points: int | None = None) -> Price:
     """Set (or change) one price. Needs `price_change`. Refused while an order of the
@@ -96,7 +94,7 @@ def set_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone:
     return Price(performance_id, zone, price_type.upper(), base_cents, fee, tax)
 
 
-def get_price(db: sqlite_utils.Database, performance_id: int, zone_id: int,
+def get_price(db: Database, performance_id: int, zone_id: int,
               price_type_id_: int) -> Price:
     """The price of a zone and price type. Raises NotFound `no_price`."""
     row = db.execute(
@@ -114,7 +112,7 @@ def get_price(db: sqlite_utils.Database, performance_id: int, zone_id: int,
     return Price(performance_id, row[0], row[1], row[2], row[3], row[4])
 
 
-def price_list(db: sqlite_utils.Database, performance_id: int) -> list[Price]:
+def price_list(db: Database, performance_id: int) -> list[Price]:
     return [Price(performance_id, row[0], row[1], row[2], row[3], row[4]) for row in db.execute(
         "SELECT z.code, t.code, p.base_cents, p.fee_cents, p.tax_basis_points "
         "FROM prices p JOIN price_zones z ON z.id = p.zone_id "
@@ -122,7 +120,7 @@ def price_list(db: sqlite_utils.Database, performance_id: int) -> list[Price]:
         "ORDER BY z.code, t.id", [performance_id])]
 
 
-def remove_price(db: sqlite_utils.Database, actor: User, performance_id: int, zone: str,
+def remove_price(db: Database, actor: User, performance_id: int, zone: str,
                  price_type: str) -> bool:
     """Stop selling a zone at a price type (tickets already sold keep what they cost).
     Needs `price_change`. True when there was a price. Raises PermissionDenied, NotFound
@@ -164,7 +162,7 @@ class PriceGrid:
         return self.prices.get((zone, price_type.upper()))
 
 
-def price_grid(db: sqlite_utils.Database, performance_id: int) -> PriceGrid:
+def price_grid(db: Database, performance_id: int) -> PriceGrid:
     """Every zone of the performance's venue x every price type, with the prices set.
     Raises NotFound for an unknown performance."""
     if db.execute("SELECT 1 FROM performances WHERE id = ?",
@@ -180,7 +178,7 @@ def price_grid(db: sqlite_utils.Database, performance_id: int) -> PriceGrid:
     return PriceGrid(performance_id, zones, types, prices)
 
 
-def set_price_grid(db: sqlite_utils.Database, actor: User, performance_id: int,
+def set_price_grid(db: Database, actor: User, performance_id: int,
                    cells: Mapping[tuple[str, str], PriceCell | None], *,
                    defaults: PricingConfig) -> PriceGrid:
     """Set many cells of the grid at once, all or none: a PriceCell sets the price, None

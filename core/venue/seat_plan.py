@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
+from core.store.db import Database
 from core.venue.inventory import seat_states
 
 SeatKey = tuple[str, str, int]
@@ -29,7 +28,7 @@ class SeatIndex:
     keys: dict[int, SeatKey]
 
 
-def seat_index(db: sqlite_utils.Database, performance_id: int) -> SeatIndex:
+def seat_index(db: Database, performance_id: int) -> SeatIndex:
     """Every active seat of the performance's venue."""
     ids = {(section, row, number): seat_id for seat_id, section, row, number in db.execute(
         "SELECT s.id, c.code, s.row_label, s.number FROM seats s "
@@ -38,7 +37,7 @@ def seat_index(db: sqlite_utils.Database, performance_id: int) -> SeatIndex:
     return SeatIndex(ids, {seat_id: key for key, seat_id in ids.items()})
 
 
-def plan_states(db: sqlite_utils.Database, performance_id: int, now: datetime,
+def plan_states(db: Database, performance_id: int, now: datetime,
                 index: SeatIndex, cart_id: int | None
                 ) -> dict[SeatKey, tuple[str, str | None]]:
     """Every seat that is not available: key -> (state, hold code or None). Seats in
@@ -56,18 +55,18 @@ def plan_states(db: sqlite_utils.Database, performance_id: int, now: datetime,
     return plan
 
 
-def hold_colors(db: sqlite_utils.Database) -> dict[str, str]:
+def hold_colors(db: Database) -> dict[str, str]:
     """Each hold code's colour, to paint held seats with."""
     return {code: color for code, color in db.execute("SELECT code, color FROM hold_codes")}
 
 
-def hold_code_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def hold_code_names(db: Database) -> list[tuple[str, str]]:
     """(code, name) of every hold code, by code."""
     return [(code, name) for code, name in db.execute(
         "SELECT code, name FROM hold_codes ORDER BY code")]
 
 
-def price_types_for(db: sqlite_utils.Database, performance_id: int, zone: str
+def price_types_for(db: Database, performance_id: int, zone: str
                     ) -> list[tuple[str, str, int]]:
     """(code, name, base cents) of the price types on sale in a zone of a performance."""
     return [(code, name, cents) for code, name, cents in db.execute(
@@ -76,7 +75,7 @@ def price_types_for(db: sqlite_utils.Database, performance_id: int, zone: str
         "WHERE p.performance_id = ? AND z.code = ? ORDER BY t.id", [performance_id, zone])]
 
 
-def all_price_types(db: sqlite_utils.Database, performance_id: int) -> list[tuple[str, str]]:
+def all_price_types(db: Database, performance_id: int) -> list[tuple[str, str]]:
     """(code, name) of every price type priced for the performance, in a stable order."""
     return [(code, name) for code, name in db.execute(
         "SELECT DISTINCT t.code, t.name FROM prices p JOIN price_types t "

@@ -5,15 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from core import clock
 from core.errors import NotFound
 from core.people.permissions import authorize
 from core.people.users import User
 from core.seatmap import SeatMap, SeatMapInvalid, SeatMapProblem, parse_seatmap
 from core.store import journal
-from core.store.db import write
+from core.store.db import Database, write
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class ImportResult:
     unchanged: bool
 
 
-def import_seatmap(db: sqlite_utils.Database, actor: User, source: str,
+def import_seatmap(db: Database, actor: User, source: str,
                    source_name: str) -> ImportResult:
     """Load a seat map file's text into the database, creating or updating its venue.
 
@@ -70,7 +68,7 @@ def import_seatmap(db: sqlite_utils.Database, actor: User, source: str,
     return ImportResult(venue_id, version, added, updated, retired, unchanged=False)
 
 
-def _upsert_zones(db: sqlite_utils.Database, venue_id: int, seatmap: SeatMap
+def _upsert_zones(db: Database, venue_id: int, seatmap: SeatMap
                   ) -> dict[str, int]:
     for zone in seatmap.zones.values():
         db.execute(
@@ -81,7 +79,7 @@ def _upsert_zones(db: sqlite_utils.Database, venue_id: int, seatmap: SeatMap
         "SELECT id, code FROM price_zones WHERE venue_id = ?", [venue_id])}
 
 
-def _upsert_sections_and_seats(db: sqlite_utils.Database, venue_id: int, seatmap: SeatMap,
+def _upsert_sections_and_seats(db: Database, venue_id: int, seatmap: SeatMap,
                                zone_ids: dict[str, int]) -> tuple[int, int, int]:
     for section in seatmap.sections:
         db.execute(
@@ -147,7 +145,7 @@ def _parse_cached(sha256: str, source: str, source_name: str) -> SeatMap:
     return parse_seatmap(source, source_name)
 
 
-def venue_seatmap(db: sqlite_utils.Database, venue_id: int) -> SeatMap:
+def venue_seatmap(db: Database, venue_id: int) -> SeatMap:
     """The current seat map of a venue (parsed once per process and version)."""
     row = db.execute("SELECT sha256, source, source_name FROM seat_maps WHERE venue_id = ? "
                      "ORDER BY version DESC LIMIT 1", [venue_id]).fetchone()
@@ -156,7 +154,7 @@ def venue_seatmap(db: sqlite_utils.Database, venue_id: int) -> SeatMap:
     return _parse_cached(row[0], row[1], row[2])
 
 
-def current_sources(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
+def current_sources(db: Database) -> list[tuple[str, str, str]]:
     """(sha256, source, name) of every venue's current map, for `warm_cache`."""
     return [(row[0], row[1], row[2]) for row in db.execute(
         "SELECT m.sha256, m.source, m.source_name FROM seat_maps m WHERE m.version = "
@@ -178,7 +176,7 @@ class Venue:
     version: int             # of its current seat map
 
 
-def list_venues(db: sqlite_utils.Database) -> list[Venue]:
+def list_venues(db: Database) -> list[Venue]:
     """Every venue with its current map version, by name."""
     return [Venue(*row) for row in db.execute(
         "SELECT v.id, v.code, v.name, v.kind, coalesce((SELECT max(version) FROM seat_maps "
