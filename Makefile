@@ -32,7 +32,8 @@ test-dates: $(STAMP) system-deps
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check core tui hardware tests bench
+	$(BIN)/ruff check core tui hardware tests bench tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

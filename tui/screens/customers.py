@@ -21,7 +21,7 @@ from core.errors import BoxOfficeError
 from core.sales import customers, lookup
 from core.sales.customers import Customer
 from tui.screens.dialogs import Confirm
-from tui.screens.orders import flags_text
+from tui.screens.order_text import flags_text
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp

@@ -13,7 +13,6 @@ from core.sales.lookup import OrderDetail
 from core.sales.models import Order, Payment, Ticket
 from tui.format import local_time
 from tui.screens.goods_orders import plural
-from tui.screens.orders import flags_text, status_text
 
 
 def seat_label(ticket: Ticket) -> str:
@@ -88,3 +87,24 @@ def ticket_labels(tickets: list[Ticket]) -> str:
     labels = [seat_label(t) for t in tickets]
     return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4
                                      else "")
+
+
+def status_text(status: str, live: int, tickets: int) -> Text:
+    """An order's status in words a seller reads at a glance (reverse for the unusual).
+    A complete order whose tickets all went back says REFUNDED: core keeps it complete."""
+    if status == "complete" and tickets and not live:
+        status = "refunded"
+    styles = {"complete": "", "deposit": "bold", "on_account": "bold"}
+    return Text(status.replace("_", " ").upper(), style=styles.get(status, "bold reverse"))
+
+
+def flags_text(flags: frozenset[str]) -> Text:
+    """A customer's flags; BANNED cannot be missed, even on a 16-colour terminal."""
+    text = Text()
+    if "banned" in flags:
+        text.append(" BANNED ", style="bold reverse red")
+    if "vip" in flags:
+        text.append(" VIP", style="bold")
+    if "accessibility" in flags:
+        text.append(" ACCESS", style="bold")
+    return text

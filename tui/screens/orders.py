@@ -16,27 +16,7 @@ from core.sales import lookup
 from core.sales.lookup import OrderMatch
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
-
-
-def status_text(status: str, live: int, tickets: int) -> Text:
-    """An order's status in words a seller reads at a glance (reverse for the unusual).
-    A complete order whose tickets all went back says REFUNDED: core keeps it complete."""
-    if status == "complete" and tickets and not live:
-        status = "refunded"
-    styles = {"complete": "", "deposit": "bold", "on_account": "bold"}
-    return Text(status.replace("_", " ").upper(), style=styles.get(status, "bold reverse"))
-
-
-def flags_text(flags: frozenset[str]) -> Text:
-    """A customer's flags; BANNED cannot be missed, even on a 16-colour terminal."""
-    text = Text()
-    if "banned" in flags:
-        text.append(" BANNED ", style="bold reverse red")
-    if "vip" in flags:
-        text.append(" VIP", style="bold")
-    if "accessibility" in flags:
-        text.append(" ACCESS", style="bold")
-    return text
+from tui.screens.order_text import flags_text, status_text
 
 
 class QueryInput(Input):

@@ -4,14 +4,17 @@ general-admission area by quantity; `b` finds the best seats in the whole stadiu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from core.seatmap import SeatMap, overview_drawing, section_drawing
-from core.venue import seat_plan
+from core.errors import BoxOfficeError
+from core.seatmap import SeatMap, overview_drawing, section_drawing, venue_drawing
+from core.venue import performances, seat_plan, venues
 from core.venue.performances import Performance
 from tui.format import legend
 from tui.screens.cart_screen import KeyLine
@@ -19,6 +22,9 @@ from tui.screens.sale import SaleScreen
 from tui.screens.sell import SellScreen
 from tui.widgets.cart import CartPanel
 from tui.widgets.overview import OverviewMap
+
+if TYPE_CHECKING:
+    from tui.app import BoxOfficeApp
 
 
 class SellOverviewScreen(SaleScreen):
@@ -108,3 +114,25 @@ class SellOverviewScreen(SaleScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def open_performance(app: BoxOfficeApp, performance_id: int) -> None:
+    """Push the right sell screen for a performance, or tell the seller why not."""
+    try:
+        performance = performances.get_performance(app.db, performance_id)
+        seatmap = venues.venue_seatmap(app.db, performance.venue_id)
+    except BoxOfficeError as error:
+        app.show_error(error, title="Cannot open")
+        return
+    if performance.status == "cancelled":
+        app.notify("This performance is cancelled: nothing can be sold for it.",
+                   severity="error", title="Cancelled")
+        return
+    # A screen stays installed once built: going back to it is a resume (the cursor
+    # where the seller left it), not a rebuild of the whole map.
+    name = f"sell-{performance.id}-{seatmap.sha256[:12]}"
+    if not app.is_screen_installed(name):
+        screen = (SellOverviewScreen(performance, seatmap) if seatmap.overview is not None
+                  else SellScreen(performance, seatmap, venue_drawing(seatmap)))
+        app.install_screen(screen, name)
+    app.push_screen(name)

@@ -133,6 +133,6 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             self._open(int(event.row_key.value))
 
     def _open(self, performance_id: int) -> None:
-        from tui.screens.sell import open_performance
+        from tui.screens.overview import open_performance
 
         open_performance(self.box_office, performance_id)

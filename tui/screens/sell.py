@@ -16,11 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from core.errors import BoxOfficeError
 from core.sales import carts
 from core.sales.models import CartLine, CartView
-from core.seatmap import Drawing, Seat, SeatMap, venue_drawing
-from core.venue import inventory, performances, seat_plan, venues
+from core.seatmap import Drawing, Seat, SeatMap
+from core.venue import inventory, seat_plan
 from core.venue.performances import Performance
 from tui.format import describe_seat, legend
 from tui.screens.cart_screen import KeyLine
@@ -31,34 +30,10 @@ from tui.widgets.cart import CartPanel
 from tui.widgets.seatmap import SeatMap as SeatMapWidget
 
 if TYPE_CHECKING:
-    from tui.app import BoxOfficeApp
+    pass
 
 STATE_WORDS = {"mine": "in this cart", "cart": "in another window's cart", "sold": "sold",
                "held": "held", "killed": "killed (off sale)"}
-
-
-def open_performance(app: BoxOfficeApp, performance_id: int) -> None:
-    """Push the right sell screen for a performance, or tell the seller why not."""
-    from tui.screens.overview import SellOverviewScreen
-
-    try:
-        performance = performances.get_performance(app.db, performance_id)
-        seatmap = venues.venue_seatmap(app.db, performance.venue_id)
-    except BoxOfficeError as error:
-        app.show_error(error, title="Cannot open")
-        return
-    if performance.status == "cancelled":
-        app.notify("This performance is cancelled: nothing can be sold for it.",
-                   severity="error", title="Cancelled")
-        return
-    # A screen stays installed once built: going back to it is a resume (the cursor
-    # where the seller left it), not a rebuild of the whole map.
-    name = f"sell-{performance.id}-{seatmap.sha256[:12]}"
-    if not app.is_screen_installed(name):
-        screen = (SellOverviewScreen(performance, seatmap) if seatmap.overview is not None
-                  else SellScreen(performance, seatmap, venue_drawing(seatmap)))
-        app.install_screen(screen, name)
-    app.push_screen(name)
 
 
 class SellScreen(SaleScreen):
