@@ -6,7 +6,7 @@ line (the concession sales report and a shift's X report) after a busy night.
 
 On a copy of the demo database (WAL, synchronous=FULL). "Night" fills one shift with
 that many items-only sales through the real checkout first, so the reports read real
-rows. Budgets (DESIGN.md): a key's work at the window well under 100 ms; a report under
+rows. Budgets (bench/README.md): a key's work at the window well under 100 ms; a report under
 1 s. Prints a Markdown table; figures go in bench/README.md by hand.
 """
 

@@ -22,7 +22,7 @@ from core.money import refuse_card_numbers
 from core.people.permissions import Override, authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.times import stamp
 from core.venue.pricing import tax_on
 
@@ -344,9 +344,8 @@ def record_count(db: Database, actor: User, counts: Mapping[str, int],
     refuse_card_numbers(note=note)
     with write(db):
         authorize(db, actor, "stock")
-        count_id = db.execute("INSERT INTO stock_counts (user_id, note, counted_at) VALUES "
-                              "(?, ?, ?)", [actor.id, note.strip(), stamp(now)]).lastrowid
-        assert count_id is not None
+        count_id = insert(db, "INSERT INTO stock_counts (user_id, note, counted_at) VALUES "
+                              "(?, ?, ?)", [actor.id, note.strip(), stamp(now)])
         seen: set[int] = set()
         for sku, counted in counts.items():
             item = get_item(db, sku)

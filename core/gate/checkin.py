@@ -2,7 +2,7 @@
 
 A gate session (`open_gate`) is built once per lane: it holds the public keys and the
 revocation list, so a scan verifies its signature without asking the database. `scan`
-then follows the order fixed in DESIGN.md — decode, signature, revoked, right
+then follows the order fixed in docs/gate.md — decode, signature, revoked, right
 performance, time window, ticket state, scan history — and records the scan with a
 nonce in one `BEGIN IMMEDIATE` transaction. A ticket is looked up by the id decoded from
 a verified code, never by the scanned text.
@@ -28,7 +28,7 @@ from core.gate import keys as gate_keys
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 Mode = Literal["entry", "exit", "status"]
 MODES: Final = ("entry", "exit", "status")
@@ -212,14 +212,14 @@ def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
             return Verdict(row[1], row[3], row[4], row[2], row[0], replayed=True)
         verdict = _judge(db, session, verified, now)
         record = verified.record
-        scan_id = db.execute(
+        scan_id = insert(db,
             "INSERT INTO scans (nonce, ticket_id, generation, performance_id, gate, device, "
             "actor, direction, verdict, reason, detail, scanned_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [nonce, record.ticket_id if record else None,
              record.generation if record else None, session.performance_id, session.gate,
              device[:80], session.actor, session.mode, verdict.code, verdict.reason,
-             verdict.detail, stamp]).lastrowid
+             verdict.detail, stamp])
     return Verdict(verdict.code, verdict.detail, verdict.ticket_id, verdict.reason, scan_id)
 
 

@@ -259,8 +259,8 @@ def revoke(db: Database, ticket_id: int, generation: int, reason: str, *,
         raise BoxOfficeError("a revocation needs a reason", code="no_reason")
     with write(db):
         inserted = db.execute(
-            "INSERT OR IGNORE INTO revocations (ticket_id, generation, revoked_at, reason) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO revocations (ticket_id, generation, revoked_at, reason) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id, generation) DO NOTHING",
             [ticket_id, generation,
              at.astimezone(UTC).isoformat(timespec="seconds") if at else _now(),
              reason.strip()]).rowcount

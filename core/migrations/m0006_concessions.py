@@ -97,6 +97,7 @@ def apply(db: sqlite_utils.Database) -> None:
         """
     )
     db.conn.executemany(
-        "INSERT OR IGNORE INTO role_permissions (role, permission) VALUES (?, ?)",
+        "INSERT INTO role_permissions (role, permission) VALUES (?, ?) "
+        "ON CONFLICT (role, permission) DO NOTHING",
         [(role, permission) for role in ("coordinator", "admin")
          for permission in ("stock", "stock_override")])

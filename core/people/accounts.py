@@ -13,7 +13,7 @@ from core.people.permissions import (
 from core.people.roles import ROLES
 from core.people.users import User, check_pin_format, get_user, hash_pin
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 
 def _insert_user(db: Database, username: str, display_name: str, role: str,
@@ -29,10 +29,9 @@ def _insert_user(db: Database, username: str, display_name: str, role: str,
     with write(db):
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise BoxOfficeError(f"there is already a user '{username}'", code="user_exists")
-        user_id = db.execute(
+        user_id = insert(db,
             "INSERT INTO users (username, display_name, role, pin_hash) VALUES (?, ?, ?, ?)",
-            [username, display_name.strip(), role, pin_hash]).lastrowid
-        assert user_id is not None
+            [username, display_name.strip(), role, pin_hash])
         journal.append(db, actor=actor, action="user.create", subject=f"user:{user_id}",
                        data={"username": username, "role": role})
     return User(user_id, username, display_name.strip(), role, False)

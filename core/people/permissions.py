@@ -107,8 +107,9 @@ def grant(db: Database, actor: User, role: str, permission: str) -> bool:
     _check_names(role, permission)
     with write(db):
         authorize(db, actor, "user_admin")
-        added = db.execute("INSERT OR IGNORE INTO role_permissions (role, permission) "
-                           "VALUES (?, ?)", [role, permission]).rowcount
+        added = db.execute("INSERT INTO role_permissions (role, permission) VALUES (?, ?) "
+                           "ON CONFLICT (role, permission) DO NOTHING",
+                           [role, permission]).rowcount
         if added:
             journal.append(db, actor=actor.username, action="permission.grant",
                            subject=f"role:{role}", data={"permission": permission})

@@ -18,7 +18,7 @@ from core.people.users import User
 from core.sales.goods import MAX_LINE, cart_goods
 from core.sales.models import CartGood, CartLine, CartView
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.times import stamp
 from core.venue.best_available import BestAvailableIndex, Candidate, check_request
 from core.venue.inventory import (
@@ -47,10 +47,9 @@ def open_cart(db: Database, actor: User, station: str, now: datetime,
     """A new, empty cart for a window. Needs `sell`."""
     with write(db):
         authorize(db, actor, "sell")
-        cart_id = db.execute(
+        cart_id = insert(db,
             "INSERT INTO carts (user_id, station, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            [actor.id, station, stamp(now), stamp(now + hold)]).lastrowid
-    assert cart_id is not None
+            [actor.id, station, stamp(now), stamp(now + hold)])
     return cart_id
 
 

@@ -23,7 +23,7 @@ from core.sales.orders import OrderError, get_order
 from core.sales.payments import insert_payment, record_money, reverse_payments
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 # loaded with the orders, not inside the first sale's write transaction (payments
 # imports it late, as core.shifts reads payments): a fresh process's first sale
@@ -47,12 +47,11 @@ def issue_tickets(db: Database, order_id: int, cart: CartView,
         flags = (FLAG_COMP if line.price_type in comp_types else 0) | (
             FLAG_WHEELCHAIR if line.wheelchair else 0)
         for _ in range(line.quantity):
-            ticket_id = db.execute(
+            ticket_id = insert(db,
                 "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
                 "price_type_id, serial, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [order_id, line.performance_id, line.section_id, line.seat_id, type_id,
-                 f"pending-{order_id}-{len(ids)}", flags, stamp(now)]).lastrowid
-            assert ticket_id is not None
+                 f"pending-{order_id}-{len(ids)}", flags, stamp(now)])
             db.execute("UPDATE tickets SET serial = ? WHERE id = ?",
                        [f"T{ticket_id:08d}", ticket_id])
             db.execute("INSERT INTO order_lines (order_id, ticket_id, description, base_cents, "
@@ -129,14 +128,13 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
             authorize(db, actor, "group_sales")
         status = _order_status(db, actor, channel, tenders, total, approved, unknown,
                                balance_due)
-        order_id = db.execute(
+        order_id = insert(db,
             "INSERT INTO orders (number, customer_id, user_id, station, channel, group_id, "
             "cart_id, status, total_cents, balance_due_date, delivery, created_at) VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [f"pending-{cart_id}", customer_id, actor.id, station, channel, group_id, cart_id,
              status, total, balance_due.isoformat() if balance_due else None, delivery,
-             stamp(now)]).lastrowid
-        assert order_id is not None
+             stamp(now)])
         number = f"{order_id + 100000}"
         db.execute("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
         for tender in tenders:

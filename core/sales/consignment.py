@@ -33,7 +33,7 @@ from core.sales.orders import OrderError, get_order, refresh_total, retire_ticke
 from core.sales.payments import insert_payment
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.times import stamp
 
 # the cart of a batch lives only inside one transaction: any short lock will do
@@ -116,12 +116,11 @@ def issue(db: Database, actor: User, performance_id: int,
                   from_hold=from_hold)
         order = checkout(db, actor, cart_id, [], station=station, now=now,
                          customer_id=customer_id, channel="consignment")
-        consignment_id = db.execute(
+        consignment_id = insert(db,
             "INSERT INTO consignments (number, performance_id, consignee, customer_id, "
             "order_id, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
             [f"pending-{order.id}", performance_id, consignee, customer_id, order.id,
-             stamp(now)]).lastrowid
-        assert consignment_id is not None
+             stamp(now)])
         number = f"C{consignment_id:04d}"
         db.execute("UPDATE consignments SET number = ? WHERE id = ?", [number, consignment_id])
         journal.append(db, actor=actor.username, action="consignment.issue",

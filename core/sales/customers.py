@@ -22,7 +22,7 @@ from core.money import refuse_card_numbers
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 FLAGS = ("accessibility", "vip", "banned")
 NAME_MAX = 200
@@ -192,11 +192,10 @@ def create_customer(db: Database, actor: User, name: str, *, phone: str = "",
     flag_set = check_flags(flags)
     created_at = _stamp(now or clock.now())
     with write(db):
-        customer_id = db.execute(
+        customer_id = insert(db,
             "INSERT INTO customers (name, phone, email, notes, flags, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [name, phone, email, notes, _flags_text(flag_set), created_at]).lastrowid
-        assert customer_id is not None
+            [name, phone, email, notes, _flags_text(flag_set), created_at])
         journal.append(db, actor=actor.username, action="customer.create",
                        subject=f"customer:{customer_id}", data={"name": name})
         return get_customer(db, customer_id)

@@ -17,7 +17,7 @@ from core.concessions.stock import StockError, get_item, move
 from core.errors import BoxOfficeError, NotFound
 from core.people.users import User
 from core.sales.models import CartGood, OrderGood
-from core.store.db import Database
+from core.store.db import Database, insert
 from core.till.shifts import open_shift_id
 from core.venue.pricing import tax_on
 
@@ -52,11 +52,11 @@ def issue_goods(db: Database, actor: User, order_id: int, cart_id: int,
     value = 0
     for good in cart_goods(db, cart_id):
         item = get_item(db, good.sku)
-        line_id = db.execute(
+        line_id = insert(db,
             "INSERT INTO order_goods (order_id, item_id, description, category, quantity, "
             "price_cents, tax_cents, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [order_id, item.id, item.name, item.category, good.quantity, good.price_cents,
-             good.tax_cents, shift_id]).lastrowid
+             good.tax_cents, shift_id])
         approved = good.short_approved_by or (None if enforce else actor.username)
         move(db, actor, item, "sale", -good.quantity, now, order_goods_id=line_id,
              shift_id=shift_id, approved_by=approved)

@@ -3,7 +3,7 @@ name, a phone number, an email, a ticket's serial, or the ticket itself (its cod
 or read by a handheld scanner that types it and Enter).
 
 A ticket code is decoded and its signature verified before anything is looked up, and
-the lookup uses the decoded ticket id, never the raw string (DESIGN.md). A replaced
+the lookup uses the decoded ticket id, never the raw string (docs/gate.md). A replaced
 (revoked) copy still finds its order, marked so, because that is exactly the copy a
 customer brings back to the window.
 """

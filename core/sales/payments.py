@@ -9,7 +9,7 @@ from datetime import datetime
 from core.people.users import User
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import Database
+from core.store.db import Database, insert
 from core.till.shifts import open_shift_id
 from core.times import stamp
 
@@ -34,7 +34,7 @@ def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
 
     shift_id = open_shift_id(db, actor.id)
     amount = tender.amount_cents if amount_cents is None else amount_cents
-    payment_id = db.execute(
+    payment_id = insert(db,
         "INSERT INTO payments (order_id, tender, amount_cents, status, tendered_cents, "
         "change_cents, card_brand, card_last4, approval_code, terminal_ref, check_number, "
         "reason, refund_of, user_id, station, created_at, shift_id) VALUES "
@@ -43,8 +43,7 @@ def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
          tender.change_cents if tender.kind == "cash" else None,
          tender.card_brand.upper() if tender.card_brand else None, tender.card_last4,
          tender.approval_code, tender.terminal_ref, tender.check_number, tender.reason,
-         refund_of, actor.id, station, stamp(now), shift_id]).lastrowid
-    assert payment_id is not None
+         refund_of, actor.id, station, stamp(now), shift_id])
     if tender.status == "approved":
         record_money(db, actor, order_id, payment_id, tender.kind, amount, shift_id=shift_id)
     return payment_id

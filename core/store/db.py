@@ -5,7 +5,7 @@ Every connection runs in WAL mode with `synchronous=FULL`, a busy timeout of at 
 (`isolation_level=None`) so that it never opens a deferred transaction behind our back:
 every write goes through `write()`, which starts `BEGIN IMMEDIATE`. A deferred
 transaction that later tries to write fails with "database is locked" or, without a
-transaction, sells a seat twice (see shared/FACTS.md).
+transaction, sells a seat twice (docs/architecture.md, bench/README.md).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,3 +148,11 @@ def write(db: Database) -> Iterator[Database]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def insert(db: Database, sql: str, params: Sequence[object]) -> int:
+    """Run one `INSERT ...` and return the new row's id, read with `RETURNING id` (portable
+    SQL: no driver's `lastrowid`). Fetches every row so the statement is done before the
+    transaction commits."""
+    rows = db.execute(f"{sql} RETURNING id", params).fetchall()
+    return int(rows[0][0])

@@ -36,7 +36,8 @@ def database_id(db: Database) -> str:
     row = db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
     if row is None:
         with write(db):
-            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('database_id', ?)",
+            db.execute("INSERT INTO settings (key, value) VALUES ('database_id', ?) "
+                       "ON CONFLICT (key) DO NOTHING",
                        [secrets.token_hex(8)])
         row = db.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
     return str(row[0])

@@ -30,7 +30,7 @@ from core.people.permissions import authorize
 from core.people.users import User
 from core.report_model import Cents, Report, Table
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.times import stamp
 
 
@@ -162,21 +162,20 @@ def import_settlement(db: Database, actor: User, text: str, *,
                       [digest]).fetchone():
             raise CardReconciliationError("this file was imported already",
                                           code="already_imported")
-        settlement_id = db.execute(
+        settlement_id = insert(db,
             "INSERT INTO card_settlements (source_name, sha256, imported_at, imported_by, "
             "rows) VALUES (?, ?, ?, ?, ?)",
-            [source_name, digest, stamp(now), actor.id, len(rows)]).lastrowid
-        assert settlement_id is not None
+            [source_name, digest, stamp(now), actor.id, len(rows)])
         taken: set[int] = set()
         unmatched_rows = 0
         for row in rows:
             payment_id = _match(db, row, tolerance, taken)
-            row_id = db.execute(
+            row_id = insert(db,
                 "INSERT INTO card_settlement_rows (settlement_id, line, amount_cents, at, "
                 "card_last4, approval_code, reference, payment_id) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?)",
                 [settlement_id, row.line, row.amount_cents, stamp(row.at), row.card_last4,
-                 row.approval_code, row.reference, payment_id]).lastrowid
+                 row.approval_code, row.reference, payment_id])
             if payment_id is None:
                 unmatched_rows += 1
                 db.execute("INSERT INTO card_discrepancies (side, settlement_row_id, "

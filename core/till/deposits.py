@@ -20,7 +20,7 @@ from core.people.permissions import authorize
 from core.people.users import User
 from core.report_model import Cents, Report, Table
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.times import stamp
 
 
@@ -98,11 +98,10 @@ def prepare_deposit(db: Database, actor: User, *, day: date, zone: ZoneInfo,
                                code="nothing_to_deposit")
         cash = sum(r[1] for r in shifts)
         checks = sum(r[2] for r in shifts)
-        deposit_id = db.execute(
+        deposit_id = insert(db,
             "INSERT INTO deposits (business_date, cash_cents, checks_cents, created_at, "
             "created_by) VALUES (?, ?, ?, ?, ?)",
-            [day.isoformat(), cash, checks, stamp(now), actor.id]).lastrowid
-        assert deposit_id is not None
+            [day.isoformat(), cash, checks, stamp(now), actor.id])
         db.conn.executemany("INSERT INTO deposit_shifts (deposit_id, shift_id, cash_cents, "
                             "checks_cents) VALUES (?, ?, ?, ?)",
                             [(deposit_id, *r) for r in shifts])

@@ -32,7 +32,7 @@ from core.money import format_cents, refuse_card_numbers
 from core.people.permissions import Override, authorize, has_permission
 from core.people.users import User
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 from core.till.figures import compute_figures, movements, z_figures
 from core.till.models import (
     CountResult,
@@ -161,12 +161,11 @@ def open_shift(db: Database, actor: User, *, station: str,
         if busy is not None:
             raise ShiftError(f"the drawer at {station} is in {busy[0]}'s shift",
                              code="station_busy")
-        shift_id = db.execute(
+        shift_id = insert(db,
             "INSERT INTO shifts (user_id, station, opened_at, float_cents, float_counts, "
             "tolerance_cents) VALUES (?, ?, ?, ?, ?, ?)",
             [actor.id, station, stamp(now), float_cents, json.dumps(counts),
-             rules.over_short_tolerance_cents]).lastrowid
-        assert shift_id is not None
+             rules.over_short_tolerance_cents])
         journal.append(db, actor=actor.username, action="shift.open",
                        subject=f"shift:{shift_id}",
                        data={"station": station, "float_cents": float_cents,
@@ -191,11 +190,10 @@ def _take_out(db: Database, actor: User, shift_id: int, amount_cents: int,
     if shift.status != "open":
         raise ShiftError(f"shift {shift_id} is {shift.status}: cash moves only in an open "
                          "shift", code="shift_not_open")
-    movement_id = db.execute(
+    movement_id = insert(db,
         "INSERT INTO shift_movements (shift_id, kind, amount_cents, reason, user_id, "
         "approved_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [shift_id, kind, amount_cents, reason, actor.id, approver, stamp(now)]).lastrowid
-    assert movement_id is not None
+        [shift_id, kind, amount_cents, reason, actor.id, approver, stamp(now)])
     journal.append(db, actor=actor.username, action=f"shift.{kind}",
                    subject=f"shift:{shift_id}",
                    data={"amount_cents": amount_cents, "reason": reason,

@@ -14,7 +14,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.people.permissions import authorize
 from core.people.users import User
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,8 @@ def create_event(db: Database, actor: User, name: str, *,
         raise BoxOfficeError("an event needs a name", code="bad_name")
     with write(db):
         authorize(db, actor, "event_setup")
-        event_id = db.execute(
-            "INSERT INTO events (name, producer, description) VALUES (?, ?, ?)",
-            [name.strip(), producer, description]).lastrowid
-        assert event_id is not None
+        event_id = insert(db, "INSERT INTO events (name, producer, description) VALUES (?, ?, ?)",
+            [name.strip(), producer, description])
         journal.append(db, actor=actor.username, action="event.create",
                        subject=f"event:{event_id}",
                        data={"name": name.strip(), "producer": producer})
@@ -70,12 +68,11 @@ def create_performance(db: Database, actor: User, event_id: int, venue_id: int,
             raise NotFound(f"there is no event {event_id}")
         if db.execute("SELECT 1 FROM venues WHERE id = ?", [venue_id]).fetchone() is None:
             raise NotFound(f"there is no venue {venue_id}")
-        performance_id = db.execute(
+        performance_id = insert(db,
             "INSERT INTO performances (event_id, venue_id, starts_at, doors_at) "
             "VALUES (?, ?, ?, ?)",
             [event_id, venue_id, _utc(starts_at),
-             _utc(doors_at) if doors_at else None]).lastrowid
-        assert performance_id is not None
+             _utc(doors_at) if doors_at else None])
         journal.append(db, actor=actor.username, action="performance.create",
                        subject=f"performance:{performance_id}",
                        data={"event_id": event_id, "venue_id": venue_id,
@@ -159,11 +156,9 @@ def copy_performance(db: Database, actor: User, performance_id: int,
                                  ("kills", "kill")):
             if counts[kind]:
                 authorize(db, actor, permission)
-        copy_id = db.execute(
-            "INSERT INTO performances (event_id, venue_id, starts_at, doors_at) "
+        copy_id = insert(db, "INSERT INTO performances (event_id, venue_id, starts_at, doors_at) "
             "VALUES (?, ?, ?, ?)", [source.event_id, source.venue_id, _utc(starts_at),
-                                    _utc(doors_at) if doors_at else None]).lastrowid
-        assert copy_id is not None
+                                    _utc(doors_at) if doors_at else None])
         db.execute("INSERT INTO prices (performance_id, zone_id, price_type_id, base_cents, "
                    "fee_cents, tax_basis_points) SELECT ?, zone_id, price_type_id, "
                    "base_cents, fee_cents, tax_basis_points FROM prices WHERE "

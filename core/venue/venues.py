@@ -11,7 +11,7 @@ from core.people.permissions import authorize
 from core.people.users import User
 from core.seatmap import SeatMap, SeatMapInvalid, SeatMapProblem, parse_seatmap
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, insert, write
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,8 @@ def import_seatmap(db: Database, actor: User, source: str,
         authorize(db, actor, "event_setup")
         venue = db.execute("SELECT id FROM venues WHERE code = ?", [seatmap.code]).fetchone()
         if venue is None:
-            inserted = db.execute(
-                "INSERT INTO venues (code, name, kind) VALUES (?, ?, ?)",
-                [seatmap.code, seatmap.name, seatmap.kind]).lastrowid
+            inserted = insert(db, "INSERT INTO venues (code, name, kind) VALUES (?, ?, ?)",
+                [seatmap.code, seatmap.name, seatmap.kind])
             assert inserted is not None
             venue_id: int = inserted
         else:
