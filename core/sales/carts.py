@@ -27,7 +27,6 @@ from core.venue.inventory import (
     area_id,
     check_seats_belong,
     claim_available,
-    describe_seat,
     hold_code,
     seat_states,
     sweep_expired_carts,
@@ -249,10 +248,6 @@ def view_cart(db: Database, cart_id: int) -> CartView:
                               price.tax_cents, bool(item[11])))
     return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
                     cart_goods(db, cart_id))
-
-
-def describe_seats(db: Database, seat_ids: Sequence[int]) -> str:
-    return describe_seat(db, seat_ids)
 
 
 # Per process: (venue, map version) -> the venue's best-available index and its seat ids.

@@ -1,0 +1,150 @@
+"""Every capability in core is reachable by the people who need it: each public function of
+core is called from a front end (tui/ today; the web and the check-in server when they
+exist), directly or through other core functions that are, or it is in ALLOWED below
+with the reason. A new service nobody can reach then fails here.
+
+The references are read from the source (imports, `module.name` and plain names), so a
+function named anywhere in a reachable function counts as reached: a close enough reading
+for services, which are called by name."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict, deque
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# hardware is reached from tui (printing, the camera) and calls core itself
+FRONT_ENDS = ("tui", "web", "checkin_server", "hardware")
+
+# Public functions of core that no front end reaches, each with why that is right.
+ISSUE_16 = "no way in yet: issue 16 (every capability in core reachable)"
+ALLOWED: dict[str, str] = {
+    **{f"core.migrations.{step}:apply": "run in order by the registry in core.migrations, "
+       "through store.schema.migrate" for step in (
+           "m0001_venues_events_journal", "m0002_selling", "m0003_checkin", "m0004_closeout",
+           "m0005_admin", "m0006_concessions")},
+    "core.concessions.stock:check_stock": "the stock ledger's invariant, asserted by the "
+    "tests after stock changes; no command offers it yet",
+    "core.gate.codes:decode_unverified": "diagnostics and tests: a code's record unchecked",
+    "core.gate.codes:normalise_scan": "tests: what verify_token does to scanned text",
+    "core.gate.gatepack:pack_settings": "tests: read back what a pack was made with",
+    "core.venue.best_available:best_available": "the plain reference the index (used by "
+    "carts) is tested against",
+    "core.venue.inventory:seat_ids_in_range": "tests: seats by label range",
+    "core.seatmap.pretix:convert_pretix_plan": "the parsed-plan form of convert_pretix_json "
+    "(which `boxoffice seatmap import-pretix` calls), for tests",
+    "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
+    "places (the hold painter works on seats)",
+    "core.sales.customers:will_call": ISSUE_16 + ": the will-call list of a performance",
+    "core.sales.customers:add_note": ISSUE_16 + ": customers",
+    "core.sales.customers:order_history": ISSUE_16 + ": customers",
+    "core.sales.customers:set_flags": ISSUE_16 + ": customers",
+    "core.sales.customers:update_customer": ISSUE_16 + ": customers",
+    "core.gate.checkin:set_reentry": ISSUE_16 + ": re-entry policy",
+    "core.gate.keys:export_public_keys": ISSUE_16 + ": key management",
+    "core.gate.keys:import_public_keys": ISSUE_16 + ": key management",
+    "core.gate.keys:retire_key": ISSUE_16 + ": key management",
+    "core.gate.keys:rotate_signing_key": ISSUE_16 + ": key management",
+    "core.people.users:change_pin": ISSUE_16 + ": change my PIN",
+    "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
+    "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
+    "core.sales.consignment:collect_account": ISSUE_16 + ": consignment",
+    "core.sales.consignment:get_consignment": ISSUE_16 + ": consignment",
+    "core.sales.consignment:issue": ISSUE_16 + ": consignment",
+    "core.sales.consignment:settle": ISSUE_16 + ": consignment",
+    **{f"core.sales.groups:{name}": ISSUE_16 + ": group sales" for name in (
+        "create_group", "get_group", "group_order", "hold_block", "overdue_groups",
+        "pay_balance", "release_unused")},
+}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+
+
+class Source:
+    """One module: its public functions, what each refers to, and its import table."""
+
+    def __init__(self, path: Path, core_modules: set[str]) -> None:
+        self.name = module_name(path)
+        self.tree = ast.parse(path.read_text(), str(path))
+        self.aliases: dict[str, str] = {}       # local name -> "module" or "module:function"
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    local = alias.asname or alias.name
+                    self.aliases[local] = full if full in core_modules else (
+                        f"{node.module}:{alias.name}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.aliases[alias.asname or alias.name] = alias.name
+        self.functions = {node.name: node for node in self.tree.body
+                          if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        self.classes = {node.name: node for node in self.tree.body
+                        if isinstance(node, ast.ClassDef)}
+
+    def references(self, node: ast.AST) -> set[str]:
+        """"module:function" names `node` refers to."""
+        found = set()
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+                target = self.aliases.get(inner.value.id)
+                if target and ":" not in target:
+                    found.add(f"{target}:{inner.attr}")
+            elif isinstance(inner, ast.Name):
+                target = self.aliases.get(inner.id)
+                if target and ":" in target:
+                    found.add(target)
+                elif inner.id in self.functions or inner.id in self.classes:
+                    found.add(f"{self.name}:{inner.id}")
+        return found
+
+
+def sources(package: str, core_modules: set[str]) -> list[Source]:
+    root = REPO / package
+    return [Source(path, core_modules) for path in sorted(root.rglob("*.py"))] if (
+        root.exists()) else []
+
+
+def reachability() -> tuple[set[str], set[str]]:
+    """(every public core function, the ones a front end reaches)."""
+    core_modules = {module_name(path) for path in (REPO / "core").rglob("*.py")}
+    core = sources("core", core_modules)
+    public = {f"{src.name}:{name}" for src in core for name in src.functions
+              if not name.startswith("_")}
+    edges: dict[str, set[str]] = defaultdict(set)
+    for src in core:
+        for name, node in src.functions.items():
+            edges[f"{src.name}:{name}"] |= src.references(node)
+        for name, node in src.classes.items():   # methods and properties call services too
+            edges[f"{src.name}:{name}"] |= src.references(node)
+        for local, target in src.aliases.items():   # a name a package re-exports
+            if ":" in target:
+                edges[f"{src.name}:{local}"].add(target)
+    start = set()
+    for package in FRONT_ENDS:
+        for src in sources(package, core_modules):
+            start |= src.references(src.tree)
+    reached, queue = set(start), deque(start)
+    while queue:
+        for other in edges.get(queue.popleft(), ()):
+            if other not in reached:
+                reached.add(other)
+                queue.append(other)
+    return public, reached
+
+
+def test_every_public_core_function_is_reached_from_a_front_end_or_allowed() -> None:
+    public, reached = reachability()
+    unreached = sorted(public - reached - set(ALLOWED))
+    assert unreached == [], "reach these from a screen or a command, or allow them: " + (
+        ", ".join(unreached))
+
+
+def test_the_allow_list_names_only_functions_that_exist_and_are_unreached() -> None:
+    public, reached = reachability()
+    assert sorted(set(ALLOWED) - public) == []          # renamed or removed
+    assert sorted(set(ALLOWED) & reached) == []         # reached now: take it off
+    assert all(reason.strip() for reason in ALLOWED.values())
