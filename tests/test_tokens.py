@@ -45,6 +45,7 @@ from core.gate.keys import (
     export_public_keys,
     import_public_keys,
     key_path,
+    list_keys,
     load_signer,
     public_keys,
     retire_key,
@@ -52,6 +53,8 @@ from core.gate.keys import (
     revoked_set,
     rotate_signing_key,
 )
+from core.people.accounts import create_first_admin, create_user
+from core.people.permissions import PermissionDenied
 from core.store.db import Database
 
 ALPHABET = string.ascii_uppercase + "234567"
@@ -273,9 +276,12 @@ def test_a_failed_transaction_leaves_no_key_file(db: Database,
 
 def test_rotation_keeps_old_codes_valid_until_the_old_key_is_retired(
         db: Database, tmp_path: Path) -> None:
+    admin = create_first_admin(db, "ada", "Ada Admin", "4444")
     assert ensure_signing_key(db, tmp_path, actor="admin") == 1
     old = load_signer(db, tmp_path).sign(1, 1, 1, 0)
-    assert rotate_signing_key(db, tmp_path, actor="admin") == 2
+    assert [key.status for key in list_keys(db)] == ["signing"]
+    assert rotate_signing_key(db, admin, tmp_path) == 2
+    assert [key.status for key in list_keys(db)] == ["valid", "signing"]
     assert ensure_signing_key(db, tmp_path) == 2
     signer = load_signer(db, tmp_path)
     assert signer.key_id == 2
@@ -289,19 +295,27 @@ def test_rotation_keeps_old_codes_valid_until_the_old_key_is_retired(
     gate_keys = import_public_keys(pack)
     assert verify_token(old, gate_keys, ()).ok and verify_token(new, gate_keys, ()).ok
 
-    retire_key(db, 1, actor="admin")
-    retire_key(db, 1, actor="admin")                        # idempotent
+    retire_key(db, admin, 1)
+    retire_key(db, admin, 1)                                 # idempotent
+    assert [key.status for key in list_keys(db)] == ["retired", "signing"]
     assert verify_token(old, public_keys(db), ()).reason == "unknown_key"
     assert verify_token(new, public_keys(db), ()).ok
     assert sorted(export_public_keys(db)) == ["2"]
     with pytest.raises(SigningKeyError) as caught:
-        retire_key(db, 2)
+        retire_key(db, admin, 2)
     assert caught.value.code == "last_signing_key"
     with pytest.raises(NotFound):
-        retire_key(db, 99)
+        retire_key(db, admin, 99)
     assert load_signer(db, tmp_path).key_id == 2
-    actions = [r[0] for r in db.execute("SELECT action FROM journal ORDER BY id")]
+    actions = [r[0] for r in db.execute("SELECT action FROM journal WHERE action LIKE "
+                                        "'signing_key.%' ORDER BY id")]
     assert actions == ["signing_key.create", "signing_key.create", "signing_key.retire"]
+    seller = create_user(db, admin, "sam", "Sam Seller", "seller", "1111")
+    with pytest.raises(PermissionDenied):
+        rotate_signing_key(db, seller, tmp_path)
+    with pytest.raises(PermissionDenied):
+        retire_key(db, seller, 2)
+    assert [key.key_id for key in list_keys(db)] == [1, 2]
 
 
 @pytest.mark.parametrize("pack", [{"1": "not base64!"}, {"x": "AAAA"}, {"0": "A" * 44},

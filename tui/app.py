@@ -224,15 +224,22 @@ class BoxOfficeApp(App[None]):
 
     # -- devices -------------------------------------------------------------------------
 
+    def key_dir(self) -> Path:
+        """Where this database's private signing keys live."""
+        if self._key_dir is None:
+            return ticket_key_dir(self.config, self.database_path(), database_id(self.db))
+        return self._key_dir
+
+    def forget_signer(self) -> None:
+        """After a key rotation: the next ticket is signed with the new key."""
+        self._signer = None
+
     def signer(self) -> Signer:
         """The key that signs ticket codes (made with the database if it has none)."""
         from core.gate import keys
 
         if self._signer is None:
-            key_dir = self._key_dir
-            if key_dir is None:
-                key_dir = ticket_key_dir(self.config, self.database_path(),
-                                         database_id(self.db))
+            key_dir = self.key_dir()
             keys.ensure_signing_key(self.db, key_dir)
             self._signer = keys.load_signer(self.db, key_dir)
         return self._signer

@@ -16,6 +16,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin import AdminScreen, HoldCodesScreen, SeatMapScreen
     from tui.screens.admin_base import FormModal
     from tui.screens.admin_events import PerformancesAdminScreen
+    from tui.screens.admin_gate import GateAdminScreen
     from tui.screens.admin_prices import PriceGridScreen
     from tui.screens.admin_roles import RolesScreen
     from tui.screens.admin_users import UsersScreen
@@ -51,7 +52,7 @@ def _binding_classes() -> list[Any]:
             OrderLookupScreen, QueryInput, OrderDetailScreen, CustomerPicker, CustomerQuery,
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
-            HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen,
+            HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, CountModal, OpenShiftModal]
 

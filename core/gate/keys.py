@@ -9,6 +9,7 @@ import binascii
 import os
 import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from core import clock
 from core.errors import BoxOfficeError, NotFound
 from core.gate.codes import MAX_GENERATION, MAX_KEY_ID, MAX_TICKET_ID, Signer, check_range
+from core.people.permissions import authorize
+from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 
@@ -134,23 +137,25 @@ def ensure_signing_key(db: Database, key_dir: Path, *,
     return _make_key(db, Path(key_dir), actor, reuse_active=True)
 
 
-def rotate_signing_key(db: Database, key_dir: Path, *,
-                       actor: str = "system") -> int:
+def rotate_signing_key(db: Database, actor: User, key_dir: Path) -> int:
     """Create a new signing key and make it the active one; returns its id.
 
-    Older keys stay valid for verification until `retire_key`. Same file and errors as
-    `ensure_signing_key`.
+    Older keys stay valid for verification until `retire_key`. Needs `user_admin`. Same
+    file and errors as `ensure_signing_key`, and PermissionDenied.
     """
-    return _make_key(db, Path(key_dir), actor, reuse_active=False)
+    authorize(db, actor, "user_admin")
+    return _make_key(db, Path(key_dir), actor.username, reuse_active=False)
 
 
-def retire_key(db: Database, key_id: int, *, actor: str = "system") -> None:
+def retire_key(db: Database, actor: User, key_id: int) -> None:
     """Stop accepting codes signed with `key_id` (they then scan as `unknown_key`).
 
-    Idempotent. Raises NotFound for an unknown key and SigningKeyError `last_signing_key`
-    when it is the only key still active (rotate first). The private key file is left
-    where it is: deleting it is the administrator's decision.
+    Idempotent. Needs `user_admin`. Raises PermissionDenied, NotFound for an unknown key
+    and SigningKeyError `last_signing_key` when it is the only key still active (rotate
+    first). The private key file is left where it is: deleting it is the administrator's
+    decision.
     """
+    authorize(db, actor, "user_admin")
     with write(db):
         row = db.execute("SELECT retired_at FROM signing_keys WHERE key_id = ?",
                          [key_id]).fetchone()
@@ -165,8 +170,33 @@ def retire_key(db: Database, key_id: int, *, actor: str = "system") -> None:
                 f"key {key_id} is the only active signing key: rotate to a new key before "
                 "retiring it, or no ticket could be printed", code="last_signing_key")
         db.execute("UPDATE signing_keys SET retired_at = ? WHERE key_id = ?", [_now(), key_id])
-        journal.append(db, actor=actor, action="signing_key.retire",
+        journal.append(db, actor=actor.username, action="signing_key.retire",
                        subject=f"signing_key:{key_id}", data={})
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """One signing key as an administrator sees it (never the private key)."""
+
+    key_id: int
+    created_at: datetime
+    retired_at: datetime | None
+    signing: bool               # the key new tickets are signed with
+
+    @property
+    def status(self) -> str:
+        return "signing" if self.signing else ("retired" if self.retired_at else "valid")
+
+
+def list_keys(db: Database) -> list[SigningKey]:
+    """Every signing key, oldest first: the newest unretired one signs new tickets, every
+    unretired one is still accepted at the gate."""
+    rows = db.execute("SELECT key_id, created_at, retired_at FROM signing_keys "
+                      "ORDER BY key_id").fetchall()
+    active = _active_key_id(db)
+    return [SigningKey(key_id, datetime.fromisoformat(created),
+                       datetime.fromisoformat(retired) if retired else None,
+                       key_id == active) for key_id, created, retired in rows]
 
 
 def load_signer(db: Database, key_dir: Path) -> Signer:

@@ -123,13 +123,14 @@ class Event:
     producer: str
     description: str
     performances: int
+    reentry: bool = False       # a scan after an exit scan admits again
 
 
 def list_events(db: Database) -> list[Event]:
     """Every event with how many performances it has, newest first."""
-    return [Event(*row) for row in db.execute(
+    return [Event(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in db.execute(
         "SELECT e.id, e.name, e.producer, e.description, (SELECT count(*) FROM "
-        "performances p WHERE p.event_id = e.id) FROM events e ORDER BY e.id DESC")]
+        "performances p WHERE p.event_id = e.id), e.reentry FROM events e ORDER BY e.id DESC")]
 
 
 def copy_performance(db: Database, actor: User, performance_id: int,

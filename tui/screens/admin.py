@@ -18,6 +18,7 @@ from core.venue import inventory, venues
 from core.venue.inventory import HoldCode
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
+from tui.screens.admin_gate import GateAdminScreen
 from tui.screens.admin_roles import RolesScreen
 from tui.screens.admin_users import UsersScreen
 from tui.screens.base import BoxOfficeScreen
@@ -29,6 +30,7 @@ SECTIONS = (
     ("performances", "Performances  new, copy, on-sale window, cancel, price grid"),
     ("holds", "Hold codes    the codes seats are held under"),
     ("seatmaps", "Seat maps     validate and import a venue file"),
+    ("gate", "Gate          re-entry per event, ticket signing keys"),
 )
 
 
@@ -50,7 +52,8 @@ class AdminScreen(BoxOfficeScreen[None]):
         event.stop()
         screens = {"users": UsersScreen, "roles": RolesScreen,
                    "performances": PerformancesAdminScreen,
-                   "holds": HoldCodesScreen, "seatmaps": SeatMapScreen}
+                   "holds": HoldCodesScreen, "seatmaps": SeatMapScreen,
+                   "gate": GateAdminScreen}
         self.app.push_screen(screens[event.option.id or "users"]())
 
     def action_back(self) -> None:
