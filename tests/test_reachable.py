@@ -43,7 +43,6 @@ ALLOWED: dict[str, str] = {
     "core.sales.customers:update_customer": ISSUE_16 + ": customers",
     "core.gate.keys:import_public_keys": "the gate side of export_public_keys: for a gate "
     "device that loads a key file (gate packs carry their keys in the pack)",
-    "core.people.users:change_pin": ISSUE_16 + ": change my PIN",
     "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
     "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
     "core.sales.consignment:collect_account": ISSUE_16 + ": consignment",

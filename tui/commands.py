@@ -13,6 +13,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from tui.screens.goods_sale import open_concessions
+from tui.screens.my_pin import change_my_pin
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -38,4 +39,7 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
                         partial(open_concessions, app))
     yield SystemCommand("Switch seller", "Lock the window; another user's PIN takes over",
                         app.action_lock)
+    if app.user is not None and not app.is_locked:
+        yield SystemCommand("Change my PIN", "Your PIN now, then the new one twice",
+                            partial(change_my_pin, app))
 
