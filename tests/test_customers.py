@@ -16,18 +16,16 @@ from core.errors import BoxOfficeError, NotFound
 from core.people.accounts import create_first_admin, create_user
 from core.people.permissions import PermissionDenied
 from core.people.users import User, get_user
+from core.sales.customer_orders import mark_picked_up, order_history, will_call
 from core.sales.customers import (
     FLAGS,
     Customer,
     add_note,
     create_customer,
     get_customer,
-    mark_picked_up,
-    order_history,
     search_customers,
     set_flags,
     update_customer,
-    will_call,
 )
 from core.store import journal
 from core.store.db import Database, connect

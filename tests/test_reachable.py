@@ -36,9 +36,9 @@ ALLOWED: dict[str, str] = {
     "(which `boxoffice seatmap import-pretix` calls), for tests",
     "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
     "places (the hold painter works on seats)",
-    "core.sales.customers:will_call": ISSUE_16 + ": the will-call list of a performance",
+    "core.sales.customer_orders:will_call": ISSUE_16 + ": the will-call list of a performance",
     "core.sales.customers:add_note": ISSUE_16 + ": customers",
-    "core.sales.customers:order_history": ISSUE_16 + ": customers",
+    "core.sales.customer_orders:order_history": ISSUE_16 + ": customers",
     "core.sales.customers:set_flags": ISSUE_16 + ": customers",
     "core.sales.customers:update_customer": ISSUE_16 + ": customers",
     "core.gate.keys:import_public_keys": "the gate side of export_public_keys: for a gate "

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from core.sales import aftersale, customers, lookup
+from core.sales import aftersale, customer_orders, lookup
 from core.sales.lookup import OrderDetail
 from core.sales.models import Order, OrderGood, Ticket
 from tui.format import local_time
@@ -310,7 +310,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             if not yes:
                 return
             try:
-                customers.mark_picked_up(app.db, app.seller, order.id, now=app.clock())
+                customer_orders.mark_picked_up(app.db, app.seller, order.id, now=app.clock())
             except BoxOfficeError as error:
                 app.show_error(error, title="Will-call")
                 return
