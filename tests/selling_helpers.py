@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.people.users import User, get_user
+from core.people.models import User
+from core.people.users import get_user
 from core.sales import carts
 from core.store.db import Database
 from core.till import shifts

@@ -10,8 +10,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from core.people.models import PERMISSIONS, ROLES
 from core.people.permissions import has_permission, permission_matrix
-from core.people.roles import PERMISSIONS, ROLES
 from core.store.db import Database
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.test_app_admin import open_section

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from core.errors import BoxOfficeError, NotFound
 from core.people.accounts import create_first_admin, create_user
+from core.people.models import User
 from core.people.permissions import PermissionDenied
-from core.people.users import User, get_user
+from core.people.users import get_user
 from core.sales.customer_orders import mark_picked_up, order_history, will_call
 from core.sales.customers import (
     FLAGS,

@@ -133,3 +133,19 @@ def test_walking_every_module_loads_no_ui_or_device_library(package: str) -> Non
                             cwd=REPO, check=True)
     loaded, bad = result.stdout.strip().partition(" ")[::2]
     assert int(loaded) > 60 and bad == ""
+
+
+# The data other layers import, and what it may import in turn: nothing but other data.
+MODELS = ("core.sales.models", "core.till.models", "core.people.models", "core.money",
+          "core.times", "core.report_model", "core.errors")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_importing_a_type_pulls_in_no_service(model: str) -> None:
+    probe = (f"import sys, {model}\n"
+             "print(','.join(sorted(m for m in sys.modules if m.startswith('core.'))))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=REPO, check=True)
+    loaded = set(filter(None, result.stdout.strip().split(",")))
+    packages = {name.rsplit(".", 1)[0] for name in MODELS if name.count(".") > 1}
+    assert loaded - set(MODELS) - packages == set()

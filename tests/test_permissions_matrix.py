@@ -15,9 +15,8 @@ from core.admin.demo import DEMO_USERS
 from core.concessions import stock
 from core.config import PricingConfig
 from core.people import accounts
+from core.people.models import DEFAULT_GRANTS, PERMISSIONS, PROTECTED_ACTIONS, User
 from core.people.permissions import Override, PermissionDenied, grant, permission_matrix, revoke
-from core.people.roles import DEFAULT_GRANTS, PERMISSIONS, PROTECTED_ACTIONS
-from core.people.users import User
 from core.reports import catalogue
 from core.sales import aftersale, carts, checkout, models
 from core.sales.tenders import Tender

@@ -8,8 +8,9 @@ import pytest
 
 from core.errors import BoxOfficeError
 from core.people.accounts import create_first_admin, create_user, unlock_user
+from core.people.models import User
 from core.people.permissions import PermissionDenied
-from core.people.users import LoginFailed, User, authenticate, get_user
+from core.people.users import LoginFailed, authenticate, get_user
 from core.store import journal
 from core.store.schema import open_database
 

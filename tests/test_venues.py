@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.people.accounts import create_first_admin
-from core.people.users import User
+from core.people.models import User
 from core.seatmap import SeatMapInvalid, load_seatmap, section_drawing, venue_drawing
 from core.venue import venues
 

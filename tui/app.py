@@ -24,7 +24,7 @@ from textual.screen import Screen
 from core import clock
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
-from core.people.users import User
+from core.people.models import User
 from core.store.db import Database
 from core.store.schema import database_id
 from core.venue import seat_plan, venues

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from core.errors import BoxOfficeError
-from core.people import accounts, permissions, roles, users
+from core.people import accounts, models, permissions, users
 from core.venue import inventory, performances, pricing
 from tui.cli_sales import _database, _login, _money, _obj, _reported, performance
 
@@ -94,7 +94,7 @@ def user_list(include_inactive: bool, db_path: str | None, username: str, pin: s
 @user.command("add")
 @click.argument("new_username")
 @click.option("--name", "display_name", required=True)
-@click.option("--role", type=click.Choice(roles.ROLES), required=True)
+@click.option("--role", type=click.Choice(models.ROLES), required=True)
 @click.option("--new-pin", help="Their PIN, at least 4 digits (asked for when left out).")
 @_auth
 def user_add(new_username: str, display_name: str, role: str, new_pin: str | None,
@@ -109,7 +109,7 @@ def user_add(new_username: str, display_name: str, role: str, new_pin: str | Non
 
 @user.command("role")
 @click.argument("target")
-@click.argument("role", type=click.Choice(roles.ROLES))
+@click.argument("role", type=click.Choice(models.ROLES))
 @_auth
 def user_role(target: str, role: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:

@@ -17,8 +17,9 @@ from core import clock
 from core.errors import BoxOfficeError
 from core.gate import codes, keys
 from core.money import TenderError, parse_money
+from core.people.models import User
 from core.people.permissions import Override
-from core.people.users import User, authenticate
+from core.people.users import authenticate
 from core.sales import carts, checkout, models, orders
 from core.sales.tenders import Tender, parse_tender
 from core.store.db import Database

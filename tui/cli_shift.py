@@ -16,7 +16,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
-from core.people.users import User
+from core.people.models import User
 from core.store.db import Database
 from core.till import shifts
 from core.till.figures import x_rows, z_rows

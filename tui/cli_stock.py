@@ -20,8 +20,8 @@ from core.concessions import stock
 from core.concessions.stock import StockError
 from core.errors import BoxOfficeError
 from core.money import parse_money
+from core.people.models import User
 from core.people.permissions import Override
-from core.people.users import User
 from core.sales.carts import set_goods
 from core.sales.models import Order
 from core.store.db import Database

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.errors import BoxOfficeError
-from core.people.users import User
+from core.people.models import User
 from core.sales import carts
 from core.sales.customers import Customer
 from core.sales.models import CartView

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from core.concessions import stock
 from core.config import PricingConfig
-from core.people import accounts, users
+from core.people import accounts
+from core.people.models import User
 from core.store.db import Database, write
 from core.venue import performances, pricing, venues
 
@@ -112,7 +113,7 @@ STADIUM_PRICES = {"A": 8500, "B": 6000, "C": 5000, "D": 3500, "E": 4000}
 DISCOUNTS = {"ADULT": 100, "CHILD": 50, "SENIOR": 80, "STUDENT": 70, "GROUP": 85, "COMP": 0}
 
 
-def _price(db: Database, admin: users.User, performance_id: int,
+def _price(db: Database, admin: User, performance_id: int,
            adult: dict[str, int], *, fee_cents: int) -> None:
     for zone, cents in adult.items():
         for price_type, percent in DISCOUNTS.items():

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from core.errors import BoxOfficeError, NotFound
 from core.gate import codes
 from core.gate import keys as gate_keys
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, insert, write
 

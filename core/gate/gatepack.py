@@ -48,8 +48,8 @@ from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
 from core.gate.checkin import ADMIT, EXITED
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 from core.store.schema import database_id, open_database

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from core import clock
 from core.errors import BoxOfficeError, NotFound
 from core.gate.codes import MAX_GENERATION, MAX_KEY_ID, MAX_TICKET_ID, Signer, check_range
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 

@@ -4,14 +4,14 @@ and back in. Each is a permission-checked action over users and permissions."""
 from __future__ import annotations
 
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import ROLES, User
 from core.people.permissions import (
     PermissionDenied,
     authorize,
     has_permission,
     require_a_user_admin,
 )
-from core.people.roles import ROLES
-from core.people.users import User, check_pin_format, get_user, hash_pin
+from core.people.users import check_pin_format, get_user, hash_pin
 from core.store import journal
 from core.store.db import Database, insert, write
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from core.errors import BoxOfficeError
 from core.money import refuse_card_numbers
-from core.people.roles import PERMISSIONS, ROLES
-from core.people.users import User, pin_matches
+from core.people.models import PERMISSIONS, ROLES, User
+from core.people.users import pin_matches
 from core.store import journal
 from core.store.db import Database, write
 

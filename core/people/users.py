@@ -10,24 +10,13 @@ import functools
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import User
 from core.store import journal
 from core.store.db import Database, write
 
 _N, _R, _P = 2**14, 8, 1
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
-    display_name: str
-    role: str
-    locked: bool
-    active: bool = True
-    failed_logins: int = 0
 
 
 def hash_pin(pin: str) -> str:

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
 from core.reports import closeout, concessions
 from core.store import journal

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from core.errors import NotFound
 from core.gate import keys
 from core.money import TenderError, format_cents
+from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.people.users import User
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
 from core.sales.goods import issue_goods, return_goods

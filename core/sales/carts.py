@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from core.concessions.stock import Item, StockError, get_item
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import User
 from core.people.permissions import Override, PermissionDenied, authorize
-from core.people.users import User
 from core.sales.goods import MAX_LINE, cart_goods
 from core.sales.models import CartGood, CartLine, CartView
 from core.store import journal

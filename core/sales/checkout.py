@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from core.errors import NotFound
 from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.people.users import User
 from core.sales.carts import require_open, view_cart
 from core.sales.goods import issue_goods
 from core.sales.models import CartView, Order

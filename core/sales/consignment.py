@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 
 from core.errors import BoxOfficeError, NotFound
 from core.money import TenderError, format_cents, refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.sales.carts import add_seats, open_cart
 from core.sales.checkout import checkout
 from core.sales.models import Order, Ticket

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from core import clock
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.sales.customers import get_customer, parse_flags
 from core.store import journal
 from core.store.db import Database, write

@@ -19,8 +19,8 @@ from typing import Any
 from core import clock
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, insert, write
 from core.times import parse_stamp

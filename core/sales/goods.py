@@ -15,7 +15,7 @@ from datetime import datetime
 
 from core.concessions.stock import StockError, get_item, move
 from core.errors import BoxOfficeError, NotFound
-from core.people.users import User
+from core.people.models import User
 from core.sales.models import CartGood, OrderGood
 from core.store.db import Database, insert
 from core.till.shifts import open_shift_id

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from core.errors import BoxOfficeError, NotFound
 from core.money import TenderError, format_cents
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.sales.carts import add_seats, open_cart
 from core.sales.checkout import checkout
 from core.sales.models import Order

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.people.users import User
+from core.people.models import User
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database, insert

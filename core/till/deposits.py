@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.report_model import Cents, Report, Table
 from core.store import journal
 from core.store.db import Database, insert, write

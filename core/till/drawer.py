@@ -10,8 +10,8 @@ from datetime import datetime
 
 from core.errors import BoxOfficeError
 from core.money import refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 

@@ -29,8 +29,8 @@ from typing import Any
 from core.config import Config, ShiftsConfig
 from core.errors import BoxOfficeError, NotFound
 from core.money import format_cents, refuse_card_numbers
+from core.people.models import User
 from core.people.permissions import Override, authorize, has_permission
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, insert, write
 from core.till.figures import compute_figures, movements, z_figures

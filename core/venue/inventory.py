@@ -14,9 +14,8 @@ from datetime import datetime
 
 from core.errors import BoxOfficeError, NotFound
 from core.money import refuse_card_numbers
+from core.people.models import ROLES, User
 from core.people.permissions import PermissionDenied, authorize
-from core.people.roles import ROLES
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 from core.times import stamp

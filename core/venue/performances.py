@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, insert, write
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from core.config import PricingConfig
 from core.errors import BoxOfficeError, NotFound
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.store import journal
 from core.store.db import Database, write
 

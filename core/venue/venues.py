@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from core import clock
 from core.errors import NotFound
+from core.people.models import User
 from core.people.permissions import authorize
-from core.people.users import User
 from core.seatmap import SeatMap, SeatMapInvalid, SeatMapProblem, parse_seatmap
 from core.store import journal
 from core.store.db import Database, insert, write

@@ -14,8 +14,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from core.people import permissions
+from core.people.models import PROTECTED_ACTIONS
 from core.people.permissions import PermissionMatrix
-from core.people.roles import PROTECTED_ACTIONS
 from tui.screens.admin_base import AdminSectionScreen
 
 

@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from core.people import accounts, users
-from core.people.roles import ROLES
-from core.people.users import User
+from core.people.models import ROLES, User
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.dialogs import AskText
 

@@ -17,7 +17,8 @@ from textual.widgets import Footer, Input, Static
 
 from core.admin import demo
 from core.errors import BoxOfficeError
-from core.people.users import User, authenticate, list_users
+from core.people.models import User
+from core.people.users import authenticate, list_users
 from tui.screens.base import BoxOfficeScreen
 
 if TYPE_CHECKING:

@@ -1,7 +1,10 @@
-"""Roles and what each may do by default: the model that users, permissions and the
-first migration share (the migration keeps its own frozen copy of the grants)."""
+"""What people are to the other layers: a user, the roles and what each may do by default.
+Plain data: importing these pulls in no service. (Migration 0002 keeps its own frozen copy
+of the grants.)"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 ROLES = ("seller", "gate", "coordinator", "admin")
 
@@ -33,3 +36,14 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
         "stock_override"}),
     "admin": frozenset(PERMISSIONS),
 }
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    locked: bool
+    active: bool = True
+    failed_logins: int = 0
