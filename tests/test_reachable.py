@@ -36,7 +36,6 @@ ALLOWED: dict[str, str] = {
     "(which `boxoffice seatmap import-pretix` calls), for tests",
     "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
     "places (the hold painter works on seats)",
-    "core.sales.customer_orders:will_call": ISSUE_16 + ": the will-call list of a performance",
     "core.sales.customers:add_note": ISSUE_16 + ": customers",
     "core.sales.customer_orders:order_history": ISSUE_16 + ": customers",
     "core.sales.customers:set_flags": ISSUE_16 + ": customers",
@@ -50,8 +49,8 @@ ALLOWED: dict[str, str] = {
     "core.sales.consignment:issue": ISSUE_16 + ": consignment",
     "core.sales.consignment:settle": ISSUE_16 + ": consignment",
     **{f"core.sales.groups:{name}": ISSUE_16 + ": group sales" for name in (
-        "create_group", "get_group", "group_order", "hold_block", "overdue_groups",
-        "pay_balance", "release_unused")},
+        "create_group", "get_group", "group_order", "hold_block", "pay_balance",
+        "release_unused")},
 }
 
 

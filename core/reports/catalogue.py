@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
-from core.reports import closeout, concessions
+from core.reports import closeout, concessions, worklist
 from core.store import journal
 from core.store.db import Database
 
@@ -214,6 +214,10 @@ def _registry() -> dict[str, ReportKind]:
                    concessions.count_sheet),
         ReportKind("variance", "the newest stock count: counted minus expected (--date)",
                    concessions.variance),
+        ReportKind("worklist", "overdue group balances, card payments waiting for the "
+                   "terminal, consignment batches out", worklist.worklist),
+        ReportKind("will-call", "orders waiting to be picked up (--performance)",
+                   worklist.will_call_list),
     ]
     return {k.name: k for k in kinds}
 

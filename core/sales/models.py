@@ -184,3 +184,18 @@ class OrderGood:
     @property
     def value_cents(self) -> int:
         return self.each_cents * self.kept
+
+
+@dataclass(frozen=True)
+class PendingCard:
+    """A card payment whose terminal answer was lost: the order waits, its seats locked,
+    until a supervisor settles it from the terminal's journal."""
+
+    payment_id: int
+    order_id: int
+    order_number: str
+    amount_cents: int
+    seller: str
+    station: str
+    shift_id: int | None
+    created_at: datetime

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.people.models import User
+from core.sales.models import PendingCard
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database, insert
 from core.till.shifts import open_shift_id
-from core.times import stamp
+from core.times import parse_stamp, stamp
 
 
 def record_money(db: Database, actor: User, order_id: int, payment_id: int,
@@ -107,3 +108,19 @@ def pay_back(db: Database, actor: User, order_id: int, amount: int, *, to: str,
                         station=station, now=now, amount_cents=-left)
 
 
+
+
+
+def pending_card_payments(db: Database, *, shift_id: int | None = None) -> list[PendingCard]:
+    """Card payments still waiting for the terminal's answer (status `unknown`), oldest
+    first; only the shift's when `shift_id` is given."""
+    sql = ("SELECT p.id, p.order_id, o.number, p.amount_cents, u.username, p.station, "
+           "p.shift_id, p.created_at FROM payments p JOIN orders o ON o.id = p.order_id "
+           "JOIN users u ON u.id = p.user_id WHERE p.status = 'unknown'")
+    args: list[object] = []
+    if shift_id is not None:
+        sql += " AND p.shift_id = ?"
+        args.append(shift_id)
+    return [PendingCard(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                        parse_stamp(row[7]))
+            for row in db.execute(sql + " ORDER BY p.created_at, p.id", args)]
