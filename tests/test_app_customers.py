@@ -10,7 +10,8 @@ from core.sales.customers import Customer, get_customer, search_customers
 from tests.app_helpers import make_app, sign_in, text_of
 from tests.order_helpers import customer, sell
 from tui.app import BoxOfficeApp
-from tui.screens.customers import CustomerForm, CustomerPicker
+from tui.screens.customer_form import CustomerForm
+from tui.screens.customers import CustomerPicker
 from tui.screens.dialogs import Confirm
 
 Picked = list[Customer | None]

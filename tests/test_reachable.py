@@ -36,12 +36,10 @@ ALLOWED: dict[str, str] = {
     "(which `boxoffice seatmap import-pretix` calls), for tests",
     "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
     "places (the hold painter works on seats)",
-    "core.sales.customers:add_note": ISSUE_16 + ": customers",
-    "core.sales.customer_orders:order_history": ISSUE_16 + ": customers",
-    "core.sales.customers:set_flags": ISSUE_16 + ": customers",
-    "core.sales.customers:update_customer": ISSUE_16 + ": customers",
     "core.gate.keys:import_public_keys": "the gate side of export_public_keys: for a gate "
     "device that loads a key file (gate packs carry their keys in the pack)",
+    "core.sales.customers:set_flags": ISSUE_16 + ": `boxoffice customer flag` (the window "
+    "changes flags with the other details, through update_customer)",
     "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
     "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
     "core.sales.consignment:collect_account": ISSUE_16 + ": consignment",

@@ -354,6 +354,18 @@ class BoxOfficeApp(App[None]):
 
     # -- where the window can go from anywhere -------------------------------------------
 
+    def show_order(self, order_id: int) -> None:
+        """The order screen of `order_id` (from a customer's orders, say)."""
+        from tui.screens.order_detail import OrderDetailScreen
+
+        self.push_screen(OrderDetailScreen(order_id))
+
+    def show_customer(self, customer_id: int) -> None:
+        """A customer's details and orders (from an order, say)."""
+        from tui.screens.customer_detail import CustomerScreen
+
+        self.push_screen(CustomerScreen(customer_id))
+
     def action_performances(self) -> None:
         from tui.screens.performances import PerformancesScreen
 

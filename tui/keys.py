@@ -21,7 +21,9 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin_roles import RolesScreen
     from tui.screens.admin_users import UsersScreen
     from tui.screens.cart_screen import CartScreen
-    from tui.screens.customers import CustomerForm, CustomerPicker, CustomerQuery
+    from tui.screens.customer_detail import CustomerScreen
+    from tui.screens.customer_form import CustomerForm
+    from tui.screens.customers import CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
     from tui.screens.gate import GateScreen
     from tui.screens.goods import ItemPicker
@@ -53,6 +55,7 @@ def _binding_classes() -> list[Any]:
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
+            CustomerScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, CountModal, OpenShiftModal]
 

@@ -1,4 +1,5 @@
-"""Finding or creating the customer of a sale without leaving it.
+"""Finding or creating the customer of a sale without leaving it (or, from the palette,
+finding a customer to open their details and orders).
 
 `CustomerPicker` searches as the seller types (name, phone digits in any shape, email) and
 returns the highlighted customer on Enter; Ctrl+N opens `CustomerForm` to create one,
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static
 
-from core.errors import BoxOfficeError
 from core.sales import customers, lookup
 from core.sales.customers import Customer
+from tui.screens.customer_form import CustomerForm
 from tui.screens.dialogs import Confirm
 from tui.screens.order_text import flags_text
 
@@ -51,9 +52,12 @@ class CustomerPicker(ModalScreen[Customer | None]):
         Binding("ctrl+n", "create", "New customer", id="customers.new"),
     ]
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, query: str = "", *, browse: bool = False) -> None:
+        """`browse`: Enter opens the customer's details and orders instead of returning
+        the customer for a sale (the palette's "Customers")."""
         super().__init__()
         self.initial = query
+        self.browse = browse
         self.found: list[Customer] = []
 
     @property
@@ -68,7 +72,9 @@ class CustomerPicker(ModalScreen[Customer | None]):
                                 id="customer-query")
             yield DataTable(id="customers", cursor_type="row", zebra_stripes=False)
             yield Static("", id="customer-info")
-            yield Static("Enter: choose   Ctrl+N: new customer   Esc: no customer",
+            yield Static("Enter: details and orders   Ctrl+N: new customer   Esc: close"
+                         if self.browse else
+                         "Enter: choose   Ctrl+N: new customer   Esc: no customer",
                          id="customer-hint")
 
     def on_mount(self) -> None:
@@ -114,6 +120,10 @@ class CustomerPicker(ModalScreen[Customer | None]):
         event.stop()
         self.search(event.value)
 
+    def on_screen_resume(self) -> None:
+        # back from a customer's screen: their name or flags may have changed
+        self.search(self.query_one("#customer-query", Input).value)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.choose()
@@ -131,6 +141,9 @@ class CustomerPicker(ModalScreen[Customer | None]):
         if customer is None:
             self._describe()
             return
+        if self.browse:
+            self._open(customer)
+            return
         if "banned" not in customer.flags:
             self.dismiss(customer)
             return
@@ -142,9 +155,14 @@ class CustomerPicker(ModalScreen[Customer | None]):
         self.app.push_screen(Confirm(f"{customer.name} is BANNED. Put them on this sale "
                                      "anyway?"), confirmed)
 
+    def _open(self, customer: Customer) -> None:
+        self.box_office.show_customer(customer.id)
+
     def action_create(self) -> None:
         def created(customer: Customer | None) -> None:
-            if customer is not None:
+            if customer is not None and self.browse:
+                self._open(customer)
+            elif customer is not None:
                 self.dismiss(customer)
 
         self.app.push_screen(CustomerForm(self.query_one("#customer-query", Input).value),
@@ -154,71 +172,3 @@ class CustomerPicker(ModalScreen[Customer | None]):
         self.dismiss(None)
 
 
-class CustomerForm(ModalScreen[Customer | None]):
-    """A new customer: name, phone, email and flags. Enter in a line or Ctrl+S saves;
-    what core refuses is said under the form, and nothing is written."""
-
-    CSS_PATH = "customers.tcss"
-    AUTO_FOCUS = "#new-name"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="customer_form.save"),
-        Binding("escape", "cancel", "Cancel", id="customer_form.cancel"),
-    ]
-
-    def __init__(self, query: str = "") -> None:
-        super().__init__()
-        # what was typed in the search is probably the name, or the phone number
-        text = query.strip()
-        digits = sum(char.isdigit() for char in text)
-        self.name_value = "" if digits > len(text) / 2 or "@" in text else text
-        self.phone_value = text if digits > len(text) / 2 else ""
-        self.email_value = text if "@" in text else ""
-
-    @property
-    def box_office(self) -> BoxOfficeApp:
-        return cast("BoxOfficeApp", self.app)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="customer-form"):
-            yield Static(Text("New customer", style="bold"))
-            for label, value, field in (("Name", self.name_value, "new-name"),
-                                        ("Phone", self.phone_value, "new-phone"),
-                                        ("Email", self.email_value, "new-email")):
-                with Horizontal(classes="field"):
-                    yield Static(label, classes="label")
-                    yield Input(value, placeholder="needed" if label == "Name" else "",
-                                id=field)
-            with Horizontal(id="new-flags"):
-                yield Checkbox("Accessibility", id="flag-accessibility")
-                yield Checkbox("VIP", id="flag-vip")
-                yield Checkbox("Banned", id="flag-banned")
-            yield Static("", id="form-error")
-            yield Static("Tab: next   Space: tick a flag   Enter or Ctrl+S: save   Esc: cancel",
-                         id="form-hint")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        app = self.box_office
-        flags = [flag for flag in customers.FLAGS
-                 if self.query_one(f"#flag-{flag}", Checkbox).value]
-        try:
-            customer = customers.create_customer(
-                app.db, app.seller, self.query_one("#new-name", Input).value,
-                phone=self.query_one("#new-phone", Input).value,
-                email=self.query_one("#new-email", Input).value, flags=flags,
-                now=app.clock())
-        except BoxOfficeError as error:
-            message = error.message[0].upper() + error.message[1:]
-            self.query_one("#form-error", Static).update(Text(message, style="bold red"))
-            field = {"bad_name": "#new-name", "bad_phone": "#new-phone",
-                     "bad_email": "#new-email"}.get(error.code)
-            if field:
-                self.query_one(field, Input).focus()
-            return
-        self.dismiss(customer)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -53,6 +53,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         Binding("w", "pickup", "Pick up", id="order.pickup"),
         Binding("t", "print", "Print", id="order.print"),
         Binding("x", "exchange", "Exchange", id="order.exchange"),
+        Binding("u", "customer", "Customer", id="order.customer"),
     ]
 
     def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
@@ -193,6 +194,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                     and any(t.status == "live" and not t.printed for t in order.tickets))
         if action == "exchange":
             return live and order.status == "complete"
+        if action == "customer":
+            return self.detail is not None and self.detail.customer is not None
         return True
 
     # -- the actions ---------------------------------------------------------------------
@@ -297,6 +300,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
         self._ask(f"Reprint {ticket.serial} ({seat_label(ticket)}): the copy the customer "
                   "has stops admitting. Why?", reprint)
+
+    def action_customer(self) -> None:
+        if self.detail is not None and self.detail.customer is not None:
+            self.box_office.show_customer(self.detail.customer.id)
 
     def action_pickup(self) -> None:
         order, detail = self.order, self.detail
