@@ -31,7 +31,6 @@ ALLOWED: dict[str, str] = {
     "core.gate.gatepack:pack_settings": "tests: read back what a pack was made with",
     "core.venue.best_available:best_available": "the plain reference the index (used by "
     "carts) is tested against",
-    "core.venue.inventory:seat_ids_in_range": "tests: seats by label range",
     "core.seatmap.pretix:convert_pretix_plan": "the parsed-plan form of convert_pretix_json "
     "(which `boxoffice seatmap import-pretix` calls), for tests",
     "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
@@ -42,10 +41,6 @@ ALLOWED: dict[str, str] = {
     "changes flags with the other details, through update_customer)",
     "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
     "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
-    "core.sales.consignment:collect_account": ISSUE_16 + ": consignment",
-    "core.sales.consignment:get_consignment": ISSUE_16 + ": consignment",
-    "core.sales.consignment:issue": ISSUE_16 + ": consignment",
-    "core.sales.consignment:settle": ISSUE_16 + ": consignment",
     **{f"core.sales.groups:{name}": ISSUE_16 + ": group sales" for name in (
         "create_group", "get_group", "group_order", "hold_block", "pay_balance",
         "release_unused")},

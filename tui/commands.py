@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from tui.screens.consignment import ConsignmentScreen
 from tui.screens.customers import CustomerPicker
 from tui.screens.goods_sale import open_concessions
 from tui.screens.my_pin import change_my_pin
@@ -44,6 +45,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Customers: find one, their details, notes and orders",
                             "Search by name, phone or email; Enter opens the customer",
                             partial(app.push_screen, CustomerPicker(browse=True)))
+        yield SystemCommand("Consignment: batches out with outside sellers",
+                            "Issue, settle what came back, collect what is on account",
+                            partial(app.push_screen, ConsignmentScreen()))
         yield SystemCommand("Change my PIN", "Your PIN now, then the new one twice",
                             partial(change_my_pin, app))
 

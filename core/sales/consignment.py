@@ -92,6 +92,37 @@ def get_consignment(db: Database, consignment_id: int) -> Consignment:
                        get_order(db, row[5]).tickets)
 
 
+@dataclass(frozen=True)
+class BatchSummary:
+    """A batch as the consignment list shows it."""
+
+    batch: Consignment
+    live_tickets: int
+    value_cents: int            # what the live tickets are worth
+    on_account_cents: int       # settled, not yet paid in money
+
+    @property
+    def state(self) -> str:
+        if self.batch.status == "issued":
+            return "ISSUED"
+        return "ON ACCOUNT" if self.on_account_cents else "PAID"
+
+
+def list_consignments(db: Database) -> list[BatchSummary]:
+    """Every batch, newest first, with its live tickets, their value and what is still
+    on account."""
+    summaries = []
+    for (consignment_id,) in db.execute("SELECT id FROM consignments ORDER BY id DESC"
+                                        ).fetchall():
+        batch = get_consignment(db, consignment_id)
+        order = get_order(db, batch.order_id)
+        on_account = sum(p.amount_cents for p in order.payments
+                         if p.tender == "account" and p.status == "approved")
+        summaries.append(BatchSummary(batch, len(batch.live_tickets), order.value_cents,
+                                      on_account))
+    return summaries
+
+
 def issue(db: Database, actor: User, performance_id: int,
           seat_ids: Sequence[int], consignee: str, *, station: str, now: datetime,
           customer_id: int | None = None, price_type: str = "ADULT",
@@ -218,6 +249,29 @@ def settle(db: Database, actor: User, consignment_id: int, *,
                              "sold_cents": sold_cents, "on_account_cents": on_account,
                              "order_status": status})
         return get_order(db, batch.order_id)
+
+
+def settle_returning(db: Database, actor: User, consignment_id: int, *,
+                     returned_seat_ids: Sequence[int], paid_by: str,
+                     check_number: str | None = None, station: str,
+                     now: datetime) -> Order:
+    """Settle a batch from the seats that came back: every other live ticket is sold and
+    paid in full by `paid_by` (cash, check, or account when the consignee pays later).
+    Raises ConsignmentError `not_in_batch` for a seat that is not a live ticket of the
+    batch, and whatever `settle` raises (it re-checks everything in its transaction)."""
+    batch = get_consignment(db, consignment_id)
+    seat_of = dict(db.execute("SELECT id, seat_id FROM tickets WHERE order_id = ? AND "
+                              "status = 'live'", [batch.order_id]).fetchall())
+    came_back = set(returned_seat_ids)
+    back = [ticket_id for ticket_id, seat_id in seat_of.items() if seat_id in came_back]
+    if len(back) != len(came_back):
+        raise ConsignmentError(f"a seat named as come back is not a live ticket of "
+                               f"{batch.number}", code="not_in_batch")
+    sold = [t for t in batch.live_tickets if t.id not in back]
+    value = sum(t.base_cents + t.fee_cents + t.tax_cents for t in sold)
+    tenders = [Tender(paid_by, value, check_number=check_number)] if value else []
+    return settle(db, actor, consignment_id, sold_ticket_ids=[t.id for t in sold],
+                  returned_ticket_ids=back, tenders=tenders, station=station, now=now)
 
 
 def collect_account(db: Database, actor: User, consignment_id: int,

@@ -184,6 +184,31 @@ def seat_ids_in_range(db: Database, performance_id: int, section: str,
     return ids
 
 
+def seats_by_label(db: Database, performance_id: int, text: str) -> list[int]:
+    """Seat ids from what a person types: labels SECTION-ROW-NUMBER separated by commas,
+    and ranges along a row as SECTION-ROW-FIRST..LAST ("ORCH-A-101, ORCH-B-101..104").
+    Raises BoxOfficeError `bad_seat` for text that is not a label, NotFound `unknown_seat`
+    or `no_seats`."""
+    ids: list[int] = []
+    for label in (part.strip() for part in text.split(",")):
+        if not label:
+            continue
+        try:
+            section, row, numbers = label.rsplit("-", 2)
+            first, _, last = numbers.partition("..")
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise BoxOfficeError(f"cannot read seat '{label[:40]}': use SECTION-ROW-NUMBER "
+                                 "or SECTION-ROW-FIRST..LAST", code="bad_seat") from None
+        if not (0 < low < 100_000 and 0 < high < 100_000):
+            raise BoxOfficeError(f"no seat is numbered like '{label[:40]}'", code="bad_seat")
+        ids += (seat_ids_in_range(db, performance_id, section, row, low, high)
+                if last else [find_seat(db, performance_id, section, row, low)])
+    if not ids:
+        raise BoxOfficeError("name at least one seat", code="bad_seat")
+    return list(dict.fromkeys(ids))
+
+
 def find_seat(db: Database, performance_id: int, section: str, row: str,
               number: int) -> int:
     """A seat id by its identity at a performance. Raises NotFound `unknown_seat`."""
