@@ -41,9 +41,6 @@ ALLOWED: dict[str, str] = {
     "changes flags with the other details, through update_customer)",
     "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
     "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
-    **{f"core.sales.groups:{name}": ISSUE_16 + ": group sales" for name in (
-        "create_group", "get_group", "group_order", "hold_block", "pay_balance",
-        "release_unused")},
 }
 
 

@@ -63,6 +63,8 @@ class BoxOfficeApp(App[None]):
         Binding("f6", "stock", "Stock", id="app.stock"),
         # the same key for a user without `stock`: says why instead of doing nothing
         Binding("f6", "stock_refused", "Stock", show=False, id="app.stock_refused"),
+        # groups: in the palette too; kept off the footer, which is full at 80 columns
+        Binding("f7", "groups", "Groups", show=False, id="app.groups"),
     ]
 
     class PrintFinished(Message):
@@ -193,7 +195,7 @@ class BoxOfficeApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "command_palette", "order_lookup", "performances", "shift",
-                      "reports", "admin"):
+                      "reports", "admin", "groups"):
             return self.user is not None and not self.is_locked
         if action in ("stock", "stock_refused"):
             if self.user is None or self.is_locked:
@@ -395,6 +397,13 @@ class BoxOfficeApp(App[None]):
 
         if self.user is not None and not self.is_locked:
             self.push_screen(AdminScreen())
+
+    def action_groups(self) -> None:
+        from tui.screens.groups import GroupsScreen
+
+        if self.user is not None and not self.is_locked and not isinstance(self.screen,
+                                                                            GroupsScreen):
+            self.push_screen(GroupsScreen())
 
     def action_stock(self) -> None:
         from tui.screens.stock import StockScreen

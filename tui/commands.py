@@ -45,6 +45,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Customers: find one, their details, notes and orders",
                             "Search by name, phone or email; Enter opens the customer",
                             partial(app.push_screen, CustomerPicker(browse=True)))
+        yield SystemCommand("Groups: blocks, deposits and balances (F7)",
+                            "Group sales: hold a block, sell it with a deposit, take the "
+                            "balance, release what is unsold", app.action_groups)
         yield SystemCommand("Consignment: batches out with outside sellers",
                             "Issue, settle what came back, collect what is on account",
                             partial(app.push_screen, ConsignmentScreen()))

@@ -29,6 +29,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.gate import GateScreen
     from tui.screens.goods import ItemPicker
     from tui.screens.goods_sale import ConcessionsScreen
+    from tui.screens.groups import GroupsScreen
     from tui.screens.order_detail import OrderDetailScreen
     from tui.screens.orders import OrderLookupScreen, QueryInput
     from tui.screens.overview import SellOverviewScreen
@@ -56,7 +57,7 @@ def _binding_classes() -> list[Any]:
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
-            CustomerScreen, ConsignmentScreen,
+            CustomerScreen, ConsignmentScreen, GroupsScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, CountModal, OpenShiftModal]
 

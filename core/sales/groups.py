@@ -68,6 +68,54 @@ class OverdueOrder:
         return self.value_cents - self.paid_cents
 
 
+@dataclass(frozen=True)
+class GroupSummary:
+    """A group as the groups list shows it."""
+
+    group: Group
+    contact: str                # the contact customer's name, or ""
+    held: int                   # seats held in its block, at every performance
+    sold: int                   # live tickets of its orders
+    owed_cents: int             # balances still due on its deposit orders
+    next_due: date | None       # the earliest balance-due date still open
+
+
+def list_groups(db: Database) -> list[GroupSummary]:
+    """Every group, newest first, with its block, its tickets and what it still owes."""
+    summaries = []
+    for row in db.execute(
+            "SELECT g.id, coalesce(c.name, ''), (SELECT count(*) FROM seat_claims s WHERE "
+            "s.hold_code_id = g.hold_code_id AND s.state = 'held') FROM groups g "
+            "LEFT JOIN customers c ON c.id = g.customer_id ORDER BY g.id DESC").fetchall():
+        orders = group_orders(db, row[0])
+        deposits = [o for o in orders if o.status == "deposit"]
+        dues = [due for due in (_due(db, o.id) for o in deposits) if due is not None]
+        summaries.append(GroupSummary(
+            get_group(db, row[0]), row[1], row[2],
+            sum(1 for o in orders for t in o.tickets if t.status == "live"),
+            sum(o.balance_cents for o in deposits), min(dues) if dues else None))
+    return summaries
+
+
+def group_orders(db: Database, group_id: int) -> list[Order]:
+    """The group's orders, newest first."""
+    return [get_order(db, row[0]) for row in db.execute(
+        "SELECT id FROM orders WHERE group_id = ? ORDER BY id DESC", [group_id]).fetchall()]
+
+
+def held_in_block(db: Database, group_id: int, performance_id: int) -> list[int]:
+    """The seats still held for the group at a performance (sold ones are tickets)."""
+    return [row[0] for row in db.execute(
+        "SELECT c.seat_id FROM seat_claims c JOIN groups g ON g.hold_code_id = "
+        "c.hold_code_id WHERE g.id = ? AND c.performance_id = ? AND c.state = 'held' "
+        "ORDER BY c.seat_id", [group_id, performance_id])]
+
+
+def _due(db: Database, order_id: int) -> date | None:
+    row = db.execute("SELECT balance_due_date FROM orders WHERE id = ?", [order_id]).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
 def get_group(db: Database, group_id: int) -> Group:
     """A group with its block's hold code. Raises NotFound `unknown_group`."""
     row = db.execute("SELECT g.id, g.name, g.customer_id, h.code, g.created_at FROM groups g "
@@ -197,10 +245,7 @@ def release_unused(db: Database, actor: User, group_id: int,
     with write(db):
         authorize(db, actor, "group_sales")
         group = get_group(db, group_id)
-        held = [row[0] for row in db.execute(
-            "SELECT c.seat_id FROM seat_claims c JOIN groups g ON g.hold_code_id = "
-            "c.hold_code_id WHERE g.id = ? AND c.performance_id = ? AND c.state = 'held' "
-            "ORDER BY c.seat_id", [group_id, performance_id])]
+        held = held_in_block(db, group_id, performance_id)
         released = release_seats(db, actor, performance_id, held, now)
         journal.append(db, actor=actor.username, action="group.release",
                        subject=f"group:{group_id}",
