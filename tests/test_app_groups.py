@@ -11,10 +11,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from core.sales import groups
+from core.sales.tenders import Tender
 from core.store.db import Database
 from tests.app_helpers import Clock, make_app, sign_in, text_of
 from tests.conftest import FIXED_NOW, ZONE
-from tests.selling_helpers import hall_performance
+from tests.selling_helpers import hall_performance, seat, user
 from tui.screens.admin_base import FormModal
 from tui.screens.groups import GroupsScreen
 
@@ -111,3 +112,21 @@ async def test_a_seller_may_not_run_group_sales(demo_db: Database, tmp_path: Pat
         assert isinstance(app.screen, GroupsScreen)
         assert "needs the 'group_sales' permission" in text_of(app, "#info")
     assert groups.list_groups(demo_db) == []
+
+
+async def test_the_coordinators_start_screen_counts_late_balances(demo_db: Database,
+                                                                  tmp_path: Path) -> None:
+    cora, show = user(demo_db, "cora"), hall_performance(demo_db)
+    week_ago = FIXED_NOW - timedelta(days=7)
+    group = groups.create_group(demo_db, cora, "Book Club", now=week_ago)
+    block = [seat(demo_db, show, "ORCH-S-101")]
+    groups.hold_block(demo_db, cora, group.id, show, block, week_ago)
+    groups.group_order(demo_db, cora, group.id, show, block, [Tender("cash", 1000)],
+                       balance_due=week_ago.date(), station="window-1-cora", now=week_ago,
+                       zone=ZONE)
+    for name, pin, shown in (("cora", "3333", True), ("sam", "1111", False)):
+        app = make_app(demo_db, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await sign_in(pilot, name, pin)
+            line = text_of(app, "#low-stock")
+            assert ("1 group balance(s) past due (F7)" in line) is shown

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from core.concessions import stock
+from core.sales import groups
 from core.venue import performances
 from core.venue.performances import Performance
 from tui.format import local_time
@@ -105,8 +106,17 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             table.add_row("", f"Nothing matches '{text}'. Backspace widens it.", "", "")
 
     def on_screen_resume(self) -> None:
-        # stock changes with every sale: say what is low each time the list comes back
-        low = low_stock_line(stock.low_stock(self.box_office.db))
+        # stock changes with every sale: say what is low each time the list comes back;
+        # whoever runs group sales also sees the group balances past their due date
+        app = self.box_office
+        low = low_stock_line(stock.low_stock(app.db))
+        if app.may("group_sales"):
+            today = app.clock().astimezone(app.config.zone).date()
+            late = groups.overdue_groups(app.db, today)
+            if late:
+                if low.plain:
+                    low.append("   ")
+                low.append(f"{len(late)} group balance(s) past due (F7)", style="bold")
         widget = self.query_one("#low-stock", Static)
         widget.update(low)
         widget.display = bool(low.plain)
