@@ -39,8 +39,6 @@ ALLOWED: dict[str, str] = {
     "device that loads a key file (gate packs carry their keys in the pack)",
     "core.sales.customers:set_flags": ISSUE_16 + ": `boxoffice customer flag` (the window "
     "changes flags with the other details, through update_customer)",
-    "core.sales.checkout:resolve_card_payment": ISSUE_16 + ": pending card payments",
-    "core.sales.payments:reverse_payments": ISSUE_16 + ": pending card payments",
 }
 
 

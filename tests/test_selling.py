@@ -172,15 +172,16 @@ def test_a_lost_terminal_answer_leaves_the_order_pending_until_resolved(demo_db)
     assert seat(demo_db, show, "ORCH-H-101") in inventory.seat_states(demo_db, show, much_later)
     with pytest.raises(CartError):  # cannot be charged again through the same cart
         checkout.checkout(demo_db, sam, cart_id, [VISA(13824)], station=STATION, now=NOW)
-    done = checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
-                                       approval_code="Z9Y8", station=STATION, now=much_later,
-                                       hold=HOLD)
+    cora = user(demo_db, "cora")                       # settling it needs a supervisor
+    done = checkout.resolve_card_payment(demo_db, cora, order.payments[0].id, approved=True,
+                                         approval_code="Z9Y8", station=STATION,
+                                         now=much_later, hold=HOLD)
     assert done.status == "complete" and len(done.tickets) == 1 and done.balance_cents == 0
     assert money_in_journal(demo_db, order.id) == 13824
     with pytest.raises(OrderError):
-        checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=True,
-                                    approval_code="Z9Y8", station=STATION, now=much_later,
-                                    hold=HOLD)
+        checkout.resolve_card_payment(demo_db, cora, order.payments[0].id, approved=True,
+                                      approval_code="Z9Y8", station=STATION, now=much_later,
+                                      hold=HOLD)
 
 
 def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -189,9 +190,10 @@ def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db) -> None:  
     cart_id = cart_with(demo_db, sam, show, ["ORCH-J-101"], NOW)
     lost = Tender("card", 13824, card_brand="VISA", card_last4="0005", status="unknown")
     order = checkout.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
-    cancelled = checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=False,
-                                            approval_code=None, station=STATION, now=NOW,
-                                            hold=HOLD)
+    cancelled = checkout.resolve_card_payment(demo_db, user(demo_db, "cora"),
+                                              order.payments[0].id, approved=False,
+                                              approval_code=None, station=STATION, now=NOW,
+                                              hold=HOLD)
     assert cancelled.status == "cancelled" and cancelled.paid_cents == 0
     paid = checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=NOW)
     assert paid.status == "complete"
@@ -380,3 +382,24 @@ def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db) ->
     assert caught.value.code == "no_block"
     with pytest.raises(CartError):
         carts.add_best_available(demo_db, sam, cart_id, show, 0, "ADULT", NOW, HOLD)
+
+
+def test_a_lost_answer_is_settled_by_a_supervisor_and_a_decline_frees_the_seats(
+        demo_db) -> None:  # type: ignore[no-untyped-def]
+    from core.people.permissions import Override, PermissionDenied
+
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, sam, show, ["ORCH-J-102"], NOW)
+    lost = Tender("card", 13824, card_brand="VISA", card_last4="0005", status="unknown")
+    order = checkout.checkout(demo_db, sam, cart_id, [lost], station=STATION, now=NOW)
+    with pytest.raises(PermissionDenied):               # a seller alone may not
+        checkout.resolve_card_payment(demo_db, sam, order.payments[0].id, approved=False,
+                                      approval_code=None, station=STATION, now=NOW,
+                                      hold=HOLD, release=True)
+    declined = checkout.resolve_card_payment(
+        demo_db, sam, order.payments[0].id, approved=False, approval_code=None,
+        station=STATION, now=NOW, hold=HOLD, release=True,
+        override=Override("cora", "3333"))
+    assert declined.status == "cancelled" and declined.paid_cents == 0
+    assert seat(demo_db, show, "ORCH-J-102") not in inventory.seat_states(demo_db, show, NOW)

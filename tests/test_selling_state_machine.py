@@ -771,9 +771,9 @@ def test_no_card_number_lands_in_the_database(demo_path: Path) -> None:
     pending = sales_checkout.checkout(db, sam, lost_cart, [Tender(
         "card", lost_total, card_brand="VISA", card_last4="1111", status="unknown")],
         station=STATION, now=now)
-    refuse(sales_checkout.resolve_card_payment, db, sam, pending.payments[0].id, approved=True,
+    refuse(sales_checkout.resolve_card_payment, db, cora, pending.payments[0].id, approved=True,
            approval_code=PLAIN_CARD, station=STATION, now=now, hold=HOLD)
-    sales_checkout.resolve_card_payment(db, sam, pending.payments[0].id, approved=True,
+    sales_checkout.resolve_card_payment(db, cora, pending.payments[0].id, approved=True,
                                 approval_code="OK42", station=STATION, now=now, hold=HOLD)
     # a supervisor "name" that is a card number: refused before the override (which is
     # journaled, refused or not) is recorded

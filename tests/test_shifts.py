@@ -173,7 +173,7 @@ def test_a_pending_card_answer_blocks_the_count(bare_demo_db) -> None:  # type: 
         shifts.submit_count(db, sam, shift.id, cash_counts=FLOAT, checks_cents=0,
                             card_slips_cents=0, now=NOW)
     assert pending.value.code == "card_pending"
-    checkout.resolve_card_payment(db, sam, order.payments[0].id, approved=True,
+    checkout.resolve_card_payment(db, user(db, "cora"), order.payments[0].id, approved=True,
                                 approval_code="OK1", station=STATION, now=NOW, hold=HOLD)
     result = shifts.submit_count(db, sam, shift.id, cash_counts=FLOAT, checks_cents=0,
                                  card_slips_cents=13824, now=NOW)

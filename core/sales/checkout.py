@@ -16,7 +16,7 @@ from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.sales.carts import require_open, view_cart
+from core.sales.carts import cancel_cart, require_open, view_cart
 from core.sales.goods import issue_goods
 from core.sales.models import CartView, Order
 from core.sales.orders import OrderError, get_order
@@ -183,14 +183,18 @@ def _order_status(db: Database, actor: User, channel: str,
 
 def resolve_card_payment(db: Database, actor: User, payment_id: int, *,
                          approved: bool, approval_code: str | None, station: str,
-                         now: datetime, hold: timedelta) -> Order:
+                         now: datetime, hold: timedelta, release: bool = False,
+                         override: Override | None = None) -> Order:
     """Settle a card payment whose terminal answer was lost, from the terminal's journal.
 
     Approved: the order completes and its tickets are issued. Declined: the order is
-    cancelled and its cart reopens so the seller can take another tender. Either way the
-    card is charged at most once. Raises OrderError `not_unknown`, TenderError."""
+    cancelled and its cart reopens so the seller can take another tender, or, with
+    `release` (settled later, from the order), the cart is cancelled and its seats go
+    back on sale. Either way the card is charged at most once. Needs `override` (a
+    supervisor: a seller passes their `override`). Raises OrderError `not_unknown`,
+    TenderError, PermissionDenied, NotFound `unknown_payment`."""
+    authorize(db, actor, "override", override=override)
     with write(db):
-        authorize(db, actor, "sell")
         row = db.execute("SELECT order_id, status, amount_cents FROM payments WHERE id = ?",
                          [payment_id]).fetchone()
         if row is None:
@@ -238,6 +242,8 @@ def resolve_card_payment(db: Database, actor: User, payment_id: int, *,
                        [until, cart_id])
             db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
                        [until, cart_id])
+            if release:
+                cancel_cart(db, actor, cart_id, now)
         return get_order(db, order_id)
 
 

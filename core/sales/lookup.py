@@ -169,6 +169,7 @@ def find_orders(db: Database, query: str, *,
       table), then its order found by the decoded ticket id;
     - `T00000003` is a ticket serial;
     - digits are an order number, and also phone digits (the order comes first);
+    - `pending` lists the orders whose card payment waits for the terminal's answer;
     - anything else is a customer's name, phone or email (core.customers search).
 
     Raises TokenRejected with a readable message for a code that is not ours
@@ -184,6 +185,8 @@ def find_orders(db: Database, query: str, *,
         row = db.execute("SELECT id FROM tickets WHERE serial = ?", [text.upper()]).fetchone()
         return [] if row is None else _by_ticket(db, row[0], f"ticket {text.upper()}")
     found: list[OrderMatch] = []
+    if text.lower() == "pending":
+        found = _matches(db, "o.status = 'pending'", [], "card answer pending")
     if _DIGITS.fullmatch(text):
         found = _matches(db, "o.number = ?", [text], "order number")
     seen = {match.order_id for match in found}

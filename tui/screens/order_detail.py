@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents
+from core.people.permissions import Override
 from core.sales import aftersale, customer_orders, lookup
 from core.sales.lookup import OrderDetail
 from core.sales.models import Order, OrderGood, Ticket
@@ -54,6 +55,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         Binding("t", "print", "Print", id="order.print"),
         Binding("x", "exchange", "Exchange", id="order.exchange"),
         Binding("u", "customer", "Customer", id="order.customer"),
+        Binding("a", "settle_card", "Settle card", id="order.settle_card"),
     ]
 
     def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
@@ -196,6 +198,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return live and order.status == "complete"
         if action == "customer":
             return self.detail is not None and self.detail.customer is not None
+        if action == "settle_card":
+            return any(p.status == "unknown" for p in order.payments)
         return True
 
     # -- the actions ---------------------------------------------------------------------
@@ -300,6 +304,45 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
 
         self._ask(f"Reprint {ticket.serial} ({seat_label(ticket)}): the copy the customer "
                   "has stops admitting. Why?", reprint)
+
+    def action_settle_card(self) -> None:
+        """A card payment whose terminal answer was lost: settle it from the terminal's
+        journal (approved, with its code; or declined, and the seats go back on sale)."""
+        order = self.order
+        pending = [p for p in order.payments if p.status == "unknown"] if order else []
+        if not pending:
+            return
+        payment = pending[0]
+        self.app.push_screen(AskText(
+            f"Card payment of {format_cents(payment.amount_cents)}: look it up in the card "
+            "terminal's journal. Approved: type its approval code. Not there or declined: "
+            "type DECLINED.", placeholder="approval code, or DECLINED"),
+            lambda answer: self._settle_card(payment.id, answer))
+
+    def _settle_card(self, payment_id: int, answer: str | None) -> None:
+        from datetime import timedelta
+
+        from core.sales import checkout
+
+        if not answer:
+            return
+        app = self.box_office
+        declined = answer.strip().upper() == "DECLINED"
+        hold = timedelta(minutes=app.config.sales.cart_hold_minutes)
+
+        def settle(override: Override | None) -> Order:
+            return checkout.resolve_card_payment(
+                app.db, app.seller, payment_id, approved=not declined,
+                approval_code=None if declined else answer.strip(), station=app.station,
+                now=app.clock(), hold=hold, release=True, override=override)
+
+        def done(order: Order) -> None:
+            self.reload()
+            app.notify(f"Order {order.number} is {order.status}: " + (
+                "the card was declined and its seats are back on sale." if declined else
+                "the card is approved."), title="Card payment settled")
+
+        run_protected(app, settle, done, title="Card payment")
 
     def action_customer(self) -> None:
         if self.detail is not None and self.detail.customer is not None:

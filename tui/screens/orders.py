@@ -52,7 +52,9 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
         yield Static(Text.assemble(("Order lookup", "bold"),
                                    "  order number, name, phone, email, or scan a ticket"),
                      id="title")
-        yield QueryInput(self.initial, placeholder="Type or scan, then Enter", id="query")
+        yield QueryInput(self.initial, id="query",
+                         placeholder="Type or scan, then Enter ('pending': card answers "
+                                     "waiting)")
         yield Static("", id="message")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=False)
         yield Footer(compact=True)
