@@ -77,3 +77,21 @@ async def test_a_coordinator_settles_an_approval(demo_db: Database, tmp_path: Pa
     order = get_order(demo_db, order_id)
     assert order.status == "complete" and len(order.tickets) == 1
     assert order.payments[0].approval_code == "A1B2C3"
+
+
+async def test_the_close_out_names_pending_payments_before_the_count(
+        demo_db: Database, tmp_path: Path) -> None:
+    from tui.screens.shift_close import CountModal
+
+    lost_answer(demo_db, "ORCH-J-105")
+    number = get_order(demo_db, 1).number
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "1111")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("c")                        # count & close
+        await pilot.pause()
+        assert not isinstance(app.screen, CountModal)
+        notes = [str(note.message) for note in app._notifications]
+        assert any("settle the card payment" in note and number in note for note in notes)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Static
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
 from core.people.permissions import Override
+from core.sales.payments import pending_card_payments
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from core.till.models import CountResult, Shift
@@ -189,6 +190,17 @@ class ShiftScreen(BoxOfficeScreen[None]):
             return
         if shift.status == "counted":
             self._after_count(shift, shifts.count_result(self.box_office.db, shift.id))
+            return
+        # a card payment still waiting for the terminal's answer would stop the count at
+        # its end: say so before the seller counts a drawer
+        waiting = pending_card_payments(self.box_office.db, shift_id=shift.id)
+        if waiting:
+            self.box_office.notify(
+                "Before the count, settle the card payment(s) waiting for the terminal's "
+                "answer: " + ", ".join(f"order {p.order_number} {format_cents(p.amount_cents)}"
+                                       for p in waiting[:4])
+                + ". Ctrl+O, type pending, then a on the order.",
+                severity="warning", title="Card payments pending", timeout=15)
             return
         self.app.push_screen(CountModal(shifts.denominations(self.box_office.config)),
                              lambda counted: self._counted(shift, counted))
