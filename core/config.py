@@ -82,6 +82,7 @@ class PrinterConfig:
     paper_mm: int = 80
     timeout_seconds: int = 10
     logo: str = ""                # an image printed at the top of tickets; "" for none
+    slip_copies: int = 2          # refund and void slips: 1 customer copy, 2 also the drawer's
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ def _check_values(config: Config, where: str) -> None:
         "[sales] cart_hold_minutes": config.sales.cart_hold_minutes,
         "[security] idle_lock_minutes": config.security.idle_lock_minutes,
         "[printer] timeout_seconds": config.printer.timeout_seconds,
+        "[printer] slip_copies": config.printer.slip_copies,
         "[camera] width": config.camera.width,
         "[camera] height": config.camera.height,
         "[backup] keep": config.backup.keep,

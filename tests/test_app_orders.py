@@ -173,6 +173,11 @@ async def test_a_seller_refunds_with_a_supervisors_override(demo_db, tmp_path) -
         assert "REFUNDED" in shown(app) and "refund card VISA ****4242" in shown(app)
         assert [row[4] for row in ticket_rows(app)] == ["REFUNDED", "REFUNDED"]
         assert not {"refund", "reprint", "exchange"} & keys(app)
+        # the refund slip, the customer's copy and the drawer's; a card refund opens no
+        # drawer
+        await printed(pilot, app)
+        assert paper(tmp_path) == [f"refund-{order.number}-customer",
+                                   f"refund-{order.number}-drawer"]
 
 
 async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -251,7 +256,9 @@ async def test_will_call_pickup_records_it_and_prints_the_tickets(demo_db, tmp_p
         await printed(pilot, app)
         assert order_detail(demo_db, order.id).picked_up_at is not None
         assert all(t.printed for t in orders.get_order(demo_db, order.id).tickets)
-        assert paper(tmp_path) == [f"ticket-{t.serial}" for t in order.tickets]
+        # the tickets, then the receipt again (what the customer paid, every ticket)
+        assert paper(tmp_path) == [f"ticket-{t.serial}" for t in order.tickets] + [
+            f"receipt-{order.number}"]
         assert "picked up" in shown(app) and "pickup" not in keys(app)
         assert "order.picked_up" in journal_actions(demo_db)
 

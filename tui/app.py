@@ -44,6 +44,8 @@ class PrintJob:
     order_id: int
     receipt: bool
     kick_drawer: bool
+    tickets: bool = True
+    slip: str = ""            # "refund", "void", "exchange": a change slip, not the receipt
 
 
 class BoxOfficeApp(App[None]):
@@ -260,8 +262,6 @@ class BoxOfficeApp(App[None]):
         """Print the order's unprinted live tickets (and the receipt) in a worker; the
         result comes back as PrintFinished, and the app tells the seller. `tickets=False`
         prints only the receipt (will-call tickets print at pickup)."""
-        if not tickets:
-            order = replace(order, tickets=())
         try:
             signer = self.signer()
             printer = self.printer()
@@ -271,8 +271,8 @@ class BoxOfficeApp(App[None]):
                         "order lookup (o).", severity="error", title="Printer",
                         timeout=15)
             return
-        self._run_print_job(PrintJob(order.id, receipt, kick_drawer), order, signer, printer,
-                    self.seller.display_name)
+        self._run_print_job(PrintJob(order.id, receipt, kick_drawer, tickets), order, signer,
+                            printer, self.seller.display_name)
 
     @work(thread=True, group="printer")
     def _run_print_job(self, job: PrintJob, order: Order, signer: Signer,
@@ -286,7 +286,43 @@ class BoxOfficeApp(App[None]):
         try:
             result = print_order(db, self.config, order, signer, printer, seller=seller,
                                  now=self.clock(), receipt=job.receipt,
-                                 kick_drawer=job.kick_drawer)
+                                 kick_drawer=job.kick_drawer, tickets=job.tickets)
+        finally:
+            db.conn.close()
+        self.post_message(self.PrintFinished(job, result))
+
+    def print_slip(self, before: Order, after: Order, kind: str) -> None:
+        """Print the slip of a refund, void or exchange (and kick the drawer for cash) in
+        a worker, after an exchange's new tickets (one worker, so the jobs do not mix on
+        the printer); the result comes back as PrintFinished."""
+        try:
+            printer = self.printer()
+            signer = self.signer() if kind == "exchange" else None
+        except (BoxOfficeError, OSError) as error:
+            message = error.message if isinstance(error, BoxOfficeError) else str(error)
+            self.notify(f"Cannot print the {kind} slip: {message}. The {kind} is saved.",
+                        severity="error", title="Printer", timeout=15)
+            return
+        self._run_slip_job(PrintJob(after.id, True, True, False, kind), before, after, kind,
+                           signer, printer, self.seller.display_name)
+
+    @work(thread=True, group="printer")
+    def _run_slip_job(self, job: PrintJob, before: Order, after: Order, kind: str,
+                      signer: Signer | None, printer: Printer, seller: str) -> None:
+        from core.schema import open_database
+        from tui.printing import print_order, print_slip
+
+        db = open_database(self.database_path(), check_location=False)
+        try:
+            result = None
+            if signer is not None:
+                result = print_order(db, self.config, after, signer, printer, seller=seller,
+                                     now=self.clock(), receipt=False)
+            if result is None or result.complete:
+                slip = print_slip(db, self.config, before, after, kind, printer,
+                                  seller=seller, now=self.clock())
+                result = slip if result is None else replace(
+                    slip, printed=result.printed)
         finally:
             db.conn.close()
         self.post_message(self.PrintFinished(job, result))
@@ -300,6 +336,9 @@ class BoxOfficeApp(App[None]):
                 " and the receipt" if result.receipt else "")
             if not count and result.receipt:      # a sale of items alone
                 what = "the receipt"
+            if message.job.slip:
+                what = (f"{count} ticket{'s' if count != 1 else ''} and " if count
+                        else "") + f"the {message.job.slip} slip"
             self.notify(f"Printed {what}.", title="Printer")
         else:
             self.notify(f"{result.error.message} The order is saved: {len(result.printed)} "

@@ -255,7 +255,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), ticket_ids=ids, goods=goods, override=override),
                 lambda done: self._done(order, done, f"Refunded {what} of order "
-                                         f"{order.number}"), title="Refund")
+                                         f"{order.number}", "refund"), title="Refund")
 
         self._ask(f"Refund {what} ({plan.shown}), worth {format_cents(plan.worth_cents)}, "
                   "to the original tender. Why?", refund)
@@ -270,7 +270,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             run_protected(app, lambda override: orders.void(
                 app.db, app.seller, order.id, reason=reason, station=app.station,
                 now=app.clock(), zone=app.config.zone, override=override),
-                lambda done: self._done(order, done, f"Voided order {order.number}"),
+                lambda done: self._done(order, done, f"Voided order {order.number}",
+                                         "void"),
                 title="Void")
 
         items = (" and its items go back into stock" if any(g.kept for g in order.goods)
@@ -317,7 +318,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 return
             self.reload()
             if self.order is not None:
-                app.print_order(self.order, receipt=False)
+                # the receipt again: the customer collects the tickets and what they paid
+                app.print_order(self.order, receipt=True)
 
         warning = ("  Money is still owed on it." if order.balance_cents > 0 else "")
         self.app.push_screen(Confirm(f"Hand {ticket_count(live)} of order {order.number} to "
@@ -348,9 +350,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
                   "seats. Why?", exchange)
 
-    def _done(self, before: Order, after: Order, what: str) -> None:
+    def _done(self, before: Order, after: Order, what: str, kind: str) -> None:
         self.marked.clear()
         self.marked_goods.clear()
         self.reload()
         back = before.paid_cents - after.paid_cents
         self.box_office.notify(f"{what}: {format_cents(back)} paid back.", title="Done")
+        self.box_office.print_slip(before, after, kind)

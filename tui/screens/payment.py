@@ -296,11 +296,16 @@ def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
                                station=app.station, now=app.clock(), customer_id=customer_id,
                                delivery=delivery, override=override)
 
+    before = orders.get_order(app.db, exchange.order_id) if exchange is not None else None
+
     def done(order: orders.Order) -> None:
         change = sum(t.change_cents for t in entry.tenders)
         cash = any(t.kind == "cash" for t in entry.tenders)
         sale.clear()
-        if order.status == "pending":
+        if before is not None:
+            note = "Printing the new tickets and the exchange slip."
+            app.print_slip(before, order, "exchange")
+        elif order.status == "pending":
             note = "The card terminal's answer is pending: resolve it in order lookup."
         elif delivery == "will_call":
             note = "Tickets wait at will-call; printing the receipt."
