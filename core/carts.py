@@ -364,3 +364,34 @@ def add_best_available(db: sqlite_utils.Database, actor: User, cart_id: int,
             raise SeatUnavailable(f"there are no {quantity} seats together{where}",
                                   code="no_block")
         return add_seats(db, actor, cart_id, performance_id, chosen, price_type, now, hold)
+
+
+def extend_hold(db: sqlite_utils.Database, actor: User, cart_id: int, now: datetime,
+                hold: timedelta, *, not_past: datetime) -> datetime:
+    """Keep the cart's seats for `hold` from now, but never past `not_past` (the hard
+    ceiling the window sets when a payment starts) and never shorter than they are
+    held already. Returns when the hold now ends. Needs `sell`.
+    Raises CartError `cart_expired` (too late: the seats went back on sale)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        _open(db, cart_id, now)
+        current = datetime.fromisoformat(db.execute(
+            "SELECT expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()[0])
+        until = min(now + hold, not_past)
+        if until > current:
+            _extend(db, cart_id, now, until - now)
+            return until
+        return current
+
+
+def resume_cart(db: sqlite_utils.Database, actor: User, station: str,
+                now: datetime) -> int | None:
+    """The user's newest open cart at this window that still holds something and has not
+    run out (a window closed without ending its sale), or None."""
+    sweep_expired_carts(db, now)
+    row = db.execute(
+        "SELECT c.id FROM carts c WHERE c.user_id = ? AND c.station = ? AND "
+        "c.status = 'open' AND c.expires_at > ? AND (EXISTS (SELECT 1 FROM cart_items i "
+        "WHERE i.cart_id = c.id) OR EXISTS (SELECT 1 FROM cart_goods g WHERE g.cart_id = "
+        "c.id)) ORDER BY c.id DESC LIMIT 1", [actor.id, station, stamp(now)]).fetchone()
+    return None if row is None else int(row[0])

@@ -35,6 +35,9 @@ class VenueConfig:
 @dataclass(frozen=True)
 class SalesConfig:
     cart_hold_minutes: int = 10
+    # while the payment dialog is open the seats stay held, but never longer than this
+    # after it opened (a hard ceiling: a forgotten window cannot keep seats forever)
+    payment_hold_max_minutes: int = 20
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,7 @@ def _check_values(config: Config, where: str) -> None:
         )
     positive = {
         "[sales] cart_hold_minutes": config.sales.cart_hold_minutes,
+        "[sales] payment_hold_max_minutes": config.sales.payment_hold_max_minutes,
         "[security] idle_lock_minutes": config.security.idle_lock_minutes,
         "[printer] timeout_seconds": config.printer.timeout_seconds,
         "[printer] slip_copies": config.printer.slip_copies,

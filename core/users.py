@@ -176,7 +176,7 @@ def authenticate(db: sqlite_utils.Database, username: str, pin: str) -> User:
                 refusal = LoginFailed(
                     f"wrong PIN; {display_name} is now locked. A coordinator or admin can "
                     "unlock", code="user_locked") if now_locked else LoginFailed(
-                    f"wrong user name or PIN ({MAX_FAILED_LOGINS - failed} tries left)")
+                    f"wrong user name or PIN ({_tries(MAX_FAILED_LOGINS - failed)} left)")
     raise refusal
 
 
@@ -281,3 +281,7 @@ def reactivate_user(db: sqlite_utils.Database, actor: User, username: str) -> No
     """Let a deactivated user log in again. Needs `user_admin`. Raises PermissionDenied,
     NotFound."""
     _set_active(db, actor, username, True)
+
+
+def _tries(count: int) -> str:
+    return f"{count} try" if count == 1 else f"{count} tries"

@@ -14,6 +14,7 @@ from core import carts
 from core.carts import CartView
 from core.customers import Customer
 from core.errors import BoxOfficeError
+from core.permissions import Override
 from core.users import User
 
 
@@ -22,6 +23,8 @@ class Exchange:
     order_id: int
     ticket_ids: tuple[int, ...]
     reason: str
+    order_number: str = ""
+    override: Override | None = None     # a supervisor's approval, asked when it started
 
 
 @dataclass
@@ -51,9 +54,10 @@ class Sale:
         except BoxOfficeError:
             return None
 
-    def start_exchange(self, order_id: int, ticket_ids: Sequence[int], reason: str) -> None:
+    def start_exchange(self, order_id: int, ticket_ids: Sequence[int], reason: str, *,
+                       order_number: str = "", override: Override | None = None) -> None:
         """The seats chosen next replace these tickets of the order (see orders.exchange)."""
-        self.exchange = Exchange(order_id, tuple(ticket_ids), reason)
+        self.exchange = Exchange(order_id, tuple(ticket_ids), reason, order_number, override)
 
     def clear(self) -> None:
         """After checkout or cancel: the next sale starts empty."""

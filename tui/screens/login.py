@@ -65,6 +65,11 @@ class PinForm(Vertical):
             self.query_one("#username", Input).focus()
             self.say("Type your user name, then your PIN.")
             return None
+        if not pin_input.value:
+            # a stray Enter is not a try: it must not count toward the user's lock
+            pin_input.focus()
+            self.say("Type your PIN, then Enter.")
+            return None
         try:
             user = authenticate(app.db, username, pin_input.value)
         except BoxOfficeError as error:
@@ -120,6 +125,7 @@ class LoginScreen(BoxOfficeScreen[None]):
 
         self.box_office.signed_in(user)
         self.app.switch_screen(PerformancesScreen())
+        self.box_office.resume_open_cart()
         self.box_office.after_sign_in()
 
 

@@ -22,10 +22,11 @@ from core.goods import OrderGood
 from core.lookup import OrderDetail
 from core.orders import Order, Ticket
 from core.payments import format_cents
+from core.permissions import Override
 from tui.format import local_time
 from tui.printing import PrintResult
 from tui.screens.base import BoxOfficeScreen
-from tui.screens.dialogs import AskText, Confirm, run_protected
+from tui.screens.dialogs import AskText, Confirm, approve_first, run_protected
 from tui.screens.goods_orders import ask_how_many, goods_row, refund_plan
 from tui.screens.order_text import (
     customer_line,
@@ -250,15 +251,20 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         ids, goods, what = plan.ticket_ids, plan.goods, plan.what
 
-        def refund(reason: str) -> None:
-            run_protected(app, lambda override: orders.refund(
-                app.db, app.seller, order.id, reason=reason, station=app.station,
-                now=app.clock(), ticket_ids=ids, goods=goods, override=override),
-                lambda done: self._done(order, done, f"Refunded {what} of order "
-                                         f"{order.number}", "refund"), title="Refund")
+        def approved(first: Override | None) -> None:
+            def refund(reason: str) -> None:
+                run_protected(app, lambda override: orders.refund(
+                    app.db, app.seller, order.id, reason=reason, station=app.station,
+                    now=app.clock(), ticket_ids=ids, goods=goods,
+                    override=override or first),
+                    lambda done: self._done(order, done, f"Refunded {what} of order "
+                                             f"{order.number}", "refund"), title="Refund")
 
-        self._ask(f"Refund {what} ({plan.shown}), worth {format_cents(plan.worth_cents)}, "
-                  "to the original tender. Why?", refund)
+            self._ask(f"Refund {what} ({plan.shown}), worth "
+                      f"{format_cents(plan.worth_cents)}, to the original tender. Why?",
+                      refund)
+
+        approve_first(app, "refund", approved, what="refund", title="Refund")
 
     def action_void(self) -> None:
         order = self.order
@@ -266,18 +272,22 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         app = self.box_office
 
-        def void(reason: str) -> None:
-            run_protected(app, lambda override: orders.void(
-                app.db, app.seller, order.id, reason=reason, station=app.station,
-                now=app.clock(), zone=app.config.zone, override=override),
-                lambda done: self._done(order, done, f"Voided order {order.number}",
-                                         "void"),
-                title="Void")
-
         items = (" and its items go back into stock" if any(g.kept for g in order.goods)
                  else "")
-        self._ask(f"Void order {order.number}: every payment goes back and every ticket "
-                  f"stops admitting{items}. Why?", void)
+
+        def approved(first: Override | None) -> None:
+            def void(reason: str) -> None:
+                run_protected(app, lambda override: orders.void(
+                    app.db, app.seller, order.id, reason=reason, station=app.station,
+                    now=app.clock(), zone=app.config.zone, override=override or first),
+                    lambda done: self._done(order, done, f"Voided order {order.number}",
+                                             "void"),
+                    title="Void")
+
+            self._ask(f"Void order {order.number}: every payment goes back and every "
+                      f"ticket stops admitting{items}. Why?", void)
+
+        approve_first(app, "void", approved, what="void an order", title="Void")
 
     def action_reprint(self) -> None:
         ticket = self.highlighted()
@@ -341,14 +351,19 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                        "exchange.", severity="warning", title="Exchange")
             return
 
-        def exchange(reason: str) -> None:
-            app.sale.start_exchange(order.id, [t.id for t in tickets], reason)
-            app.notify(f"Exchanging {ticket_count(tickets)} of order {order.number}: "
-                       "choose the new seats, then take the difference.", title="Exchange")
-            app.action_performances()
+        def approved(first: Override | None) -> None:
+            def exchange(reason: str) -> None:
+                app.sale.start_exchange(order.id, [t.id for t in tickets], reason,
+                                        order_number=order.number, override=first)
+                app.notify(f"Exchanging {ticket_count(tickets)} of order {order.number}: "
+                           "choose the new seats, then take the difference.",
+                           title="Exchange")
+                app.action_performances()
 
-        self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
-                  "seats. Why?", exchange)
+            self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
+                      "seats. Why?", exchange)
+
+        approve_first(app, "exchange", approved, what="exchange tickets", title="Exchange")
 
     def _done(self, before: Order, after: Order, what: str, kind: str) -> None:
         self.marked.clear()
