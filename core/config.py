@@ -67,6 +67,14 @@ def ticket_key_dir(config: Config, database: Path, database_id: str) -> Path:
 
 
 @dataclass(frozen=True)
+class WindowConfig:
+    """This window: its station (drawer) name; "" names it after its terminal (see
+    tui/station.py)."""
+
+    station: str = ""
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     idle_lock_minutes: int = 5
 
@@ -146,6 +154,7 @@ class Config:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     tickets: TicketsConfig = field(default_factory=TicketsConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    window: WindowConfig = field(default_factory=WindowConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
@@ -166,6 +175,7 @@ _TABLES: dict[str, type] = {
     "pricing": PricingConfig,
     "tickets": TicketsConfig,
     "security": SecurityConfig,
+    "window": WindowConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
     "backup": BackupConfig,

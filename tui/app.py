@@ -258,7 +258,7 @@ class BoxOfficeApp(App[None]):
         from core.shifts import Shift
 
         if isinstance(shift, Shift):
-            self.notify(f"Shift {shift.id} open with a float of "
+            self.notify(f"Shift {shift.id} open at {shift.station}, float "
                         f"{shift.float_cents / 100:.2f}.", title="Shift")
         else:
             self.notify("No shift open: you can look things up, but not take money until "

@@ -92,8 +92,15 @@ class LoginScreen(BoxOfficeScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from core.shifts import list_shifts
+
         app = self.box_office
-        title = Text.assemble(("Box office", "bold"), f"  {app.station}")
+        # which window this is, and whose shift its drawer is in
+        holders = [s.username for s in list_shifts(app.db) if s.status != "closed"
+                   and s.station == app.station]
+        drawer = (f"drawer in {holders[0]}'s shift" if holders else "drawer: no shift open")
+        title = Text.assemble(("Box office", "bold"), "  window ", (app.station, "bold"),
+                              f"  {drawer}")
         if app.training:
             title.append("  TRAINING - nothing here is real", style="bold reverse")
         self.query_one("#title", Static).update(title)
