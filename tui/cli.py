@@ -139,7 +139,8 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
 
     db = _open(Path(db_path))
     try:
-        created = demo_data.build_demo(db, now=clock.now(), zone=obj.config.zone)
+        created = demo_data.build_demo(db, now=clock.now(), zone=obj.config.zone,
+                                       gate_open_now=True)
     except SeatMapInvalid as error:
         _fail(f"a shipped venue file is invalid: {error}")
     from core import tokens
