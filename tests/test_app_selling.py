@@ -151,7 +151,8 @@ async def test_general_admission_on_the_stadium_field(demo_db, tmp_path: Path) -
         await pilot.press("enter")
         await pilot.pause()
         assert "2,500 of 2,500 left" in str(app.screen.query_one("Static").content)
-        await pilot.press("ctrl+u", "4", "enter", "enter")
+        # one Enter a field: the area (filled in), how many, the price type
+        await pilot.press("enter", "ctrl+u", "4", "enter", "enter")
         await pilot.pause()
         view = cart_panel(app).view
         assert view is not None and view.ticket_count == 4
