@@ -69,3 +69,33 @@ async def test_the_lock_screen_hides_the_customer(demo_db: sqlite_utils.Database
         locked = screen_text(app)
         assert "Locked." in locked
         assert "Wilhelmina" not in locked and "ORCH" not in locked
+
+
+async def test_the_performance_list_shows_what_changed_on_return(
+        demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from core import performances
+    from tests.app_helpers import Clock
+    from tests.selling_helpers import user
+
+    clock = Clock()
+    app = make_app(demo_db, tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert "Late Show" not in screen_text(app)
+        # meanwhile an admin at another window adds a performance
+        ada = user(demo_db, "ada")
+        event = performances.create_event(demo_db, ada, "Late Show")
+        hall = demo_db.execute("SELECT id FROM venues WHERE kind = 'hall'").fetchone()[0]
+        performances.create_performance(demo_db, ada, event, hall,
+                                        clock() + timedelta(days=2))
+        clock.advance(minutes=48)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Late Show" in shown
+        local = clock().astimezone(app.config.zone)
+        assert f"{local:%H:%M}" in shown.splitlines()[0]     # the clock moved too
