@@ -80,17 +80,15 @@ class Shift:
 
 @dataclass(frozen=True)
 class ShiftReport:
-    """An X report: the shift so far (nothing resets). `figures` is None when blind: the
-    shift is uncounted and the viewer may not see its money."""
+    """An X report: the shift so far (nothing resets). `blind` when the shift is
+    uncounted and the viewer may not see what the drawer should hold: the report then
+    shows the sales by tender, refunds, drops and paid-outs, never the expected amounts."""
 
     shift: Shift
     at: datetime
     payments: int                    # approved payment rows so far
-    figures: ShiftFigures | None
-
-    @property
-    def blind(self) -> bool:
-        return self.figures is None
+    figures: ShiftFigures
+    blind: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,16 +287,17 @@ def paid_out(db: sqlite_utils.Database, actor: User, shift_id: int, amount_cents
 
 def x_report(db: sqlite_utils.Database, shift_id: int, now: datetime, *,
              viewer: User | None = None) -> ShiftReport:
-    """The shift's figures so far; reading it changes nothing. Blind (no money figures)
-    while the shift is uncounted, unless `viewer` has `report_access`: a seller's screen
-    never learns the expected cash before the count. Raises NotFound `unknown_shift`."""
+    """The shift's figures so far; reading it changes nothing. Blind (no expected
+    amounts) while the shift is uncounted, unless `viewer` has `report_access`: a
+    seller's X report shows the sales by tender, refunds and drops, but never says what
+    the drawer should hold before the count. Raises NotFound `unknown_shift`."""
     shift = get_shift(db, shift_id)
     figures = compute_figures(db, shift_id, shift.float_cents)
     may_see = shift.status != "open" or (
         viewer is not None and not viewer.locked
         and has_permission(db, viewer.role, "report_access"))
     payments = sum(t.payments for t in figures.tenders)
-    return ShiftReport(shift, now, payments, figures if may_see else None)
+    return ShiftReport(shift, now, payments, figures, blind=not may_see)
 
 
 def submit_count(db: sqlite_utils.Database, actor: User, shift_id: int, *,
