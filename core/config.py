@@ -35,6 +35,9 @@ class VenueConfig:
 @dataclass(frozen=True)
 class SalesConfig:
     cart_hold_minutes: int = 10
+    # while the payment dialog is open the seats stay held, but never longer than this
+    # after it opened (a hard ceiling: a forgotten window cannot keep seats forever)
+    payment_hold_max_minutes: int = 20
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ def ticket_key_dir(config: Config, database: Path, database_id: str) -> Path:
 
 
 @dataclass(frozen=True)
+class WindowConfig:
+    """This window: its station (drawer) name; "" names it after its terminal (see
+    tui/station.py)."""
+
+    station: str = ""
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     idle_lock_minutes: int = 5
 
@@ -82,6 +93,7 @@ class PrinterConfig:
     paper_mm: int = 80
     timeout_seconds: int = 10
     logo: str = ""                # an image printed at the top of tickets; "" for none
+    slip_copies: int = 2          # refund and void slips: 1 customer copy, 2 also the drawer's
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,7 @@ class Config:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     tickets: TicketsConfig = field(default_factory=TicketsConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    window: WindowConfig = field(default_factory=WindowConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
@@ -162,6 +175,7 @@ _TABLES: dict[str, type] = {
     "pricing": PricingConfig,
     "tickets": TicketsConfig,
     "security": SecurityConfig,
+    "window": WindowConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
     "backup": BackupConfig,
@@ -321,8 +335,10 @@ def _check_values(config: Config, where: str) -> None:
         )
     positive = {
         "[sales] cart_hold_minutes": config.sales.cart_hold_minutes,
+        "[sales] payment_hold_max_minutes": config.sales.payment_hold_max_minutes,
         "[security] idle_lock_minutes": config.security.idle_lock_minutes,
         "[printer] timeout_seconds": config.printer.timeout_seconds,
+        "[printer] slip_copies": config.printer.slip_copies,
         "[camera] width": config.camera.width,
         "[camera] height": config.camera.height,
         "[backup] keep": config.backup.keep,

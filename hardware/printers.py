@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import pickle
 import re
 import select
 import shutil
@@ -112,11 +113,21 @@ def import_escpos() -> None:
             if env_before is None:
                 os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = _pickle_dir(scratch)
             tempfile.tempdir = scratch      # where escpos's throwaway mkdtemp() lands
-            import escpos.printer  # noqa: F401
+            try:
+                import escpos.printer
+            except (EOFError, pickle.UnpicklingError):
+                # another process was writing the shared capabilities pickle: build a
+                # private one in the scratch folder instead
+                for name in [m for m in sys.modules if m.split(".")[0] == "escpos"]:
+                    del sys.modules[name]
+                os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = scratch
+                import escpos.printer  # noqa: F401
         finally:
             tempfile.tempdir = tempdir_before
             if env_before is None:
                 os.environ.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+            else:
+                os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = env_before
             for handler in root.handlers[:]:
                 if handler not in handlers_before:
                     root.removeHandler(handler)

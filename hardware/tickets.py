@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -34,7 +34,6 @@ from core.errors import BoxOfficeError
 from core.gate import codes
 from core.money import TenderError, contains_card_number, refuse_card_numbers
 from core.sales import models, orders
-from core.sales.models import OrderGood
 from hardware.escpos_render import FONT_A, qr_image, text_lines
 from hardware.printers import import_escpos
 
@@ -163,12 +162,15 @@ class TicketPrint:
 
 @dataclass(frozen=True)
 class ReceiptLine:
-    """One receipt line: a ticket (seat label, price type, base price) or goods
-    (description and quantity, SKU, price before tax for all of them)."""
+    """One receipt line: a ticket (seat label, price type) or goods (description and
+    quantity, SKU), at what the customer pays for it: fees and taxes included, the same
+    figure as the window's cart line. A line taken back (refund, exchange) is negative.
+    `detail` is printed under it: a ticket's performance."""
 
     label: str
     price_type: str
     amount_cents: int
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,12 @@ class TenderLine:
 
 @dataclass(frozen=True)
 class ReceiptPrint:
-    """A sale's receipt. `total_cents` = lines + fees + taxes; `balance_cents` is what
-    the customer still owes (a group deposit)."""
+    """A receipt or slip. Its money adds up on paper: `total_cents` is the sum of the
+    lines (fees and taxes are included in them and only shown), and the approved tenders
+    plus `balance_cents` come to the total. `balance_cents` is what the customer still
+    owes (a group deposit); negative, what was taken back but never paid, so not paid
+    back. `title` says what it is (RECEIPT, EXCHANGE, REFUND, VOID); `notes` are printed
+    under the tenders (tickets refunded or exchanged earlier, not in the total)."""
 
     venue: str
     order_number: str
@@ -213,6 +219,10 @@ class ReceiptPrint:
     balance_cents: int = 0
     house_lines: tuple[str, ...] = ()
     training: bool = False
+    title: str = "RECEIPT"
+    total_label: str = "TOTAL"
+    notes: tuple[str, ...] = ()
+    copy: str = ""                 # "CUSTOMER COPY", "DRAWER COPY"
 
 
 # --- adapters from core --------------------------------------------------------------------
@@ -238,36 +248,51 @@ def tickets_from_order(order: models.Order, signer: codes.Signer, *, venue: str,
         if t.status == "live" and (ticket_ids is None or t.id in ticket_ids)]
 
 
+def ticket_line(ticket: models.Ticket, performances: Mapping[int, str],
+                sign: int = 1) -> ReceiptLine:
+    """A ticket as a receipt line at its full price (negative when taken back)."""
+    return ReceiptLine(ticket.label, ticket.price_type,
+                       sign * (ticket.base_cents + ticket.fee_cents + ticket.tax_cents),
+                       performances.get(ticket.performance_id, ""))
+
+
+def tender_line(p: models.Payment) -> TenderLine:
+    return TenderLine(
+        kind=p.tender, amount_cents=p.amount_cents, status=p.status,
+        tendered_cents=(p.amount_cents + p.change_cents
+                        if p.tender == "cash" and p.amount_cents > 0 else None),
+        change_cents=p.change_cents, card_brand=p.card_brand, card_last4=p.card_last4,
+        approval_code=p.approval_code)
+
+
 def receipt_from_order(order: models.Order, *, venue: str, seller: str, when: str,
                        currency: str, house_lines: Sequence[str] = (),
-                       training: bool = False) -> ReceiptPrint:
-    """The receipt for an order: every ticket it sold (a refunded or voided one marked so),
-    the goods (with how many came back), every payment and refund, and what is due."""
-    def label(ticket: models.Ticket) -> str:
-        return ticket.label if ticket.status == "live" else f"{ticket.label} ({ticket.status})"
-
-    def good_label(good: OrderGood) -> str:
-        back = f" ({good.returned} returned)" if good.returned else ""
-        return f"{good.description} x{good.quantity}{back}"
-
+                       training: bool = False,
+                       performances: Mapping[int, str] | None = None) -> ReceiptPrint:
+    """The receipt for an order as it stands: its live tickets (each with its
+    performance, from `performances`: id -> "event, when") and the goods it kept, every
+    payment and refund, and what is still due. Tickets refunded, voided or exchanged
+    earlier are named under the tenders, outside the total."""
+    shows = performances or {}
+    live = [t for t in order.tickets if t.status == "live"]
+    lines = (tuple(ticket_line(t, shows) for t in live)
+             + tuple(ReceiptLine(f"{g.description} x{g.kept}", g.sku, g.value_cents)
+                     for g in order.goods if g.kept))
+    total = sum(line.amount_cents for line in lines)
+    approved = sum(p.amount_cents for p in order.payments if p.status == "approved")
+    notes = tuple(f"{t.label} {t.price_type} {t.status}" for t in order.tickets
+                  if t.status != "live") + tuple(
+        f"{g.description} x{g.returned} returned" for g in order.goods if g.returned)
     return ReceiptPrint(
         venue=venue, order_number=order.number, seller=seller, when=when, currency=currency,
-        lines=(tuple(ReceiptLine(label(t), t.price_type, t.base_cents) for t in order.tickets)
-               + tuple(ReceiptLine(good_label(g), g.sku, g.price_cents * g.quantity)
-                       for g in order.goods)),
-        fees_cents=sum(t.fee_cents for t in order.tickets),
-        taxes_cents=(sum(t.tax_cents for t in order.tickets)
-                     + sum(g.tax_cents * g.quantity for g in order.goods)),
-        total_cents=(sum(t.base_cents + t.fee_cents + t.tax_cents for t in order.tickets)
-                     + sum(g.each_cents * g.quantity for g in order.goods)),
-        tenders=tuple(TenderLine(
-            kind=p.tender, amount_cents=p.amount_cents, status=p.status,
-            tendered_cents=(p.amount_cents + p.change_cents
-                            if p.tender == "cash" and p.amount_cents > 0 else None),
-            change_cents=p.change_cents, card_brand=p.card_brand, card_last4=p.card_last4,
-            approval_code=p.approval_code) for p in order.payments),
-        balance_cents=max(0, order.balance_cents), house_lines=tuple(house_lines),
-        training=training)
+        lines=lines,
+        fees_cents=sum(t.fee_cents for t in live),
+        taxes_cents=(sum(t.tax_cents for t in live)
+                     + sum(g.tax_cents * g.kept for g in order.goods)),
+        total_cents=total,
+        tenders=tuple(tender_line(p) for p in order.payments),
+        balance_cents=total - approved, house_lines=tuple(house_lines),
+        training=training, notes=notes)
 
 
 # --- layout --------------------------------------------------------------------------------
@@ -509,18 +534,32 @@ def receipt_job(r: ReceiptPrint, *, profile: str = DEFAULT_PROFILE, paper_mm: in
         layout.text("TRAINING", align="center", bold=True, tall=True, invert=True)
     if image is not None:
         layout.picture(image)
-    layout.text(r.venue, align="center", bold=True)
-    layout.text("RECEIPT", align="center", bold=True, tall=True)
-    layout.pair("Receipt no.", r.order_number)
+    if r.venue:
+        layout.text(r.venue, align="center", bold=True)
+    layout.text(r.title, align="center", bold=True, tall=True)
+    if r.copy:
+        layout.text(r.copy, align="center")
+    layout.pair("Order no." if r.title != "RECEIPT" else "Receipt no.", r.order_number)
     layout.pair("Seller", r.seller)
     layout.pair("Time", r.when)
     layout.rule()
+    heading = ""
     for line in r.lines:
+        # an exchange lists what came back, then what went out
+        if r.title != "RECEIPT":
+            now_heading = "RETURNED" if line.amount_cents < 0 else "NEW"
+            if now_heading != heading:
+                layout.text(now_heading, bold=True)
+                heading = now_heading
         layout.pair(f"{line.label}  {line.price_type}", money(line.amount_cents))
+        for part in _wrap(line.detail, layout.paper.columns - 2) if line.detail else ():
+            layout.text(f"  {part}")
     layout.rule()
-    layout.pair("Fees", money(r.fees_cents))
-    layout.pair("Taxes", money(r.taxes_cents))
-    layout.pair("TOTAL", money(r.total_cents), bold=True)
+    if r.fees_cents:
+        layout.pair("  incl. fees", money(r.fees_cents))
+    if r.taxes_cents:
+        layout.pair("  incl. taxes", money(r.taxes_cents))
+    layout.pair(r.total_label, money(r.total_cents), bold=True)
     layout.rule()
     for tender in r.tenders:
         layout.pair(_tender_title(tender), money(tender.amount_cents))
@@ -529,11 +568,19 @@ def receipt_job(r: ReceiptPrint, *, profile: str = DEFAULT_PROFILE, paper_mm: in
             layout.pair("  Change", money(tender.change_cents))
         if tender.approval_code:
             layout.pair("  Approval", tender.approval_code)
-    if any(t.amount_cents < 0 for t in r.tenders):
+    if any(t.amount_cents < 0 for t in r.tenders) and any(t.amount_cents > 0
+                                                           for t in r.tenders):
         layout.pair("NET PAID", money(sum(t.amount_cents for t in r.tenders
                                           if t.status == "approved")), bold=True)
-    if r.balance_cents:
+    if r.balance_cents > 0:
         layout.pair("BALANCE DUE", money(r.balance_cents), bold=True)
+    elif r.balance_cents < 0:
+        layout.pair("NOT PAID, NOT PAID BACK", money(r.balance_cents), bold=True)
+    if r.notes:
+        layout.rule()
+        layout.text("Earlier changes (not in the total):")
+        for note in r.notes:
+            layout.text(f"  {note}")
     for house_line in r.house_lines:
         layout.text(house_line, align="center")
     if r.training:

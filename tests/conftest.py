@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +34,15 @@ DATE_SENSITIVE = {
     "test_selling", "test_consignment", "test_settlement", "test_card_reconciliation",
     "test_gate_screen",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # python-escpos caches a capabilities pickle in one shared folder; test workers
+    # running at once (xdist) each get their own, so none reads another's half-written file
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = tempfile.mkdtemp(
+            prefix=f"boxoffice-escpos-{worker}-")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

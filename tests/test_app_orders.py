@@ -163,9 +163,10 @@ async def test_a_seller_refunds_with_a_supervisors_override(demo_db, tmp_path) -
         await look_up(pilot, order.number)
         await pilot.press("r")
         await pilot.pause()
-        await answer(pilot, "customer ill")
-        assert isinstance(app.screen, SupervisorOverride)     # sam may not refund
+        # sam may not refund: the supervisor approves first, then the reason
+        assert isinstance(app.screen, SupervisorOverride)
         await answer(pilot, "cora", "3333")
+        await answer(pilot, "customer ill")
         assert isinstance(app.screen, OrderDetailScreen)
         after = orders.get_order(demo_db, order.id)
         assert [t.status for t in after.tickets] == ["refunded", "refunded"]
@@ -178,6 +179,11 @@ async def test_a_seller_refunds_with_a_supervisors_override(demo_db, tmp_path) -
         assert "REFUNDED" in shown(app) and "refund card VISA ****4242" in shown(app)
         assert [row[4] for row in ticket_rows(app)] == ["REFUNDED", "REFUNDED"]
         assert not {"refund", "reprint", "exchange"} & keys(app)
+        # the refund slip, the customer's copy and the drawer's; a card refund opens no
+        # drawer
+        await printed(pilot, app)
+        assert paper(tmp_path) == [f"refund-{order.number}-customer",
+                                   f"refund-{order.number}-drawer"]
 
 
 async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -187,7 +193,10 @@ async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  #
         await sign_in(pilot, "sam", "1111")
         await look_up(pilot, order.number)
         await pilot.press("r")
-        await answer(pilot, "customer ill", "cora", "9999")
+        await answer(pilot, "cora", "9999")
+        assert isinstance(app.screen, SupervisorOverride)   # asked again
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, OrderDetailScreen)
         assert orders.get_order(demo_db, order.id) == order
         assert "override.refused" in journal_actions(demo_db)
@@ -195,7 +204,7 @@ async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  #
         assert "COMPLETE" in shown(app) and ticket_rows(app)[0][4] == "LIVE"
         # Esc at the override dialog is a plain cancel
         await pilot.press("r")
-        await answer(pilot, "customer ill")
+        await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert orders.get_order(demo_db, order.id) == order
@@ -256,7 +265,9 @@ async def test_will_call_pickup_records_it_and_prints_the_tickets(demo_db, tmp_p
         await printed(pilot, app)
         assert order_detail(demo_db, order.id).picked_up_at is not None
         assert all(t.printed for t in orders.get_order(demo_db, order.id).tickets)
-        assert paper(tmp_path) == [f"ticket-{t.serial}" for t in order.tickets]
+        # the tickets, then the receipt again (what the customer paid, every ticket)
+        assert paper(tmp_path) == [f"ticket-{t.serial}" for t in order.tickets] + [
+            f"receipt-{order.number}"]
         assert "picked up" in shown(app) and "pickup" not in keys(app)
         assert "order.picked_up" in journal_actions(demo_db)
 
@@ -303,6 +314,8 @@ async def test_exchange_hands_the_marked_tickets_to_the_sale(demo_db, tmp_path) 
         await sign_in(pilot)
         await look_up(pilot, order.number)
         await pilot.press("down", "space", "x")
+        await pilot.pause()
+        await answer(pilot, "cora", "3333")            # sam may not exchange alone
         await answer(pilot, "wants the matinee")
         assert isinstance(app.screen, PerformancesScreen)
         exchange = app.sale.exchange

@@ -147,7 +147,8 @@ def test_not_yet_and_too_late_consume_nothing(box: Box) -> None:
     gate, code = box.gate(match), box.code(ticket)
     early = scan(box.db, gate, code, now=KICK_OFF - timedelta(hours=4, minutes=1))
     assert (early.code, early.word, early.tone) == ("NOT_YET", "NOT YET", "wait")
-    assert early.detail == "doors open 11:00"                 # doors 13:00 minus 2 h
+    opens = (KICK_OFF - timedelta(hours=4)).astimezone(ZONE)   # doors 13:00 minus 2 h
+    assert early.detail == f"gate opens {opens:%a} 11:00"
     late = scan(box.db, gate, code, now=KICK_OFF + timedelta(hours=4, minutes=1))
     assert (late.code, late.word) == ("TOO_LATE", "TOO LATE")
     assert scan(box.db, gate, code, now=KICK_OFF - timedelta(hours=4)).admitted

@@ -86,10 +86,11 @@ def test_demo_no_tui_json_lists_users_pins_and_performances(tmp_path: Path) -> N
                                                         "admin"}
     assert all(len(user["pin"]) >= 4 for user in data["users"])
     kinds = [show["venue_kind"] for show in data["performances"]]
-    assert kinds.count("hall") == 2 and kinds.count("stadium") == 1
+    # the two opera nights, the dress rehearsal whose gate is open now, the match
+    assert kinds.count("hall") == 3 and kinds.count("stadium") == 1
     code, output = run("demo", "--db", db, "--no-tui", "--json")
     assert json.loads(output)["created"] is False  # reused, not duplicated
-    assert len(json.loads(output)["performances"]) == 3
+    assert len(json.loads(output)["performances"]) == 4
 
 
 def test_demo_no_tui_text(tmp_path: Path) -> None:

@@ -83,6 +83,11 @@ def test_a_shift_from_float_to_printed_z_report(bare_cli, tmp_path: Path) -> Non
     code, output = bare_cli("deposit", "deposited", "1", *CORA, "--reference", "again",
                             "--json")
     assert code == 1 and json.loads(output)["error"] == "already_deposited"
+    # list takes the same --user/--pin as prepare and deposited
+    code, output = bare_cli("deposit", "list", *CORA)
+    assert code == 0 and "BANK-77" in output
+    code, output = bare_cli("deposit", "list", "--user", "cora", "--pin", "0000")
+    assert code == 1
 
 
 def test_report_command_formats_and_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -109,6 +109,7 @@ def test_the_audit_extract_and_every_report_exports_csv(demo_db) -> None:  # typ
     assert audit.fact("Rows") == db.execute("SELECT count(*) FROM journal").fetchone()[0]
     needs = {"settlement": {"performance_id": hall_performance(db)},
              "attendance": {"performance_id": hall_performance(db)},
+             "will-call": {"performance_id": hall_performance(db)},
              "x": {"shift_id": 1}, "z": None}
     for kind in catalogue.report_names():
         if needs.get(kind.name, {}) is None:

@@ -40,7 +40,8 @@ def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) ->
     create_user(db, ada, "sam", "Sam", "seller", "1111")
     create_user(db, ada, "cora", "Cora", "coordinator", "3333")
     for tries_left in (4, 3, 2, 1):
-        with pytest.raises(LoginFailed, match=f"{tries_left} tries left"):
+        words = "1 try left" if tries_left == 1 else f"{tries_left} tries left"
+        with pytest.raises(LoginFailed, match=words):
             authenticate(db, "sam", "0000")
     with pytest.raises(LoginFailed) as fifth:
         authenticate(db, "sam", "0000")

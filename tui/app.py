@@ -45,6 +45,8 @@ class PrintJob:
     order_id: int
     receipt: bool
     kick_drawer: bool
+    tickets: bool = True
+    slip: str = ""            # "refund", "void", "exchange": a change slip, not the receipt
 
 
 class BoxOfficeApp(App[None]):
@@ -98,6 +100,11 @@ class BoxOfficeApp(App[None]):
         self._signer: Signer | None = None
         self._seat_indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self._last_input = clock()
+        # the payment's hold: its hard ceiling while the dialog is open, and when it ends
+        self._payment_ceiling: datetime | None = None
+        self._hold_extended_at: datetime | None = None
+        self.hold_until: datetime | None = None
+        self._hold_warned: int | None = None
         if training:
             self.TITLE = "Box office - TRAINING"
 
@@ -142,6 +149,101 @@ class BoxOfficeApp(App[None]):
         if previous is not None and previous.id != user.id:
             self.notify(f"{user.display_name} now sells at this window; the screen and "
                         "the cart are as they were.", title="Seller switched")
+        self.warn_if_hold_ran_out()
+
+    def resume_open_cart(self) -> bool:
+        """A seller signing in where their sale was left open (the window closed without
+        ending it) gets that cart back while it still holds the seats."""
+        from core.sales.carts import resume_cart
+
+        if self.sale.cart_id is not None or self.user is None:
+            return False
+        cart_id = resume_cart(self.db, self.user, self.station, self.clock())
+        if cart_id is None:
+            return False
+        self.sale.cart_id = cart_id
+        self.notify("Your sale at this window was still open: its cart is back (Esc on a "
+                    "map, or F5, shows it).", title="Sale resumed")
+        return True
+
+    def warn_if_hold_ran_out(self) -> None:
+        """Say so when the cart's hold ran out unseen (behind the lock screen): its seats
+        went back on sale, and the seller must not find out at Confirm."""
+        view = self.sale.view(self.db)
+        if (view is None or view.empty or self._hold_warned == view.id
+                or view.status not in ("open", "expired") or view.expires_at > self.clock()):
+            return
+        self._hold_warned = view.id
+        self.notify("The cart's hold ran out while the window was locked: its seats went "
+                    "back on sale. Check the cart before taking money.", severity="error",
+                    title="Hold ran out", timeout=20)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with a sale in progress, ask first; quitting puts its seats back on
+        sale at once (another window need not wait for the hold to run out)."""
+        from tui.screens.dialogs import Confirm
+
+        view = self.sale.view(self.db) if self.user is not None else None
+        if (view is None or view.empty or view.status != "open"
+                or view.expires_at <= self.clock()):
+            self.exit()
+            return
+        items = sum(good.quantity for good in view.goods)
+        what = ", ".join(part for part in (
+            f"{view.ticket_count} ticket{'s' if view.ticket_count != 1 else ''}"
+            if view.ticket_count else "",
+            f"{items} item{'s' if items != 1 else ''}" if items else "") if part)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from core.sales.carts import cancel_cart
+
+            try:
+                cancel_cart(self.db, self.seller, view.id, self.clock())
+            except BoxOfficeError as error:
+                self.show_error(error, title="Quit")
+                return
+            self.sale.clear()
+            self.exit()
+
+        self.push_screen(Confirm(f"A sale is in progress ({what}). Quit and put its seats "
+                                 "back on sale?"), answered)
+
+    # -- the hold while money is taken ---------------------------------------------------
+
+    def begin_payment(self) -> None:
+        """The payment dialog opened: keep the seats held while it is open, up to
+        [sales] payment_hold_max_minutes from now."""
+        now = self.clock()
+        self._payment_ceiling = now + timedelta(
+            minutes=self.config.sales.payment_hold_max_minutes)
+        self._hold_extended_at = None
+        self.keep_payment_hold()
+
+    def end_payment(self) -> None:
+        self._payment_ceiling = None
+
+    def keep_payment_hold(self) -> None:
+        """Every 30 seconds while the payment is open (the idle lock too), push the
+        cart's hold out again, never past the ceiling. `hold_until` is the truth the
+        payment dialog counts down."""
+        from core.sales.carts import extend_hold
+
+        ceiling, cart_id = self._payment_ceiling, self.sale.cart_id
+        if ceiling is None or cart_id is None or self.user is None:
+            return
+        now = self.clock()
+        if (self._hold_extended_at is not None
+                and now - self._hold_extended_at < timedelta(seconds=30)):
+            return
+        self._hold_extended_at = now
+        try:
+            self.hold_until = extend_hold(
+                self.db, self.user, cart_id, now,
+                timedelta(minutes=self.config.sales.cart_hold_minutes), not_past=ceiling)
+        except BoxOfficeError:
+            self._payment_ceiling = None     # too late: Confirm says so, in words
 
     def after_sign_in(self) -> None:
         """What a window needs once someone is signed in: a shift to take money in.
@@ -159,7 +261,7 @@ class BoxOfficeApp(App[None]):
         from core.till.models import Shift
 
         if isinstance(shift, Shift):
-            self.notify(f"Shift {shift.id} open with a float of "
+            self.notify(f"Shift {shift.id} open at {shift.station}, float "
                         f"{shift.float_cents / 100:.2f}.", title="Shift")
         else:
             self.notify("No shift open: you can look things up, but not take money until "
@@ -175,6 +277,7 @@ class BoxOfficeApp(App[None]):
 
     def check_idle_lock(self) -> None:
         """Lock the window after [security] idle_lock_minutes without a key."""
+        self.keep_payment_hold()
         minutes = self.config.security.idle_lock_minutes
         if self.user is None or minutes <= 0 or self.is_locked:
             return
@@ -270,8 +373,6 @@ class BoxOfficeApp(App[None]):
         """Print the order's unprinted live tickets (and the receipt) in a worker; the
         result comes back as PrintFinished, and the app tells the seller. `tickets=False`
         prints only the receipt (will-call tickets print at pickup)."""
-        if not tickets:
-            order = replace(order, tickets=())
         try:
             signer = self.signer()
             printer = self.printer()
@@ -281,8 +382,8 @@ class BoxOfficeApp(App[None]):
                         "order lookup (o).", severity="error", title="Printer",
                         timeout=15)
             return
-        self._run_print_job(PrintJob(order.id, receipt, kick_drawer), order, signer, printer,
-                    self.seller.display_name)
+        self._run_print_job(PrintJob(order.id, receipt, kick_drawer, tickets), order, signer,
+                            printer, self.seller.display_name)
 
     @work(thread=True, group="printer")
     def _run_print_job(self, job: PrintJob, order: Order, signer: Signer,
@@ -296,7 +397,43 @@ class BoxOfficeApp(App[None]):
         try:
             result = print_order(db, self.config, order, signer, printer, seller=seller,
                                  now=self.clock(), receipt=job.receipt,
-                                 kick_drawer=job.kick_drawer)
+                                 kick_drawer=job.kick_drawer, tickets=job.tickets)
+        finally:
+            db.conn.close()
+        self.post_message(self.PrintFinished(job, result))
+
+    def print_slip(self, before: Order, after: Order, kind: str) -> None:
+        """Print the slip of a refund, void or exchange (and kick the drawer for cash) in
+        a worker, after an exchange's new tickets (one worker, so the jobs do not mix on
+        the printer); the result comes back as PrintFinished."""
+        try:
+            printer = self.printer()
+            signer = self.signer() if kind == "exchange" else None
+        except (BoxOfficeError, OSError) as error:
+            message = error.message if isinstance(error, BoxOfficeError) else str(error)
+            self.notify(f"Cannot print the {kind} slip: {message}. The {kind} is saved.",
+                        severity="error", title="Printer", timeout=15)
+            return
+        self._run_slip_job(PrintJob(after.id, True, True, False, kind), before, after, kind,
+                           signer, printer, self.seller.display_name)
+
+    @work(thread=True, group="printer")
+    def _run_slip_job(self, job: PrintJob, before: Order, after: Order, kind: str,
+                      signer: Signer | None, printer: Printer, seller: str) -> None:
+        from core.store.schema import open_database
+        from tui.printing import print_order, print_slip
+
+        db = open_database(self.database_path(), check_location=False)
+        try:
+            result = None
+            if signer is not None:
+                result = print_order(db, self.config, after, signer, printer, seller=seller,
+                                     now=self.clock(), receipt=False)
+            if result is None or result.complete:
+                slip = print_slip(db, self.config, before, after, kind, printer,
+                                  seller=seller, now=self.clock())
+                result = slip if result is None else replace(
+                    slip, printed=result.printed)
         finally:
             db.conn.close()
         self.post_message(self.PrintFinished(job, result))
@@ -310,6 +447,9 @@ class BoxOfficeApp(App[None]):
                 " and the receipt" if result.receipt else "")
             if not count and result.receipt:      # a sale of items alone
                 what = "the receipt"
+            if message.job.slip:
+                what = (f"{count} ticket{'s' if count != 1 else ''} and " if count
+                        else "") + f"the {message.job.slip} slip"
             self.notify(f"Printed {what}.", title="Printer")
         else:
             self.notify(f"{result.error.message} The order is saved: {len(result.printed)} "

@@ -23,6 +23,17 @@ class Context:
     db_override: Path | None
     opened: Path = Path("boxoffice.db")
     training: bool = False      # --training: db_override is the training database
+    station_option: str | None = None    # --station
+
+    def station(self) -> str:
+        """This window's station (drawer) name: --station, BOXOFFICE_STATION, [window]
+        station, the terminal's name, window-1 (tui/station.py)."""
+        from tui.station import StationError, station_name
+
+        try:
+            return station_name(self.station_option, self.config.window.station)
+        except StationError as error:
+            _fail(str(error))
 
     def db_path(self, explicit: str | None = None) -> Path:
         if explicit:
@@ -60,9 +71,13 @@ def _open(path: Path) -> Database:
               help="Work on the training copy of the database (<name>-training.db, made "
                    "from the real one the first time): every screen and paper says "
                    "TRAINING, and nothing reaches the real database.")
+@click.option("--station", "station",
+              help="This window's station (its drawer), e.g. window-2 (default: "
+                   "$BOXOFFICE_STATION, [window] station, else the terminal's name such "
+                   "as window-pts3).")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_path: str | None,
-         training: bool) -> None:
+         training: bool, station: str | None) -> None:
     """The box office. Without a command, opens the window app."""
     try:
         config = load_config(find_config_path(config_path))
@@ -73,8 +88,9 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
     if training and ctx.invoked_subcommand not in ("demo", "training"):
         ctx.obj = _training_context(config, ctx.obj.db_path())
     ctx.obj.training = training
+    ctx.obj.station_option = station
     if ctx.invoked_subcommand is None:
-        _run_app(ctx.obj.config, ctx.obj.db_path())
+        _run_app(ctx.obj.config, ctx.obj.db_path(), ctx.obj.station())
 
 
 def _training_context(config: Config, real: Path) -> Context:
@@ -90,7 +106,7 @@ def _training_context(config: Config, real: Path) -> Context:
     return Context(training_config(config, path), path, training=True)
 
 
-def _run_app(config: Config, db_path: Path) -> None:
+def _run_app(config: Config, db_path: Path, station: str) -> None:
     from core.admin.training import is_training, training_config
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
@@ -106,7 +122,7 @@ def _run_app(config: Config, db_path: Path) -> None:
     training = is_training(db)   # however it was opened: the mark is in the database
     if training:
         config = training_config(config, db_path)
-    BoxOfficeApp(db, config, training=training).run()
+    BoxOfficeApp(db, config, training=training, station=station).run()
 
 
 @main.command()
@@ -123,7 +139,8 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
 
     db = _open(Path(db_path))
     try:
-        created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone)
+        created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone,
+                                       gate_open_now=True)
     except SeatMapInvalid as error:
         _fail(f"a shipped venue file is invalid: {error}")
     from core.config import ticket_key_dir
@@ -159,9 +176,9 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
         return
     if obj.training:   # the demo's own training copy
         session = _training_context(obj.config, Path(db_path))
-        _run_app(session.config, session.db_path())
+        _run_app(session.config, session.db_path(), obj.station())
         return
-    _run_app(obj.config, Path(db_path))
+    _run_app(obj.config, Path(db_path), obj.station())
 
 
 @main.group()

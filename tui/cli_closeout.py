@@ -64,10 +64,20 @@ def deposit_deposited(deposit_id: int, reference: str, db_path: str | None, user
 
 @deposit.command("list")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", help="Sign in (as `deposit prepare` and `deposited`).")
+@click.option("--pin")
 @click.option("--json", "as_json", is_flag=True)
-def deposit_list(db_path: str | None, as_json: bool) -> None:
-    """Every deposit with its status."""
-    found = deposits.list_deposits(_database(db_path))
+def deposit_list(db_path: str | None, username: str | None, pin: str | None,
+                 as_json: bool) -> None:
+    """Every deposit with its status. --user/--pin are taken as by the other deposit
+    commands (a wrong PIN is refused), so one command line fits all three."""
+    db = _database(db_path)
+    if username is not None or pin is not None:
+        with _reported(as_json):
+            if username is None or pin is None:
+                raise BoxOfficeError("give both --user and --pin", code="usage")
+            _login(db, username, pin)
+    found = deposits.list_deposits(db)
     _echo([asdict(d) for d in found], "\n".join(
         f"#{d.id:<4} {d.business_date}  cash {format_cents(d.cash_cents):>10}  checks "
         f"{format_cents(d.checks_cents):>10}  {d.status} {d.bank_reference or ''}"

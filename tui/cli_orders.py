@@ -44,7 +44,7 @@ def order_show(number: str, db_path: str | None, as_json: bool) -> None:
     with _reported(as_json):
         found = _find(db, number)
         signer = _signer(db)
-    _print_order(found, signer, as_json)
+    _print_order(found, signer, as_json, db)
 
 
 def _protected_options(command: Any) -> Any:
@@ -90,7 +90,7 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
                                now=clock.now(), ticket_ids=ids, goods=goods, to=to,
                                override=_override(supervisor, supervisor_pin))
         signer = _signer(db)
-    _print_order(result, signer, as_json)
+    _print_order(result, signer, as_json, db)
 
 
 @order.command("void")
@@ -107,7 +107,7 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
         result = aftersale.void(db, actor, found.id, reason=reason, station=station,
                              now=clock.now(), zone=_obj().config.zone,
                              override=_override(supervisor, supervisor_pin))
-    _print_order(result, None, as_json)
+    _print_order(result, None, as_json, db)
 
 
 @order.command("print")
@@ -144,7 +144,7 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
             printer.close()
     except PrinterError as error:
         failure = error
-    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _print_order(orders.get_order(db, found.id), signer, as_json, db)
     _report_printer_failure(found, failure)
 
 
@@ -173,7 +173,7 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
     failure = None if no_print else _print_on_paper(
         db, result, signer, printer_spec, seller=actor.display_name, now=clock.now(),
         kick=False, receipt=False)
-    _print_order(orders.get_order(db, found.id), signer, as_json)
+    _print_order(orders.get_order(db, found.id), signer, as_json, db)
     _report_printer_failure(result, failure)
 
 

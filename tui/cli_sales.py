@@ -90,16 +90,26 @@ def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, An
     }
 
 
-def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool) -> None:
+def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool,
+                 db: Database | None = None) -> None:
     if as_json:
         click.echo(json.dumps(order_json(order, signer), indent=2))
         return
     click.echo(f"Order {order.number}  {order.status}  ({order.channel}, {order.delivery})")
+    shows: dict[int, str] = {}
+    if db is not None:
+        zone = _obj().config.zone
+        for performance_id in sorted({t.performance_id for t in order.tickets}):
+            show = performances.get_performance(db, performance_id)
+            shows[performance_id] = (f"{show.event_name}, "
+                                     f"{show.starts_at.astimezone(zone):%a %d %b %Y %H:%M}")
     for ticket in order.tickets:
         amount = ticket.base_cents + ticket.fee_cents + ticket.tax_cents
         click.echo(f"  {ticket.serial}  {ticket.label:<22} {ticket.price_type:<8} "
                    f"{_money(ticket.base_cents):>8} + fee {_money(ticket.fee_cents)} + tax "
                    f"{_money(ticket.tax_cents)} = {_money(amount):>8}  {ticket.status}")
+        if ticket.performance_id in shows:
+            click.echo(f"      for {shows[ticket.performance_id]}")
         if signer and ticket.status == "live":
             click.echo(f"      code {orders.ticket_code(signer, ticket)}")
     for good in order.goods:
@@ -235,7 +245,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             raise
     failure = None if no_print or will_call else _print_on_paper(
         db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
-    _print_order(orders.get_order(db, order.id), signer, as_json)
+    _print_order(orders.get_order(db, order.id), signer, as_json, db)
     _report_printer_failure(order, failure)
 
 

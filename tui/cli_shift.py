@@ -67,13 +67,17 @@ def shift() -> None:
 
 
 @shift.command("open")
-@click.option("--station", default="cli", show_default=True, help="The drawer.")
+@click.option("--station", help="The drawer (default: this terminal's window, as "
+              "`boxoffice --station`, BOXOFFICE_STATION, [window] station or the tty name).")
 @click.option("--float", "float_text", required=True,
               help="The float by denomination: DENOMxCOUNT,... in cents.")
 @_auth
-def shift_open(station: str, float_text: str, db_path: str | None, username: str, pin: str,
-               as_json: bool) -> None:
-    """Open your shift with a float counted by denomination."""
+def shift_open(station: str | None, float_text: str, db_path: str | None, username: str,
+               pin: str, as_json: bool) -> None:
+    """Open your shift with a float counted by denomination, at this terminal's window
+    unless --station names another drawer."""
+    if station is None:
+        station = _obj().station()
     db = _database(db_path)
     with _reported(as_json):
         actor = _login(db, username, pin)

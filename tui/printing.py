@@ -48,12 +48,33 @@ class PrintResult:
         return self.error is None
 
 
+def performance_names(db: Database, config: Config,
+                      *some: models.Order) -> dict[int, str]:
+    """Each performance of the orders' tickets as a receipt names it: "event, when"."""
+    names: dict[int, str] = {}
+    for performance_id in sorted({t.performance_id for o in some for t in o.tickets}):
+        show = performances.get_performance(db, performance_id)
+        names[performance_id] = (f"{show.event_name}, "
+                                 f"{format_when(show.starts_at, config.zone)}")
+    return names
+
+
+def venue_name(db: Database, *some: models.Order) -> str:
+    """The venue of the order's newest ticket ("" for a sale of items alone)."""
+    tickets = [t for o in some for t in o.tickets]
+    if not tickets:
+        return ""
+    return performances.get_performance(db, tickets[-1].performance_id).venue_name
+
+
 def print_order(db: Database, config: Config, order: models.Order,
                 signer: codes.Signer, printer: Printer, *, seller: str, now: datetime,
                 receipt: bool = True, kick_drawer: bool = False,
-                training: bool | None = None) -> PrintResult:
+                training: bool | None = None, tickets: bool = True) -> PrintResult:
     """Print the order's live tickets that are not printed yet, then its receipt (and kick
     the drawer for cash). Stops at the first printer error and says which tickets made it.
+    `tickets=False` prints the receipt alone (will-call: the tickets print at pickup);
+    the receipt always lists every ticket the order holds.
     `training` prints TRAINING on every ticket and receipt; None (the default) asks the
     database (`core.training.is_training`), so a training sale never prints without it."""
     from core.admin.training import is_training
@@ -63,7 +84,8 @@ def print_order(db: Database, config: Config, order: models.Order,
     printed: list[int] = []
     logo = Path(config.printer.logo) if config.printer.logo else None
     try:
-        pending = [t for t in order.tickets if t.status == "live" and not t.printed]
+        pending = [t for t in order.tickets
+                   if tickets and t.status == "live" and not t.printed]
         for performance_id in sorted({t.performance_id for t in pending}):
             show = performances.get_performance(db, performance_id)
             ids = [t.id for t in pending if t.performance_id == performance_id]
@@ -79,12 +101,11 @@ def print_order(db: Database, config: Config, order: models.Order,
                 orders.mark_printed(db, [ticket_id], now)
                 printed.append(ticket_id)
         if receipt:
-            venue = (performances.get_performance(db, order.tickets[0].performance_id)
-                     .venue_name if order.tickets else "")
             _send(printer, receipt_job(
-                receipt_from_order(order, venue=venue, seller=seller,
+                receipt_from_order(order, venue=venue_name(db, order), seller=seller,
                                    when=format_when(now, config.zone),
-                                   currency=config.venue.currency, training=training),
+                                   currency=config.venue.currency, training=training,
+                                   performances=performance_names(db, config, order)),
                 profile=printer.profile, paper_mm=printer.paper_mm),
                 f"receipt-{order.number}")
         if kick_drawer and any(p.tender == "cash" for p in order.payments):
@@ -92,3 +113,37 @@ def print_order(db: Database, config: Config, order: models.Order,
     except (PrinterError, LayoutError) as error:   # LayoutError: e.g. an unreadable logo
         return PrintResult(tuple(printed), False, error)
     return PrintResult(tuple(printed), receipt)
+
+
+def print_slip(db: Database, config: Config, before: models.Order,
+               after: models.Order, kind: str, printer: Printer, *, seller: str,
+               now: datetime, training: bool | None = None) -> PrintResult:
+    """Print the slip of one change to an order (`kind`: exchange, refund, void): an
+    exchange slip once, a refund or void slip `[printer] slip_copies` times (the
+    customer's, then the drawer's), and open the drawer when cash moved."""
+    from core.admin.training import is_training
+    from hardware.receipts import change_slip
+
+    if training is None:
+        training = is_training(db)
+    copies = ([""] if kind == "exchange" or config.printer.slip_copies == 1
+              else ["CUSTOMER COPY", "DRAWER COPY"]
+              + ["COPY"] * (config.printer.slip_copies - 2))
+    shows = performance_names(db, config, before, after)
+    venue = venue_name(db, before, after)
+    paid_before = {p.id for p in before.payments}
+    cash = any(p.tender == "cash" and p.id not in paid_before for p in after.payments)
+    try:
+        for copy in copies:
+            slip = change_slip(before, after, kind, venue=venue, seller=seller,
+                               when=format_when(now, config.zone),
+                               currency=config.venue.currency, performances=shows,
+                               house_lines=(), training=training, copy=copy)
+            _send(printer, receipt_job(slip, profile=printer.profile,
+                                       paper_mm=printer.paper_mm),
+                  f"{kind}-{after.number}{'-' + copy.split()[0].lower() if copy else ''}")
+        if cash:
+            _send(printer, drawer_kick_job(printer.profile), "drawer")
+    except (PrinterError, LayoutError) as error:
+        return PrintResult((), False, error)
+    return PrintResult((), True)

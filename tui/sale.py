@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from core.errors import BoxOfficeError
 from core.people.models import User
+from core.people.permissions import Override
 from core.sales import carts
 from core.sales.customers import Customer
 from core.sales.models import CartView
@@ -21,6 +22,8 @@ class Exchange:
     order_id: int
     ticket_ids: tuple[int, ...]
     reason: str
+    order_number: str = ""
+    override: Override | None = None     # a supervisor's approval, asked when it started
 
 
 @dataclass
@@ -50,9 +53,10 @@ class Sale:
         except BoxOfficeError:
             return None
 
-    def start_exchange(self, order_id: int, ticket_ids: Sequence[int], reason: str) -> None:
+    def start_exchange(self, order_id: int, ticket_ids: Sequence[int], reason: str, *,
+                       order_number: str = "", override: Override | None = None) -> None:
         """The seats chosen next replace these tickets of the order (see orders.exchange)."""
-        self.exchange = Exchange(order_id, tuple(ticket_ids), reason)
+        self.exchange = Exchange(order_id, tuple(ticket_ids), reason, order_number, override)
 
     def clear(self) -> None:
         """After checkout or cancel: the next sale starts empty."""

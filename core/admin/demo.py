@@ -51,9 +51,12 @@ def demo_users(db: Database) -> list[DemoUser]:
     return [DemoUser(**item) for item in json.loads(row[0])] if row else []
 
 
-def build_demo(db: Database, *, now: datetime, zone: ZoneInfo) -> bool:
+def build_demo(db: Database, *, now: datetime, zone: ZoneInfo,
+               gate_open_now: bool = False) -> bool:
     """Fill an empty database with the demo; returns False (and changes nothing) when the
-    database already holds the demo. Performances are dated from `now` in `zone`."""
+    database already holds the demo. Performances are dated from `now` in `zone`.
+    `gate_open_now` adds a hall performance starting about 90 minutes after `now`, so its
+    gate admits at once (`boxoffice demo` does: a newcomer sees ADMIT and ALREADY IN)."""
     if is_demo(db):
         return False
     today = now.astimezone(zone).date()
@@ -81,6 +84,16 @@ def build_demo(db: Database, *, now: datetime, zone: ZoneInfo) -> bool:
                               (local(3, 14, 0), local(3, 13, 15))):
             show = performances.create_performance(db, admin, opera, hall.venue_id, starts,
                                                    doors_at=doors)
+            _price(db, admin, show, HALL_PRICES, fee_cents=300)
+        if gate_open_now:
+            # the next quarter hour at least 90 minutes away; the gate admits from two
+            # hours before the doors (core.checkin), so it is open from now on
+            soon = (now + timedelta(minutes=104)).replace(second=0, microsecond=0)
+            soon -= timedelta(minutes=soon.minute % 15)
+            rehearsal = performances.create_event(
+                db, admin, "Figaro: open dress rehearsal", producer="Harbor City Opera")
+            show = performances.create_performance(db, admin, rehearsal, hall.venue_id,
+                                                   soon, doors_at=soon - timedelta(minutes=45))
             _price(db, admin, show, HALL_PRICES, fee_cents=300)
         game = performances.create_event(db, admin, "Harbor City FC v Riverside United",
                                          producer="Harbor City FC")

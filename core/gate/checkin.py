@@ -245,7 +245,8 @@ def _judge(db: Database, session: GateSession, verified: codes.VerifiedToken,
     if record.performance_id != session.performance_id:
         return _elsewhere(db, session, record.performance_id, ticket_id)
     if session.mode == "entry" and now < session.opens_at:
-        return Verdict(NOT_YET, f"doors open {_clock(session.opens_at, session.zone)}",
+        opens = session.opens_at.astimezone(session.zone)
+        return Verdict(NOT_YET, f"gate opens {opens:%a} {_clock(opens, session.zone)}",
                        ticket_id, "early")
     if session.mode == "entry" and now > session.closes_at:
         return Verdict(TOO_LATE, "admission for this performance has closed", ticket_id, "late")

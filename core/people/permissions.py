@@ -68,8 +68,21 @@ def authorize(db: Database, actor: User, permission: str, *,
     return override.username
 
 
+# what a permission lets one do, as a sentence ends: "Sam Seller may not sign off a shift"
+_DOING = {
+    "no_sale": "open the drawer with no sale", "hold": "hold seats", "kill": "kill seats",
+    "price_change": "change prices", "event_setup": "set up events",
+    "user_admin": "administer users", "report_access": "see reports",
+    "shift_signoff": "sign off a shift", "override": "approve overrides",
+    "group_sales": "sell to groups", "consign": "consign tickets",
+    "customer_edit": "edit customers", "will_call": "hand out will-call tickets",
+    "gate_scan": "scan at the gate", "stock": "manage stock",
+    "stock_override": "override stock limits", "comp": "give comps",
+}
+
+
 def _words(permission: str) -> str:
-    return permission.replace("_", " ")
+    return _DOING.get(permission, permission.replace("_", " "))
 
 
 @dataclass(frozen=True)

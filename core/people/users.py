@@ -115,7 +115,7 @@ def authenticate(db: Database, username: str, pin: str) -> User:
                 refusal = LoginFailed(
                     f"wrong PIN; {display_name} is now locked. A coordinator or admin can "
                     "unlock", code="user_locked") if now_locked else LoginFailed(
-                    f"wrong user name or PIN ({MAX_FAILED_LOGINS - failed} tries left)")
+                    f"wrong user name or PIN ({_tries(MAX_FAILED_LOGINS - failed)} left)")
     raise refusal
 
 
@@ -131,3 +131,5 @@ def change_pin(db: Database, username: str, old_pin: str, new_pin: str) -> None:
                        subject=f"user:{user.id}", data={})
 
 
+def _tries(count: int) -> str:
+    return f"{count} try" if count == 1 else f"{count} tries"

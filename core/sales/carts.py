@@ -67,7 +67,7 @@ def require_open(db: Database, cart_id: int, now: datetime) -> None:
         raise CartError(f"the cart is {row[0]}", code="cart_closed")
 
 
-def extend_hold(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+def _extend(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
     until = stamp(now + hold)
     db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
     db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
@@ -125,7 +125,7 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
             "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
             [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
              for seat_id, section_id, *_rest in seats])
-        extend_hold(db, cart_id, now, hold)
+        _extend(db, cart_id, now, hold)
     return view_cart(db, cart_id)
 
 
@@ -160,7 +160,7 @@ def add_area_places(db: Database, actor: User, cart_id: int, performance_id: int
         db.execute("INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, "
                    "quantity, price_type_id) VALUES (?, ?, ?, NULL, ?, ?)",
                    [cart_id, performance_id, section_id, quantity, type_id])
-        extend_hold(db, cart_id, now, hold)
+        _extend(db, cart_id, now, hold)
     return view_cart(db, cart_id)
 
 
@@ -357,7 +357,7 @@ def set_goods(db: Database, actor: User, cart_id: int, sku: str, quantity: int,
     with write(db):
         require_open(db, cart_id, now)
         if hold is not None:     # like seats: adding to the cart pushes its hold out
-            extend_hold(db, cart_id, now, hold)
+            _extend(db, cart_id, now, hold)
         if total == 0:
             db.execute("DELETE FROM cart_goods WHERE cart_id = ? AND item_id = ?",
                        [cart_id, item.id])
@@ -387,3 +387,34 @@ def remove_goods(db: Database, actor: User, cart_id: int, line_id: int,
         if not gone:
             raise NotFound("that line is not in the cart", code="unknown_item")
     return cart_goods(db, cart_id)
+
+
+def extend_hold(db: Database, actor: User, cart_id: int, now: datetime,
+                hold: timedelta, *, not_past: datetime) -> datetime:
+    """Keep the cart's seats for `hold` from now, but never past `not_past` (the hard
+    ceiling the window sets when a payment starts) and never shorter than they are
+    held already. Returns when the hold now ends. Needs `sell`.
+    Raises CartError `cart_expired` (too late: the seats went back on sale)."""
+    with write(db):
+        authorize(db, actor, "sell")
+        require_open(db, cart_id, now)
+        current = datetime.fromisoformat(db.execute(
+            "SELECT expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()[0])
+        until = min(now + hold, not_past)
+        if until > current:
+            _extend(db, cart_id, now, until - now)
+            return until
+        return current
+
+
+def resume_cart(db: Database, actor: User, station: str,
+                now: datetime) -> int | None:
+    """The user's newest open cart at this window that still holds something and has not
+    run out (a window closed without ending its sale), or None."""
+    sweep_expired_carts(db, now)
+    row = db.execute(
+        "SELECT c.id FROM carts c WHERE c.user_id = ? AND c.station = ? AND "
+        "c.status = 'open' AND c.expires_at > ? AND (EXISTS (SELECT 1 FROM cart_items i "
+        "WHERE i.cart_id = c.id) OR EXISTS (SELECT 1 FROM cart_goods g WHERE g.cart_id = "
+        "c.id)) ORDER BY c.id DESC LIMIT 1", [actor.id, station, stamp(now)]).fetchone()
+    return None if row is None else int(row[0])

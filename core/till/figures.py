@@ -108,24 +108,27 @@ def _concession_rows(lines: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def x_rows(report: ShiftReport, zone: tzinfo) -> list[tuple[str, str]]:
-    """The X report as printed: label, value. A blind report shows no money."""
+    """The X report as printed: label, value. A blind report shows the sales by tender,
+    refunds, drops and paid-outs, but no expected amounts."""
     shift = report.shift
     rows = [("Shift", str(shift.id)), ("Seller", shift.username), ("Station", shift.station),
             ("Opened", _local(shift.opened_at.isoformat(), zone)),
             ("Printed", _local(report.at.isoformat(), zone)), ("Payments", str(report.payments)),
             ("-", "")]
     figures = report.figures
-    if figures is None:
-        return [*rows, ("Blind count", "figures after the count")]
-    rows += [("Float", format_cents(figures.float_cents))]
+    if not report.blind:
+        rows += [("Float", format_cents(figures.float_cents))]
     rows += _tender_rows([{"tender": t.tender, "payments": t.payments,
                            "taken_cents": t.taken_cents, "returned_cents": t.returned_cents}
                           for t in figures.tenders])
     rows += [("Drops", format_cents(-figures.drops_cents)),
-             ("Paid-outs", format_cents(-figures.paid_outs_cents)), ("-", ""),
-             ("Expected cash", format_cents(figures.expected_cash_cents)),
-             ("Expected checks", format_cents(figures.expected_checks_cents)),
-             ("Expected card", format_cents(figures.expected_card_cents))]
+             ("Paid-outs", format_cents(-figures.paid_outs_cents)), ("-", "")]
+    if report.blind:
+        rows += [("Blind count", "expected amounts after the count")]
+    else:
+        rows += [("Expected cash", format_cents(figures.expected_cash_cents)),
+                 ("Expected checks", format_cents(figures.expected_checks_cents)),
+                 ("Expected card", format_cents(figures.expected_card_cents))]
     rows += _concession_rows([{"category": c, "quantity": q, "gross_cents": g}
                               for c, q, g in figures.concessions])
     return rows

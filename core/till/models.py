@@ -30,17 +30,15 @@ class Shift:
 
 @dataclass(frozen=True)
 class ShiftReport:
-    """An X report: the shift so far (nothing resets). `figures` is None when blind: the
-    shift is uncounted and the viewer may not see its money."""
+    """An X report: the shift so far (nothing resets). `blind` when the shift is
+    uncounted and the viewer may not see what the drawer should hold: the report then
+    shows the sales by tender, refunds, drops and paid-outs, never the expected amounts."""
 
     shift: Shift
     at: datetime
     payments: int                    # approved payment rows so far
-    figures: ShiftFigures | None
-
-    @property
-    def blind(self) -> bool:
-        return self.figures is None
+    figures: ShiftFigures
+    blind: bool = False
 
 
 @dataclass(frozen=True)

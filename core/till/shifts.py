@@ -233,16 +233,17 @@ def paid_out(db: Database, actor: User, shift_id: int, amount_cents: int, *,
 
 def x_report(db: Database, shift_id: int, now: datetime, *,
              viewer: User | None = None) -> ShiftReport:
-    """The shift's figures so far; reading it changes nothing. Blind (no money figures)
-    while the shift is uncounted, unless `viewer` has `report_access`: a seller's screen
-    never learns the expected cash before the count. Raises NotFound `unknown_shift`."""
+    """The shift's figures so far; reading it changes nothing. Blind (no expected
+    amounts) while the shift is uncounted, unless `viewer` has `report_access`: a
+    seller's X report shows the sales by tender, refunds and drops, but never says what
+    the drawer should hold before the count. Raises NotFound `unknown_shift`."""
     shift = get_shift(db, shift_id)
     figures = compute_figures(db, shift_id, shift.float_cents)
     may_see = shift.status != "open" or (
         viewer is not None and not viewer.locked
         and has_permission(db, viewer.role, "report_access"))
     payments = sum(t.payments for t in figures.tenders)
-    return ShiftReport(shift, now, payments, figures if may_see else None)
+    return ShiftReport(shift, now, payments, figures, blind=not may_see)
 
 
 def submit_count(db: Database, actor: User, shift_id: int, *,

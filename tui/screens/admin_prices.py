@@ -103,14 +103,20 @@ class PriceGridScreen(AdminSectionScreen):
         where = table.cursor_coordinate
         table.clear(columns=True)
         grid = self.grid = pricing.price_grid(self.box_office.db, self.performance.id)
-        table.add_column("Zone", key="zone")
-        for code, _name in grid.price_types:
-            table.add_column(code, key=code)
-        for zone, name in grid.zones:
-            cells = [grid.get(zone, code) for code, _ in grid.price_types]
-            table.add_row(f"{zone} {name}"[:16], *[
-                Text("-" if price is None else shown_value(price, self.showing),
-                     justify="right") for price in cells], key=zone)
+        rows = [(zone, name, ["-" if price is None else shown_value(price, self.showing)
+                              for price in (grid.get(zone, code)
+                                            for code, _ in grid.price_types)])
+                for zone, name in grid.zones]
+        # explicit widths: after a clear the table measured the new cells against the old
+        # columns and cut money short ("125.0" for 125.00)
+        table.add_column("Zone", key="zone",
+                         width=max([4] + [len(f"{z} {n}"[:16]) for z, n, _ in rows]))
+        for index, (code, _name) in enumerate(grid.price_types):
+            table.add_column(code, key=code,
+                             width=max([len(code)] + [len(cells[index]) for *_, cells in rows]))
+        for zone, name, cells in rows:
+            table.add_row(f"{zone} {name}"[:16], *[Text(cell, justify="right")
+                                                   for cell in cells], key=zone)
         table.cursor_coordinate = where if where.column else Coordinate(where.row, 1)
         self.show_detail()
 

@@ -113,7 +113,8 @@ class CartScreen(BoxOfficeScreen[None]):
         app = self.box_office
         sale = app.sale
         exchange = (f"Exchange: {len(sale.exchange.ticket_ids)} ticket(s) of order "
-                    f"{sale.exchange.order_id}; choose the new seats, then p"
+                    f"{sale.exchange.order_number or sale.exchange.order_id}; choose the "
+                    "new seats, then p"
                     if sale.exchange else "")
         panel = self.query_one(CartPanel)
         panel.show(self.cart_view(), sale.customer, will_call=sale.will_call, now=app.clock(),

@@ -96,13 +96,16 @@ class SupervisorOverride(ModalScreen[Override | None]):
     DEFAULT_CSS = DIALOG_CSS.format(cls="SupervisorOverride")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="override.cancel")]
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, *, refused: str = "") -> None:
         super().__init__()
         self.why = why
+        self.refused = refused      # why the last try was refused, said in red
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.assemble(("Supervisor override\n", "bold"), self.why),
+            yield Static(Text.assemble(("Supervisor override\n", "bold"), self.why,
+                                       (f"\n{self.refused}" if self.refused else "",
+                                        "bold red")),
                          classes="message")
             yield Input(placeholder="Supervisor's user name", id="supervisor")
             yield Input(placeholder="Supervisor's PIN", password=True, id="supervisor-pin",
@@ -123,16 +126,23 @@ class SupervisorOverride(ModalScreen[Override | None]):
         self.dismiss(None)
 
 
+def _sentence(message: str) -> str:
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
 def run_protected(app: BoxOfficeApp, attempt: Callable[[Override | None], T],
                   on_done: Callable[[T], None], *, title: str = "Not done") -> None:
     """Do `attempt` as the seller; if core refuses for want of a permission, ask a
-    supervisor and try once more with their override. Errors are shown, never raised."""
+    supervisor and try again with their override. A wrong supervisor name or PIN asks
+    again (everything the seller entered is kept: it lives in `attempt`); Esc cancels.
+    Errors are shown, never raised."""
     try:
         result = attempt(None)
     except PermissionDenied as refusal:
         if refusal.code != "permission_denied":
             app.show_error(refusal, title=title)
             return
+        why = _sentence(refusal.message)
 
         def approved(override: Override | None) -> None:
             if override is None:
@@ -140,16 +150,53 @@ def run_protected(app: BoxOfficeApp, attempt: Callable[[Override | None], T],
                 return
             try:
                 done = attempt(override)
+            except PermissionDenied as again:
+                if again.code == "override_refused":
+                    app.push_screen(SupervisorOverride(why, refused=_sentence(again.message)
+                                                       + " Try again, or Esc."), approved)
+                    return
+                app.show_error(again, title=title)
+                return
             except BoxOfficeError as error:
                 app.show_error(error, title=title)
                 return
             on_done(done)
 
-        app.push_screen(SupervisorOverride(refusal.message[0].upper() + refusal.message[1:]
-                                           + "."), approved)
+        app.push_screen(SupervisorOverride(why), approved)
         return
     except BoxOfficeError as error:
         app.show_error(error, title=title)
         return
     on_done(result)
 
+
+
+def approve_first(app: BoxOfficeApp, permission: str, then: Callable[[Override | None], None],
+                  *, what: str, title: str = "Not done") -> None:
+    """Ask for a supervisor's approval when a protected action starts, before the seller
+    types anything for it: `then(None)` at once when the seller may do it, `then(override)`
+    once a supervisor approved (core checks and journals it; a wrong PIN asks again)."""
+    from core.people.permissions import authorize
+
+    if app.may(permission):
+        then(None)
+        return
+    why = (f"{app.seller.display_name} ({app.seller.role}) may not {what} alone: a "
+           "supervisor approves it now, before you start.")
+
+    def approved(override: Override | None) -> None:
+        if override is None:
+            app.notify("Cancelled: nothing was changed.", title=title)
+            return
+        try:
+            authorize(app.db, app.seller, permission, override=override)
+        except PermissionDenied as refusal:
+            app.push_screen(SupervisorOverride(why, refused=_sentence(refusal.message)
+                                               + " Try again, or Esc."), approved)
+            return
+        except BoxOfficeError as error:
+            app.show_error(error, title=title)
+            return
+        then(override)
+
+    app.push_screen(SupervisorOverride(why), approved)

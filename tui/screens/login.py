@@ -66,6 +66,11 @@ class PinForm(Vertical):
             self.query_one("#username", Input).focus()
             self.say("Type your user name, then your PIN.")
             return None
+        if not pin_input.value:
+            # a stray Enter is not a try: it must not count toward the user's lock
+            pin_input.focus()
+            self.say("Type your PIN, then Enter.")
+            return None
         try:
             user = authenticate(app.db, username, pin_input.value)
         except BoxOfficeError as error:
@@ -88,8 +93,15 @@ class LoginScreen(BoxOfficeScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from core.till.shifts import list_shifts
+
         app = self.box_office
-        title = Text.assemble(("Box office", "bold"), f"  {app.station}")
+        # which window this is, and whose shift its drawer is in
+        holders = [s.username for s in list_shifts(app.db) if s.status != "closed"
+                   and s.station == app.station]
+        drawer = (f"drawer in {holders[0]}'s shift" if holders else "drawer: no shift open")
+        title = Text.assemble(("Box office", "bold"), "  window ", (app.station, "bold"),
+                              f"  {drawer}")
         if app.training:
             title.append("  TRAINING - nothing here is real", style="bold reverse")
         self.query_one("#title", Static).update(title)
@@ -121,6 +133,7 @@ class LoginScreen(BoxOfficeScreen[None]):
 
         self.box_office.signed_in(user)
         self.app.switch_screen(PerformancesScreen())
+        self.box_office.resume_open_cart()
         self.box_office.after_sign_in()
 
 

@@ -25,7 +25,7 @@ from core.sales.models import Order, OrderGood, Ticket
 from tui.format import local_time
 from tui.printing import PrintResult
 from tui.screens.base import BoxOfficeScreen
-from tui.screens.dialogs import AskText, Confirm, run_protected
+from tui.screens.dialogs import AskText, Confirm, approve_first, run_protected
 from tui.screens.goods_orders import ask_how_many, goods_row, refund_plan
 from tui.screens.order_text import (
     customer_line,
@@ -256,15 +256,20 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         ids, goods, what = plan.ticket_ids, plan.goods, plan.what
 
-        def refund(reason: str) -> None:
-            run_protected(app, lambda override: aftersale.refund(
-                app.db, app.seller, order.id, reason=reason, station=app.station,
-                now=app.clock(), ticket_ids=ids, goods=goods, override=override),
-                lambda done: self._done(order, done, f"Refunded {what} of order "
-                                         f"{order.number}"), title="Refund")
+        def approved(first: Override | None) -> None:
+            def refund(reason: str) -> None:
+                run_protected(app, lambda override: aftersale.refund(
+                    app.db, app.seller, order.id, reason=reason, station=app.station,
+                    now=app.clock(), ticket_ids=ids, goods=goods,
+                    override=override or first),
+                    lambda done: self._done(order, done, f"Refunded {what} of order "
+                                             f"{order.number}", "refund"), title="Refund")
 
-        self._ask(f"Refund {what} ({plan.shown}), worth {format_cents(plan.worth_cents)}, "
-                  "to the original tender. Why?", refund)
+            self._ask(f"Refund {what} ({plan.shown}), worth "
+                      f"{format_cents(plan.worth_cents)}, to the original tender. Why?",
+                      refund)
+
+        approve_first(app, "refund", approved, what="refund", title="Refund")
 
     def action_void(self) -> None:
         order = self.order
@@ -272,17 +277,22 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         app = self.box_office
 
-        def void(reason: str) -> None:
-            run_protected(app, lambda override: aftersale.void(
-                app.db, app.seller, order.id, reason=reason, station=app.station,
-                now=app.clock(), zone=app.config.zone, override=override),
-                lambda done: self._done(order, done, f"Voided order {order.number}"),
-                title="Void")
-
         items = (" and its items go back into stock" if any(g.kept for g in order.goods)
                  else "")
-        self._ask(f"Void order {order.number}: every payment goes back and every ticket "
-                  f"stops admitting{items}. Why?", void)
+
+        def approved(first: Override | None) -> None:
+            def void(reason: str) -> None:
+                run_protected(app, lambda override: aftersale.void(
+                    app.db, app.seller, order.id, reason=reason, station=app.station,
+                    now=app.clock(), zone=app.config.zone, override=override or first),
+                    lambda done: self._done(order, done, f"Voided order {order.number}",
+                                             "void"),
+                    title="Void")
+
+            self._ask(f"Void order {order.number}: every payment goes back and every "
+                      f"ticket stops admitting{items}. Why?", void)
+
+        approve_first(app, "void", approved, what="void an order", title="Void")
 
     def action_reprint(self) -> None:
         ticket = self.highlighted()
@@ -366,7 +376,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 return
             self.reload()
             if self.order is not None:
-                app.print_order(self.order, receipt=False)
+                # the receipt again: the customer collects the tickets and what they paid
+                app.print_order(self.order, receipt=True)
 
         warning = ("  Money is still owed on it." if order.balance_cents > 0 else "")
         self.app.push_screen(Confirm(f"Hand {ticket_count(live)} of order {order.number} to "
@@ -388,18 +399,24 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                        "exchange.", severity="warning", title="Exchange")
             return
 
-        def exchange(reason: str) -> None:
-            app.sale.start_exchange(order.id, [t.id for t in tickets], reason)
-            app.notify(f"Exchanging {ticket_count(tickets)} of order {order.number}: "
-                       "choose the new seats, then take the difference.", title="Exchange")
-            app.action_performances()
+        def approved(first: Override | None) -> None:
+            def exchange(reason: str) -> None:
+                app.sale.start_exchange(order.id, [t.id for t in tickets], reason,
+                                        order_number=order.number, override=first)
+                app.notify(f"Exchanging {ticket_count(tickets)} of order {order.number}: "
+                           "choose the new seats, then take the difference.",
+                           title="Exchange")
+                app.action_performances()
 
-        self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
-                  "seats. Why?", exchange)
+            self._ask(f"Exchange {ticket_count(tickets)} ({ticket_labels(tickets)}) for new "
+                      "seats. Why?", exchange)
 
-    def _done(self, before: Order, after: Order, what: str) -> None:
+        approve_first(app, "exchange", approved, what="exchange tickets", title="Exchange")
+
+    def _done(self, before: Order, after: Order, what: str, kind: str) -> None:
         self.marked.clear()
         self.marked_goods.clear()
         self.reload()
         back = before.paid_cents - after.paid_cents
         self.box_office.notify(f"{what}: {format_cents(back)} paid back.", title="Done")
+        self.box_office.print_slip(before, after, kind)

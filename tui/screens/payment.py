@@ -26,6 +26,7 @@ from core.sales import aftersale, checkout, models, orders
 from core.sales.models import CartView
 from core.sales.tenders import CARD_BRANDS, Tender, validate_tender
 from tui.screens.dialogs import run_protected
+from tui.widgets.cart import countdown
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -75,10 +76,12 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
         Binding("escape", "back", "Back", id="payment.back"),
     ]
 
-    def __init__(self, due_cents: int, what: str) -> None:
+    def __init__(self, due_cents: int, what: str,
+                 held: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.total = due_cents
         self.what = what
+        self.held = held            # how long the seats stay held, in words
         self.tenders: list[Tender] = []
         self.form: str | None = None
 
@@ -89,6 +92,7 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="payment"):
             yield Static(Text(f"Payment: {self.what}", style="bold"), id="payment-title")
+            yield Static(id="payment-hold")
             yield Static(id="payment-status")
             yield Static(id="tenders")
             with Vertical(id="tender-form"):
@@ -100,6 +104,14 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
     def on_mount(self) -> None:
         self.query_one("#tender-form").display = False
         self._show()
+        self._tick()
+        self.set_interval(1.0, self._tick, name="payment-hold")
+
+    def _tick(self) -> None:
+        text = self.held() if self.held is not None else ""
+        hold = self.query_one("#payment-hold", Static)
+        hold.display = bool(text)
+        hold.update(Text(text, style="bold red" if "EXPIRED" in text else "dim"))
 
     def _show(self, message: str = "", error: bool = False) -> None:
         due = self.due
@@ -273,10 +285,20 @@ def start_payment(app: BoxOfficeApp, view: CartView, on_finished: Callable[[], N
         what = f"exchange into {what} (order {old.number})"
 
     def paid(entry: PaymentEntry | None) -> None:
+        app.end_payment()
         if entry is not None:
             _commit(app, view, entry, on_finished)
 
-    app.push_screen(PaymentModal(due, what), paid)
+    def held() -> str:
+        until = app.hold_until
+        if until is None:
+            return ""
+        if until <= app.clock():
+            return "HOLD EXPIRED: the seats went back on sale"
+        return f"Seats held {countdown(until, app.clock())}"
+
+    app.begin_payment()
+    app.push_screen(PaymentModal(due, what, held=held), paid)
 
 
 def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
@@ -291,16 +313,22 @@ def _commit(app: BoxOfficeApp, view: CartView, entry: PaymentEntry,
         if exchange is not None:
             return aftersale.exchange(app.db, app.seller, exchange.order_id, exchange.ticket_ids,
                                    cart_id, entry.tenders, reason=exchange.reason,
-                                   station=app.station, now=app.clock(), override=override)
+                                   station=app.station, now=app.clock(),
+                                   override=override or exchange.override)
         return checkout.checkout(app.db, app.seller, cart_id, entry.tenders,
                                station=app.station, now=app.clock(), customer_id=customer_id,
                                delivery=delivery, override=override)
+
+    before = orders.get_order(app.db, exchange.order_id) if exchange is not None else None
 
     def done(order: models.Order) -> None:
         change = sum(t.change_cents for t in entry.tenders)
         cash = any(t.kind == "cash" for t in entry.tenders)
         sale.clear()
-        if order.status == "pending":
+        if before is not None:
+            note = "Printing the new tickets and the exchange slip."
+            app.print_slip(before, order, "exchange")
+        elif order.status == "pending":
             note = "The card terminal's answer is pending: resolve it in order lookup."
         elif delivery == "will_call":
             note = "Tickets wait at will-call; printing the receipt."

@@ -74,19 +74,36 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        table = self.query_one("#performances", DataTable)
+        table.add_columns("When", "Event", "Venue", "Note")
+        self.reload()
+        # other windows and admins add, move and cancel performances: read the list again
+        # every 30 s (and on each return to it, below); the clock in the title with it
+        self.set_interval(30.0, self.reload, name="performances-refresh")
+
+    def reload(self) -> None:
+        """Read the performances again and redraw when they changed, keeping the filter
+        and the highlighted performance."""
         box_office = self.box_office
         zone = box_office.config.zone
         now = box_office.clock()
         start_of_today = datetime.combine(now.astimezone(zone).date(), time(0), zone)
-        self.performances = performances.list_performances(box_office.db, since=start_of_today)
         title = Text.assemble(("Box office", "bold"), "  Performances today and upcoming  ",
                               (local_time(now, zone), "dim"))
         if box_office.training:
             title.append("  TRAINING", style="bold reverse")
         self.query_one("#title", Static).update(title)
+        fresh = performances.list_performances(box_office.db, since=start_of_today)
+        if fresh == self.performances and self.query_one("#performances", DataTable).row_count:
+            return
         table = self.query_one("#performances", DataTable)
-        table.add_columns("When", "Event", "Venue", "Note")
-        self._fill("")
+        highlighted = (self.shown[table.cursor_row].id
+                       if self.shown and 0 <= table.cursor_row < len(self.shown) else None)
+        self.performances = fresh
+        self._fill(self.query_one("#filter", Input).value)
+        ids = [p.id for p in self.shown]
+        if highlighted in ids:
+            table.move_cursor(row=ids.index(highlighted))
 
     def _fill(self, text: str) -> None:
         zone = self.box_office.config.zone
@@ -106,6 +123,7 @@ class PerformancesScreen(BoxOfficeScreen[None]):
             table.add_row("", f"Nothing matches '{text}'. Backspace widens it.", "", "")
 
     def on_screen_resume(self) -> None:
+        self.reload()
         # stock changes with every sale: say what is low each time the list comes back;
         # whoever runs group sales also sees the group balances past their due date
         app = self.box_office

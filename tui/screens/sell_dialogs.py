@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.venue.best_available import MAX_QUANTITY
 from tui.screens.dialogs import DIALOG_CSS
 
 
@@ -77,10 +78,14 @@ class _Form(ModalScreen[SeatRequest | None]):
     def build(self) -> SeatRequest | None:
         raise NotImplementedError
 
+    # the most one request may ask for: core's own limit for the form's kind of request,
+    # so the dialog never promises what core then refuses
+    most = 99
+
     def quantity(self, field_id: str = "quantity") -> int | None:
         text = self.value(field_id)
-        if not text.isdigit() or not 1 <= int(text) <= 99:
-            self.say("How many: a number from 1 to 99.")
+        if not text.isdigit() or not 1 <= int(text) <= self.most:
+            self.say(f"How many: a number from 1 to {self.most}.")
             self.query_one(f"#{field_id}", Input).focus()
             return None
         return int(text)
@@ -99,11 +104,12 @@ class _Form(ModalScreen[SeatRequest | None]):
 
 class BestAvailableForm(_Form):
     DEFAULT_CSS = DIALOG_CSS.format(cls="BestAvailableForm")
+    most = MAX_QUANTITY
 
     def __init__(self, price_types: list[tuple[str, str]], zones: dict[str, str],
                  sections: dict[str, str], default_type: str) -> None:
         super().__init__("Best available", [
-            ("quantity", "How many seats", "2"),
+            ("quantity", f"How many seats (1 to {MAX_QUANTITY} together)", "2"),
             ("where", "Zone letter or section code (blank: best anywhere)", ""),
             ("price-type", "Price type", default_type)], price_types)
         self.zones = zones
@@ -139,9 +145,6 @@ class GeneralAdmissionForm(_Form):
             ("quantity", "How many places", "2"),
             ("price-type", "Price type", default_type)], price_types)
         self.areas = areas
-
-    def first_field(self) -> str:
-        return "quantity" if self.value("area") else "area"
 
     def build(self) -> SeatRequest | None:
         area = self.value("area").upper()

@@ -130,7 +130,7 @@ class ShiftScreen(BoxOfficeScreen[None]):
                 text.append(f"{label:<22}" if label != "-" else "", style="dim")
                 text.append(f"{value}\n")
             if report.blind:
-                text.append("\nThe expected cash shows once the drawer is counted (c).",
+                text.append("\nThe expected amounts show once the drawer is counted (c).",
                             style="dim")
             body.update(text)
         self.refresh_bindings()
