@@ -157,7 +157,7 @@ def run_gate_command(demo_path: Path, monkeypatch, *args: str):  # type: ignore[
     from click.testing import CliRunner
 
     from tui.cli import Context
-    from tui.cli_gate import gate
+    from tui.cli.gate import gate
 
     started: list[GateApp] = []
     monkeypatch.setattr(GateApp, "run", lambda self: started.append(self))

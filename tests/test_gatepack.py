@@ -245,7 +245,7 @@ def test_merge_reads_the_pack_read_only(box: Box, tmp_path: Path) -> None:
 def cli_with_gate_pack(cli):  # type: ignore[no-untyped-def]
     """The `cli` fixture, with the gate-pack group registered if tui/cli.py does not yet."""
     from tui.cli import main
-    from tui.cli_gatepack import gate_pack
+    from tui.cli.gatepack import gate_pack
 
     if "gate-pack" not in main.commands:
         main.add_command(gate_pack)

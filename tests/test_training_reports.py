@@ -4,7 +4,7 @@ from the database itself, so it holds however the database was opened.
 
 The window's X report stands for its Z and F3 prints (all go through
 `BoxOfficeApp.print_report`); `report --print` and `shift x --print` for the command
-line's Z close (all go through `tui.cli_report.print_rows`)."""
+line's Z close (all go through `tui.cli.report.print_rows`)."""
 
 from __future__ import annotations
 

@@ -17,8 +17,8 @@ from core.money import format_cents
 from core.report_model import to_text
 from core.till import cards as till_cards
 from core.till import deposits
-from tui.cli_sales import _database, _login, _obj, _reported
-from tui.cli_shift import _auth
+from tui.cli.context import cli_context, open_db, reported, sign_in
+from tui.cli.shift import signed_in_options
 
 
 def _echo(data: Any, text: str, as_json: bool) -> None:
@@ -33,15 +33,15 @@ def deposit() -> None:
 @deposit.command("prepare")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True,
               help="The venue day whose closed shifts are deposited.")
-@_auth
+@signed_in_options
 def deposit_prepare(day: datetime, db_path: str | None, username: str, pin: str,
                     as_json: bool) -> None:
     """Make the deposit slip of a day's closed shifts."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         made = deposits.prepare_deposit(db, actor, day=date(day.year, day.month, day.day),
-                                        zone=_obj().config.zone, now=clock.now())
+                                        zone=cli_context().config.zone, now=clock.now())
     _echo(asdict(made), to_text(deposits.deposit_report([made], f"deposit {made.id}")),
           as_json)
 
@@ -49,13 +49,13 @@ def deposit_prepare(day: datetime, db_path: str | None, username: str, pin: str,
 @deposit.command("deposited")
 @click.argument("deposit_id", type=int)
 @click.option("--reference", required=True, help="The bank's reference for the deposit.")
-@_auth
+@signed_in_options
 def deposit_deposited(deposit_id: int, reference: str, db_path: str | None, username: str,
                       pin: str, as_json: bool) -> None:
     """Mark a deposit as taken by the bank."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         done = deposits.mark_deposited(db, actor, deposit_id, bank_reference=reference,
                                        now=clock.now())
     _echo(asdict(done), f"deposit {done.id} deposited: {format_cents(done.total_cents)}, "
@@ -71,12 +71,12 @@ def deposit_list(db_path: str | None, username: str | None, pin: str | None,
                  as_json: bool) -> None:
     """Every deposit with its status. --user/--pin are taken as by the other deposit
     commands (a wrong PIN is refused), so one command line fits all three."""
-    db = _database(db_path)
+    db = open_db(db_path)
     if username is not None or pin is not None:
-        with _reported(as_json):
+        with reported(as_json):
             if username is None or pin is None:
                 raise BoxOfficeError("give both --user and --pin", code="usage")
-            _login(db, username, pin)
+            sign_in(db, username, pin)
     found = deposits.list_deposits(db)
     _echo([asdict(d) for d in found], "\n".join(
         f"#{d.id:<4} {d.business_date}  cash {format_cents(d.cash_cents):>10}  checks "
@@ -91,14 +91,14 @@ def cards() -> None:
 
 @cards.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
-@_auth
+@signed_in_options
 def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
                  as_json: bool) -> None:
     """Import a processor settlement CSV and match it against the card tenders."""
-    db = _database(db_path)
-    config = _obj().config
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    config = cli_context().config
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         try:
             text = Path(csv_file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -117,17 +117,17 @@ def cards_import(csv_file: str, db_path: str | None, username: str, pin: str,
 @click.option("--json", "as_json", is_flag=True)
 def cards_list(show_all: bool, db_path: str | None, as_json: bool) -> None:
     """The discrepancy worklist."""
-    items = till_cards.worklist(_database(db_path),
+    items = till_cards.worklist(open_db(db_path),
                                          status=None if show_all else "open")
     _echo([asdict(d) for d in items],
-          to_text(till_cards.worklist_report(items, _obj().config.zone)), as_json)
+          to_text(till_cards.worklist_report(items, cli_context().config.zone)), as_json)
 
 
 def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
             username: str, pin: str, as_json: bool) -> None:
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         now = clock.now()
         changed = (till_cards.resolve(db, actor, discrepancy_id, resolution=text,
                                                now=now) if resolve else
@@ -138,7 +138,7 @@ def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
 @cards.command("note")
 @click.argument("discrepancy_id", type=int)
 @click.option("--text", required=True)
-@_auth
+@signed_in_options
 def cards_note(discrepancy_id: int, text: str, db_path: str | None, username: str, pin: str,
                as_json: bool) -> None:
     """Annotate a discrepancy."""
@@ -148,7 +148,7 @@ def cards_note(discrepancy_id: int, text: str, db_path: str | None, username: st
 @cards.command("resolve")
 @click.argument("discrepancy_id", type=int)
 @click.option("--resolution", required=True)
-@_auth
+@signed_in_options
 def cards_resolve(discrepancy_id: int, resolution: str, db_path: str | None, username: str,
                   pin: str, as_json: bool) -> None:
     """Resolve a discrepancy, saying how."""

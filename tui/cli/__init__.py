@@ -5,60 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from core import clock
 from core.config import Config, find_config_path, load_config
 from core.errors import BoxOfficeError
-from core.store.db import Database
-
-
-@dataclass
-class Context:
-    config: Config
-    db_override: Path | None
-    opened: Path = Path("boxoffice.db")
-    training: bool = False      # --training: db_override is the training database
-    station_option: str | None = None    # --station
-
-    def station(self) -> str:
-        """This window's station (drawer) name: --station, BOXOFFICE_STATION, [window]
-        station, the terminal's name, window-1 (tui/station.py)."""
-        from tui.station import StationError, station_name
-
-        try:
-            return station_name(self.station_option, self.config.window.station)
-        except StationError as error:
-            _fail(str(error))
-
-    def db_path(self, explicit: str | None = None) -> Path:
-        if explicit:
-            if self.training:
-                _fail("with --training, give the database before it: "
-                      "boxoffice --db PATH --training ...")
-            return Path(explicit)
-        return self.db_override or self.config.database.path
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"boxoffice: {message}", err=True)
-    sys.exit(code)
-
-
-def _open(path: Path) -> Database:
-    """The database, migrated; or a readable message and exit status 2."""
-    from core.store.schema import open_database
-
-    try:
-        return open_database(path)
-    except BoxOfficeError as error:
-        _fail(error.message)
-    except (sqlite3.Error, OSError) as error:   # not a database, unreadable, ...
-        _fail(f"cannot open the database {path}: {error}")
+from tui.cli.context import Context, fail, open_or_fail
 
 
 @click.group(invoke_without_command=True)
@@ -82,7 +36,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
     try:
         config = load_config(find_config_path(config_path))
     except BoxOfficeError as error:
-        _fail(error.message)
+        fail(error.message)
     ctx.obj = Context(config, Path(db_path) if db_path else None)
     # demo makes its own database; `training reset` works on the real one's name
     if training and ctx.invoked_subcommand not in ("demo", "training"):
@@ -100,9 +54,9 @@ def _training_context(config: Config, real: Path) -> Context:
     try:
         path = prepare_training_database(real)
     except BoxOfficeError as error:
-        _fail(error.message)
+        fail(error.message)
     except (sqlite3.Error, OSError) as error:
-        _fail(f"cannot make the training database from {real}: {error}")
+        fail(f"cannot make the training database from {real}: {error}")
     return Context(training_config(config, path), path, training=True)
 
 
@@ -117,8 +71,8 @@ def _run_app(config: Config, db_path: Path, station: str) -> None:
         try:
             check_keymap(config)
         except BoxOfficeError as error:
-            _fail(error.message)
-    db = _open(db_path)
+            fail(error.message)
+    db = open_or_fail(db_path)
     training = is_training(db)   # however it was opened: the mark is in the database
     if training:
         config = training_config(config, db_path)
@@ -137,12 +91,12 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     from core.seatmap import SeatMapInvalid
     from core.venue import performances
 
-    db = _open(Path(db_path))
+    db = open_or_fail(Path(db_path))
     try:
         created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone,
                                        gate_open_now=True)
     except SeatMapInvalid as error:
-        _fail(f"a shipped venue file is invalid: {error}")
+        fail(f"a shipped venue file is invalid: {error}")
     from core.config import ticket_key_dir
     from core.gate import keys as gate_keys
     from core.store.schema import database_id
@@ -151,7 +105,7 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     try:   # the key that signs ticket codes is made when the database is set up
         gate_keys.ensure_signing_key(db, key_dir, actor="demo")
     except (BoxOfficeError, OSError) as error:
-        _fail(f"cannot create the ticket signing key in {key_dir}: {error}")
+        fail(f"cannot create the ticket signing key in {key_dir}: {error}")
     if no_tui:
         users = admin_demo.demo_users(db)
         shows = performances.list_performances(db)
@@ -195,8 +149,8 @@ def journal_verify(obj: Context, db_path: str | None) -> None:
 
     path = obj.db_path(db_path)
     if not path.exists():
-        _fail(f"there is no database at {path}")
-    result = store_journal.verify(_open(path))
+        fail(f"there is no database at {path}")
+    result = store_journal.verify(open_or_fail(path))
     if result.ok:
         click.echo(f"journal OK: {result.rows} rows, the chain holds")
         return
@@ -213,14 +167,14 @@ def keys() -> None:
         click.echo(f"{binding_id:<24} {key:<10} {description}")
 
 
-from tui.cli_admin import event, hold, price, role, user  # noqa: E402
-from tui.cli_backup import backup_command, restore_command, training  # noqa: E402
-from tui.cli_gate import gate, scan  # noqa: E402
-from tui.cli_gatepack import gate_pack  # noqa: E402
-from tui.cli_orders import order  # noqa: E402
-from tui.cli_print import drawer, print_test  # noqa: E402
-from tui.cli_sales import performance, sell  # noqa: E402
-from tui.cli_seatmap import seatmap  # noqa: E402
+from tui.cli.admin import event, hold, price, role, user  # noqa: E402
+from tui.cli.backup import backup_command, restore_command, training  # noqa: E402
+from tui.cli.gate import gate, scan  # noqa: E402
+from tui.cli.gatepack import gate_pack  # noqa: E402
+from tui.cli.orders import order  # noqa: E402
+from tui.cli.printing import drawer, print_test  # noqa: E402
+from tui.cli.sales import performance, sell  # noqa: E402
+from tui.cli.seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
@@ -228,10 +182,10 @@ for _command in (seatmap, performance, sell, order, print_test, drawer, scan, ga
     main.add_command(_command)
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report
-from tui.cli_closeout import cards, deposit  # noqa: E402
-from tui.cli_report import report  # noqa: E402
-from tui.cli_shift import shift  # noqa: E402
-from tui.cli_stock import item  # noqa: E402
+from tui.cli.closeout import cards, deposit  # noqa: E402
+from tui.cli.report import report  # noqa: E402
+from tui.cli.shift import shift  # noqa: E402
+from tui.cli.stock import item  # noqa: E402
 
 for _command in (shift, deposit, cards, report, item):
     main.add_command(_command)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,62 +13,15 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.gate import codes, keys
+from core.gate import codes
 from core.money import TenderError, parse_money
 from core.people.models import User
 from core.people.permissions import Override
-from core.people.users import authenticate
 from core.sales import carts, checkout, models, orders
 from core.sales.tenders import Tender, parse_tender
 from core.store.db import Database
 from core.venue import performances
-
-
-def _obj() -> Any:
-    return click.get_current_context().obj
-
-
-@contextmanager
-def _reported(as_json: bool) -> Iterator[None]:
-    """Turn a core error into one line (or a JSON object) and exit status 1."""
-    try:
-        yield
-    except BoxOfficeError as error:
-        if as_json:
-            click.echo(json.dumps({"error": error.code, "message": error.message}))
-        else:
-            click.echo(f"error [{error.code}]: {error.message}", err=True)
-        sys.exit(1)
-
-
-def _database(db_path: str | None) -> Database:
-    from tui.cli import _open
-
-    path = _obj().db_path(db_path)
-    _obj().opened = path   # the signing key lives beside it (see ticket_key_dir)
-    return _open(path)
-
-
-def _login(db: Database, username: str, pin: str) -> User:
-    return authenticate(db, username, pin)
-
-
-def _signer(db: Database) -> codes.Signer:
-    from core.admin.training import is_training, training_config
-    from core.config import ticket_key_dir
-    from core.store.schema import database_id
-
-    config = _obj().config
-    if is_training(db):   # never the real key directory, whatever the config says
-        config = training_config(config, _obj().opened)
-    key_dir = ticket_key_dir(config, _obj().opened, database_id(db))
-    keys.ensure_signing_key(db, key_dir)
-    return keys.load_signer(db, key_dir)
-
-
-def _money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+from tui.cli.context import cli_context, money_text, open_db, reported, sign_in, ticket_signer
 
 
 def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, Any]:
@@ -90,7 +41,7 @@ def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, An
     }
 
 
-def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool,
+def echo_order(order: models.Order, signer: codes.Signer | None, as_json: bool,
                  db: Database | None = None) -> None:
     if as_json:
         click.echo(json.dumps(order_json(order, signer), indent=2))
@@ -98,7 +49,7 @@ def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool
     click.echo(f"Order {order.number}  {order.status}  ({order.channel}, {order.delivery})")
     shows: dict[int, str] = {}
     if db is not None:
-        zone = _obj().config.zone
+        zone = cli_context().config.zone
         for performance_id in sorted({t.performance_id for t in order.tickets}):
             show = performances.get_performance(db, performance_id)
             shows[performance_id] = (f"{show.event_name}, "
@@ -106,8 +57,8 @@ def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool
     for ticket in order.tickets:
         amount = ticket.base_cents + ticket.fee_cents + ticket.tax_cents
         click.echo(f"  {ticket.serial}  {ticket.label:<22} {ticket.price_type:<8} "
-                   f"{_money(ticket.base_cents):>8} + fee {_money(ticket.fee_cents)} + tax "
-                   f"{_money(ticket.tax_cents)} = {_money(amount):>8}  {ticket.status}")
+                   f"{money_text(ticket.base_cents):>8} + fee {money_text(ticket.fee_cents)} + tax "
+                   f"{money_text(ticket.tax_cents)} = {money_text(amount):>8}  {ticket.status}")
         if ticket.performance_id in shows:
             click.echo(f"      for {shows[ticket.performance_id]}")
         if signer and ticket.status == "live":
@@ -115,16 +66,16 @@ def _print_order(order: models.Order, signer: codes.Signer | None, as_json: bool
     for good in order.goods:
         back = f"  {good.returned} returned" if good.returned else ""
         click.echo(f"  {good.sku:<9} {good.description[:22]:<22} x{good.quantity:<3} "
-                   f"{_money(good.price_cents):>8} + tax {_money(good.tax_cents)} each = "
-                   f"{_money(good.each_cents * good.quantity):>8}{back}")
+                   f"{money_text(good.price_cents):>8} + tax {money_text(good.tax_cents)} each = "
+                   f"{money_text(good.each_cents * good.quantity):>8}{back}")
     for payment in order.payments:
         card = f" {payment.card_brand} ...{payment.card_last4}" if payment.card_last4 else ""
         approval = f" approval {payment.approval_code}" if payment.approval_code else ""
-        change = f", change {_money(payment.change_cents)}" if payment.change_cents else ""
-        click.echo(f"  paid {payment.tender}{card}{approval}: {_money(payment.amount_cents)} "
+        change = f", change {money_text(payment.change_cents)}" if payment.change_cents else ""
+        click.echo(f"  paid {payment.tender}{card}{approval}: {money_text(payment.amount_cents)} "
                    f"({payment.status}{change})")
-    click.echo(f"  value {_money(order.value_cents)}  paid {_money(order.paid_cents)}  "
-               f"balance {_money(order.balance_cents)}")
+    click.echo(f"  value {money_text(order.value_cents)}  paid {money_text(order.paid_cents)}  "
+               f"balance {money_text(order.balance_cents)}")
 
 
 @click.group("performance")
@@ -137,8 +88,8 @@ def performance() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def performance_list(db_path: str | None, as_json: bool) -> None:
     """Every performance, in start order, with its venue and local time."""
-    db = _database(db_path)
-    zone = _obj().config.zone
+    db = open_db(db_path)
+    zone = cli_context().config.zone
     shows = performances.list_performances(db)
     if as_json:
         click.echo(json.dumps([{
@@ -209,7 +160,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     """Sell seats (by name, best available, or general admission) and/or items, print the
     tickets and the receipt, and show the order. A printer failure leaves the order
     committed (exit status 3); `boxoffice order print NUMBER` prints what is left."""
-    from tui.cli_stock import add_goods, parse_items
+    from tui.cli.stock import add_goods, parse_items
 
     chosen = sum(x is not None for x in (seats, best, ga))
     if chosen > 1 or (chosen == 0 and not item_specs):
@@ -218,13 +169,13 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     if chosen and performance_id is None:
         click.echo("boxoffice: --seats, --best and --ga need --performance", err=True)
         sys.exit(2)
-    config = _obj().config
+    config = cli_context().config
     hold = timedelta(minutes=config.sales.cart_hold_minutes)
-    db = _database(db_path)
+    db = open_db(db_path)
     now = clock.now()
-    with _reported(as_json):
-        actor = _login(db, username, pin)
-        signer = _signer(db)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        signer = ticket_signer(db)
         cart_id = carts.open_cart(db, actor, station, now, hold)
         try:
             wanted = parse_items(item_specs)
@@ -243,10 +194,10 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             if carts.view_cart(db, cart_id).status == "open":
                 carts.cancel_cart(db, actor, cart_id, now)   # nothing stays locked
             raise
-    failure = None if no_print or will_call else _print_on_paper(
+    failure = None if no_print or will_call else print_on_paper(
         db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
-    _print_order(orders.get_order(db, order.id), signer, as_json, db)
-    _report_printer_failure(order, failure)
+    echo_order(orders.get_order(db, order.id), signer, as_json, db)
+    report_printer_failure(order, failure)
 
 
 def _add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
@@ -277,14 +228,14 @@ def _add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
                               price_type, now, hold)
 
 
-def _print_on_paper(db: Database, order: models.Order, signer: codes.Signer,
+def print_on_paper(db: Database, order: models.Order, signer: codes.Signer,
                     printer_spec: str | None, *, seller: str, now: datetime,
                     kick: bool, receipt: bool = True) -> BoxOfficeError | None:
     """Print the order's unprinted tickets and its receipt; the error, if any."""
     from hardware.printers import PrinterError, open_printer
     from tui.printing import print_order
 
-    config = _obj().config
+    config = cli_context().config
     try:
         printer = open_printer(config.printer, printer_spec)
     except PrinterError as error:
@@ -297,7 +248,7 @@ def _print_on_paper(db: Database, order: models.Order, signer: codes.Signer,
     return result.error
 
 
-def _report_printer_failure(order: models.Order, failure: BoxOfficeError | None) -> None:
+def report_printer_failure(order: models.Order, failure: BoxOfficeError | None) -> None:
     if failure is None:
         return
     click.echo(f"error [{failure.code}]: {failure.message}", err=True)
@@ -306,5 +257,3 @@ def _report_printer_failure(order: models.Order, failure: BoxOfficeError | None)
     sys.exit(3)
 
 
-def _override(supervisor: str | None, pin: str | None) -> Override | None:
-    return Override(supervisor, pin or "") if supervisor else None

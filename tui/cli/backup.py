@@ -13,7 +13,7 @@ import click
 from core import clock
 from core.config import backup_dir
 from core.store.backup import BackupError, backup, backup_name, check_backup, restore
-from tui.cli_sales import _obj
+from tui.cli.context import cli_context
 
 
 def _fail(error: BackupError) -> NoReturn:
@@ -28,9 +28,9 @@ def backup_command(dest: str | None, db_path: str | None) -> None:
     """Copy the database through SQLite's backup API (safe while windows sell), check the
     copy with integrity_check and the journal, fsync it. DEST is a file or a directory;
     default: the [backup] directory, named after the database and the time."""
-    database = _obj().db_path(db_path)
+    database = cli_context().db_path(db_path)
     now = clock.now()
-    target = Path(dest) if dest else (backup_dir(_obj().config, database)
+    target = Path(dest) if dest else (backup_dir(cli_context().config, database)
                                       / backup_name(database, now, "manual"))
     try:
         result = backup(database, target, actor="cli", now=now)
@@ -49,7 +49,7 @@ def restore_command(file: str, db_path: str | None, yes: bool) -> None:
     """Replace the database with a backup, after checking the backup (integrity_check, a
     box office database, its journal's chain). The replaced database is kept aside as a
     backup. Stop every window on the database first."""
-    database = _obj().db_path(db_path)
+    database = cli_context().db_path(db_path)
     try:
         checked = check_backup(file)
     except BackupError as error:
@@ -82,7 +82,7 @@ def training_reset(yes: bool) -> None:
     from core.admin.training import reset_training_database, training_path
     from core.errors import BoxOfficeError
 
-    obj = _obj()
+    obj = cli_context()
     real = obj.db_path()
     if obj.training:
         click.echo("boxoffice: run `training reset` without --training", err=True)

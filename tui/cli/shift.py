@@ -20,8 +20,8 @@ from core.people.models import User
 from core.store.db import Database
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
-from tui.cli_report import print_rows
-from tui.cli_sales import _database, _login, _obj, _override, _reported
+from tui.cli.context import cli_context, open_db, override_of, reported, sign_in
+from tui.cli.report import print_rows
 
 
 def parse_counts(text: str) -> dict[int, int]:
@@ -36,7 +36,7 @@ def parse_counts(text: str) -> dict[int, int]:
     return counts
 
 
-def _auth(command: Any) -> Any:
+def signed_in_options(command: Any) -> Any:
     for decorator in reversed([
         click.option("--db", "db_path", type=click.Path(dir_okay=False)),
         click.option("--user", "username", required=True),
@@ -71,19 +71,19 @@ def shift() -> None:
               "`boxoffice --station`, BOXOFFICE_STATION, [window] station or the tty name).")
 @click.option("--float", "float_text", required=True,
               help="The float by denomination: DENOMxCOUNT,... in cents.")
-@_auth
+@signed_in_options
 def shift_open(station: str | None, float_text: str, db_path: str | None, username: str,
                pin: str, as_json: bool) -> None:
     """Open your shift with a float counted by denomination, at this terminal's window
     unless --station names another drawer."""
     if station is None:
-        station = _obj().station()
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+        station = cli_context().station()
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         opened = shifts.open_shift(db, actor, station=station,
                                    float_counts=parse_counts(float_text),
-                                   now=clock.now(), rules=_obj().config.shifts)
+                                   now=clock.now(), rules=cli_context().config.shifts)
     _echo(asdict(opened), f"shift {opened.id} open at {opened.station}, float "
           f"{format_cents(opened.float_cents)}", as_json)
 
@@ -91,15 +91,15 @@ def shift_open(station: str | None, float_text: str, db_path: str | None, userna
 def _movement(kind: str, shift_id: int | None, amount: str, reason: str, db_path: str | None,
               username: str, pin: str, as_json: bool, supervisor: str | None = None,
               supervisor_pin: str | None = None) -> None:
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         target = _shift_of(db, actor, shift_id)
         cents, now = parse_money(amount), clock.now()
         moved = (shifts.cash_drop(db, actor, target, cents, reason=reason, now=now)
                  if kind == "drop" else
                  shifts.paid_out(db, actor, target, cents, reason=reason, now=now,
-                                 override=_override(supervisor, supervisor_pin)))
+                                 override=override_of(supervisor, supervisor_pin)))
     _echo(asdict(moved), f"{kind.replace('_', '-')} of {format_cents(moved.amount_cents)} "
           f"from shift {target}: {moved.reason}", as_json)
 
@@ -108,7 +108,7 @@ def _movement(kind: str, shift_id: int | None, amount: str, reason: str, db_path
 @click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
 @click.option("--amount", required=True, help="e.g. 500.00")
 @click.option("--reason", required=True)
-@_auth
+@signed_in_options
 def shift_drop(shift_id: int | None, amount: str, reason: str, db_path: str | None,
                username: str, pin: str, as_json: bool) -> None:
     """Take cash out of the drawer into the safe."""
@@ -121,7 +121,7 @@ def shift_drop(shift_id: int | None, amount: str, reason: str, db_path: str | No
 @click.option("--reason", required=True)
 @click.option("--supervisor", help="A supervisor approving it (their user name).")
 @click.option("--supervisor-pin")
-@_auth
+@signed_in_options
 def shift_paid_out(shift_id: int | None, amount: str, reason: str, supervisor: str | None,
                    supervisor_pin: str | None, db_path: str | None, username: str, pin: str,
                    as_json: bool) -> None:
@@ -134,16 +134,16 @@ def shift_paid_out(shift_id: int | None, amount: str, reason: str, supervisor: s
 @click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
 @click.option("--print", "to_printer", is_flag=True)
 @click.option("--printer", "printer_spec")
-@_auth
+@signed_in_options
 def shift_x(shift_id: int | None, to_printer: bool, printer_spec: str | None,
             db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """The X report: the shift so far (blind to a seller until the count)."""
-    db = _database(db_path)
+    db = open_db(db_path)
     now = clock.now()
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         report = shifts.x_report(db, _shift_of(db, actor, shift_id), now, viewer=actor)
-    rows = x_rows(report, _obj().config.zone)
+    rows = x_rows(report, cli_context().config.zone)
     _echo({"blind": report.blind, "rows": rows},
           "\n".join(f"{label:<20} {value}" for label, value in rows if label != "-"), as_json)
     if to_printer:
@@ -156,18 +156,18 @@ def shift_x(shift_id: int | None, to_printer: bool, printer_spec: str | None,
 @click.option("--cash", "cash_text", required=True, help="DENOMxCOUNT,... in cents.")
 @click.option("--checks", default="0", show_default=True, help="The checks' total.")
 @click.option("--cards", default="0", show_default=True, help="The card slips' total.")
-@_auth
+@signed_in_options
 def shift_count(shift_id: int | None, cash_text: str, checks: str, cards: str,
                 db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Submit the blind count; only then are the expected amounts shown."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         result = shifts.submit_count(db, actor, _shift_of(db, actor, shift_id),
                                      cash_counts=parse_counts(cash_text),
                                      checks_cents=parse_money(checks),
                                      card_slips_cents=parse_money(cards),
-                                     now=clock.now(), rules=_obj().config.shifts)
+                                     now=clock.now(), rules=cli_context().config.shifts)
     text = [f"shift {result.shift_id} counted"] + [
         f"  {line.tender:<6} counted {format_cents(line.counted_cents):>10}  expected "
         f"{format_cents(line.expected_cents):>10}  over/short "
@@ -184,16 +184,16 @@ def shift_count(shift_id: int | None, cash_text: str, checks: str, cards: str,
 @click.option("--note", required=True)
 @click.option("--supervisor", help="A supervisor approving it (their user name).")
 @click.option("--supervisor-pin")
-@_auth
+@signed_in_options
 def shift_sign_off(shift_id: int, note: str, supervisor: str | None,
                    supervisor_pin: str | None, db_path: str | None, username: str, pin: str,
                    as_json: bool) -> None:
     """Accept a counted shift's over/short with a note (a coordinator)."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         signed = shifts.sign_off(db, actor, shift_id, note=note, now=clock.now(),
-                                 override=_override(supervisor, supervisor_pin))
+                                 override=override_of(supervisor, supervisor_pin))
     _echo(asdict(signed), f"shift {shift_id} signed off by {signed.signed_off_by}", as_json)
 
 
@@ -201,16 +201,16 @@ def shift_sign_off(shift_id: int, note: str, supervisor: str | None,
 @click.option("--shift", "shift_id", type=int, help="Default: your shift.")
 @click.option("--no-print", is_flag=True, help="Do not print the Z report.")
 @click.option("--printer", "printer_spec")
-@_auth
+@signed_in_options
 def shift_close(shift_id: int | None, no_print: bool, printer_spec: str | None,
                 db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Close a counted shift: its Z report (gapless number), printed and kept."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         z = shifts.close_shift(db, actor, _shift_of(db, actor, shift_id),
                                now=clock.now())
-    rows = z_rows(z, _obj().config.zone)
+    rows = z_rows(z, cli_context().config.zone)
     _backup_after_close()
     _echo({**asdict(z), "rows": rows},
           "\n".join(f"{label:<20} {value}" for label, value in rows if label != "-"), as_json)
@@ -225,7 +225,7 @@ def _backup_after_close() -> None:
     from core.store.backup import BackupError, auto_backup
 
     try:
-        result = auto_backup(_obj().config, _obj().opened, "z_close")
+        result = auto_backup(cli_context().config, cli_context().opened, "z_close")
     except BackupError as error:
         click.echo(f"warning [{error.code}]: the Z close is done, but its backup failed: "
                    f"{error.message}", err=True)
@@ -239,12 +239,12 @@ def _backup_after_close() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def shift_list(status: str | None, db_path: str | None, as_json: bool) -> None:
     """Shifts with their state and Z numbers (no amounts: the counts are blind)."""
-    db = _database(db_path)
+    db = open_db(db_path)
     found = shifts.list_shifts(db, status=status)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2, default=str))
         return
-    zone = _obj().config.zone
+    zone = cli_context().config.zone
     for s in found:
         z = f"Z {s.z_number}" if s.z_number else ""
         click.echo(f"#{s.id:<4} {s.username:<8} {s.station:<10} {s.status:<8} "

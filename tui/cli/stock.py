@@ -1,6 +1,6 @@
 """`boxoffice item list|add|edit|receive|adjust|count|moves`: concession and merchandise
 items and their stock, headless. Failures exit 1 with the error's code; nothing changes.
-`boxoffice sell --item SKU:QTY` (tui.cli_sales) sells them, with or without tickets."""
+`boxoffice sell --item SKU:QTY` (tui.cli.sales) sells them, with or without tickets."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from core.people.permissions import Override
 from core.sales.carts import set_goods
 from core.sales.models import Order
 from core.store.db import Database
-from tui.cli_sales import _database, _login, _money, _override, _reported
+from tui.cli.context import money_text, open_db, override_of, reported, sign_in
 
 
 def parse_items(specs: Iterable[str]) -> dict[str, int]:
@@ -64,7 +64,7 @@ def _item_json(item: stock.Item) -> dict[str, object]:
 def _item_line(item: stock.Item) -> str:
     flag = "" if item.active else "  (not sold)"
     return (f"{item.sku:<10} {item.name[:28]:<28} {item.category[:10]:<10} "
-            f"{_money(item.each_cents):>8}  {item.stock_label:>9} {item.unit}{flag}")
+            f"{money_text(item.each_cents):>8}  {item.stock_label:>9} {item.unit}{flag}")
 
 
 @click.group("item")
@@ -81,7 +81,7 @@ def item() -> None:
 def item_list(db_path: str | None, category: str | None, low: bool, include_inactive: bool,
               as_json: bool) -> None:
     """Items with their price (tax included) and stock; LOW and OUT marked."""
-    db = _database(db_path)
+    db = open_db(db_path)
     items = stock.list_items(db, category=category, include_inactive=include_inactive)
     if low:
         items = [i for i in items if i.low]
@@ -123,9 +123,9 @@ def item_add(sku: str, name: str, category: str, price: str, tax: str, unit: str
              low_stock: int, db_path: str | None, username: str, pin: str,
              as_json: bool) -> None:
     """A new item, with no stock yet (receive some to sell it). Needs `stock`."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         added = stock.add_item(db, actor, sku=sku, name=name, category=category,
                                price_cents=parse_money(price), tax_bp=parse_tax(tax),
                                unit=unit, low_stock=low_stock, now=clock.now())
@@ -147,9 +147,9 @@ def item_edit(sku: str, name: str | None, category: str | None, price: str | Non
               db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Change an item's name, category, price, tax, unit, threshold or whether it is sold.
     Stock is changed by receive, adjust and count only. Needs `stock`."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         changes: dict[str, object] = {k: v for k, v in (
             ("name", name), ("category", category), ("unit", unit),
             ("low_stock", low_stock), ("active", active)) if v is not None}
@@ -173,13 +173,13 @@ def item_edit(sku: str, name: str | None, category: str | None, price: str | Non
 def item_receive(sku: str, quantity: int, cost: str, reference: str, db_path: str | None,
                  username: str, pin: str, as_json: bool) -> None:
     """Stock bought in, at its unit cost (the average cost follows). Needs `stock`."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         received = stock.receive(db, actor, sku, quantity, parse_money(cost),
                                  clock.now(), reference=reference)
     _show(received, as_json, f"received {quantity}: {_item_line(received)}  "
-          f"(average cost {_money(received.cost_cents)})")
+          f"(average cost {money_text(received.cost_cents)})")
 
 
 @item.command("adjust", context_settings={"ignore_unknown_options": True})
@@ -196,12 +196,12 @@ def item_adjust(sku: str, quantity: int, reason: str, allow_negative: bool,
                 supervisor: str | None, supervisor_pin: str | None, db_path: str | None,
                 username: str, pin: str, as_json: bool) -> None:
     """Stock in (+) or out (-) outside a sale, with a reason. Needs `stock`."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         adjusted = stock.adjust(db, actor, sku, quantity, reason, clock.now(),
                                 allow_negative=allow_negative,
-                                override=_override(supervisor, supervisor_pin))
+                                override=override_of(supervisor, supervisor_pin))
     _show(adjusted, as_json, f"adjusted {quantity:+d} ({reason}): {_item_line(adjusted)}")
 
 
@@ -241,9 +241,9 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
                db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Record a physical count, SKU=QTY ... (or --file): stock becomes what was counted
     and the variance (counted - expected) is shown. Needs `stock`."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         counted = _counts_from_file(count_file) if count_file else {}
         for spec in counts:
             sku, _, quantity = spec.partition("=")
@@ -261,8 +261,8 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
     click.echo(f"count {result.id}: {len(result.lines)} items")
     for line in result.lines:
         click.echo(f"  {line.sku:<10} expected {line.expected:>6}  counted {line.counted:>6}"
-                   f"  variance {line.variance:>+6}  {_money(line.variance_cents):>9}")
-    click.echo(f"variance at cost: {_money(result.variance_cents)}")
+                   f"  variance {line.variance:>+6}  {money_text(line.variance_cents):>9}")
+    click.echo(f"variance at cost: {money_text(result.variance_cents)}")
 
 
 @item.command("moves")
@@ -272,15 +272,15 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
 @click.option("--json", "as_json", is_flag=True)
 def item_moves(sku: str | None, db_path: str | None, limit: int, as_json: bool) -> None:
     """The newest stock moves (of one item, or all): who, what, why."""
-    db = _database(db_path)
-    with _reported(as_json):
+    db = open_db(db_path)
+    with reported(as_json):
         found = stock.moves(db, sku, limit=limit)
     if as_json:
         click.echo(json.dumps([{**asdict(m), "at": m.at.isoformat()} for m in found],
                               indent=2))
         return
     for m in found:
-        extra = f" @ {_money(m.unit_cost_cents)}" if m.unit_cost_cents is not None else ""
+        extra = f" @ {money_text(m.unit_cost_cents)}" if m.unit_cost_cents is not None else ""
         click.echo(f"{m.at:%Y-%m-%d %H:%M}  {m.sku:<10} {m.kind:<8} {m.quantity:>+6} -> "
                    f"{m.on_hand_after:<6} {m.username}{extra}  {m.reason or ''}"
                    + (f"  approved by {m.approved_by}" if m.approved_by else ""))

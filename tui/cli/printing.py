@@ -9,7 +9,7 @@ import click
 
 from core import clock
 from core.gate import codes
-from tui.cli_sales import _database, _login, _obj, _override, _reported
+from tui.cli.context import cli_context, open_db, override_of, reported, sign_in
 
 
 @click.command("print-test")
@@ -29,7 +29,7 @@ def print_test(printer_spec: str | None) -> None:
         ticket_job,
     )
 
-    config = _obj().config
+    config = cli_context().config
     # a throwaway key: the sample's code scans, but no real gate will accept it
     code = codes.Signer(255, Ed25519PrivateKey.generate()).sign(1, 1, 1)
     ticket = TicketPrint(
@@ -37,14 +37,14 @@ def print_test(printer_spec: str | None) -> None:
         section="ORCH", row="A", seat="101", price_type="ADULT", base_cents=12500,
         fee_cents=300, tax_cents=1024, total_cents=13824, currency=config.venue.currency,
         order_number="TEST", serial="T00000000", code=code,
-        house_lines=config.tickets.house_lines, training=_obj().training)
+        house_lines=config.tickets.house_lines, training=cli_context().training)
     receipt = ReceiptPrint(
         venue="Aldridge Hall", order_number="TEST", seller="print-test",
         when="Sat 21 Nov 2026, 7:30 PM", currency=config.venue.currency,
         lines=(ReceiptLine("ORCH A-101", "ADULT", 13824),), fees_cents=300,
         taxes_cents=1024, total_cents=13824,
         tenders=(TenderLine("cash", 13824, tendered_cents=15000, change_cents=1176),),
-        training=_obj().training)
+        training=cli_context().training)
     try:
         printer = open_printer(config.printer, printer_spec)
         try:
@@ -89,13 +89,13 @@ def drawer_open(db_path: str | None, username: str, pin: str, reason: str,
     from hardware.printers import PrinterError, open_printer
     from hardware.tickets import drawer_kick_job
 
-    db = _database(db_path)
-    with _reported(False):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(False):
+        actor = sign_in(db, username, pin)
         record_no_sale(db, actor, station=station, reason=reason, now=clock.now(),
-                       override=_override(supervisor, supervisor_pin))
+                       override=override_of(supervisor, supervisor_pin))
     try:
-        printer = open_printer(_obj().config.printer, printer_spec)
+        printer = open_printer(cli_context().config.printer, printer_spec)
         try:
             printer.send(drawer_kick_job(printer.profile))
         finally:

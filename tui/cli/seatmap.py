@@ -150,10 +150,10 @@ def import_(obj: object, file: str, db_path: str | None, username: str, pin: str
     from core.errors import BoxOfficeError
     from core.people.users import authenticate
     from core.venue import venues
-    from tui.cli import Context, _open
+    from tui.cli.context import Context, open_or_fail
 
     assert isinstance(obj, Context)
-    db = _open(obj.db_path(db_path))
+    db = open_or_fail(obj.db_path(db_path))
     try:
         actor = authenticate(db, username, pin)
         result = venues.import_seatmap(db, actor, Path(file).read_text(encoding="utf-8"),

@@ -14,7 +14,7 @@ import sqlite_utils
 from core import clock, report_model
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
 from core.reports import catalogue
-from tui.cli_sales import _database, _login, _obj, _reported
+from tui.cli.context import cli_context, open_db, reported, sign_in
 
 
 def opened_is_training() -> bool:
@@ -22,7 +22,7 @@ def opened_is_training() -> bool:
     mark inside the file however it was named (`--db`), as the window app reads it."""
     from core.admin.training import is_training
 
-    obj = _obj()
+    obj = cli_context()
     if obj.training:
         return True
     path = Path(obj.opened)
@@ -43,7 +43,7 @@ def print_rows(title: str, rows: list[tuple[str, str]], printer_spec: str | None
     from hardware.printers import PreviewPrinter, PrinterError, open_printer
     from hardware.tickets import report_job
 
-    config = _obj().config
+    config = cli_context().config
     training = opened_is_training()
     try:
         printer = open_printer(config.printer, printer_spec)
@@ -108,13 +108,13 @@ def report(name: str, performance_id: int | None, day: datetime | None,
     if not username or pin is None:
         click.echo("boxoffice: give --user and --pin (reports need report access)", err=True)
         sys.exit(2)
-    db = _database(db_path)
+    db = open_db(db_path)
     now = clock.now()
-    scope = report_model.Scope(_obj().config.zone, now, performance_id=performance_id,
+    scope = report_model.Scope(cli_context().config.zone, now, performance_id=performance_id,
                           day=date(day.year, day.month, day.day) if day else None,
                           shift_id=shift_id)
-    with _reported(fmt == "json"):
-        actor = _login(db, username, pin)
+    with reported(fmt == "json"):
+        actor = sign_in(db, username, pin)
         built = catalogue.build_report(db, actor, name, scope)
     write_report(built, fmt, output, now)
     if to_printer:

@@ -16,7 +16,7 @@ import click
 
 from core import clock
 from core.gate import gatepack
-from tui.cli_sales import _database, _login, _reported
+from tui.cli.context import open_db, reported, sign_in
 
 
 def _who(username: str | None, pin: str | None) -> tuple[str, str]:
@@ -51,9 +51,9 @@ def export(performance_id: int, output: str, username: str | None, pin: str | No
            db_path: str | None, as_json: bool) -> None:
     """Write a gate pack for one performance (needs event_setup)."""
     username, pin = _who(username, pin)
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         info = gatepack.export_pack(db, actor, performance_id, output, now=clock.now())
     if as_json:
         click.echo(json.dumps(asdict(info), indent=2))
@@ -77,9 +77,9 @@ def merge(pack: str, username: str | None, pin: str | None, db_path: str | None,
           as_json: bool) -> None:
     """Fold a gate pack's scans into the database (needs gate_scan; safe to repeat)."""
     username, pin = _who(username, pin)
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         result = gatepack.merge_pack(db, actor, pack, now=clock.now())
     if as_json:
         click.echo(json.dumps({**asdict(result), "gates": list(result.gates)}, indent=2))

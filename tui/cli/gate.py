@@ -19,7 +19,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.gate import checkin
-from tui.cli_sales import _database, _login, _obj
+from tui.cli.context import cli_context, open_db, sign_in
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -59,11 +59,11 @@ def scan(code: str | None, performance_id: int, gate_name: str, image_path: str 
         click.echo("boxoffice: who is scanning? --user and --pin (or BOXOFFICE_USER and "
                    "BOXOFFICE_PIN)", err=True)
         sys.exit(2)
-    db = _database(db_path)
+    db = open_db(db_path)
     try:
-        actor = _login(db, username, pin)
+        actor = sign_in(db, username, pin)
         session = checkin.open_gate(db, actor, performance_id, gate_name, mode=mode,
-                                    zone=_obj().config.zone)
+                                    zone=cli_context().config.zone)
         text = code if code is not None else _code_from_image(image_path or "")
         verdict = checkin.scan(db, session, text, now=clock.now(),
                                nonce=secrets.token_hex(12), device=f"cli-{os.getpid()}")
@@ -95,7 +95,7 @@ def _code_from_image(path: str) -> str:
     frame = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
     if frame is None:
         raise BoxOfficeError(f"cannot read the picture {path}", code="bad_image")
-    found = make_decoder(_obj().config.camera.decoder).decode(frame)
+    found = make_decoder(cli_context().config.camera.decoder).decode(frame)
     return found[0] if found else ""
 
 
@@ -125,15 +125,15 @@ def gate(performance_id: int, gate_name: str, camera: str | None, video_path: st
         click.echo("boxoffice: who is at the gate? --user and --pin (or BOXOFFICE_USER "
                    "and BOXOFFICE_PIN)", err=True)
         sys.exit(2)
-    config = _obj().config
+    config = cli_context().config
     try:
         if pack_path:
             from core.gate.gatepack import open_pack
 
             db = open_pack(pack_path)
         else:
-            db = _database(db_path)
-        actor = _login(db, username, pin)
+            db = open_db(db_path)
+        actor = sign_in(db, username, pin)
         session = checkin.open_gate(db, actor, performance_id, gate_name, mode=mode,
                                     zone=config.zone)
         source = _frame_source(camera, video_path, images_dir, interval, config)

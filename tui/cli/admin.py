@@ -14,7 +14,8 @@ import click
 from core.errors import BoxOfficeError
 from core.people import accounts, models, permissions, users
 from core.venue import inventory, performances, pricing
-from tui.cli_sales import _database, _login, _money, _obj, _reported, performance
+from tui.cli.context import cli_context, money_text, open_db, reported, sign_in
+from tui.cli.sales import performance
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -45,7 +46,7 @@ def _when(text: str) -> datetime:
     except ValueError:
         raise BoxOfficeError(f"cannot read the time '{text}': use YYYY-MM-DD HH:MM",
                              code="bad_time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=_obj().config.zone)
+    return moment if moment.tzinfo else moment.replace(tzinfo=cli_context().config.zone)
 
 
 def _done(as_json: bool, message: str, **data: object) -> None:
@@ -67,8 +68,8 @@ def user() -> None:
 def user_init(username: str, display_name: str, new_pin: str | None,
               db_path: str | None) -> None:
     """Create the first user of a new database: an admin. Refused once there are users."""
-    db = _database(db_path)
-    with _reported(False):
+    db = open_db(db_path)
+    with reported(False):
         accounts.create_first_admin(db, username, display_name, _new_pin(new_pin))
     click.echo(f"{username}: the first admin")
 
@@ -79,9 +80,9 @@ def user_init(username: str, display_name: str, new_pin: str | None,
 def user_list(include_inactive: bool, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Every user with role, lock and failed PIN count. Needs user_admin."""
-    db = _database(db_path)
-    with _reported(as_json):
-        permissions.authorize(db, _login(db, username, pin), "user_admin")
+    db = open_db(db_path)
+    with reported(as_json):
+        permissions.authorize(db, sign_in(db, username, pin), "user_admin")
     found = users.list_users(db, include_inactive=include_inactive)
     if as_json:
         click.echo(json.dumps([vars(u) for u in found], indent=2))
@@ -100,9 +101,9 @@ def user_list(include_inactive: bool, db_path: str | None, username: str, pin: s
 def user_add(new_username: str, display_name: str, role: str, new_pin: str | None,
              db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Add a user. Needs user_admin."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         accounts.create_user(db, actor, new_username, display_name, role, _new_pin(new_pin))
     _done(as_json, f"{new_username}: added as {role}", username=new_username, role=role)
 
@@ -114,9 +115,9 @@ def user_add(new_username: str, display_name: str, role: str, new_pin: str | Non
 def user_role(target: str, role: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Give a user another role. Needs user_admin."""
-    db = _database(db_path)
-    with _reported(as_json):
-        accounts.change_role(db, _login(db, username, pin), target, role)
+    db = open_db(db_path)
+    with reported(as_json):
+        accounts.change_role(db, sign_in(db, username, pin), target, role)
     _done(as_json, f"{target}: now {role}", username=target, role=role)
 
 
@@ -127,9 +128,9 @@ def user_role(target: str, role: str, db_path: str | None, username: str, pin: s
 def user_reset_pin(target: str, new_pin: str | None, db_path: str | None, username: str,
                    pin: str, as_json: bool) -> None:
     """Set a user's PIN (and unlock them). Needs user_admin."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         accounts.reset_pin(db, actor, target, _new_pin(new_pin))
     _done(as_json, f"{target}: PIN reset", username=target)
 
@@ -140,9 +141,9 @@ def _user_action(name: str, service_name: str, words: str, doc: str) -> None:
     @_auth
     def command(target: str, db_path: str | None, username: str, pin: str,
                 as_json: bool) -> None:
-        db = _database(db_path)
-        with _reported(as_json):
-            getattr(accounts, service_name)(db, _login(db, username, pin), target)
+        db = open_db(db_path)
+        with reported(as_json):
+            getattr(accounts, service_name)(db, sign_in(db, username, pin), target)
         _done(as_json, f"{target}: {words}", username=target)
 
 
@@ -165,9 +166,9 @@ def role() -> None:
 @_auth
 def role_list(db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """The role x permission matrix."""
-    db = _database(db_path)
-    with _reported(as_json):
-        _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        sign_in(db, username, pin)
     matrix = permissions.permission_matrix(db)
     if as_json:
         click.echo(json.dumps({r: [p for p in matrix.permissions if matrix.allows(r, p)]
@@ -186,10 +187,10 @@ def _role_change(name: str, doc: str) -> None:
     @_auth
     def command(role_name: str, permission: str, db_path: str | None, username: str,
                 pin: str, as_json: bool) -> None:
-        db = _database(db_path)
-        with _reported(as_json):
+        db = open_db(db_path)
+        with reported(as_json):
             change = getattr(permissions, name)
-            changed = change(db, _login(db, username, pin), role_name, permission)
+            changed = change(db, sign_in(db, username, pin), role_name, permission)
         verb = "granted to" if name == "grant" else "revoked from"
         _done(as_json, f"{permission} {verb} {role_name}" if changed
               else f"{role_name}: no change", changed=changed)
@@ -211,7 +212,7 @@ def event() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def event_list(db_path: str | None, as_json: bool) -> None:
     """Every event with its number of performances."""
-    found = performances.list_events(_database(db_path))
+    found = performances.list_events(open_db(db_path))
     if as_json:
         click.echo(json.dumps([vars(e) for e in found], indent=2))
         return
@@ -227,9 +228,9 @@ def event_list(db_path: str | None, as_json: bool) -> None:
 def event_add(name: str, producer: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Create an event. Needs event_setup."""
-    db = _database(db_path)
-    with _reported(as_json):
-        event_id = performances.create_event(db, _login(db, username, pin), name,
+    db = open_db(db_path)
+    with reported(as_json):
+        event_id = performances.create_event(db, sign_in(db, username, pin), name,
                                              producer=producer)
     _done(as_json, f"event #{event_id}: {name}", id=event_id)
 
@@ -245,9 +246,9 @@ def performance_add(event_id: int, venue_code: str, starts: str, doors: str | No
     """Schedule a performance. Needs event_setup."""
     from core.venue import venues
 
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         venue = next((v for v in venues.list_venues(db) if v.code == venue_code), None)
         if venue is None:
             raise BoxOfficeError(f"there is no venue '{venue_code}'", code="unknown_venue")
@@ -263,9 +264,9 @@ def performance_add(event_id: int, venue_code: str, starts: str, doors: str | No
 def performance_copy(performance_id: int, starts: str, db_path: str | None, username: str,
                      pin: str, as_json: bool) -> None:
     """A new performance like this one (prices, holds, kills) at another time."""
-    db = _database(db_path)
-    with _reported(as_json):
-        copy = performances.copy_performance(db, _login(db, username, pin), performance_id,
+    db = open_db(db_path)
+    with reported(as_json):
+        copy = performances.copy_performance(db, sign_in(db, username, pin), performance_id,
                                              _when(starts))
     _done(as_json, f"performance #{copy}, copied from #{performance_id}", id=copy)
 
@@ -277,9 +278,9 @@ def performance_copy(performance_id: int, starts: str, db_path: str | None, user
 def performance_cancel(performance_id: int, reason: str, db_path: str | None, username: str,
                        pin: str, as_json: bool) -> None:
     """Cancel a performance: no more sales; its tickets stay live for refunds."""
-    db = _database(db_path)
-    with _reported(as_json):
-        live = performances.cancel_performance(db, _login(db, username, pin),
+    db = open_db(db_path)
+    with reported(as_json):
+        live = performances.cancel_performance(db, sign_in(db, username, pin),
                                                performance_id, reason=reason)
     _done(as_json, f"performance #{performance_id} cancelled; {live} live tickets to refund",
           live_tickets=live)
@@ -293,10 +294,10 @@ def performance_cancel(performance_id: int, reason: str, db_path: str | None, us
 def performance_on_sale(performance_id: int, on_sale: str | None, off_sale: str | None,
                         db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Set when a performance may be sold."""
-    db = _database(db_path)
-    with _reported(as_json):
+    db = open_db(db_path)
+    with reported(as_json):
         performances.set_on_sale_window(
-            db, _login(db, username, pin), performance_id,
+            db, sign_in(db, username, pin), performance_id,
             _when(on_sale) if on_sale else None, _when(off_sale) if off_sale else None)
     _done(as_json, f"performance #{performance_id}: on sale {on_sale or 'now'} until "
           f"{off_sale or 'the end'}")
@@ -314,14 +315,14 @@ def price() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def price_grid(performance_id: int, db_path: str | None) -> None:
     """The price grid (base price of each zone and price type; '-' has no price)."""
-    db = _database(db_path)
-    with _reported(False):
+    db = open_db(db_path)
+    with reported(False):
         grid = pricing.price_grid(db, performance_id)
     click.echo(f"{'zone':<6}" + "".join(f"{code:>10}" for code, _ in grid.price_types))
     for zone, _name in grid.zones:
         cells = [grid.get(zone, code) for code, _ in grid.price_types]
         click.echo(f"{zone:<6}" + "".join(
-            f"{_money(c.base_cents) if c else '-':>10}" for c in cells))
+            f"{money_text(c.base_cents) if c else '-':>10}" for c in cells))
 
 
 @price.command("set")
@@ -338,13 +339,13 @@ def price_set(performance_id: int, zone: str, price_type: str, amount: str, fee:
     """Set one price, e.g. `price set 3 A ADULT 125.00`. Needs price_change."""
     from core.money import parse_money
 
-    db = _database(db_path)
-    with _reported(as_json):
+    db = open_db(db_path)
+    with reported(as_json):
         result = pricing.set_price(
-            db, _login(db, username, pin), performance_id, zone, price_type,
-            parse_money(amount), defaults=_obj().config.pricing,
+            db, sign_in(db, username, pin), performance_id, zone, price_type,
+            parse_money(amount), defaults=cli_context().config.pricing,
             fee_cents=parse_money(fee) if fee else None, tax_basis_points=tax_basis_points)
-    _done(as_json, f"{zone} {result.price_type}: {_money(result.total_cents)} with fee and tax",
+    _done(as_json, f"{zone} {result.price_type}: {money_text(result.total_cents)} with fee and tax",
           total_cents=result.total_cents)
 
 
@@ -357,7 +358,7 @@ def hold() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def hold_list(db_path: str | None) -> None:
     """Every hold code in use."""
-    for code in inventory.list_hold_codes(_database(db_path)):
+    for code in inventory.list_hold_codes(open_db(db_path)):
         click.echo(f"{code.code:<8} {code.name:<24} sold by {','.join(sorted(code.sell_roles))}"
                    f"; released by {','.join(sorted(code.release_roles))}")
 
@@ -372,9 +373,9 @@ def hold_list(db_path: str | None) -> None:
 def hold_add(code: str, name: str, color: str, sell_roles: str, release_roles: str,
              db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Create a hold code. Needs hold."""
-    db = _database(db_path)
-    with _reported(as_json):
-        inventory.create_hold_code(db, _login(db, username, pin), code, name, color,
+    db = open_db(db_path)
+    with reported(as_json):
+        inventory.create_hold_code(db, sign_in(db, username, pin), code, name, color,
                                    sell_roles=sell_roles.split(","),
                                    release_roles=release_roles.split(","))
     _done(as_json, f"hold code {code.upper()} added")
@@ -386,7 +387,7 @@ def hold_add(code: str, name: str, color: str, sell_roles: str, release_roles: s
 def hold_delete(code: str, db_path: str | None, username: str, pin: str,
                 as_json: bool) -> None:
     """Remove a hold code that holds nothing. Needs hold."""
-    db = _database(db_path)
-    with _reported(as_json):
-        inventory.delete_hold_code(db, _login(db, username, pin), code)
+    db = open_db(db_path)
+    with reported(as_json):
+        inventory.delete_hold_code(db, sign_in(db, username, pin), code)
     _done(as_json, f"hold code {code.upper()} removed")

@@ -12,17 +12,8 @@ from core import clock
 from core.errors import BoxOfficeError
 from core.sales import aftersale, models, orders
 from core.store.db import Database
-from tui.cli_sales import (
-    _database,
-    _login,
-    _obj,
-    _override,
-    _print_on_paper,
-    _print_order,
-    _report_printer_failure,
-    _reported,
-    _signer,
-)
+from tui.cli.context import cli_context, open_db, override_of, reported, sign_in, ticket_signer
+from tui.cli.sales import echo_order, print_on_paper, report_printer_failure
 
 
 @click.group("order")
@@ -40,11 +31,11 @@ def _find(db: Database, number: str) -> models.Order:
 @click.option("--json", "as_json", is_flag=True)
 def order_show(number: str, db_path: str | None, as_json: bool) -> None:
     """An order with its tickets, codes and payments."""
-    db = _database(db_path)
-    with _reported(as_json):
+    db = open_db(db_path)
+    with reported(as_json):
         found = _find(db, number)
-        signer = _signer(db)
-    _print_order(found, signer, as_json, db)
+        signer = ticket_signer(db)
+    echo_order(found, signer, as_json, db)
 
 
 def _protected_options(command: Any) -> Any:
@@ -76,11 +67,11 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
                  as_json: bool) -> None:
     """Refund an order, or some of its tickets and goods (with neither --tickets nor
     --item: everything); the seats go back on sale and the goods into stock."""
-    from tui.cli_stock import goods_lines
+    from tui.cli.stock import goods_lines
 
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         found = _find(db, number)
         ids = _ticket_ids(found, tickets)
         goods = goods_lines(found, item_specs) if item_specs else None
@@ -88,9 +79,9 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
             ids = []                 # only the goods named
         result = aftersale.refund(db, actor, found.id, reason=reason, station=station,
                                now=clock.now(), ticket_ids=ids, goods=goods, to=to,
-                               override=_override(supervisor, supervisor_pin))
-        signer = _signer(db)
-    _print_order(result, signer, as_json, db)
+                               override=override_of(supervisor, supervisor_pin))
+        signer = ticket_signer(db)
+    echo_order(result, signer, as_json, db)
 
 
 @order.command("void")
@@ -100,14 +91,14 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
                supervisor: str | None, supervisor_pin: str | None, station: str,
                as_json: bool) -> None:
     """Void an order sold today: payments reversed, tickets cancelled."""
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         found = _find(db, number)
         result = aftersale.void(db, actor, found.id, reason=reason, station=station,
-                             now=clock.now(), zone=_obj().config.zone,
-                             override=_override(supervisor, supervisor_pin))
-    _print_order(result, None, as_json, db)
+                             now=clock.now(), zone=cli_context().config.zone,
+                             override=override_of(supervisor, supervisor_pin))
+    echo_order(result, None, as_json, db)
 
 
 @order.command("print")
@@ -126,13 +117,13 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
     from hardware.printers import PrinterError, open_printer
     from tui.printing import print_order
 
-    db = _database(db_path)
+    db = open_db(db_path)
     now = clock.now()
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         found = _find(db, number)
-        signer = _signer(db)
-    config = _obj().config
+        signer = ticket_signer(db)
+    config = cli_context().config
     failure: BoxOfficeError | None = None
     try:
         printer = open_printer(config.printer, printer_spec)
@@ -144,8 +135,8 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
             printer.close()
     except PrinterError as error:
         failure = error
-    _print_order(orders.get_order(db, found.id), signer, as_json, db)
-    _report_printer_failure(found, failure)
+    echo_order(orders.get_order(db, found.id), signer, as_json, db)
+    report_printer_failure(found, failure)
 
 
 @order.command("reprint")
@@ -161,20 +152,20 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
                   as_json: bool) -> None:
     """Reissue a ticket with a new code; the old code is revoked."""
     del station
-    db = _database(db_path)
-    with _reported(as_json):
-        actor = _login(db, username, pin)
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
         found = _find(db, number)
         (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
         aftersale.reprint(db, actor, ticket_id, reason=reason, now=clock.now(),
-                       override=_override(supervisor, supervisor_pin))
-        signer = _signer(db)
+                       override=override_of(supervisor, supervisor_pin))
+        signer = ticket_signer(db)
         result = orders.get_order(db, found.id)
-    failure = None if no_print else _print_on_paper(
+    failure = None if no_print else print_on_paper(
         db, result, signer, printer_spec, seller=actor.display_name, now=clock.now(),
         kick=False, receipt=False)
-    _print_order(orders.get_order(db, found.id), signer, as_json, db)
-    _report_printer_failure(result, failure)
+    echo_order(orders.get_order(db, found.id), signer, as_json, db)
+    report_printer_failure(result, failure)
 
 
 def _ticket_ids(found: models.Order, serials: str | None) -> list[int] | None:
