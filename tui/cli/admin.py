@@ -5,31 +5,23 @@ checks the permission; failures exit 1 with the error's code."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
 
 import click
 
 from core.errors import BoxOfficeError
 from core.people import accounts, models, permissions, users
 from core.venue import inventory, performances, pricing
-from tui.cli.context import cli_context, money_text, open_db, reported, sign_in
+from tui.cli.context import (
+    cli_context,
+    done,
+    money_text,
+    open_db,
+    reported,
+    sign_in,
+    signed_in_options,
+)
 from tui.cli.sales import performance
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _auth(command: _F) -> _F:
-    """--db, --user, --pin and --json."""
-    for decorator in reversed([
-        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
-        click.option("--user", "username", required=True, help="Who does it."),
-        click.option("--pin", required=True),
-        click.option("--json", "as_json", is_flag=True),
-    ]):
-        command = decorator(command)
-    return command
 
 
 def _new_pin(pin: str | None) -> str:
@@ -47,10 +39,6 @@ def _when(text: str) -> datetime:
         raise BoxOfficeError(f"cannot read the time '{text}': use YYYY-MM-DD HH:MM",
                              code="bad_time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=cli_context().config.zone)
-
-
-def _done(as_json: bool, message: str, **data: object) -> None:
-    click.echo(json.dumps({"ok": True, **data}) if as_json else message)
 
 
 # --- users ------------------------------------------------------------------------------
@@ -76,7 +64,7 @@ def user_init(username: str, display_name: str, new_pin: str | None,
 
 @user.command("list")
 @click.option("--all", "include_inactive", is_flag=True, help="Deactivated users too.")
-@_auth
+@signed_in_options
 def user_list(include_inactive: bool, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Every user with role, lock and failed PIN count. Needs user_admin."""
@@ -97,7 +85,7 @@ def user_list(include_inactive: bool, db_path: str | None, username: str, pin: s
 @click.option("--name", "display_name", required=True)
 @click.option("--role", type=click.Choice(models.ROLES), required=True)
 @click.option("--new-pin", help="Their PIN, at least 4 digits (asked for when left out).")
-@_auth
+@signed_in_options
 def user_add(new_username: str, display_name: str, role: str, new_pin: str | None,
              db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Add a user. Needs user_admin."""
@@ -105,26 +93,26 @@ def user_add(new_username: str, display_name: str, role: str, new_pin: str | Non
     with reported(as_json):
         actor = sign_in(db, username, pin)
         accounts.create_user(db, actor, new_username, display_name, role, _new_pin(new_pin))
-    _done(as_json, f"{new_username}: added as {role}", username=new_username, role=role)
+    done(as_json, f"{new_username}: added as {role}", username=new_username, role=role)
 
 
 @user.command("role")
 @click.argument("target")
 @click.argument("role", type=click.Choice(models.ROLES))
-@_auth
+@signed_in_options
 def user_role(target: str, role: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Give a user another role. Needs user_admin."""
     db = open_db(db_path)
     with reported(as_json):
         accounts.change_role(db, sign_in(db, username, pin), target, role)
-    _done(as_json, f"{target}: now {role}", username=target, role=role)
+    done(as_json, f"{target}: now {role}", username=target, role=role)
 
 
 @user.command("reset-pin")
 @click.argument("target")
 @click.option("--new-pin", help="The new PIN (asked for when left out).")
-@_auth
+@signed_in_options
 def user_reset_pin(target: str, new_pin: str | None, db_path: str | None, username: str,
                    pin: str, as_json: bool) -> None:
     """Set a user's PIN (and unlock them). Needs user_admin."""
@@ -132,19 +120,19 @@ def user_reset_pin(target: str, new_pin: str | None, db_path: str | None, userna
     with reported(as_json):
         actor = sign_in(db, username, pin)
         accounts.reset_pin(db, actor, target, _new_pin(new_pin))
-    _done(as_json, f"{target}: PIN reset", username=target)
+    done(as_json, f"{target}: PIN reset", username=target)
 
 
 def _user_action(name: str, service_name: str, words: str, doc: str) -> None:
     @user.command(name, help=doc)
     @click.argument("target")
-    @_auth
+    @signed_in_options
     def command(target: str, db_path: str | None, username: str, pin: str,
                 as_json: bool) -> None:
         db = open_db(db_path)
         with reported(as_json):
             getattr(accounts, service_name)(db, sign_in(db, username, pin), target)
-        _done(as_json, f"{target}: {words}", username=target)
+        done(as_json, f"{target}: {words}", username=target)
 
 
 _user_action("unlock", "unlock_user", "unlocked",
@@ -163,7 +151,7 @@ def role() -> None:
 
 
 @role.command("list")
-@_auth
+@signed_in_options
 def role_list(db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """The role x permission matrix."""
     db = open_db(db_path)
@@ -184,7 +172,7 @@ def _role_change(name: str, doc: str) -> None:
     @role.command(name, help=doc)
     @click.argument("role_name")
     @click.argument("permission")
-    @_auth
+    @signed_in_options
     def command(role_name: str, permission: str, db_path: str | None, username: str,
                 pin: str, as_json: bool) -> None:
         db = open_db(db_path)
@@ -192,7 +180,7 @@ def _role_change(name: str, doc: str) -> None:
             change = getattr(permissions, name)
             changed = change(db, sign_in(db, username, pin), role_name, permission)
         verb = "granted to" if name == "grant" else "revoked from"
-        _done(as_json, f"{permission} {verb} {role_name}" if changed
+        done(as_json, f"{permission} {verb} {role_name}" if changed
               else f"{role_name}: no change", changed=changed)
 
 
@@ -224,7 +212,7 @@ def event_list(db_path: str | None, as_json: bool) -> None:
 @event.command("add")
 @click.argument("name")
 @click.option("--producer", default="")
-@_auth
+@signed_in_options
 def event_add(name: str, producer: str, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
     """Create an event. Needs event_setup."""
@@ -232,7 +220,7 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
     with reported(as_json):
         event_id = performances.create_event(db, sign_in(db, username, pin), name,
                                              producer=producer)
-    _done(as_json, f"event #{event_id}: {name}", id=event_id)
+    done(as_json, f"event #{event_id}: {name}", id=event_id)
 
 
 @performance.command("add")
@@ -240,7 +228,7 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
 @click.option("--venue", "venue_code", required=True, help="The venue's code.")
 @click.option("--starts", required=True, help="'YYYY-MM-DD HH:MM' in the venue's zone.")
 @click.option("--doors", help="When doors open, the same way.")
-@_auth
+@signed_in_options
 def performance_add(event_id: int, venue_code: str, starts: str, doors: str | None,
                     db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Schedule a performance. Needs event_setup."""
@@ -254,13 +242,13 @@ def performance_add(event_id: int, venue_code: str, starts: str, doors: str | No
             raise BoxOfficeError(f"there is no venue '{venue_code}'", code="unknown_venue")
         show = performances.create_performance(db, actor, event_id, venue.id, _when(starts),
                                                doors_at=_when(doors) if doors else None)
-    _done(as_json, f"performance #{show}", id=show)
+    done(as_json, f"performance #{show}", id=show)
 
 
 @performance.command("copy")
 @click.argument("performance_id", type=int)
 @click.option("--starts", required=True, help="'YYYY-MM-DD HH:MM' in the venue's zone.")
-@_auth
+@signed_in_options
 def performance_copy(performance_id: int, starts: str, db_path: str | None, username: str,
                      pin: str, as_json: bool) -> None:
     """A new performance like this one (prices, holds, kills) at another time."""
@@ -268,13 +256,13 @@ def performance_copy(performance_id: int, starts: str, db_path: str | None, user
     with reported(as_json):
         copy = performances.copy_performance(db, sign_in(db, username, pin), performance_id,
                                              _when(starts))
-    _done(as_json, f"performance #{copy}, copied from #{performance_id}", id=copy)
+    done(as_json, f"performance #{copy}, copied from #{performance_id}", id=copy)
 
 
 @performance.command("cancel")
 @click.argument("performance_id", type=int)
 @click.option("--reason", required=True)
-@_auth
+@signed_in_options
 def performance_cancel(performance_id: int, reason: str, db_path: str | None, username: str,
                        pin: str, as_json: bool) -> None:
     """Cancel a performance: no more sales; its tickets stay live for refunds."""
@@ -282,7 +270,7 @@ def performance_cancel(performance_id: int, reason: str, db_path: str | None, us
     with reported(as_json):
         live = performances.cancel_performance(db, sign_in(db, username, pin),
                                                performance_id, reason=reason)
-    _done(as_json, f"performance #{performance_id} cancelled; {live} live tickets to refund",
+    done(as_json, f"performance #{performance_id} cancelled; {live} live tickets to refund",
           live_tickets=live)
 
 
@@ -290,7 +278,7 @@ def performance_cancel(performance_id: int, reason: str, db_path: str | None, us
 @click.argument("performance_id", type=int)
 @click.option("--from", "on_sale", help="On sale from 'YYYY-MM-DD HH:MM' (default: now).")
 @click.option("--until", "off_sale", help="Off sale at 'YYYY-MM-DD HH:MM' (default: never).")
-@_auth
+@signed_in_options
 def performance_on_sale(performance_id: int, on_sale: str | None, off_sale: str | None,
                         db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Set when a performance may be sold."""
@@ -299,7 +287,7 @@ def performance_on_sale(performance_id: int, on_sale: str | None, off_sale: str 
         performances.set_on_sale_window(
             db, sign_in(db, username, pin), performance_id,
             _when(on_sale) if on_sale else None, _when(off_sale) if off_sale else None)
-    _done(as_json, f"performance #{performance_id}: on sale {on_sale or 'now'} until "
+    done(as_json, f"performance #{performance_id}: on sale {on_sale or 'now'} until "
           f"{off_sale or 'the end'}")
 
 
@@ -332,7 +320,7 @@ def price_grid(performance_id: int, db_path: str | None) -> None:
 @click.argument("amount")
 @click.option("--fee", help="The fee (default: [pricing] fee_cents).")
 @click.option("--tax-basis-points", type=int, help="Default: [pricing] tax_basis_points.")
-@_auth
+@signed_in_options
 def price_set(performance_id: int, zone: str, price_type: str, amount: str, fee: str | None,
               tax_basis_points: int | None, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
@@ -345,7 +333,7 @@ def price_set(performance_id: int, zone: str, price_type: str, amount: str, fee:
             db, sign_in(db, username, pin), performance_id, zone, price_type,
             parse_money(amount), defaults=cli_context().config.pricing,
             fee_cents=parse_money(fee) if fee else None, tax_basis_points=tax_basis_points)
-    _done(as_json, f"{zone} {result.price_type}: {money_text(result.total_cents)} with fee and tax",
+    done(as_json, f"{zone} {result.price_type}: {money_text(result.total_cents)} with fee and tax",
           total_cents=result.total_cents)
 
 
@@ -369,7 +357,7 @@ def hold_list(db_path: str | None) -> None:
 @click.option("--color", default="magenta", show_default=True)
 @click.option("--sell-roles", default="coordinator,admin", show_default=True)
 @click.option("--release-roles", default="coordinator,admin", show_default=True)
-@_auth
+@signed_in_options
 def hold_add(code: str, name: str, color: str, sell_roles: str, release_roles: str,
              db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Create a hold code. Needs hold."""
@@ -378,16 +366,16 @@ def hold_add(code: str, name: str, color: str, sell_roles: str, release_roles: s
         inventory.create_hold_code(db, sign_in(db, username, pin), code, name, color,
                                    sell_roles=sell_roles.split(","),
                                    release_roles=release_roles.split(","))
-    _done(as_json, f"hold code {code.upper()} added")
+    done(as_json, f"hold code {code.upper()} added")
 
 
 @hold.command("delete")
 @click.argument("code")
-@_auth
+@signed_in_options
 def hold_delete(code: str, db_path: str | None, username: str, pin: str,
                 as_json: bool) -> None:
     """Remove a hold code that holds nothing. Needs hold."""
     db = open_db(db_path)
     with reported(as_json):
         inventory.delete_hold_code(db, sign_in(db, username, pin), code)
-    _done(as_json, f"hold code {code.upper()} removed")
+    done(as_json, f"hold code {code.upper()} removed")

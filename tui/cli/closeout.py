@@ -17,8 +17,7 @@ from core.money import format_cents
 from core.report_model import to_text
 from core.till import cards as till_cards
 from core.till import deposits
-from tui.cli.context import cli_context, open_db, reported, sign_in
-from tui.cli.shift import signed_in_options
+from tui.cli.context import cli_context, open_db, reported, sign_in, signed_in_options
 
 
 def _echo(data: Any, text: str, as_json: bool) -> None:

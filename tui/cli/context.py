@@ -86,7 +86,6 @@ def reported(as_json: bool) -> Iterator[None]:
 
 
 def open_db(db_path: str | None) -> Database:
-    from tui.cli.context import open_or_fail
 
     path = cli_context().db_path(db_path)
     cli_context().opened = path   # the signing key lives beside it (see ticket_key_dir)
@@ -117,3 +116,20 @@ def money_text(cents: int) -> str:
 
 def override_of(supervisor: str | None, pin: str | None) -> Override | None:
     return Override(supervisor, pin or "") if supervisor else None
+
+
+def signed_in_options(command: Any) -> Any:
+    """--db, --user and --pin (who does it; core checks their permission) and --json."""
+    for decorator in reversed([
+        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
+        click.option("--user", "username", required=True, help="Who does it."),
+        click.option("--pin", required=True),
+        click.option("--json", "as_json", is_flag=True),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def done(as_json: bool, message: str, **data: object) -> None:
+    """What a command did: the message, or {"ok": true, ...} with --json."""
+    click.echo(json.dumps({"ok": True, **data}) if as_json else message)

@@ -20,7 +20,7 @@ from core.people.models import User
 from core.store.db import Database
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
-from tui.cli.context import cli_context, open_db, override_of, reported, sign_in
+from tui.cli.context import cli_context, open_db, override_of, reported, sign_in, signed_in_options
 from tui.cli.report import print_rows
 
 
@@ -34,17 +34,6 @@ def parse_counts(text: str) -> dict[int, int]:
                                  "e.g. 2000x3 for three $20 notes", code="bad_count")
         counts[int(denomination)] = counts.get(int(denomination), 0) + int(count)
     return counts
-
-
-def signed_in_options(command: Any) -> Any:
-    for decorator in reversed([
-        click.option("--db", "db_path", type=click.Path(dir_okay=False)),
-        click.option("--user", "username", required=True),
-        click.option("--pin", required=True),
-        click.option("--json", "as_json", is_flag=True),
-    ]):
-        command = decorator(command)
-    return command
 
 
 def _shift_of(db: Database, actor: User, shift_id: int | None) -> int:
