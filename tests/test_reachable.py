@@ -18,7 +18,6 @@ REPO = Path(__file__).resolve().parents[1]
 FRONT_ENDS = ("tui", "web", "checkin_server", "hardware")
 
 # Public functions of core that no front end reaches, each with why that is right.
-ISSUE_16 = "no way in yet: issue 16 (every capability in core reachable)"
 ALLOWED: dict[str, str] = {
     **{f"core.migrations.{step}:apply": "run in order by the registry in core.migrations, "
        "through store.schema.migrate" for step in (
@@ -33,12 +32,10 @@ ALLOWED: dict[str, str] = {
     "carts) is tested against",
     "core.seatmap.pretix:convert_pretix_plan": "the parsed-plan form of convert_pretix_json "
     "(which `boxoffice seatmap import-pretix` calls), for tests",
-    "core.venue.inventory:hold_area_places": ISSUE_16 + ": holds of general-admission "
-    "places (the hold painter works on seats)",
+    "core.venue.inventory:hold_area_places": "no way in yet: holding general-admission "
+    "places (the window's hold painter and `hold` work on seats; a follow-up)",
     "core.gate.keys:import_public_keys": "the gate side of export_public_keys: for a gate "
     "device that loads a key file (gate packs carry their keys in the pack)",
-    "core.sales.customers:set_flags": ISSUE_16 + ": `boxoffice customer flag` (the window "
-    "changes flags with the other details, through update_customer)",
 }
 
 

@@ -123,6 +123,19 @@ def user_reset_pin(target: str, new_pin: str | None, db_path: str | None, userna
     done(as_json, f"{target}: PIN reset", username=target)
 
 
+@user.command("change-pin")
+@click.option("--new-pin", help="Your new PIN (asked for twice when left out).")
+@signed_in_options
+def user_change_pin(new_pin: str | None, db_path: str | None, username: str, pin: str,
+                    as_json: bool) -> None:
+    """Change your own PIN: --user and --pin are you, with the PIN you have now (a wrong
+    one counts towards the lock, as at sign-in)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        users.change_pin(db, username, pin, _new_pin(new_pin))
+    done(as_json, f"{username}: PIN changed", username=username)
+
+
 def _user_action(name: str, service_name: str, words: str, doc: str) -> None:
     @user.command(name, help=doc)
     @click.argument("target")
@@ -221,6 +234,22 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
         event_id = performances.create_event(db, sign_in(db, username, pin), name,
                                              producer=producer)
     done(as_json, f"event #{event_id}: {name}", id=event_id)
+
+
+@event.command("reentry")
+@click.argument("event_id", type=click.IntRange(1, 2**62))
+@click.argument("allowed", type=click.Choice(["on", "off"]))
+@signed_in_options
+def event_reentry(event_id: int, allowed: str, db_path: str | None, username: str, pin: str,
+                  as_json: bool) -> None:
+    """Re-entry for an event: on, a scan after an exit scan admits again; off, it is
+    refused as already in. Needs event_setup."""
+    from core.gate import checkin
+
+    db = open_db(db_path)
+    with reported(as_json):
+        checkin.set_reentry(db, sign_in(db, username, pin), event_id, allowed == "on")
+    done(as_json, f"event #{event_id}: re-entry {allowed}", id=event_id, reentry=allowed == "on")
 
 
 @performance.command("add")

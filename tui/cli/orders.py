@@ -12,7 +12,16 @@ from core import clock
 from core.errors import BoxOfficeError
 from core.sales import aftersale, models, orders
 from core.store.db import Database
-from tui.cli.context import cli_context, open_db, override_of, reported, sign_in, ticket_signer
+from tui.cli.context import (
+    cli_context,
+    fail,
+    open_db,
+    override_of,
+    reported,
+    sign_in,
+    signed_in_options,
+    ticket_signer,
+)
 from tui.cli.sales import echo_order, print_on_paper, report_printer_failure
 
 
@@ -98,6 +107,42 @@ def order_void(number: str, db_path: str | None, username: str, pin: str, reason
         result = aftersale.void(db, actor, found.id, reason=reason, station=station,
                              now=clock.now(), zone=cli_context().config.zone,
                              override=override_of(supervisor, supervisor_pin))
+    echo_order(result, None, as_json, db)
+
+
+@order.command("settle-card")
+@click.argument("number")
+@click.option("--approved", "approval_code", help="The approval code on the terminal's journal.")
+@click.option("--declined", is_flag=True, help="The terminal has no approval: cancel the "
+              "order and put its seats back on sale.")
+@click.option("--supervisor", help="A supervisor who approves it (a seller needs one).")
+@click.option("--supervisor-pin")
+@signed_in_options
+def order_settle_card(number: str, approval_code: str | None, declined: bool,
+                      supervisor: str | None, supervisor_pin: str | None, db_path: str | None,
+                      username: str, pin: str, as_json: bool) -> None:
+    """Settle a card payment whose terminal answer was lost: --approved CODE or
+    --declined. Find them with `report worklist`."""
+    from datetime import timedelta
+
+    from core.sales import checkout
+
+    if declined == (approval_code is not None):
+        fail("give --approved CODE or --declined", code=1)
+    db = open_db(db_path)
+    context = cli_context()
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        found = _find(db, number)
+        waiting = [p for p in found.payments if p.status == "unknown"]
+        if not waiting:
+            raise BoxOfficeError(f"order {found.number} has no card payment waiting for "
+                                 "the terminal", code="not_unknown")
+        result = checkout.resolve_card_payment(
+            db, actor, waiting[0].id, approved=not declined, approval_code=approval_code,
+            station=context.station(), now=clock.now(),
+            hold=timedelta(minutes=context.config.sales.cart_hold_minutes), release=True,
+            override=override_of(supervisor, supervisor_pin))
     echo_order(result, None, as_json, db)
 
 
