@@ -14,7 +14,7 @@ number is refused.
 
 python-escpos has import-time side effects (a stderr handler on the root logger, a new
 /tmp directory per process): it is imported only when a job is built, through
-`hardware.printers.import_escpos`, which undoes them.
+`hardware.escpos_printers.import_escpos`, which undoes them.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from core.errors import BoxOfficeError
 from core.gate import codes
 from core.money import TenderError, contains_card_number, refuse_card_numbers
 from core.sales import models, orders
+from hardware.escpos_printers import import_escpos
 from hardware.escpos_render import FONT_A, qr_image, text_lines
-from hardware.printers import import_escpos
 
 DEFAULT_PROFILE: Final = "TM-T88V"
 QR_EC_M: Final = 1                 # python-escpos QR_ECLEVEL_M

@@ -20,17 +20,10 @@ from types import TracebackType
 import pytest
 
 from core.config import PrinterConfig
-from hardware.printers import (
-    FilePrinter,
-    NetworkPrinter,
-    PreviewPrinter,
-    PrinterError,
-    PrinterStatus,
-    SerialPrinter,
-    UsbPrinter,
-    open_printer,
-    parse_printer_spec,
-)
+from hardware.escpos_printers import NetworkPrinter, SerialPrinter, UsbPrinter
+from hardware.file_printers import FilePrinter, PreviewPrinter
+from hardware.printer_spec import PrinterError, PrinterStatus, parse_printer_spec
+from hardware.printers import open_printer
 
 REPO = Path(__file__).resolve().parents[1]
 JOB = b"\x1b@" + b"ROW F SEAT 12  ADULT  $45.00\n" * 400 + b"\x1dV\x00"   # no DLE EOT inside
@@ -382,7 +375,7 @@ def test_importing_printers_and_escpos_leaves_no_temp_dir_and_no_log_handler(
     temp.mkdir()
     probe = (
         "import logging, sys\n"
-        "import hardware.printers as printers\n"
+        "import hardware.escpos_printers as printers\n"
         "assert not any(m.split('.')[0] == 'escpos' for m in sys.modules), 'escpos loaded'\n"
         "assert logging.getLogger().handlers == []\n"
         "printers.import_escpos()\n"

@@ -23,7 +23,7 @@ from core.store import backup, journal
 from core.store.schema import database_id, open_database
 from core.venue import performances
 from hardware.escpos_render import text_lines
-from hardware.printers import FilePrinter
+from hardware.file_printers import FilePrinter
 from tests.conftest import FIXED_NOW, ZONE
 from tests.selling_helpers import cart_with, hall_performance, user
 from tui.printing import print_order

@@ -36,7 +36,7 @@ from tui.sale import Sale
 if TYPE_CHECKING:
     from core.gate.codes import Signer
     from core.sales.models import Order
-    from hardware.printers import Printer
+    from hardware.printer_spec import Printer
     from tui.printing import PrintResult
 
 
@@ -470,7 +470,8 @@ class BoxOfficeApp(App[None]):
     def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
                         printer: Printer) -> None:
         from core.admin.training import is_training
-        from hardware.printers import PreviewPrinter, PrinterError
+        from hardware.file_printers import PreviewPrinter
+        from hardware.printer_spec import PrinterError
         from hardware.tickets import report_job
 
         # the mark is in the database, however the app was started; read on the UI

@@ -17,7 +17,8 @@ from core.gate import codes
 from core.sales import models, orders
 from core.store.db import Database
 from core.venue import performances
-from hardware.printers import PreviewPrinter, Printer, PrinterError
+from hardware.file_printers import PreviewPrinter
+from hardware.printer_spec import Printer, PrinterError
 from hardware.tickets import (
     LayoutError,
     drawer_kick_job,

@@ -159,7 +159,8 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
                 printer_spec: str | None, no_receipt: bool, as_json: bool) -> None:
     """Print an order's tickets that are not printed yet (after a printer failure, or for
     will-call pickup) and its receipt. Exit status 3 when the printer fails."""
-    from hardware.printers import PrinterError, open_printer
+    from hardware.printer_spec import PrinterError
+    from hardware.printers import open_printer
     from tui.printing import print_order
 
     db = open_db(db_path)

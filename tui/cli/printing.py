@@ -19,7 +19,9 @@ def print_test(printer_spec: str | None) -> None:
     """Print a sample ticket (with a scannable QR code) and a sample receipt."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from hardware.printers import PreviewPrinter, PrinterError, open_printer
+    from hardware.file_printers import PreviewPrinter
+    from hardware.printer_spec import PrinterError
+    from hardware.printers import open_printer
     from hardware.tickets import (
         ReceiptLine,
         ReceiptPrint,
@@ -86,7 +88,8 @@ def drawer_open(db_path: str | None, username: str, pin: str, reason: str,
                 printer_spec: str | None) -> None:
     """Open the drawer without a sale ("no sale"): needs its permission, journaled."""
     from core.till.drawer import record_no_sale
-    from hardware.printers import PrinterError, open_printer
+    from hardware.printer_spec import PrinterError
+    from hardware.printers import open_printer
     from hardware.tickets import drawer_kick_job
 
     db = open_db(db_path)

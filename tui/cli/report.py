@@ -40,7 +40,9 @@ def print_rows(title: str, rows: list[tuple[str, str]], printer_spec: str | None
     """Send a two-column report to the receipt printer; returns where it went. From a
     training database it says TRAINING. A printer failure exits with status 3 (what was
     reported stays reported)."""
-    from hardware.printers import PreviewPrinter, PrinterError, open_printer
+    from hardware.file_printers import PreviewPrinter
+    from hardware.printer_spec import PrinterError
+    from hardware.printers import open_printer
     from hardware.tickets import report_job
 
     config = cli_context().config

@@ -232,7 +232,8 @@ def print_on_paper(db: Database, order: models.Order, signer: codes.Signer,
                     printer_spec: str | None, *, seller: str, now: datetime,
                     kick: bool, receipt: bool = True) -> BoxOfficeError | None:
     """Print the order's unprinted tickets and its receipt; the error, if any."""
-    from hardware.printers import PrinterError, open_printer
+    from hardware.printer_spec import PrinterError
+    from hardware.printers import open_printer
     from tui.printing import print_order
 
     config = cli_context().config
