@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -31,9 +31,7 @@ from typing import Any, Final
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import BoxOfficeError
-from core.gate import codes
 from core.money import TenderError, contains_card_number, refuse_card_numbers
-from core.sales import models, orders
 from hardware.escpos_printers import import_escpos
 from hardware.escpos_render import FONT_A, qr_image, text_lines
 
@@ -226,73 +224,6 @@ class ReceiptPrint:
 
 
 # --- adapters from core --------------------------------------------------------------------
-
-def tickets_from_order(order: models.Order, signer: codes.Signer, *, venue: str, event: str,
-                       when: str, house_lines: Sequence[str] = (), currency: str = "USD",
-                       training: bool = False,
-                       ticket_ids: Collection[int] | None = None) -> list[TicketPrint]:
-    """A TicketPrint for each live ticket of `order` (or only those in `ticket_ids`, e.g.
-    the one being reprinted), each with its current generation's signed code. All are
-    printed with the same `event` and `when`: pass `ticket_ids` to print one performance
-    of an order that spans several (after an exchange)."""
-    return [TicketPrint(
-        venue=venue, event=event, when=when, section=t.section, row=t.row,
-        seat=None if t.number is None else str(t.number), price_type=t.price_type,
-        base_cents=t.base_cents, fee_cents=t.fee_cents, tax_cents=t.tax_cents,
-        total_cents=t.base_cents + t.fee_cents + t.tax_cents, currency=currency,
-        order_number=order.number, serial=t.serial, code=orders.ticket_code(signer, t),
-        comp=bool(t.flags & codes.COMP), reprint=max(0, t.generation - 1),
-        house_lines=tuple(house_lines), training=training,
-        wheelchair=bool(t.flags & codes.WHEELCHAIR),
-    ) for t in order.tickets
-        if t.status == "live" and (ticket_ids is None or t.id in ticket_ids)]
-
-
-def ticket_line(ticket: models.Ticket, performances: Mapping[int, str],
-                sign: int = 1) -> ReceiptLine:
-    """A ticket as a receipt line at its full price (negative when taken back)."""
-    return ReceiptLine(ticket.label, ticket.price_type,
-                       sign * (ticket.base_cents + ticket.fee_cents + ticket.tax_cents),
-                       performances.get(ticket.performance_id, ""))
-
-
-def tender_line(p: models.Payment) -> TenderLine:
-    return TenderLine(
-        kind=p.tender, amount_cents=p.amount_cents, status=p.status,
-        tendered_cents=(p.amount_cents + p.change_cents
-                        if p.tender == "cash" and p.amount_cents > 0 else None),
-        change_cents=p.change_cents, card_brand=p.card_brand, card_last4=p.card_last4,
-        approval_code=p.approval_code)
-
-
-def receipt_from_order(order: models.Order, *, venue: str, seller: str, when: str,
-                       currency: str, house_lines: Sequence[str] = (),
-                       training: bool = False,
-                       performances: Mapping[int, str] | None = None) -> ReceiptPrint:
-    """The receipt for an order as it stands: its live tickets (each with its
-    performance, from `performances`: id -> "event, when") and the goods it kept, every
-    payment and refund, and what is still due. Tickets refunded, voided or exchanged
-    earlier are named under the tenders, outside the total."""
-    shows = performances or {}
-    live = [t for t in order.tickets if t.status == "live"]
-    lines = (tuple(ticket_line(t, shows) for t in live)
-             + tuple(ReceiptLine(f"{g.description} x{g.kept}", g.sku, g.value_cents)
-                     for g in order.goods if g.kept))
-    total = sum(line.amount_cents for line in lines)
-    approved = sum(p.amount_cents for p in order.payments if p.status == "approved")
-    notes = tuple(f"{t.label} {t.price_type} {t.status}" for t in order.tickets
-                  if t.status != "live") + tuple(
-        f"{g.description} x{g.returned} returned" for g in order.goods if g.returned)
-    return ReceiptPrint(
-        venue=venue, order_number=order.number, seller=seller, when=when, currency=currency,
-        lines=lines,
-        fees_cents=sum(t.fee_cents for t in live),
-        taxes_cents=(sum(t.tax_cents for t in live)
-                     + sum(g.tax_cents * g.kept for g in order.goods)),
-        total_cents=total,
-        tenders=tuple(tender_line(p) for p in order.payments),
-        balance_cents=total - approved, house_lines=tuple(house_lines),
-        training=training, notes=notes)
 
 
 # --- layout --------------------------------------------------------------------------------

@@ -31,15 +31,14 @@ from hardware.tickets import (
     format_money,
     format_when,
     paper_geometry,
-    receipt_from_order,
     receipt_job,
     report_job,
     supports_native_qr,
     ticket_job,
-    tickets_from_order,
 )
 from tests.conftest import FIXED_NOW, REPO, ZONE
 from tests.selling_helpers import HOLD, STATION, cart_with, hall_performance, seat, user
+from tui.print_jobs import receipt_from_order, tickets_from_order
 
 HOUSE = ("No refunds or exchanges. Latecomers are seated at a suitable break.",)
 PAPERS = [("TM-T88V", 80), ("TM-T20II", 80), ("TM-T88V", 58), ("POS-5890", 58)]

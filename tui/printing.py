@@ -19,15 +19,8 @@ from core.store.db import Database
 from core.venue import performances
 from hardware.file_printers import PreviewPrinter
 from hardware.printer_spec import Printer, PrinterError
-from hardware.tickets import (
-    LayoutError,
-    drawer_kick_job,
-    format_when,
-    receipt_from_order,
-    receipt_job,
-    ticket_job,
-    tickets_from_order,
-)
+from hardware.tickets import LayoutError, drawer_kick_job, format_when, receipt_job, ticket_job
+from tui.print_jobs import receipt_from_order, tickets_from_order
 
 
 def _send(printer: Printer, job: bytes, label: str) -> None:
@@ -123,7 +116,7 @@ def print_slip(db: Database, config: Config, before: models.Order,
     exchange slip once, a refund or void slip `[printer] slip_copies` times (the
     customer's, then the drawer's), and open the drawer when cash moved."""
     from core.admin.training import is_training
-    from hardware.receipts import change_slip
+    from tui.print_jobs import change_slip
 
     if training is None:
         training = is_training(db)
