@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,23 +14,7 @@ from core.admin.demo import build_demo
 from core.config import Config
 from core.store.db import Database
 from core.store.schema import open_database
-
-# The demo's performances are dated from "now": tests pin now, so screens are repeatable.
-FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
-ZONE = ZoneInfo("America/New_York")
-REPO = Path(__file__).resolve().parents[1]
-
-
-# The modules that meet dates (on-sale windows, doors, due dates, days of reports and
-# deposits, shifts, gate times): `make test` runs them again on a shifted machine clock.
-DATE_SENSITIVE = {
-    "test_clock", "test_date_edges", "test_cli", "test_cli_admin", "test_cli_scan",
-    "test_cli_sales", "test_cli_closeout", "test_checkin", "test_gatepack", "test_groups",
-    "test_customers", "test_shifts", "test_deposits", "test_reports", "test_app_admin",
-    "test_app_admin_events", "test_app_orders", "test_tokens", "test_backup", "test_training",
-    "test_selling", "test_consignment", "test_settlement", "test_card_reconciliation",
-    "test_gate_screen",
-}
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, ZONE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,7 +61,7 @@ def bare_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_template(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database with a shift open for sam (at window-1), cora and ada, so the
     selling tests can take money."""
-    from tests.selling_helpers import open_shifts
+    from tests.support.selling_helpers import open_shifts
 
     path = tmp_path_factory.mktemp("demo") / "template.db"
     shutil.copyfile(bare_demo_template, path)

@@ -11,9 +11,8 @@ import pytest
 import time_machine
 
 from core import clock
-from tests.conftest import DATE_SENSITIVE, FIXED_NOW
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, REPO
 
-REPO = Path(__file__).resolve().parents[1]
 THE_CLOCK = REPO / "core" / "clock.py"
 # Everything that ships, i.e. every top-level package but the tests, benches and tools
 # (a bench times real runs; a tool is run by hand).

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.constants import REPO
+
 FORBIDDEN_IN_CORE = ("textual", "rich", "escpos", "cv2", "zxingcpp", "pyzbar", "tui",
                      "hardware")
 
