@@ -17,7 +17,8 @@ from core.people.permissions import (
     revoke,
 )
 from core.people.users import LoginFailed, authenticate
-from core.sales import carts
+from core.sales import carts, checkout
+from core.sales.tenders import Tender
 from core.store import journal
 from core.venue import inventory, performances, pricing
 from tests.support.constants import FIXED_NOW
@@ -228,3 +229,20 @@ def test_hold_codes_are_listed_created_and_removed(demo_db) -> None:  # type: ig
         inventory.hold_seats(demo_db, cora, show, [vip], "VIP", NOW)
     with pytest.raises(PermissionDenied):
         inventory.delete_hold_code(demo_db, user(demo_db, "sam"), "PRESS")
+
+
+def test_prices_cannot_change_under_a_pending_card_answer(demo_db) -> None:  # type: ignore[no-untyped-def]
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, cora, show, ["ORCH-F-101"], NOW)
+    total = carts.view_cart(demo_db, cart_id).total_cents
+    lost = Tender("card", total, card_brand="VISA", card_last4="0001", status="unknown")
+    order = checkout.checkout(demo_db, cora, cart_id, [lost], station=STATION, now=NOW)
+    with pytest.raises(BoxOfficeError) as caught:
+        pricing.set_price(demo_db, cora, show, "A", "ADULT", 20000, defaults=PricingConfig())
+    assert caught.value.code == "pending_orders"
+    done = checkout.resolve_card_payment(demo_db, cora, order.payments[0].id, approved=True,
+                                       approval_code="OK1", station=STATION, now=NOW,
+                                       hold=HOLD)
+    assert done.status == "complete" and done.balance_cents == 0
+    pricing.set_price(demo_db, cora, show, "A", "ADULT", 20000, defaults=PricingConfig())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config import Config, ticket_key_dir
 from core.errors import NotFound
 from core.gate import checkin, keys
 from core.gate import codes as gate_codes
@@ -20,10 +21,13 @@ from core.sales import aftersale, carts, checkout, models, orders
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database
+from core.store.schema import database_id
+from core.venue import performances
 from tests.core.test_tokens import make_mutators
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.dates import day_at
 from tests.support.selling_helpers import (
+    HOLD,
     STATION,
     cart_with,
     hall_performance,
@@ -322,3 +326,23 @@ def test_junk_of_any_type_is_invalid_and_the_genuine_code_still_admits(box: Box)
                  box.code(ticket).lower() + "=", None, 12345):
         assert scan(box.db, gate, junk, now=AT_GATE).code == "INVALID"  # type: ignore[arg-type]
     assert scan(box.db, gate, box.code(ticket).lower() + "\n", now=AT_GATE).admitted
+
+
+def test_a_reused_nonce_never_replays_an_admit_for_another_ticket(demo_db) -> None:  # type: ignore[no-untyped-def]
+    sam, gia = user(demo_db, "sam"), user(demo_db, "gia")
+    match = 3
+    cart_id = carts.open_cart(demo_db, sam, STATION, FIXED_NOW, HOLD)
+    cart = carts.add_area_places(demo_db, sam, cart_id, match, "FIELD", 2, "ADULT", FIXED_NOW, HOLD)
+    order = checkout.checkout(demo_db, sam, cart_id, [Tender("cash", cart.total_cents)],
+                            station=STATION, now=FIXED_NOW)
+    path = Path(demo_db.execute("PRAGMA database_list").fetchone()[2])
+    key_dir = ticket_key_dir(Config(), path, database_id(demo_db))
+    keys.ensure_signing_key(demo_db, key_dir)
+    signer = keys.load_signer(demo_db, key_dir)
+    first, second = (orders.ticket_code(signer, t) for t in order.tickets)
+    at = performances.get_performance(demo_db, match).starts_at - timedelta(minutes=30)
+    gate = checkin.open_gate(demo_db, gia, match, "North")
+    assert checkin.scan(demo_db, gate, first, now=at, nonce="dev-1").word == "ADMIT"
+    reused = checkin.scan(demo_db, gate, second, now=at, nonce="dev-1")
+    assert not reused.admitted and reused.reason == "nonce_reused"
+    assert checkin.scan(demo_db, gate, first, now=at, nonce="dev-1").replayed

@@ -9,7 +9,7 @@ import pytest
 from core.errors import NotFound
 from core.money import TenderError
 from core.people.permissions import PermissionDenied
-from core.sales import consignment, orders
+from core.sales import aftersale, consignment, orders
 from core.sales.consignment import ConsignmentError
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
@@ -17,7 +17,7 @@ from core.store import journal
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW
-from tests.support.selling_helpers import STATION, hall_performance, seat, user
+from tests.support.selling_helpers import STATION, cart_with, hall_performance, seat, user
 
 NOW = FIXED_NOW
 ADULT_B = 10584          # zone B adult: 95.00 + 3.00 fee, + 8 % tax
@@ -198,3 +198,29 @@ def test_settlement_tenders_and_strangers_are_refused(demo_db) -> None:  # type:
                                returned_ticket_ids=ids, tenders=[], station=STATION, now=NOW)
     assert order.status == "complete" and order.value_cents == 0 and order.payments == ()
     assert inventory.seat_states(demo_db, show, NOW) == {}
+
+
+def test_a_consignment_paid_on_account_refunds_on_account_not_in_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    batch = consignment.issue(demo_db, cora, show, [seat(demo_db, show, "ORCH-B-101")],
+                              "Hotel", station=STATION, now=NOW)
+    order = orders.get_order(demo_db, batch.order_id)
+    consignment.settle(demo_db, cora, batch.id, sold_ticket_ids=[order.tickets[0].id],
+                       returned_ticket_ids=[], station=STATION, now=NOW,
+                       tenders=[Tender("account", order.value_cents)])
+    refunded = aftersale.refund(demo_db, cora, order.id, reason="hotel returned it",
+                             station=STATION, now=NOW, to="cash")
+    assert [p.tender for p in refunded.payments if p.amount_cents < 0] == ["account"]
+
+
+def test_a_cheaper_exchange_on_an_unpaid_consignment_pays_no_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    batch = consignment.issue(demo_db, cora, show, [seat(demo_db, show, "ORCH-D-101")],
+                              "Hotel", station=STATION, now=NOW)
+    order = orders.get_order(demo_db, batch.order_id)
+    cheaper = cart_with(demo_db, cora, show, ["ORCH-D-102"], NOW, price_type="CHILD")
+    swapped = aftersale.exchange(demo_db, cora, order.id, [order.tickets[0].id], cheaper, [],
+                              reason="swap", station=STATION, now=NOW)
+    assert [p for p in swapped.payments if p.amount_cents < 0] == []

@@ -380,3 +380,60 @@ def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db) ->
     assert caught.value.code == "no_block"
     with pytest.raises(CartError):
         carts.add_best_available(demo_db, sam, cart_id, show, 0, "ADULT", NOW, HOLD)
+
+
+def test_voiding_a_comp_pays_no_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, cora, show, ["ORCH-A-101"], NOW)
+    total = carts.view_cart(demo_db, cart_id).total_cents
+    order = checkout.checkout(demo_db, cora, cart_id, [Tender("comp", total, reason="critic")],
+                            station=STATION, now=NOW)
+    voided = aftersale.void(demo_db, cora, order.id, reason="mistake", station=STATION, now=NOW,
+                         zone=ZONE)
+    assert [(p.tender, p.amount_cents) for p in voided.payments] == [("comp", total),
+                                                                     ("comp", -total)]
+
+
+def test_a_pending_order_cannot_be_voided_and_a_late_approval_is_paid_back(demo_db) -> None:  # type: ignore[no-untyped-def]
+    cora = user(demo_db, "cora")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, cora, show, ["ORCH-C-101"], NOW)
+    total = carts.view_cart(demo_db, cart_id).total_cents
+    first = Tender("card", 5000, card_brand="VISA", card_last4="0001", status="unknown")
+    second = Tender("card", total - 5000, card_brand="VISA", card_last4="0002",
+                    status="unknown")
+    order = checkout.checkout(demo_db, cora, cart_id, [first, second], station=STATION, now=NOW)
+    with pytest.raises(OrderError) as caught:
+        aftersale.void(demo_db, cora, order.id, reason="walked away", station=STATION, now=NOW,
+                    zone=ZONE)
+    assert caught.value.code == "pending"
+    one, two = order.payments
+    checkout.resolve_card_payment(demo_db, cora, one.id, approved=False, approval_code=None,
+                                station=STATION, now=NOW, hold=HOLD)
+    late = checkout.resolve_card_payment(demo_db, cora, two.id, approved=True,
+                                       approval_code="AB12", station=STATION, now=NOW,
+                                       hold=HOLD)
+    assert late.status == "cancelled" and late.paid_cents == 0   # charged, then paid back
+
+
+def test_an_exchange_into_a_comp_needs_the_comp_permission(demo_db) -> None:  # type: ignore[no-untyped-def]
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    # this house lets sellers exchange, but not comp
+    demo_db.execute("INSERT INTO role_permissions (role, permission) VALUES "
+                    "('seller', 'exchange')")
+    order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-E-101"], NOW),
+                            [Tender("cash", 13824)], station=STATION, now=NOW)
+    comp_cart = cart_with(demo_db, sam, show, ["ORCH-E-102"], NOW, price_type="COMP")
+    with pytest.raises(PermissionDenied) as caught:
+        aftersale.exchange(demo_db, sam, order.id, [order.tickets[0].id], comp_cart, [],
+                        reason="upgrade", station=STATION, now=NOW)
+    assert "comp" in caught.value.message
+    swapped = aftersale.exchange(demo_db, sam, order.id, [order.tickets[0].id], comp_cart, [],
+                              reason="upgrade", station=STATION, now=NOW,
+                              override=Override("cora", "3333"))
+    assert swapped.tickets[-1].flags & checkout.FLAG_COMP
+    approvals = demo_db.execute("SELECT count(*) FROM journal WHERE action = "
+                                "'override.approved' AND subject = 'permission:comp'")
+    assert approvals.fetchone()[0] == 1

@@ -6,9 +6,13 @@ import pytest
 
 from core.people.accounts import create_first_admin
 from core.people.users import User
+from core.sales import checkout
+from core.sales.tenders import Tender
 from core.seatmap import SeatMapInvalid, load_seatmap, section_drawing, venue_drawing
 from core.venue import venues
-from tests.support.constants import REPO
+from core.venue.inventory import SeatUnavailable
+from tests.support.constants import FIXED_NOW, REPO
+from tests.support.selling_helpers import STATION, cart_with, hall_performance, user
 
 HALL = REPO / "seatmaps" / "aldridge-hall.toml"
 STADIUM = REPO / "seatmaps" / "harbor-stadium.toml"
@@ -104,3 +108,16 @@ def test_import_is_journaled(db, ada) -> None:  # type: ignore[no-untyped-def]
     venues.import_seatmap(db, ada, HALL.read_text(), "hall.toml")
     row = db.execute("SELECT actor, action FROM journal ORDER BY id DESC").fetchone()
     assert tuple(row) == ("ada", "seatmap.import")
+
+
+def test_an_edited_map_may_not_drop_a_sold_seat(demo_db) -> None:  # type: ignore[no-untyped-def]
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["BOX-F-A-1"], FIXED_NOW),
+                    [Tender("cash", 16524)], station=STATION, now=FIXED_NOW)
+    text = (REPO / "seatmaps" / "aldridge-hall.toml").read_text()
+    edited = text.replace('code = "BOX-F"', 'code = "BOX-G"')
+    with pytest.raises(SeatMapInvalid, match="BOX-F A-1"):
+        venues.import_seatmap(demo_db, user(demo_db, "ada"), edited, "hall.toml")
+    with pytest.raises(SeatUnavailable):   # still sold, still there
+        cart_with(demo_db, sam, show, ["BOX-F-A-1"], FIXED_NOW)
