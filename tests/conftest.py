@@ -15,6 +15,7 @@ from core.config import Config
 from core.store.db import Database
 from core.store.schema import open_database
 from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, ZONE
+from tests.support.fixture_types import Cli
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -103,7 +104,7 @@ def config() -> Config:
 
 
 @pytest.fixture
-def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def cli(demo_path: Path, tmp_path: Path) -> Cli:
     """Run `boxoffice` on a private demo database, with a config file in tmp_path."""
     from click.testing import CliRunner
 

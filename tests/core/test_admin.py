@@ -20,6 +20,7 @@ from core.people.users import LoginFailed, authenticate
 from core.sales import carts, checkout
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.venue import inventory, performances, pricing
 from tests.support.constants import FIXED_NOW
 from tests.support.selling_helpers import HOLD, STATION, cart_with, hall_performance, seat, user
@@ -27,13 +28,13 @@ from tests.support.selling_helpers import HOLD, STATION, cart_with, hall_perform
 NOW = FIXED_NOW
 
 
-def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]
+def _actions(db: Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT action FROM journal ORDER BY id")]
 
 
 # --- users -------------------------------------------------------------------------------
 
-def test_the_first_admin_needs_nobody_and_only_once(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_admin_needs_nobody_and_only_once(db: Database) -> None:
     ada = accounts.create_first_admin(db, "ada", "Ada", "4444")
     assert ada.role == "admin"
     with pytest.raises(BoxOfficeError) as again:
@@ -41,7 +42,7 @@ def test_the_first_admin_needs_nobody_and_only_once(db) -> None:  # type: ignore
     assert again.value.code == "users_exist"
 
 
-def test_only_a_user_admin_creates_users(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_user_admin_creates_users(demo_db: Database) -> None:
     with pytest.raises(PermissionDenied):
         accounts.create_user(demo_db, user(demo_db, "cora"), "x", "X", "seller", "1234")
     made = accounts.create_user(demo_db, user(demo_db, "ada"), "xena", "Xena", "seller", "1234")
@@ -51,7 +52,7 @@ def test_only_a_user_admin_creates_users(demo_db) -> None:  # type: ignore[no-un
     assert taken.value.code == "user_exists"
 
 
-def test_role_change_reset_pin_and_deactivation_are_journaled(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_role_change_reset_pin_and_deactivation_are_journaled(demo_db: Database) -> None:
     ada = user(demo_db, "ada")
     accounts.change_role(demo_db, ada, "sam", "coordinator")
     assert user(demo_db, "sam").role == "coordinator"
@@ -74,14 +75,14 @@ def test_role_change_reset_pin_and_deactivation_are_journaled(demo_db) -> None: 
     assert journal.verify(demo_db).ok
 
 
-def test_a_user_changes_their_own_pin(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_changes_their_own_pin(demo_db: Database) -> None:
     with pytest.raises(LoginFailed):
         users.change_pin(demo_db, "sam", "0000", "7777")
     users.change_pin(demo_db, "sam", "1111", "7777")
     assert authenticate(demo_db, "sam", "7777").username == "sam"
 
 
-def test_the_last_user_admin_cannot_be_removed(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_user_admin_cannot_be_removed(demo_db: Database) -> None:
     ada = user(demo_db, "ada")
     for attempt in (lambda: revoke(demo_db, ada, "admin", "user_admin"),
                     lambda: accounts.change_role(demo_db, ada, "ada", "coordinator"),
@@ -98,7 +99,7 @@ def test_the_last_user_admin_cannot_be_removed(demo_db) -> None:  # type: ignore
 
 # --- grants ------------------------------------------------------------------------------
 
-def test_grants_need_user_admin_refuse_unknown_names_and_are_journaled(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_grants_need_user_admin_refuse_unknown_names_and_are_journaled(demo_db: Database) -> None:
     ada, cora = user(demo_db, "ada"), user(demo_db, "cora")
     with pytest.raises(PermissionDenied) as denied:
         grant(demo_db, cora, "seller", "refund")
@@ -119,7 +120,7 @@ def test_grants_need_user_admin_refuse_unknown_names_and_are_journaled(demo_db) 
                                             ("ada", "permission.revoke", "role:seller")]
 
 
-def test_a_lock_denies_even_a_granted_permission(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_lock_denies_even_a_granted_permission(demo_db: Database) -> None:
     for _ in range(5):
         with pytest.raises(LoginFailed):
             authenticate(demo_db, "cora", "0000")
@@ -129,7 +130,7 @@ def test_a_lock_denies_even_a_granted_permission(demo_db) -> None:  # type: igno
 
 # --- performances ------------------------------------------------------------------------
 
-def test_copy_a_performance_with_its_prices_holds_and_kills(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_copy_a_performance_with_its_prices_holds_and_kills(demo_db: Database) -> None:
     cora, show = user(demo_db, "cora"), hall_performance(demo_db)
     inventory.hold_seats(demo_db, cora, show, [seat(demo_db, show, "ORCH-A-101")], "HOUSE", NOW)
     inventory.kill_seats(demo_db, cora, show, [seat(demo_db, show, "ORCH-A-102")], "camera",
@@ -152,7 +153,7 @@ def test_copy_a_performance_with_its_prices_holds_and_kills(demo_db) -> None:  #
         performances.copy_performance(demo_db, user(demo_db, "sam"), show, starts)
 
 
-def test_selling_outside_the_on_sale_window_or_after_a_cancel_is_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_selling_outside_the_on_sale_window_or_after_a_cancel_is_refused(demo_db: Database) -> None:
     cora, sam, show = user(demo_db, "cora"), user(demo_db, "sam"), hall_performance(demo_db)
     performances.set_on_sale_window(demo_db, cora, show, NOW + timedelta(days=1), None)
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
@@ -184,7 +185,7 @@ def test_selling_outside_the_on_sale_window_or_after_a_cancel_is_refused(demo_db
 
 # --- prices and holds --------------------------------------------------------------------
 
-def test_the_price_grid_reads_and_writes_all_or_nothing(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_price_grid_reads_and_writes_all_or_nothing(demo_db: Database) -> None:
     cora, show = user(demo_db, "cora"), hall_performance(demo_db)
     grid = pricing.price_grid(demo_db, show)
     assert [z for z, _ in grid.zones] == ["A", "B", "C", "D", "E", "F"]
@@ -204,7 +205,7 @@ def test_the_price_grid_reads_and_writes_all_or_nothing(demo_db) -> None:  # typ
                                defaults=PricingConfig())
 
 
-def test_hold_codes_are_listed_created_and_removed(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_hold_codes_are_listed_created_and_removed(demo_db: Database) -> None:
     cora, show = user(demo_db, "cora"), hall_performance(demo_db)
     assert [h.code for h in inventory.list_hold_codes(demo_db)] == [
         "HOUSE", "PRESS", "PROD", "WHEEL"]
@@ -231,7 +232,7 @@ def test_hold_codes_are_listed_created_and_removed(demo_db) -> None:  # type: ig
         inventory.delete_hold_code(demo_db, user(demo_db, "sam"), "PRESS")
 
 
-def test_prices_cannot_change_under_a_pending_card_answer(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_prices_cannot_change_under_a_pending_card_answer(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, cora, show, ["ORCH-F-101"], NOW)

@@ -3,14 +3,16 @@ amount, time, last 4 and approval code; the rest becomes a worklist."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from core.config import CardReconciliationConfig
 from core.money import TenderError
 from core.sales import carts, checkout
+from core.sales.models import Order
 from core.sales.tenders import Tender
+from core.store.db import Database
 from core.till import cards
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.selling_helpers import STATION, cart_with, hall_performance, user
@@ -19,7 +21,7 @@ NOW = FIXED_NOW
 RULES = CardReconciliationConfig()
 
 
-def card_sale(db, label: str, last4: str, approval: str, at):  # type: ignore[no-untyped-def]
+def card_sale(db: Database, label: str, last4: str, approval: str, at: datetime) -> Order:
     cora = user(db, "cora")
     cart_id = cart_with(db, cora, hall_performance(db), [label], at)
     total = carts.view_cart(db, cart_id).total_cents
@@ -28,11 +30,11 @@ def card_sale(db, label: str, last4: str, approval: str, at):  # type: ignore[no
         station=STATION, now=at)
 
 
-def local(moment) -> str:  # type: ignore[no-untyped-def]
+def local(moment: datetime) -> str:
     return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def test_rows_match_by_amount_time_last4_and_approval(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_rows_match_by_amount_time_last4_and_approval(demo_db: Database) -> None:
     db = demo_db
     a = card_sale(db, "ORCH-A-101", "4242", "AAA1", NOW)
     b = card_sale(db, "ORCH-A-102", "4242", "BBB2", NOW + timedelta(minutes=2))
@@ -65,7 +67,7 @@ def test_rows_match_by_amount_time_last4_and_approval(demo_db) -> None:  # type:
     assert again.value.code == "already_resolved"
 
 
-def test_the_column_mapping_comes_from_config_and_bad_files_are_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_column_mapping_comes_from_config_and_bad_files_are_refused(demo_db: Database) -> None:
     db = demo_db
     card_sale(db, "ORCH-A-101", "4242", "AAA1", NOW)
     rules = CardReconciliationConfig(amount_column="amt", time_column="when",

@@ -328,7 +328,7 @@ def test_junk_of_any_type_is_invalid_and_the_genuine_code_still_admits(box: Box)
     assert scan(box.db, gate, box.code(ticket).lower() + "\n", now=AT_GATE).admitted
 
 
-def test_a_reused_nonce_never_replays_an_admit_for_another_ticket(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_reused_nonce_never_replays_an_admit_for_another_ticket(demo_db: Database) -> None:
     sam, gia = user(demo_db, "sam"), user(demo_db, "gia")
     match = 3
     cart_id = carts.open_cart(demo_db, sam, STATION, FIXED_NOW, HOLD)

@@ -48,7 +48,7 @@ def _sell(db: Database, seller: str, goods: dict[str, int],
                            now=NOW)
 
 
-def test_an_item_is_priced_with_its_tax_and_received_at_average_cost(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_is_priced_with_its_tax_and_received_at_average_cost(demo_db: Database) -> None:
     item = _item(demo_db, on_hand=10, cost=100, price=300, tax_bp=825)
     assert (item.tax_cents, item.each_cents) == (25, 325)     # 24.75 rounds half up
     stock.receive(demo_db, user(demo_db, "cora"), "CHOC", 30, 140, NOW)
@@ -57,7 +57,7 @@ def test_an_item_is_priced_with_its_tax_and_received_at_average_cost(demo_db) ->
     assert stock.check_stock(demo_db) == []
 
 
-def test_goods_sell_with_tickets_in_one_cart_and_stock_goes_down(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_goods_sell_with_tickets_in_one_cart_and_stock_goes_down(demo_db: Database) -> None:
     _item(demo_db, on_hand=10)
     order = _sell(demo_db, "sam", {"CHOC": 3}, seats=["ORCH-M-101"])
     assert len(order.tickets) == 1 and order.goods[0].quantity == 3
@@ -70,7 +70,7 @@ def test_goods_sell_with_tickets_in_one_cart_and_stock_goes_down(demo_db) -> Non
     assert stock.moves(demo_db, "CHOC")[0].kind == "sale"
 
 
-def test_goods_sell_on_their_own(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_goods_sell_on_their_own(demo_db: Database) -> None:
     _item(demo_db, on_hand=5)
     order = _sell(demo_db, "sam", {"CHOC": 2})
     assert order.status == "complete" and order.tickets == ()
@@ -78,7 +78,7 @@ def test_goods_sell_on_their_own(demo_db) -> None:  # type: ignore[no-untyped-de
     assert stock.get_item(demo_db, "CHOC").on_hand == 3
 
 
-def test_refund_and_void_put_stock_back(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_refund_and_void_put_stock_back(demo_db: Database) -> None:
     _item(demo_db, on_hand=10)
     cora = user(demo_db, "cora")
     first = _sell(demo_db, "cora", {"CHOC": 4}, seats=["ORCH-M-101"])
@@ -100,7 +100,9 @@ def test_refund_and_void_put_stock_back(demo_db) -> None:  # type: ignore[no-unt
                       goods={line: 1})
 
 
-def test_stock_never_goes_negative_without_an_explicit_permitted_override(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_stock_never_goes_negative_without_an_explicit_permitted_override(
+    demo_db: Database,
+) -> None:
     _item(demo_db, on_hand=2)
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
@@ -129,7 +131,9 @@ def test_stock_never_goes_negative_without_an_explicit_permitted_override(demo_d
     assert stock.get_item(demo_db, "CHOC").on_hand == -2
 
 
-def test_stock_that_ran_out_after_the_cart_stops_the_checkout_and_changes_nothing(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_stock_that_ran_out_after_the_cart_stops_the_checkout_and_changes_nothing(
+    demo_db: Database,
+) -> None:
     _item(demo_db, on_hand=3)
     sam = user(demo_db, "sam")
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
@@ -145,7 +149,7 @@ def test_stock_that_ran_out_after_the_cart_stops_the_checkout_and_changes_nothin
                            [sam.id]).fetchone()[0] == 0
 
 
-def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db: Database) -> None:
     """Stock never negative without an override, and on_hand is always the sum of its
     moves; every sale refunded brings stock back to where it started."""
     _item(demo_db, on_hand=20)
@@ -186,7 +190,7 @@ def test_random_sales_refunds_and_adjustments_keep_stock_true(demo_db) -> None: 
     assert stock.get_item(demo_db, "CHOC").on_hand == before_refunds + kept
 
 
-def test_a_count_sets_stock_and_the_variance_is_counted_minus_expected(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_count_sets_stock_and_the_variance_is_counted_minus_expected(demo_db: Database) -> None:
     _item(demo_db, "CHOC", on_hand=10, cost=100)
     _item(demo_db, "GUM", on_hand=5, cost=40)
     _item(demo_db, "MINT", on_hand=8, cost=50)
@@ -215,7 +219,7 @@ def test_a_count_sets_stock_and_the_variance_is_counted_minus_expected(demo_db) 
     assert stock.get_item(demo_db, "CHOC").on_hand == 6        # refused counts change nothing
 
 
-def test_bad_items_are_refused_and_change_nothing(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_bad_items_are_refused_and_change_nothing(demo_db: Database) -> None:
     ada = user(demo_db, "ada")
     before = demo_db["items"].count
     for fields, code in (({"sku": "has space"}, "bad_sku"), ({"sku": ""}, "bad_sku"),
@@ -233,7 +237,7 @@ def test_bad_items_are_refused_and_change_nothing(demo_db) -> None:  # type: ign
         stock.adjust(demo_db, ada, "POPCORN", -1, " ", NOW)
 
 
-def test_concession_sales_report_and_the_shift_reports(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_concession_sales_report_and_the_shift_reports(demo_db: Database) -> None:
     _item(demo_db, "CHOC", on_hand=10, price=300, tax_bp=800)
     cora = user(demo_db, "cora")
     order = _sell(demo_db, "sam", {"CHOC": 3, "WATER": 2}, seats=["ORCH-M-101"])
@@ -260,7 +264,7 @@ def test_concession_sales_report_and_the_shift_reports(demo_db) -> None:  # type
     assert [line.key for line in by_category] == ["Drinks", "Snacks"]
 
 
-def test_stock_and_count_sheet_reports(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_stock_and_count_sheet_reports(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     report = catalogue.build_report(demo_db, cora, "stock", report_model.Scope(ZONE, NOW))
     rows = {row[0]: row for row in report.table("Stock").rows}
@@ -272,7 +276,7 @@ def test_stock_and_count_sheet_reports(demo_db) -> None:  # type: ignore[no-unty
     assert empty.tables == () and "No stock count" in empty.notes[0]
 
 
-def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db: Database) -> None:
     from core.till.figures import z_rows
     from tests.support.selling_helpers import FLOAT
 
@@ -296,7 +300,7 @@ def test_the_z_report_keeps_the_shift_s_concession_sales(demo_db) -> None:  # ty
     assert shifts.get_z_report(demo_db, z.z_number).figures["concessions"][0]["quantity"] == 2
 
 
-def test_adding_goods_pushes_the_cart_s_hold_out_like_seats(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_adding_goods_pushes_the_cart_s_hold_out_like_seats(demo_db: Database) -> None:
     from datetime import timedelta
 
     sam = user(demo_db, "sam")
@@ -306,7 +310,7 @@ def test_adding_goods_pushes_the_cart_s_hold_out_like_seats(demo_db) -> None:  #
     assert carts.view_cart(demo_db, cart_id).expires_at == later + HOLD
 
 
-def test_order_lookup_counts_goods_like_tickets(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_order_lookup_counts_goods_like_tickets(demo_db: Database) -> None:
     from core.sales import lookup
 
     order = _sell(demo_db, "sam", {"WATER": 2, "SODA": 1})
@@ -316,7 +320,7 @@ def test_order_lookup_counts_goods_like_tickets(demo_db) -> None:  # type: ignor
     assert (match.tickets, match.items, match.kept_items) == (0, 3, 1)
 
 
-def test_free_text_that_looks_like_a_card_number_is_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_that_looks_like_a_card_number_is_refused(demo_db: Database) -> None:
     from core.money import TenderError
 
     cora = user(demo_db, "cora")

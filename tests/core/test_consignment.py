@@ -14,6 +14,7 @@ from core.sales.consignment import ConsignmentError
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW
@@ -24,22 +25,22 @@ ADULT_B = 10584          # zone B adult: 95.00 + 3.00 fee, + 8 % tax
 CASH = lambda amount: Tender("cash", amount)  # noqa: E731
 
 
-def row_seats(db, show: int, row: str, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+def row_seats(db: Database, show: int, row: str, count: int) -> list[int]:
     return [seat(db, show, f"ORCH-{row}-{n}") for n in range(101, 101 + count)]
 
 
-def money_in_journal(db, order_id: int) -> int:  # type: ignore[no-untyped-def]
+def money_in_journal(db: Database, order_id: int) -> int:
     return sum(json.loads(row[0])["amount_cents"] for row in db.execute(
         "SELECT data FROM journal WHERE action = 'money' AND subject = ?",
         [f"order:{order_id}"]))
 
 
-def payments_total(db, order_id: int) -> int:  # type: ignore[no-untyped-def]
+def payments_total(db: Database, order_id: int) -> int:
     return int(db.execute("SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE "
                           "order_id = ? AND status = 'approved'", [order_id]).fetchone()[0])
 
 
-def test_issue_makes_a_numbered_batch_on_account(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_issue_makes_a_numbered_batch_on_account(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     batch = consignment.issue(demo_db, cora, show, row_seats(demo_db, show, "S", 10),
@@ -60,7 +61,7 @@ def test_issue_makes_a_numbered_batch_on_account(demo_db) -> None:  # type: igno
     assert (other.consignee, other.tickets) == ("Visitor centre", 2)
 
 
-def test_issue_is_refused_to_a_seller_and_for_taken_seats(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_issue_is_refused_to_a_seller_and_for_taken_seats(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     with pytest.raises(PermissionDenied):
@@ -78,7 +79,7 @@ def test_issue_is_refused_to_a_seller_and_for_taken_seats(demo_db) -> None:  # t
     assert demo_db.execute("SELECT count(*) FROM consignments").fetchone()[0] == 1
 
 
-def test_settle_six_sold_and_four_returned(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_settle_six_sold_and_four_returned(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     seat_ids = row_seats(demo_db, show, "U", 10)
@@ -130,7 +131,7 @@ def test_settle_six_sold_and_four_returned(demo_db) -> None:  # type: ignore[no-
     assert journal.verify(demo_db).ok
 
 
-def test_a_consignee_may_pay_later_on_account(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_consignee_may_pay_later_on_account(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     batch = consignment.issue(demo_db, cora, show, row_seats(demo_db, show, "V", 4),
@@ -164,7 +165,7 @@ def test_a_consignee_may_pay_later_on_account(demo_db) -> None:  # type: ignore[
     assert journal.verify(demo_db).ok
 
 
-def test_settlement_tenders_and_strangers_are_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_settlement_tenders_and_strangers_are_refused(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     batch = consignment.issue(demo_db, cora, show, row_seats(demo_db, show, "W", 2),
@@ -200,7 +201,7 @@ def test_settlement_tenders_and_strangers_are_refused(demo_db) -> None:  # type:
     assert inventory.seat_states(demo_db, show, NOW) == {}
 
 
-def test_a_consignment_paid_on_account_refunds_on_account_not_in_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_consignment_paid_on_account_refunds_on_account_not_in_cash(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     batch = consignment.issue(demo_db, cora, show, [seat(demo_db, show, "ORCH-B-101")],
@@ -214,7 +215,7 @@ def test_a_consignment_paid_on_account_refunds_on_account_not_in_cash(demo_db) -
     assert [p.tender for p in refunded.payments if p.amount_cents < 0] == ["account"]
 
 
-def test_a_cheaper_exchange_on_an_unpaid_consignment_pays_no_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_cheaper_exchange_on_an_unpaid_consignment_pays_no_cash(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     batch = consignment.issue(demo_db, cora, show, [seat(demo_db, show, "ORCH-D-101")],

@@ -448,7 +448,7 @@ def test_an_order_is_picked_up_once(db: Database, house: House,
     assert journal.verify(db).ok
 
 
-def test_a_card_number_typed_into_a_customer_field_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_card_number_typed_into_a_customer_field_is_refused(db: Database) -> None:
     from core.money import TenderError
 
     seller = get_user(db, "sam")

@@ -5,6 +5,7 @@ instant (the next transition, the next leap day), so the tests never go stale.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -23,6 +24,7 @@ from core.till.models import ZReport
 from core.venue import performances
 from tests.core.test_shifts import counts_for
 from tests.support.constants import FIXED_NOW, ZONE
+from tests.support.fixture_types import Cli
 from tests.support.selling_helpers import FLOAT, HOLD, STATION, hall_performance, seat, user
 
 
@@ -77,7 +79,7 @@ def day_net(db: Database, day: date, now: datetime) -> int:
 
 # -- a performance that crosses midnight ------------------------------------------------
 
-def test_a_late_show_belongs_to_the_venue_day_it_was_sold_on(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_show_belongs_to_the_venue_day_it_was_sold_on(demo_db: Database) -> None:
     evening = (FIXED_NOW.astimezone(ZONE) + timedelta(days=2)).date()
     show = late_show(demo_db, local(evening, 23, 30))   # ends after midnight
     sold_at = local(evening, 23, 20)                    # already the next day in UTC
@@ -89,7 +91,7 @@ def test_a_late_show_belongs_to_the_venue_day_it_was_sold_on(demo_db) -> None:  
     assert [row[0] for row in report.tables[0].rows] == [evening.isoformat()]
 
 
-def test_a_sale_can_be_voided_until_the_venues_midnight_not_the_utc_one(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_sale_can_be_voided_until_the_venues_midnight_not_the_utc_one(demo_db: Database) -> None:
     evening = (FIXED_NOW.astimezone(ZONE) + timedelta(days=2)).date()
     show = late_show(demo_db, local(evening, 23, 30))
     cora = user(demo_db, "cora")
@@ -103,7 +105,7 @@ def test_a_sale_can_be_voided_until_the_venues_midnight_not_the_utc_one(demo_db)
     assert caught.value.code == "not_today"
 
 
-def test_the_gate_admits_a_late_show_after_midnight(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_admits_a_late_show_after_midnight(demo_db: Database, tmp_path: Path) -> None:
     evening = (FIXED_NOW.astimezone(ZONE) + timedelta(days=2)).date()
     show = late_show(demo_db, local(evening, 23, 30))
     keys.ensure_signing_key(demo_db, tmp_path)
@@ -116,7 +118,7 @@ def test_the_gate_admits_a_late_show_after_midnight(demo_db, tmp_path) -> None: 
 
 
 def test_a_group_balance_due_today_is_not_in_the_past_late_in_the_venues_evening(
-        demo_db) -> None:  # type: ignore[no-untyped-def]
+        demo_db: Database) -> None:
     evening = (FIXED_NOW.astimezone(ZONE) + timedelta(days=1)).date()
     now = local(evening, 21, 0)                          # tomorrow already in UTC
     assert now.astimezone(UTC).date() > evening
@@ -156,7 +158,7 @@ def close_shift_across(db: Database, opened: datetime, sales: list[datetime],
 
 
 @pytest.mark.parametrize("forward", [True, False], ids=["spring-forward", "fall-back"])
-def test_a_night_shift_across_the_clock_change(bare_demo_db, forward: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_night_shift_across_the_clock_change(bare_demo_db: Database, forward: bool) -> None:
     db = bare_demo_db
     change = next_offset_change(FIXED_NOW, forward=forward)
     day = change.astimezone(ZONE).date()                 # the day of 23 or 25 hours
@@ -180,7 +182,7 @@ def test_a_night_shift_across_the_clock_change(bare_demo_db, forward: bool) -> N
     assert span == timedelta(hours=23 if forward else 25)
 
 
-def test_the_repeated_hour_in_autumn_is_two_different_instants(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_repeated_hour_in_autumn_is_two_different_instants(bare_demo_db: Database) -> None:
     change = next_offset_change(FIXED_NOW, forward=False)
     day = change.astimezone(ZONE).date()
     first, second = local(day, 1, 30, fold=0), local(day, 1, 30, fold=1)
@@ -190,7 +192,7 @@ def test_the_repeated_hour_in_autumn_is_two_different_instants(bare_demo_db) -> 
 
 # -- 29 February ------------------------------------------------------------------------
 
-def test_a_performance_on_the_leap_day_sells_reports_and_deposits(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_performance_on_the_leap_day_sells_reports_and_deposits(bare_demo_db: Database) -> None:
     db = bare_demo_db
     leap = next_leap_day(FIXED_NOW)
     show = late_show(db, local(leap, 19, 30))
@@ -203,7 +205,7 @@ def test_a_performance_on_the_leap_day_sells_reports_and_deposits(bare_demo_db) 
     assert z.shift_id in {line.shift_id for line in slip.lines}
 
 
-def test_the_cli_takes_the_leap_day_and_refuses_the_29th_of_a_common_year(cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_takes_the_leap_day_and_refuses_the_29th_of_a_common_year(cli: Cli) -> None:
     leap = next_leap_day(FIXED_NOW)
     ada = ("--user", "ada", "--pin", "4444")
     code, output = cli("performance", "add", "--event", "1", "--venue", "ALDRIDGE",
@@ -216,7 +218,7 @@ def test_the_cli_takes_the_leap_day_and_refuses_the_29th_of_a_common_year(cli) -
 
 
 def test_the_demo_built_on_a_leap_day_dates_its_shows_from_it(
-        tmp_path, pinned_clock: time_machine.Coordinates, cli) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, pinned_clock: time_machine.Coordinates, cli: Cli) -> None:
     leap = next_leap_day(FIXED_NOW)
     pinned_clock.move_to(local(leap, 12))
     path = tmp_path / "leap.db"

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import DatabaseLocationError
 from core.migrations import migrations
-from core.store.db import check_local_disk, connect, filesystem_type, write
+from core.store.db import Database, check_local_disk, connect, filesystem_type, write
 from core.store.schema import migrate, open_database
 from tests.support.constants import FIXED_NOW
 from tests.support.dates import stamp
@@ -43,13 +43,13 @@ def test_connection_settings(tmp_path: Path) -> None:
     assert pragma("foreign_keys") == 1
 
 
-def test_foreign_keys_are_enforced(db) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError), write(db):
         db.execute("INSERT INTO performances (event_id, venue_id, starts_at) "
                    "VALUES (99, 99, ?)", [stamp(FIXED_NOW)])
 
 
-def test_write_starts_begin_immediate_and_rolls_back_on_error(db) -> None:  # type: ignore[no-untyped-def]
+def test_write_starts_begin_immediate_and_rolls_back_on_error(db: Database) -> None:
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     with pytest.raises(RuntimeError), write(db):
@@ -64,7 +64,7 @@ def test_write_starts_begin_immediate_and_rolls_back_on_error(db) -> None:  # ty
     assert db.execute("SELECT count(*) FROM settings WHERE key = 'a'").fetchone()[0] == 0
 
 
-def test_nested_write_is_a_savepoint_of_the_outer_transaction(db) -> None:  # type: ignore[no-untyped-def]
+def test_nested_write_is_a_savepoint_of_the_outer_transaction(db: Database) -> None:
     with write(db):
         db.execute("INSERT INTO settings (key, value) VALUES ('outer', '1')")
         with pytest.raises(ValueError), write(db):

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from core.people.permissions import PermissionDenied
+from core.store.db import Database
 from core.till import deposits, shifts
 from core.till.deposits import DepositError
 from tests.core.test_shifts import counts_for, sell_cash
@@ -17,7 +18,7 @@ from tests.support.selling_helpers import FLOAT, hall_performance, user
 NOW = FIXED_NOW
 
 
-def close(db, name: str, station: str, labels: list[str], tender: str, *,  # type: ignore[no-untyped-def]
+def close(db: Database, name: str, station: str, labels: list[str], tender: str, *,
           drop: int = 0) -> int:
     actor = user(db, name)
     shift = shifts.open_shift(db, actor, station=station, float_counts=FLOAT, now=NOW)
@@ -32,7 +33,7 @@ def close(db, name: str, station: str, labels: list[str], tender: str, *,  # typ
     return shift.id
 
 
-def test_a_days_closed_shifts_make_one_deposit_slip(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_days_closed_shifts_make_one_deposit_slip(bare_demo_db: Database) -> None:
     db = bare_demo_db
     cora = user(db, "cora")
     first = close(db, "sam", "w1", ["ORCH-A-101"], "cash", drop=10000)
@@ -59,7 +60,7 @@ def test_a_days_closed_shifts_make_one_deposit_slip(bare_demo_db) -> None:  # ty
     assert report.fact("Total") == 27648
 
 
-def test_a_deposit_needs_a_reference(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_deposit_needs_a_reference(bare_demo_db: Database) -> None:
     db = bare_demo_db
     close(db, "sam", "w1", ["ORCH-A-101"], "cash")
     slip = deposits.prepare_deposit(db, user(db, "cora"), day=NOW.astimezone(ZONE).date(),

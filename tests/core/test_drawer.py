@@ -9,12 +9,13 @@ import pytest
 from core.errors import BoxOfficeError
 from core.people.permissions import Override, PermissionDenied
 from core.store import journal
+from core.store.db import Database
 from core.till.drawer import record_no_sale
 from tests.support.constants import FIXED_NOW
 from tests.support.selling_helpers import user
 
 
-def test_no_sale_needs_the_permission_or_a_supervisor(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_no_sale_needs_the_permission_or_a_supervisor(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     with pytest.raises(PermissionDenied):
         record_no_sale(demo_db, sam, station="w1", reason="change for the bar", now=FIXED_NOW)
@@ -27,7 +28,7 @@ def test_no_sale_needs_the_permission_or_a_supervisor(demo_db) -> None:  # type:
     assert journal.verify(demo_db).ok
 
 
-def test_no_sale_needs_a_reason(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_no_sale_needs_a_reason(demo_db: Database) -> None:
     with pytest.raises(BoxOfficeError) as caught:
         record_no_sale(demo_db, user(demo_db, "cora"), station="w1", reason=" ",
                        now=FIXED_NOW)

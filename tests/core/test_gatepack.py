@@ -26,6 +26,7 @@ from core.store.db import Database
 from core.store.schema import open_database
 from tests.core.test_checkin import CURTAIN, OPERA_NIGHT, Box
 from tests.support.constants import FIXED_NOW, ZONE
+from tests.support.fixture_types import Cli
 from tests.support.selling_helpers import STATION, hall_performance, stadium_performance
 
 
@@ -242,7 +243,7 @@ def test_merge_reads_the_pack_read_only(box: Box, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli_with_gate_pack(cli):  # type: ignore[no-untyped-def]
+def cli_with_gate_pack(cli: Cli) -> Cli:
     """The `cli` fixture, with the gate-pack group registered if tui/cli.py does not yet."""
     from tui.cli import main
     from tui.cli_gatepack import gate_pack
@@ -252,7 +253,7 @@ def cli_with_gate_pack(cli):  # type: ignore[no-untyped-def]
     return cli
 
 
-def test_cli_round_trip(cli_with_gate_pack, demo_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_round_trip(cli_with_gate_pack: Cli, demo_path: Path, tmp_path: Path) -> None:
     cli = cli_with_gate_pack
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "3",
                        "--ga", "FIELD:1", "--tender", "cash", "--no-print", "--json")

@@ -14,6 +14,7 @@ from core.sales import groups
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW, ZONE
@@ -31,17 +32,17 @@ CASH = lambda amount, handed=None: Tender("cash", amount, tendered_cents=handed)
 CHECK = lambda amount: Tender("check", amount, check_number="1042")  # noqa: E731
 
 
-def seats(db, show: int, row: str, first: int, last: int) -> list[int]:  # type: ignore[no-untyped-def]
+def seats(db: Database, show: int, row: str, first: int, last: int) -> list[int]:
     return [seat(db, show, f"ORCH-{row}-{n}") for n in range(first, last + 1)]
 
 
-def money_in_journal(db, order_id: int) -> int:  # type: ignore[no-untyped-def]
+def money_in_journal(db: Database, order_id: int) -> int:
     return sum(json.loads(row[0])["amount_cents"] for row in db.execute(
         "SELECT data FROM journal WHERE action = 'money' AND subject = ?",
         [f"order:{order_id}"]))
 
 
-def test_a_group_gets_its_own_block_hold_code(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_gets_its_own_block_hold_code(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     group = groups.create_group(demo_db, cora, "  St Anne's School ", now=NOW)
     assert (group.name, group.hold_code) == ("St Anne's School", f"GRP{group.id}")
@@ -56,7 +57,7 @@ def test_a_group_gets_its_own_block_hold_code(demo_db) -> None:  # type: ignore[
     assert missing.value.code == "unknown_group"
 
 
-def test_a_seller_may_not_run_group_sales(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_seller_may_not_run_group_sales(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     with pytest.raises(PermissionDenied):
@@ -75,7 +76,7 @@ def test_a_seller_may_not_run_group_sales(demo_db) -> None:  # type: ignore[no-u
     assert len(inventory.seat_states(demo_db, show, NOW)) == 4
 
 
-def test_deposit_then_the_balance_in_two_payments(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_deposit_then_the_balance_in_two_payments(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     group = groups.create_group(demo_db, cora, "Harbor Seniors", now=NOW)
@@ -113,7 +114,7 @@ def test_deposit_then_the_balance_in_two_payments(demo_db) -> None:  # type: ign
     assert journal.verify(demo_db).ok
 
 
-def test_full_payment_completes_and_seats_must_be_in_the_block(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_full_payment_completes_and_seats_must_be_in_the_block(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     group = groups.create_group(demo_db, cora, "Choir", now=NOW)
@@ -133,7 +134,7 @@ def test_full_payment_completes_and_seats_must_be_in_the_block(demo_db) -> None:
     assert order.status == "complete" and order.balance_cents == 0
 
 
-def test_balance_payments_take_money_only_and_approved(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_balance_payments_take_money_only_and_approved(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     group = groups.create_group(demo_db, cora, "Scouts", now=NOW)
@@ -152,7 +153,7 @@ def test_balance_payments_take_money_only_and_approved(demo_db) -> None:  # type
     assert len(demo_db.execute("SELECT id FROM payments").fetchall()) == 1
 
 
-def test_release_unused_puts_the_rest_back_on_sale(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_release_unused_puts_the_rest_back_on_sale(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     group = groups.create_group(demo_db, cora, "Garden Society", now=NOW)
@@ -172,7 +173,7 @@ def test_release_unused_puts_the_rest_back_on_sale(demo_db) -> None:  # type: ig
     assert journal.verify(demo_db).ok
 
 
-def test_overdue_groups_lists_deposits_past_their_date(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_groups_lists_deposits_past_their_date(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     group = groups.create_group(demo_db, cora, "Late Payers", now=NOW)

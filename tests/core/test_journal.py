@@ -9,23 +9,24 @@ import pytest
 from click.testing import CliRunner
 
 from core.store import journal
+from core.store.db import Database
 from core.store.schema import open_database
 from tui.cli import main
 
 
-def _fill(db, rows: int = 5) -> None:  # type: ignore[no-untyped-def]
+def _fill(db: Database, rows: int = 5) -> None:
     for number in range(rows):
         journal.append(db, actor="sam", action="test.event", subject=f"thing:{number}",
                        data={"amount_cents": 1000 + number})
 
 
-def test_an_untouched_chain_verifies(db) -> None:  # type: ignore[no-untyped-def]
+def test_an_untouched_chain_verifies(db: Database) -> None:
     _fill(db)
     result = journal.verify(db)
     assert result.ok and result.rows == 5
 
 
-def test_each_row_links_to_the_one_before(db) -> None:  # type: ignore[no-untyped-def]
+def test_each_row_links_to_the_one_before(db: Database) -> None:
     _fill(db, 3)
     rows = db.execute("SELECT prev_hash, hash FROM journal ORDER BY id").fetchall()
     assert rows[0][0] == journal.GENESIS
@@ -34,13 +35,13 @@ def test_each_row_links_to_the_one_before(db) -> None:  # type: ignore[no-untype
 
 @pytest.mark.parametrize("statement", ["UPDATE journal SET actor = 'mallory' WHERE id = 2",
                                        "DELETE FROM journal WHERE id = 2"])
-def test_triggers_reject_update_and_delete(db, statement: str) -> None:  # type: ignore[no-untyped-def]
+def test_triggers_reject_update_and_delete(db: Database, statement: str) -> None:
     _fill(db)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute(statement)
 
 
-def test_a_row_edited_behind_the_triggers_back_is_named(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_edited_behind_the_triggers_back_is_named(db: Database) -> None:
     _fill(db)
     db.execute("DROP TRIGGER journal_no_update")
     db.execute("""UPDATE journal SET data = '{"amount_cents":1}' WHERE id = 3""")
@@ -50,7 +51,7 @@ def test_a_row_edited_behind_the_triggers_back_is_named(db) -> None:  # type: ig
     assert "hash" in result.reason
 
 
-def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db: Database) -> None:
     _fill(db)
     db.execute("DROP TRIGGER journal_no_update")
     row = db.execute("SELECT id, at, actor, action, subject, prev_hash FROM journal "
@@ -62,7 +63,7 @@ def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db) -> None:  # type:
     assert "link" in result.reason
 
 
-def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db: Database) -> None:
     _fill(db)
     db.execute("DROP TRIGGER journal_no_delete")
     db.execute("DELETE FROM journal WHERE id = 5")
@@ -71,7 +72,7 @@ def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db) -> None:  # typ
     assert journal.verify(db).first_broken == 2
 
 
-def test_appends_inside_a_rolled_back_transaction_leave_no_trace(db) -> None:  # type: ignore[no-untyped-def]
+def test_appends_inside_a_rolled_back_transaction_leave_no_trace(db: Database) -> None:
     from core.store.db import write
 
     _fill(db, 2)

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.gate import keys
-from core.gate.codes import TokenRejected
+from core.gate.codes import Signer, TokenRejected
 from core.sales import aftersale, lookup, orders
 from core.sales.lookup import OrderLookupError
+from core.store.db import Database
 from tests.support.order_helpers import NOW, customer, sell
 from tests.support.selling_helpers import user
 
+# The demo database and a signer for its ticket codes.
+Shop = tuple[Database, Signer]
+
 
 @pytest.fixture
-def shop(demo_db, tmp_path):  # type: ignore[no-untyped-def]
+def shop(demo_db: Database, tmp_path: Path) -> Shop:
     keys.ensure_signing_key(demo_db, tmp_path / "keys")
     return demo_db, keys.load_signer(demo_db, tmp_path / "keys")
 
 
-def test_by_number_then_phone_digits_in_any_shape(shop) -> None:  # type: ignore[no-untyped-def]
+def test_by_number_then_phone_digits_in_any_shape(shop: Shop) -> None:
     db, _ = shop
     ana = customer(db, "Ana Ruiz", phone="+1 (555) 019-9123")
     first = sell(db, ["ORCH-A-101"], who=ana)
@@ -35,7 +41,7 @@ def test_by_number_then_phone_digits_in_any_shape(shop) -> None:  # type: ignore
     assert lookup.find_orders(db, "   ") == []
 
 
-def test_a_ticket_code_finds_its_order_by_the_decoded_ticket(shop) -> None:  # type: ignore[no-untyped-def]
+def test_a_ticket_code_finds_its_order_by_the_decoded_ticket(shop: Shop) -> None:
     db, signer = shop
     order = sell(db, ["ORCH-B-101", "ORCH-B-102"])
     ticket = order.tickets[1]
@@ -51,7 +57,7 @@ def test_a_ticket_code_finds_its_order_by_the_decoded_ticket(shop) -> None:  # t
     assert old.order_id == order.id and "REPLACED" in old.matched
 
 
-def test_garbage_and_forged_codes_are_refused_with_a_reason(shop) -> None:  # type: ignore[no-untyped-def]
+def test_garbage_and_forged_codes_are_refused_with_a_reason(shop: Shop) -> None:
     db, signer = shop
     order = sell(db, ["ORCH-C-101"])
     with pytest.raises(TokenRejected) as garbage:
@@ -69,7 +75,7 @@ def test_garbage_and_forged_codes_are_refused_with_a_reason(shop) -> None:  # ty
     assert unknown.value.code == "unknown_ticket"
 
 
-def test_order_detail_has_customer_seller_and_will_call(shop) -> None:  # type: ignore[no-untyped-def]
+def test_order_detail_has_customer_seller_and_will_call(shop: Shop) -> None:
     db, _ = shop
     ana = customer(db, "Ana Ruiz", flags=("vip",))
     order = sell(db, ["ORCH-D-101"], who=ana, delivery="will_call")

@@ -206,7 +206,7 @@ def test_the_documented_defaults_are_the_seeded_ones() -> None:
 
 @pytest.mark.parametrize("role", list(DEFAULT_GRANTS))
 @pytest.mark.parametrize("action", PROTECTED_ACTIONS)
-def test_denied_unless_granted(demo_db, action: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_denied_unless_granted(demo_db: Database, action: str, role: str) -> None:
     matrix = permission_matrix(demo_db)
     granted = all(matrix.allows(role, permission) for permission in _needs(action))
     assert granted == all(p in DEFAULT_GRANTS[role] for p in _needs(action))
@@ -217,7 +217,7 @@ def test_denied_unless_granted(demo_db, action: str, role: str) -> None:  # type
     ("refund", "seller"), ("hold", "seller"), ("user_admin", "coordinator"),
     ("shift_signoff", "gate"), ("report_access", "seller"), ("event_setup", "gate"),
     ("stock", "seller"), ("stock_override", "seller")])
-def test_granting_a_permission_allows_it(demo_db, action: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_granting_a_permission_allows_it(demo_db: Database, action: str, role: str) -> None:
     actor, stage = user(demo_db, ROLE_USER[role]), _stage(demo_db, action)
     assert not _allowed(stage, action, actor)
     assert grant(demo_db, user(demo_db, "ada"), role, action)
@@ -228,7 +228,7 @@ def test_granting_a_permission_allows_it(demo_db, action: str, role: str) -> Non
     ("void", "coordinator"), ("kill", "coordinator"), ("price_change", "admin"),
     ("override", "coordinator"), ("comp", "coordinator"), ("stock", "coordinator"),
     ("stock_override", "coordinator")])
-def test_revoking_a_permission_denies_it(demo_db, action: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_a_permission_denies_it(demo_db: Database, action: str, role: str) -> None:
     actor = user(demo_db, ROLE_USER[role])
     assert revoke(demo_db, user(demo_db, "ada"), role, action)
     assert not _allowed(_stage(demo_db, action), action, actor)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from core.report_model import ReportError, to_csv
 from core.reports import catalogue
 from core.sales import aftersale, carts, checkout
 from core.sales.tenders import Tender
+from core.store.db import Database
 from tests.core.test_checkin import AT_GATE, Box
 from tests.core.test_settlement import box as box
 from tests.support.constants import FIXED_NOW, ZONE
@@ -24,11 +26,11 @@ from tests.support.selling_helpers import STATION, cart_with, hall_performance, 
 NOW = FIXED_NOW
 
 
-def scope(**kwargs):  # type: ignore[no-untyped-def]
+def scope(**kwargs: Any) -> report_model.Scope:
     return report_model.Scope(ZONE, NOW, **kwargs)
 
 
-def test_sales_by_day_seller_and_tender(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_sales_by_day_seller_and_tender(demo_db: Database) -> None:
     db = demo_db
     sam, cora = user(db, "sam"), user(db, "cora")
     show = hall_performance(db)
@@ -51,7 +53,7 @@ def test_sales_by_day_seller_and_tender(demo_db) -> None:  # type: ignore[no-unt
     assert other_day.table("By tender").rows == ()
 
 
-def test_comps_and_adjustments_name_reasons_and_approvers(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_comps_and_adjustments_name_reasons_and_approvers(demo_db: Database) -> None:
     db = demo_db
     sam, cora = user(db, "sam"), user(db, "cora")
     show = hall_performance(db)
@@ -99,7 +101,7 @@ def test_attendance_in_15_minute_buckets_by_gate(box: Box) -> None:  # type: ign
         catalogue.build_report(box.db, box.cora, "attendance", scope())
 
 
-def test_the_audit_extract_and_every_report_exports_csv(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_extract_and_every_report_exports_csv(demo_db: Database) -> None:
     db = demo_db
     cora = user(db, "cora")
     cart = cart_with(db, cora, hall_performance(db), ["ORCH-A-101"], NOW)

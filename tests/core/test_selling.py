@@ -10,11 +10,13 @@ from core import errors
 from core.errors import NotFound
 from core.money import TenderError
 from core.people.permissions import Override, PermissionDenied
+from core.people.users import User
 from core.sales import aftersale, carts, checkout, orders
 from core.sales.carts import CartError
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW, ZONE
@@ -34,7 +36,7 @@ VISA = lambda amount: Tender("card", amount, card_brand="VISA", card_last4="4242
                              approval_code="A1B2C3", terminal_ref="T-881")
 
 
-def money_in_journal(db, order_id: int) -> int:  # type: ignore[no-untyped-def]
+def money_in_journal(db: Database, order_id: int) -> int:
     import json
 
     return sum(json.loads(row[0])["amount_cents"] for row in db.execute(
@@ -42,7 +44,7 @@ def money_in_journal(db, order_id: int) -> int:  # type: ignore[no-untyped-def]
         [f"order:{order_id}"]))
 
 
-def test_a_reserved_sale_in_cash_with_change(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_reserved_sale_in_cash_with_change(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-A-101", "ORCH-A-102"], NOW)
@@ -61,7 +63,7 @@ def test_a_reserved_sale_in_cash_with_change(demo_db) -> None:  # type: ignore[n
     assert journal.verify(demo_db).ok
 
 
-def test_two_windows_cannot_hold_the_same_seat(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_two_windows_cannot_hold_the_same_seat(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     cart_with(demo_db, sam, show, ["ORCH-B-103"], NOW)
@@ -71,7 +73,7 @@ def test_two_windows_cannot_hold_the_same_seat(demo_db) -> None:  # type: ignore
     assert seat(demo_db, show, "ORCH-B-104") not in inventory.seat_states(demo_db, show, NOW)
 
 
-def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-C-101"], NOW)
@@ -83,7 +85,7 @@ def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db) -> Non
     assert caught.value.code == "cart_expired"
 
 
-def test_cancel_releases_and_adding_extends_the_lock(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_releases_and_adding_extends_the_lock(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-D-101"], NOW)
@@ -96,7 +98,7 @@ def test_cancel_releases_and_adding_extends_the_lock(demo_db) -> None:  # type: 
     assert inventory.seat_states(demo_db, show, still) == {}
 
 
-def test_general_admission_is_counted_against_capacity(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_general_admission_is_counted_against_capacity(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     match = stadium_performance(demo_db)
     field = inventory.area_id(demo_db, match, "FIELD")
@@ -113,14 +115,14 @@ def test_general_admission_is_counted_against_capacity(demo_db) -> None:  # type
             if count.available == 0 else _fill_area(demo_db, sam, match, count.available + 1)
 
 
-def _fill_area(db, actor, match, quantity):  # type: ignore[no-untyped-def]
+def _fill_area(db: Database, actor: User, match: int, quantity: int) -> None:
     cart_id = carts.open_cart(db, actor, STATION, NOW, HOLD)
     inventory.hold_area_places(db, user(db, "cora"), match, inventory.area_id(db, match,
                                "FIELD"), "HOUSE", quantity - 1 - 150, NOW)
     carts.add_area_places(db, actor, cart_id, match, "FIELD", 151, "ADULT", NOW, HOLD)
 
 
-def test_split_tender_cash_and_card(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_split_tender_cash_and_card(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-E-101", "ORCH-E-102"], NOW)
@@ -132,7 +134,7 @@ def test_split_tender_cash_and_card(demo_db) -> None:  # type: ignore[no-untyped
     assert (card.card_brand, card.card_last4) == ("VISA", "4242")
 
 
-def test_short_payment_is_refused_and_nothing_is_written(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_short_payment_is_refused_and_nothing_is_written(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-F-101"], NOW)
@@ -146,7 +148,7 @@ def test_short_payment_is_refused_and_nothing_is_written(demo_db) -> None:  # ty
 
 
 @pytest.mark.parametrize("field", ["card_last4", "approval_code", "terminal_ref", "reason"])
-def test_a_whole_card_number_is_refused_wherever_it_is_typed(demo_db, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_card_number_is_refused_wherever_it_is_typed(demo_db: Database, field: str) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-G-101"], NOW)
@@ -160,7 +162,7 @@ def test_a_whole_card_number_is_refused_wherever_it_is_typed(demo_db, field: str
     assert "4111111111111111" not in dump and "4111 1111 1111 1111" not in dump
 
 
-def test_a_lost_terminal_answer_leaves_the_order_pending_until_resolved(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_lost_terminal_answer_leaves_the_order_pending_until_resolved(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-H-101"], NOW)
@@ -183,7 +185,7 @@ def test_a_lost_terminal_answer_leaves_the_order_pending_until_resolved(demo_db)
                                     hold=HOLD)
 
 
-def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-J-101"], NOW)
@@ -197,7 +199,7 @@ def test_a_declined_lost_answer_cancels_and_reopens_the_cart(demo_db) -> None:  
     assert paid.status == "complete"
 
 
-def test_refund_needs_permission_or_a_supervisor_override(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_refund_needs_permission_or_a_supervisor_override(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-K-101", "ORCH-K-102"], NOW)
@@ -224,7 +226,7 @@ def test_refund_needs_permission_or_a_supervisor_override(demo_db) -> None:  # t
     assert approvals == ["override.refused", "override.approved"]   # refusals are kept
 
 
-def test_void_today_reverses_everything_but_not_tomorrow(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_void_today_reverses_everything_but_not_tomorrow(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     first = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-L-101"], NOW),
@@ -240,7 +242,7 @@ def test_void_today_reverses_everything_but_not_tomorrow(demo_db) -> None:  # ty
     assert caught.value.code == "not_today"
 
 
-def test_exchange_to_dearer_seats_collects_the_difference(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_to_dearer_seats_collects_the_difference(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-P-104"], NOW),
@@ -254,7 +256,7 @@ def test_exchange_to_dearer_seats_collects_the_difference(demo_db) -> None:  # t
     assert seat(demo_db, show, "ORCH-P-104") not in inventory.seat_states(demo_db, show, NOW)
 
 
-def test_exchange_to_cheaper_seats_refunds_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_to_cheaper_seats_refunds_cash(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-A-111"], NOW),
@@ -267,7 +269,7 @@ def test_exchange_to_cheaper_seats_refunds_cash(demo_db) -> None:  # type: ignor
     assert swapped.balance_cents == 0
 
 
-def test_reprint_issues_a_new_generation_and_revokes_the_old(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_reprint_issues_a_new_generation_and_revokes_the_old(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     order = checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["ORCH-M-101"], NOW),
@@ -281,7 +283,7 @@ def test_reprint_issues_a_new_generation_and_revokes_the_old(demo_db) -> None:  
         aftersale.reprint(demo_db, sam, ticket.id, reason="again", now=NOW)
 
 
-def test_holds_kills_and_who_may_sell_from_a_hold(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_holds_kills_and_who_may_sell_from_a_hold(demo_db: Database) -> None:
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     show = hall_performance(demo_db)
     house = inventory.seat_ids_in_range(demo_db, show, "ORCH", "N", 101, 104)
@@ -310,7 +312,7 @@ def test_holds_kills_and_who_may_sell_from_a_hold(demo_db) -> None:  # type: ign
     assert set(inventory.seat_states(demo_db, show, NOW)) == {wheel[0]}
 
 
-def test_comps_need_the_comp_permission(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_comps_need_the_comp_permission(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-Q-101"], NOW, price_type="COMP")
@@ -323,7 +325,7 @@ def test_comps_need_the_comp_permission(demo_db) -> None:  # type: ignore[no-unt
     assert order.status == "complete" and order.tickets[0].flags & checkout.FLAG_COMP
 
 
-def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db: Database) -> None:
     from core.sales import groups
 
     cora = user(demo_db, "cora")
@@ -347,7 +349,7 @@ def test_a_group_order_completes_on_a_deposit_with_a_due_date(demo_db) -> None: 
     assert refunded.balance_cents == total - total // 3 - 5000
 
 
-def test_unknown_things_are_not_found_with_codes(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_things_are_not_found_with_codes(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     with pytest.raises(NotFound) as caught:
@@ -360,7 +362,7 @@ def test_unknown_things_are_not_found_with_codes(demo_db) -> None:  # type: igno
     assert price_type.value.code == "unknown_price_type"
 
 
-def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
@@ -382,7 +384,7 @@ def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db) ->
         carts.add_best_available(demo_db, sam, cart_id, show, 0, "ADULT", NOW, HOLD)
 
 
-def test_voiding_a_comp_pays_no_cash(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_voiding_a_comp_pays_no_cash(demo_db: Database) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, cora, show, ["ORCH-A-101"], NOW)
@@ -395,7 +397,9 @@ def test_voiding_a_comp_pays_no_cash(demo_db) -> None:  # type: ignore[no-untype
                                                                      ("comp", -total)]
 
 
-def test_a_pending_order_cannot_be_voided_and_a_late_approval_is_paid_back(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_pending_order_cannot_be_voided_and_a_late_approval_is_paid_back(
+    demo_db: Database,
+) -> None:
     cora = user(demo_db, "cora")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, cora, show, ["ORCH-C-101"], NOW)
@@ -417,7 +421,7 @@ def test_a_pending_order_cannot_be_voided_and_a_late_approval_is_paid_back(demo_
     assert late.status == "cancelled" and late.paid_cents == 0   # charged, then paid back
 
 
-def test_an_exchange_into_a_comp_needs_the_comp_permission(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_exchange_into_a_comp_needs_the_comp_permission(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     # this house lets sellers exchange, but not comp

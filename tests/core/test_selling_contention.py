@@ -19,7 +19,7 @@ from pathlib import Path
 
 from core.sales import orders
 from core.store import journal
-from core.store.db import connect
+from core.store.db import Database, connect
 from tests.support.processes import next_result
 from tests.support.selling_helpers import hall_performance
 from tests.support.stress_workers import contention_worker
@@ -30,7 +30,7 @@ POOL_ROWS = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L")
 VOID_SHARE = 0.8
 
 
-def adjacent_pairs(db, show: int) -> tuple[list[tuple[int, int]], set[int]]:  # type: ignore[no-untyped-def]
+def adjacent_pairs(db: Database, show: int) -> tuple[list[tuple[int, int]], set[int]]:
     """Pairs of side-by-side seats (x one apart, same row) in the pool rows."""
     marks = ",".join("?" * len(POOL_ROWS))
     by_row: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -22,7 +22,7 @@ from core.people.users import get_user
 from core.sales import carts, checkout, orders
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import connect
+from core.store.db import Database, connect
 from tests.support.constants import FIXED_NOW
 from tests.support.processes import wait_set
 from tests.support.selling_helpers import HOLD, hall_performance
@@ -94,7 +94,7 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
         db.conn.close()
 
 
-def check_database_is_whole(db) -> None:  # type: ignore[no-untyped-def]
+def check_database_is_whole(db: Database) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     verified = journal.verify(db)

@@ -19,6 +19,7 @@ from core.report_model import ReportError, to_csv, to_json, to_text
 from core.reports import catalogue, settlement
 from core.reports.pdf import to_pdf
 from core.sales import aftersale, consignment, models, orders
+from core.store.db import Database
 from core.venue import inventory
 from tests.core.test_checkin import AT_GATE, Box
 from tests.support.constants import FIXED_NOW, ZONE
@@ -28,11 +29,11 @@ NOW = FIXED_NOW
 
 
 @pytest.fixture
-def box(demo_db, tmp_path: Path) -> Box:  # type: ignore[no-untyped-def]
+def box(demo_db: Database, tmp_path: Path) -> Box:
     return Box(demo_db, tmp_path / "keys")
 
 
-def lines_total(db, performance_id: int) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+def lines_total(db: Database, performance_id: int) -> tuple[int, int, int, int]:
     """(tickets, base, fee, tax) summed straight from the active order lines."""
     return db.execute(
         "SELECT count(*), coalesce(sum(l.base_cents), 0), coalesce(sum(l.fee_cents), 0), "

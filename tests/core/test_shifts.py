@@ -13,9 +13,12 @@ import pytest
 from core.config import ShiftsConfig
 from core.errors import BoxOfficeError
 from core.people.permissions import Override, PermissionDenied
+from core.people.users import User
 from core.sales import aftersale, carts, checkout, orders
+from core.sales.models import Order
 from core.sales.tenders import Tender
 from core.store import journal
+from core.store.db import Database
 from core.till import models, shifts
 from core.till.shifts import ShiftError
 from tests.support.constants import FIXED_NOW, FIXTURES, REPO, ZONE
@@ -35,7 +38,8 @@ def counts_for(cents: int) -> dict[int, int]:
     return {k: v for k, v in result.items() if v}
 
 
-def sell_cash(db, actor, show, labels, *, tender: str = "cash"):  # type: ignore[no-untyped-def]
+def sell_cash(db: Database, actor: User, show: int, labels: list[str], *,
+              tender: str = "cash") -> Order:
     cart_id = cart_with(db, actor, show, labels, NOW)
     total = carts.view_cart(db, cart_id).total_cents
     pay = (Tender("cash", total, tendered_cents=total) if tender == "cash" else
@@ -44,7 +48,9 @@ def sell_cash(db, actor, show, labels, *, tender: str = "cash"):  # type: ignore
     return checkout.checkout(db, actor, cart_id, [pay], station=STATION, now=NOW)
 
 
-def test_a_shift_opens_with_a_counted_float_one_per_user_and_station(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_shift_opens_with_a_counted_float_one_per_user_and_station(
+    bare_demo_db: Database,
+) -> None:
     db = bare_demo_db
     sam, cora, gia = user(db, "sam"), user(db, "cora"), user(db, "gia")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -68,7 +74,9 @@ def test_a_shift_opens_with_a_counted_float_one_per_user_and_station(bare_demo_d
     assert entry[0][0] == "shift.open" and '"float_cents":8000' in entry[0][1]
 
 
-def test_money_without_an_open_shift_is_refused_and_nothing_is_written(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_money_without_an_open_shift_is_refused_and_nothing_is_written(
+    bare_demo_db: Database,
+) -> None:
     db = bare_demo_db
     sam = user(db, "sam")
     show = hall_performance(db)
@@ -86,7 +94,7 @@ def test_money_without_an_open_shift_is_refused_and_nothing_is_written(bare_demo
                       [order.id]).fetchall() == [(shift.id,)]
 
 
-def test_the_database_refuses_a_payment_outside_an_open_shift(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_a_payment_outside_an_open_shift(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam = user(db, "sam")
     with pytest.raises(sqlite3.IntegrityError, match="open shift"):
@@ -95,7 +103,7 @@ def test_the_database_refuses_a_payment_outside_an_open_shift(bare_demo_db) -> N
                    [sam.id])
 
 
-def test_the_count_is_blind_until_it_is_submitted(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_count_is_blind_until_it_is_submitted(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam, cora = user(db, "sam"), user(db, "cora")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -128,7 +136,7 @@ def test_the_count_is_blind_until_it_is_submitted(bare_demo_db) -> None:  # type
     assert twice.value.code == "already_counted"
 
 
-def test_over_tolerance_needs_another_coordinators_sign_off(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_over_tolerance_needs_another_coordinators_sign_off(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam, cora, ada = user(db, "sam"), user(db, "cora"), user(db, "ada")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -161,7 +169,7 @@ def test_over_tolerance_needs_another_coordinators_sign_off(bare_demo_db) -> Non
     assert shifts.close_shift(db, cora, own.id, now=NOW).z_number == 2
 
 
-def test_a_pending_card_answer_blocks_the_count(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_pending_card_answer_blocks_the_count(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam = user(db, "sam")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -180,7 +188,7 @@ def test_a_pending_card_answer_blocks_the_count(bare_demo_db) -> None:  # type: 
     assert [line.over_short_cents for line in result.lines] == [0, 0, 0]
 
 
-def test_a_closed_shift_and_its_z_report_cannot_change(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_shift_and_its_z_report_cannot_change(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam = user(db, "sam")
     shift = shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -211,7 +219,7 @@ def test_a_closed_shift_and_its_z_report_cannot_change(bare_demo_db) -> None:  #
     assert journal.verify(db).ok
 
 
-def test_only_the_seller_or_a_supervisor_handles_a_shift(bare_demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_seller_or_a_supervisor_handles_a_shift(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam, ada = user(db, "sam"), user(db, "ada")
     shifts.open_shift(db, sam, station=STATION, float_counts=FLOAT, now=NOW)
@@ -226,7 +234,7 @@ def test_only_the_seller_or_a_supervisor_handles_a_shift(bare_demo_db) -> None: 
     assert reason.value.code == "reason_required"
 
 
-def _model_sequence(db, seed: int, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
+def _model_sequence(db: Database, seed: int, rounds: int = 3) -> None:
     """Random sales (cash, card, check), refunds, voids, drops and paid-outs by a
     coordinator; after each round the count equals the model exactly, and Z numbers run
     1, 2, 3, ..."""
@@ -305,7 +313,7 @@ def _model_sequence(db, seed: int, rounds: int = 3) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize("seed", range(4))
 def test_random_sequences_keep_expected_cash_equal_to_float_plus_in_minus_out(
-        bare_demo_db, seed: int) -> None:  # type: ignore[no-untyped-def]
+        bare_demo_db: Database, seed: int) -> None:
     _model_sequence(bare_demo_db, seed)
 
 

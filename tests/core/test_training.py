@@ -20,6 +20,7 @@ from core.gate.checkin import open_gate, scan
 from core.sales import carts, checkout, models, orders
 from core.sales.tenders import Tender
 from core.store import backup, journal
+from core.store.db import Database
 from core.store.schema import database_id, open_database
 from core.venue import performances
 from hardware.escpos_render import text_lines
@@ -31,7 +32,7 @@ from tui.printing import print_order
 NOW = FIXED_NOW
 
 
-def _sell(db, key_dir: Path) -> tuple[models.Order, codes.Signer]:  # type: ignore[no-untyped-def]
+def _sell(db: Database, key_dir: Path) -> tuple[models.Order, codes.Signer]:
     keys.ensure_signing_key(db, key_dir)
     signer = keys.load_signer(db, key_dir)
     sam = user(db, "sam")

@@ -11,14 +11,15 @@ from core.people.accounts import create_first_admin, create_user, unlock_user
 from core.people.permissions import PermissionDenied
 from core.people.users import LoginFailed, User, authenticate, get_user
 from core.store import journal
+from core.store.db import Database
 from core.store.schema import open_database
 
 
-def _admin(db) -> User:  # type: ignore[no-untyped-def]
+def _admin(db: Database) -> User:
     return create_first_admin(db, "ada", "Ada", "4444")
 
 
-def test_pins_are_hashed_with_their_parameters(db) -> None:  # type: ignore[no-untyped-def]
+def test_pins_are_hashed_with_their_parameters(db: Database) -> None:
     create_user(db, _admin(db), "sam", "Sam", "seller", "1234")
     stored = db.execute("SELECT pin_hash FROM users WHERE username = 'sam'").fetchone()[0]
     assert stored.startswith("scrypt$16384$8$1$") and "1234" not in stored
@@ -26,7 +27,7 @@ def test_pins_are_hashed_with_their_parameters(db) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("pin", ["123", "12a4", "", "    "])
-def test_a_pin_is_at_least_four_digits(db, pin: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_pin_is_at_least_four_digits(db: Database, pin: str) -> None:
     with pytest.raises(BoxOfficeError) as caught:
         create_user(db, _admin(db), "x", "X", "seller", pin)
     assert caught.value.code == "bad_pin"
@@ -58,7 +59,7 @@ def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) ->
     assert "user.unlock" in actions and journal.verify(reopened).ok
 
 
-def test_a_right_pin_resets_the_count(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_right_pin_resets_the_count(db: Database) -> None:
     create_user(db, _admin(db), "sam", "Sam", "seller", "1111")
     for _ in range(4):
         with pytest.raises(LoginFailed):
@@ -68,13 +69,13 @@ def test_a_right_pin_resets_the_count(db) -> None:  # type: ignore[no-untyped-de
         authenticate(db, "sam", "9999")
 
 
-def test_an_unknown_user_fails_like_a_wrong_pin(db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_user_fails_like_a_wrong_pin(db: Database) -> None:
     with pytest.raises(LoginFailed) as caught:
         authenticate(db, "nobody", "1111")
     assert caught.value.code == "login_failed"
 
 
-def test_refused_logins_are_journaled(db) -> None:  # type: ignore[no-untyped-def]
+def test_refused_logins_are_journaled(db: Database) -> None:
     with pytest.raises(LoginFailed):
         authenticate(db, "nobody", "1111")
     assert db.execute("SELECT action FROM journal").fetchone()[0] == "login.failed"

@@ -9,6 +9,7 @@ from core.people.users import User
 from core.sales import checkout
 from core.sales.tenders import Tender
 from core.seatmap import SeatMapInvalid, load_seatmap, section_drawing, venue_drawing
+from core.store.db import Database
 from core.venue import venues
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW, REPO
@@ -19,7 +20,7 @@ STADIUM = REPO / "seatmaps" / "harbor-stadium.toml"
 
 
 @pytest.fixture
-def ada(db) -> User:  # type: ignore[no-untyped-def]
+def ada(db: Database) -> User:
     return create_first_admin(db, "ada", "Ada Admin", "4444")
 
 
@@ -66,7 +67,7 @@ def test_a_stadium_section_draws_alone() -> None:
     assert len(drawing.seats) == stadium.section(code).seat_count
 
 
-def test_import_creates_the_venue_and_reimport_changes_nothing(db, ada) -> None:  # type: ignore[no-untyped-def]
+def test_import_creates_the_venue_and_reimport_changes_nothing(db: Database, ada: User) -> None:
     text = HALL.read_text()
     first = venues.import_seatmap(db, ada, text, "hall.toml")
     assert first.seats_added == 1256 and first.version == 1
@@ -76,7 +77,7 @@ def test_import_creates_the_venue_and_reimport_changes_nothing(db, ada) -> None:
     assert venues.venue_seatmap(db, first.venue_id).seat_count == 1256
 
 
-def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db, ada) -> None:  # type: ignore[no-untyped-def]
+def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db: Database, ada: User) -> None:
     text = HALL.read_text()
     venues.import_seatmap(db, ada, text, "hall.toml")
     seat_id = db.execute(
@@ -96,7 +97,7 @@ def test_an_edited_map_keeps_seat_ids_and_retires_removed_seats(db, ada) -> None
     assert retired.fetchone()[0] == second.seats_retired
 
 
-def test_a_bad_file_is_refused_and_writes_nothing(db, ada) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_and_writes_nothing(db: Database, ada: User) -> None:
     bad = (REPO / "tests" / "fixtures" / "seatmaps" / "bad-hall.toml").read_text()
     with pytest.raises(SeatMapInvalid):
         venues.import_seatmap(db, ada, bad, "bad.toml")
@@ -104,13 +105,13 @@ def test_a_bad_file_is_refused_and_writes_nothing(db, ada) -> None:  # type: ign
     assert db.execute("SELECT count(*) FROM journal").fetchone()[0] == 1   # ada's creation
 
 
-def test_import_is_journaled(db, ada) -> None:  # type: ignore[no-untyped-def]
+def test_import_is_journaled(db: Database, ada: User) -> None:
     venues.import_seatmap(db, ada, HALL.read_text(), "hall.toml")
     row = db.execute("SELECT actor, action FROM journal ORDER BY id DESC").fetchone()
     assert tuple(row) == ("ada", "seatmap.import")
 
 
-def test_an_edited_map_may_not_drop_a_sold_seat(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_edited_map_may_not_drop_a_sold_seat(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     checkout.checkout(demo_db, sam, cart_with(demo_db, sam, show, ["BOX-F-A-1"], FIXED_NOW),

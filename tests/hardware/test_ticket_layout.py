@@ -21,6 +21,7 @@ from core.gate import codes, keys
 from core.money import TenderError, contains_card_number
 from core.sales import aftersale, carts, checkout, models, orders
 from core.sales.tenders import Tender
+from core.store.db import Database
 from core.venue.performances import get_performance
 from hardware.escpos_render import native_qr_payloads, printed_lines, render, text_lines
 from hardware.tickets import (
@@ -58,7 +59,7 @@ class Sale:
 
 
 @pytest.fixture
-def sale(demo_db, tmp_path: Path) -> Sale:  # type: ignore[no-untyped-def]
+def sale(demo_db: Database, tmp_path: Path) -> Sale:
     """Cora sells ORCH A-101 (adult) and A-103 (comp), paid by card and cash with change,
     then reprints the comp ticket twice."""
     cora = user(demo_db, "cora")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from core.people.users import User, get_user
 from core.sales import carts
@@ -17,7 +18,7 @@ FLOAT = {2000: 2, 500: 4, 100: 20}
 SHIFT_USERS = ("sam", "cora", "ada")
 
 
-def open_shifts(db: Database, now, usernames=SHIFT_USERS) -> None:  # type: ignore[no-untyped-def]
+def open_shifts(db: Database, now: datetime, usernames: Iterable[str] = SHIFT_USERS) -> None:
     """Open a shift for each user (every payment needs the taker's open shift), each at
     its own station: window-1 for the first, then window-1-cora, ..."""
     for index, name in enumerate(usernames):
@@ -47,7 +48,7 @@ def seat(db: Database, performance_id: int, label: str) -> int:
 
 
 def cart_with(db: Database, actor: User, performance_id: int, labels: list[str],
-              now, price_type: str = "ADULT") -> int:  # type: ignore[no-untyped-def]
+              now: datetime, price_type: str = "ADULT") -> int:
     cart_id = carts.open_cart(db, actor, STATION, now, HOLD)
     carts.add_seats(db, actor, cart_id, performance_id,
                     [seat(db, performance_id, label) for label in labels], price_type, now, HOLD)

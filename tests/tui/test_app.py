@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.widgets import DataTable, Input, Static
 
+from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in
 from tui.app import BoxOfficeApp
 from tui.screens.login import LoginScreen
@@ -17,7 +21,7 @@ def info(app: BoxOfficeApp) -> str:
     return str(app.screen.query_one("#info", Static).content)
 
 
-async def test_first_screen_signs_in_then_lists_performances(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_first_screen_signs_in_then_lists_performances(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -32,7 +36,7 @@ async def test_first_screen_signs_in_then_lists_performances(demo_db) -> None:  
         assert "Marriage of Figaro" in str(table.get_row_at(0)[1])
 
 
-async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -58,7 +62,7 @@ async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db) -> None:
                                       if s.y == seat_map.seat.y)
 
 
-async def test_go_to_row_by_typing_its_label(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_go_to_row_by_typing_its_label(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -76,7 +80,7 @@ async def test_go_to_row_by_typing_its_label(demo_db) -> None:  # type: ignore[n
         assert seat_map.seat.row == "M"  # unchanged
 
 
-async def test_escape_cancels_row_entry_then_goes_back(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_escape_cancels_row_entry_then_goes_back(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -91,7 +95,7 @@ async def test_escape_cancels_row_entry_then_goes_back(demo_db) -> None:  # type
         assert isinstance(app.screen, PerformancesScreen)
 
 
-async def test_stadium_overview_drills_into_a_section_and_back(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_stadium_overview_drills_into_a_section_and_back(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -113,7 +117,7 @@ async def test_stadium_overview_drills_into_a_section_and_back(demo_db) -> None:
         assert isinstance(app.screen, OverviewScreen)
 
 
-async def test_the_field_is_general_admission_not_a_seat_map(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_the_field_is_general_admission_not_a_seat_map(demo_db: Database) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -128,7 +132,7 @@ async def test_the_field_is_general_admission_not_a_seat_map(demo_db) -> None:  
         assert type(app.screen).__name__ == "GeneralAdmissionForm"  # sold by quantity
 
 
-async def test_an_empty_database_says_what_to_do(db) -> None:  # type: ignore[no-untyped-def]
+async def test_an_empty_database_says_what_to_do(db: Database) -> None:
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -144,7 +148,9 @@ async def test_an_empty_database_says_what_to_do(db) -> None:  # type: ignore[no
         assert isinstance(app.screen, PerformancesScreen)
 
 
-def test_a_16_colour_terminal_gets_zone_colours_from_its_own_palette(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_16_colour_terminal_gets_zone_colours_from_its_own_palette(
+    db: Database, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("COLORTERM", raising=False)
     monkeypatch.setenv("TERM", "xterm-16color")
     app = make_app(db)
@@ -155,7 +161,9 @@ def test_a_16_colour_terminal_gets_zone_colours_from_its_own_palette(db, monkeyp
     assert not make_app(db).ansi_color
 
 
-async def test_a_training_window_says_training_on_every_screen(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_training_window_says_training_on_every_screen(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     from core.config import Config
     from tests.support.app_helpers import Clock
 

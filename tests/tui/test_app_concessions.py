@@ -67,7 +67,9 @@ def receipt_text(tmp_path: Path) -> bytes:
     return receipt.read_bytes()
 
 
-async def test_tickets_and_items_in_one_sale_paid_in_cash(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_tickets_and_items_in_one_sale_paid_in_cash(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     popcorn, water = on_hand(demo_db, "POPCORN"), on_hand(demo_db, "WATER")
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -110,7 +112,9 @@ async def test_tickets_and_items_in_one_sale_paid_in_cash(demo_db, tmp_path: Pat
     assert b"Popcorn" in receipt and b"Bottled water" in receipt
 
 
-async def test_items_on_their_own_from_the_performance_list(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_items_on_their_own_from_the_performance_list(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     programs = on_hand(demo_db, "PROGRAM")
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -172,7 +176,9 @@ async def test_items_on_their_own_from_the_performance_list(demo_db, tmp_path: P
     assert b"Souvenir programme" in receipt_text(tmp_path)
 
 
-async def test_a_seller_short_of_stock_needs_a_supervisor(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seller_short_of_stock_needs_a_supervisor(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -223,7 +229,7 @@ def sold_with_goods(db: Database) -> models.Order:
                            now=FIXED_NOW)
 
 
-async def test_refund_goods_from_the_order_screen(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_refund_goods_from_the_order_screen(demo_db: Database, tmp_path: Path) -> None:
     order = sold_with_goods(demo_db)
     popcorn, water = on_hand(demo_db, "POPCORN"), on_hand(demo_db, "WATER")
     app = make_app(demo_db, tmp_path)
@@ -269,7 +275,9 @@ async def test_refund_goods_from_the_order_screen(demo_db, tmp_path: Path) -> No
     assert after.paid_cents == 0 and after.tickets[0].status == "refunded"
 
 
-async def test_stock_sold_elsewhere_is_asked_before_paying(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_stock_sold_elsewhere_is_asked_before_paying(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)

@@ -3,10 +3,13 @@ leaving the sale; a banned customer cannot be missed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from core.sales.customers import Customer, get_customer, search_customers
+from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in, text_of
 from tests.support.order_helpers import customer, sell
 from tui.app import BoxOfficeApp
@@ -29,7 +32,7 @@ def rows(app: BoxOfficeApp) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
 
 
-async def test_search_by_name_or_phone_digits_and_choose(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_search_by_name_or_phone_digits_and_choose(demo_db: Database, tmp_path: Path) -> None:
     ana = customer(demo_db, "Ana Ruiz", phone="+1 555 019 9123", email="ana@example.org",
                    flags=("accessibility",))
     ben = customer(demo_db, "Ben Ruiz", phone="555 777 0000")
@@ -53,7 +56,7 @@ async def test_search_by_name_or_phone_digits_and_choose(demo_db, tmp_path) -> N
         assert not isinstance(app.screen, CustomerPicker)
 
 
-async def test_nothing_found_then_escape_returns_none(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_nothing_found_then_escape_returns_none(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -68,7 +71,7 @@ async def test_nothing_found_then_escape_returns_none(demo_db, tmp_path) -> None
         assert picked == [None]
 
 
-async def test_create_a_customer_from_the_picker(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_create_a_customer_from_the_picker(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -94,7 +97,9 @@ async def test_create_a_customer_from_the_picker(demo_db, tmp_path) -> None:  # 
                                "'customer.create'").fetchone()[0] == 1
 
 
-async def test_a_banned_customer_is_unmistakable_and_needs_a_yes(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_banned_customer_is_unmistakable_and_needs_a_yes(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     cy = customer(demo_db, "Cy Banner", phone="555 300 1000", flags=("banned", "vip"))
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,6 +14,7 @@ from core.gate import codes
 from core.gate import keys as gate_keys
 from core.sales import orders
 from core.sales.lookup import order_detail
+from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in, text_of
 from tests.support.constants import ZONE
 from tests.support.dates import day_at
@@ -49,7 +50,7 @@ def keys(app: BoxOfficeApp) -> set[str]:
     return {active.binding.action for active in app.screen.active_bindings.values()}
 
 
-def journal_actions(db) -> list[str]:  # type: ignore[no-untyped-def]
+def journal_actions(db: Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT action FROM journal ORDER BY id")]
 
 
@@ -69,7 +70,9 @@ def paper(tmp_path: Path) -> list[str]:
     return [path.stem.split("-", 1)[1] for path in sorted((tmp_path / "prints").glob("*.bin"))]
 
 
-async def test_lookup_by_order_number_shows_the_whole_order(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_lookup_by_order_number_shows_the_whole_order(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     ana = customer(demo_db, "Ana Ruiz", phone="555 019 9123", flags=("vip",))
     order = sell(demo_db, ["ORCH-A-101", "ORCH-A-102"], who=ana)
     app = make_app(demo_db, tmp_path)
@@ -96,7 +99,9 @@ async def test_lookup_by_order_number_shows_the_whole_order(demo_db, tmp_path) -
         assert isinstance(app.screen, OrderLookupScreen)
 
 
-async def test_lookup_by_phone_and_by_name_lists_the_customers_orders(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_lookup_by_phone_and_by_name_lists_the_customers_orders(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     ana = customer(demo_db, "Ana Ruiz", phone="555 019 9123")
     older = sell(demo_db, ["ORCH-A-101"], who=ana)
     newer = sell(demo_db, ["ORCH-A-102"], who=ana)
@@ -123,7 +128,9 @@ async def test_lookup_by_phone_and_by_name_lists_the_customers_orders(demo_db, t
         assert "No order matches 'nobody'" in text_of(app, "#message")
 
 
-async def test_a_typed_ticket_code_opens_its_order_at_that_ticket(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_typed_ticket_code_opens_its_order_at_that_ticket(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     order = sell(demo_db, ["ORCH-B-101", "ORCH-B-102"])
     app = make_app(demo_db, tmp_path)
     code = orders.ticket_code(app.signer(), order.tickets[1])
@@ -137,7 +144,9 @@ async def test_a_typed_ticket_code_opens_its_order_at_that_ticket(demo_db, tmp_p
         assert "Found by ticket code (copy 1)" in shown(app)
 
 
-async def test_a_garbage_or_forged_code_says_so_and_opens_nothing(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_garbage_or_forged_code_says_so_and_opens_nothing(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     order = sell(demo_db, ["ORCH-B-103"])
     app = make_app(demo_db, tmp_path)
     code = orders.ticket_code(app.signer(), order.tickets[0])
@@ -155,7 +164,9 @@ async def test_a_garbage_or_forged_code_says_so_and_opens_nothing(demo_db, tmp_p
         assert app.screen.query_one("#results", DataTable).row_count == 0
 
 
-async def test_a_seller_refunds_with_a_supervisors_override(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seller_refunds_with_a_supervisors_override(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     order = sell(demo_db, ["ORCH-C-101", "ORCH-C-102"])
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -180,7 +191,7 @@ async def test_a_seller_refunds_with_a_supervisors_override(demo_db, tmp_path) -
         assert not {"refund", "reprint", "exchange"} & keys(app)
 
 
-async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_refused_override_changes_nothing(demo_db: Database, tmp_path: Path) -> None:
     order = sell(demo_db, ["ORCH-C-103"])
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -201,7 +212,7 @@ async def test_a_refused_override_changes_nothing(demo_db, tmp_path) -> None:  #
         assert orders.get_order(demo_db, order.id) == order
 
 
-async def test_refund_only_the_marked_ticket(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_refund_only_the_marked_ticket(demo_db: Database, tmp_path: Path) -> None:
     order = sell(demo_db, ["ORCH-D-101", "ORCH-D-102", "ORCH-D-103"])
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -218,7 +229,9 @@ async def test_refund_only_the_marked_ticket(demo_db, tmp_path) -> None:  # type
         assert "COMPLETE" in shown(app)
 
 
-async def test_a_reprint_revokes_the_old_code_and_prints_the_new_one(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reprint_revokes_the_old_code_and_prints_the_new_one(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     order = sell(demo_db, ["ORCH-E-101", "ORCH-E-102"])
     orders.mark_printed(demo_db, [t.id for t in order.tickets], NOW)
     app = make_app(demo_db, tmp_path)
@@ -241,7 +254,9 @@ async def test_a_reprint_revokes_the_old_code_and_prints_the_new_one(demo_db, tm
         assert [row[5] for row in ticket_rows(app)] == ["yes", "yes"]
 
 
-async def test_will_call_pickup_records_it_and_prints_the_tickets(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_will_call_pickup_records_it_and_prints_the_tickets(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     ana = customer(demo_db, "Ana Ruiz", phone="555 019 9123")
     order = sell(demo_db, ["ORCH-F-101", "ORCH-F-102"], who=ana, delivery="will_call")
     app = make_app(demo_db, tmp_path)
@@ -261,7 +276,7 @@ async def test_will_call_pickup_records_it_and_prints_the_tickets(demo_db, tmp_p
         assert "order.picked_up" in journal_actions(demo_db)
 
 
-async def test_print_what_the_printer_missed(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_print_what_the_printer_missed(demo_db: Database, tmp_path: Path) -> None:
     order = sell(demo_db, ["ORCH-G-101", "ORCH-G-102"])
     orders.mark_printed(demo_db, [order.tickets[0].id], NOW)
     app = make_app(demo_db, tmp_path)
@@ -275,7 +290,7 @@ async def test_print_what_the_printer_missed(demo_db, tmp_path) -> None:  # type
         assert "print" not in keys(app)
 
 
-async def test_void_today_but_not_an_older_order(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_void_today_but_not_an_older_order(demo_db: Database, tmp_path: Path) -> None:
     from datetime import timedelta
 
     today = sell(demo_db, ["ORCH-H-101"])
@@ -294,7 +309,9 @@ async def test_void_today_but_not_an_older_order(demo_db, tmp_path) -> None:  # 
         assert not {"void", "refund", "reprint"} & keys(app)
 
 
-async def test_exchange_hands_the_marked_tickets_to_the_sale(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_exchange_hands_the_marked_tickets_to_the_sale(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     order = sell(demo_db, ["ORCH-J-101", "ORCH-J-102"])
     app = make_app(demo_db, tmp_path)
     if not hasattr(app.sale, "start_exchange"):
@@ -313,7 +330,7 @@ async def test_exchange_hands_the_marked_tickets_to_the_sale(demo_db, tmp_path) 
         assert orders.get_order(demo_db, order.id) == order
 
 
-async def test_no_exchange_over_a_sale_in_progress(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_no_exchange_over_a_sale_in_progress(demo_db: Database, tmp_path: Path) -> None:
     order = sell(demo_db, ["ORCH-J-103"])
     app = make_app(demo_db, tmp_path)
     app.sale.cart_id = cart_with(demo_db, user(demo_db, "sam"), hall_performance(demo_db),

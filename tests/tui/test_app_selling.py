@@ -56,7 +56,9 @@ async def confirm_and_print(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def test_a_reserved_sale_from_the_map_to_printed_tickets(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reserved_sale_from_the_map_to_printed_tickets(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
@@ -99,7 +101,7 @@ async def test_a_reserved_sale_from_the_map_to_printed_tickets(demo_db, tmp_path
         assert seat_map.states[first.key][0] == "sold"
 
 
-async def test_best_available_then_a_card(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_best_available_then_a_card(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -124,7 +126,9 @@ async def test_best_available_then_a_card(demo_db, tmp_path: Path) -> None:  # t
                                                    view.total_cents)
 
 
-async def test_a_card_number_typed_into_a_card_field_is_refused(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_card_number_typed_into_a_card_field_is_refused(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -140,7 +144,7 @@ async def test_a_card_number_typed_into_a_card_field_is_refused(demo_db, tmp_pat
         assert orders_of(demo_db) == []
 
 
-async def test_general_admission_on_the_stadium_field(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_general_admission_on_the_stadium_field(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -165,7 +169,7 @@ async def test_general_admission_on_the_stadium_field(demo_db, tmp_path: Path) -
         assert tickets == 4
 
 
-async def test_split_tender_card_then_cash_with_change(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_split_tender_card_then_cash_with_change(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -191,7 +195,7 @@ async def test_split_tender_card_then_cash_with_change(demo_db, tmp_path: Path) 
         assert rows[1][2:4] == (20000, change)
 
 
-async def test_price_type_changes_per_line(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_price_type_changes_per_line(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -211,7 +215,7 @@ async def test_price_type_changes_per_line(demo_db, tmp_path: Path) -> None:  # 
         assert [row[0] for row in stored] == ["CHILD", "ADULT"]
 
 
-async def test_a_comp_by_a_seller_needs_a_supervisor(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_comp_by_a_seller_needs_a_supervisor(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -233,7 +237,9 @@ async def test_a_comp_by_a_seller_needs_a_supervisor(demo_db, tmp_path: Path) ->
         assert approved == 1
 
 
-async def test_idle_lock_keeps_the_cart_and_the_pin_resumes(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_idle_lock_keeps_the_cart_and_the_pin_resumes(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     clock = Clock()
     app = make_app(demo_db, tmp_path, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -263,7 +269,9 @@ async def test_idle_lock_keeps_the_cart_and_the_pin_resumes(demo_db, tmp_path: P
         assert status == "open"
 
 
-async def test_switch_seller_keeps_the_screen_and_the_cart(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_switch_seller_keeps_the_screen_and_the_cart(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -284,7 +292,9 @@ async def test_switch_seller_keeps_the_screen_and_the_cart(demo_db, tmp_path: Pa
         assert app.screen is screen and cart_panel(app).view.ticket_count == 1
 
 
-async def test_a_coordinator_paints_a_hold_and_releases_it(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_coordinator_paints_a_hold_and_releases_it(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, "cora", "3333")
@@ -306,7 +316,7 @@ async def test_a_coordinator_paints_a_hold_and_releases_it(demo_db, tmp_path: Pa
         assert "PAINTING" not in text_of(app, "#heading")
 
 
-async def test_a_seller_has_no_hold_or_kill_keys(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seller_has_no_hold_or_kill_keys(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await sign_in(pilot)
@@ -320,7 +330,9 @@ async def test_a_seller_has_no_hold_or_kill_keys(demo_db, tmp_path: Path) -> Non
         assert "pay" in keys
 
 
-async def test_the_shift_closes_blind_then_prints_its_z_report(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_shift_closes_blind_then_prints_its_z_report(
+    demo_db: Database, tmp_path: Path,
+) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -372,7 +384,7 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(demo_db, tmp_path
         assert list((tmp_path / "prints").glob("*-z-1.png"))
 
 
-async def test_a_seller_without_a_shift_counts_a_float(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seller_without_a_shift_counts_a_float(demo_db: Database, tmp_path: Path) -> None:
     from core.people.accounts import create_user
     from core.people.users import get_user
 

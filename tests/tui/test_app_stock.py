@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from core.concessions import stock
+from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in, text_of
 from tests.tui.test_app_concessions import on_hand
 from tui.app import BoxOfficeApp
@@ -44,7 +45,7 @@ async def open_stock_at(pilot: Pilot[None], sku: str) -> StockScreen:
     return screen
 
 
-async def test_stock_screen_receive_and_adjust(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_stock_screen_receive_and_adjust(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "cora", "3333")
@@ -95,7 +96,7 @@ async def test_stock_screen_receive_and_adjust(demo_db, tmp_path: Path) -> None:
                                                                       "INV-7"]
 
 
-async def test_a_blind_count_then_its_variance(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_blind_count_then_its_variance(demo_db: Database, tmp_path: Path) -> None:
     items = stock.list_items(demo_db)
     expected = {item.sku: item.on_hand for item in items}
     app = make_app(demo_db, tmp_path)
@@ -140,7 +141,7 @@ async def test_a_blind_count_then_its_variance(demo_db, tmp_path: Path) -> None:
     assert {line.sku: line.variance for line in count.lines}["POPCORN"] == -1
 
 
-async def test_a_seller_is_refused_the_stock_screen(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seller_is_refused_the_stock_screen(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -155,7 +156,7 @@ async def test_a_seller_is_refused_the_stock_screen(demo_db, tmp_path: Path) -> 
         assert "does not have the 'stock' permission" in note.message
 
 
-async def test_a_new_item_and_an_edit(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_new_item_and_an_edit(demo_db: Database, tmp_path: Path) -> None:
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "cora", "3333")

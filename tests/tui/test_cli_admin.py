@@ -6,17 +6,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hardware.escpos_render import text_lines
 from tests.support.constants import REPO, ZONE
 from tests.support.dates import day_at, typed
+from tests.support.fixture_types import Cli
 from tui.cli import main
 
 ADA = ("--user", "ada", "--pin", "4444")
 
 
-def test_users_and_roles(cli) -> None:  # type: ignore[no-untyped-def]
+def test_users_and_roles(cli: Cli) -> None:
     code, output = cli("user", "add", "xena", "--name", "Xena", "--role", "seller",
                        "--new-pin", "5678", *ADA)
     assert code == 0, output
@@ -41,7 +43,7 @@ def test_users_and_roles(cli) -> None:  # type: ignore[no-untyped-def]
     assert code == 1 and "unknown_permission" in output
 
 
-def test_events_performances_prices_and_holds(cli) -> None:  # type: ignore[no-untyped-def]
+def test_events_performances_prices_and_holds(cli: Cli) -> None:
     code, output = cli("event", "add", "Tosca", "--producer", "Harbor City Opera", *ADA)
     assert code == 0 and "event #3" in output
     code, output = cli("performance", "add", "--event", "3", "--venue", "ALDRIDGE",
@@ -78,7 +80,7 @@ def test_events_performances_prices_and_holds(cli) -> None:  # type: ignore[no-u
     assert cli("hold", "delete", "VIP", *ADA)[0] == 0
 
 
-def test_seatmap_import_needs_event_setup(cli) -> None:  # type: ignore[no-untyped-def]
+def test_seatmap_import_needs_event_setup(cli: Cli) -> None:
     hall = str(REPO / "seatmaps" / "aldridge-hall.toml")
     code, output = cli("seatmap", "import", hall, "--user", "sam", "--pin", "1111")
     assert code == 1 and "permission_denied" in output
@@ -86,7 +88,7 @@ def test_seatmap_import_needs_event_setup(cli) -> None:  # type: ignore[no-untyp
     assert code == 0 and "unchanged" in output
 
 
-def test_backup_and_restore(cli, demo_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_and_restore(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     code, output = cli("backup")
     assert code == 0 and "integrity_check ok" in output, output
     made = list((demo_path.parent / "demo-backups").glob("demo-*-manual.db"))
@@ -104,7 +106,7 @@ def test_backup_and_restore(cli, demo_path: Path, tmp_path: Path) -> None:  # ty
     assert code == 1 and "not_a_database" in output
 
 
-def test_training_mode_sells_on_its_own_copy_and_prints_training(cli, demo_path: Path,  # type: ignore[no-untyped-def]
+def test_training_mode_sells_on_its_own_copy_and_prints_training(cli: Cli, demo_path: Path,
                                                                 tmp_path: Path) -> None:
     code, output = cli("--training", "sell", "--user", "sam", "--pin", "1111",
                        "--performance", "1", "--best", "2", "--tender", "cash:400")
@@ -123,7 +125,9 @@ def test_training_mode_sells_on_its_own_copy_and_prints_training(cli, demo_path:
     assert code == 2 and "before it" in output
 
 
-def test_the_window_app_opens_the_training_copy_marked(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_app_opens_the_training_copy_marked(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import tui.app
 
     opened: list[tuple[str, bool, str]] = []

@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from tests.support.fixture_types import Cli
+
 SAM = ("--user", "sam", "--pin", "1111")
 CORA = ("--user", "cora", "--pin", "3333")
 
 
 @pytest.fixture
-def bare_cli(bare_demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def bare_cli(bare_demo_template: Path, tmp_path: Path) -> Cli:
     """`boxoffice` on a private demo database where nobody has a shift open."""
     from click.testing import CliRunner
 
@@ -38,7 +40,7 @@ def bare_cli(bare_demo_template: Path, tmp_path: Path):  # type: ignore[no-untyp
     return run
 
 
-def test_a_shift_from_float_to_printed_z_report(bare_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_shift_from_float_to_printed_z_report(bare_cli: Cli, tmp_path: Path) -> None:
     code, output = bare_cli("sell", *SAM, "--performance", "1", "--seats", "ORCH-A-101",
                             "--tender", "cash:200", "--no-print", "--json")
     assert code == 1 and json.loads(output)["error"] == "no_open_shift"
@@ -85,7 +87,7 @@ def test_a_shift_from_float_to_printed_z_report(bare_cli, tmp_path: Path) -> Non
     assert code == 1 and json.loads(output)["error"] == "already_deposited"
 
 
-def test_report_command_formats_and_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_command_formats_and_list(cli: Cli, tmp_path: Path) -> None:
     code, output = cli("sell", *SAM, "--performance", "1", "--seats", "ORCH-A-101,ORCH-A-102",
                        "--tender", "cash:300", "--no-print")
     assert code == 0, output
@@ -113,7 +115,7 @@ def test_report_command_formats_and_list(cli, tmp_path: Path) -> None:  # type: 
     assert code == 1 and "unknown_report" in output
 
 
-def test_cards_import_matches_and_lists_discrepancies(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cards_import_matches_and_lists_discrepancies(cli: Cli, tmp_path: Path) -> None:
     code, output = cli("sell", *SAM, "--performance", "1", "--seats", "ORCH-A-101",
                        "--tender", "card:VISA:4242:AB12C", "--no-print", "--json")
     assert code == 0, output

@@ -13,6 +13,7 @@ from PIL import Image
 
 from core.gate import codes, keys
 from core.store.schema import open_database
+from tests.support.fixture_types import Cli
 from tui.cli import main
 
 
@@ -21,7 +22,7 @@ def decode(png: Path) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
-def test_a_sale_prints_tickets_that_scan_and_a_receipt(cli, demo_path: Path,  # type: ignore[no-untyped-def]
+def test_a_sale_prints_tickets_that_scan_and_a_receipt(cli: Cli, demo_path: Path,
                                                        tmp_path: Path) -> None:
     prints = tmp_path / "prints"
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "1",
@@ -39,8 +40,8 @@ def test_a_sale_prints_tickets_that_scan_and_a_receipt(cli, demo_path: Path,  # 
         assert verdict.ok and verdict.ticket_id == ticket["id"]
 
 
-def test_a_printer_failure_leaves_the_order_committed_and_printable_later(  # type: ignore[no-untyped-def]
-        cli, tmp_path: Path) -> None:
+def test_a_printer_failure_leaves_the_order_committed_and_printable_later(
+        cli: Cli, tmp_path: Path) -> None:
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "1",
                        "--seats", "ORCH-B-101", "--tender", "cash", "--printer",
                        f"file:{tmp_path}/no-such-dir/lp0", "--json")
@@ -57,7 +58,7 @@ def test_a_printer_failure_leaves_the_order_committed_and_printable_later(  # ty
     assert len(decode(sorted(prints.glob("*.png"))[0])) == 1
 
 
-def test_print_test_on_the_preview_printer(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_print_test_on_the_preview_printer(cli: Cli, tmp_path: Path) -> None:
     code, output = cli("print-test", "--printer", f"preview:{tmp_path / 'p'}")
     assert code == 0, output
     assert len(decode(sorted((tmp_path / "p").glob("*.png"))[0])) == 1
@@ -65,7 +66,7 @@ def test_print_test_on_the_preview_printer(cli, tmp_path: Path) -> None:  # type
     assert code == 3 and "bad_printer_spec" in output
 
 
-def test_drawer_open_needs_the_permission_and_kicks_the_drawer(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_drawer_open_needs_the_permission_and_kicks_the_drawer(cli: Cli, tmp_path: Path,
                                                                demo_path: Path) -> None:
     lp = tmp_path / "lp0"
     code, output = cli("drawer", "open", "--user", "sam", "--pin", "1111", "--reason",
@@ -80,7 +81,7 @@ def test_drawer_open_needs_the_permission_and_kicks_the_drawer(cli, tmp_path: Pa
                       ).fetchone()[0] == 1
 
 
-def test_a_configured_logo_prints_and_a_missing_one_is_a_clear_failure(  # type: ignore[no-untyped-def]
+def test_a_configured_logo_prints_and_a_missing_one_is_a_clear_failure(
         demo_path: Path, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("L", (200, 60), 0).save(logo)

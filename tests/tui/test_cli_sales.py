@@ -8,22 +8,23 @@ from pathlib import Path
 from core.gate import codes
 from core.gate import keys as gate_keys
 from core.store.schema import open_database
+from tests.support.fixture_types import Cli
 
 
-def sell_json(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
+def sell_json(cli: Cli, *args: str) -> dict:
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--json", *args)
     assert code == 0, output
     return json.loads(output)
 
 
-def test_performance_list_json(cli) -> None:  # type: ignore[no-untyped-def]
+def test_performance_list_json(cli: Cli) -> None:
     code, output = cli("performance", "list", "--json")
     assert code == 0
     shows = json.loads(output)
     assert [s["venue_kind"] for s in shows] == ["hall", "hall", "stadium"]
 
 
-def test_sell_named_seats_prints_lines_and_codes_that_verify(cli, demo_path: Path,  # type: ignore[no-untyped-def]
+def test_sell_named_seats_prints_lines_and_codes_that_verify(cli: Cli, demo_path: Path,
                                                              tmp_path: Path) -> None:
     order = sell_json(cli, "--performance", "1", "--seats", "ORCH-A-101,ORCH-A-102",
                       "--tender", "cash:300")
@@ -40,7 +41,7 @@ def test_sell_named_seats_prints_lines_and_codes_that_verify(cli, demo_path: Pat
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
-def test_sell_best_available_and_general_admission_with_split_tender(cli) -> None:  # type: ignore[no-untyped-def]
+def test_sell_best_available_and_general_admission_with_split_tender(cli: Cli) -> None:
     best = sell_json(cli, "--performance", "1", "--best", "3", "--zone", "B",
                      "--tender", "card:VISA:4242:OK1@100", "--tender", "cash:500")
     assert len(best["tickets"]) == 3 and best["balance_cents"] == 0
@@ -50,7 +51,9 @@ def test_sell_best_available_and_general_admission_with_split_tender(cli) -> Non
     assert [t["section"] for t in field["tickets"]] == ["FIELD", "FIELD"]
 
 
-def test_failures_exit_1_with_the_error_code_and_leave_nothing_locked(cli, demo_path) -> None:  # type: ignore[no-untyped-def]
+def test_failures_exit_1_with_the_error_code_and_leave_nothing_locked(
+    cli: Cli, demo_path: Path,
+) -> None:
     sell_json(cli, "--performance", "1", "--seats", "ORCH-B-101", "--tender", "cash")
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--json", "--performance", "1",
                        "--seats", "ORCH-B-102,ORCH-B-101", "--tender", "cash")
@@ -69,7 +72,7 @@ def test_failures_exit_1_with_the_error_code_and_leave_nothing_locked(cli, demo_
     assert cart_claims.fetchone()[0] == 0
 
 
-def test_refund_needs_a_supervisor_and_revokes_the_code(cli, demo_path) -> None:  # type: ignore[no-untyped-def]
+def test_refund_needs_a_supervisor_and_revokes_the_code(cli: Cli, demo_path: Path) -> None:
     order = sell_json(cli, "--performance", "1", "--seats", "ORCH-C-101,ORCH-C-102",
                       "--tender", "card:AMEX:1005:ZZ9")
     number, first = order["number"], order["tickets"][0]
@@ -89,7 +92,7 @@ def test_refund_needs_a_supervisor_and_revokes_the_code(cli, demo_path) -> None:
     assert verdict.reason == "revoked"
 
 
-def test_reprint_changes_the_code_and_void_reverses_the_order(cli, demo_path) -> None:  # type: ignore[no-untyped-def]
+def test_reprint_changes_the_code_and_void_reverses_the_order(cli: Cli, demo_path: Path) -> None:
     order = sell_json(cli, "--performance", "1", "--seats", "ORCH-D-101", "--tender", "cash")
     old = order["tickets"][0]
     code, output = cli("order", "reprint", order["number"], "--ticket", old["serial"],

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from core.concessions import stock
 from core.store.schema import open_database
+from tests.support.fixture_types import Cli
 
 ADMIN = ("--user", "cora", "--pin", "3333")
 
 
-def _json(cli, *args: str):  # type: ignore[no-untyped-def]
+def _json(cli: Cli, *args: str) -> Any:
     code, output = cli(*args, "--json")
     assert code == 0, output
     return json.loads(output)
 
 
-def test_item_list_shows_price_with_tax_and_low_stock(cli) -> None:  # type: ignore[no-untyped-def]
+def test_item_list_shows_price_with_tax_and_low_stock(cli: Cli) -> None:
     items = {i["sku"]: i for i in _json(cli, "item", "list")}
     assert items["POPCORN"]["each_cents"] == 650 + 52
     assert items["SCARF"]["stock_label"] == "4 LOW"
@@ -27,7 +29,7 @@ def test_item_list_shows_price_with_tax_and_low_stock(cli) -> None:  # type: ign
     assert "4 LOW" in output
 
 
-def test_add_receive_adjust_and_count_an_item(cli, demo_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_add_receive_adjust_and_count_an_item(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     added = _json(cli, "item", "add", "CANDY", "--name", "Candy bar", "--category", "Snacks",
                   "--price", "2.50", "--tax", "8.25", "--low-stock", "6", *ADMIN)
     assert (added["price_cents"], added["tax_bp"], added["on_hand"]) == (250, 825, 0)
@@ -51,7 +53,9 @@ def test_add_receive_adjust_and_count_an_item(cli, demo_path: Path, tmp_path: Pa
     assert stock.get_item(db, "CANDY").on_hand == 40 and stock.check_stock(db) == []
 
 
-def test_a_filled_in_count_sheet_is_read_from_csv(cli, demo_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_filled_in_count_sheet_is_read_from_csv(
+    cli: Cli, demo_path: Path, tmp_path: Path,
+) -> None:
     code, sheet = cli("report", "count-sheet", "--format", "csv", *ADMIN)
     assert code == 0, sheet
     assert "sku" in sheet and "counted" in sheet
@@ -65,7 +69,7 @@ def test_a_filled_in_count_sheet_is_read_from_csv(cli, demo_path: Path, tmp_path
     assert code == 1 and "bad_count_file" in output and "bad.csv:2" in output
 
 
-def test_sell_items_with_and_without_tickets_then_refund_them(cli, demo_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sell_items_with_and_without_tickets_then_refund_them(cli: Cli, demo_path: Path) -> None:
     both = _json(cli, "sell", "--user", "sam", "--pin", "1111", "--performance", "1",
                  "--seats", "ORCH-A-101", "--item", "WATER:2", "--item", "popcorn",
                  "--tender", "cash:200", "--no-print")
@@ -86,7 +90,7 @@ def test_sell_items_with_and_without_tickets_then_refund_them(cli, demo_path: Pa
     assert code == 1 and "not_in_order" in output
 
 
-def test_bad_input_gets_a_clear_error_and_changes_nothing(cli, demo_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_a_clear_error_and_changes_nothing(cli: Cli, demo_path: Path) -> None:
     db = open_database(demo_path)
     before = stock.get_item(db, "SCARF").on_hand
     for args, code_word in (

@@ -14,9 +14,10 @@ from core.people.users import get_user
 from core.store.schema import open_database
 from core.venue import performances
 from hardware.qr import make_decoder
+from tests.support.fixture_types import Cli
 
 
-def test_a_printed_ticket_scans_from_its_picture(cli, demo_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_printed_ticket_scans_from_its_picture(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     prints = tmp_path / "prints"
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "3",
                        "--ga", "FIELD:1", "--tender", "cash", "--printer", f"preview:{prints}",

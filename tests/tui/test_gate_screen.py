@@ -7,8 +7,11 @@ import json
 import shutil
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import Result
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from core.config import Config
@@ -16,7 +19,8 @@ from core.gate import checkin
 from core.people.users import get_user
 from core.store.schema import open_database
 from core.venue import performances
-from hardware.camera import ImageFolderSource
+from hardware.camera import FrameSource, ImageFolderSource
+from tests.support.fixture_types import Cli, SnapCompare
 from tui.gate_app import GateApp
 from tui.screens.gate import VerdictBlock, big_letters
 
@@ -32,7 +36,7 @@ class Ticks:
 
 
 @pytest.fixture
-def sold(cli, tmp_path: Path) -> dict:  # type: ignore[no-untyped-def]
+def sold(cli: Cli, tmp_path: Path) -> dict[str, Any]:
     """A stadium ticket sold at the window and printed on the preview printer."""
     prints = tmp_path / "prints"
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--performance", "3",
@@ -44,7 +48,8 @@ def sold(cli, tmp_path: Path) -> dict:  # type: ignore[no-untyped-def]
     return ticket
 
 
-def gate_app(demo_path: Path, source=None, ticks: Ticks | None = None) -> GateApp:  # type: ignore[no-untyped-def]
+def gate_app(demo_path: Path, source: FrameSource | None = None,
+             ticks: Ticks | None = None) -> GateApp:
     db = open_database(demo_path)
     kick_off = performances.get_performance(db, 3).starts_at
     session = checkin.open_gate(db, get_user(db, "gia"), 3, "North")
@@ -61,7 +66,7 @@ def counters(app: GateApp) -> str:
     return str(app.screen.query_one("#counters", Static).content)
 
 
-async def scan(pilot, code: str) -> None:  # type: ignore[no-untyped-def]
+async def scan(pilot: Pilot[None], code: str) -> None:
     """As a handheld scanner does: the code arrives in the input, then Enter (pressing
     122 keys one by one would make the test slow)."""
     pilot.app.screen.query_one("#code", Input).value = code
@@ -69,7 +74,9 @@ async def scan(pilot, code: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def test_admit_then_already_in_with_a_bell_then_invalid(demo_path, sold) -> None:  # type: ignore[no-untyped-def]
+async def test_admit_then_already_in_with_a_bell_then_invalid(
+    demo_path: Path, sold: dict[str, Any],
+) -> None:
     ticks = Ticks()
     app = gate_app(demo_path, ticks=ticks)
     bells = []
@@ -108,7 +115,9 @@ async def test_admit_then_already_in_with_a_bell_then_invalid(demo_path, sold) -
         assert "ALREADY IN 1" in counters(app) and "INVALID 1" in counters(app)
 
 
-async def test_the_camera_worker_reads_a_printed_ticket(demo_path, sold, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_camera_worker_reads_a_printed_ticket(
+    demo_path: Path, sold: dict[str, Any], tmp_path: Path,
+) -> None:
     folder = tmp_path / "camera"
     folder.mkdir()
     shutil.copyfile(sold["picture"], folder / "frame-001.png")
@@ -122,7 +131,7 @@ async def test_the_camera_worker_reads_a_printed_ticket(demo_path, sold, tmp_pat
         assert app.screen.query_one("#scans", DataTable).row_count == 1
 
 
-async def test_f2_switches_to_exit_mode(demo_path, sold) -> None:  # type: ignore[no-untyped-def]
+async def test_f2_switches_to_exit_mode(demo_path: Path, sold: dict[str, Any]) -> None:
     app = gate_app(demo_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, sold["code"])
@@ -142,17 +151,18 @@ def test_every_verdict_word_fits_80_columns() -> None:
         assert letters is not None and max(len(line) for line in letters) <= 78, word
 
 
-def test_gate_admit_80x24(snap_compare, demo_path, sold) -> None:  # type: ignore[no-untyped-def]
+def test_gate_admit_80x24(snap_compare: SnapCompare, demo_path: Path, sold: dict[str, Any]) -> None:
     app = gate_app(demo_path)
 
-    async def admit(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def admit(pilot: Pilot[None]) -> None:
         await scan(pilot, sold["code"])
         await pilot.pause(1.1)     # the counters are read at most once a second
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=admit)
 
 
-def run_gate_command(demo_path: Path, monkeypatch, *args: str):  # type: ignore[no-untyped-def]
+def run_gate_command(demo_path: Path, monkeypatch: pytest.MonkeyPatch,
+                     *args: str) -> tuple[Result, list[GateApp]]:
     """`boxoffice gate ...` with the app's run() replaced: the app it would have run."""
     from click.testing import CliRunner
 
@@ -167,7 +177,9 @@ def run_gate_command(demo_path: Path, monkeypatch, *args: str):  # type: ignore[
     return result, started
 
 
-def test_the_gate_command_opens_a_lane(demo_path, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_command_opens_a_lane(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("BOXOFFICE_USER", "gia")
     monkeypatch.setenv("BOXOFFICE_PIN", "2222")
     result, started = run_gate_command(demo_path, monkeypatch, "--images", str(tmp_path),
@@ -189,7 +201,9 @@ def test_the_gate_command_opens_a_lane(demo_path, tmp_path, monkeypatch) -> None
     assert result.exit_code == 1 and not started
 
 
-def test_the_gate_command_runs_offline_from_a_pack(demo_path, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_command_runs_offline_from_a_pack(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from core.gate import gatepack
     from core.people.users import get_user
     from core.store.schema import open_database

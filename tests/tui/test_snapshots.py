@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
+from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in
+from tests.support.fixture_types import SnapCompare
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 
@@ -29,11 +31,14 @@ async def selling_two_seats(pilot: Pilot[None]) -> None:
 
 
 @SIZES
-def test_sell_screen_with_two_seats_in_the_cart(snap_compare, demo_db, size) -> None:  # type: ignore[no-untyped-def]
+def test_sell_screen_with_two_seats_in_the_cart(snap_compare: SnapCompare, demo_db: Database,
+                                                size: tuple[int, int]) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=selling_two_seats)
 
 
-def test_sell_screen_with_a_ticket_and_items_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_sell_screen_with_a_ticket_and_items_80x24(
+    snap_compare: SnapCompare, demo_db: Database,
+) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
         await pilot.press("enter")
@@ -53,7 +58,8 @@ def test_sell_screen_with_a_ticket_and_items_80x24(snap_compare, demo_db) -> Non
 
 
 @SIZES
-def test_stadium_overview(snap_compare, demo_db, size) -> None:  # type: ignore[no-untyped-def]
+def test_stadium_overview(snap_compare: SnapCompare, demo_db: Database,
+                          size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
         await pilot.press("down", "down", "enter")
@@ -62,7 +68,7 @@ def test_stadium_overview(snap_compare, demo_db, size) -> None:  # type: ignore[
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=run_before)
 
 
-def test_payment_modal_split_tender_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_payment_modal_split_tender_80x24(snap_compare: SnapCompare, demo_db: Database) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await selling_two_seats(pilot)
         await pilot.press("p", "d", *"visa", "enter", *"4242", "enter", *"AB12C", "enter",
@@ -72,9 +78,9 @@ def test_payment_modal_split_tender_80x24(snap_compare, demo_db) -> None:  # typ
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_performance_list_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_performance_list_80x24(snap_compare: SnapCompare, demo_db: Database) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=signed_in)
 
 
-def test_sign_in_80x24(snap_compare, demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_80x24(snap_compare: SnapCompare, demo_db: Database) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24))
