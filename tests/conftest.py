@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+def pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
     """Every test runs at FIXED_NOW, the instant the demo template is built at: the CLI,
     the window app and core.clock all read it, so a date a test writes relative to
     FIXED_NOW never goes stale. A test that needs time to pass moves it with

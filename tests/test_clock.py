@@ -81,7 +81,7 @@ def test_tests_see_the_pinned_instant() -> None:
 
 
 def test_the_clock_moves_only_when_a_test_moves_it(
-        pinned_clock: time_machine.Coordinates) -> None:
+        pinned_clock: time_machine.Traveller) -> None:
     pinned_clock.shift(timedelta(days=400))
     assert clock.now() == FIXED_NOW + timedelta(days=400)
 

@@ -218,7 +218,7 @@ def test_the_cli_takes_the_leap_day_and_refuses_the_29th_of_a_common_year(cli: C
 
 
 def test_the_demo_built_on_a_leap_day_dates_its_shows_from_it(
-        tmp_path: Path, pinned_clock: time_machine.Coordinates, cli: Cli) -> None:
+        tmp_path: Path, pinned_clock: time_machine.Traveller, cli: Cli) -> None:
     leap = next_leap_day(FIXED_NOW)
     pinned_clock.move_to(local(leap, 12))
     path = tmp_path / "leap.db"

@@ -75,7 +75,7 @@ def test_comps_and_adjustments_name_reasons_and_approvers(demo_db: Database) -> 
     assert carts.view_cart(db, cart).status == "ordered"
 
 
-def test_attendance_in_15_minute_buckets_by_gate(box: Box) -> None:  # type: ignore[no-redefined]
+def test_attendance_in_15_minute_buckets_by_gate(box: Box) -> None:
     from core.gate.checkin import open_gate, scan
     from tests.support.selling_helpers import stadium_performance
 

@@ -40,7 +40,8 @@ def adjacent_pairs(db: Database, show: int) -> tuple[list[tuple[int, int]], set[
             f"AND c.code = 'ORCH' AND s.active = 1 AND s.row_label IN ({marks})",
             [show, *POOL_ROWS]):
         by_row[row].append((x, seat_id))
-    pairs, pool = [], set()
+    pairs: list[tuple[int, int]] = []
+    pool: set[int] = set()
     for seats in by_row.values():
         seats.sort()
         pool.update(seat_id for _, seat_id in seats)

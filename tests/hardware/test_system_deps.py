@@ -27,5 +27,5 @@ def test_pyzbar_with_libzbar_reads_a_qr_code() -> None:
 def test_zxing_cpp_reads_a_qr_code() -> None:
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(_image(), formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(_image(), formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     assert [item.text for item in found] == [PAYLOAD]

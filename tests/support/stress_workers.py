@@ -11,8 +11,9 @@ import random
 import sys
 import time
 import traceback
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.people.users import get_user
 from core.sales import aftersale, carts, checkout
@@ -83,7 +84,7 @@ def contention_worker(db_path: str, index: int, attempts: int, show: int,
                 if live_orders and rng.random() < void_share:
                     victim = live_orders.pop(rng.randrange(len(live_orders)))
                     aftersale.void(db, coordinator, victim, reason="contention test",
-                                station=station, now=FIXED_NOW, zone=UTC)
+                                station=station, now=FIXED_NOW, zone=ZoneInfo("UTC"))
                     outcome["voided"] += 1
                     outcome["voided_orders"].append(victim)
             except Exception:

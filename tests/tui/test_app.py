@@ -14,6 +14,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.overview import SellOverviewScreen as OverviewScreen
 from tui.screens.performances import PerformancesScreen
 from tui.screens.sell import SellScreen as MapScreen
+from tui.widgets.overview import OverviewMap
 from tui.widgets.seatmap import SeatMap
 
 
@@ -105,7 +106,7 @@ async def test_stadium_overview_drills_into_a_section_and_back(demo_db: Database
         assert "Section" in info(app) and "seats left" in info(app)
         await pilot.press("right")
         await pilot.pause()
-        code = app.screen.query_one("OverviewMap").hotspot.code
+        code = app.screen.query_one(OverviewMap).hotspot.code
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MapScreen)
@@ -123,7 +124,7 @@ async def test_the_field_is_general_admission_not_a_seat_map(demo_db: Database) 
         await sign_in(pilot)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        overview = app.screen.query_one("OverviewMap")
+        overview = app.screen.query_one(OverviewMap)
         assert overview.select("FIELD")
         await pilot.pause()
         assert "general admission" in info(app) and "2,500" in info(app)

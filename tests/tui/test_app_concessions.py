@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -292,7 +293,7 @@ async def test_stock_sold_elsewhere_is_asked_before_paying(
         set_goods(demo_db, cora, other, "SCARF", 2, FIXED_NOW)
         checkout.checkout(demo_db, cora, other, [Tender("cash", 5400)], station="window-2",
                         now=FIXED_NOW)
-        app.screen.refresh_sale()
+        cast(SellScreen, app.screen).refresh_sale()
         assert cart_rows(app)[0][1] == "SHORT"     # the cart line says so at once
         await pilot.press("p")
         await pilot.pause()

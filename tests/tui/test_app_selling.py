@@ -15,7 +15,8 @@ from tui.screens.login import LockScreen
 from tui.screens.overview import SellOverviewScreen
 from tui.screens.payment import PaymentModal, SaleDone
 from tui.screens.sell import SellScreen
-from tui.widgets.cart import CartPanel
+from tui.widgets.cart import CartLines, CartPanel
+from tui.widgets.overview import OverviewMap
 from tui.widgets.seatmap import SeatMap
 
 
@@ -151,15 +152,15 @@ async def test_general_admission_on_the_stadium_field(demo_db: Database, tmp_pat
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SellOverviewScreen)
-        assert app.screen.query_one("OverviewMap").select("FIELD")
+        assert app.screen.query_one(OverviewMap).select("FIELD")
         await pilot.press("enter")
         await pilot.pause()
-        assert "2,500 of 2,500 left" in str(app.screen.query_one("Static").content)
+        assert "2,500 of 2,500 left" in str(app.screen.query_one(Static).content)
         await pilot.press("ctrl+u", "4", "enter", "enter")
         await pilot.pause()
         view = cart_panel(app).view
         assert view is not None and view.ticket_count == 4
-        assert "FIELD GA x4" in str(app.screen.query_one("CartLines").get_row_at(0)[0])
+        assert "FIELD GA x4" in str(app.screen.query_one(CartLines).get_row_at(0)[0])
         await pay_cash(pilot, str(view.total_cents / 100))
         await confirm_and_print(pilot)
         [(order_id, _, status, *_rest)] = orders_of(demo_db)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from core.concessions import stock
 from core.store.db import Database
@@ -108,7 +108,8 @@ async def test_a_blind_count_then_its_variance(demo_db: Database, tmp_path: Path
         await pilot.pause()
         assert isinstance(app.screen, CountScreen)
         # blind: no expected figure anywhere on the count sheet
-        sheet = " ".join(str(label.content) for label in app.screen.query(".count-label"))
+        sheet = " ".join(str(label.content)
+                         for label in app.screen.query(".count-label").results(Label))
         assert "POPCORN" in sheet
         assert not any(str(n) in sheet.split() for n in expected.values())
         counted = {sku: n - 1 if sku == "POPCORN" else n for sku, n in expected.items()}

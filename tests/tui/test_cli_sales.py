@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from core.gate import codes
 from core.gate import keys as gate_keys
@@ -11,7 +12,7 @@ from core.store.schema import open_database
 from tests.support.fixture_types import Cli
 
 
-def sell_json(cli: Cli, *args: str) -> dict:
+def sell_json(cli: Cli, *args: str) -> dict[str, Any]:
     code, output = cli("sell", "--user", "sam", "--pin", "1111", "--json", *args)
     assert code == 0, output
     return json.loads(output)

@@ -90,7 +90,7 @@ async def test_admit_then_already_in_with_a_bell_then_invalid(
         assert block.detail
         table = app.screen.query_one("#scans", DataTable)
         assert table.row_count == 1
-        assert app.screen.query_one("#code").value == ""    # cleared for the next one
+        assert app.screen.query_one("#code", Input).value == ""    # cleared for the next one
 
         ticks.now += 1.0      # the scanner fires twice: judged once
         await scan(pilot, sold["code"])
