@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -211,7 +212,7 @@ def test_hold_codes_are_listed_created_and_removed(demo_db: Database) -> None:
         "HOUSE", "PRESS", "PROD", "WHEEL"]
     for bad, code in ((dict(code="two words"), "bad_hold_code"),
                       (dict(code="VIP", sell_roles=["usher"]), "unknown_role")):
-        args = {"code": "VIP", "sell_roles": ["coordinator"], **bad}
+        args: dict[str, Any] = {"code": "VIP", "sell_roles": ["coordinator"], **bad}
         with pytest.raises(BoxOfficeError) as refused:
             inventory.create_hold_code(demo_db, cora, args["code"], "VIP", "red",
                                        sell_roles=args["sell_roles"], release_roles=["admin"])

@@ -74,7 +74,9 @@ def late_show(db: Database, starts: datetime) -> int:
 
 
 def day_net(db: Database, day: date, now: datetime) -> int:
-    return int(catalogue.sales(db, report_model.Scope(zone=ZONE, now=now, day=day)).fact("Net"))
+    net = catalogue.sales(db, report_model.Scope(zone=ZONE, now=now, day=day)).fact("Net")
+    assert isinstance(net, int)
+    return net
 
 
 # -- a performance that crosses midnight ------------------------------------------------

@@ -113,8 +113,9 @@ def test_the_audit_extract_and_every_report_exports_csv(demo_db: Database) -> No
              "attendance": {"performance_id": hall_performance(db)},
              "x": {"shift_id": 1}, "z": None}
     for kind in catalogue.report_names():
-        if needs.get(kind.name, {}) is None:
+        needed = needs.get(kind.name, {})
+        if needed is None:
             continue
-        report = catalogue.build_report(db, cora, kind.name, scope(**needs.get(kind.name, {})))
+        report = catalogue.build_report(db, cora, kind.name, scope(**needed))
         rows = list(csv.reader(io.StringIO(to_csv(report))))
         assert rows[0] == [report.title], kind.name

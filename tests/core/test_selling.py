@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -152,8 +153,8 @@ def test_a_whole_card_number_is_refused_wherever_it_is_typed(demo_db: Database, 
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-G-101"], NOW)
-    details = {"card_brand": "VISA", "card_last4": "4242", "approval_code": "OK1234",
-               field: "4111 1111 1111 1111"}
+    details: dict[str, Any] = {"card_brand": "VISA", "card_last4": "4242",
+                               "approval_code": "OK1234", field: "4111 1111 1111 1111"}
     with pytest.raises(TenderError) as caught:
         checkout.checkout(demo_db, sam, cart_id, [Tender("card", 13824, **details)],
                         station=STATION, now=NOW)
@@ -371,7 +372,7 @@ def test_best_available_puts_adjacent_front_centre_seats_in_the_cart(demo_db: Da
     assert len(cart.lines) == 4 and {line.zone for line in cart.lines} == {"A"}
     rows = {line.row for line in cart.lines}
     assert len(rows) == 1
-    numbers = sorted(line.number for line in cart.lines)
+    numbers = sorted(int(line.number or 0) for line in cart.lines)
     assert numbers == list(range(numbers[0], numbers[0] + 4))
     again = carts.add_best_available(demo_db, sam, cart_id, show, 4, "ADULT", NOW, HOLD,
                                      zone="A")

@@ -182,7 +182,7 @@ class SellingMachine(RuleBasedStateMachine):
         return "cart_expired" if status == "expired" else "cart_closed"
 
     def expect(self, error: type[BoxOfficeError], code: str | None, call: Callable[..., object],
-               *args: Any, **kw: Any) -> BoxOfficeError:
+               *args: Any, **kw: Any) -> None:
         """Call and require exactly this refusal, with nothing written."""
         journal_rows = self.db.execute("SELECT count(*) FROM journal").fetchone()[0]
         with pytest.raises(error) as caught:
@@ -197,7 +197,7 @@ class SellingMachine(RuleBasedStateMachine):
         """1 to `max_size` seats of the pool; three times in four only seats that are in
         one of the `mostly` states (so that most attempts can succeed)."""
         likely = [s for s in self.pool if self.seat[s][0] in mostly]
-        choices = likely if likely and data.draw(MOSTLY, label="likely") else self.pool
+        choices = likely if bool(likely) and data.draw(MOSTLY, label="likely") else self.pool
         return data.draw(st.lists(st.sampled_from(choices), min_size=1, max_size=max_size,
                                   unique=True), label="seats")
 
@@ -206,7 +206,7 @@ class SellingMachine(RuleBasedStateMachine):
         something)."""
         likely = [c for c in self.open_carts()
                   if not filled or self.carts[c].seats or self.carts[c].places]
-        choices = likely if likely and data.draw(MOSTLY, label="likely") else self.carts
+        choices = likely if bool(likely) and data.draw(MOSTLY, label="likely") else self.carts
         return data.draw(st.sampled_from(sorted(choices)), label="cart")
 
     def live_tickets(self) -> list[tuple[int, int]]:
@@ -365,8 +365,8 @@ class SellingMachine(RuleBasedStateMachine):
                              visa(total - cash_part)],
                    "short": [Tender("cash", max(0, total - 1))],
                    "over": [Tender("cash", total + 1)]}[how]
-        call = (sales_checkout.checkout, self.db, self.seller, cart_id, tenders)
-        options = {"station": STATION, "now": self.now}
+        call: tuple[Any, ...] = (sales_checkout.checkout, self.db, self.seller, cart_id, tenders)
+        options: dict[str, Any] = {"station": STATION, "now": self.now}
         cart = self.carts[cart_id]
         refusal = self.cart_refusal(cart_id)
         if refusal:
@@ -419,8 +419,8 @@ class SellingMachine(RuleBasedStateMachine):
         seats = self.pick_seats(data)
         actor = self.coordinator if by_coordinator else self.seller
         if code == "kill":
-            call = (inventory.kill_seats, self.db, actor, self.show, seats, "camera platform",
-                    self.now)
+            call: tuple[Any, ...] = (inventory.kill_seats, self.db, actor, self.show, seats,
+                                     "camera platform", self.now)
         else:
             call = (inventory.hold_seats, self.db, actor, self.show, seats, code, self.now)
         if not by_coordinator:
@@ -500,11 +500,12 @@ class SellingMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def void(self, data: st.DataObject) -> None:
         complete = [o for o, order in self.orders.items() if order.status == "complete"]
-        choices = complete if complete and data.draw(MOSTLY, label="likely") else self.orders
+        choices = complete if bool(complete) and data.draw(MOSTLY, label="likely") else self.orders
         order_id = data.draw(st.sampled_from(sorted(choices)), label="order")
         order = self.orders[order_id]
-        call = (aftersale.void, self.db, self.coordinator, order_id)
-        options = {"reason": "wrong night", "station": STATION, "now": self.now, "zone": ZONE}
+        call: tuple[Any, ...] = (aftersale.void, self.db, self.coordinator, order_id)
+        options: dict[str, Any] = {"reason": "wrong night", "station": STATION, "now": self.now,
+                                   "zone": ZONE}
         if not VOID_NETS_CASH_PAYBACKS and self.db.execute(
                 "SELECT 1 FROM payments WHERE order_id = ? AND amount_cents < 0 AND "
                 "refund_of IS NULL", [order_id]).fetchone():
@@ -556,9 +557,9 @@ class SellingMachine(RuleBasedStateMachine):
         cart_id = data.draw(st.sampled_from(self.open_carts()), label="cart")
         total = carts.view_cart(self.db, cart_id).total_cents
         some_order = min(self.orders) if self.orders else None
-        options = {"station": STATION, "now": self.now}
+        options: dict[str, Any] = {"station": STATION, "now": self.now}
         if where in ("card_last4", "approval_code", "terminal_ref"):
-            call = (sales_checkout.checkout, self.db, self.seller, cart_id,
+            call: tuple[Any, ...] = (sales_checkout.checkout, self.db, self.seller, cart_id,
                     [visa(total, **{where: number})])
         elif where == "check":
             call = (sales_checkout.checkout, self.db, self.seller, cart_id,
@@ -645,7 +646,8 @@ class SellingMachine(RuleBasedStateMachine):
 
 
 def test_selling_state_machine(demo_template: Path) -> None:
-    run_state_machine_as_test(lambda: SellingMachine(demo_template),
+    # hypothesis takes any factory of a machine, though it declares the class
+    run_state_machine_as_test(lambda: SellingMachine(demo_template),  # type: ignore[arg-type]
                               settings=MACHINE_SETTINGS)
 
 

@@ -79,7 +79,7 @@ def test_settlement_counts_breakdowns_and_gbor_to_nagbor(box: Box) -> None:
     assert (s.scanned, s.no_shows) == (2, 6)
     assert [b.tickets for b in s.consignment] == [2]
     assert s.consignment_outstanding_cents == sum(
-        t.base_cents + t.fee_cents + t.tax_cents
+        t.base_cents + t.fee_cents + t.tax_cents  # type: ignore[misc]
         for t in orders.get_order(box.db, sold["batch"].order_id).tickets)  # type: ignore[attr-defined]
 
 
