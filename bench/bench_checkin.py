@@ -9,7 +9,7 @@ live tickets inserted directly with executemany (reserved seats first, then the 
 general admission), and the codes scanned are signed with core.tokens. Measured, one
 scan at a time and interleaved: first scans (ADMIT), repeat scans (ALREADY IN) and
 garbage (INVALID). No camera decode here: that is the decoder's own benchmark.
-Prints a Markdown table; figures go in bench/README.md by hand. Budget (DESIGN.md):
+Prints a Markdown table; figures go in bench/README.md by hand. Budget (bench/README.md):
 frame decode + verify + record p99 < 10 ms.
 """
 

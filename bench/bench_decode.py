@@ -2,7 +2,7 @@
 
     python bench/bench_decode.py [--frames 100] [--rounds 3]
 
-Frames come from tests/frames.py: a ticket printed by the preview renderer (a genuine
+Frames come from tests/support/frames.py: a ticket printed by the preview renderer (a genuine
 122-character Ed25519 token, QR version 5, error correction M) photographed on a cluttered
 background, turned and tilted, unevenly lit, blurred, noisy and JPEG-compressed, at
 640x480 and 1280x720, at the "realistic" and "hard" levels (see that module for the
@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hardware.qr import DECODER_NAMES, make_decoder
-from tests import frames
+from tests.support import frames
 
 
 def measure(decoders: dict[str, Any], images: list[Any], rounds: int,

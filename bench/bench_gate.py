@@ -3,13 +3,14 @@
     python bench/bench_gate.py [--frames 60] [--tickets 50000]
 
 For each decoder (zxing, pyzbar, opencv) and frame size (640x480, 1280x720): frames that
-show a sold ticket's code (realistic synthetic frames of its printed ticket, tests/frames.py)
+show a sold ticket's code (realistic synthetic frames of its printed ticket,
+tests/support/frames.py)
 and frames with no code at all (the common case while a lane waits). "Decode" is the
 decoder alone (the bare decode); "decode + verdict" adds `core.checkin.scan` (signature,
 lookup by decoded id, history, the scan recorded with its nonce); next to them, in the same
 run, a bare ticket lookup by id. The three decoders read the same frames, so after the
 first decoder the verdicts are repeats (ALREADY IN), which cost the same to judge.
-Budget (DESIGN.md): p99 < 10 ms for decode + verify + record at 50,000 tickets. Prints a
+Budget (bench/README.md): p99 < 10 ms for decode + verify + record at 50,000 tickets. Prints a
 Markdown table; timings only.
 """
 
@@ -36,7 +37,7 @@ def main() -> None:
     from core.gate import checkin
     from core.people.users import get_user
     from hardware.qr import make_decoder
-    from tests import frames
+    from tests.support import frames
 
     db, signer, match, first, at_gate = build(Path(tempfile.mkdtemp()), args.tickets)
     gate = checkin.open_gate(db, get_user(db, "gia"), match, "Bench")

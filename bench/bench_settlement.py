@@ -9,7 +9,7 @@ what `orders.checkout` writes (orders of four, each ticket with its order line a
 performance's price, a seat claim, a cash payment in a shift); going through checkout
 would take minutes and measure the sale, not the settlement. Mix: 85 % ADULT, 12 %
 CHILD, 3 % COMP; 5 % of orders consigned, 5 % group; 2 % of tickets refunded; 80 %
-scanned at four gates. Budget (DESIGN.md): < 1 s. Prints a Markdown table.
+scanned at four gates. Budget (bench/README.md): < 1 s. Prints a Markdown table.
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,23 +16,8 @@ from core.admin.demo import build_demo
 from core.config import Config
 from core.store.db import Database
 from core.store.schema import open_database
-
-# The demo's performances are dated from "now": tests pin now, so screens are repeatable.
-FIXED_NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
-ZONE = ZoneInfo("America/New_York")
-REPO = Path(__file__).resolve().parents[1]
-
-
-# The modules that meet dates (on-sale windows, doors, due dates, days of reports and
-# deposits, shifts, gate times): `make test` runs them again on a shifted machine clock.
-DATE_SENSITIVE = {
-    "test_clock", "test_date_edges", "test_cli", "test_cli_admin", "test_cli_scan",
-    "test_cli_sales", "test_cli_closeout", "test_checkin", "test_gatepack", "test_groups",
-    "test_customers", "test_shifts", "test_deposits", "test_reports", "test_app_admin",
-    "test_app_admin_events", "test_app_orders", "test_tokens", "test_backup", "test_training",
-    "test_selling", "test_consignment", "test_settlement", "test_card_reconciliation",
-    "test_gate_screen",
-}
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, ZONE
+from tests.support.fixture_types import Cli
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,7 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+def pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
     """Every test runs at FIXED_NOW, the instant the demo template is built at: the CLI,
     the window app and core.clock all read it, so a date a test writes relative to
     FIXED_NOW never goes stale. A test that needs time to pass moves it with
@@ -89,7 +73,7 @@ def bare_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_template(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database with a shift open for sam (at window-1), cora and ada, so the
     selling tests can take money."""
-    from tests.selling_helpers import open_shifts
+    from tests.support.selling_helpers import open_shifts
 
     path = tmp_path_factory.mktemp("demo") / "template.db"
     shutil.copyfile(bare_demo_template, path)
@@ -131,7 +115,7 @@ def config() -> Config:
 
 
 @pytest.fixture
-def cli(demo_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def cli(demo_path: Path, tmp_path: Path) -> Cli:
     """Run `boxoffice` on a private demo database, with a config file in tmp_path."""
     from click.testing import CliRunner
 

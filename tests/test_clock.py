@@ -11,9 +11,8 @@ import pytest
 import time_machine
 
 from core import clock
-from tests.conftest import DATE_SENSITIVE, FIXED_NOW
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, REPO
 
-REPO = Path(__file__).resolve().parents[1]
 THE_CLOCK = REPO / "core" / "clock.py"
 # Everything that ships, i.e. every top-level package but the tests, benches and tools
 # (a bench times real runs; a tool is run by hand).
@@ -82,7 +81,7 @@ def test_tests_see_the_pinned_instant() -> None:
 
 
 def test_the_clock_moves_only_when_a_test_moves_it(
-        pinned_clock: time_machine.Coordinates) -> None:
+        pinned_clock: time_machine.Traveller) -> None:
     pinned_clock.shift(timedelta(days=400))
     assert clock.now() == FIXED_NOW + timedelta(days=400)
 

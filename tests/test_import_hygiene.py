@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.constants import REPO
+
 FORBIDDEN_IN_CORE = ("textual", "rich", "escpos", "cv2", "zxingcpp", "pyzbar", "tui",
                      "hardware")
 
@@ -34,7 +35,7 @@ def test_importing_a_core_module_loads_no_ui_or_device_library(module: str) -> N
 
 
 def imported_names(path: Path) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)

@@ -98,8 +98,8 @@ def reachability() -> tuple[set[str], set[str]]:
     for src in core:
         for name, node in src.functions.items():
             edges[f"{src.name}:{name}"] |= src.references(node)
-        for name, node in src.classes.items():   # methods and properties call services too
-            edges[f"{src.name}:{name}"] |= src.references(node)
+        for name, cls in src.classes.items():   # methods and properties call services too
+            edges[f"{src.name}:{name}"] |= src.references(cls)
         for local, target in src.aliases.items():   # a name a package re-exports
             if ":" in target:
                 edges[f"{src.name}:{local}"].add(target)

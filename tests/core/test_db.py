@@ -1,0 +1,142 @@
+"""The database core: settings, migrations, BEGIN IMMEDIATE writes, local disk only."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.errors import DatabaseLocationError
+from core.migrations import migrations
+from core.store.db import Database, check_local_disk, connect, filesystem_type, write
+from core.store.schema import migrate, open_database
+from tests.support.constants import FIXED_NOW
+from tests.support.dates import stamp
+
+TABLES = {"venues", "seat_maps", "price_zones", "sections", "seats", "events",
+          "performances", "users", "settings", "journal"}
+
+
+def test_fresh_database_gets_every_table_and_records_the_migrations(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "fresh.db")
+    assert set(db.table_names()) >= TABLES
+    applied = [m.name for m in migrations.applied(db)]
+    assert applied == [m.name for m in migrations._migrations]
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "twice.db")
+    assert migrate(db) == []
+    db.conn.close()
+    again = open_database(tmp_path / "twice.db")
+    assert set(again.table_names()) >= TABLES
+
+
+def test_connection_settings(tmp_path: Path) -> None:
+    db = connect(tmp_path / "settings.db")
+    pragma = lambda name: db.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2  # FULL
+    assert pragma("busy_timeout") >= 5000
+    assert pragma("foreign_keys") == 1
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError), write(db):
+        db.execute("INSERT INTO performances (event_id, venue_id, starts_at) "
+                   "VALUES (99, 99, ?)", [stamp(FIXED_NOW)])
+
+
+def test_write_starts_begin_immediate_and_rolls_back_on_error(db: Database) -> None:
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    with pytest.raises(RuntimeError), write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        raise RuntimeError("boom")
+    db.conn.set_trace_callback(None)
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN IMMEDIATE"]
+    assert statements.index("BEGIN IMMEDIATE") < next(
+        i for i, s in enumerate(statements) if s.startswith("INSERT"))
+    assert "ROLLBACK" in statements
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'a'").fetchone()[0] == 0
+
+
+def test_nested_write_is_a_savepoint_of_the_outer_transaction(db: Database) -> None:
+    with write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('outer', '1')")
+        with pytest.raises(ValueError), write(db):
+            db.execute("INSERT INTO settings (key, value) VALUES ('inner', '1')")
+            raise ValueError
+    keys = [row[0] for row in db.execute("SELECT key FROM settings WHERE key IN "
+                                         "('outer', 'inner')")]
+    assert keys == ["outer"]
+
+
+def test_a_second_writer_waits_at_begin_not_halfway(tmp_path: Path) -> None:
+    path = tmp_path / "lock.db"
+    first = open_database(path)
+    second = connect(path)
+    second.execute("PRAGMA busy_timeout = 50")
+    with write(first), pytest.raises(sqlite3.OperationalError, match="locked"), write(second):
+        pass  # BEGIN IMMEDIATE itself waits for (and here gives up on) the write lock
+
+
+def _increment(path: str, times: int) -> None:
+    db = connect(path)
+    for _ in range(times):
+        with write(db):
+            value = int(db.execute("SELECT value FROM settings WHERE key = 'n'").fetchone()[0])
+            db.execute("UPDATE settings SET value = ? WHERE key = 'n'", [str(value + 1)])
+
+
+def test_read_then_write_under_contention_loses_nothing(tmp_path: Path) -> None:
+    """Four processes read-modify-write one counter: with a deferred BEGIN this fails with
+    'database is locked' or loses updates; BEGIN IMMEDIATE serialises them."""
+    path = tmp_path / "contended.db"
+    db = open_database(path)
+    with write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('n', '0')")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_increment, args=(str(path), 150)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert db.execute("SELECT value FROM settings WHERE key = 'n'").fetchone()[0] == "600"
+
+
+MOUNTS = """\
+/dev/sda1 / ext4 rw,relatime 0 0
+proc /proc proc rw 0 0
+server:/export /srv/shared nfs4 rw,relatime 0 0
+//nas/box /mnt/box\\040office cifs rw 0 0
+user@host:/data /home/me/remote fuse.sshfs rw 0 0
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/var/lib/boxoffice", "ext4"),
+    ("/srv/shared/boxoffice", "nfs4"),
+    ("/srv/sharedness", "ext4"),          # a prefix of the name is not the mount
+    ("/mnt/box office/db", "cifs"),
+    ("/home/me/remote/x", "fuse.sshfs"),
+])
+def test_filesystem_type_finds_the_mount_that_holds_a_path(path: str, expected: str) -> None:
+    assert filesystem_type(Path(path), MOUNTS) == expected
+
+
+@pytest.mark.parametrize("path", ["/srv/shared/box.db", "/mnt/box office/box.db",
+                                  "/home/me/remote/box.db"])
+def test_a_database_on_a_network_filesystem_is_refused_with_the_reason(path: str) -> None:
+    with pytest.raises(DatabaseLocationError) as caught:
+        check_local_disk(Path(path), MOUNTS)
+    assert "network filesystem" in caught.value.message
+    assert "local disk" in caught.value.message
+
+
+def test_a_database_on_a_local_disk_is_accepted() -> None:
+    check_local_disk(Path("/var/lib/boxoffice/box.db"), MOUNTS)

@@ -1,0 +1,105 @@
+"""The journal: append-only, hash-chained; `boxoffice journal verify` names a broken row."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from core.store import journal
+from core.store.db import Database
+from core.store.schema import open_database
+from tui.cli import main
+
+
+def _fill(db: Database, rows: int = 5) -> None:
+    for number in range(rows):
+        journal.append(db, actor="sam", action="test.event", subject=f"thing:{number}",
+                       data={"amount_cents": 1000 + number})
+
+
+def test_an_untouched_chain_verifies(db: Database) -> None:
+    _fill(db)
+    result = journal.verify(db)
+    assert result.ok and result.rows == 5
+
+
+def test_each_row_links_to_the_one_before(db: Database) -> None:
+    _fill(db, 3)
+    rows = db.execute("SELECT prev_hash, hash FROM journal ORDER BY id").fetchall()
+    assert rows[0][0] == journal.GENESIS
+    assert rows[1][0] == rows[0][1] and rows[2][0] == rows[1][1]
+
+
+@pytest.mark.parametrize("statement", ["UPDATE journal SET actor = 'mallory' WHERE id = 2",
+                                       "DELETE FROM journal WHERE id = 2"])
+def test_triggers_reject_update_and_delete(db: Database, statement: str) -> None:
+    _fill(db)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute(statement)
+
+
+def test_a_row_edited_behind_the_triggers_back_is_named(db: Database) -> None:
+    _fill(db)
+    db.execute("DROP TRIGGER journal_no_update")
+    db.execute("""UPDATE journal SET data = '{"amount_cents":1}' WHERE id = 3""")
+    result = journal.verify(db)
+    assert not result.ok
+    assert result.first_broken == 3
+    assert "hash" in result.reason
+
+
+def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db: Database) -> None:
+    _fill(db)
+    db.execute("DROP TRIGGER journal_no_update")
+    row = db.execute("SELECT id, at, actor, action, subject, prev_hash FROM journal "
+                     "WHERE id = 2").fetchone()
+    forged = journal._digest(row[5], row[0], row[1], row[2], row[3], row[4], "{}")
+    db.execute("UPDATE journal SET data = '{}', hash = ? WHERE id = 2", [forged])
+    result = journal.verify(db)
+    assert result.first_broken == 3
+    assert "link" in result.reason
+
+
+def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db: Database) -> None:
+    _fill(db)
+    db.execute("DROP TRIGGER journal_no_delete")
+    db.execute("DELETE FROM journal WHERE id = 5")
+    assert journal.verify(db).first_broken == 5
+    db.execute("DELETE FROM journal WHERE id = 2")
+    assert journal.verify(db).first_broken == 2
+
+
+def test_appends_inside_a_rolled_back_transaction_leave_no_trace(db: Database) -> None:
+    from core.store.db import write
+
+    _fill(db, 2)
+    with pytest.raises(RuntimeError), write(db):
+        journal.append(db, actor="sam", action="x", subject="y")
+        raise RuntimeError
+    _fill(db, 1)
+    assert journal.verify(db).ok
+
+
+def test_cli_verify_exit_codes_and_message(tmp_path: Path) -> None:
+    path = tmp_path / "box.db"
+    db = open_database(path)
+    _fill(db)
+    runner = CliRunner()
+    good = runner.invoke(main, ["journal", "verify", "--db", str(path)])
+    assert good.exit_code == 0, good.output
+    assert "5 rows" in good.output
+    db.execute("DROP TRIGGER journal_no_update")
+    db.execute("UPDATE journal SET actor = 'mallory' WHERE id = 4")
+    bad = runner.invoke(main, ["journal", "verify", "--db", str(path)])
+    assert bad.exit_code == 1
+    assert "row 4" in bad.output
+
+
+def test_cli_verify_on_a_missing_database_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["journal", "verify", "--db", str(tmp_path / "no.db")])
+    assert result.exit_code == 2
+    assert "no database" in result.output
+    assert not (tmp_path / "no.db").exists()

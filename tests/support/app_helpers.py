@@ -1,0 +1,67 @@
+"""Driving the window app in tests: build it on a demo database, sign in, read screens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from core.config import Config, PrinterConfig
+from core.store.db import Database
+from tests.support.constants import FIXED_NOW
+from tui.app import BoxOfficeApp
+
+
+class Clock:
+    """A clock a test moves by hand (the idle lock and the cart countdown read it)."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_app(db: Database, tmp_path: Path | None = None, *,
+             clock: Clock | None = None, config: Config | None = None,
+             station: str = "window-1") -> BoxOfficeApp:
+    """The window app on `db`; tickets print to a preview printer in tmp_path/prints."""
+    if config is None:
+        config = Config()
+        if tmp_path is not None:
+            config = Config(printer=PrinterConfig(backend="preview",
+                                                  path=str(tmp_path / "prints")))
+    return BoxOfficeApp(db, config, clock=clock or Clock(), station=station,
+                        key_dir=(tmp_path / "keys") if tmp_path else None)
+
+
+async def sign_in(pilot: Pilot[None], username: str = "sam", pin: str = "1111", *,
+                  float_twenties: int | None = 10) -> None:
+    """Sign in; when the window asks for a float, count `float_twenties` x 20.00 (None:
+    put it off with Esc)."""
+    from textual.widgets import Input
+
+    from tui.screens.shift import OpenShiftModal
+
+    await pilot.pause()
+    await pilot.press(*username, "enter", *pin, "enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, OpenShiftModal):
+        if float_twenties is None:
+            await pilot.press("escape")
+        else:
+            for field in list(screen.query(Input).results(Input)):
+                if field.id == "d2000":
+                    await pilot.press("backspace", *str(float_twenties))
+                await pilot.press("enter")
+        await pilot.pause()
+
+
+def text_of(app: BoxOfficeApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)

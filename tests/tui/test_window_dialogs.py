@@ -1,0 +1,33 @@
+"""The sale's dialogs say what core will accept, and take one Enter a field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.store.db import Database
+from core.venue.best_available import MAX_QUANTITY
+from tests.support.app_helpers import make_app, sign_in, text_of
+from tests.tui.test_app_selling import open_hall
+from tui.screens.sell_dialogs import BestAvailableForm
+
+
+async def test_best_available_says_its_real_limit(demo_db: Database,
+                                                  tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_hall(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BestAvailableForm)
+        await pilot.press("ctrl+u", "6", "0", "enter", "enter", "enter")
+        await pilot.pause()
+        # refused in the dialog, with the limit core keeps, and the quantity focused
+        assert isinstance(app.screen, BestAvailableForm)
+        assert f"from 1 to {MAX_QUANTITY}." in text_of(app, "#hint")
+        assert app.screen.focused is not None and app.screen.focused.id == "quantity"
+        await pilot.press("ctrl+u", *str(MAX_QUANTITY), "enter", "enter", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, BestAvailableForm)
+        view = app.sale.view(demo_db)
+        assert view is not None and view.ticket_count == MAX_QUANTITY
