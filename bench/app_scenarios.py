@@ -93,9 +93,9 @@ async def open_sequence(app, pilot, clock: FrameClock, hall_id: int,  # type: ig
     cursor on the biggest section, Enter, move the cursor, go back twice. `bare_screens`:
     (name, factory, with_moves) for screens pushed in between, floors to compare the
     hall's screen with."""
-    from tui.screens.overview import SellOverviewScreen
+    from tui.screens.overview import SellOverviewScreen, open_performance
     from tui.screens.performances import PerformancesScreen
-    from tui.screens.sell import SellScreen, open_performance
+    from tui.screens.sell import SellScreen
 
     out: dict = {}
 
@@ -153,9 +153,9 @@ async def sale_sequence(app, pilot, clock: FrameClock, stadium_id: int,  # type:
     Run right after open_sequence in the same app: the hall and the overview are opened
     again, which resumes their installed screens (open_performance keeps them)."""
     from core.sales import carts
-    from tui.screens.overview import SellOverviewScreen
+    from tui.screens.overview import SellOverviewScreen, open_performance
     from tui.screens.performances import PerformancesScreen
-    from tui.screens.sell import SellScreen, open_performance
+    from tui.screens.sell import SellScreen
     from tui.widgets.cart import CartPanel
     from tui.widgets.seatmap import SeatMap as SeatMapWidget
 
