@@ -16,7 +16,7 @@ from core.admin.demo import build_demo
 from core.config import Config
 from core.store.db import Database
 from core.store.schema import open_database
-from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, ZONE
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, SERIAL, ZONE
 from tests.support.fixture_types import Cli
 
 
@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.stem in DATE_SENSITIVE:
             item.add_marker(pytest.mark.dates)
+        if item.path.stem in SERIAL:
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from core import clock
-from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, REPO
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, SERIAL, REPO
 
 THE_CLOCK = REPO / "core" / "clock.py"
 # Everything that ships, i.e. every top-level package but the tests, benches and tools
@@ -96,3 +96,4 @@ def test_every_date_sensitive_module_exists() -> None:
     # a renamed module would silently drop out of the shifted-clock runs
     modules = {path.stem for path in (REPO / "tests").rglob("test_*.py")}
     assert DATE_SENSITIVE - modules == set()
+    assert SERIAL - modules == set()

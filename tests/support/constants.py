@@ -24,3 +24,8 @@ DATE_SENSITIVE = {
     "test_gate_screen", "test_worklist", "test_app_groups", "test_app_pending_card",
     "test_cli_desk", "test_window_demo",
 }
+
+# The modules that race processes against the clock or each other (contention, kill -9,
+# backups under load): they run alone after the parallel run, so a busy neighbour in the
+# other worker cannot starve them.
+SERIAL = {"test_selling_contention", "test_selling_crash", "test_backup"}
