@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from core import clock
-from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, SERIAL, REPO
+from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, REPO, SERIAL
 
 THE_CLOCK = REPO / "core" / "clock.py"
 # Everything that ships, i.e. every top-level package but the tests, benches and tools
