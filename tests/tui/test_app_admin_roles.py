@@ -16,6 +16,7 @@ from core.store.db import Database
 from tests.support.app_helpers import make_app, sign_in, text_of
 from tests.tui.test_app_admin import open_section
 from tui.screens.admin_roles import RolesScreen
+from tui.screens.dialogs import Confirm
 
 
 def permission_changes(db: Database) -> list[tuple[str, str, str, str]]:
@@ -59,7 +60,16 @@ async def test_an_admin_grants_and_revokes_a_permission(demo_db: Database,
         assert has_permission(demo_db, "seller", "refund")
         assert shown(screen, "seller", "refund") == "yes"
         assert "seller may now refund" in text_of(app, "#info")
-        await pilot.press("enter")                       # Enter toggles too: back again
+        await pilot.press("enter")                       # Enter toggles too: back again,
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)           # ... once the revoke is confirmed
+        await pilot.press("n")
+        await pilot.pause()
+        assert has_permission(demo_db, "seller", "refund")
+        assert "Nothing changed" in text_of(app, "#info")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert not has_permission(demo_db, "seller", "refund")
         assert shown(screen, "seller", "refund") == "-"
@@ -79,6 +89,8 @@ async def test_the_last_user_admin_is_kept(demo_db: Database,
         screen = await open_roles(pilot)
         await go_to(pilot, "admin", "user_admin")
         await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert "nobody able to administer users" in text_of(app, "#info")
         assert shown(screen, "admin", "user_admin") == "yes"

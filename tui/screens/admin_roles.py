@@ -17,6 +17,7 @@ from core.people import permissions
 from core.people.models import PROTECTED_ACTIONS
 from core.people.permissions import PermissionMatrix
 from tui.screens.admin_base import AdminSectionScreen
+from tui.screens.dialogs import Confirm
 
 
 class RolesScreen(AdminSectionScreen):
@@ -86,9 +87,21 @@ class RolesScreen(AdminSectionScreen):
         app = self.box_office
         words = permission.replace("_", " ")
         if self.matrix.allows(role, permission):
-            self.attempt(lambda: permissions.revoke(app.db, app.seller, role, permission),
-                         f"{role} may no longer {words} ('{permission}' revoked; space "
-                         "again grants it).")
+            # a revoke takes something away from every user of the role: asked first, as
+            # one miscounted Down once took report_access from admin
+            def revoke(yes: bool | None) -> None:
+                if yes:
+                    self.attempt(
+                        lambda: permissions.revoke(app.db, app.seller, role, permission),
+                        f"{role} may no longer {words} ('{permission}' revoked; space "
+                        "again grants it).")
+                else:
+                    self.say(f"Nothing changed: {role} may still {words}.")
+                self.load()
+
+            self.app.push_screen(Confirm(f"Take '{permission}' away from every {role}? "
+                                         f"They may then no longer {words}."), revoke)
+            return
         else:
             self.attempt(lambda: permissions.grant(app.db, app.seller, role, permission),
                          f"{role} may now {words} ('{permission}' granted; space again "
