@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from core.config import Config
 from core.people import users
@@ -249,3 +250,22 @@ async def test_a_valid_seat_map_is_validated_then_imported(demo_db: Database,
         assert "8 seats added" in text_of(app, "#info")
         assert "Test Hall" in text_of(app, "#seatmap-report")
     assert "T" in [venue.code for venue in venues.list_venues(demo_db)]
+
+
+async def test_a_refused_new_user_keeps_what_was_typed(demo_db: Database,
+                                                       tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "ada", "4444")
+        await open_section(pilot, "users")
+        await pilot.press("n")
+        await pilot.pause()
+        for value in ("nell", "Nell New", "coordinator", "12"):     # a PIN too short
+            await type_line(pilot, value)
+        assert isinstance(app.screen, FormModal)                   # back, not closed
+        assert "Nobody was made" in text_of(app, "#form-problem")
+        assert app.screen.query_one("#f-display_name", Input).value == "Nell New"
+        await pilot.press("enter", "enter", "enter")               # name, display, role kept
+        await type_line(pilot, "9876")
+        assert isinstance(app.screen, UsersScreen)
+    assert users.authenticate(demo_db, "nell", "9876").role == "coordinator"

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from core.errors import BoxOfficeError
 from core.people import accounts, users
 from core.people.models import ROLES, User
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
@@ -82,15 +83,21 @@ class UsersScreen(AdminSectionScreen):
             return user.active
         return True
 
-    def action_new_user(self) -> None:
+    def action_new_user(self, values: dict[str, str] | None = None,
+                        problem: str = "") -> None:
+        """The form; after a refusal it comes back with what was typed (but the PIN) and
+        what was wrong."""
         if not self.may("user_admin"):
             return
+        values = values or {}
         form = FormModal("New user", [
-            Field("username", "User name (signs in with it)", placeholder="sam"),
-            Field("display_name", "Display name", placeholder="Sam Seller"),
-            Field("role", f"Role ({', '.join(ROLES)})", value="seller"),
+            Field("username", "User name (signs in with it)", values.get("username", ""),
+                  placeholder="sam"),
+            Field("display_name", "Display name", values.get("display_name", ""),
+                  placeholder="Sam Seller"),
+            Field("role", f"Role ({', '.join(ROLES)})", values.get("role", "seller")),
             Field("pin", "PIN (at least 4 digits)", password=True),
-        ])
+        ], problem=problem)
         self.app.push_screen(form, self._create)
 
     def _create(self, values: dict[str, str] | None) -> None:
@@ -98,12 +105,15 @@ class UsersScreen(AdminSectionScreen):
             self.say("Cancelled: no user was made.")
             return
         app = self.box_office
-        made = self.attempt(lambda: accounts.create_user(
-            app.db, app.seller, values["username"], values["display_name"],
-            values["role"].lower(), values["pin"]),
-            f"{values['username']} can sign in now ({values['role'].lower()}).")
-        if made is not None:
-            self.load(keep=values["username"])
+        try:
+            accounts.create_user(app.db, app.seller, values["username"],
+                                 values["display_name"], values["role"].lower(),
+                                 values["pin"])
+        except BoxOfficeError as error:
+            self.action_new_user(values, f"{error.message}. Nobody was made.")
+            return
+        self.say(f"{values['username']} can sign in now ({values['role'].lower()}).")
+        self.load(keep=values["username"])
 
     def action_change_role(self) -> None:
         user = self.selected
