@@ -119,3 +119,19 @@ async def test_a_banned_customer_is_unmistakable_and_needs_a_yes(
         await pilot.press("enter", "y")
         await pilot.pause()
         assert picked == [cy]
+
+
+async def test_a_flag_box_differs_in_shape_set_or_not(demo_db: Database,
+                                                      tmp_path: Path) -> None:
+    from tui.screens.customer_form import FlagBox
+
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        app.push_screen(CustomerForm("Ana"))
+        await pilot.pause()
+        banned = app.screen.query_one("#flag-banned", FlagBox)
+        assert "X" not in banned.render().plain          # not set: no mark at all
+        banned.value = True
+        await pilot.pause()
+        assert "X" in banned.render().plain

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
 
 
+class FlagBox(Checkbox):
+    """A flag's tick box whose mark differs in shape, not only in colour: `X` when set,
+    blank when not (Textual draws an X in both states), so on a 16-colour or monochrome
+    terminal a customer is not read as banned when they are not."""
+
+    @property
+    def BUTTON_INNER(self) -> str:
+        return "X" if self.value else " "
+
+    @BUTTON_INNER.setter
+    def BUTTON_INNER(self, _: str) -> None:
+        """The mark follows the value; nothing to set."""
+
+
 class CustomerForm(ModalScreen[Customer | None]):
     """A new customer, or `customer` edited: name, phone, email and flags. Enter in a line
     or Ctrl+S saves; what core refuses is said under the form, and nothing is written."""
@@ -62,10 +76,10 @@ class CustomerForm(ModalScreen[Customer | None]):
                     yield Input(value, placeholder="needed" if label == "Name" else "",
                                 id=field)
             with Horizontal(id="new-flags"):
-                yield Checkbox("Accessibility", "accessibility" in self.flags,
-                               id="flag-accessibility")
-                yield Checkbox("VIP", "vip" in self.flags, id="flag-vip")
-                yield Checkbox("Banned", "banned" in self.flags, id="flag-banned")
+                yield FlagBox("Accessibility", "accessibility" in self.flags,
+                              id="flag-accessibility")
+                yield FlagBox("VIP", "vip" in self.flags, id="flag-vip")
+                yield FlagBox("Banned", "banned" in self.flags, id="flag-banned")
             yield Static("", id="form-error")
             yield Static("Tab: next   Space: tick a flag   Enter or Ctrl+S: save   Esc: cancel",
                          id="form-hint")
