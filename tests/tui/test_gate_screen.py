@@ -113,6 +113,11 @@ async def test_admit_then_already_in_with_a_bell_then_invalid(
         assert "Admitted here 1" in counters(app)
         assert "Inside 1/1" in counters(app)
         assert "ALREADY IN 1" in counters(app) and "INVALID 1" in counters(app)
+        # every refusal reason fits at 80 columns: the line wraps rather than cuts
+        box = app.screen.query_one("#counters", Static)
+        box.update(counters(app) + ", NOT YET 3, REFUNDED 2, WRONG EVENT 1, TOO LATE 1")
+        await pilot.pause()
+        assert box.size.height == 2
 
 
 async def test_the_camera_worker_reads_a_printed_ticket(

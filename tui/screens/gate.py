@@ -287,8 +287,10 @@ class GateScreen(Screen[None]):
         self._counters_read_at = time.monotonic()
         figures = checkin.counters(app.db, app.session.performance_id, app.session.gate,
                                    app.clock())
+        # the most frequent refusals first: they are what the lane needs to know
+        ranked = sorted(figures.refusals.items(), key=lambda item: (-item[1], item[0]))
         refused = ", ".join(f"{checkin.WORDS.get(code, code)} {count}"
-                            for code, count in figures.refusals.items()) or "none"
+                            for code, count in ranked) or "none"
         self.query_one("#counters", Static).update(Text.assemble(
             "Admitted here ", (str(figures.admitted_here), "bold"),
             "  Inside ", (f"{figures.inside}/{figures.sold}", "bold"),
