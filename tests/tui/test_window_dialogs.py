@@ -31,3 +31,35 @@ async def test_best_available_says_its_real_limit(demo_db: Database,
         assert not isinstance(app.screen, BestAvailableForm)
         view = app.sale.view(demo_db)
         assert view is not None and view.ticket_count == MAX_QUANTITY
+
+
+async def test_counts_and_amounts_are_refused_on_their_field(demo_db: Database,
+                                                            tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from tests.support.app_helpers import make_app, sign_in, text_of
+    from tui.screens.shift import OpenShiftModal
+    from tui.screens.shift_close import CountModal
+
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "1111")
+        # the float: a letter is taken out at once and said so; focus stays on the field
+        app.push_screen(OpenShiftModal())
+        await pilot.pause()
+        await pilot.press("ctrl+u", "2", "x")
+        await pilot.pause()
+        first = app.screen.query(Input).first()
+        assert first.value == "2" and app.screen.focused is first
+        assert "not one" in text_of(app, "#count-total")
+        app.pop_screen()
+        await pilot.pause()
+        # the close: 'abc' in Checks is refused on Enter, on the field itself
+        app.push_screen(CountModal((2000, 100)))
+        await pilot.pause()
+        await pilot.press("enter", "enter")                # the two counts
+        await pilot.press("ctrl+u", *"abc", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CountModal)
+        assert app.screen.focused is app.screen.query_one("#checks", Input)
+        assert "is not an amount" in text_of(app, "#count-total")

@@ -30,6 +30,17 @@ def denomination_label(cents: int) -> str:
         else format_cents(cents)
 
 
+def refuse_non_digits(box: Input) -> str:
+    """A count takes digits only: anything else typed is taken out at once, focus stays,
+    and the returned message says why ('' when the count is fine)."""
+    typed = box.value
+    if typed.isdigit() or not typed:
+        return ""
+    box.value = "".join(char for char in typed if char.isdigit())
+    box.focus()
+    return f"A count is a whole number: '{typed}' is not one."
+
+
 class OpenShiftModal(ModalScreen[Shift | None]):
     """Count the float by denomination; Enter on the last line opens the shift."""
 
@@ -38,6 +49,7 @@ class OpenShiftModal(ModalScreen[Shift | None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._problem = ""
 
     @property
     def box_office(self) -> BoxOfficeApp:
@@ -54,7 +66,7 @@ class OpenShiftModal(ModalScreen[Shift | None]):
             for cents in shifts.denominations(app.config):
                 with Horizontal(classes="count-line"):
                     yield Label(f"{denomination_label(cents):>7} x", classes="count-label")
-                    yield Input("0", id=f"d{cents}", restrict=r"[0-9]*", max_length=5,
+                    yield Input("0", id=f"d{cents}", max_length=5,
                                 classes="count-input")
             yield Static(id="count-total")
 
@@ -76,10 +88,13 @@ class OpenShiftModal(ModalScreen[Shift | None]):
         self.query_one("#count-total", Static).update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._total()
+        # the message stays until the next field: the corrected value is a change too
+        self._problem = refuse_non_digits(event.input) or self._problem
+        self._total(self._problem)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._problem = ""
         inputs = list(self.query(Input).results(Input))
         index = inputs.index(event.input)
         if index < len(inputs) - 1:

@@ -26,7 +26,7 @@ from core.till.figures import x_rows, z_rows
 from core.till.models import CountResult, Shift
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, run_protected
-from tui.screens.shift import OpenShiftModal, denomination_label
+from tui.screens.shift import OpenShiftModal, denomination_label, refuse_non_digits
 
 
 class CountModal(ModalScreen[dict[str, object] | None]):
@@ -47,7 +47,7 @@ class CountModal(ModalScreen[dict[str, object] | None]):
             for cents in self.denominations:
                 with Horizontal(classes="count-line"):
                     yield Label(f"{denomination_label(cents):>7} x", classes="count-label")
-                    yield Input("0", id=f"d{cents}", restrict=r"[0-9]*", max_length=5,
+                    yield Input("0", id=f"d{cents}", max_length=5,
                                 classes="count-input")
             for field_id, label in (("checks", "Checks"), ("cards", "Card slips")):
                 with Horizontal(classes="count-line"):
@@ -60,13 +60,28 @@ class CountModal(ModalScreen[dict[str, object] | None]):
         first.focus()
         first.action_select_all()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id not in ("checks", "cards"):
+            problem = refuse_non_digits(event.input)
+            if problem:     # kept until the next field (the corrected value is a change too)
+                self.query_one("#count-total", Static).update(Text(problem, "bold red"))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.input.id in ("checks", "cards"):
+            # an amount is refused on its own field, at once, and the focus stays there
+            try:
+                parse_money(event.input.value)
+            except BoxOfficeError as error:
+                self.query_one("#count-total", Static).update(Text(error.message, "bold red"))
+                event.input.focus()
+                return
         inputs = list(self.query(Input).results(Input))
         index = inputs.index(event.input)
         if index < len(inputs) - 1:
             inputs[index + 1].focus()
             inputs[index + 1].action_select_all()
+            self.query_one("#count-total", Static).update("")
             return
         try:
             counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
