@@ -112,8 +112,10 @@ async def test_bad_input_brings_the_form_back_and_makes_nothing(
         problem = text_of(app, "#form-problem")
         assert "Starts: 'next tuesday' is not a time such as 2026-12-31 19:30" in problem
         assert app.screen.query_one("#f-name").value == "Tosca"   # type: ignore[attr-defined]
+        # the focus is on the field that was wrong, so the next keys fix it
+        assert app.screen.focused is app.screen.query_one("#f-starts")
         # fixed time, unknown venue: back again
-        await pilot.press("enter", "enter")               # past the name and the producer
+        await pilot.press("shift+tab")                   # back to the venue
         await type_line(pilot, "NOWHERE")
         await type_line(pilot, typed(day_at(101, "20:00")))
         for _ in range(3):

@@ -110,11 +110,12 @@ async def test_bad_fee_or_tax_brings_the_form_back_and_changes_nothing(
         assert isinstance(app.screen, FormModal)
         assert "Fee: 'three' is not an amount" in text_of(app, "#form-problem")
         assert app.screen.query_one("#f-base").value == "130"  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#f-fee")   # where it was wrong
         await type_line(pilot, "3.00")
         await type_line(pilot, "8.255")
         assert isinstance(app.screen, FormModal)
         assert "Tax: '8.255' is not a tax such as 8.25" in text_of(app, "#form-problem")
+        assert app.screen.focused is app.screen.query_one("#f-tax")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen

@@ -86,7 +86,9 @@ class Field:
 class FormModal(ModalScreen[dict[str, str] | None]):
     """A few labelled one-line fields. Enter moves on; Enter on the last returns them all
     (stripped; PINs as typed); Esc returns None. `problem` (what was wrong with the form
-    as last typed, when it is shown again) stands in red above the hint."""
+    as last typed, when it is shown again) stands in red above the hint; when it names a
+    field ("Starts: ..."), that field has the focus, so the next keys fix what was wrong
+    instead of overwriting another field."""
 
     CSS_PATH = "admin.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="admin_form.cancel")]
@@ -108,6 +110,23 @@ class FormModal(ModalScreen[dict[str, str] | None]):
                 yield Static(Text(self.problem, "bold red"), id="form-problem",
                              classes="message")
             yield Static("Enter: next / OK   Esc: cancel", id="form-hint", classes="message")
+
+    def on_mount(self) -> None:
+        wrong = self.wrong_field()
+        if wrong is not None:
+            box = self.query_one(f"#f-{wrong.name}", Input)
+            box.focus()
+            box.action_select_all()
+
+    def wrong_field(self) -> Field | None:
+        """The field the problem names before its colon (by its name or the start of its
+        label), if any."""
+        named, colon, _ = self.problem.partition(":")
+        named = named.strip().lower()
+        if not colon or not named:
+            return None
+        return next((field for field in self.fields
+                     if field.name == named or field.label.lower().startswith(named)), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
