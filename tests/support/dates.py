@@ -17,10 +17,10 @@ def day_at(days: int, clock_time: str, zone: tzinfo = UTC) -> datetime:
 
 
 def typed(moment: datetime) -> str:
-    """As a coordinator types a local time: 2027-01-02 19:30."""
+    """As a coordinator types a local time: YYYY-MM-DD HH:MM."""
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def stamp(moment: datetime) -> str:
-    """As the database stores a UTC time: 2026-11-20T17:00:00+00:00."""
+    """As the database stores a time: UTC ISO 8601 to the second, with its +00:00."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
