@@ -1,6 +1,7 @@
 # The two commands: `make demo` and `make test`. Each sets up everything it needs on a
 # fresh Debian machine with Python 3.11: the virtualenv, the packages, and the system
-# packages (libzbar0 for pyzbar; datefudge for the shifted-clock runs of `make test`).
+# packages (libzbar0 for pyzbar; datefudge for the shifted-clock runs of `make test`;
+# chromium for the browser tests, driven by Playwright: never `playwright install`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -56,13 +57,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# pyzbar needs the system's zbar library; the shifted-clock runs need datefudge. Install
+# pyzbar needs the system's zbar library; the shifted-clock runs need datefudge; the
+# browser tests need Debian's chromium. Install
 # what is missing when we are root; otherwise say how. --no-install-recommends keeps
 # ImageMagick and friends out.
 system-deps:
 	@missing=""; \
 	ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || missing="$$missing libzbar0"; \
 	command -v datefudge >/dev/null || missing="$$missing datefudge"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installing$$missing"; \
