@@ -3,27 +3,13 @@ hides the customer, lists that refresh themselves."""
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 from core.store.db import Database
-from tests.support.app_helpers import make_app, sign_in
+from tests.support.app_helpers import make_app, screen_text, sign_in
 from tests.tui.test_app_admin import type_line
 from tests.tui.test_app_admin_prices import open_grid
-from tui.app import BoxOfficeApp
-
-
-def screen_text(app: BoxOfficeApp) -> str:
-    """The screen as the seller reads it: the text of every row of the screenshot."""
-    svg = app.export_screenshot()
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for found in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)'
-                             r'</text>', svg):
-        rows.setdefault(float(found.group(2)), []).append(
-            (float(found.group(1)), html.unescape(found.group(3))))
-    return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ")
-                     for _, row in sorted(rows.items()))
 
 
 async def test_the_price_grid_shows_whole_money_after_an_edit(
