@@ -84,3 +84,20 @@ async def test_the_performance_list_shows_what_changed_on_return(
         assert "Late Show" in shown
         local = clock().astimezone(app.config.zone)
         assert f"{local:%H:%M}" in shown.splitlines()[0]     # the clock moved too
+
+
+async def test_clearing_a_filter_that_matched_nothing_keeps_every_column(
+        demo_db: Database, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        header = screen_text(app).splitlines()[2]
+        assert header.split() == ["When", "Event", "Venue", "Note"]
+        await pilot.press(*"fig10")
+        await pilot.pause()
+        assert "Nothing matches 'fig10'" in screen_text(app)
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        assert rows[2] == header                      # Note still there, nothing cut
+        assert any("Aldridge Hall" in row for row in rows[3:])

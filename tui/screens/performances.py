@@ -74,8 +74,6 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#performances", DataTable)
-        table.add_columns("When", "Event", "Venue", "Note")
         self.reload()
         # other windows and admins add, move and cancel performances: read the list again
         # every 30 s (and on each return to it, below); the clock in the title with it
@@ -111,7 +109,10 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         self.shown = [p for p in self.performances
                       if all(w in searchable(p, p.starts_at.astimezone(zone)) for w in words)]
         table = self.query_one("#performances", DataTable)
-        table.clear()
+        # the columns too: a column keeps the widest text it ever held, so the long
+        # "Nothing matches" line pushed Note off the edge after the filter was cleared
+        table.clear(columns=True)
+        table.add_columns("When", "Event", "Venue", "Note")
         for performance in self.shown:
             table.add_row(local_time(performance.starts_at, zone), performance.event_name,
                           performance.venue_name,
