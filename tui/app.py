@@ -457,18 +457,20 @@ class BoxOfficeApp(App[None]):
                         "lookup (o).", severity="error", title="Printer problem",
                         timeout=20)
 
-    def print_report(self, title: str, rows: list[tuple[str, str]], label: str) -> None:
-        """Print a two-column report (X, Z, a summary) on the receipt printer, in a worker."""
+    def print_report(self, title: str, rows: list[tuple[str, str]], label: str, *,
+                     quiet: bool = False) -> None:
+        """Print a two-column report (X, Z, a summary) on the receipt printer, in a worker;
+        `quiet`: no "Printed" toast (the screen says so itself), a problem still shows."""
         try:
             printer = self.printer()
         except BoxOfficeError as error:
             self.show_error(error, title="Printer")
             return
-        self._run_report_job(title, rows, label, printer)
+        self._run_report_job(title, rows, label, printer, quiet)
 
     @work(thread=True, group="printer")
     def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
-                        printer: Printer) -> None:
+                        printer: Printer, quiet: bool) -> None:
         from core.admin.training import is_training
         from hardware.file_printers import PreviewPrinter
         from hardware.printer_spec import PrinterError
@@ -489,7 +491,8 @@ class BoxOfficeApp(App[None]):
                                   "again from Reports (F3).", severity="error",
                                   title="Printer problem", timeout=15)
             return
-        self.call_from_thread(self.notify, f"Printed {title}.", title="Printer")
+        if not quiet:
+            self.call_from_thread(self.notify, f"Printed {title}.", title="Printer")
 
     def show_error(self, error: BoxOfficeError, *, title: str = "Not done") -> None:
         """A core error as the seller reads it: its message, never a traceback."""

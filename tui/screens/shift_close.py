@@ -25,7 +25,7 @@ from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from core.till.models import CountResult, Shift
 from tui.screens.base import BoxOfficeScreen
-from tui.screens.dialogs import AskText, run_protected
+from tui.screens.dialogs import AskText, Confirm, run_protected
 from tui.screens.shift import OpenShiftModal, denomination_label, refuse_non_digits
 
 
@@ -56,15 +56,43 @@ class CountModal(ModalScreen[dict[str, object] | None]):
             yield Static(id="count-total")
 
     def on_mount(self) -> None:
+        # what the seller last saw summed up before the final Enter: the count goes in
+        # only when Enter is pressed again on the same figures
+        self._reviewed: dict[str, object] | None = None
         first = self.query(Input).first()
         first.focus()
         first.action_select_all()
+        self._show_running_total()
+
+    def _counted(self) -> dict[str, object]:
+        """The count as typed; raises BoxOfficeError for an amount that does not read."""
+        counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
+                  for c in self.denominations}
+        return {"cash": counts, "checks": parse_money(self.query_one("#checks", Input).value),
+                "cards": parse_money(self.query_one("#cards", Input).value)}
+
+    def _summary(self, counted: dict[str, object]) -> str:
+        cash = sum(c * n for c, n in cast(dict[int, int], counted["cash"]).items())
+        checks, cards = cast(int, counted["checks"]), cast(int, counted["cards"])
+        return (f"Cash {format_cents(cash)}  Checks {format_cents(checks)}  "
+                f"Card slips {format_cents(cards)}  Total {format_cents(cash + checks + cards)}")
+
+    def _show_running_total(self) -> None:
+        try:
+            counted = self._counted()
+        except (BoxOfficeError, ValueError):
+            return      # the field's own message says what is wrong
+        self.query_one("#count-total", Static).update(
+            Text(f"So far: {self._summary(counted)}", style="bold"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._reviewed = None
         if event.input.id not in ("checks", "cards"):
             problem = refuse_non_digits(event.input)
             if problem:     # kept until the next field (the corrected value is a change too)
                 self.query_one("#count-total", Static).update(Text(problem, "bold red"))
+                return
+        self._show_running_total()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -81,17 +109,22 @@ class CountModal(ModalScreen[dict[str, object] | None]):
         if index < len(inputs) - 1:
             inputs[index + 1].focus()
             inputs[index + 1].action_select_all()
-            self.query_one("#count-total", Static).update("")
+            self._show_running_total()
             return
         try:
-            counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
-                      for c in self.denominations}
-            checks = parse_money(self.query_one("#checks", Input).value)
-            cards = parse_money(self.query_one("#cards", Input).value)
+            counted = self._counted()
         except BoxOfficeError as error:
             self.query_one("#count-total", Static).update(Text(error.message, "bold red"))
             return
-        self.dismiss({"cash": counts, "checks": checks, "cards": cards})
+        if counted != self._reviewed:
+            # the review: the whole count once more before it is final
+            self._reviewed = counted
+            self.query_one("#count-total", Static).update(Text.assemble(
+                ("Counted: ", "bold"), (self._summary(counted), "bold"),
+                "\nEnter again submits this count (it is final). Shift+Tab goes "
+                "back to fix a line; Esc keeps the shift open."))
+            return
+        self.dismiss(counted)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -246,7 +279,24 @@ class ShiftScreen(BoxOfficeScreen[None]):
                 f"({format_cents(result.tolerance_cents)}): a coordinator signs it off. "
                 "Their note:"), lambda note: self._sign_off(shift, note))
             return
-        self._close(shift)
+        self._ask_to_close(shift, result)
+
+    def _ask_to_close(self, shift: Shift, result: CountResult) -> None:
+        """The over/short on screen, then the Z only when the seller says so: a Z report
+        cannot be changed once made."""
+        lines = "\n".join(f"  {line.tender}: over/short {format_cents(line.over_short_cents)}"
+                          for line in result.lines)
+
+        def answered(close: bool | None) -> None:
+            if close:
+                self._close(shift)
+            else:
+                self.say("Counted, not closed: c makes the Z report when you are ready.")
+
+        self.app.push_screen(Confirm(
+            f"Counted. Over/short {format_cents(result.over_short_cents)}:\n{lines}\n"
+            "Close the shift and print the Z report now? It cannot be changed after."),
+            answered)
 
     def _sign_off(self, shift: Shift, note: str | None) -> None:
         if not note:
@@ -258,7 +308,8 @@ class ShiftScreen(BoxOfficeScreen[None]):
             return shifts.sign_off(app.db, app.seller, shift.id, note=note, now=app.clock(),
                                    override=override)
 
-        run_protected(app, attempt, lambda _signed: self._close(shift), title="Sign-off")
+        run_protected(app, attempt, lambda _signed: self._ask_to_close(
+            shift, shifts.count_result(app.db, shift.id)), title="Sign-off")
 
     def _close(self, shift: Shift) -> None:
         app = self.box_office
@@ -267,8 +318,9 @@ class ShiftScreen(BoxOfficeScreen[None]):
         except BoxOfficeError as error:
             self.say(error.message, error=True)
             return
+        # no "Printed" toast: at 80x24 it covered the backup path said below
         app.print_report(f"Z report {z_report.z_number}", z_rows(z_report, app.config.zone),
-                         f"z-{z_report.z_number}")
+                         f"z-{z_report.z_number}", quiet=True)
         saved = "backup failed"
         try:   # after the close has committed: a failed backup never undoes it
             from core.store.backup import auto_backup
@@ -277,7 +329,8 @@ class ShiftScreen(BoxOfficeScreen[None]):
             saved = f"backed up to {result.path}"
         except BoxOfficeError as error:
             app.show_error(error, title="Backup")
-        self.say(f"Shift closed: Z report {z_report.z_number}, printing; {saved}.")
+        self.say(f"Shift closed: Z report {z_report.z_number}, printing.\n{saved[0].upper()}"
+                 f"{saved[1:]}.")
         self.show()
 
     def action_back(self) -> None:
