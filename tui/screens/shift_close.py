@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
@@ -131,8 +131,13 @@ class CountModal(ModalScreen[dict[str, object] | None]):
 
 
 class ShiftScreen(BoxOfficeScreen[None]):
+    """The seller's own shift; or, opened from the list of every shift (`a`, for whoever
+    may sign off shifts), another seller's: a coordinator counts, signs off and closes it
+    from any window, as with `boxoffice shift count/close --shift N` on the command line."""
+
     CSS_PATH = "shift.tcss"
     BINDINGS = [
+        Binding("a", "all_shifts", "All shifts", id="shift.all"),
         Binding("o", "open_shift", "Open shift", id="shift.open"),
         Binding("d", "drop", "Cash drop", id="shift.drop"),
         Binding("u", "paid_out", "Paid out", id="shift.paid_out"),
@@ -140,6 +145,11 @@ class ShiftScreen(BoxOfficeScreen[None]):
         Binding("c", "count", "Count & close", id="shift.count"),
         Binding("escape", "back", "Back", id="shift.back"),
     ]
+
+    def __init__(self, shift_id: int | None = None) -> None:
+        super().__init__()
+        # None: the seller's own shift, whichever is open now
+        self.shift_id = shift_id
 
     def compose(self) -> ComposeResult:
         yield Static(id="heading")
@@ -151,6 +161,8 @@ class ShiftScreen(BoxOfficeScreen[None]):
     @property
     def shift(self) -> Shift | None:
         app = self.box_office
+        if self.shift_id is not None:
+            return shifts.get_shift(app.db, self.shift_id)
         return shifts.current_shift(app.db, app.seller.id)
 
     def on_mount(self) -> None:
@@ -165,18 +177,32 @@ class ShiftScreen(BoxOfficeScreen[None]):
     def show(self) -> None:
         app = self.box_office
         shift = self.shift
-        heading = Text.assemble(("Shift", "bold"), f"  {app.seller.display_name}  "
-                                f"{app.station}")
+        if shift is not None and self.shift_id is not None:
+            heading = Text.assemble((f"Shift {shift.id}", "bold"), f"  {shift.username}  "
+                                    f"{shift.station}  {shift.status}")
+        else:
+            heading = Text.assemble(("Shift", "bold"), f"  {app.seller.display_name}  "
+                                    f"{app.station}")
         self.query_one("#heading", Static).update(heading)
         body = self.query_one("#shift-report", Static)
         if shift is None:
             body.update("No shift open. o opens one: count the float in the drawer.")
+        elif shift.status == "closed":
+            body.update(f"Shift {shift.id} is closed: Z report {shift.z_number} (F3 "
+                        "reports).")
         else:
             report = shifts.x_report(app.db, shift.id, app.clock(), viewer=app.seller)
             text = Text()
             for label, value in x_rows(report, app.config.zone):
                 text.append(f"{label:<22}" if label != "-" else "", style="dim")
                 text.append(f"{value}\n")
+            waiting = pending_card_payments(app.db, shift_id=shift.id)
+            if waiting:
+                text.append("\nCard payments waiting for the terminal's answer (settle "
+                            "them before the count: Ctrl+O, pending):\n", style="bold")
+                for payment in waiting:
+                    text.append(f"  order {payment.order_number}  "
+                                f"{format_cents(payment.amount_cents)}\n")
             if report.blind:
                 text.append("\nThe expected amounts show once the drawer is counted (c).",
                             style="dim")
@@ -186,12 +212,19 @@ class ShiftScreen(BoxOfficeScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return True
+        if action == "all_shifts":
+            return self.shift_id is None and self.box_office.may("shift_signoff")
         shift = self.shift
         if action == "open_shift":
-            return shift is None
+            return shift is None and self.shift_id is None
+        if shift is not None and shift.status == "closed":
+            return False
         if action == "count":
             return shift is not None
         return shift is not None and shift.status == "open"
+
+    def action_all_shifts(self) -> None:
+        self.app.push_screen(AllShiftsScreen())
 
     def action_open_shift(self) -> None:
         self.app.push_screen(OpenShiftModal(), lambda _shift: self.show())
@@ -332,6 +365,52 @@ class ShiftScreen(BoxOfficeScreen[None]):
         self.say(f"Shift closed: Z report {z_report.z_number}, printing.\n{saved[0].upper()}"
                  f"{saved[1:]}.")
         self.show()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class AllShiftsScreen(BoxOfficeScreen[None]):
+    """Every shift not yet closed, at every station, with the card payments each still
+    waits for; Enter opens one to count, sign off and close it (`shift_signoff`)."""
+
+    CSS_PATH = "shift.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="all_shifts.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Open shifts, every window", style="bold"), id="heading")
+        yield DataTable(id="shifts", cursor_type="row", zebra_stripes=False)
+        yield Static(id="info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        app = self.box_office
+        zone = app.config.zone
+        open_shifts = [s for s in shifts.list_shifts(app.db) if s.status != "closed"]
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns("Shift", "Seller", "Window", "Status", "Opened", "Cards waiting")
+        for shift in open_shifts:
+            waiting = pending_card_payments(app.db, shift_id=shift.id)
+            table.add_row(str(shift.id), shift.username, shift.station, shift.status,
+                          f"{shift.opened_at.astimezone(zone):%a %H:%M}",
+                          (f"{len(waiting)}: "
+                           f"{format_cents(sum(p.amount_cents for p in waiting))}"
+                           if waiting else ""), key=str(shift.id))
+        self.query_one("#info", Static).update(
+            "Enter opens a shift: X report, count, sign-off and close, as its seller would."
+            if open_shifts else "No shift is open at any window.")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.app.push_screen(ShiftScreen(int(event.row_key.value)))
 
     def action_back(self) -> None:
         self.dismiss()
