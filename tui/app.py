@@ -147,8 +147,8 @@ class BoxOfficeApp(App[None]):
         self.sub_title = f"{user.display_name} ({user.role})  {self.station}" + (
             "  TRAINING" if self.training else "")
         if previous is not None and previous.id != user.id:
-            self.notify(f"{user.display_name} now sells at this window; the screen and "
-                        "the cart are as they were.", title="Seller switched")
+            self.notify(f"{user.display_name} now sells at this window; the cart is as it "
+                        "was (F5 shows it).", title="Seller switched")
         self.warn_if_hold_ran_out()
 
     def resume_open_cart(self) -> bool:
@@ -244,6 +244,16 @@ class BoxOfficeApp(App[None]):
                 timedelta(minutes=self.config.sales.cart_hold_minutes), not_past=ceiling)
         except BoxOfficeError:
             self._payment_ceiling = None     # too late: Confirm says so, in words
+
+    def back_to_list(self) -> None:
+        """Close every screen above the performance list (the sale's cart is the app's,
+        not a screen's: it stays)."""
+        from tui.screens.performances import PerformancesScreen
+
+        stack = self.screen_stack
+        while len(stack) > 1 and not isinstance(stack[-1], PerformancesScreen):
+            self.pop_screen()
+            stack = self.screen_stack
 
     def after_sign_in(self) -> None:
         """What a window needs once someone is signed in: a shift to take money in.
