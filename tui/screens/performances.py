@@ -18,7 +18,7 @@ from core.sales import groups
 from core.venue import performances
 from core.venue.performances import Performance
 from tui.format import local_time
-from tui.screens.base import BoxOfficeScreen
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
 from tui.widgets.items import low_stock_line
 
 
@@ -77,7 +77,7 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         self.reload()
         # other windows and admins add, move and cancel performances: read the list again
         # every 30 s (and on each return to it, below); the clock in the title with it
-        self.set_interval(30.0, self.reload, name="performances-refresh")
+        self.set_interval(REFRESH_SECONDS, self.reload, name="performances-refresh")
 
     def reload(self) -> None:
         """Read the performances again and redraw when they changed, keeping the filter

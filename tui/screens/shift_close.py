@@ -24,7 +24,7 @@ from core.sales.payments import pending_card_payments
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from core.till.models import CountResult, Shift
-from tui.screens.base import BoxOfficeScreen
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
 from tui.screens.dialogs import AskText, Confirm, run_protected
 from tui.screens.shift import OpenShiftModal, denomination_label, refuse_non_digits
 
@@ -167,9 +167,15 @@ class ShiftScreen(BoxOfficeScreen[None]):
 
     def on_mount(self) -> None:
         self.show()
+        # sales at other windows move the figures: read them again now and then
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="shift-refresh")
 
     def on_screen_resume(self) -> None:
         self.show()
+
+    def _refresh(self) -> None:
+        if self.is_current:
+            self.show()
 
     def say(self, message: str, error: bool = False) -> None:
         self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
@@ -385,15 +391,21 @@ class AllShiftsScreen(BoxOfficeScreen[None]):
 
     def on_mount(self) -> None:
         self.show()
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="shifts-refresh")
 
     def on_screen_resume(self) -> None:
         self.show()
 
+    def _refresh(self) -> None:
+        if self.is_current:
+            self.show()
+
     def show(self) -> None:
         app = self.box_office
         zone = app.config.zone
-        open_shifts = [s for s in shifts.list_shifts(app.db) if s.status != "closed"]
         table = self.query_one(DataTable)
+        keep = table.cursor_row
+        open_shifts = [s for s in shifts.list_shifts(app.db) if s.status != "closed"]
         table.clear(columns=True)
         table.add_columns("Shift", "Seller", "Window", "Status", "Opened", "Cards waiting")
         for shift in open_shifts:
@@ -403,6 +415,8 @@ class AllShiftsScreen(BoxOfficeScreen[None]):
                           (f"{len(waiting)}: "
                            f"{format_cents(sum(p.amount_cents for p in waiting))}"
                            if waiting else ""), key=str(shift.id))
+        if open_shifts:
+            table.move_cursor(row=min(max(keep, 0), len(open_shifts) - 1))
         self.query_one("#info", Static).update(
             "Enter opens a shift: X report, count, sign-off and close, as its seller would."
             if open_shifts else "No shift is open at any window.")
