@@ -30,6 +30,9 @@ class DatabaseConfig:
 class VenueConfig:
     timezone: str = "America/New_York"
     currency: str = "USD"
+    # the house as it signs its letters to patrons (core/reports/letters.py)
+    house_name: str = "The Box Office"
+    house_address: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
 from core.reports import closeout, concessions, worklist
+from core.sales import cases
 from core.store import journal
 from core.store.db import Database
 
@@ -218,6 +219,8 @@ def _registry() -> dict[str, ReportKind]:
                    "terminal, consignment batches out", worklist.worklist),
         ReportKind("will-call", "orders waiting to be picked up (--performance)",
                    worklist.will_call_list),
+        ReportKind("cases", "patron cases by category: open, resolved, days to close "
+                   "(--date: opened that day)", cases.cases_report),
     ]
     return {k.name: k for k in kinds}
 

@@ -191,8 +191,9 @@ for _command in (shift, deposit, cards, report, item):
     main.add_command(_command)
 
 # the counter beyond a sale, and the keys that sign tickets
+from tui.cli.cases import case_group  # noqa: E402
 from tui.cli.desk import consignment_group, customer, group  # noqa: E402
 from tui.cli.signing import signing_key  # noqa: E402
 
-for _command in (customer, group, consignment_group, signing_key):
+for _command in (customer, group, consignment_group, signing_key, case_group):
     main.add_command(_command)
