@@ -136,6 +136,7 @@ def create_app(config: Config, db_factory: Callable[[], Database]) -> Starlette:
         queue = None
         if queue_text is not None:
             if not queue_text.isdigit() or len(queue_text) > 9:
+                lane_of(request, db)        # the token first: a stranger learns nothing
                 raise RequestError("queue is the number of scans waiting on the lane")
             queue = int(queue_text)
         lane = lane_of(request, db, queue=queue)

@@ -241,9 +241,10 @@ def _scan_from_lane(lane: Lane, given: Mapping[str, Any], index: int) -> dict[st
                              ("generation", generation, MAX_GENERATION)):
         if value is not None and (type(value) is not int or not 0 <= value <= top):
             raise bad(f"{name} is a whole number from 0 to {top}, or null")
-    if given.get("direction") not in checkin.MODES:
+    direction, verdict = given.get("direction"), given.get("verdict")
+    if not isinstance(direction, str) or direction not in checkin.MODES:
         raise bad("direction is entry, exit or status")
-    if given.get("verdict") not in checkin.WORDS:
+    if not isinstance(verdict, str) or verdict not in checkin.WORDS:
         raise bad(f"verdict is one of {', '.join(sorted(checkin.WORDS))}")
     gate = given.get("gate")
     if not isinstance(gate, str) or not 1 <= len(gate.strip()) <= 40:
@@ -255,7 +256,10 @@ def _scan_from_lane(lane: Lane, given: Mapping[str, Any], index: int) -> dict[st
             raise bad(f"{name} is text of at most 300 characters")
         texts[name] = value
     try:
-        scanned = datetime.fromisoformat(str(given.get("scanned_at")))
+        scanned_at = given.get("scanned_at")
+        if not isinstance(scanned_at, str):
+            raise ValueError(scanned_at)
+        scanned = datetime.fromisoformat(scanned_at)
     except ValueError as error:
         raise bad("scanned_at is an ISO 8601 time with its zone") from error
     if scanned.tzinfo is None:
