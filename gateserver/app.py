@@ -34,6 +34,7 @@ from core.gate.lanes import Lane
 from core.store.db import Database
 from core.store.schema import database_id, open_database
 from core.venue import performances
+from gateserver import dashboard
 from gateserver.errors import RequestError, error_response
 from gateserver.openapi import openapi_document
 
@@ -186,6 +187,7 @@ def create_app(config: Config, db_factory: Callable[[], Database]) -> Starlette:
         Route("/v1/pack", answer(pack), methods=["GET"]),
         Route("/v1/health", answer(health), methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        *dashboard.routes(config, databases.get),
     ]
     return Starlette(routes=routes, middleware=[Middleware(BodyReader)])
 

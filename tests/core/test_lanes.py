@@ -193,3 +193,35 @@ def test_an_old_copy_scanned_offline_after_the_pull_is_revoked(box: Box,
                                  device=lane.device)
     assert verdict.code == "REVOKED"
     pack.conn.close()
+
+
+def test_the_admissions_picture_counts_lanes_gates_refusals_and_the_rate(
+        box: Box, tmp_path: Path) -> None:
+    from core.gate import admissions
+
+    match = stadium_performance(box.db)
+    tickets = box.sell(match, [f"101-4-{n}" for n in range(1, 11)]).tickets
+    north = lanes.issue_lane_token(box.db, box.cora, match, "North 1", now=FIXED_NOW).lane
+    south = lanes.issue_lane_token(box.db, box.cora, match, "South 1", now=FIXED_NOW).lane
+    lanes.authenticate_lane(box.db, lanes.issue_lane_token(
+        box.db, box.cora, match, "West 1", now=FIXED_NOW).token, now=at(AT_GATE, -600),
+        queue_length=7)
+    for i, ticket in enumerate(tickets[:6]):       # one a minute at North, from -5.5 minutes
+        lanes.judge(box.db, north, "North", "entry", box.code(ticket), f"north-{i:04}",
+                    now=at(AT_GATE, -330 + 60 * i))
+    for i, ticket in enumerate(tickets[:2]):       # refused twice at South
+        lanes.judge(box.db, south, "South", "entry", box.code(ticket), f"south-{i:04}",
+                    now=at(AT_GATE, -30 + i))
+    picture = admissions.admissions(box.db, match, now=AT_GATE)
+    assert (picture.sold, picture.inside, picture.still_to_come) == (10, 6, 4)
+    assert picture.refusals == {"ALREADY_IN": 2} and picture.conflicts == 0
+    north_line = next(g for g in picture.gates if g.gate == "North")
+    assert north_line.admitted == 6 and north_line.admits_per_minute == 1.0  # 5 in 5 min
+    assert picture.admits_per_minute == 1.0 and picture.clears_in_minutes == 4
+    assert north_line.clears_in_minutes == 4
+    west = next(lane for lane in picture.lanes if lane.name == "West 1")
+    assert west.online is False and west.queue_length == 7
+    assert [lane.name for lane in picture.offline_lanes] == ["North 1", "South 1", "West 1"]
+    assert picture.minutes_to_start == 60
+    assert sum(count for _, count in picture.arrivals) == 6
+    assert picture.arrivals[-1][0] == -60
