@@ -114,7 +114,7 @@ class AdmissionsScreen(BoxOfficeScreen[None]):
         plt.clear_figure()
         if picture.gates:
             plt.bar([gate.gate[:8] for gate in picture.gates],
-                    [gate.scans_last_minute for gate in picture.gates], orientation="h")
+                    [gate.scans_last_minute for gate in picture.gates], orientation="horizontal")
         plt.title("Scans last minute per gate")
         per_gate.refresh()
 
