@@ -31,7 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_checkin import NOW, build, percentile  # noqa: E402
+from bench_checkin import NOW, build, percentile
 
 SERVER = """
 import os, datetime, time_machine, uvicorn

@@ -27,7 +27,6 @@ ALLOWED: dict[str, str] = {
     "tests after stock changes; no command offers it yet",
     "core.gate.codes:decode_unverified": "diagnostics and tests: a code's record unchecked",
     "core.gate.codes:normalise_scan": "tests: what verify_token does to scanned text",
-    "core.gate.gatepack:pack_settings": "tests: read back what a pack was made with",
     "core.venue.best_available:best_available": "the plain reference the index (used by "
     "carts) is tested against",
     "core.seatmap.pretix:convert_pretix_plan": "the parsed-plan form of convert_pretix_json "

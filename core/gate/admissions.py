@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from core.gate.checkin import ADMIT, EXITED, counters
+from core.errors import NotFound
 from core.store.db import Database
-from core.venue.performances import get_performance
 
 ONLINE_WITHIN: Final = timedelta(seconds=15)   # a lane heard from since is online
 RATE_WINDOW: Final = timedelta(minutes=5)      # admissions a minute are averaged over this
@@ -86,7 +86,11 @@ def _clears(outstanding: float, rate: float) -> int | None:
 
 def admissions(db: Database, performance_id: int, *, now: datetime) -> Admissions:
     """The picture at `now`. Raises NotFound for an unknown performance."""
-    show = get_performance(db, performance_id)
+    show = db.execute("SELECT e.name, p.starts_at FROM performances p JOIN events e "
+                      "ON e.id = p.event_id WHERE p.id = ?", [performance_id]).fetchone()
+    if show is None:
+        raise NotFound(f"there is no performance {performance_id}")
+    event_name, starts_at = str(show[0]), datetime.fromisoformat(show[1])
     one, window = _stamp(now - timedelta(minutes=1)), _stamp(now - RATE_WINDOW)
     stamp = _stamp(now)
     sold = int(db.execute("SELECT count(*) FROM tickets WHERE performance_id = ? AND "
@@ -119,11 +123,11 @@ def admissions(db: Database, performance_id: int, *, now: datetime) -> Admission
         gates.append(GateLine(str(gate), int(last_minute), int(admitted), rate,
                               _clears(still_to_come * share, rate)))
     return Admissions(
-        performance_id, show.event_name, show.starts_at, now, sold,
+        performance_id, event_name, starts_at, now, sold,
         counters(db, performance_id, "", now).inside, still_to_come, total_rate,
         _clears(still_to_come, total_rate), sum(g.scans_last_minute for g in gates),
         refusals, conflicts, gates, _lanes(db, performance_id, now, one, stamp),
-        _arrivals(db, performance_id, show.starts_at, now))
+        _arrivals(db, performance_id, starts_at, now))
 
 
 def _lanes(db: Database, performance_id: int, now: datetime, one: str,
