@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from core.gate.checkin import ADMIT, EXITED, counters
 from core.errors import NotFound
+from core.gate.checkin import ADMIT, EXITED, counters
 from core.store.db import Database
 
 ONLINE_WITHIN: Final = timedelta(seconds=15)   # a lane heard from since is online

@@ -52,6 +52,12 @@ def apply(db: sqlite_utils.Database) -> None:
             INSERT INTO ticket_changes (ticket_id, performance_id)
                 SELECT id, performance_id FROM tickets WHERE id = NEW.ticket_id;
         END;
+        -- Which gate a section's ticket holders are signed to (core.gate.planning): the
+        -- lane plan and the signage. A section without a row has no gate yet.
+        CREATE TABLE section_gates (
+            section_id INTEGER PRIMARY KEY REFERENCES sections(id),
+            gate TEXT NOT NULL CHECK (length(trim(gate)) BETWEEN 1 AND 40)
+        );
         -- On a lane device (its gate pack): the scans it judged offline, waiting for upload.
         CREATE TABLE lane_outbox (
             nonce TEXT PRIMARY KEY REFERENCES scans(nonce)

@@ -68,3 +68,30 @@ async def test_a_coordinator_issues_and_revokes_a_lane_token_and_opens_the_dashb
         assert "token revoked" in text_of(app, "#info")
     assert not lanes.list_lanes(demo_db, match)[0].active
     assert performances.get_performance(demo_db, match).id == match
+
+
+async def test_the_signs_are_written_from_the_lanes_screen(demo_db: Database,
+                                                           tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from core.gate import planning
+
+    match = stadium_performance(demo_db)
+    venue = demo_db.execute("SELECT venue_id FROM performances WHERE id = ?",
+                            [match]).fetchone()[0]
+    planning.assign_sections(demo_db, Box(demo_db, tmp_path / "keys").cora, venue, ["101"],
+                             "North", now=FIXED_NOW)
+    app = make_app(demo_db, tmp_path)
+    target = tmp_path / "signs.pdf"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await open_section(pilot, "lanes")
+        assert isinstance(app.screen, LanesAdminScreen)
+        shows = [show.id for show in app.screen.shows]
+        await pilot.press(*["down"] * shows.index(match), "s")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await pilot.press("ctrl+u", *str(target), "enter")
+        await pilot.pause()
+        assert "Signs for 1 gate(s) written" in text_of(app, "#info")
+    assert "GATE NORTH" in PdfReader(target).pages[0].extract_text()

@@ -142,3 +142,57 @@ def revoke(lane_id: int, username: str | None, pin: str | None, db_path: str | N
         click.echo(json.dumps({"id": done.id, "name": done.name, "active": done.active}))
         return
     click.echo(f"Lane #{done.id} {done.name}: token revoked; its next request is refused.")
+
+
+@lane.command("sections")
+@click.option("--venue", "venue_code", required=True, help="The venue's code, e.g. HARBOR.")
+@click.option("--gate", "gate_name", help="The gate these sections' holders use.")
+@click.option("--clear", is_flag=True, help="Take the sections off any gate.")
+@click.argument("sections", nargs=-1, required=True)
+@_USER
+@_PIN
+@_DB
+def sections(venue_code: str, gate_name: str | None, clear: bool, sections: tuple[str, ...],
+             username: str | None, pin: str | None, db_path: str | None) -> None:
+    """Sign sections to a gate (for the lane plan and the signs)."""
+    from core.gate import planning
+    from core.venue import venues
+
+    if (gate_name is None) == (not clear):
+        click.echo("boxoffice: give --gate NAME or --clear", err=True)
+        sys.exit(2)
+    username, pin = _who(username, pin)
+    db = open_db(db_path)
+    found = [v for v in venues.list_venues(db) if v.code.upper() == venue_code.upper()]
+    if not found:
+        click.echo(f"error [not_found]: there is no venue {venue_code}", err=True)
+        sys.exit(1)
+    with reported(False):
+        actor = sign_in(db, username, pin)
+        count = planning.assign_sections(db, actor, found[0].id, sections,
+                                         None if clear else gate_name, now=clock.now())
+    where = "no gate" if clear else f"gate {gate_name}"
+    click.echo(f"{count} section(s) of {found[0].code} now use {where}.")
+
+
+@lane.command("signs")
+@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The PDF to write.")
+@_DB
+def signs(performance_id: int, output: str, db_path: str | None) -> None:
+    """Print section-to-gate signs as a PDF: a page per gate and a table for stewards."""
+    from pathlib import Path
+
+    from core.gate import planning
+
+    db = open_db(db_path)
+    now = clock.now()
+    with reported(False):
+        plan = planning.lane_plan(db, performance_id)
+        data = planning.signage_pdf(plan, when=local_time(plan.starts_at,
+                                                         cli_context().config.zone),
+                                    generated_at=now)
+    Path(output).write_bytes(data)
+    gates = [g for g in plan.gates if g.gate != planning.NO_GATE]
+    click.echo(f"Signs for {len(gates)} gate(s) written to {output}.")

@@ -4,18 +4,20 @@ into the live admissions dashboard.
 The performances table lists the performances from yesterday on; the lanes table those of
 the highlighted one. `i` issues a token for a new lane (shown once: only its hash is
 kept), `x` revokes the highlighted lane's token (its next request is refused), `d` opens
-the admissions dashboard. Issuing and revoking need `event_setup` (a coordinator's)."""
+the admissions dashboard, `s` writes the section-to-gate signs as a PDF (the lane plan is
+the `lanes` report, F3). Issuing and revoking need `event_setup` (a coordinator's)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from core.gate import lanes
+from core.gate import lanes, planning
 from core.gate.admissions import ONLINE_WITHIN
 from core.gate.lanes import Lane
 from core.venue import performances
@@ -32,6 +34,7 @@ class LanesAdminScreen(AdminSectionScreen):
         Binding("i", "issue", "Issue token", id="admin_lanes.issue"),
         Binding("x", "revoke", "Revoke", id="admin_lanes.revoke"),
         Binding("d", "dashboard", "Dashboard", id="admin_lanes.dashboard"),
+        Binding("s", "signs", "Signs PDF", id="admin_lanes.signs"),
         Binding("escape", "back", "Back", id="admin_lanes.back"),
     ]
 
@@ -104,7 +107,7 @@ class LanesAdminScreen(AdminSectionScreen):
             lane = self.lane
             return lane is not None and lane.active and self.focused is self.query_one(
                 "#lanes")
-        if action in ("issue", "dashboard"):
+        if action in ("issue", "dashboard", "signs"):
             return self.show is not None
         return True
 
@@ -147,6 +150,36 @@ class LanesAdminScreen(AdminSectionScreen):
         show = self.show
         if show is not None:
             self.app.push_screen(AdmissionsScreen(show.id))
+
+    def action_signs(self) -> None:
+        show = self.show
+        if show is None:
+            return
+        default = str(self.box_office.database_path().with_name(f"gate-signs-{show.id}.pdf"))
+        self.app.push_screen(AskText("Write the section-to-gate signs (PDF) to which file?",
+                                     value=default), self._signs)
+
+    def _signs(self, answer: str | None) -> None:
+        show = self.show
+        if not answer or show is None:
+            return
+        path = Path(answer).expanduser()
+        plan = self.attempt(lambda: planning.lane_plan(self.box_office.db, show.id),
+                            "Plan made.")
+        if plan is None:
+            return
+        data = self.attempt(lambda: planning.signage_pdf(
+            plan, when=local_time(plan.starts_at, self.box_office.config.zone),
+            generated_at=self.box_office.clock()), "Signs made.")
+        if data is None:
+            return
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            self.say(f"Not written: {error.strerror or error} ({path})", error=True)
+            return
+        self.say(f"Signs for {len([g for g in plan.gates if g.gate != planning.NO_GATE])} "
+                 f"gate(s) written to {path}. The lane plan is the 'lanes' report (F3).")
 
     def action_back(self) -> None:
         self.dismiss()
