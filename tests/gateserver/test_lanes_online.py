@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.errors import BoxOfficeError
 from core.gate import lanes
 from core.gate.checkin import counters
 from core.sales import aftersale, models
@@ -198,3 +199,26 @@ def test_a_token_revoked_mid_event_stops_the_lane_within_one_request(
         assert scans_of(event.db, "SELECT count(*) FROM scans") == before
         assert lane.queue_length == 0
         lane.close()
+
+
+def test_a_lane_starts_offline_from_its_pack_and_uploads_when_the_server_comes(
+        event: Event, tmp_path: Path) -> None:
+    server = GateServer(event.path, AT_GATE)
+    with pytest.raises(BoxOfficeError) as nothing:
+        event.lane(server.url, 0, tmp_path)        # no server and no pack yet
+    assert nothing.value.code == "no_pack"
+    server.start()
+    event.lane(server.url, 0, tmp_path).close()      # fetches its pack
+    server.kill()
+    lane = event.lane(server.url, 0, tmp_path)       # a restart with the server away
+    try:
+        assert not lane.online and lane.name == "Lane 1"
+        judged = lane.judge(event.codes[0], AT_GATE)
+        assert judged.verdict.admitted and not judged.online and lane.queue_length == 1
+        server.start()
+        assert lane.sync() and lane.queue_length == 0 and lane.online
+        assert scans_of(event.db, "SELECT count(*) FROM scans WHERE device = 'lane:Lane 1'"
+                        ) == 1
+    finally:
+        lane.close()
+        server.kill()
