@@ -162,8 +162,9 @@ def create_app(config: Config, db_factory: Callable[[], Database]) -> Starlette:
         lane = lane_of(request, db)
         folder = Path(tempfile.mkdtemp(prefix="gate-pack-"))
         path = folder / "lane.pack"
-        with writer:
-            lanes.lane_pack(db, lane, path, now=clock.now())
+        # not under the writer lock: the export reads one snapshot and journals once;
+        # scans must not wait a second for a lane fetching its pack
+        lanes.lane_pack(db, lane, path, now=clock.now())
 
         def remove() -> None:
             path.unlink(missing_ok=True)
