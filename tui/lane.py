@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import httpx
 
@@ -174,10 +174,12 @@ class LaneClient:
         return LaneVerdict(verdict, False)
 
     def set_mode(self, mode: str) -> None:
+        """Entry, exit or status from the next scan on (online and offline alike)."""
+        if mode not in checkin.MODES:
+            raise BoxOfficeError(f"a lane's mode is entry, exit or status, not {mode!r}",
+                                 code="bad_mode")
         with self.lock:
-            self.session.mode = checkin.session_for(
-                self.pack, self.session.performance_id, self.gate, mode=mode,
-                actor=self.device).mode
+            self.session.mode = cast(checkin.Mode, mode)
             self.mode = mode
 
     @property
