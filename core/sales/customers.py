@@ -279,7 +279,8 @@ def search_customers(db: Database, query: str, limit: int = 20
     Words match the start of words in name, phone or email ('smi' finds Smith; every word
     must match), ranked by bm25 with the name weighted highest. Digits (three or more, in
     any shape: '555 01', '(555) 012') match anywhere in the stored phone, an exact number
-    first. An empty query, or one with nothing searchable, gives [].
+    first. An empty query, or one with nothing searchable, gives []. A customer merged
+    into another is not found (the kept one is).
     """
     words, digits = _parse_query(query)
     if (not words and not digits) or limit <= 0:
@@ -287,12 +288,14 @@ def search_customers(db: Database, query: str, limit: int = 20
     if not words:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM customers c WHERE instr(c.phone, ?) > 0 "
+            "AND c.merged_into IS NULL "
             "ORDER BY ltrim(c.phone, '+') = ? DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
             [digits, digits, limit])
     else:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM customers_fts f JOIN customers c ON c.id = f.rowid "
             "WHERE customers_fts MATCH ? AND (? = '' OR instr(c.phone, ?) > 0) "
+            "AND c.merged_into IS NULL "
             "ORDER BY ltrim(c.phone, '+') = ? DESC, bm25(customers_fts, 10.0, 2.0, 5.0), "
             "c.name COLLATE NOCASE, c.id LIMIT ?",
             [_match_expression(words), digits, digits, digits, limit])

@@ -12,7 +12,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import parse_money
-from core.sales import consignment, customer_orders, customers, groups
+from core.sales import consignment, customer_merge, customer_orders, customers, groups
 from core.sales.customers import FLAGS, Customer
 from core.sales.orders import find_order, get_order
 from core.sales.tenders import Tender
@@ -57,7 +57,7 @@ def _day(text: str) -> date:
 
 @click.group("customer")
 def customer() -> None:
-    """Customers: find, show with their orders, note, flag, edit."""
+    """Customers: find, show with their orders, note, flag, edit, merge duplicates."""
 
 
 @customer.command("search")
@@ -154,6 +154,40 @@ def customer_edit(customer_id: int, name: str | None, phone: str | None, email: 
         found = customers.update_customer(db, sign_in(db, username, pin), customer_id,
                                           name=name, phone=phone, email=email)
     done(as_json, f"{found.name}: saved", customer=_customer_json(found))
+
+
+@customer.command("duplicates")
+@signed_in_options
+def customer_duplicates(db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Likely duplicates: pairs with the same email, phone or name, the older first."""
+    db = open_db(db_path)
+    with reported(as_json):
+        pairs = customer_merge.find_duplicates(db, sign_in(db, username, pin))
+    if as_json:
+        click.echo(json.dumps([{"keep": _customer_json(p.first),
+                                "merge": _customer_json(p.second),
+                                "reasons": list(p.reasons)} for p in pairs], indent=2))
+        return
+    for p in pairs:
+        click.echo(f"#{p.first.id:<5} {p.first.name[:24]:<24}  #{p.second.id:<5} "
+                   f"{p.second.name[:24]:<24}  {', '.join(p.reasons)}")
+    if not pairs:
+        click.echo("no likely duplicates")
+
+
+@customer.command("merge")
+@click.argument("keep_id", type=click.IntRange(1, 2**62))
+@click.argument("other_id", type=click.IntRange(1, 2**62))
+@signed_in_options
+def customer_merge_command(keep_id: int, other_id: int, db_path: str | None, username: str,
+                           pin: str, as_json: bool) -> None:
+    """Merge OTHER_ID into KEEP_ID: its orders, groups, batches and cases move."""
+    db = open_db(db_path)
+    with reported(as_json):
+        kept = customer_merge.merge_customers(db, sign_in(db, username, pin), keep_id,
+                                              other_id, now=clock.now())
+    done(as_json, f"customer {other_id} merged into {kept.id} ({kept.name})",
+         customer_id=kept.id, merged=other_id)
 
 
 # --- groups ------------------------------------------------------------------------------
