@@ -35,7 +35,7 @@ _PHONE_SEPARATORS = frozenset(" -./()\t")
 # else (quotes, `*`, `-`, parentheses, `:`, `^`) is FTS5 syntax or a separator, so it goes.
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-_COLUMNS = "c.id, c.name, c.phone, c.email, c.notes, c.flags, c.created_at"
+_COLUMNS = "c.id, c.name, c.phone, c.email, c.notes, c.flags, c.created_at, c.consent"
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class Customer:
     notes: str
     flags: frozenset[str]
     created_at: datetime        # aware, UTC
+    consent: str = "none"       # contact agreed to: none, mail, email, or mail,email
+
+    def may_contact(self, by: str) -> bool:
+        """Whether a mailing `by` ('mail' or 'email') may go to this customer."""
+        return by in self.consent.split(",")
 
 
 # -- validation ------------------------------------------------------------------------
@@ -124,7 +129,7 @@ def _stamp(moment: datetime) -> str:
 
 def _customer(row: Any) -> Customer:
     return Customer(row[0], row[1], row[2], row[3], row[4], parse_flags(row[5]),
-                    parse_stamp(row[6]))
+                    parse_stamp(row[6]), row[7])
 
 
 # -- services --------------------------------------------------------------------------

@@ -71,3 +71,20 @@ def test_duplicates_listed_and_merged(cli: Cli, demo_path: Path) -> None:
     assert code == 1 and "already_merged" in output
     code, output = cli("customer", "duplicates", *SAM)
     assert "no likely duplicates" in output
+
+
+def test_consent_export_and_forget(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
+    db = open_database(demo_path)
+    ann = customers.create_customer(db, user(db, "sam"), "Ann Lee", phone="5550123",
+                                    now=FIXED_NOW)
+    code, output = cli("customer", "consent", str(ann.id), "--set", "mail,email", *SAM)
+    assert code == 0 and "contact by mail,email" in output
+    code, output = cli("customer", "consent", str(ann.id), "--set", "fax", *SAM)
+    assert code == 1 and "bad_consent" in output
+    out = tmp_path / "ann.json"
+    assert cli("customer", "export", str(ann.id), "--out", str(out), *SAM)[0] == 0
+    assert json.loads(out.read_text())["customer"]["phone"] == "5550123"
+    code, output = cli("customer", "forget", str(ann.id), *SAM)
+    assert code == 1 and "confirm_required" in output
+    code, output = cli("customer", "forget", str(ann.id), "--yes", *SAM)
+    assert code == 0 and f"Anonymised customer {ann.id}" in output
