@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from core.report_model import Cents, Report, ReportError, Scope, Table
+from core.report_model import Cents, Chart, Report, ReportError, Scope, Table
 from core.store.db import Database
 from core.venue.performances import Performance, get_performance, list_performances
 
@@ -139,6 +139,15 @@ def sales_pace(db: Database, scope: Scope) -> Report:
                      tuple((p.performance.id,
                             f"{p.performance.starts_at.astimezone(scope.zone):%Y-%m-%d}",
                             p.final) for p in history))
+    days_shown = range(horizon, current.days_to_go - 1, -1)
+    series = [("this performance", tuple((d, current.sold[d]) for d in days_shown))]
+    if history:
+        series.append(("comparables (mean)", tuple(
+            (d, round(sum(p.sold[d] for p in history) / len(history)))
+            for d in range(horizon, -1, -1))))
+    chart = Chart("Tickets sold by days before the start", "days before", "tickets",
+                  tuple(series), reversed_x=True)
     return Report("pace", f"Sales pace: {performance.event_name}",
                   f"{performance.starts_at.astimezone(scope.zone):%a %d %b %Y %H:%M}, "
-                  f"{performance.venue_name}", tuple(facts), (table, compared), tuple(notes))
+                  f"{performance.venue_name}", tuple(facts), (table, compared), tuple(notes),
+                  (chart,))

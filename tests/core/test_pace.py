@@ -73,3 +73,19 @@ def test_no_history_no_projection(demo_db: Database) -> None:
     with pytest.raises(ReportError):
         catalogue.build_report(demo_db, user(demo_db, "cora"), "pace",
                                Scope(zone=ZONE, now=FIXED_NOW))
+
+
+def test_the_pace_chart_is_in_the_pdf(demo_db: Database) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from core.reports.pdf import to_pdf
+
+    show = hall_performance(demo_db)
+    report = catalogue.build_report(demo_db, user(demo_db, "cora"), "pace",
+                                    Scope(zone=ZONE, now=FIXED_NOW, performance_id=show))
+    [chart] = report.charts
+    assert chart.reversed_x and chart.series[0][0] == "this performance"
+    text = PdfReader(io.BytesIO(to_pdf(report))).pages[0].extract_text()
+    assert "Tickets sold by days before the start" in text and "this performance" in text
