@@ -149,3 +149,31 @@ async def test_the_pace_report_draws_its_chart_in_the_window(demo_db: Database,
         await pilot.press("ctrl+u", "enter")
         await pilot.pause()
         assert not plot.display
+
+
+async def test_a_report_kept_as_an_extract_from_the_window(demo_db: Database,
+                                                           tmp_path: Path) -> None:
+    from core.reports import extracts
+    from tests.support.selling_helpers import hall_performance, user
+
+    show = hall_performance(demo_db)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await pilot.press("f3")
+        await pilot.pause()
+        names = app.screen.query_one("#report-names", OptionList)
+        names.highlighted = next(i for i in range(names.option_count)
+                                 if names.get_option_at_index(i).id == "sell-through")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*f"p{show}", "enter")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press(*"hall-fill", "enter")
+        await pilot.pause()
+        assert "Kept as 'hall-fill'" in text_of(app, "#info")
+    [kept] = extracts.list_extracts(demo_db, user(demo_db, "cora"))
+    assert (kept.name, kept.report, kept.performance_id, kept.format) == (
+        "hall-fill", "sell-through", show, "csv")

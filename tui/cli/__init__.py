@@ -184,11 +184,11 @@ for _command in (seatmap, performance, sell, order, print_test, drawer, scan, ga
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report
 from tui.cli.closeout import cards, deposit  # noqa: E402
-from tui.cli.report import report  # noqa: E402
+from tui.cli.report import extract, report  # noqa: E402
 from tui.cli.shift import shift  # noqa: E402
 from tui.cli.stock import item  # noqa: E402
 
-for _command in (shift, deposit, cards, report, item):
+for _command in (shift, deposit, cards, report, extract, item):
     main.add_command(_command)
 
 # the counter beyond a sale, and the keys that sign tickets

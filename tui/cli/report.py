@@ -3,6 +3,7 @@ JSON or PDF, or on the receipt printer. Reading a report needs `report_access`."
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from datetime import date, datetime
@@ -13,8 +14,15 @@ import sqlite_utils
 
 from core import clock, report_model
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
-from core.reports import catalogue
-from tui.cli.context import cli_context, open_db, reported, sign_in
+from core.reports import catalogue, extracts
+from tui.cli.context import (
+    cli_context,
+    done,
+    open_db,
+    reported,
+    sign_in,
+    signed_in_options,
+)
 
 
 def opened_is_training() -> bool:
@@ -122,3 +130,76 @@ def report(name: str, performance_id: int | None, day: datetime | None,
     if to_printer:
         where = print_rows(built.title, thermal_rows(built), printer_spec, f"report-{name}")
         click.echo(f"printed on {where}", err=True)
+
+
+@click.group("extract")
+def extract() -> None:
+    """Saved extracts: a report with its parameters under a name, run by name (cron)."""
+
+
+@extract.command("save")
+@click.argument("name")
+@click.option("--report", "report_name", required=True, help="Which report (report list).")
+@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62))
+@click.option("--date", "day", default="", help="today, yesterday (moving) or YYYY-MM-DD.")
+@click.option("--shift", "shift_id", type=click.IntRange(1, 2**62))
+@click.option("--format", "fmt", type=click.Choice(extracts.FORMATS), default="csv",
+              show_default=True)
+@signed_in_options
+def extract_save(name: str, report_name: str, performance_id: int | None, day: str,
+                 shift_id: int | None, fmt: str, db_path: str | None, username: str,
+                 pin: str, as_json: bool) -> None:
+    """Save a report's parameters under NAME (replacing one of that name)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        saved = extracts.save_extract(db, sign_in(db, username, pin), name, report_name,
+                                      fmt=fmt, now=clock.now(), performance_id=performance_id,
+                                      day=day, shift_id=shift_id)
+    done(as_json, f"extract {saved.name}: {saved.describe()}", extract=saved.name)
+
+
+@extract.command("list")
+@signed_in_options
+def extract_list(db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """The saved extracts."""
+    db = open_db(db_path)
+    with reported(as_json):
+        found = extracts.list_extracts(db, sign_in(db, username, pin))
+    if as_json:
+        click.echo(json.dumps([{"name": e.name, "report": e.report,
+                                "performance": e.performance_id, "day": e.day,
+                                "shift": e.shift_id, "format": e.format} for e in found]))
+        return
+    for e in found:
+        click.echo(f"{e.name:<20} {e.describe()}  (by {e.created_by})")
+    if not found:
+        click.echo("no saved extract")
+
+
+@extract.command("run")
+@click.argument("name")
+@click.option("--output", "-o", help="Write to this file (a PDF defaults to REPORT.pdf).")
+@click.option("--user", "username", required=True)
+@click.option("--pin", required=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+def extract_run(name: str, output: str | None, username: str, pin: str,
+                db_path: str | None) -> None:
+    """Build the saved extract NAME now and write it in its format."""
+    db = open_db(db_path)
+    now = clock.now()
+    with reported(False):
+        built, fmt = extracts.run_extract(db, sign_in(db, username, pin), name,
+                                          zone=cli_context().config.zone, now=now)
+    write_report(built, fmt, output, now)
+
+
+@extract.command("delete")
+@click.argument("name")
+@signed_in_options
+def extract_delete(name: str, db_path: str | None, username: str, pin: str,
+                   as_json: bool) -> None:
+    """Forget a saved extract."""
+    db = open_db(db_path)
+    with reported(as_json):
+        extracts.delete_extract(db, sign_in(db, username, pin), name, now=clock.now())
+    done(as_json, f"extract {name} deleted", extract=name)

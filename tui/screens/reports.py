@@ -17,8 +17,9 @@ from textual_plotext import PlotextPlot
 from core import report_model
 from core.errors import BoxOfficeError
 from core.report_model import Report, thermal_rows, to_csv, to_text
-from core.reports import catalogue
+from core.reports import catalogue, extracts
 from tui.screens.base import BoxOfficeScreen
+from tui.screens.dialogs import AskText
 
 
 class ReportScreen(BoxOfficeScreen[None]):
@@ -27,12 +28,14 @@ class ReportScreen(BoxOfficeScreen[None]):
     BINDINGS = [
         Binding("s", "save_csv", "Save CSV", id="reports.save_csv"),
         Binding("ctrl+r", "print", "Print", id="reports.print"),
+        Binding("k", "keep", "Keep as extract", id="reports.keep"),
         Binding("escape", "back", "Back", id="reports.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.report: Report | None = None
+        self.scope_used: report_model.Scope | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Reports: choose one, then what it covers", style="bold"),
@@ -78,8 +81,8 @@ class ReportScreen(BoxOfficeScreen[None]):
             return
         name = names.get_option_at_index(names.highlighted).id or ""
         try:
-            self.report = catalogue.build_report(app.db, app.seller, name,
-                                               self.scope(event.value))
+            self.scope_used = self.scope(event.value)
+            self.report = catalogue.build_report(app.db, app.seller, name, self.scope_used)
         except BoxOfficeError as error:
             self.say(error.message, error=True)
             return
@@ -88,7 +91,8 @@ class ReportScreen(BoxOfficeScreen[None]):
         self.query_one("#report-body").display = True
         names.display = False
         self.query_one("#report-body").focus()
-        self.say(f"{self.report.title}: s saves it as CSV, Ctrl+R prints it, Esc goes back.")
+        self.say(f"{self.report.title}: s saves it as CSV, Ctrl+R prints it, k keeps it as a "
+                 "named extract, Esc goes back.")
         self.refresh_bindings()
 
     def _plot(self, report: Report) -> None:
@@ -114,7 +118,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save_csv", "print"):
+        if action in ("save_csv", "print", "keep"):
             return self.report is not None and self.query_one("#report-body").display
         return True
 
@@ -132,6 +136,30 @@ class ReportScreen(BoxOfficeScreen[None]):
             self.say(f"Cannot save {path}: {error.strerror}", error=True)
             return
         self.say(f"Saved {path}")
+
+    def action_keep(self) -> None:
+        """Save this report's parameters under a name, to run by name later (`boxoffice
+        extract run NAME`, for a cron job)."""
+        if self.report is None:
+            return
+        self.app.push_screen(AskText(
+            f"Keep '{self.report.name}' with what it covers as a named extract (a-z, 0-9, "
+            "-, _), to export later with: boxoffice extract run NAME"), self._keep)
+
+    def _keep(self, name: str | None) -> None:
+        if not name or self.report is None or self.scope_used is None:
+            return
+        app, scope = self.box_office, self.scope_used
+        try:
+            saved = extracts.save_extract(
+                app.db, app.seller, name, self.report.name, fmt="csv", now=app.clock(),
+                performance_id=scope.performance_id, shift_id=scope.shift_id,
+                day=scope.day.isoformat() if scope.day else "")
+        except BoxOfficeError as error:
+            self.say(f"Not kept: {error.message}", error=True)
+            return
+        self.say(f"Kept as '{saved.name}': {saved.describe()}. boxoffice extract run "
+                 f"{saved.name} exports it (extract save --date yesterday for a moving day).")
 
     def action_print(self) -> None:
         if self.report is not None:
