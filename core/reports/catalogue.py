@@ -19,7 +19,14 @@ from core.gate import planning
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
-from core.reports import closeout, concessions, pace, sell_through, worklist
+from core.reports import (
+    closeout,
+    concessions,
+    pace,
+    pricing_evidence,
+    sell_through,
+    worklist,
+)
 from core.sales import cases
 from core.store import journal
 from core.store.db import Database
@@ -232,6 +239,9 @@ def _registry() -> dict[str, ReportKind]:
                    worklist.will_call_list),
         ReportKind("pace", "tickets by days before the start against comparable past "
                    "performances, with a projection (--performance)", pace.sales_pace),
+        ReportKind("pricing", "per zone and price type: sold, comps, average price, "
+                   "revenue, days to 50/90 %, what each price change did (--performance)",
+                   pricing_evidence.pricing_evidence),
         ReportKind("sell-through", "sold, comps, held and open by zone and section, with "
                    "the sell-through % (--performance)", sell_through.sell_through),
         ReportKind("cases", "patron cases by category: open, resolved, days to close "

@@ -184,11 +184,11 @@ for _command in (seatmap, performance, sell, order, print_test, drawer, scan, ga
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report
 from tui.cli.closeout import cards, deposit  # noqa: E402
-from tui.cli.report import extract, report  # noqa: E402
+from tui.cli.report import extract, report, what_if_command  # noqa: E402
 from tui.cli.shift import shift  # noqa: E402
 from tui.cli.stock import item  # noqa: E402
 
-for _command in (shift, deposit, cards, report, extract, item):
+for _command in (shift, deposit, cards, report, extract, what_if_command, item):
     main.add_command(_command)
 
 # the counter beyond a sale, and the keys that sign tickets

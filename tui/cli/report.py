@@ -13,8 +13,9 @@ import click
 import sqlite_utils
 
 from core import clock, report_model
+from core.money import format_cents, parse_money
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
-from core.reports import catalogue, extracts
+from core.reports import catalogue, extracts, pricing_evidence
 from tui.cli.context import (
     cli_context,
     done,
@@ -203,3 +204,33 @@ def extract_delete(name: str, db_path: str | None, username: str, pin: str,
     with reported(as_json):
         extracts.delete_extract(db, sign_in(db, username, pin), name, now=clock.now())
     done(as_json, f"extract {name} deleted", extract=name)
+
+
+@click.command("what-if")
+@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.option("--zone", required=True)
+@click.option("--type", "price_type", required=True)
+@click.option("--price", required=True, help="The new price before fee and tax, e.g. 99.00")
+@signed_in_options
+def what_if_command(performance_id: int, zone: str, price_type: str, price: str,
+                    db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Revenue for the rest of the run at a new price, at the current pace (an estimate)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        new_cents = parse_money(price)
+        found = pricing_evidence.what_if(db, sign_in(db, username, pin), performance_id,
+                                         zone, price_type, new_cents, now=clock.now())
+    if as_json:
+        click.echo(json.dumps({"per_day": found.per_day, "days_left": found.days_left,
+                               "expected_tickets": found.expected_tickets,
+                               "revenue_now_cents": found.revenue_now_cents,
+                               "revenue_new_cents": found.revenue_new_cents,
+                               "assumption": found.assumption}))
+        return
+    click.echo(f"{zone.upper()} {price_type.upper()}: {found.expected_tickets} more ticket(s) "
+               f"expected in {found.days_left} day(s)")
+    click.echo(f"  at {format_cents(found.current_base_cents)}: "
+               f"{format_cents(found.revenue_now_cents)}")
+    click.echo(f"  at {format_cents(found.new_base_cents)}: "
+               f"{format_cents(found.revenue_new_cents)}")
+    click.echo(found.assumption)
