@@ -1,4 +1,4 @@
-"""Migration 0012_extracts.
+"""Migration 0012_extracts: saved extracts, and order lines by ticket.
 
 Frozen: a migration never changes once released and imports no live code, so every
 database gets the same schema whenever it was made."""
@@ -26,5 +26,8 @@ def apply(db: sqlite_utils.Database) -> None:
             created_by INTEGER NOT NULL REFERENCES users(id),
             created_at TEXT NOT NULL
         );
+        -- the sales insight reports read a ticket's line by its ticket: without this,
+        -- every ticket scanned every line (the pace of a 5,000-ticket event took 1.2 s)
+        CREATE INDEX order_lines_ticket ON order_lines (ticket_id);
         """
     )
