@@ -14,6 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from core.gate import planning
 from core.people.models import User
@@ -22,6 +23,7 @@ from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
 from core.reports import (
     closeout,
     concessions,
+    final,
     pace,
     pricing_evidence,
     sell_through,
@@ -237,6 +239,9 @@ def _registry() -> dict[str, ReportKind]:
                    "terminal, consignment batches out", worklist.worklist),
         ReportKind("will-call", "orders waiting to be picked up (--performance)",
                    worklist.will_call_list),
+        ReportKind("final", "the producer's final event report: settlement, attendance, "
+                   "channels over time, comps, concessions, pace (--performance)",
+                   partial(final.final_report, attendance=attendance, comps=comps)),
         ReportKind("pace", "tickets by days before the start against comparable past "
                    "performances, with a projection (--performance)", pace.sales_pace),
         ReportKind("pricing", "per zone and price type: sold, comps, average price, "

@@ -114,6 +114,7 @@ def test_the_audit_extract_and_every_report_exports_csv(demo_db: Database) -> No
              "will-call": {"performance_id": hall_performance(db)},
              "lanes": {"performance_id": hall_performance(db)},
              "pace": {"performance_id": hall_performance(db)},
+             "final": {"performance_id": hall_performance(db)},
              "pricing": {"performance_id": hall_performance(db)},
              "sell-through": {"performance_id": hall_performance(db)},
              "x": {"shift_id": 1}, "z": None}
