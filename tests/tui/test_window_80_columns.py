@@ -75,3 +75,33 @@ async def test_heat_shows_the_states_and_each_zones_sell_through(
         await pilot.pause()
         assert not seat_map.heat and "E Restricted View" in screen.query_one(
             "#legend", Pieces).plain
+
+
+async def test_the_stadium_overview_heat_colours_sections_by_how_full(
+        demo_db: Database, tmp_path: Path) -> None:
+    from core.venue import performances
+    from tui.screens.overview import SellOverviewScreen, heat_color, open_performance
+    from tui.widgets.overview import OverviewMap
+
+    assert [heat_color(n) for n in (0, 49, 50, 80, 95, 100)] == [
+        "green", "green", "yellow", "magenta", "red", "red"]
+    stadium = next(p for p in performances.list_performances(demo_db)
+                   if p.venue_kind == "stadium")
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        open_performance(app, stadium.id)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SellOverviewScreen)
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.heat and "95 % and over" in screen.query_one("#legend", Pieces).plain
+        assert set(screen._through) >= {"FIELD"}
+        overview = screen.query_one(OverviewMap)
+        assert overview.select("224")
+        await pilot.pause()
+        assert "sold 0%" in screen_text(app)
+        await pilot.press("v")
+        await pilot.pause()
+        assert not screen.heat

@@ -13,7 +13,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from core.errors import BoxOfficeError
+from core.reports import sell_through
 from core.seatmap import SeatMap, overview_drawing, section_drawing, venue_drawing
+from core.times import stamp
 from core.venue import performances, seat_plan, venues
 from core.venue.performances import Performance
 from tui.format import legend
@@ -28,16 +30,30 @@ if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
 
 
+# the heat mode's colours: how full a section is (16 colours, and named in the legend)
+HEAT_BANDS = (("green", "under 50 %"), ("yellow", "50-79 %"), ("magenta", "80-94 %"),
+              ("red", "95 % and over"))
+
+
+def heat_color(share: int) -> str:
+    """The band colour of a sell-through percentage."""
+    return "green" if share < 50 else "yellow" if share < 80 else \
+        "magenta" if share < 95 else "red"
+
+
 class SellOverviewScreen(SaleScreen):
     CSS_PATH = "sell.tcss"
     AUTO_FOCUS = "OverviewMap"
-    BINDINGS = [Binding("escape", "back", "Back", id="overview.back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="overview.back"),
+                Binding("v", "heat", "Heat", id="overview.heat")]
 
     def __init__(self, performance: Performance, seatmap: SeatMap) -> None:
         super().__init__(performance, seatmap)
         self.drawing = overview_drawing(seatmap)
         self._colors = self._hotspot_colors()
         self._taken: dict[str, int] = {}
+        self.heat = False
+        self._through: dict[str, int] = {}     # section or area -> sell-through %
 
     def _hotspot_colors(self) -> dict[str, str]:
         """Each section in the colour of its most common price zone."""
@@ -80,6 +96,24 @@ class SellOverviewScreen(SaleScreen):
     def focus_map(self) -> None:
         self.query_one(OverviewMap).focus()
 
+    def action_heat(self) -> None:
+        """Each section in the colour of its sell-through (v again: its price zone)."""
+        self.heat = not self.heat
+        overview = self.query_one(OverviewMap)
+        if not self.heat:
+            overview.set_colors(self._colors)
+            self.query_one("#legend", Pieces).set_pieces(legend(self.seatmap))
+            self.say("Sections by price zone again.")
+            return
+        app = self.box_office
+        _, by_section, _ = sell_through.counts(app.db, self.performance.id,
+                                               stamp(app.clock()))
+        self._through = {code: sell_through.percent(sums) for code, sums in by_section.items()}
+        overview.set_colors({code: heat_color(share) for code, share in self._through.items()})
+        self.query_one("#legend", Pieces).set_pieces([
+            Text.assemble(("■", f"bold {color}"), f" {label}") for color, label in HEAT_BANDS])
+        self.say("Heat: each section by how full it is; Enter opens one, v again for zones.")
+
     def on_overview_map_hotspot_highlighted(self, event: OverviewMap.HotspotHighlighted
                                             ) -> None:
         self.say(self._describe(event.hotspot.code))
@@ -99,6 +133,8 @@ class SellOverviewScreen(SaleScreen):
         left = section.seat_count - self._taken.get(code, 0)
         text.append(f"Section {section.name} ({section.code})", style="bold")
         text.append(f"  {left:,} of {section.seat_count:,} seats left  ")
+        if self.heat:
+            text.append(f"sold {self._through.get(code, 0)}%  ", style="bold")
         for zone_code in sorted({seat.zone for seat in section.seats}):
             zone = self.seatmap.zones[zone_code]
             text.append(f"Zone {zone.code} {zone.name} ", style=zone.color)

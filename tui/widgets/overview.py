@@ -70,6 +70,11 @@ class OverviewMap(ScrollView, can_focus=True):
         self.virtual_size = Size(drawing.width, drawing.height)
         self._previous = 0
 
+    def set_colors(self, colors: dict[str, str]) -> None:
+        """Paint the hotspots anew (the heat mode colours them by sell-through)."""
+        self._styles = {code: Style(color=color, bold=True) for code, color in colors.items()}
+        self.refresh()
+
     @property
     def hotspot(self) -> Hotspot | None:
         return self.hotspots[self.cursor] if self.hotspots else None
