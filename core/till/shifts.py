@@ -28,6 +28,7 @@ from typing import Any
 
 from core.config import Config, ShiftsConfig
 from core.errors import BoxOfficeError, NotFound
+from core.limits import MAX_QUANTITY
 from core.money import format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize, has_permission
@@ -58,9 +59,10 @@ def denominations(config: Config | ShiftsConfig) -> tuple[int, ...]:
 def _total(counts: Mapping[int, int], allowed: Sequence[int], what: str) -> int:
     total = 0
     for denomination, count in counts.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ShiftError(f"{what}: count a whole number of each, not {count!r}",
-                             code="bad_count")
+        if isinstance(count, bool) or not isinstance(count, int) \
+                or not 0 <= count <= MAX_QUANTITY:
+            raise ShiftError(f"{what}: count a whole number of each, at most "
+                             f"{MAX_QUANTITY:,}, not {count!r}"[:200], code="bad_count")
         if denomination not in allowed:
             raise ShiftError(f"{what}: {denomination} cents is not one of the drawer's "
                              "denominations", code="bad_denomination")

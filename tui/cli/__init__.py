@@ -37,6 +37,14 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
         config = load_config(find_config_path(config_path))
     except BoxOfficeError as error:
         fail(error.message)
+    if config.keymap and ctx.invoked_subcommand is not None:
+        # strict like the rest of the file; the window app checks it when it starts
+        from tui.keys import check_keymap
+
+        try:
+            check_keymap(config)
+        except BoxOfficeError as error:
+            fail(error.message)
     ctx.obj = Context(config, Path(db_path) if db_path else None)
     # demo makes its own database; `training reset` works on the real one's name
     if training and ctx.invoked_subcommand not in ("demo", "training"):

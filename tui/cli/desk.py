@@ -26,6 +26,7 @@ from tui.cli.context import (
     sign_in,
     signed_in_options,
 )
+from tui.cli.types import ID
 
 
 def _customer_json(customer: Customer) -> dict[str, object]:
@@ -81,7 +82,7 @@ def customer_search(query: str, db_path: str | None, username: str, pin: str,
 
 
 @customer.command("show")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @signed_in_options
 def customer_show(customer_id: int, db_path: str | None, username: str, pin: str,
                   as_json: bool) -> None:
@@ -111,7 +112,7 @@ def customer_show(customer_id: int, db_path: str | None, username: str, pin: str
 
 
 @customer.command("note")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.argument("text")
 @signed_in_options
 def customer_note(customer_id: int, text: str, db_path: str | None, username: str, pin: str,
@@ -125,7 +126,7 @@ def customer_note(customer_id: int, text: str, db_path: str | None, username: st
 
 
 @customer.command("flag")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--set", "flags", default="", show_default=False,
               help=f"The flags, comma-separated ({', '.join(FLAGS)}); empty clears them.")
 @signed_in_options
@@ -141,7 +142,7 @@ def customer_flag(customer_id: int, flags: str, db_path: str | None, username: s
 
 
 @customer.command("edit")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--name")
 @click.option("--phone")
 @click.option("--email")
@@ -204,8 +205,8 @@ def group_add(name: str, contact: str, phone: str, email: str, db_path: str | No
 
 
 @group.command("hold")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--seats", required=True, help="e.g. ORCH-S-101..120,ORCH-T-101")
 @signed_in_options
 def group_hold(group_id: int, performance_id: int, seats: str, db_path: str | None,
@@ -221,8 +222,8 @@ def group_hold(group_id: int, performance_id: int, seats: str, db_path: str | No
 
 
 @group.command("sell")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--seats", help="Seats of the block (default: every seat still held).")
 @click.option("--paid", required=True, help="What is paid now: the whole price or a deposit.")
 @click.option("--tender", "tender_spec", default="cash", show_default=True,
@@ -272,8 +273,8 @@ def group_pay(number: str, amount: str, tender_spec: str, db_path: str | None,
 
 
 @group.command("release")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @signed_in_options
 def group_release(group_id: int, performance_id: int, db_path: str | None, username: str,
                   pin: str, as_json: bool) -> None:
@@ -315,7 +316,7 @@ def consignment_list(db_path: str | None, username: str, pin: str, as_json: bool
 
 
 @consignment_group.command("issue")
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--consignee", required=True)
 @click.option("--seats", required=True, help="e.g. ORCH-T-101..110")
 @signed_in_options
@@ -335,7 +336,7 @@ def consignment_issue(performance_id: int, consignee: str, seats: str, db_path: 
 
 
 @consignment_group.command("settle")
-@click.argument("consignment_id", type=click.IntRange(1, 2**62))
+@click.argument("consignment_id", type=ID)
 @click.option("--returned", default="", help="The seats that came back (e.g. ORCH-T-105..110).")
 @click.option("--paid-by", type=click.Choice(["cash", "check", "account"]), required=True)
 @click.option("--check", "check_number", help="The check's number, for --paid-by check.")
@@ -359,7 +360,7 @@ def consignment_settle(consignment_id: int, returned: str, paid_by: str,
 
 
 @consignment_group.command("collect")
-@click.argument("consignment_id", type=click.IntRange(1, 2**62))
+@click.argument("consignment_id", type=ID)
 @click.option("--amount", required=True)
 @click.option("--tender", "tender_spec", default="cash", show_default=True,
               help="cash or check:NUMBER")
