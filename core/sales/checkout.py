@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from core.errors import NotFound
+from core.free_text import clean_text
 from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
@@ -88,6 +89,7 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
     Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`,
     `no_customer`), TenderError, CartError, PermissionDenied.
     """
+    station = clean_text(station, "station", required=True)
     if delivery not in ("print", "will_call"):
         raise OrderError("delivery is print or will_call", code="bad_delivery")
     if channel not in ("window", "group", "consignment"):

@@ -28,6 +28,7 @@ from typing import Any
 
 from core.config import Config, ShiftsConfig
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.limits import MAX_QUANTITY
 from core.money import format_cents, refuse_card_numbers
 from core.people.models import User
@@ -149,6 +150,7 @@ def open_shift(db: Database, actor: User, *, station: str,
     rules = rules or ShiftsConfig()
     if not station.strip():
         raise ShiftError("name the station (the drawer)", code="bad_station")
+    station = clean_text(station, "station")
     float_cents = _total(float_counts, rules.denominations, "the float")
     counts = {str(k): v for k, v in sorted(float_counts.items(), reverse=True) if v}
     with write(db):

@@ -55,13 +55,20 @@ def create_event(db: Database, actor: User, name: str, *,
     return event_id
 
 
+def _check_doors(starts_at: datetime, doors_at: datetime | None) -> None:
+    if doors_at is not None and _utc(doors_at) > _utc(starts_at):
+        raise BoxOfficeError("the doors open after the start: give a doors time before "
+                             "the performance starts", code="doors_after_start")
+
+
 def create_performance(db: Database, actor: User, event_id: int, venue_id: int,
                        starts_at: datetime, *, doors_at: datetime | None = None) -> int:
     """Schedule a performance of an event at a venue; times must be timezone-aware.
     Needs `event_setup`. Raises PermissionDenied, NotFound for an unknown event or venue,
-    BoxOfficeError `naive_time`.
+    BoxOfficeError `naive_time`, `doors_after_start`.
     """
     _utc(starts_at)
+    _check_doors(starts_at, doors_at)
     with write(db):
         authorize(db, actor, "event_setup")
         if db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone() is None:
@@ -139,13 +146,15 @@ def copy_performance(db: Database, actor: User, performance_id: int,
     with the original's prices, holds and kills (seats still in the map). Doors open as
     long before the start as the original's did unless `doors_at` is given; the on-sale
     window is left open. Needs `event_setup`, and `price_change`, `hold`, `kill` for
-    what it copies. Raises PermissionDenied, NotFound, BoxOfficeError `naive_time`."""
+    what it copies. Raises PermissionDenied, NotFound, BoxOfficeError `naive_time`,
+    `doors_after_start`."""
     _utc(starts_at)
     with write(db):
         authorize(db, actor, "event_setup")
         source = get_performance(db, performance_id)
         if doors_at is None and source.doors_at is not None:
             doors_at = starts_at - (source.starts_at - source.doors_at)
+        _check_doors(starts_at, doors_at)
         counts = {kind: db.execute(sql, [performance_id]).fetchone()[0] for kind, sql in (
             ("prices", "SELECT count(*) FROM prices WHERE performance_id = ?"),
             ("holds", "SELECT (SELECT count(*) FROM seat_claims WHERE performance_id = ?1 "

@@ -59,6 +59,8 @@ def _training_context(config: Config, real: Path) -> Context:
     """The context of a training session on `real`'s training copy (made if missing)."""
     from core.admin.training import prepare_training_database, training_config
 
+    if not real.exists():
+        fail(f"there is no database at {real} to train on (check --db or [database] path)")
     try:
         path = prepare_training_database(real)
     except BoxOfficeError as error:
@@ -99,7 +101,7 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     from core.seatmap import SeatMapInvalid
     from core.venue import performances
 
-    db = open_or_fail(Path(db_path))
+    db = open_or_fail(Path(db_path), create=True)
     try:
         created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone,
                                        gate_open_now=True)

@@ -56,8 +56,9 @@ def user() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def user_init(username: str, display_name: str, new_pin: str | None,
               db_path: str | None) -> None:
-    """Create the first user of a new database: an admin. Refused once there are users."""
-    db = open_db(db_path)
+    """Create the first user of a new database (made here if missing): an admin. Refused
+    once there are users."""
+    db = open_db(db_path, create=True)
     with reported(False):
         accounts.create_first_admin(db, username, display_name, _new_pin(new_pin))
     click.echo(f"{username}: the first admin")

@@ -13,6 +13,7 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
+from core.free_text import clean_text
 from core.gate import codes
 from core.limits import MAX_SEAT_NUMBER, parse_whole
 from core.money import parse_money
@@ -182,6 +183,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             check_printer(printer_spec)
         if customer_id is not None:
             customers.get_customer(db, customer_id)
+        station = clean_text(station, "station", required=True)
         wanted = parse_items(item_specs)
         seat_labels = _seat_labels(seats) if seats is not None else []
         ga_count = _ga_count(ga) if ga is not None else 0

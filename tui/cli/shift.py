@@ -31,7 +31,7 @@ def parse_counts(text: str) -> dict[int, int]:
     Raises BoxOfficeError `bad_count` for anything else, an empty text included."""
     if text.strip() == "0":
         return {}
-    if not text.strip():
+    if not text.replace(",", "").strip():
         raise BoxOfficeError("give the cash counted, DENOMINATIONxCOUNT,... in cents (e.g. "
                              "2000x2,500x4), or 0 for an empty drawer", code="bad_count")
     counts: dict[int, int] = {}
