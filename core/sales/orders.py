@@ -10,6 +10,8 @@ from datetime import datetime
 from core.errors import BoxOfficeError, NotFound
 from core.gate import codes, keys
 from core.money import refuse_card_numbers
+from core.people.models import User
+from core.people.permissions import authorize
 from core.sales.goods import order_goods
 from core.sales.models import Order, Payment, Ticket
 from core.store.db import Database, write
@@ -56,6 +58,12 @@ def refresh_total(db: Database, order_id: int) -> None:
                "+ (SELECT coalesce(sum((price_cents + tax_cents) * (quantity - returned)), 0) "
                "FROM order_goods WHERE order_id = ?) WHERE id = ?",
                [order_id, order_id, order_id])
+
+
+def authorize_codes(db: Database, actor: User) -> None:
+    """Showing or printing a live ticket code is handing out a ticket: it needs `sell`
+    (the gate role has no such grant; a gate only reads codes). Raises PermissionDenied."""
+    authorize(db, actor, "sell")
 
 
 def ticket_code(signer: codes.Signer, ticket: Ticket) -> str:

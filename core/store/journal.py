@@ -45,6 +45,22 @@ def append(db: Database, *, actor: str, action: str, subject: str,
     return row_id
 
 
+def head(db: Database) -> tuple[int, str]:
+    """The last row's id and hash: (0, GENESIS) for an empty journal. Kept off the
+    machine (`boxoffice journal anchor`), or pinned in a Z report or a backup's journal
+    row, it lets `verify` prove that nothing before it was rewritten or cut."""
+    last = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def hash_at(db: Database, row_id: int) -> str | None:
+    """The hash of row `row_id` (GENESIS for row 0), None when there is no such row."""
+    if row_id == 0:
+        return GENESIS
+    row = db.execute("SELECT hash FROM journal WHERE id = ?", [row_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 @dataclass(frozen=True)
 class Verification:
     rows: int

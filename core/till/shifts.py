@@ -32,7 +32,7 @@ from core.free_text import clean_text
 from core.limits import MAX_QUANTITY
 from core.money import format_cents, refuse_card_numbers
 from core.people.models import User
-from core.people.permissions import Override, authorize, has_permission
+from core.people.permissions import Override, PermissionDenied, authorize, has_permission
 from core.store import journal
 from core.store.db import Database, insert, write
 from core.till.figures import compute_figures, movements, z_figures
@@ -240,8 +240,13 @@ def x_report(db: Database, shift_id: int, now: datetime, *,
     """The shift's figures so far; reading it changes nothing. Blind (no expected
     amounts) while the shift is uncounted, unless `viewer` has `report_access`: a
     seller's X report shows the sales by tender, refunds and drops, but never says what
-    the drawer should hold before the count. Raises NotFound `unknown_shift`."""
+    the drawer should hold before the count. Another user's shift needs `report_access`
+    or `shift_signoff`. Raises NotFound `unknown_shift`, PermissionDenied."""
     shift = get_shift(db, shift_id)
+    if viewer is not None and viewer.id != shift.user_id and (viewer.locked or not any(
+            has_permission(db, viewer.role, p) for p in ("report_access", "shift_signoff"))):
+        raise PermissionDenied(f"{viewer.display_name} ({viewer.role}) may not see another "
+                               "user's shift", code="permission_denied")
     figures = compute_figures(db, shift_id, shift.float_cents)
     may_see = shift.status != "open" or (
         viewer is not None and not viewer.locked
