@@ -8,7 +8,7 @@ on sale while it is scheduled and `now` is inside its window (`on_sale_at` inclu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from core.errors import BoxOfficeError, NotFound
 from core.people.models import User
@@ -234,14 +234,25 @@ class NotOnSale(BoxOfficeError):
     code = "not_on_sale"
 
 
+# when a performance with no off-sale time stops selling: as long after its start as a
+# gate still admits late arrivals (core.gate.checkin.LATE_ALLOWANCE)
+ENDS_AFTER = timedelta(hours=4)
+
+
 def check_on_sale(db: Database, performance_id: int, now: datetime) -> None:
     """Raise NotOnSale unless the performance can be sold at `now`: codes
-    `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown."""
-    row = db.execute("SELECT status, on_sale_at, off_sale_at FROM performances WHERE id = ?",
-                     [performance_id]).fetchone()
+    `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown.
+
+    With no off-sale time set, a performance goes off sale when it is over, taken as
+    ENDS_AFTER past its start (late sales at the door still go through); a coordinator
+    who wants otherwise sets the off-sale time (`set_on_sale_window`), later or earlier."""
+    row = db.execute("SELECT status, on_sale_at, off_sale_at, starts_at FROM performances "
+                     "WHERE id = ?", [performance_id]).fetchone()
     if row is None:
         raise NotFound(f"there is no performance {performance_id}")
-    status, on_sale_at, off_sale_at = row
+    status, on_sale_at, off_sale_at, starts_at = row
+    if off_sale_at is None:
+        off_sale_at = _utc(datetime.fromisoformat(starts_at) + ENDS_AFTER)
     moment = _utc(now)
     if status == "cancelled":
         raise NotOnSale(f"performance {performance_id} is cancelled",
