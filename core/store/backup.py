@@ -158,9 +158,15 @@ def backup(source: Database | str | Path, dest: str | Path, *,
             for extra in ("-journal", "-wal", "-shm"):
                 Path(f"{temporary}{extra}").unlink(missing_ok=True)
         result = BackupResult(target, target.stat().st_size, _sha256(target), rows, now)
+        copied = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:   # the copy's head, pinned: `journal verify` checks the chain still holds it
+            head_id, head_hash = journal.head(sqlite_utils.Database(copied))
+        finally:
+            copied.close()
         journal.append(db, actor=actor, action="database.backup", subject="database",
                        data={"path": str(target), "bytes": result.size_bytes,
-                             "sha256": result.sha256, "journal_rows": rows})
+                             "sha256": result.sha256, "journal_rows": rows,
+                             "journal_head_id": head_id, "journal_head_hash": head_hash})
     return result
 
 
@@ -270,7 +276,7 @@ def check_backup(path: str | Path) -> BackupCheck:
             raise BackupError(f"{source} comes from a newer version of this program "
                               f"(migration {sorted(unknown)[0]})", code="newer_schema")
         db = sqlite_utils.Database(conn)
-        checked = journal.verify(db)
+        checked = journal.verify_pinned(db)
         if not checked.ok:
             raise BackupError(f"the journal in {source} is broken at row "
                               f"{checked.first_broken}: {checked.reason}",

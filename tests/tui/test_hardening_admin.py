@@ -12,6 +12,7 @@ import pytest
 
 from core.store import journal
 from core.store.schema import open_database
+from tests.support.constants import FIXED_NOW
 from tests.support.hardening import checksum, run_cli
 
 ADA = ("--user", "ada", "--pin", "4444")
@@ -94,7 +95,7 @@ def test_a_hand_edited_gate_pack_is_refused_naming_the_row(config: Path, demo_pa
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("INSERT INTO scans (nonce, ticket_id, generation, performance_id, gate, "
                  "direction, verdict, scanned_at) VALUES ('n-1', NULL, NULL, 3, 'North', "
-                 "'entry', 'INVALID', '2026-01-01T00:00:00+00:00')")
+                 "'entry', 'INVALID', ?)", [FIXED_NOW.isoformat()])
     conn.execute("INSERT INTO scans (nonce, ticket_id, generation, performance_id, gate, "
                  "direction, verdict, scanned_at) VALUES ('n-2', 1, 1, 1, 'North', 'entry', "
                  "'WELCOME', 'yesterday-ish')")
