@@ -23,6 +23,7 @@ from typing import Final, Literal, cast
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.gate import codes
 from core.gate import keys as gate_keys
 from core.people.models import User
@@ -158,6 +159,7 @@ def open_gate(db: Database, actor: User, performance_id: int, gate_name: str, *,
     gate = gate_name.strip()
     if not gate or len(gate) > 40:
         raise CheckinError("a gate needs a name of 1 to 40 characters", code="bad_gate")
+    gate = clean_text(gate, "gate name")
     authorize(db, actor, "gate_scan")
     row = db.execute("SELECT p.event_id, e.name, p.starts_at, p.doors_at, p.status, e.reentry "
                      "FROM performances p JOIN events e ON e.id = p.event_id WHERE p.id = ?",
@@ -185,6 +187,14 @@ def set_reentry(db: Database, actor: User, event_id: int, allowed: bool) -> None
             raise NotFound(f"there is no event {event_id}")
         journal.append(db, actor=actor.username, action="event.reentry",
                        subject=f"event:{event_id}", data={"allowed": allowed})
+
+
+def _device(device: str) -> str:
+    """A device name fit to store: a typed card number or control codes are not kept."""
+    try:
+        return clean_text(device[:80], "device")
+    except BoxOfficeError:
+        return "(unreadable device name)"
 
 
 def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
@@ -218,7 +228,7 @@ def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [nonce, record.ticket_id if record else None,
              record.generation if record else None, session.performance_id, session.gate,
-             device[:80], session.actor, session.mode, verdict.code, verdict.reason,
+             _device(device), session.actor, session.mode, verdict.code, verdict.reason,
              verdict.detail, stamp])
     return Verdict(verdict.code, verdict.detail, verdict.ticket_id, verdict.reason, scan_id)
 

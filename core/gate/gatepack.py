@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
-from core.free_text import LONG, clean_text
+from core.free_text import LONG, PATH, clean_text
 from core.gate.checkin import ADMIT, EXITED, MODES, WORDS
 from core.limits import MAX_ID
 from core.people.models import User
@@ -147,6 +147,7 @@ def export_pack(db: Database, actor: User, performance_id: int,
         raise NotFound(f"there is no performance {performance_id}")
     event_id, event_name = row
     target = Path(path)
+    clean_text(str(target), "gate pack file name", max_length=PATH)   # it is journaled
     try:
         with open(target, "xb"):       # claim the name: never overwrite, even in a race
             pass
@@ -287,6 +288,7 @@ def merge_pack(db: Database, actor: User, path: str | Path, *,
     _stamp(now)
     authorize(db, actor, "gate_scan")
     source = Path(path)
+    clean_text(str(source), "gate pack file name", max_length=PATH)   # it is journaled
     conn = _read_only(source)
     try:
         settings = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'pack.%'"))

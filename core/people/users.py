@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import User
 from core.store import journal
 from core.store.db import Database, write
@@ -70,6 +71,15 @@ def _dummy_hash() -> str:
     return hash_pin("0000")
 
 
+def _as_typed(username: str) -> str:
+    """A typed user name fit for the journal: a card number, a control character or a
+    screenful typed into the name field is not written down."""
+    try:
+        return clean_text(username, "user name")
+    except BoxOfficeError:
+        return "(unreadable name)"
+
+
 class LoginFailed(BoxOfficeError):
     code = "login_failed"
 
@@ -88,7 +98,8 @@ def authenticate(db: Database, username: str, pin: str) -> User:
         if row is None:
             # same work as a real check, so a wrong name is not quicker than a wrong PIN
             pin_matches(pin, _dummy_hash())
-            journal.append(db, actor=username, action="login.failed", subject="user:?",
+            journal.append(db, actor=_as_typed(username), action="login.failed",
+                           subject="user:?",
                            data={"reason": "unknown user"})
             refusal = LoginFailed("wrong user name or PIN")
         else:

@@ -36,6 +36,7 @@ import sqlite_utils
 from core import clock
 from core.config import Config, backup_dir
 from core.errors import BoxOfficeError
+from core.free_text import PATH, clean_text
 from core.migrations import migrations as known
 from core.store import journal
 from core.store.db import Database, connect
@@ -139,6 +140,7 @@ def backup(source: Database | str | Path, dest: str | Path, *,
             target = target / backup_name(_source_path(db) or Path("boxoffice.db"), now)
         if target.exists():
             raise BackupError(f"{target} exists: choose another name", code="backup_exists")
+        clean_text(str(target), "backup file name", max_length=PATH)   # it is journaled
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import LONG, clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.store import journal
@@ -45,6 +46,9 @@ def create_event(db: Database, actor: User, name: str, *,
     BoxOfficeError `bad_name` on an empty name."""
     if not name.strip():
         raise BoxOfficeError("an event needs a name", code="bad_name")
+    name = clean_text(name, "event name")
+    producer = clean_text(producer, "producer")
+    description = clean_text(description, "description", max_length=LONG, multiline=True)
     with write(db):
         authorize(db, actor, "event_setup")
         event_id = insert(db, "INSERT INTO events (name, producer, description) VALUES (?, ?, ?)",
@@ -215,6 +219,7 @@ def cancel_performance(db: Database, actor: User, performance_id: int, *,
     `already_cancelled`."""
     if not reason.strip():
         raise BoxOfficeError("a cancellation needs a reason", code="reason_required")
+    reason = clean_text(reason, "reason", max_length=LONG)
     with write(db):
         authorize(db, actor, "event_setup")
         if get_performance(db, performance_id).status == "cancelled":
