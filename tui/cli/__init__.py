@@ -15,7 +15,22 @@ from core.errors import BoxOfficeError
 from tui.cli.context import Context, fail, open_or_fail
 
 
-@click.group(invoke_without_command=True)
+class _Commands(click.Group):
+    """The `boxoffice` group: refuses an argument that is not readable text before any
+    command sees it (bytes that are not UTF-8 arrive as lone surrogates, which SQLite,
+    the printer and the journal cannot store)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                ctx.fail(f"the argument {shown[:60]!r} is not UTF-8 text")
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Commands, invoke_without_command=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="The config file (default: $BOXOFFICE_CONFIG, ./config.toml, then "
                    "~/.config/boxoffice/config.toml).")
