@@ -9,6 +9,7 @@ from datetime import datetime
 
 import click
 
+from core import times
 from core.errors import BoxOfficeError
 from core.people import accounts, models, permissions, users
 from core.venue import inventory, performances, pricing
@@ -39,7 +40,7 @@ def _when(text: str) -> datetime:
     except ValueError:
         raise BoxOfficeError(f"cannot read the time '{text}': use YYYY-MM-DD HH:MM",
                              code="bad_time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=cli_context().config.zone)
+    return times.local_time(moment, cli_context().config.zone)
 
 
 # --- users ------------------------------------------------------------------------------
