@@ -4,7 +4,8 @@ Every such field (a station, a name, a reason, a note, a gate, a file name that 
 journaled) goes through `clean_text` in the core service that stores it, so a front end
 cannot forget it. It refuses:
 - a whole card number: 13-19 digits passing the Luhn check, whatever separates them
-  (spaces, dashes, dots, slashes, underscores, several in a row, other scripts' digits);
+  (spaces, dashes, dots, slashes, underscores, several in a row, other scripts' digits,
+  mixed separators between groups of a card's shape: '4111 1111-1111 1111');
   cards are paid on the terminal and only brand, last 4 and approval are typed (the
   check itself is core.money's `contains_card_number`, the rule's one home);
 - control characters (they rewrite a terminal or a receipt printer's state);

@@ -35,17 +35,53 @@ def luhn_ok(digits: str) -> bool:
 
 
 def contains_card_number(text: str) -> bool:
-    """True when `text` holds 13-19 digits passing Luhn, written with one separator
-    throughout (any one: ' ', '-', '.', ' - ', '/', ...) or none. Mixed separators, as in
-    a time stamp (2026-12-05T07:49:09.168051+00:00), are not a card number."""
+    """True when `text` holds 13-19 digits passing Luhn, written either with one
+    separator throughout (any one: ' ', '-', '.', ' - ', '/', ...) or none, or grouped as
+    a card is printed (4-4-4-4, 4-4-4-1, 4-4-4-4-1..3, 4-6-5, 4-6-4) with any separators
+    between the groups, mixed too: '4111 1111-1111 1111'. Other digits with mixed
+    separators, as in a time stamp (2026-12-05T07:49:09.168051+00:00) or a list of seats,
+    are not a card number."""
     for match in _DIGIT_RUN.finditer(text):
         for run in _same_separator_runs(match.group(0)):
-            digits = "".join(str(unicodedata.digit(char)) for char in run)
+            digits = _ascii_digits(run)
             for length in range(13, 20):
                 for start in range(0, len(digits) - length + 1):
                     if luhn_ok(digits[start:start + length]):
                         return True
+        if any(luhn_ok(_ascii_digits(card)) for card in _card_shaped(match.group(0))):
+            return True
     return False
+
+
+# how card numbers are printed and typed: group lengths, first to last
+_CARD_SHAPES = ((4, 4, 4, 4), (4, 4, 4, 1), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2),
+                (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4))
+
+
+def _ascii_digits(run: str) -> str:
+    return "".join(str(unicodedata.digit(char)) for char in run)
+
+
+def _card_shaped(text: str) -> list[str]:
+    """Every stretch of consecutive digit groups in `text` whose lengths are those of a
+    printed card number, whatever separates the groups: a person who types '4111 1111-
+    1111 1111' or '4111.1111 1111-1111' still types a card number."""
+    merged: list[str] = []   # _TOKENS yields one digit at a time: join adjacent digits
+    previous_was_digit = False
+    for token in _TOKENS.findall(text):
+        is_digit = not _NOT_DIGIT.match(token)
+        if is_digit and previous_was_digit:
+            merged[-1] += token
+        elif is_digit:
+            merged.append(token)
+        previous_was_digit = is_digit
+    lengths = [len(group) for group in merged]
+    found = []
+    for shape in _CARD_SHAPES:
+        for start in range(0, len(merged) - len(shape) + 1):
+            if tuple(lengths[start:start + len(shape)]) == shape:
+                found.append("".join(merged[start:start + len(shape)]))
+    return found
 
 
 def _same_separator_runs(text: str) -> list[str]:

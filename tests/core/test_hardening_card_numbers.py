@@ -9,6 +9,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +17,7 @@ import core
 from core.errors import BoxOfficeError
 from core.free_text import clean_text
 from core.money import contains_card_number
+from tests.support.constants import FIXED_NOW
 
 CARD = "4111111111111111"   # Luhn-valid test card
 
@@ -26,6 +28,9 @@ SPELLINGS = [
     "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", "(4111)(1111)(1111)(1111)",
     "\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11",
     "card 4111,1111,1111,1111 thanks",
+    # mixed separators, as a card is grouped on its face (the gap the hardening branch left)
+    "4111 1111-1111 1111", "4111.1111 1111-1111", "4111-1111 1111.1111 ok",
+    "3782 822463-10005", "5500/0000 0000-0004",
 ]
 
 # A service's text parameter that does not go through clean_text (or refuse_card_numbers,
@@ -252,6 +257,8 @@ def test_a_card_number_is_caught_whatever_separates_its_digits(spelling: str) ->
 
 @pytest.mark.parametrize("harmless", [
     "doors 18:45, curtain 19:30", "+1 (212) 555-0100", "Row A seats 101-114",
-    "order 12345 of 67890"])
+    "order 12345 of 67890", "seats 101-114, 201-214, 301",
+    (FIXED_NOW + timedelta(microseconds=168051)).isoformat(), "[11, 12, 13, 14, 15, 16, 17]",
+    "4111 1111-1111 1112"])
 def test_ordinary_numbers_pass(harmless: str) -> None:
     assert clean_text(harmless, "note") == harmless

@@ -22,6 +22,7 @@ def config(demo_path: Path, tmp_path: Path) -> Path:
 CORA = ("--user", "cora", "--pin", "3333")
 ADA = ("--user", "ada", "--pin", "4444")
 DOTTED = "4111.1111.1111.1111"
+MIXED = "4111 1111-1111 1111"   # mixed separators, grouped as on the card
 
 
 @pytest.mark.parametrize("args", [
@@ -31,6 +32,10 @@ DOTTED = "4111.1111.1111.1111"
     ("item", "add", "4111111111111111", "--name", "Cola", "--category", "drinks",
      "--price", "3", *CORA),
     ("item", "edit", "WATER", "--name", f"Water {DOTTED}", *CORA),
+    ("item", "edit", "WATER", "--name", f"Water {MIXED}", *CORA),
+    ("sell", "--user", "sam", "--pin", "1111", "--performance", "1", "--seats", "ORCH-A-101",
+     "--station", MIXED, "--tender", "cash", "--no-print"),
+    ("performance", "cancel", "2", "--reason", "card 4111.1111 1111-1111", *CORA),
     ("event", "add", f"Gala {DOTTED}", *CORA),
     ("event", "add", "Gala", "--producer", DOTTED, *CORA),
     ("performance", "cancel", "2", "--reason", f"card {DOTTED}", *CORA),
