@@ -103,3 +103,18 @@ def test_journal_anchor_prints_the_head_and_the_row_count(config: Path,
                                                                         rows)
     text = run_cli(config, "journal", "anchor")
     assert head_hash in text.output and f"row {head_id} of {rows}" in text.output
+
+
+def test_journal_anchor_prints_on_the_receipt_printer(config: Path, demo_db: Database,
+                                                      tmp_path: Path) -> None:
+    head_id, head_hash = journal.head(demo_db)
+    prints = tmp_path / "prints"
+    printed = run_cli(config, "journal", "anchor", "--print", "--printer",
+                      f"preview:{prints}")
+    assert printed.code == 0, printed.output
+    assert "printed on" in printed.output
+    [job] = prints.glob("*journal-anchor.bin")
+    paper = job.read_bytes()
+    assert b"JOURNAL ANCHOR" in paper and str(head_id).encode() in paper
+    for start in range(0, len(head_hash), 16):   # the hash, a quarter a line
+        assert head_hash[start:start + 16].encode() in paper

@@ -187,21 +187,38 @@ def journal_verify(obj: Context, db_path: str | None) -> None:
 @journal.command("anchor")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--print", "to_printer", is_flag=True,
+              help="Also print it on the receipt printer (to keep with the Z report).")
+@click.option("--printer", "printer_spec", help="The printer (default: [printer]).")
 @click.pass_obj
-def journal_anchor(obj: Context, db_path: str | None, as_json: bool) -> None:
+def journal_anchor(obj: Context, db_path: str | None, as_json: bool, to_printer: bool,
+                   printer_spec: str | None) -> None:
     """Print the journal's head (last row and its hash) and row count, to keep off the
-    machine (write it down, photograph it, mail it): `journal verify` cannot tell a
-    journal rewritten after its last pin, but the head you kept no longer matches."""
+    machine (write it down, photograph it, mail it, or --print it and file it with the
+    Z report): `journal verify` cannot tell a journal rewritten after its last pin, but
+    the head you kept no longer matches."""
     from core.store import journal as store_journal
+    from tui.cli.report import print_rows
 
-    pinned = store_journal.anchor(open_or_fail(obj.db_path(db_path)))
-    when = clock.now().isoformat(timespec="seconds")
+    path = obj.db_path(db_path)
+    obj.opened = path   # a training database's paper says TRAINING
+    pinned = store_journal.anchor(open_or_fail(path))
+    now = clock.now()
+    when = now.isoformat(timespec="seconds")
     if as_json:
         click.echo(json.dumps({"head_id": pinned.head_id, "head_hash": pinned.head_hash,
                                "rows": pinned.rows, "at": when}))
-        return
-    click.echo(f"journal anchor at {when}: row {pinned.head_id} of {pinned.rows}, "
-               f"hash {pinned.head_hash}")
+    else:
+        click.echo(f"journal anchor at {when}: row {pinned.head_id} of {pinned.rows}, "
+                   f"hash {pinned.head_hash}")
+    if to_printer:
+        quarters = [pinned.head_hash[i:i + 16] for i in range(0, len(pinned.head_hash), 16)]
+        rows = [("At", f"{now.astimezone(obj.config.zone):%Y-%m-%d %H:%M}"),
+                ("Head row", str(pinned.head_id)), ("Rows", str(pinned.rows)),
+                *[(f"Hash {n}/{len(quarters)}", part) for n, part in enumerate(quarters, 1)]]
+        where = print_rows("JOURNAL ANCHOR", rows, printer_spec, "journal-anchor")
+        if not as_json:
+            click.echo(f"printed on {where}")
 
 
 @main.command("keys")
