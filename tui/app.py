@@ -147,8 +147,8 @@ class BoxOfficeApp(App[None]):
         self.sub_title = f"{user.display_name} ({user.role})  {self.station}" + (
             "  TRAINING" if self.training else "")
         if previous is not None and previous.id != user.id:
-            self.notify(f"{user.display_name} now sells at this window; the screen and "
-                        "the cart are as they were.", title="Seller switched")
+            self.notify(f"{user.display_name} now sells at this window; the cart is as it "
+                        "was (F5 shows it).", title="Seller switched")
         self.warn_if_hold_ran_out()
 
     def resume_open_cart(self) -> bool:
@@ -244,6 +244,16 @@ class BoxOfficeApp(App[None]):
                 timedelta(minutes=self.config.sales.cart_hold_minutes), not_past=ceiling)
         except BoxOfficeError:
             self._payment_ceiling = None     # too late: Confirm says so, in words
+
+    def back_to_list(self) -> None:
+        """Close every screen above the performance list (the sale's cart is the app's,
+        not a screen's: it stays)."""
+        from tui.screens.performances import PerformancesScreen
+
+        stack = self.screen_stack
+        while len(stack) > 1 and not isinstance(stack[-1], PerformancesScreen):
+            self.pop_screen()
+            stack = self.screen_stack
 
     def after_sign_in(self) -> None:
         """What a window needs once someone is signed in: a shift to take money in.
@@ -457,18 +467,20 @@ class BoxOfficeApp(App[None]):
                         "lookup (o).", severity="error", title="Printer problem",
                         timeout=20)
 
-    def print_report(self, title: str, rows: list[tuple[str, str]], label: str) -> None:
-        """Print a two-column report (X, Z, a summary) on the receipt printer, in a worker."""
+    def print_report(self, title: str, rows: list[tuple[str, str]], label: str, *,
+                     quiet: bool = False) -> None:
+        """Print a two-column report (X, Z, a summary) on the receipt printer, in a worker;
+        `quiet`: no "Printed" toast (the screen says so itself), a problem still shows."""
         try:
             printer = self.printer()
         except BoxOfficeError as error:
             self.show_error(error, title="Printer")
             return
-        self._run_report_job(title, rows, label, printer)
+        self._run_report_job(title, rows, label, printer, quiet)
 
     @work(thread=True, group="printer")
     def _run_report_job(self, title: str, rows: list[tuple[str, str]], label: str,
-                        printer: Printer) -> None:
+                        printer: Printer, quiet: bool) -> None:
         from core.admin.training import is_training
         from hardware.file_printers import PreviewPrinter
         from hardware.printer_spec import PrinterError
@@ -489,7 +501,8 @@ class BoxOfficeApp(App[None]):
                                   "again from Reports (F3).", severity="error",
                                   title="Printer problem", timeout=15)
             return
-        self.call_from_thread(self.notify, f"Printed {title}.", title="Printer")
+        if not quiet:
+            self.call_from_thread(self.notify, f"Printed {title}.", title="Printer")
 
     def show_error(self, error: BoxOfficeError, *, title: str = "Not done") -> None:
         """A core error as the seller reads it: its message, never a traceback."""

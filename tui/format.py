@@ -27,16 +27,14 @@ def describe_seat(seat: Seat, seatmap: SeatMap) -> Text:
     return text
 
 
-def legend(seatmap: SeatMap, seats: Iterable[Seat] | None = None) -> Text:
-    """Zone letters in their colours, then what the special seat characters mean;
-    only what `seats` (default: the whole map) uses."""
+def legend(seatmap: SeatMap, seats: Iterable[Seat] | None = None) -> list[Text]:
+    """Zone letters in their colours, then what the special seat characters mean, a
+    piece each (tui/widgets/pieces.py wraps them); only what `seats` (default: the whole
+    map) uses."""
     seats = list(seatmap.seats if seats is None else seats)
     used_zones = {seat.zone for seat in seats}
-    text = Text()
-    for zone in seatmap.zones.values():
-        if zone.code in used_zones or not seats:
-            text.append(f" {zone.code} ", style=f"bold {zone.color}")
-            text.append(f"{zone.name} ")
+    pieces = [Text.assemble((zone.code, f"bold {zone.color}"), f" {zone.name}")
+              for zone in seatmap.zones.values() if zone.code in used_zones or not seats]
     meanings: dict[str, list[str]] = {}
     for seat in seats:
         if seat.glyph != seat.zone:
@@ -44,6 +42,5 @@ def legend(seatmap: SeatMap, seats: Iterable[Seat] | None = None) -> Text:
             if seat.glyph not in glyphs:
                 glyphs.append(seat.glyph)
     for meaning, glyphs in sorted(meanings.items()):
-        text.append(f" {' '.join(sorted(glyphs))} ", style="bold")
-        text.append(f"{meaning} ")
-    return text
+        pieces.append(Text.assemble((" ".join(sorted(glyphs)), "bold"), f" {meaning}"))
+    return pieces

@@ -40,7 +40,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.sell import SellScreen
     from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
     from tui.screens.shift import OpenShiftModal
-    from tui.screens.shift_close import CountModal, ShiftScreen
+    from tui.screens.shift_close import AllShiftsScreen, CountModal, ShiftScreen
     from tui.screens.stock import StockScreen
     from tui.screens.stock_count import CountScreen, MovesScreen
     from tui.screens.stock_forms import StockForm
@@ -59,7 +59,8 @@ def _binding_classes() -> list[Any]:
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
             CustomerScreen, ConsignmentScreen, GroupsScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
-            CountScreen, MovesScreen, ReportScreen, ShiftScreen, CountModal, OpenShiftModal]
+            CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
+            OpenShiftModal]
 
 
 def all_bindings() -> list[tuple[str, str, str]]:

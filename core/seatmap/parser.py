@@ -31,10 +31,16 @@ RESERVED_CHARS = frozenset(".|: ")
 TOP_KEYS = {"format", "venue", "zones", "legend", "section", "area", "overview"}
 VENUE_KEYS = {"code", "name", "kind", "stage", "best_seats"}
 BEST_SEATS = ("front-centre", "centre-front")
-ZONE_KEYS = {"name", "color"}
+ZONE_KEYS = {"name", "color", "rank"}
 LEGEND_KEYS = {"zone", "wheelchair", "companion", "view"}
 SECTION_KEYS = {"code", "name", "kind", "at", "numbering", "first", "step", "blocks", "rows",
-                "priority"}
+                "priority", "ideal_row"}
+# a seat's rank (best available: lower is better), from the most to the least weighty
+# part: its zone's rank (a better price zone first), its section's priority, then its
+# place in the section (rows from the front or from the ideal row, and the distance from
+# the centre line). Both default to 0: a file that states neither ranks by place alone.
+ZONE_WEIGHT = 10_000_000_000
+PRIORITY_WEIGHT = 100_000_000
 BLOCK_KEYS = {"from", "first", "step"}
 AREA_KEYS = {"code", "name", "zone", "capacity", "at", "size"}
 OVERVIEW_KEYS = {"drawing"}
@@ -136,6 +142,7 @@ class _Parser:
         self.glyphs: dict[str, _Glyph] = {}
         self.best_seats = "front-centre"
         self.seats_so_far = 0
+        self.zone_ranks: dict[str, int] = {}
 
     # -- reporting ------------------------------------------------------------------
 
@@ -279,6 +286,9 @@ class _Parser:
                              f"zone {letter}: color '{color}' is not one of the 16 terminal "
                              f"colours ({', '.join(sorted(COLORS))})")
                 color = "white"
+            self.zone_ranks[letter] = self._int(spec, "rank", "zones", 0, f"zone {letter}",
+                                                default=0, minimum=0,
+                                                maximum=MAX_PRIORITY) or 0
             self.zones[letter] = Zone(letter, name, color or "white")
             self.glyphs[letter] = _Glyph(letter)
 
@@ -365,12 +375,13 @@ class _Parser:
         at = self._pair(spec, "at", "section", index, label)
         priority = self._int(spec, "priority", "section", index, label, default=0, minimum=0,
                              maximum=MAX_PRIORITY)
+        ideal_row = self._string(spec, "ideal_row", "section", index, label, required=False)
         numbering = self._numbering(spec, index, label)
         rows_text = self._string(spec, "rows", "section", index, label)
         if not code or not rows_text or numbering is None:
             return None
         return self._rows(code, name or code, kind, rows_text, numbering, index, label, at,
-                          priority or 0)
+                          priority or 0, ideal_row)
 
     def _numbering(self, spec: dict[str, Any], index: int, label: str
                    ) -> list[_Numbering] | str | None:
@@ -419,7 +430,7 @@ class _Parser:
 
     def _rows(self, code: str, name: str, kind: str, text: str,
               numbering: list[_Numbering] | str, index: int, label: str,
-              at: tuple[int, int] | None, priority: int = 0
+              at: tuple[int, int] | None, priority: int = 0, ideal_row: str = ""
               ) -> tuple[Section, tuple[int, int] | None] | None:
         # Count the seat characters before building anything: a runaway file stops here.
         glyph_count = sum(text.count(char) for char in self.glyphs)
@@ -501,7 +512,19 @@ class _Parser:
         columns = [column for _, _, cells, _ in pending for column, _ in cells]
         centre2 = (min(columns) + max(columns)) if columns else 0
         front_centre = self.best_seats == "front-centre"
+        # rows count from the front, or from the ideal row when the file names one: the
+        # rows either side of it come next, the one nearer the front first
+        labels_in_order = [row_label for row_label, _, _, _ in pending]
+        ideal = 0
+        if ideal_row:
+            if ideal_row in labels_in_order:
+                ideal = labels_in_order.index(ideal_row)
+            else:
+                self.problem(self.loc.key("section", index, "ideal_row"), "bad-value",
+                             f"{label}: ideal_row '{ideal_row}' is not one of its rows "
+                             f"({', '.join(labels_in_order)})")
         for order, (row_label, line_index, cells, blocks) in enumerate(pending):
+            distance = 2 * abs(order - ideal) + (order > ideal)
             numbers = self._number_row(cells, blocks, numbering, label, row_label,
                                        self.loc.text_position("section", index, "rows",
                                                               line_index, 0))
@@ -518,8 +541,10 @@ class _Parser:
                 seat_places[(row_label, number)] = (line_index, column)
                 glyph = self.glyphs[char]
                 off_centre = abs(2 * column - centre2)
-                rank = priority * 100_000_000 + (
-                    order * 10_000 + off_centre if front_centre else off_centre * 1_000 + order)
+                rank = (priority * PRIORITY_WEIGHT
+                        + self.zone_ranks.get(glyph.zone, 0) * ZONE_WEIGHT
+                        + (distance * 10_000 + off_centre if front_centre
+                           else off_centre * 1_000 + distance))
                 seats.append(Seat(code, row_label, number, glyph.zone, char, column,
                                   line_index + 1, rank, glyph.wheelchair, glyph.companion,
                                   glyph.view))

@@ -18,18 +18,19 @@ Which block is best (the objective)
        whatever its zone or kind; a seat already alone before the sale does not). A block
        that leaves one is chosen only when every possible block leaves one (then the
        fewest).
-    2. The lowest sum of the seats' ranks (the mean, as the quantity is fixed). With the
-       parser's default ranks (`order_of_row * 10_000 + distance_from_centre_line` within a
-       section) this is "front row first, then the most central block in it"; a venue
-       with `best_seats = "centre-front"` gets the centre first.
+    2. The lowest sum of the seats' ranks (the mean, as the quantity is fixed). The
+       parser ranks by the zone's rank, then the section's priority, then the place in
+       the section: by default "front row (or the section's ideal row) first, then the
+       most central block in it"; a venue with `best_seats = "centre-front"` gets the
+       centre first (docs/seatmap-format.md, "Which seats are best").
     3. Ties: the section that comes first in `section_order` (by default, the order in
        which sections first appear in `seats`: pass seats in map order), then the front-
        most row (lowest y, then label), then the block holding the lowest seat number.
 
-Ranks are compared as given, across sections too. The parser ranks the rows of each
-section and puts a section's `priority` (from the map file) in front, so the orchestra
-comes before the mezzanine; sections of equal priority meet row for row (the front row of
-each counts as a front row). See `_ranked` in core/seatmap/parser.py.
+Ranks are compared as given, across sections too: a better zone first, then a section's
+`priority` (from the map file), so the orchestra comes before the mezzanine; sections of
+equal priority meet row for row (the front row of each counts as a front row). See
+`_rows` in core/seatmap/parser.py.
 
 Speed: `BestAvailableIndex(seats)` splits every row into runs of adjacent seats once per
 performance; a query visits the runs best rank first and stops as soon as no remaining run

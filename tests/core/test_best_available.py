@@ -132,20 +132,23 @@ def test_a_front_row_block_beats_a_more_central_one_further_back() -> None:
     assert house("A: xxAAxxxx\nB: AAAAAAAA\n").best(2) == ["A-3", "A-4"]
 
 
-@pytest.mark.parametrize("request_", [{"section": "ORCH"}, {"zone": "B"}])
-def test_the_empty_hall_sells_the_centre_of_orchestra_row_aa(request_: dict[str, str]) -> None:
-    assert hall().best(2, **request_) == ["ORCH AA-105", "ORCH AA-106"]
-    assert hall().best(4, **request_) == ["ORCH AA-104", "ORCH AA-105", "ORCH AA-106",
-                                         "ORCH AA-107"]
+def test_the_empty_hall_sells_the_premium_centre_of_its_ideal_row() -> None:
+    # the hall ranks Premium (A) over Prime (B) and names orchestra row F its ideal row:
+    # row AA (all Prime) no longer comes first (docs/seatmap-format.md)
+    assert hall().best(2, section="ORCH") == ["ORCH F-107", "ORCH F-108"]
+    assert hall().best(4, section="ORCH") == ["ORCH F-106", "ORCH F-107", "ORCH F-108",
+                                              "ORCH F-109"]
+    # Prime only: row F's side block, from the centre aisle out (odd numbers, house right)
+    assert hall().best(2, zone="B") == ["ORCH F-1", "ORCH F-3"]
 
 
-def test_anywhere_in_the_empty_hall_means_the_orchestra_by_section_priority() -> None:
-    # The hall gives the orchestra priority 0, the mezzanine 1, balcony 2, boxes 3: without
-    # that, the front row of a box or of the balcony would rank level with row AA.
+def test_anywhere_in_the_empty_hall_means_the_orchestra_by_zone_then_priority() -> None:
+    # Premium is in the orchestra and the mezzanine: the orchestra's priority 0 beats the
+    # mezzanine's 1, so the whole first choice is orchestra row F
     for quantity in range(1, 8):
         found = hall().best(quantity)
-        assert found is not None and all(name.startswith("ORCH AA-") for name in found)
-    assert hall().best(2, zone="A") == ["ORCH A-106", "ORCH A-107"]
+        assert found is not None and all(name.startswith("ORCH F-") for name in found)
+    assert hall().best(2, zone="A") == ["ORCH F-107", "ORCH F-108"]
     found = hall().best(4, zone="A", section="MEZZ")
     assert found == ["MEZZ A-107", "MEZZ A-108", "MEZZ A-109", "MEZZ A-110"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -65,3 +67,15 @@ async def sign_in(pilot: Pilot[None], username: str = "sam", pin: str = "1111", 
 
 def text_of(app: BoxOfficeApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
+
+
+def screen_text(app: BoxOfficeApp) -> str:
+    """The screen as the seller reads it: the text of every row of the screenshot."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for found in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)'
+                             r'</text>', svg):
+        rows.setdefault(float(found.group(2)), []).append(
+            (float(found.group(1)), html.unescape(found.group(3))))
+    return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ")
+                     for _, row in sorted(rows.items()))

@@ -47,16 +47,17 @@ async def test_open_the_hall_move_the_cursor_and_read_the_seat(demo_db: Database
         seat_map = app.screen.query_one(SeatMap)
         assert seat_map.has_focus
         start = seat_map.seat
-        assert start is not None and (start.section, start.row) == ("ORCH", "AA")
-        assert "Row AA" in info(app) and "Orchestra" in info(app)
+        # the cursor starts on the best seat: the hall's ideal row F, Premium centre
+        assert start is not None and (start.section, start.row) == ("ORCH", "F")
+        assert "Row F" in info(app) and "Orchestra" in info(app)
         await pilot.press("down", "down")
         await pilot.pause()
-        assert seat_map.seat.row == "B"
-        assert f"Row B  Seat {seat_map.seat.number}" in info(app)
+        assert seat_map.seat.row == "H"
+        assert f"Row H  Seat {seat_map.seat.number}" in info(app)
         before = seat_map.seat.number
         await pilot.press("right")
         await pilot.pause()
-        assert seat_map.seat.row == "B" and seat_map.seat.number != before
+        assert seat_map.seat.row == "H" and seat_map.seat.number != before
         await pilot.press("end")
         await pilot.pause()
         assert seat_map.seat.x == max(s.x for s in seat_map.drawing.seats

@@ -33,12 +33,16 @@ async def open_performances(pilot: Pilot[None]) -> PerformancesAdminScreen:
 
 
 async def choose_event(pilot: Pilot[None], new: bool) -> None:
-    """n, then the event of the highlighted performance or (new) '+ a new event'."""
+    """n, then the event of the highlighted performance (marked in the list) or (new)
+    '+ a new event', the list's first line, where it starts."""
     await pilot.press("n")
     await pilot.pause()
-    assert isinstance(pilot.app.screen, Choose)
-    if new:
-        await pilot.press("home")
+    picker = pilot.app.screen
+    assert isinstance(picker, Choose)
+    if not new:
+        marked = [label for _, label in picker.options].index(
+            next(label for _, label in picker.options if label.endswith("< highlighted")))
+        await pilot.press(*["down"] * marked)
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, FormModal)
@@ -176,3 +180,24 @@ async def test_a_seller_may_not_make_events_or_performances(demo_db: Database,
             assert app.screen is screen                   # no picker, no form
             assert "needs the 'event_setup' permission" in text_of(app, "#info")
     assert performances.list_events(demo_db) == events
+
+
+async def test_the_event_picker_starts_at_its_top_so_down_down_is_the_second_event(
+        demo_db: Database, tmp_path: Path) -> None:
+    listed = performances.list_events(demo_db)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "ada", "4444")
+        screen = await open_performances(pilot)
+        await pilot.press("end")                     # the cursor on the last performance
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, Choose)
+        await pilot.press("down", "down", "enter")   # past '+ a new event': the second
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        assert listed[1].name in app.screen.title_text
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert app.screen is screen

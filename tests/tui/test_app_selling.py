@@ -8,8 +8,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from core.money import format_cents
 from core.store.db import Database
-from tests.support.app_helpers import Clock, make_app, sign_in, text_of
+from tests.support.app_helpers import Clock, make_app, screen_text, sign_in, text_of
 from tui.app import BoxOfficeApp
 from tui.screens.login import LockScreen
 from tui.screens.overview import SellOverviewScreen
@@ -366,6 +367,13 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(
                 await pilot.press("backspace", *str(total - 1000))
             await pilot.press("enter")
         await pilot.pause()
+        # the review: the count summed up, nothing submitted until Enter again
+        review = text_of(app, "#count-total")
+        assert "Enter again submits" in review
+        assert f"Total {format_cents(8000 + total - 1000)}" in review
+        assert demo_db.execute("SELECT status FROM shifts").fetchone()[0] == "open"
+        await pilot.press("enter")
+        await pilot.pause()
         # a dollar short is over the tolerance: a coordinator signs it off with a note
         assert demo_db.execute("SELECT status FROM shifts").fetchone()[0] == "counted"
         assert type(app.screen).__name__ == "AskText"
@@ -376,13 +384,22 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(
         assert type(app.screen).__name__ == "SupervisorOverride"
         await pilot.press(*"cora", "enter", *"3333", "enter")
         await pilot.pause()
+        # the over/short on screen, and the Z only when the seller says so
+        assert type(app.screen).__name__ == "Confirm"
+        question = str(app.screen.query(".message").first(Static).content)
+        assert "Over/short -10.00" in question and "cash: over/short -10.00" in question
+        await pilot.press("y")
+        await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         row = demo_db.execute("SELECT s.status, z.z_number FROM shifts s LEFT JOIN z_reports z "
                              "ON z.shift_id = s.id").fetchone()
         assert row[0] == "closed" and row[1] == 1
         info_line = text_of(app, "#info")
-        assert "Z report 1" in info_line and "backed up to" in info_line
+        assert "Z report 1" in info_line and "Backed up to" in info_line
+        # the whole path is on screen at 80x24: no "Printed" toast over it
+        backup = next(tmp_path.rglob("*z_close*.db"))
+        assert backup.name in screen_text(app).replace("\n", "")
         assert list(tmp_path.rglob("*z_close*.db"))      # the automatic backup at Z close
         assert list((tmp_path / "prints").glob("*-z-1.png"))
 

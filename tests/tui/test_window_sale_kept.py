@@ -10,7 +10,7 @@ from pathlib import Path
 from core.sales import carts, orders
 from core.store.db import Database
 from core.times import stamp
-from tests.support.app_helpers import Clock, make_app, sign_in, text_of
+from tests.support.app_helpers import Clock, make_app, screen_text, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.order_helpers import sell
 from tests.support.selling_helpers import HOLD, STATION, cart_with, hall_performance, seat, user
@@ -121,6 +121,9 @@ async def test_a_seller_signing_in_again_gets_their_open_cart_back(
         assert app.sale.cart_id == cart_id
         await open_hall(pilot)
         assert "1 ticket" in text_of(app, "#cart-head")
+        # the line itself, not only the count and the totals (a resumed cart's table
+        # kept the height it had empty until the next change)
+        assert "ORCH B-101" in screen_text(app)
 
 
 async def test_an_empty_pin_on_the_lock_screen_is_not_a_try(
@@ -180,3 +183,47 @@ async def test_the_exchange_line_names_the_order_number(
         await pilot.pause()
         await open_hall(pilot)
         assert f"of order {order.number};" in text_of(app, "#cart-totals")
+
+
+async def test_the_key_typed_right_after_the_pin_reaches_the_map(
+        demo_db: Database, tmp_path: Path) -> None:
+    from core.people.accounts import create_user
+    from core.till import shifts
+    from tui.screens.shift import OpenShiftModal
+
+    create_user(demo_db, user(demo_db, "ada"), "sue", "Sue Seller", "seller", "5555")
+    clock = Clock()
+    app = make_app(demo_db, tmp_path, clock=clock, station="window-9")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sue", "5555", float_twenties=None)   # the float put off
+        assert shifts.current_shift(demo_db, user(demo_db, "sue").id) is None
+        await open_hall(pilot)
+        clock.advance(minutes=5, seconds=2)          # the idle lock
+        await pilot.pause(1.3)
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press(*"5555", "enter", "space")
+        await pilot.pause()
+        # no float dialog came back over the map to swallow the Space
+        assert not isinstance(app.screen, OpenShiftModal)
+        view = app.sale.view(demo_db)
+        assert view is not None and view.ticket_count == 1
+
+
+async def test_another_seller_at_the_lock_lands_on_the_list_with_the_cart(
+        demo_db: Database, tmp_path: Path) -> None:
+    from tui.screens.performances import PerformancesScreen
+
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_hall(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        cart_id = app.sale.cart_id
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("shift+tab", "ctrl+u", *"cora", "enter", *"3333", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PerformancesScreen)
+        assert [type(s).__name__ for s in app.screen_stack][1:] == ["PerformancesScreen"]
+        assert app.sale.cart_id == cart_id and app.seller.username == "cora"

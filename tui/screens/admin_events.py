@@ -134,8 +134,12 @@ class PerformancesAdminScreen(AdminSectionScreen):
             return
         events = performances.list_events(self.box_office.db)
         perf = self.selected
+        # the list starts on its first line, always: it used to start on the highlighted
+        # performance's event, so Down Down from what looked like the top chose another
+        # event; that event is marked instead
         options = [(NEW_EVENT, "+ a new event"),
-                   *[(str(event.id), f"{event.name[:44]}  ({event.performances})")
+                   *[(str(event.id), f"{event.name[:44]}  ({event.performances})"
+                      + ("  < highlighted" if perf and perf.event_id == event.id else ""))
                      for event in events]]
 
         def chosen(choice: str | None) -> None:
@@ -146,8 +150,7 @@ class PerformancesAdminScreen(AdminSectionScreen):
             self._performance_form(event, {}, "")
 
         self.app.push_screen(Choose("A performance of which event? (performances so far)",
-                                    options, str(perf.event_id) if perf else NEW_EVENT),
-                             chosen)
+                                    options), chosen)
 
     def _performance_form(self, event: Event | None, typed: dict[str, str],
                           problem: str) -> None:

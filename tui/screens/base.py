@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+# how often a list that other windows change (performances, stock, orders, shifts)
+# reads itself again while it is shown; it also does on each return to it
+REFRESH_SECONDS = 30.0
+
+
 class BoxOfficeScreen(Screen[ResultType], Generic[ResultType]):
     @property
     def box_office(self) -> BoxOfficeApp:

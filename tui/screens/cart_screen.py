@@ -5,17 +5,13 @@ SaleScreen (tui/screens/sale.py) built on it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Static
 
 from core.concessions.stock import Item
 from core.errors import BoxOfficeError
@@ -31,55 +27,6 @@ T = TypeVar("T")
 
 # what a cart is after it was cancelled: no lines, nothing to repaint as the seller's
 EMPTY_CART = CartView(0, "open", datetime.max.replace(tzinfo=UTC), ())
-
-
-class KeyLine(Footer):
-    """The sale screens' Footer, minus two costs of Textual's (8.2.8) that made opening a
-    map slow (bench/README.md): it rebuilt all its keys on every bindings refresh, even
-    when the keys shown had not changed, and each new key restyled itself twice as it
-    mounted (its `compact` reactive's default, then the data binding to the Footer's)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._composed: Hashable = None
-
-    def _shown_keys(self) -> Hashable:
-        """What the keys look like: the footer is rebuilt only when this changes."""
-        app = self.app
-        return tuple((key, app.get_key_display(binding), binding.description, binding.action,
-                      enabled, tooltip, binding.group)
-                     for key, (_, binding, enabled, tooltip)
-                     in self.screen.active_bindings.items()
-                     if binding.show or key == app.COMMAND_PALETTE_BINDING)
-
-    def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._composed = self._shown_keys()
-        yield from self._presets(super().compose())
-
-    def _presets(self, widgets: Iterable[Widget]) -> Iterator[Widget]:
-        # a key starts with its final `compact` value and class, so mounting restyles
-        # nothing (the binding's watcher then finds the class already right); Footer
-        # leaves the palette key unbound, at FooterKey's default
-        for widget in widgets:
-            if isinstance(widget, FooterKey):
-                compact = True if widget.has_class("-command-palette") else self.compact
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
-
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        # as Footer's, but the rebuild waits for the refresh (the screen may not be
-        # composed yet) and is skipped when the keys shown are the same
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
-
-    async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._shown_keys() != self._composed:
-            await self.recompose()
 
 
 class CartScreen(BoxOfficeScreen[None]):

@@ -158,7 +158,14 @@ class LockScreen(ModalScreen[None]):
             return
         app = cast("BoxOfficeApp", self.app)
         user = self.query_one(PinForm).try_sign_in(app)
-        if user is not None:
-            app.signed_in(user)
-            self.dismiss()
+        if user is None:
+            return
+        app.signed_in(user)
+        self.dismiss()
+        if user.id != self.user.id:
+            # another seller: from the performance list (the cart stays: F5 shows it),
+            # with their own float to count if they have no shift
+            app.back_to_list()
             app.after_sign_in()
+        # the same seller resumes exactly where they were: no float dialog (Esc had put
+        # it off before), which took the keys typed straight after the PIN

@@ -15,7 +15,7 @@ from core.money import format_cents
 from core.sales import lookup
 from core.sales.lookup import OrderMatch
 from tui.format import local_time
-from tui.screens.base import BoxOfficeScreen
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
 from tui.screens.order_text import flags_text, status_text
 
 
@@ -64,6 +64,7 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
         table.add_columns("Order", "Sold", "Customer", "Status", "Tickets", "Total")
         if self.initial:
             self.search(self.initial)
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="orders-refresh")
 
     def search(self, query: str, *, open_single: bool = True) -> None:
         """Look the query up and list what it found; one match opens straight away."""
@@ -133,7 +134,12 @@ class OrderLookupScreen(BoxOfficeScreen[None]):
 
     def on_screen_resume(self) -> None:
         # an order may have changed on its own screen: list them as they are now
-        if self.last_query:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """The last search again (other windows refund, pay and pick up), the cursor
+        kept where it was."""
+        if self.last_query and self.is_current:
             table = self.query_one("#results", DataTable)
             row = table.cursor_row
             self.search(self.last_query, open_single=False)

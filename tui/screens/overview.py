@@ -17,11 +17,12 @@ from core.seatmap import SeatMap, overview_drawing, section_drawing, venue_drawi
 from core.venue import performances, seat_plan, venues
 from core.venue.performances import Performance
 from tui.format import legend
-from tui.screens.cart_screen import KeyLine
 from tui.screens.sale import SaleScreen
 from tui.screens.sell import SellScreen
 from tui.widgets.cart import CartPanel
+from tui.widgets.keyline import KeyLine
 from tui.widgets.overview import OverviewMap
+from tui.widgets.pieces import Pieces
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -57,14 +58,14 @@ class SellOverviewScreen(SaleScreen):
             yield OverviewMap(self.drawing, self._colors, id="map")
             yield CartPanel(id="cart")
         yield Static(id="info")
-        yield Static(id="legend")
+        yield Pieces(id="legend")
         yield KeyLine()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#heading", Static).update(
             self.heading(f"{self.seatmap.name} - sections"))
-        self.query_one("#legend", Static).update(legend(self.seatmap))
+        self.query_one("#legend", Pieces).set_pieces(legend(self.seatmap))
 
     def refresh_sale(self) -> None:
         super().refresh_sale()

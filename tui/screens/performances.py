@@ -18,7 +18,7 @@ from core.sales import groups
 from core.venue import performances
 from core.venue.performances import Performance
 from tui.format import local_time
-from tui.screens.base import BoxOfficeScreen
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
 from tui.widgets.items import low_stock_line
 
 
@@ -74,12 +74,10 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#performances", DataTable)
-        table.add_columns("When", "Event", "Venue", "Note")
         self.reload()
         # other windows and admins add, move and cancel performances: read the list again
         # every 30 s (and on each return to it, below); the clock in the title with it
-        self.set_interval(30.0, self.reload, name="performances-refresh")
+        self.set_interval(REFRESH_SECONDS, self.reload, name="performances-refresh")
 
     def reload(self) -> None:
         """Read the performances again and redraw when they changed, keeping the filter
@@ -111,7 +109,10 @@ class PerformancesScreen(BoxOfficeScreen[None]):
         self.shown = [p for p in self.performances
                       if all(w in searchable(p, p.starts_at.astimezone(zone)) for w in words)]
         table = self.query_one("#performances", DataTable)
-        table.clear()
+        # the columns too: a column keeps the widest text it ever held, so the long
+        # "Nothing matches" line pushed Note off the edge after the filter was cleared
+        table.clear(columns=True)
+        table.add_columns("When", "Event", "Venue", "Note")
         for performance in self.shown:
             table.add_row(local_time(performance.starts_at, zone), performance.event_name,
                           performance.venue_name,

@@ -22,11 +22,12 @@ from core.seatmap import Drawing, Seat, SeatMap
 from core.venue import inventory, seat_plan
 from core.venue.performances import Performance
 from tui.format import describe_seat, legend
-from tui.screens.cart_screen import KeyLine
 from tui.screens.dialogs import AskText
 from tui.screens.sale import SaleScreen
 from tui.screens.sell_dialogs import Choose
 from tui.widgets.cart import CartPanel
+from tui.widgets.keyline import KeyLine
+from tui.widgets.pieces import Pieces
 from tui.widgets.seatmap import SeatMap as SeatMapWidget
 
 if TYPE_CHECKING:
@@ -63,13 +64,13 @@ class SellScreen(SaleScreen):
             yield CartPanel(id="cart")
         yield Input(placeholder="Row label, then Enter (Esc cancels)", id="row-input")
         yield Static(id="info")
-        yield Static(id="legend")
+        yield Pieces(id="legend")
         yield KeyLine()
 
     def on_mount(self) -> None:
         super().on_mount()
         self._show_heading()
-        self.query_one("#legend", Static).update(self._legend())
+        self.query_one("#legend", Pieces).set_pieces(self._legend())
         self.query_one("#row-input", Input).display = False
         seat_map = self.query_one(SeatMapWidget)
         # A watcher runs as the cursor changes, so the seat line is drawn in the same
@@ -77,10 +78,10 @@ class SellScreen(SaleScreen):
         self.watch(seat_map, "cursor", self._describe_cursor, init=False)
         seat_map.set_states({}, seat_plan.hold_colors(self.box_office.db))
 
-    def _legend(self) -> Text:
-        text = legend(self.seatmap, self.drawing.seats)
-        text.append(" x sold  + other cart  - killed", style="dim")
-        return text
+    def _legend(self) -> list[Text]:
+        states = [Text.assemble((mark, "bold"), f" {meaning}", style="dim")
+                  for mark, meaning in (("x", "sold"), ("+", "other cart"), ("-", "killed"))]
+        return legend(self.seatmap, self.drawing.seats) + states
 
     def _show_heading(self) -> None:
         heading = self.heading(self.drawing.title)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
@@ -24,8 +24,8 @@ from core.sales.payments import pending_card_payments
 from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from core.till.models import CountResult, Shift
-from tui.screens.base import BoxOfficeScreen
-from tui.screens.dialogs import AskText, run_protected
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
+from tui.screens.dialogs import AskText, Confirm, run_protected
 from tui.screens.shift import OpenShiftModal, denomination_label, refuse_non_digits
 
 
@@ -56,15 +56,43 @@ class CountModal(ModalScreen[dict[str, object] | None]):
             yield Static(id="count-total")
 
     def on_mount(self) -> None:
+        # what the seller last saw summed up before the final Enter: the count goes in
+        # only when Enter is pressed again on the same figures
+        self._reviewed: dict[str, object] | None = None
         first = self.query(Input).first()
         first.focus()
         first.action_select_all()
+        self._show_running_total()
+
+    def _counted(self) -> dict[str, object]:
+        """The count as typed; raises BoxOfficeError for an amount that does not read."""
+        counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
+                  for c in self.denominations}
+        return {"cash": counts, "checks": parse_money(self.query_one("#checks", Input).value),
+                "cards": parse_money(self.query_one("#cards", Input).value)}
+
+    def _summary(self, counted: dict[str, object]) -> str:
+        cash = sum(c * n for c, n in cast(dict[int, int], counted["cash"]).items())
+        checks, cards = cast(int, counted["checks"]), cast(int, counted["cards"])
+        return (f"Cash {format_cents(cash)}  Checks {format_cents(checks)}  "
+                f"Card slips {format_cents(cards)}  Total {format_cents(cash + checks + cards)}")
+
+    def _show_running_total(self) -> None:
+        try:
+            counted = self._counted()
+        except (BoxOfficeError, ValueError):
+            return      # the field's own message says what is wrong
+        self.query_one("#count-total", Static).update(
+            Text(f"So far: {self._summary(counted)}", style="bold"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._reviewed = None
         if event.input.id not in ("checks", "cards"):
             problem = refuse_non_digits(event.input)
             if problem:     # kept until the next field (the corrected value is a change too)
                 self.query_one("#count-total", Static).update(Text(problem, "bold red"))
+                return
+        self._show_running_total()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -81,25 +109,35 @@ class CountModal(ModalScreen[dict[str, object] | None]):
         if index < len(inputs) - 1:
             inputs[index + 1].focus()
             inputs[index + 1].action_select_all()
-            self.query_one("#count-total", Static).update("")
+            self._show_running_total()
             return
         try:
-            counts = {c: int(self.query_one(f"#d{c}", Input).value or 0)
-                      for c in self.denominations}
-            checks = parse_money(self.query_one("#checks", Input).value)
-            cards = parse_money(self.query_one("#cards", Input).value)
+            counted = self._counted()
         except BoxOfficeError as error:
             self.query_one("#count-total", Static).update(Text(error.message, "bold red"))
             return
-        self.dismiss({"cash": counts, "checks": checks, "cards": cards})
+        if counted != self._reviewed:
+            # the review: the whole count once more before it is final
+            self._reviewed = counted
+            self.query_one("#count-total", Static).update(Text.assemble(
+                ("Counted: ", "bold"), (self._summary(counted), "bold"),
+                "\nEnter again submits this count (it is final). Shift+Tab goes "
+                "back to fix a line; Esc keeps the shift open."))
+            return
+        self.dismiss(counted)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
 class ShiftScreen(BoxOfficeScreen[None]):
+    """The seller's own shift; or, opened from the list of every shift (`a`, for whoever
+    may sign off shifts), another seller's: a coordinator counts, signs off and closes it
+    from any window, as with `boxoffice shift count/close --shift N` on the command line."""
+
     CSS_PATH = "shift.tcss"
     BINDINGS = [
+        Binding("a", "all_shifts", "All shifts", id="shift.all"),
         Binding("o", "open_shift", "Open shift", id="shift.open"),
         Binding("d", "drop", "Cash drop", id="shift.drop"),
         Binding("u", "paid_out", "Paid out", id="shift.paid_out"),
@@ -107,6 +145,11 @@ class ShiftScreen(BoxOfficeScreen[None]):
         Binding("c", "count", "Count & close", id="shift.count"),
         Binding("escape", "back", "Back", id="shift.back"),
     ]
+
+    def __init__(self, shift_id: int | None = None) -> None:
+        super().__init__()
+        # None: the seller's own shift, whichever is open now
+        self.shift_id = shift_id
 
     def compose(self) -> ComposeResult:
         yield Static(id="heading")
@@ -118,13 +161,21 @@ class ShiftScreen(BoxOfficeScreen[None]):
     @property
     def shift(self) -> Shift | None:
         app = self.box_office
+        if self.shift_id is not None:
+            return shifts.get_shift(app.db, self.shift_id)
         return shifts.current_shift(app.db, app.seller.id)
 
     def on_mount(self) -> None:
         self.show()
+        # sales at other windows move the figures: read them again now and then
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="shift-refresh")
 
     def on_screen_resume(self) -> None:
         self.show()
+
+    def _refresh(self) -> None:
+        if self.is_current:
+            self.show()
 
     def say(self, message: str, error: bool = False) -> None:
         self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
@@ -132,18 +183,32 @@ class ShiftScreen(BoxOfficeScreen[None]):
     def show(self) -> None:
         app = self.box_office
         shift = self.shift
-        heading = Text.assemble(("Shift", "bold"), f"  {app.seller.display_name}  "
-                                f"{app.station}")
+        if shift is not None and self.shift_id is not None:
+            heading = Text.assemble((f"Shift {shift.id}", "bold"), f"  {shift.username}  "
+                                    f"{shift.station}  {shift.status}")
+        else:
+            heading = Text.assemble(("Shift", "bold"), f"  {app.seller.display_name}  "
+                                    f"{app.station}")
         self.query_one("#heading", Static).update(heading)
         body = self.query_one("#shift-report", Static)
         if shift is None:
             body.update("No shift open. o opens one: count the float in the drawer.")
+        elif shift.status == "closed":
+            body.update(f"Shift {shift.id} is closed: Z report {shift.z_number} (F3 "
+                        "reports).")
         else:
             report = shifts.x_report(app.db, shift.id, app.clock(), viewer=app.seller)
             text = Text()
             for label, value in x_rows(report, app.config.zone):
                 text.append(f"{label:<22}" if label != "-" else "", style="dim")
                 text.append(f"{value}\n")
+            waiting = pending_card_payments(app.db, shift_id=shift.id)
+            if waiting:
+                text.append("\nCard payments waiting for the terminal's answer (settle "
+                            "them before the count: Ctrl+O, pending):\n", style="bold")
+                for payment in waiting:
+                    text.append(f"  order {payment.order_number}  "
+                                f"{format_cents(payment.amount_cents)}\n")
             if report.blind:
                 text.append("\nThe expected amounts show once the drawer is counted (c).",
                             style="dim")
@@ -153,12 +218,19 @@ class ShiftScreen(BoxOfficeScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return True
+        if action == "all_shifts":
+            return self.shift_id is None and self.box_office.may("shift_signoff")
         shift = self.shift
         if action == "open_shift":
-            return shift is None
+            return shift is None and self.shift_id is None
+        if shift is not None and shift.status == "closed":
+            return False
         if action == "count":
             return shift is not None
         return shift is not None and shift.status == "open"
+
+    def action_all_shifts(self) -> None:
+        self.app.push_screen(AllShiftsScreen())
 
     def action_open_shift(self) -> None:
         self.app.push_screen(OpenShiftModal(), lambda _shift: self.show())
@@ -246,7 +318,24 @@ class ShiftScreen(BoxOfficeScreen[None]):
                 f"({format_cents(result.tolerance_cents)}): a coordinator signs it off. "
                 "Their note:"), lambda note: self._sign_off(shift, note))
             return
-        self._close(shift)
+        self._ask_to_close(shift, result)
+
+    def _ask_to_close(self, shift: Shift, result: CountResult) -> None:
+        """The over/short on screen, then the Z only when the seller says so: a Z report
+        cannot be changed once made."""
+        lines = "\n".join(f"  {line.tender}: over/short {format_cents(line.over_short_cents)}"
+                          for line in result.lines)
+
+        def answered(close: bool | None) -> None:
+            if close:
+                self._close(shift)
+            else:
+                self.say("Counted, not closed: c makes the Z report when you are ready.")
+
+        self.app.push_screen(Confirm(
+            f"Counted. Over/short {format_cents(result.over_short_cents)}:\n{lines}\n"
+            "Close the shift and print the Z report now? It cannot be changed after."),
+            answered)
 
     def _sign_off(self, shift: Shift, note: str | None) -> None:
         if not note:
@@ -258,7 +347,8 @@ class ShiftScreen(BoxOfficeScreen[None]):
             return shifts.sign_off(app.db, app.seller, shift.id, note=note, now=app.clock(),
                                    override=override)
 
-        run_protected(app, attempt, lambda _signed: self._close(shift), title="Sign-off")
+        run_protected(app, attempt, lambda _signed: self._ask_to_close(
+            shift, shifts.count_result(app.db, shift.id)), title="Sign-off")
 
     def _close(self, shift: Shift) -> None:
         app = self.box_office
@@ -267,8 +357,9 @@ class ShiftScreen(BoxOfficeScreen[None]):
         except BoxOfficeError as error:
             self.say(error.message, error=True)
             return
+        # no "Printed" toast: at 80x24 it covered the backup path said below
         app.print_report(f"Z report {z_report.z_number}", z_rows(z_report, app.config.zone),
-                         f"z-{z_report.z_number}")
+                         f"z-{z_report.z_number}", quiet=True)
         saved = "backup failed"
         try:   # after the close has committed: a failed backup never undoes it
             from core.store.backup import auto_backup
@@ -277,8 +368,63 @@ class ShiftScreen(BoxOfficeScreen[None]):
             saved = f"backed up to {result.path}"
         except BoxOfficeError as error:
             app.show_error(error, title="Backup")
-        self.say(f"Shift closed: Z report {z_report.z_number}, printing; {saved}.")
+        self.say(f"Shift closed: Z report {z_report.z_number}, printing.\n{saved[0].upper()}"
+                 f"{saved[1:]}.")
         self.show()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class AllShiftsScreen(BoxOfficeScreen[None]):
+    """Every shift not yet closed, at every station, with the card payments each still
+    waits for; Enter opens one to count, sign off and close it (`shift_signoff`)."""
+
+    CSS_PATH = "shift.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="all_shifts.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Open shifts, every window", style="bold"), id="heading")
+        yield DataTable(id="shifts", cursor_type="row", zebra_stripes=False)
+        yield Static(id="info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="shifts-refresh")
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def _refresh(self) -> None:
+        if self.is_current:
+            self.show()
+
+    def show(self) -> None:
+        app = self.box_office
+        zone = app.config.zone
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        open_shifts = [s for s in shifts.list_shifts(app.db) if s.status != "closed"]
+        table.clear(columns=True)
+        table.add_columns("Shift", "Seller", "Window", "Status", "Opened", "Cards waiting")
+        for shift in open_shifts:
+            waiting = pending_card_payments(app.db, shift_id=shift.id)
+            table.add_row(str(shift.id), shift.username, shift.station, shift.status,
+                          f"{shift.opened_at.astimezone(zone):%a %H:%M}",
+                          (f"{len(waiting)}: "
+                           f"{format_cents(sum(p.amount_cents for p in waiting))}"
+                           if waiting else ""), key=str(shift.id))
+        if open_shifts:
+            table.move_cursor(row=min(max(keep, 0), len(open_shifts) - 1))
+        self.query_one("#info", Static).update(
+            "Enter opens a shift: X report, count, sign-off and close, as its seller would."
+            if open_shifts else "No shift is open at any window.")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.app.push_screen(ShiftScreen(int(event.row_key.value)))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -17,7 +17,7 @@ from core.concessions import stock
 from core.concessions.stock import ADJUST_REASONS, Item
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from tui.screens.base import BoxOfficeScreen
+from tui.screens.base import REFRESH_SECONDS, BoxOfficeScreen
 from tui.screens.dialogs import Confirm, run_protected
 from tui.screens.stock_count import CountScreen, MovesScreen
 from tui.screens.stock_forms import BadInput, Field, StockForm, money, percent, whole, yes_no
@@ -76,6 +76,16 @@ class StockScreen(BoxOfficeScreen[None]):
                            ("Status", "status"), ("Cost", "cost")):
             table.add_column(label, key=key)
         self.reload()
+        # other windows sell and count stock: read it again now and then, and on return
+        self.set_interval(REFRESH_SECONDS, self._refresh, name="stock-refresh")
+
+    def on_screen_resume(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """The list as it is now, the cursor kept on the same item."""
+        item = self.item
+        self.reload(select=item.sku if item else None)
 
     def reload(self, select: str | None = None) -> None:
         db = self.box_office.db

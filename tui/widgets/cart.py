@@ -119,6 +119,9 @@ class CartPanel(Vertical):
         table.display = bool(rows)
         if rows:
             table.move_cursor(row=min(max(keep, 0), rows - 1))
+            # a table filled before its first layout kept the height it had empty, so a
+            # resumed cart showed its totals but no lines until the next change
+            self.call_after_refresh(table.refresh, layout=True)
         self._totals()
         self.tick(now)
 
