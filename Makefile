@@ -38,7 +38,7 @@ test-dates: $(STAMP) system-deps
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check core tui hardware tests bench tools
+	$(BIN)/ruff check core tui hardware gateserver tests bench tools
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

@@ -30,6 +30,9 @@ class DatabaseConfig:
 class VenueConfig:
     timezone: str = "America/New_York"
     currency: str = "USD"
+    # the house as it signs its letters to patrons (core/reports/letters.py)
+    house_name: str = "The Box Office"
+    house_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,16 @@ class CameraConfig:
 
 
 @dataclass(frozen=True)
+class GateServerConfig:
+    """The LAN check-in server (`boxoffice gate-server`) and the lanes that use it."""
+
+    host: str = "127.0.0.1"       # a LAN address to serve lanes; never the storefront's
+    port: int = 8470
+    lane_timeout_ms: int = 1000   # a lane judges offline when the server is slower
+    lane_pull_seconds: int = 3    # how often an online lane pulls changes and uploads
+
+
+@dataclass(frozen=True)
 class BackupConfig:
     """Automatic backups (at each Z close): where, and how many to keep."""
 
@@ -157,6 +170,7 @@ class Config:
     window: WindowConfig = field(default_factory=WindowConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    gate_server: GateServerConfig = field(default_factory=GateServerConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     card_reconciliation: CardReconciliationConfig = field(
@@ -178,6 +192,7 @@ _TABLES: dict[str, type] = {
     "window": WindowConfig,
     "printer": PrinterConfig,
     "camera": CameraConfig,
+    "gate_server": GateServerConfig,
     "backup": BackupConfig,
     "shifts": ShiftsConfig,
     "card_reconciliation": CardReconciliationConfig,
@@ -342,6 +357,8 @@ def _check_values(config: Config, where: str) -> None:
         "[camera] width": config.camera.width,
         "[camera] height": config.camera.height,
         "[backup] keep": config.backup.keep,
+        "[gate_server] lane_timeout_ms": config.gate_server.lane_timeout_ms,
+        "[gate_server] lane_pull_seconds": config.gate_server.lane_pull_seconds,
     }
     for name, value in positive.items():
         if value <= 0:
@@ -358,6 +375,9 @@ def _check_values(config: Config, where: str) -> None:
     if config.printer.paper_mm not in (58, 80):
         raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80, "
                           f"not {config.printer.paper_mm}")
+    if not 1 <= config.gate_server.port <= 65535:
+        raise ConfigError(f"{where}: [gate_server] port must be from 1 to 65535, "
+                          f"not {config.gate_server.port}")
     _check_closeout(config, where)
     if config.camera.decoder not in DECODERS:
         raise ConfigError(

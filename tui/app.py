@@ -67,6 +67,7 @@ class BoxOfficeApp(App[None]):
         Binding("f6", "stock_refused", "Stock", show=False, id="app.stock_refused"),
         # groups: in the palette too; kept off the footer, which is full at 80 columns
         Binding("f7", "groups", "Groups", show=False, id="app.groups"),
+        Binding("f8", "cases", "Cases", show=False, id="app.cases"),
     ]
 
     class PrintFinished(Message):
@@ -308,7 +309,7 @@ class BoxOfficeApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "command_palette", "order_lookup", "performances", "shift",
-                      "reports", "admin", "groups"):
+                      "reports", "admin", "groups", "cases"):
             return self.user is not None and not self.is_locked
         if action in ("stock", "stock_refused"):
             if self.user is None or self.is_locked:
@@ -558,6 +559,13 @@ class BoxOfficeApp(App[None]):
         if self.user is not None and not self.is_locked and not isinstance(self.screen,
                                                                             GroupsScreen):
             self.push_screen(GroupsScreen())
+
+    def action_cases(self) -> None:
+        from tui.screens.cases import CasesScreen
+
+        if self.user is not None and not self.is_locked and not isinstance(self.screen,
+                                                                            CasesScreen):
+            self.push_screen(CasesScreen())
 
     def action_stock(self) -> None:
         from tui.screens.stock import StockScreen

@@ -48,6 +48,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Groups: blocks, deposits and balances (F7)",
                             "Group sales: hold a block, sell it with a deposit, take the "
                             "balance, release what is unsold", app.action_groups)
+        yield SystemCommand("Cases: inquiries, complaints and requests (F8)",
+                            "Log one, follow it up, close it with a disposition and a "
+                            "letter to the patron", app.action_cases)
         yield SystemCommand("Consignment: batches out with outside sellers",
                             "Issue, settle what came back, collect what is on account",
                             partial(app.push_screen, ConsignmentScreen()))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from core.errors import BoxOfficeError
 from core.seatmap import Seat, SeatMap
 
 
@@ -44,3 +45,17 @@ def legend(seatmap: SeatMap, seats: Iterable[Seat] | None = None) -> list[Text]:
     for meaning, glyphs in sorted(meanings.items()):
         pieces.append(Text.assemble((" ".join(sorted(glyphs)), "bold"), f" {meaning}"))
     return pieces
+
+
+def follow_up_date(text: str, today: date) -> date | None:
+    """'' (none), '+3' or '3' (days from today), or a date as YYYY-MM-DD."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.lstrip("+").isdigit() and len(text) <= 4:
+        return today + timedelta(days=int(text.lstrip("+")))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BoxOfficeError(f"Follow-up: '{text[:20]}' is not a number of days (+3) or a "
+                             "date (YYYY-MM-DD)", code="bad_follow_up") from None

@@ -16,6 +16,7 @@ from core.config import Config
 from core.gate.checkin import GateSession
 from core.store.db import Database
 from hardware.camera import FrameSource
+from tui.lane import LaneClient
 from tui.screens.gate import GateScreen
 
 
@@ -27,11 +28,12 @@ class GateApp(App[None]):
     ]
 
     def __init__(self, db: Database, config: Config, session: GateSession, *,
-                 source: FrameSource | None = None,
+                 source: FrameSource | None = None, lane: LaneClient | None = None,
                  clock: Callable[[], datetime] = clock.now,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         """`source`: camera frames to decode in a worker (None: a handheld scanner or
-        typing only). `clock` stamps the scans; `monotonic` times the 2 s debounce."""
+        typing only). `lane`: an online lane (tui/lane.py) whose pack is `db` and whose
+        session is `session`. `clock` stamps the scans; `monotonic` times the debounce."""
         super().__init__()
         if self.console.color_system == "standard":    # see BoxOfficeApp
             self.ansi_color = True
@@ -39,6 +41,7 @@ class GateApp(App[None]):
         self.config = config
         self.session = session
         self.source = source
+        self.lane = lane
         self.clock = clock
         self.monotonic = monotonic
 

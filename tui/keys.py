@@ -17,10 +17,13 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin_base import FormModal
     from tui.screens.admin_events import PerformancesAdminScreen
     from tui.screens.admin_gate import GateAdminScreen
+    from tui.screens.admin_lanes import LanesAdminScreen
     from tui.screens.admin_prices import PriceGridScreen
     from tui.screens.admin_roles import RolesScreen
     from tui.screens.admin_users import UsersScreen
+    from tui.screens.admissions import AdmissionsScreen
     from tui.screens.cart_screen import CartScreen
+    from tui.screens.cases import CasesScreen
     from tui.screens.consignment import ConsignmentScreen
     from tui.screens.customer_detail import CustomerScreen
     from tui.screens.customer_form import CustomerForm
@@ -57,7 +60,8 @@ def _binding_classes() -> list[Any]:
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
-            CustomerScreen, ConsignmentScreen, GroupsScreen,
+            LanesAdminScreen, AdmissionsScreen,
+            CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
             OpenShiftModal]

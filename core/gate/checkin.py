@@ -15,7 +15,7 @@ is `events.reentry` (migration 0003); a code with the REENTRY flag may re-enter 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final, Literal, cast
@@ -33,6 +33,10 @@ from core.store.db import Database, insert, write
 
 Mode = Literal["entry", "exit", "status"]
 MODES: Final = ("entry", "exit", "status")
+# The columns of a recorded scan that travel between databases (gate packs, lanes).
+SCAN_COLUMNS: Final = ("nonce", "ticket_id", "generation", "performance_id", "gate", "device",
+                       "actor", "direction", "verdict", "reason", "detail", "scanned_at",
+                       "conflict")
 
 # Verdict codes. Callers (gate screen, CLI, gate packs) map them to their own words.
 ADMIT: Final = "ADMIT"
@@ -112,7 +116,7 @@ class GateSession:
     reentry: bool               # the event's policy
     zone: tzinfo
     keys: dict[int, Ed25519PublicKey] = field(repr=False)
-    revoked: frozenset[tuple[int, int]] = field(repr=False)
+    revoked: Container[tuple[int, int]] = field(repr=False)
 
     def refresh(self, db: Database) -> None:
         """Reload the keys, the revocation list and the event's re-entry policy."""
@@ -153,6 +157,18 @@ def open_gate(db: Database, actor: User, performance_id: int, gate_name: str, *,
     until the start plus `late_allowance`. Raises PermissionDenied, NotFound (no such
     performance), CheckinError `bad_mode`, `bad_gate`, `cancelled`.
     """
+    _check_lane(mode, gate_name)
+    authorize(db, actor, "gate_scan")
+    session = session_for(db, performance_id, gate_name, mode=mode, actor=actor.username,
+                          zone=zone, doors_allowance=doors_allowance,
+                          late_allowance=late_allowance)
+    journal.append(db, actor=actor.username, action="gate.open",
+                   subject=f"performance:{performance_id}",
+                   data={"gate": session.gate, "mode": mode})
+    return session
+
+
+def _check_lane(mode: str, gate_name: str) -> str:
     if mode not in MODES:
         raise CheckinError(f"a gate's mode is entry, exit or status, not {mode!r}",
                            code="bad_mode")
@@ -160,7 +176,21 @@ def open_gate(db: Database, actor: User, performance_id: int, gate_name: str, *,
     if not gate or len(gate) > 40:
         raise CheckinError("a gate needs a name of 1 to 40 characters", code="bad_gate")
     gate = clean_text(gate, "gate name")
-    authorize(db, actor, "gate_scan")
+    return gate
+
+
+def session_for(db: Database, performance_id: int, gate_name: str, *, mode: str, actor: str,
+                zone: tzinfo = UTC, revoked: Container[tuple[int, int]] | None = None,
+                doors_allowance: timedelta = DOORS_ALLOWANCE,
+                late_allowance: timedelta = LATE_ALLOWANCE) -> GateSession:
+    """A gate session with no permission check and no journal entry: for callers that
+    authorized the lane another way (`open_gate` checks a user; the check-in server a
+    lane's device token, `core.gate.lanes`). `revoked`: the revocation list to check codes
+    against (default: the list as it is now; the server passes a live lookup). Raises
+    NotFound, CheckinError `bad_mode`, `bad_gate`, `cancelled`, TextError or TenderError
+    `card_number` for a gate name that is not fit to store.
+    """
+    gate = _check_lane(mode, gate_name)
     row = db.execute("SELECT p.event_id, e.name, p.starts_at, p.doors_at, p.status, e.reentry "
                      "FROM performances p JOIN events e ON e.id = p.event_id WHERE p.id = ?",
                      [performance_id]).fetchone()
@@ -171,11 +201,10 @@ def open_gate(db: Database, actor: User, performance_id: int, gate_name: str, *,
         raise CheckinError("this performance is cancelled", code="cancelled")
     starts = _utc(starts_at)
     doors = _utc(doors_at) if doors_at else starts
-    journal.append(db, actor=actor.username, action="gate.open",
-                   subject=f"performance:{performance_id}", data={"gate": gate, "mode": mode})
     return GateSession(performance_id, event_id, event_name, gate, cast(Mode, mode),
-                       actor.username, doors - doors_allowance, starts + late_allowance,
-                       bool(reentry), zone, gate_keys.public_keys(db), gate_keys.revoked_set(db))
+                       actor, doors - doors_allowance, starts + late_allowance,
+                       bool(reentry), zone, gate_keys.public_keys(db),
+                       gate_keys.revoked_set(db) if revoked is None else revoked)
 
 
 def set_reentry(db: Database, actor: User, event_id: int, allowed: bool) -> None:

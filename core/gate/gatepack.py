@@ -40,7 +40,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +48,8 @@ from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
 from core.free_text import LONG, PATH, clean_text
-from core.gate.checkin import ADMIT, EXITED, MODES, WORDS
+from core.gate import feed
+from core.gate.checkin import ADMIT, EXITED, MODES, SCAN_COLUMNS, WORDS
 from core.limits import MAX_ID
 from core.people.models import User
 from core.people.permissions import authorize
@@ -62,8 +63,6 @@ PERFORMANCE = "pack.performance_id"
 MADE_AT = "pack.made_at"
 MADE_BY = "pack.made_by"
 
-_SCAN_COLUMNS = ("nonce", "ticket_id", "generation", "performance_id", "gate", "device",
-                 "actor", "direction", "verdict", "reason", "detail", "scanned_at", "conflict")
 
 
 class GatePackError(BoxOfficeError):
@@ -139,8 +138,20 @@ def export_pack(db: Database, actor: User, performance_id: int,
     PermissionDenied, NotFound (no such performance), GatePackError `pack_exists` (never
     overwrites a file) or `pack_write` (the file cannot be written).
     """
-    made_at = _stamp(now)
+    _stamp(now)
     authorize(db, actor, "event_setup")
+    return write_pack(db, actor.username, performance_id, path, now=now, gate_users=True)
+
+
+def write_pack(db: Database, made_by: str, performance_id: int, path: str | Path, *,
+               now: datetime, gate_users: bool) -> PackInfo:
+    """`export_pack` without the permission check, for a caller that authorized another
+    way: the check-in server hands a lane its pack on the lane's device token
+    (`core.gate.lanes.lane_pack`), without gate users (`gate_users=False`: a lane signs
+    in with its token, not a PIN). The pack records the changes-feed cursor it is current
+    to (`pack.cursor`). Same errors as `export_pack` but PermissionDenied.
+    """
+    made_at = _stamp(now)
     row = db.execute("SELECT p.event_id, e.name FROM performances p JOIN events e "
                      "ON e.id = p.event_id WHERE p.id = ?", [performance_id]).fetchone()
     if row is None:
@@ -165,7 +176,7 @@ def export_pack(db: Database, actor: User, performance_id: int,
         try:
             counts = _fill(db, pack, performance_id, event_id, {
                 PACK_ID: pack_id, SOURCE: source_id, PERFORMANCE: str(performance_id),
-                MADE_AT: made_at, MADE_BY: actor.username})
+                MADE_AT: made_at, MADE_BY: made_by}, gate_users=gate_users)
             pack.conn.execute("PRAGMA journal_mode = DELETE")   # one file to carry
         finally:
             pack.conn.close()
@@ -176,8 +187,8 @@ def export_pack(db: Database, actor: User, performance_id: int,
                                 code="pack_write") from error
         raise
     info = PackInfo(str(target), pack_id, source_id, performance_id, event_id, event_name,
-                    made_at, actor.username, **counts)
-    journal.append(db, actor=actor.username, action="gatepack.export",
+                    made_at, made_by, **counts)
+    journal.append(db, actor=made_by, action="gatepack.export",
                    subject=f"performance:{performance_id}",
                    data={"pack_id": pack_id, "path": str(target), "tickets": info.tickets,
                          "revocations": info.revocations, "gate_users": info.gate_users})
@@ -185,7 +196,7 @@ def export_pack(db: Database, actor: User, performance_id: int,
 
 
 def _fill(db: Database, pack: Database, performance_id: int,
-          event_id: int, settings: dict[str, str]) -> dict[str, int]:
+          event_id: int, settings: dict[str, str], *, gate_users: bool) -> dict[str, int]:
     """Copy what the gate needs; one read snapshot of the source, one pack transaction."""
     own = not db.conn.in_transaction
     if own:
@@ -213,9 +224,11 @@ def _fill(db: Database, pack: Database, performance_id: int,
             revocations = _copy(db, pack, "revocations", "ticket_id IN (SELECT id FROM "
                                 f"tickets WHERE performance_id IN ({perfs}))", [event_id])
             keys = _copy(db, pack, "signing_keys", "1", [])
-            gate_users = _copy(db, pack, "users", "role = 'gate' AND active = 1", [])
+            users = _copy(db, pack, "users", "role = 'gate' AND active = 1" if gate_users
+                          else "0", [])
             _copy(db, pack, "role_permissions", "1", [])
             scans = _copy(db, pack, "scans", "performance_id = ?", [performance_id])
+            settings[feed.CURSOR_SETTING] = feed.current_cursor(db)
             pack.conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)",
                                   list(settings.items()))
             live = pack.execute("SELECT count(*) FROM tickets WHERE status = 'live'"
@@ -229,7 +242,7 @@ def _fill(db: Database, pack: Database, performance_id: int,
         if own and db.conn.in_transaction:
             db.conn.execute("COMMIT")
     return {"performances": performances, "tickets": tickets, "live_tickets": int(live),
-            "revocations": revocations, "keys": keys, "gate_users": gate_users,
+            "revocations": revocations, "keys": keys, "gate_users": users,
             "scans": scans}
 
 
@@ -297,7 +310,7 @@ def merge_pack(db: Database, actor: User, path: str | Path, *,
                 f"{source} was exported from another box office database "
                 f"({settings[SOURCE]}, this one is {database_id(db)}): its scans do not "
                 "belong here", code="foreign_pack")
-        names = ", ".join(_SCAN_COLUMNS)
+        names = ", ".join(SCAN_COLUMNS)
         rows = conn.execute(f"SELECT {names} FROM scans ORDER BY id").fetchall()
     except sqlite3.Error as error:
         raise GatePackError(f"cannot read the gate pack {source}: {error}",
@@ -305,7 +318,7 @@ def merge_pack(db: Database, actor: User, path: str | Path, *,
     finally:
         conn.close()
     for number, row in enumerate(rows, start=1):
-        _check_scan_row(db, source, number, dict(zip(_SCAN_COLUMNS, row, strict=True)),
+        _check_scan_row(db, source, number, dict(zip(SCAN_COLUMNS, row, strict=True)),
                         int(settings[PERFORMANCE]))
     try:
         result = _fold(db, actor, source, settings, rows)
@@ -365,18 +378,49 @@ def _check_scan_row(db: Database, source: Path, number: int,
 
 def _fold(db: Database, actor: User, source: Path, settings: dict[str, str],
           rows: list[Any]) -> MergeResult:
-    names = ", ".join(_SCAN_COLUMNS)
     pack_id = settings[PACK_ID]
-    added = conflicts = 0
-    gates: set[str] = set()
+    scans = [dict(zip(SCAN_COLUMNS, row, strict=True)) for row in rows]
+    for scan in scans:
+        if not scan["device"]:
+            scan["device"] = f"pack:{pack_id}"
     with write(db):
-        for row in rows:
-            scan = dict(zip(_SCAN_COLUMNS, row, strict=True))
+        folded = fold_scans(db, scans)
+        result = MergeResult(str(source), pack_id, int(settings[PERFORMANCE]), len(rows),
+                             folded.added, len(rows) - folded.added, folded.conflicts,
+                             folded.gates)
+        journal.append(db, actor=actor.username, action="gatepack.merge",
+                       subject=f"performance:{result.performance_id}",
+                       data={"pack_id": pack_id, "path": str(source), "scans": len(rows),
+                             "added": folded.added, "conflicts": folded.conflicts})
+    return result
+
+
+@dataclass(frozen=True)
+class Folded:
+    added: int                 # scans new to the database
+    conflicts: int             # of the added: admissions flagged as offline duplicates
+    gates: tuple[str, ...]     # gates of the added scans
+    added_nonces: tuple[str, ...] = ()
+
+
+def fold_scans(db: Database, scans: Sequence[Mapping[str, Any]]) -> Folded:
+    """Fold scans judged elsewhere (a gate pack, a lane that was offline) into `db`,
+    never re-judging them: a nonce `db` already has is skipped; an entry ADMIT for a
+    ticket already inside by `db`'s record (its last counted ADMIT/EXIT is an ADMIT) is
+    added with `conflict = 1`. Each scan maps every column of `SCAN_COLUMNS`. Runs in one
+    write transaction (the caller's, if it holds one). Raises sqlite3.IntegrityError for
+    a scan the schema refuses (nothing is added then).
+    """
+    added: list[str] = []
+    conflicts = 0
+    gates: set[str] = set()
+    names = ", ".join(SCAN_COLUMNS)
+    with write(db):
+        for given in scans:
+            scan = dict(given)
             if db.execute("SELECT 1 FROM scans WHERE nonce = ?",
                           [scan["nonce"]]).fetchone() is not None:
                 continue
-            if not scan["device"]:
-                scan["device"] = f"pack:{pack_id}"
             if scan["verdict"] == ADMIT and scan["direction"] == "entry" and \
                     scan["ticket_id"] is not None:
                 last = db.execute(
@@ -388,14 +432,8 @@ def _fold(db: Database, actor: User, source: Path, settings: dict[str, str],
                     scan["conflict"] = 1
             conflicts += int(bool(scan["conflict"]))
             db.execute(f"INSERT INTO scans ({names}) VALUES "
-                       f"({', '.join('?' for _ in _SCAN_COLUMNS)})",
-                       [scan[c] for c in _SCAN_COLUMNS])
-            added += 1
+                       f"({', '.join('?' for _ in SCAN_COLUMNS)})",
+                       [scan[c] for c in SCAN_COLUMNS])
+            added.append(str(scan["nonce"]))
             gates.add(str(scan["gate"]))
-        result = MergeResult(str(source), pack_id, int(settings[PERFORMANCE]), len(rows),
-                             added, len(rows) - added, conflicts, tuple(sorted(gates)))
-        journal.append(db, actor=actor.username, action="gatepack.merge",
-                       subject=f"performance:{result.performance_id}",
-                       data={"pack_id": pack_id, "path": str(source), "scans": len(rows),
-                             "added": added, "conflicts": conflicts})
-    return result
+    return Folded(len(added), conflicts, tuple(sorted(gates)), tuple(added))

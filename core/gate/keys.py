@@ -307,3 +307,18 @@ def revoked_set(db: Database) -> frozenset[tuple[int, int]]:
     """Every revoked (ticket_id, generation): what `verify_token` needs."""
     return frozenset((int(t), int(g)) for t, g in
                      db.execute("SELECT ticket_id, generation FROM revocations"))
+
+
+class RevocationLookup:
+    """The revocation list as the database holds it at each question: for a long-running
+    check-in server, where a copy revoked a moment ago must be refused at once. One
+    primary-key lookup per code (`verify_token` asks only about a code it verified)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, tuple) or len(item) != 2:
+            return False
+        return self.db.execute("SELECT 1 FROM revocations WHERE ticket_id = ? AND "
+                               "generation = ?", list(item)).fetchone() is not None

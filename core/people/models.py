@@ -13,7 +13,7 @@ PERMISSIONS = (
     "sell", "refund", "void", "exchange", "comp", "reprint", "no_sale", "hold", "kill",
     "price_change", "event_setup", "user_admin", "report_access", "shift_signoff",
     "override", "group_sales", "consign", "customer_edit", "will_call", "gate_scan",
-    "stock", "stock_override",
+    "stock", "stock_override", "cases",
 )
 
 
@@ -27,13 +27,13 @@ PROTECTED_ACTIONS = (
 
 
 DEFAULT_GRANTS: dict[str, frozenset[str]] = {
-    "seller": frozenset({"sell", "customer_edit", "will_call"}),
+    "seller": frozenset({"sell", "customer_edit", "will_call", "cases"}),
     "gate": frozenset({"gate_scan"}),
     "coordinator": frozenset({
         "sell", "refund", "void", "exchange", "comp", "reprint", "no_sale", "hold", "kill",
         "price_change", "event_setup", "report_access", "shift_signoff", "override",
         "group_sales", "consign", "customer_edit", "will_call", "gate_scan", "stock",
-        "stock_override"}),
+        "stock_override", "cases"}),
     "admin": frozenset(PERMISSIONS),
 }
 

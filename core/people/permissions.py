@@ -78,6 +78,7 @@ _DOING = {
     "customer_edit": "edit customers", "will_call": "hand out will-call tickets",
     "gate_scan": "scan at the gate", "stock": "manage stock",
     "stock_override": "override stock limits", "comp": "give comps",
+    "cases": "handle patron cases",
 }
 
 

@@ -15,10 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.gate import planning
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
 from core.reports import closeout, concessions, worklist
+from core.sales import cases
 from core.store import journal
 from core.store.db import Database
 
@@ -164,6 +166,14 @@ def attendance(db: Database, scope: Scope) -> Report:
                          ("total", sum(gates.values())))))
 
 
+def lanes(db: Database, scope: Scope) -> Report:
+    """The lanes each gate needs for the last 45 minutes (core.gate.planning)."""
+    if scope.performance_id is None:
+        raise ReportError("the lane plan is per performance: give --performance",
+                          code="performance_required")
+    return planning.plan_report(planning.lane_plan(db, scope.performance_id))
+
+
 def audit(db: Database, scope: Scope) -> Report:
     """An extract of the journal (a day's rows, or everything) with the chain's check."""
     sql, args = "SELECT id, at, actor, action, subject, data, hash FROM journal", []
@@ -200,6 +210,8 @@ def _registry() -> dict[str, ReportKind]:
                    adjustments),
         ReportKind("attendance", "admissions by gate in 15-minute buckets (--performance)",
                    attendance),
+        ReportKind("lanes", "lanes each gate needs for the last 45 minutes (--performance)",
+                   lanes),
         ReportKind("audit", "journal extract with the chain's check", audit),
         ReportKind("x", "X report of a shift so far (--shift)", closeout.x),
         ReportKind("z", "Z report of a closed shift (--shift)", closeout.z),
@@ -218,6 +230,8 @@ def _registry() -> dict[str, ReportKind]:
                    "terminal, consignment batches out", worklist.worklist),
         ReportKind("will-call", "orders waiting to be picked up (--performance)",
                    worklist.will_call_list),
+        ReportKind("cases", "patron cases by category: open, resolved, days to close "
+                   "(--date: opened that day)", cases.cases_report),
     ]
     return {k.name: k for k in kinds}
 

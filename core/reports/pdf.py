@@ -10,7 +10,7 @@ from datetime import datetime
 from core.report_model import Cents, Report, show
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     """The core PDF fonts cover Latin-1: anything else becomes '?' instead of failing."""
     return text.encode("latin-1", "replace").decode("latin-1")
 
@@ -23,17 +23,17 @@ def to_pdf(report: Report, *, generated_at: datetime | None = None) -> bytes:
 
     wide = any(len(t.columns) > 6 for t in report.tables)
     pdf = FPDF(orientation="L" if wide else "P", unit="mm", format="A4")
-    pdf.set_title(_latin1(report.title))
+    pdf.set_title(latin1(report.title))
     pdf.set_creator("boxoffice")
     if generated_at is not None:
         pdf.set_creation_date(generated_at)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(report.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, latin1(report.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     if report.subtitle:
-        pdf.multi_cell(0, 5, _latin1(report.subtitle), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1(report.subtitle), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     if report.facts:
         with pdf.table(col_widths=(60, 50), width=110, align="LEFT",
@@ -41,13 +41,13 @@ def to_pdf(report: Report, *, generated_at: datetime | None = None) -> bytes:
                        line_height=5.5) as facts:
             for label, value in report.facts:
                 row = facts.row()
-                row.cell(_latin1(label))
-                row.cell(_latin1(show(value)), align="RIGHT")
+                row.cell(latin1(label))
+                row.cell(latin1(show(value)), align="RIGHT")
         pdf.ln(4)
     bold = FontFace(emphasis="BOLD")
     for table in report.tables:
         pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(table.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, latin1(table.title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9 if wide else 10)
         if not table.rows:
             pdf.multi_cell(0, 5, "(none)", new_x="LMARGIN", new_y="NEXT")
@@ -59,16 +59,16 @@ def to_pdf(report: Report, *, generated_at: datetime | None = None) -> bytes:
                        line_height=5, text_align="LEFT", wrapmode="CHAR") as grid:
             head = grid.row()
             for name, num in zip(table.columns, numeric, strict=True):
-                head.cell(_latin1(name), align="RIGHT" if num else "LEFT")
+                head.cell(latin1(name), align="RIGHT" if num else "LEFT")
             body = list(table.rows) + ([table.total] if table.total is not None else [])
             for index, cells in enumerate(body):
                 style = bold if table.total is not None and index == len(body) - 1 else None
                 row = grid.row(style=style)
                 for cell, num in zip(cells, numeric, strict=True):
-                    row.cell(_latin1(show(cell)),
+                    row.cell(latin1(show(cell)),
                              align="RIGHT" if num or isinstance(cell, Cents) else "LEFT")
         pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
     for note in report.notes:
-        pdf.multi_cell(0, 4, _latin1(note), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, latin1(note), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

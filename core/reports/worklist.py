@@ -2,12 +2,14 @@
 
 The worklist gathers what no screen would otherwise bring up: group balances past their
 due date, card payments still waiting for the terminal's answer (their orders' seats stay
-locked until a supervisor settles them), and consignment batches not yet settled. The
+locked until a supervisor settles them), consignment batches not yet settled, and patron
+cases past their follow-up date (by number, never their words). The
 will-call list is a performance's orders waiting to be picked up."""
 
 from __future__ import annotations
 
 from core.report_model import Cents, Report, ReportError, Scope, Table
+from core.sales.cases import overdue_cases
 from core.sales.consignment import outstanding
 from core.sales.customer_orders import will_call
 from core.sales.groups import overdue_groups
@@ -39,6 +41,9 @@ def worklist(db: Database, scope: Scope) -> Report:
         "performance", "batch", "consignee", "issued", "live tickets", "value"), tuple(
         (show, b.number, b.consignee, f"{scope.local(b.issued_at.isoformat()):%Y-%m-%d}",
          b.tickets, Cents(b.value_cents)) for show, b in batches))
+    late = overdue_cases(db, today)
+    patron_cases = Table("Patron cases past their follow-up date", (
+        "case", "follow-up", "category", "priority", "assignee"), tuple(late))
     notes = []
     if pending:
         notes.append("A waiting card payment keeps its order's seats locked: settle it "
@@ -47,8 +52,9 @@ def worklist(db: Database, scope: Scope) -> Report:
         ("Overdue balances", len(overdue)),
         ("Owed on them", Cents(sum(o.balance_cents for o in overdue))),
         ("Card payments waiting", len(pending)),
-        ("Consignment batches out", len(batches))),
-        (groups, cards, consigned), tuple(notes))
+        ("Consignment batches out", len(batches)),
+        ("Patron cases overdue", len(late))),
+        (groups, cards, consigned, patron_cases), tuple(notes))
 
 
 def will_call_list(db: Database, scope: Scope) -> Report:

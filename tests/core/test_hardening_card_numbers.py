@@ -38,17 +38,21 @@ SPELLINGS = [
 # needs no check. A new parameter that stores typed text fails the walk below until it is
 # checked: that is the point.
 GUARDS = ("clean_text(", "refuse_card_numbers(", "clean_name(", "require_reason(",
-          "_change(", "_check_fields(", "_insert_user(", "_take_out(", "_device(")
+          "_change(", "_check_fields(", "_insert_user(", "_take_out(", "_device(",
+          "_check_lane(", "_free_text(")
 
 REVIEWED: dict[str, str] = {}
 # DELEGATED: passed to a service that checks it (insert_payment and open_cart: station;
-#   require_reason and its kin: reason; validate_tender: a check number; open_gate strips
-#   gate_name into gate, then checks it; move checks reason and approved_by in a loop;
+#   require_reason and its kin: reason; validate_tender: a check number; a lane's gate
+#   goes through session_for's lane check; checkin.scan checks a device's name; move
+#   checks reason and approved_by in a loop;
 #   backup reasons are the program's own words)
 for _name in (
         "concessions.stock.move:approved_by",
         "concessions.stock.move:reason",
-        "gate.checkin.open_gate:gate_name",
+        "gate.feed.judge_offline:device",
+        "gate.lanes.judge:gate",
+        "gate.lanes.lane_session:gate",
         "sales.aftersale.exchange:station",
         "sales.aftersale.refund:station",
         "sales.aftersale.void:station",
@@ -81,9 +85,12 @@ for _name in (
         "admin.training.mark_training:source",
         "admin.training.reset_training_database:actor",
         "config.ticket_key_dir:database_id",
+        "gate.checkin.session_for:actor",
         "gate.codes.check_range:name",
+        "gate.gatepack.write_pack:made_by",
         "gate.keys.ensure_signing_key:actor",
         "gate.keys.revoke:actor",
+        "gate.planning.signage_pdf:when",
         "limits.check_int:code",
         "limits.check_int:what",
         "limits.parse_whole:code",
@@ -93,6 +100,7 @@ for _name in (
         "money.contains_card_number:text",
         "money.luhn_ok:digits",
         "money.parse_money:text",
+        "reports.pdf.latin1:text",
         "sales.orders.retire_tickets:actor",
         "sales.orders.retire_tickets:status",
         "sales.tenders.parse_tender:spec",
@@ -118,6 +126,7 @@ for _name in (
 # SECRET: PINs and their hashes: hashed, never stored or printed as typed
 for _name in (
         "admin.access.sign_in_for:pin",
+        "gate.lanes.authenticate_lane:token",
         "people.accounts.reset_pin:pin",
         "people.users.authenticate:pin",
         "people.users.change_pin:new_pin",
@@ -139,8 +148,15 @@ for _name in (
         "concessions.stock.moves:sku",
         "concessions.stock.receive:sku",
         "gate.checkin.counters:gate",
-        "gate.checkin.open_gate:mode",
         "gate.checkin.scan:nonce",
+        "gate.feed.changes_since:cursor",
+        "gate.feed.judge_offline:code",
+        "gate.feed.judge_offline:nonce",
+        "gate.feed.parse_cursor:cursor",
+        "gate.lanes.judge:code",
+        "gate.lanes.judge:mode",
+        "gate.lanes.judge:nonce",
+        "gate.lanes.lane_session:mode",
         "people.accounts.change_role:role",
         "people.accounts.change_role:username",
         "people.accounts.deactivate_user:username",
@@ -169,6 +185,14 @@ for _name in (
         "sales.carts.resume_cart:station",
         "sales.carts.set_goods:sku",
         "sales.carts.set_price_type:price_type",
+        "sales.cases.list_cases:assignee",
+        "sales.cases.open_case:assignee",
+        "sales.cases.open_case:channel",
+        "sales.cases.open_case:kind",
+        "sales.cases.open_case:priority",
+        "sales.cases.update_case:assignee",
+        "sales.cases.update_case:priority",
+        "sales.cases.update_case:status",
         "sales.checkout.checkout:channel",
         "sales.checkout.checkout:delivery",
         "sales.consignment.issue:from_hold",
@@ -207,8 +231,13 @@ for _name in (
 ):
     REVIEWED[_name] = "lookup"
 # CHECKED_ELSEWHERE: checked as a whole by the service's own scan (a settlement file's rows,
-#   a seat map's names) or printed only to the person who typed it
+#   a seat map's names), printed only to the person who typed it, or read back from
+#   records checked when they were stored (a case letter's patron) or from the config
 for _name in (
+        "reports.letters.case_letter:house",
+        "reports.letters.case_letter:house_address",
+        "reports.letters.case_letter:patron",
+        "reports.letters.case_letter:patron_address",
         "till.cards.import_settlement:source_name",
         "till.cards.import_settlement:text",
         "till.cards.parse_settlement:text",

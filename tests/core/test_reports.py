@@ -112,6 +112,7 @@ def test_the_audit_extract_and_every_report_exports_csv(demo_db: Database) -> No
     needs = {"settlement": {"performance_id": hall_performance(db)},
              "attendance": {"performance_id": hall_performance(db)},
              "will-call": {"performance_id": hall_performance(db)},
+             "lanes": {"performance_id": hall_performance(db)},
              "x": {"shift_id": 1}, "z": None}
     for kind in catalogue.report_names():
         needed = needs.get(kind.name, {})

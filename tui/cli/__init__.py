@@ -234,6 +234,7 @@ from tui.cli.admin import event, hold, price, role, user  # noqa: E402
 from tui.cli.backup import backup_command, restore_command, training  # noqa: E402
 from tui.cli.gate import gate, scan  # noqa: E402
 from tui.cli.gatepack import gate_pack  # noqa: E402
+from tui.cli.gateserver import gate_server, lane  # noqa: E402
 from tui.cli.orders import order  # noqa: E402
 from tui.cli.printing import drawer, print_test  # noqa: E402
 from tui.cli.sales import performance, sell  # noqa: E402
@@ -241,7 +242,7 @@ from tui.cli.seatmap import seatmap  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
-                 training):
+                 training, gate_server, lane):
     main.add_command(_command)
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report
@@ -254,8 +255,9 @@ for _command in (shift, deposit, cards, report, item):
     main.add_command(_command)
 
 # the counter beyond a sale, and the keys that sign tickets
+from tui.cli.cases import case_group  # noqa: E402
 from tui.cli.desk import consignment_group, customer, group  # noqa: E402
 from tui.cli.signing import signing_key  # noqa: E402
 
-for _command in (customer, group, consignment_group, signing_key):
+for _command in (customer, group, consignment_group, signing_key, case_group):
     main.add_command(_command)

@@ -240,7 +240,7 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
 
 
 @event.command("reentry")
-@click.argument("event_id", type=click.IntRange(1, 2**62))
+@click.argument("event_id", type=ID)
 @click.argument("allowed", type=click.Choice(["on", "off"]))
 @signed_in_options
 def event_reentry(event_id: int, allowed: str, db_path: str | None, username: str, pin: str,

@@ -101,7 +101,8 @@ def _code_from_image(path: str) -> str:
 
 
 @click.command("gate")
-@click.option("--performance", "performance_id", type=ID, required=True)
+@click.option("--performance", "performance_id", type=ID,
+              help="The performance (not with --server: the lane's token names it).")
 @click.option("--gate", "gate_name", required=True, help="The gate's name, e.g. North.")
 @click.option("--camera", help="A camera: its index (0, 1, ...) or device path.")
 @click.option("--video", "video_path", type=click.Path(dir_okay=False),
@@ -113,20 +114,37 @@ def _code_from_image(path: str) -> str:
 @_lane_options
 @click.option("--pack", "pack_path", type=click.Path(dir_okay=False),
               help="Run offline from a gate pack (boxoffice gate-pack export); its scans "
-                   "are kept in the pack until `boxoffice gate-pack merge`.")
-def gate(performance_id: int, gate_name: str, camera: str | None, video_path: str | None,
-         images_dir: str | None, interval: float, mode: str, username: str | None,
-         pin: str | None, db_path: str | None, pack_path: str | None) -> None:
+                   "are kept in the pack until `boxoffice gate-pack merge`. With --server: "
+                   "the lane's own pack (fetched from the server when missing).")
+@click.option("--server", "server_url", help="An online lane: the check-in server's URL, "
+              "e.g. http://10.0.5.2:8470 (boxoffice gate-server).")
+@click.option("--token", envvar="BOXOFFICE_LANE_TOKEN",
+              help="With --server: the lane's device token (or BOXOFFICE_LANE_TOKEN).")
+@click.option("--timeout", type=float, help="With --server: seconds to wait for a verdict "
+              "before judging from the pack ([gate_server] lane_timeout_ms; 1 s).")
+def gate(performance_id: int | None, gate_name: str, camera: str | None,
+         video_path: str | None, images_dir: str | None, interval: float, mode: str,
+         username: str | None, pin: str | None, db_path: str | None, pack_path: str | None,
+         server_url: str | None, token: str | None, timeout: float | None) -> None:
     """Run a full-screen gate lane. Without --camera, --video or --images, codes come
-    from a handheld scanner (it types the code and Enter) or are typed by hand."""
+    from a handheld scanner (it types the code and Enter) or are typed by hand. With
+    --server and --token it is an online lane that falls back to its pack offline."""
     if sum(option is not None for option in (camera, video_path, images_dir)) > 1:
         click.echo("boxoffice: give at most one of --camera, --video and --images", err=True)
+        sys.exit(2)
+    config = cli_context().config
+    if server_url is not None:
+        _online_lane(server_url, token, gate_name, mode, pack_path, timeout,
+                     _frame_source(camera, video_path, images_dir, interval, config))
+        return
+    if performance_id is None:
+        click.echo("boxoffice: which performance? --performance N (or --server and "
+                   "--token for an online lane)", err=True)
         sys.exit(2)
     if not username or not pin:
         click.echo("boxoffice: who is at the gate? --user and --pin (or BOXOFFICE_USER "
                    "and BOXOFFICE_PIN)", err=True)
         sys.exit(2)
-    config = cli_context().config
     try:
         if pack_path:
             from core.gate.gatepack import open_pack
@@ -144,6 +162,41 @@ def gate(performance_id: int, gate_name: str, camera: str | None, video_path: st
     from tui.gate_app import GateApp
 
     GateApp(db, config, session, source=source).run()
+
+
+def _online_lane(server_url: str, token: str | None, gate_name: str, mode: str,
+                 pack_path: str | None, timeout: float | None,
+                 source: FrameSource | None) -> None:
+    import hashlib
+    from pathlib import Path
+
+    from tui.lane import LaneClient
+
+    if not token:
+        click.echo("boxoffice: an online lane needs its --token (boxoffice lane issue)",
+                   err=True)
+        sys.exit(2)
+    config = cli_context().config
+    wait = timeout if timeout is not None else config.gate_server.lane_timeout_ms / 1000
+    if wait <= 0:
+        click.echo("boxoffice: --timeout is a number of seconds above 0", err=True)
+        sys.exit(2)
+    path = Path(pack_path) if pack_path else Path.cwd() / (
+        f"lane-{hashlib.sha256(token.encode()).hexdigest()[:10]}.pack")
+    lane = LaneClient(server_url, token, gate=gate_name, mode=mode, pack_path=path,
+                      timeout=wait, zone=config.zone)
+    try:
+        lane.connect()
+    except BoxOfficeError as error:
+        lane.close()
+        click.echo(f"error [{error.code}]: {error.message}", err=True)
+        sys.exit(1)
+    from tui.gate_app import GateApp
+
+    try:
+        GateApp(lane.pack, config, lane.session, source=source, lane=lane).run()
+    finally:
+        lane.close()
 
 
 def _frame_source(camera: str | None, video_path: str | None, images_dir: str | None,

@@ -19,6 +19,7 @@ from core.venue.inventory import HoldCode
 from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
 from tui.screens.admin_events import PerformancesAdminScreen
 from tui.screens.admin_gate import GateAdminScreen
+from tui.screens.admin_lanes import LanesAdminScreen
 from tui.screens.admin_roles import RolesScreen
 from tui.screens.admin_users import UsersScreen
 from tui.screens.base import BoxOfficeScreen
@@ -31,6 +32,7 @@ SECTIONS = (
     ("holds", "Hold codes    the codes seats are held under"),
     ("seatmaps", "Seat maps     validate and import a venue file"),
     ("gate", "Gate          re-entry per event, ticket signing keys"),
+    ("lanes", "Gate lanes    online lanes' tokens, live admissions dashboard"),
 )
 
 
@@ -53,7 +55,7 @@ class AdminScreen(BoxOfficeScreen[None]):
         screens = {"users": UsersScreen, "roles": RolesScreen,
                    "performances": PerformancesAdminScreen,
                    "holds": HoldCodesScreen, "seatmaps": SeatMapScreen,
-                   "gate": GateAdminScreen}
+                   "gate": GateAdminScreen, "lanes": LanesAdminScreen}
         self.app.push_screen(screens[event.option.id or "users"]())
 
     def action_back(self) -> None:

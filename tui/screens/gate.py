@@ -14,6 +14,7 @@ import secrets
 import textwrap
 import time
 from collections import deque
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from rich.text import Text
@@ -31,6 +32,7 @@ from core.gate import checkin
 from core.venue import performances
 from hardware.qr import Debouncer
 from tui.format import local_time
+from tui.lane import LaneStopped
 
 if TYPE_CHECKING:
     from tui.gate_app import GateApp
@@ -152,6 +154,22 @@ class GateScreen(Screen[None]):
             super().__init__()
             self.code = code
 
+    class LaneJudged(Message):
+        """The lane worker has a verdict (online or from the pack), or an error."""
+
+        def __init__(self, verdict: checkin.Verdict | None, online: bool,
+                     error: str = "", stopped: bool = False) -> None:
+            super().__init__()
+            self.verdict, self.online, self.error, self.stopped = (verdict, online, error,
+                                                                   stopped)
+
+    class LaneSynced(Message):
+        """The lane worker uploaded and pulled (or could not: `online` False)."""
+
+        def __init__(self, online: bool, queue: int, stopped: str = "") -> None:
+            super().__init__()
+            self.online, self.queue, self.stopped = online, queue, stopped
+
     class CameraStopped(Message):
         """The frame source ended (a replay) or failed (`error` says why)."""
 
@@ -165,6 +183,7 @@ class GateScreen(Screen[None]):
         self._idle_timer: Timer | None = None
         self._counters_read_at = float("-inf")
         self.device = f"gate-{os.getpid()}"
+        self._lane_state: tuple[str, int] = ("ONLINE", 0)
 
     @property
     def gate_app(self) -> GateApp:
@@ -193,6 +212,11 @@ class GateScreen(Screen[None]):
         self.set_interval(COUNTERS_SECONDS, self._read_counters)
         if app.source is not None:
             self._read_camera(app.source, app.config.camera.decoder)
+        if app.lane is not None:
+            self._lane_state = ("ONLINE" if app.lane.online else "OFFLINE",
+                                app.lane.queue_length)
+            self._show_heading()
+            self.set_interval(app.config.gate_server.lane_pull_seconds, self._sync_lane)
 
     def on_unmount(self) -> None:
         if self.gate_app.source is not None:
@@ -243,12 +267,19 @@ class GateScreen(Screen[None]):
             return
         app = self.gate_app
         now = app.clock()
+        if app.lane is not None:
+            self._judge_on_lane(code, now)
+            return
         try:
             verdict = checkin.scan(app.db, app.session, code, now=now,
                                    nonce=secrets.token_hex(12), device=self.device)
         except BoxOfficeError as error:   # not the code's fault: the gate cannot judge
             self._show("ERROR", "stop", error.message)
             return
+        self._record(verdict, now)
+
+    def _record(self, verdict: checkin.Verdict, now: datetime) -> None:
+        app = self.gate_app
         self._show(verdict.word, verdict.tone, verdict.detail)
         when = now.astimezone(app.session.zone).strftime("%H:%M:%S")
         self._recent.appendleft((when, verdict.word, verdict.detail))
@@ -258,6 +289,57 @@ class GateScreen(Screen[None]):
             table.add_row(*row)
         if time.monotonic() - self._counters_read_at >= COUNTERS_SECONDS:
             self._read_counters()    # else the next tick of the interval reads them
+
+    # -- an online lane -------------------------------------------------------------
+
+    @work(thread=True, group="lane-judge")
+    def _judge_on_lane(self, code: str, now: datetime) -> None:
+        lane = self.gate_app.lane
+        assert lane is not None
+        try:
+            judged = lane.judge(code, now)
+        except LaneStopped as error:
+            self.post_message(self.LaneJudged(None, False, error.message, stopped=True))
+            return
+        except BoxOfficeError as error:
+            self.post_message(self.LaneJudged(None, lane.online, error.message))
+            return
+        self.post_message(self.LaneJudged(judged.verdict, judged.online))
+        self.post_message(self.LaneSynced(lane.online, lane.queue_length))
+
+    @on(LaneJudged)
+    def _lane_judged(self, message: LaneJudged) -> None:
+        if message.verdict is None:
+            self._show("STOPPED" if message.stopped else "ERROR", "stop", message.error)
+            if message.stopped:
+                self._lane_state = ("STOPPED", 0)
+                self._show_heading()
+            return
+        self._record(message.verdict, self.gate_app.clock())
+
+    @work(thread=True, exclusive=True, group="lane-sync")
+    def _sync_lane(self) -> None:
+        lane = self.gate_app.lane
+        assert lane is not None
+        try:
+            lane.sync()
+        except LaneStopped as error:
+            self.post_message(self.LaneSynced(False, lane.queue_length, error.message))
+            return
+        except BoxOfficeError as error:
+            self.post_message(self.LaneSynced(False, lane.queue_length, ""))
+            self.log.warning(f"lane sync: {error.message}")
+            return
+        self.post_message(self.LaneSynced(lane.online, lane.queue_length))
+
+    @on(LaneSynced)
+    def _lane_synced(self, message: LaneSynced) -> None:
+        if message.stopped:
+            self._lane_state = ("STOPPED", message.queue)
+            self._show("STOPPED", "stop", message.stopped)
+        elif self._lane_state[0] != "STOPPED":
+            self._lane_state = ("ONLINE" if message.online else "OFFLINE", message.queue)
+        self._show_heading()
 
     def _show(self, word: str, tone: str, detail: str) -> None:
         self.query_one("#verdict", VerdictBlock).show(word, tone, detail)
@@ -275,18 +357,28 @@ class GateScreen(Screen[None]):
 
     def _show_heading(self) -> None:
         session, app = self.gate_app.session, self.gate_app
-        self.query_one("#heading", Static).update(Text.assemble(
-            (f" {session.gate} ", "reverse bold"), " ", (session.mode.upper(), "bold"), "  ",
-            self.performance.event_name, "  ",
-            (local_time(self.performance.starts_at, app.config.zone), "dim")))
+        parts: list[str | tuple[str, str]] = [
+            (f" {session.gate} ", "reverse bold"), " ", (session.mode.upper(), "bold"), "  "]
+        if app.lane is not None:
+            state, queue = self._lane_state
+            style = {"ONLINE": "bold green", "OFFLINE": "bold yellow"}.get(state, "bold red")
+            parts += [(f"{state}", style), f" queue {queue}  "]
+        parts += [self.performance.event_name, "  ",
+                  (local_time(self.performance.starts_at, app.config.zone), "dim")]
+        self.query_one("#heading", Static).update(Text.assemble(*parts))
 
     # -- counters -------------------------------------------------------------------
 
     def _read_counters(self) -> None:
         app = self.gate_app
         self._counters_read_at = time.monotonic()
-        figures = checkin.counters(app.db, app.session.performance_id, app.session.gate,
-                                   app.clock())
+        if app.lane is not None:
+            with app.lane.lock:     # the lane's workers share its pack's connection
+                figures = checkin.counters(app.db, app.session.performance_id,
+                                           app.session.gate, app.clock())
+        else:
+            figures = checkin.counters(app.db, app.session.performance_id,
+                                       app.session.gate, app.clock())
         # the most frequent refusals first: they are what the lane needs to know
         ranked = sorted(figures.refusals.items(), key=lambda item: (-item[1], item[0]))
         refused = ", ".join(f"{checkin.WORDS.get(code, code)} {count}"
@@ -301,11 +393,19 @@ class GateScreen(Screen[None]):
 
     def action_next_mode(self) -> None:
         session = self.gate_app.session
-        session.mode = cast(checkin.Mode, NEXT_MODE[session.mode])
+        if self.gate_app.lane is not None:
+            self.gate_app.lane.set_mode(NEXT_MODE[session.mode])
+        else:
+            session.mode = cast(checkin.Mode, NEXT_MODE[session.mode])
         self.debouncer.reset()
         self._show_heading()
         self._go_idle()
 
     def action_reload(self) -> None:
+        if self.gate_app.lane is not None:
+            self._sync_lane()
+            self.notify("Uploading and pulling changes from the check-in server.",
+                        title="Gate")
+            return
         self.gate_app.session.refresh(self.gate_app.db)
         self.notify("Keys, revocations and the re-entry policy reloaded.", title="Gate")

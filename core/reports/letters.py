@@ -1,0 +1,66 @@
+"""Letters to patrons, one per page, ready to print and fold (a window envelope shows the
+address block): the written disposition of a case. fpdf2 and the standard Helvetica
+font, like the reports' PDFs.
+
+The house's name and address come from config (`[house]`); the letter says what the case
+was, when it was raised, and the disposition as written when the case was closed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.errors import BoxOfficeError
+from core.reports.pdf import latin1
+from core.sales.cases import Case
+
+KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
+              "request": "your request"}
+
+
+def case_letter(case: Case, *, house: str, house_address: str, patron: str,
+                patron_address: str, today: date) -> bytes:
+    """The disposition letter of a closed case as PDF bytes. Raises BoxOfficeError
+    `case_open` for a case that has no disposition yet."""
+    from fpdf import FPDF
+
+    if case.disposition is None:
+        raise BoxOfficeError(f"case {case.id} is still {case.status}: a letter goes with "
+                             "its disposition, when it is resolved or referred",
+                             code="case_open")
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(latin1(f"{house}: case {case.id}"))
+    pdf.set_creator("boxoffice")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(25, 20, 25)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 7, latin1(house), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 4.5, latin1(house_address), new_x="LMARGIN", new_y="NEXT")
+    # the address block sits where a DL window envelope shows it
+    pdf.set_xy(25, 50)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(85, 5.5, latin1("\n".join(part for part in (patron, patron_address)
+                                               if part)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(25, 90)
+    pdf.cell(0, 6, today.strftime("%d %B %Y"), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 11)
+    raised = case.opened_at.date().strftime("%d %B %Y")
+    pdf.multi_cell(0, 6, latin1(f"Our reference: case {case.id}, {KIND_WORDS[case.kind]} "
+                                 f"of {raised} ({case.category})"),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "", 11)
+    greeting = f"Dear {patron}," if patron else "Dear patron,"
+    body = [greeting, "",
+            f"Thank you for contacting us about {KIND_WORDS[case.kind]}. "
+            + ("We have looked into it, and this is what we have done:"
+               if case.status == "resolved" else
+               "We have passed it on to those who can answer it best:"),
+            "", case.disposition, "",
+            "If anything is still not right, please reply quoting the reference above.",
+            "", "Yours sincerely,", "", house]
+    pdf.multi_cell(0, 6, latin1("\n".join(body)), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,201 @@
+"""`boxoffice case ...`: patron cases from the command line: log, list, show, note,
+assign, close, letter. Signed in with --user/--pin; needs `cases`; core journals each
+step (never the words). A failure exits 1 with the error's code."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from core import clock
+from core.errors import BoxOfficeError
+from core.reports.letters import case_letter
+from core.sales import cases, customers
+from core.sales.cases import CHANNELS, KINDS, PRIORITIES, Case
+from core.sales.orders import find_order
+from tui.cli.context import cli_context, done, open_db, reported, sign_in, signed_in_options
+from tui.cli.types import ID
+from tui.format import follow_up_date
+
+
+def _today() -> date:
+    return clock.now().astimezone(cli_context().config.zone).date()
+
+
+def _case_json(case: Case) -> dict[str, object]:
+    return {"id": case.id, "kind": case.kind, "channel": case.channel,
+            "category": case.category, "description": case.description,
+            "priority": case.priority, "status": case.status,
+            "customer_id": case.customer_id, "customer": case.customer_name,
+            "order": case.order_number, "assignee": case.assignee,
+            "follow_up": case.follow_up.isoformat() if case.follow_up else None,
+            "disposition": case.disposition,
+            "notes": [{"at": n.at.isoformat(), "by": n.username, "text": n.text}
+                      for n in case.notes]}
+
+
+@click.group("case")
+def case_group() -> None:
+    """Patron cases: inquiries, complaints and requests, to a written disposition."""
+
+
+@case_group.command("open")
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--channel", type=click.Choice(CHANNELS), default="counter", show_default=True)
+@click.option("--category", required=True, help="Seating, Refund, Parking...")
+@click.option("--description", required=True, help="What the patron says.")
+@click.option("--order", "order_number", default="", help="The order it concerns.")
+@click.option("--customer", "customer_id", type=ID, default=None)
+@click.option("--priority", type=click.Choice(PRIORITIES), default="normal",
+              show_default=True)
+@click.option("--assign", "assignee", default=None, help="Who follows it up.")
+@click.option("--follow-up", default="", help="+3 (days from today) or YYYY-MM-DD.")
+@signed_in_options
+def case_open(kind: str, channel: str, category: str, description: str, order_number: str,
+              customer_id: int | None, priority: str, assignee: str | None, follow_up: str,
+              db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Log a case."""
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        order_id = find_order(db, order_number).id if order_number else None
+        if customer_id is not None:
+            customers.get_customer(db, customer_id)
+        case = cases.open_case(db, actor, kind=kind, channel=channel, category=category,
+                               description=description, priority=priority,
+                               order_id=order_id, customer_id=customer_id,
+                               assignee=assignee,
+                               follow_up=follow_up_date(follow_up, _today()),
+                               now=clock.now())
+    done(as_json, f"case {case.id} logged", case=case.id)
+
+
+@case_group.command("list")
+@click.option("--all", "everything", is_flag=True, help="Closed cases too.")
+@click.option("--assignee", default=None)
+@signed_in_options
+def case_list(everything: bool, assignee: str | None, db_path: str | None, username: str,
+              pin: str, as_json: bool) -> None:
+    """The worklist: open cases by follow-up date, overdue ones marked LATE."""
+    db = open_db(db_path)
+    with reported(as_json):
+        found = cases.list_cases(db, sign_in(db, username, pin), open_only=not everything,
+                                 assignee=assignee)
+    if as_json:
+        click.echo(json.dumps([_case_json(c) for c in found], indent=2))
+        return
+    today = _today()
+    for c in found:
+        due = c.follow_up.isoformat() if c.follow_up else "-"
+        late = " LATE" if c.overdue(today) else ""
+        click.echo(f"#{c.id:<5} {due}{late:<5} {c.priority:<6} {c.status:<9} {c.kind:<9} "
+                   f"{c.category[:16]:<16} {(c.customer_name or '')[:20]:<20} "
+                   f"{c.assignee or ''}")
+    if not found:
+        click.echo("no open case" if not everything else "no case")
+
+
+@case_group.command("show")
+@click.argument("case_id", type=ID)
+@signed_in_options
+def case_show(case_id: int, db_path: str | None, username: str, pin: str,
+              as_json: bool) -> None:
+    """One case with its notes."""
+    db = open_db(db_path)
+    with reported(as_json):
+        c = cases.get_case(db, sign_in(db, username, pin), case_id)
+    if as_json:
+        click.echo(json.dumps(_case_json(c), indent=2))
+        return
+    click.echo(f"case {c.id}: {c.kind} by {c.channel}, {c.category}, {c.priority}, "
+               f"{c.status}")
+    click.echo(f"opened {c.opened_at:%Y-%m-%d %H:%M} UTC by {c.opened_by}"
+               + (f"; customer {c.customer_name}" if c.customer_name else "")
+               + (f"; order {c.order_number}" if c.order_number else ""))
+    click.echo(f"assigned to {c.assignee or 'nobody'}; follow up "
+               f"{c.follow_up.isoformat() if c.follow_up else 'not set'}")
+    click.echo(c.description)
+    for note in c.notes:
+        click.echo(f"  {note.at:%Y-%m-%d %H:%M} {note.username}: {note.text}")
+    if c.disposition:
+        click.echo(f"{c.status}: {c.disposition}")
+
+
+@case_group.command("note")
+@click.argument("case_id", type=ID)
+@click.argument("text")
+@signed_in_options
+def case_note(case_id: int, text: str, db_path: str | None, username: str, pin: str,
+              as_json: bool) -> None:
+    """Add a note: what was said or done."""
+    db = open_db(db_path)
+    with reported(as_json):
+        cases.add_note(db, sign_in(db, username, pin), case_id, text, now=clock.now())
+    done(as_json, f"case {case_id}: note added", case=case_id)
+
+
+@case_group.command("assign")
+@click.argument("case_id", type=ID)
+@click.option("--to", "assignee", default=None)
+@click.option("--follow-up", default="", help="+3 (days from today) or YYYY-MM-DD.")
+@click.option("--priority", type=click.Choice(PRIORITIES), default=None)
+@click.option("--status", type=click.Choice(cases.OPEN_STATUSES), default=None,
+              help="waiting: on the customer.")
+@signed_in_options
+def case_assign(case_id: int, assignee: str | None, follow_up: str, priority: str | None,
+                status: str | None, db_path: str | None, username: str, pin: str,
+                as_json: bool) -> None:
+    """Change who follows it up, by when, its priority or status."""
+    db = open_db(db_path)
+    with reported(as_json):
+        c = cases.update_case(db, sign_in(db, username, pin), case_id, now=clock.now(),
+                              assignee=assignee, priority=priority, status=status,
+                              follow_up=follow_up_date(follow_up, _today()))
+    done(as_json, f"case {c.id}: {c.status}, {c.assignee or 'unassigned'}, follow up "
+                  f"{c.follow_up.isoformat() if c.follow_up else 'not set'}", case=c.id)
+
+
+@case_group.command("close")
+@click.argument("case_id", type=ID)
+@click.option("--disposition", required=True, help="What the patron is told.")
+@click.option("--referred", is_flag=True, help="Passed on rather than resolved here.")
+@signed_in_options
+def case_close(case_id: int, disposition: str, referred: bool, db_path: str | None,
+               username: str, pin: str, as_json: bool) -> None:
+    """Close a case with its disposition in writing (final)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        c = cases.close_case(db, sign_in(db, username, pin), case_id,
+                             disposition=disposition, referred=referred, now=clock.now())
+    done(as_json, f"case {c.id} {c.status}", case=c.id, status=c.status)
+
+
+@case_group.command("letter")
+@click.argument("case_id", type=ID)
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the PDF.")
+@signed_in_options
+def case_letter_command(case_id: int, out: str, db_path: str | None, username: str,
+                        pin: str, as_json: bool) -> None:
+    """The letter to the patron with the disposition, as a PDF."""
+    db = open_db(db_path)
+    config = cli_context().config
+    with reported(as_json):
+        c = cases.get_case(db, sign_in(db, username, pin), case_id)
+        contact = ""
+        if c.customer_id is not None:
+            found = customers.get_customer(db, c.customer_id)
+            contact = found.email or found.phone
+        pdf = case_letter(c, house=config.venue.house_name,
+                          house_address=config.venue.house_address,
+                          patron=c.customer_name or "", patron_address=contact,
+                          today=_today())
+        try:
+            Path(out).write_bytes(pdf)
+        except OSError as error:
+            raise BoxOfficeError(f"cannot write {out}: {error.strerror}",
+                                 code="cannot_write") from None
+    done(as_json, f"letter for case {c.id} written to {out}", case=c.id, path=out)
