@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from tui.screens.consignment import ConsignmentScreen
 from tui.screens.customers import CustomerPicker
+from tui.screens.duplicates import DuplicatesScreen
 from tui.screens.goods_sale import open_concessions
 from tui.screens.my_pin import change_my_pin
 
@@ -45,6 +46,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Customers: find one, their details, notes and orders",
                             "Search by name, phone or email; Enter opens the customer",
                             partial(app.push_screen, CustomerPicker(browse=True)))
+        yield SystemCommand("Customers: likely duplicates, and merging them",
+                            "Pairs with the same email, phone or name, side by side",
+                            partial(app.push_screen, DuplicatesScreen()))
         yield SystemCommand("Groups: blocks, deposits and balances (F7)",
                             "Group sales: hold a block, sell it with a deposit, take the "
                             "balance, release what is unsold", app.action_groups)

@@ -29,6 +29,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.customer_form import CustomerForm
     from tui.screens.customers import CustomerPicker, CustomerQuery
     from tui.screens.dialogs import AskText, Confirm, SupervisorOverride
+    from tui.screens.duplicates import DuplicatesScreen
     from tui.screens.gate import GateScreen
     from tui.screens.goods import ItemPicker
     from tui.screens.goods_sale import ConcessionsScreen
@@ -61,7 +62,7 @@ def _binding_classes() -> list[Any]:
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
             LanesAdminScreen, AdmissionsScreen,
-            CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen,
+            CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen, DuplicatesScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
             OpenShiftModal]

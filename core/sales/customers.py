@@ -35,7 +35,7 @@ _PHONE_SEPARATORS = frozenset(" -./()\t")
 # else (quotes, `*`, `-`, parentheses, `:`, `^`) is FTS5 syntax or a separator, so it goes.
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-_COLUMNS = "c.id, c.name, c.phone, c.email, c.notes, c.flags, c.created_at"
+_COLUMNS = "c.id, c.name, c.phone, c.email, c.notes, c.flags, c.created_at, c.consent"
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class Customer:
     notes: str
     flags: frozenset[str]
     created_at: datetime        # aware, UTC
+    consent: str = "none"       # contact agreed to: none, mail, email, or mail,email
+
+    def may_contact(self, by: str) -> bool:
+        """Whether a mailing `by` ('mail' or 'email') may go to this customer."""
+        return by in self.consent.split(",")
 
 
 # -- validation ------------------------------------------------------------------------
@@ -124,7 +129,7 @@ def _stamp(moment: datetime) -> str:
 
 def _customer(row: Any) -> Customer:
     return Customer(row[0], row[1], row[2], row[3], row[4], parse_flags(row[5]),
-                    parse_stamp(row[6]))
+                    parse_stamp(row[6]), row[7])
 
 
 # -- services --------------------------------------------------------------------------
@@ -279,7 +284,8 @@ def search_customers(db: Database, query: str, limit: int = 20
     Words match the start of words in name, phone or email ('smi' finds Smith; every word
     must match), ranked by bm25 with the name weighted highest. Digits (three or more, in
     any shape: '555 01', '(555) 012') match anywhere in the stored phone, an exact number
-    first. An empty query, or one with nothing searchable, gives [].
+    first. An empty query, or one with nothing searchable, gives []. A customer merged
+    into another is not found (the kept one is).
     """
     words, digits = _parse_query(query)
     if (not words and not digits) or limit <= 0:
@@ -287,12 +293,14 @@ def search_customers(db: Database, query: str, limit: int = 20
     if not words:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM customers c WHERE instr(c.phone, ?) > 0 "
+            "AND c.merged_into IS NULL "
             "ORDER BY ltrim(c.phone, '+') = ? DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
             [digits, digits, limit])
     else:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM customers_fts f JOIN customers c ON c.id = f.rowid "
             "WHERE customers_fts MATCH ? AND (? = '' OR instr(c.phone, ?) > 0) "
+            "AND c.merged_into IS NULL "
             "ORDER BY ltrim(c.phone, '+') = ? DESC, bm25(customers_fts, 10.0, 2.0, 5.0), "
             "c.name COLLATE NOCASE, c.id LIMIT ?",
             [_match_expression(words), digits, digits, digits, limit])

@@ -93,3 +93,28 @@ async def test_the_gate_sees_no_case(demo_db: Database, tmp_path: Path) -> None:
         assert isinstance(app.screen, CasesScreen)
         assert "may not" in text_of(app, "#info")
         assert "Rude usher" not in screen_text(app)
+
+
+async def test_k_on_an_order_logs_a_case_about_it(demo_db: Database, tmp_path: Path) -> None:
+    from tests.tui.test_app_orders import look_up
+
+    who = customer(demo_db, "Pat Doyle", phone="5550100")
+    order = sell(demo_db, ["ORCH-B-102"], who=who)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "1111")
+        await look_up(pilot, order.number)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)          # the order is filled in
+        # kind, channel, category, description; the order as given; the rest as offered
+        await fill(pilot, "inquiry", "counter", "Tickets", "Can I bring a child?")
+        for _ in range(5):
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+        [case] = cases.list_cases(demo_db, user(demo_db, "sam"))
+        assert (case.order_number, case.customer_name) == (order.number, "Pat Doyle")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OrderDetailScreen"     # back where it began

@@ -104,3 +104,42 @@ async def test_the_gate_may_look_but_not_edit(demo_db: Database, tmp_path: Path)
         await pilot.pause()
         assert "Not saved" in text_of(app, "#info")
     assert get_customer(demo_db, jane.id).notes == ""
+
+
+async def test_consent_export_and_forget_at_the_counter(demo_db: Database,
+                                                       tmp_path: Path) -> None:
+    import json as json_module
+
+    from core.sales import customers as customer_service
+    from tests.support.order_helpers import customer, sell
+    from tui.screens.customer_detail import CustomerScreen
+    from tui.screens.dialogs import AskText, Confirm
+
+    who = customer(demo_db, "Ann Lee", phone="5550123", email="ann@example.org")
+    order = sell(demo_db, ["ORCH-B-101"], who=who)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "1111")
+        app.show_customer(who.id)
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await pilot.press("ctrl+u", *"email", "enter")
+        await pilot.pause()
+        assert "Contact by email: recorded" in text_of(app, "#info")
+        await pilot.press("x")
+        await pilot.pause()
+        said = text_of(app, "#info")
+        assert said.startswith("Exported to ")
+        exported = json_module.loads(Path(said.removeprefix("Exported to ")).read_text())
+        assert exported["orders"][0]["number"] == order.number
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "forgotten" in text_of(app, "#info")
+    gone = customer_service.get_customer(demo_db, who.id)
+    assert (gone.name, gone.phone, gone.email) == (f"Anonymised customer {who.id}", "", "")

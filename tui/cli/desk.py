@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import parse_money
-from core.sales import consignment, customer_orders, customers, groups
+from core.sales import (
+    consignment,
+    customer_data,
+    customer_merge,
+    customer_orders,
+    customers,
+    groups,
+)
 from core.sales.customers import FLAGS, Customer
 from core.sales.orders import find_order, get_order
 from core.sales.tenders import Tender
@@ -58,7 +66,7 @@ def _day(text: str) -> date:
 
 @click.group("customer")
 def customer() -> None:
-    """Customers: find, show with their orders, note, flag, edit."""
+    """Customers: find, show with their orders, note, flag, edit, merge duplicates."""
 
 
 @customer.command("search")
@@ -155,6 +163,93 @@ def customer_edit(customer_id: int, name: str | None, phone: str | None, email: 
         found = customers.update_customer(db, sign_in(db, username, pin), customer_id,
                                           name=name, phone=phone, email=email)
     done(as_json, f"{found.name}: saved", customer=_customer_json(found))
+
+
+@customer.command("duplicates")
+@signed_in_options
+def customer_duplicates(db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Likely duplicates: pairs with the same email, phone or name, the older first."""
+    db = open_db(db_path)
+    with reported(as_json):
+        pairs = customer_merge.find_duplicates(db, sign_in(db, username, pin))
+    if as_json:
+        click.echo(json.dumps([{"keep": _customer_json(p.first),
+                                "merge": _customer_json(p.second),
+                                "reasons": list(p.reasons)} for p in pairs], indent=2))
+        return
+    for p in pairs:
+        click.echo(f"#{p.first.id:<5} {p.first.name[:24]:<24}  #{p.second.id:<5} "
+                   f"{p.second.name[:24]:<24}  {', '.join(p.reasons)}")
+    if not pairs:
+        click.echo("no likely duplicates")
+
+
+@customer.command("merge")
+@click.argument("keep_id", type=ID)
+@click.argument("other_id", type=ID)
+@signed_in_options
+def customer_merge_command(keep_id: int, other_id: int, db_path: str | None, username: str,
+                           pin: str, as_json: bool) -> None:
+    """Merge OTHER_ID into KEEP_ID: its orders, groups, batches and cases move."""
+    db = open_db(db_path)
+    with reported(as_json):
+        kept = customer_merge.merge_customers(db, sign_in(db, username, pin), keep_id,
+                                              other_id, now=clock.now())
+    done(as_json, f"customer {other_id} merged into {kept.id} ({kept.name})",
+         customer_id=kept.id, merged=other_id)
+
+
+@customer.command("consent")
+@click.argument("customer_id", type=ID)
+@click.option("--set", "consent", required=True, help="none, mail, email or mail,email")
+@signed_in_options
+def customer_consent(customer_id: int, consent: str, db_path: str | None, username: str,
+                     pin: str, as_json: bool) -> None:
+    """Record what the customer agreed to be contacted by."""
+    db = open_db(db_path)
+    with reported(as_json):
+        found = customer_data.set_consent(db, sign_in(db, username, pin), customer_id,
+                                          consent, now=clock.now())
+    done(as_json, f"{found.name}: contact by {found.consent}", customer_id=found.id,
+         consent=found.consent)
+
+
+@customer.command("export")
+@click.argument("customer_id", type=ID)
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@signed_in_options
+def customer_export(customer_id: int, out: str, db_path: str | None, username: str,
+                    pin: str, as_json: bool) -> None:
+    """Everything held about a customer (details, orders, cases), as a JSON file."""
+    db = open_db(db_path)
+    with reported(as_json):
+        data = customer_data.export_customer(db, sign_in(db, username, pin), customer_id,
+                                             now=clock.now())
+        try:
+            Path(out).write_text(json.dumps(data, indent=2))
+        except OSError as error:
+            raise BoxOfficeError(f"cannot write {out}: {error.strerror}",
+                                 code="cannot_write") from None
+    done(as_json, f"customer {customer_id} exported to {out}", customer_id=customer_id,
+         path=out)
+
+
+@customer.command("forget")
+@click.argument("customer_id", type=ID)
+@click.option("--yes", is_flag=True, help="Say you mean it: this cannot be undone.")
+@signed_in_options
+def customer_forget(customer_id: int, yes: bool, db_path: str | None, username: str,
+                    pin: str, as_json: bool) -> None:
+    """Anonymise a customer who asked to be forgotten; their orders stay."""
+    db = open_db(db_path)
+    with reported(as_json):
+        if not yes:
+            raise BoxOfficeError("forgetting a customer cannot be undone: add --yes",
+                                 code="confirm_required")
+        found = customer_data.anonymise_customer(db, sign_in(db, username, pin),
+                                                 customer_id, now=clock.now())
+    done(as_json, f"customer {customer_id} forgotten (now '{found.name}')",
+         customer_id=customer_id)
 
 
 # --- groups ------------------------------------------------------------------------------

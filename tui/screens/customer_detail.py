@@ -1,11 +1,16 @@
 """One customer, for the counter: details, flags and notes, and every order they have made.
 
 `e` edits the name, phone, email and flags (the same form as a new customer), `n` adds a
-dated note, Enter on an order opens it. Edits need `customer_edit`; core checks each one,
+dated note, `k` records the contact consent, `x` exports everything held about them as a
+JSON file, `f` forgets them (after a yes: details and case words go, orders stay), Enter
+on an order opens it. Edits need `customer_edit`; core checks each one,
 refuses text that looks like a card number and journals the change. Reached from the
 customer search in the command palette ("Customers") and from an order (`u`)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,13 +19,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from core.sales import customer_orders, customers
+from core.sales import customer_data, customer_orders, customers
 from core.sales.customer_orders import OrderSummary
 from core.sales.customers import Customer
 from tui.format import local_time
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.customer_form import CustomerForm
-from tui.screens.dialogs import AskText
+from tui.screens.dialogs import AskText, Confirm
 from tui.screens.order_text import flags_text, status_text
 
 
@@ -30,6 +35,9 @@ class CustomerScreen(BoxOfficeScreen[None]):
     BINDINGS = [
         Binding("e", "edit", "Edit", id="customer.edit"),
         Binding("n", "note", "Add note", id="customer.note"),
+        Binding("k", "consent", "Consent", id="customer.consent"),
+        Binding("x", "export", "Export", id="customer.export"),
+        Binding("f", "forget", "Forget", id="customer.forget"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 
@@ -56,7 +64,8 @@ class CustomerScreen(BoxOfficeScreen[None]):
         card = Text.assemble((customer.name, "bold"), "  ")
         card.append_text(flags_text(customer.flags))
         card.append(f"\nPhone {customer.phone or '-'}   Email {customer.email or '-'}   "
-                    f"customer since {local_time(customer.created_at, zone)}")
+                    f"customer since {local_time(customer.created_at, zone)}   "
+                    f"contact by {customer.consent.replace(',', ' and ')}")
         notes = customer.notes.strip().splitlines()
         card.append("\nNotes: " + (" | ".join(notes[-3:]) if notes else "none"), style="dim")
         self.query_one("#customer-card", Static).update(card)
@@ -115,6 +124,61 @@ class CustomerScreen(BoxOfficeScreen[None]):
             return
         self.load()
         self.say("Note added.")
+
+    def action_consent(self) -> None:
+        self.app.push_screen(AskText(
+            f"What {self.customer.name} agreed to be contacted by: none, mail, email, or "
+            "mail,email", value=self.customer.consent), self._consent)
+
+    def _consent(self, text: str | None) -> None:
+        if not text:
+            return
+        app = self.box_office
+        try:
+            found = customer_data.set_consent(app.db, app.seller, self.customer_id, text,
+                                              now=app.clock())
+        except BoxOfficeError as error:
+            self.say(f"Not saved: {error.message}", error=True)
+            return
+        self.load()
+        self.say(f"Contact by {found.consent.replace(',', ' and ')}: recorded.")
+
+    def action_export(self) -> None:
+        app = self.box_office
+        path = Path(app.database_path()).parent / "exports" / f"customer-{self.customer_id}.json"
+        try:
+            data = customer_data.export_customer(app.db, app.seller, self.customer_id,
+                                                 now=app.clock())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, indent=2))
+        except BoxOfficeError as error:
+            self.say(f"Not exported: {error.message}", error=True)
+            return
+        except OSError as error:
+            self.say(f"Could not write {path}: {error.strerror}", error=True)
+            return
+        self.say(f"Exported to {path}")
+
+    def action_forget(self) -> None:
+        name = self.customer.name
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.say("Nothing changed.")
+                return
+            app = self.box_office
+            try:
+                customer_data.anonymise_customer(app.db, app.seller, self.customer_id,
+                                                 now=app.clock())
+            except BoxOfficeError as error:
+                self.say(f"Not done: {error.message}", error=True)
+                return
+            self.load()
+            self.say(f"{name} is forgotten: their orders stay, as anonymous.")
+
+        self.app.push_screen(Confirm(
+            f"Forget {name}? Their name, phone, email, notes and the words of their cases "
+            "are wiped for good; their orders stay for the accounts."), answered)
 
     def action_back(self) -> None:
         self.dismiss()

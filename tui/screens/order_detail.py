@@ -56,6 +56,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         Binding("x", "exchange", "Exchange", id="order.exchange"),
         Binding("u", "customer", "Customer", id="order.customer"),
         Binding("a", "settle_card", "Settle card", id="order.settle_card"),
+        Binding("k", "case", "Case", id="order.case"),
     ]
 
     def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
@@ -183,6 +184,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         zone = self.box_office.config.zone
         if action in ("mark", "refund"):
             return (live or any(g.kept for g in order.goods)) and open_order
+        if action == "case":
+            return self.box_office.may("cases")
         if action == "void":
             return open_order and (order.created_at.astimezone(zone).date()
                                    == self.box_office.clock().astimezone(zone).date())
@@ -353,6 +356,13 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 "the card is approved."), title="Card payment settled")
 
         run_protected(app, settle, done, title="Card payment")
+
+    def action_case(self) -> None:
+        """Log an inquiry or complaint about this order (F8 lists the cases)."""
+        from tui.screens.cases import CasesScreen
+
+        if self.order is not None:
+            self.app.push_screen(CasesScreen(order_number=self.order.number))
 
     def action_customer(self) -> None:
         if self.detail is not None and self.detail.customer is not None:

@@ -16,9 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from core.reports import sell_through
 from core.sales import carts
 from core.sales.models import CartLine, CartView
 from core.seatmap import Drawing, Seat, SeatMap
+from core.times import stamp
 from core.venue import inventory, seat_plan
 from core.venue.performances import Performance
 from tui.format import describe_seat, legend
@@ -46,6 +48,7 @@ class SellScreen(SaleScreen):
         Binding("g", "goto_row", "Row", id="sell.goto_row"),
         Binding("h", "hold", "Hold", id="sell.hold"),
         Binding("k", "kill", "Kill", id="sell.kill"),
+        Binding("v", "heat", "Heat", id="sell.heat"),
         Binding("escape", "back", "Back", id="sell.back"),
     ]
 
@@ -79,9 +82,26 @@ class SellScreen(SaleScreen):
         seat_map.set_states({}, seat_plan.hold_colors(self.box_office.db))
 
     def _legend(self) -> list[Text]:
+        if self.is_mounted and self.query_one(SeatMapWidget).heat:
+            return self._heat_legend()
         states = [Text.assemble((mark, "bold"), f" {meaning}", style="dim")
                   for mark, meaning in (("x", "sold"), ("+", "other cart"), ("-", "killed"))]
         return legend(self.seatmap, self.drawing.seats) + states
+
+    def _heat_legend(self) -> list[Text]:
+        """The states' marks, then each zone of this map with its sell-through."""
+        app = self.box_office
+        by_zone, _, names = sell_through.counts(app.db, self.performance.id,
+                                                stamp(app.clock()))
+        marks = [Text.assemble((mark, f"bold {color}"), f" {meaning}") for mark, color, meaning
+                 in (("x", "red", "sold"), ("c", "magenta", "comp"), ("h", "yellow", "held"),
+                     ("+", "cyan", "cart"), ("-", "bright_black", "killed"),
+                     ("A", "green", "open"))]
+        shown = {seat.zone for seat in self.drawing.seats}
+        zones = [Text.assemble((f"{code} {names[code]}", "bold"),
+                               f" {sell_through.percent(sums)}%")
+                 for code, sums in sorted(by_zone.items()) if code in shown]
+        return marks + zones
 
     def _show_heading(self) -> None:
         heading = self.heading(self.drawing.title)
@@ -96,7 +116,22 @@ class SellScreen(SaleScreen):
         app = self.box_office
         states = seat_plan.plan_states(app.db, self.performance.id, app.clock(),
                                        self.seat_index, app.sale.cart_id)
-        self.query_one(SeatMapWidget).set_states(states)
+        seat_map = self.query_one(SeatMapWidget)
+        if seat_map.heat:
+            for seat_id in sell_through.comp_seats(app.db, self.performance.id):
+                key = self.seat_index.keys.get(seat_id)
+                if key is not None:
+                    states[key] = ("comp", None)
+        seat_map.set_states(states)
+
+    def action_heat(self) -> None:
+        """Sell-through at a glance: the seats by state, and the zones' percentages."""
+        seat_map = self.query_one(SeatMapWidget)
+        seat_map.set_heat(not seat_map.heat)
+        self.refresh_sale()
+        self.query_one("#legend", Pieces).set_pieces(self._legend())
+        self.say("Heat: seats by state, each zone's sell-through below; v again for zones."
+                 if seat_map.heat else "Seats by zone again.")
 
     def after_cart_change(self, view: CartView) -> None:
         self.refresh_sale()

@@ -25,6 +25,17 @@ _TAKEN_GLYPHS = {"sold": "x", "cart": "+", "killed": "-"}
 _TAKEN = Style(color="bright_black", bold=False, dim=True)
 _HELD = Style(color="magenta", bold=True)
 _MINE = Style(color="black", bgcolor="green", bold=True)
+# the heat mode (sell-through at a glance): each seat in the colour of its state, with a
+# glyph that differs in shape too (16 colours, or none, still read)
+_HEAT = {
+    "open": ("", Style(color="green", bold=True)),
+    "sold": ("x", Style(color="red", bold=True)),
+    "comp": ("c", Style(color="magenta", bold=True)),
+    "held": ("h", Style(color="yellow", bold=True)),
+    "cart": ("+", Style(color="cyan", bold=True)),
+    "mine": ("", Style(color="black", bgcolor="green", bold=True)),
+    "killed": ("-", Style(color="bright_black", dim=True)),
+}
 
 
 class SeatMap(ScrollView, can_focus=True):
@@ -84,6 +95,8 @@ class SeatMap(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         # seats that are not available: key -> (state, hold code); see core.seat_plan
         self.states: dict[tuple[str, str, int], tuple[str, str | None]] = {}
+        # sell-through at a glance: states by colour instead of zones (v on the map)
+        self.heat = False
         self._hold_styles: dict[str, Style] = {}
         self._line_of = {seat.key: seat.y for seat in drawing.seats}
         self.virtual_size = Size(drawing.width, drawing.height)
@@ -189,8 +202,18 @@ class SeatMap(ScrollView, can_focus=True):
             self._cache.pop(y, None)
             self.refresh_line(y)
 
+    def set_heat(self, heat: bool) -> None:
+        """Draw seats by state (sold, comp, held, open...) rather than by zone."""
+        if heat != self.heat:
+            self.heat = heat
+            self._cache.clear()
+            self.refresh()
+
     def _state_look(self, seat: Seat, style: Style) -> tuple[str, Style]:
         found = self.states.get(seat.key)
+        if self.heat:
+            glyph, look = _HEAT.get(found[0] if found else "open", _HEAT["sold"])
+            return glyph or seat.glyph, self.rich_style + look
         if found is None:
             return seat.glyph, style
         state, hold = found
