@@ -40,6 +40,18 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A line chart: each series is (name, points (x, y)); the PDF draws it, the window
+    app plots it; CSV and JSON carry the same figures in the report's tables."""
+
+    title: str
+    x_label: str
+    y_label: str
+    series: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
+    reversed_x: bool = False      # e.g. days before a start: 60 on the left, 0 on the right
+
+
+@dataclass(frozen=True)
 class Report:
     name: str                                 # as on the command line: settlement, sales, ...
     title: str
@@ -47,6 +59,7 @@ class Report:
     facts: tuple[tuple[str, Cell], ...] = ()  # label, value: the headline figures
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    charts: tuple[Chart, ...] = field(default=())
 
     def fact(self, label: str) -> Cell:
         return next(value for key, value in self.facts if key == label)

@@ -19,7 +19,7 @@ from core.gate import planning
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Cell, Cents, Report, ReportError, Scope, Table
-from core.reports import closeout, concessions, sell_through, worklist
+from core.reports import closeout, concessions, pace, sell_through, worklist
 from core.sales import cases
 from core.store import journal
 from core.store.db import Database
@@ -230,6 +230,8 @@ def _registry() -> dict[str, ReportKind]:
                    "terminal, consignment batches out", worklist.worklist),
         ReportKind("will-call", "orders waiting to be picked up (--performance)",
                    worklist.will_call_list),
+        ReportKind("pace", "tickets by days before the start against comparable past "
+                   "performances, with a projection (--performance)", pace.sales_pace),
         ReportKind("sell-through", "sold, comps, held and open by zone and section, with "
                    "the sell-through % (--performance)", sell_through.sell_through),
         ReportKind("cases", "patron cases by category: open, resolved, days to close "

@@ -113,6 +113,8 @@ def test_the_audit_extract_and_every_report_exports_csv(demo_db: Database) -> No
              "attendance": {"performance_id": hall_performance(db)},
              "will-call": {"performance_id": hall_performance(db)},
              "lanes": {"performance_id": hall_performance(db)},
+             "pace": {"performance_id": hall_performance(db)},
+             "sell-through": {"performance_id": hall_performance(db)},
              "x": {"shift_id": 1}, "z": None}
     for kind in catalogue.report_names():
         needed = needs.get(kind.name, {})

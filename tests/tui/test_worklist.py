@@ -115,3 +115,37 @@ async def test_the_window_lists_the_worklist_under_reports(demo_db: Database,
         await pilot.pause()
         shown = text_of(app, "#report-text")
         assert "Worklist" in shown and numbers["late"] in shown and numbers["lost"] in shown
+
+
+async def test_the_pace_report_draws_its_chart_in_the_window(demo_db: Database,
+                                                             tmp_path: Path) -> None:
+    from textual_plotext import PlotextPlot
+
+    from tests.support.selling_helpers import hall_performance
+
+    show = hall_performance(demo_db)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await pilot.press("f3")
+        await pilot.pause()
+        names = app.screen.query_one("#report-names", OptionList)
+        names.highlighted = next(i for i in range(names.option_count)
+                                 if names.get_option_at_index(i).id == "pace")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*f"p{show}", "enter")
+        await pilot.pause()
+        assert "Sales pace" in text_of(app, "#report-text")
+        plot = app.screen.query_one("#report-chart", PlotextPlot)
+        assert plot.display
+        # back, and a report without a chart hides the plot
+        await pilot.press("escape")
+        await pilot.pause()
+        names.highlighted = next(i for i in range(names.option_count)
+                                 if names.get_option_at_index(i).id == "worklist")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+u", "enter")
+        await pilot.pause()
+        assert not plot.display

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual_plotext import PlotextPlot
 
 from core import report_model
 from core.errors import BoxOfficeError
@@ -41,6 +42,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         yield Input(placeholder="Covers: p12 (performance), 2026-11-21 (day), s3 (shift), "
                                 "blank = all. Enter shows it.", id="scope")
         with VerticalScroll(id="report-body"):
+            yield PlotextPlot(id="report-chart")
             yield Static(id="report-text")
         yield Static(id="info")
         yield Footer()
@@ -82,11 +84,31 @@ class ReportScreen(BoxOfficeScreen[None]):
             self.say(error.message, error=True)
             return
         self.query_one("#report-text", Static).update(Text(to_text(self.report)))
+        self._plot(self.report)
         self.query_one("#report-body").display = True
         names.display = False
         self.query_one("#report-body").focus()
         self.say(f"{self.report.title}: s saves it as CSV, Ctrl+R prints it, Esc goes back.")
         self.refresh_bindings()
+
+    def _plot(self, report: Report) -> None:
+        """The report's first chart above its tables (the pace's curves, say); none: the
+        plot is hidden."""
+        plot = self.query_one("#report-chart", PlotextPlot)
+        plot.display = bool(report.charts)
+        if not report.charts:
+            return
+        chart = report.charts[0]
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        for name, points in chart.series:
+            ordered = sorted(points)
+            xs = [-x if chart.reversed_x else x for x, _ in ordered]
+            plt.plot(xs, [y for _, y in ordered], label=name)
+        plt.title(chart.title)
+        plt.xlabel(f"{chart.x_label}" + (" (negative: before)" if chart.reversed_x else ""))
+        plot.refresh()
 
     def say(self, message: str, error: bool = False) -> None:
         self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
