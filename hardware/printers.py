@@ -27,12 +27,11 @@ from hardware.file_printers import FilePrinter, PreviewPrinter
 from hardware.printer_spec import SPEC_FORMS, Printer, PrinterError, parse_printer_spec
 
 
-def open_printer(config: PrinterConfig, spec: str | None = None) -> Printer:
-    """The printer the settings describe (`spec`, when given, overrides `config`). Touches
-    no device: a switched-off printer fails at `send`, not here. Raises `bad_printer_spec`."""
+def printer_settings(config: PrinterConfig, spec: str | None = None) -> PrinterConfig:
+    """The settings `spec` (or `config` alone) gives, checked complete, touching no device.
+    Callers that take money before printing call this first, so a mistyped printer is
+    refused before the sale. Raises PrinterError `bad_printer_spec`."""
     settings = parse_printer_spec(spec, config) if spec else config
-    timeout = float(settings.timeout_seconds)
-    common: dict[str, Any] = {"profile": settings.profile, "paper_mm": settings.paper_mm}
     missing = {"file": not settings.path, "usb": not (settings.vendor_id and settings.product_id),
                "network": not settings.host, "serial": not settings.device}
     if missing.get(settings.backend):
@@ -40,6 +39,18 @@ def open_printer(config: PrinterConfig, spec: str | None = None) -> Printer:
                  "network": "host", "serial": "device"}[settings.backend]
         raise PrinterError(f"The {settings.backend} printer needs [printer] {needs}.",
                            code="bad_printer_spec")
+    if settings.backend not in ("preview", "file", "network", "usb", "serial"):
+        raise PrinterError(f"Unknown printer backend {settings.backend!r}. Expected one of: "
+                           f"{SPEC_FORMS}.", code="bad_printer_spec")
+    return settings
+
+
+def open_printer(config: PrinterConfig, spec: str | None = None) -> Printer:
+    """The printer the settings describe (`spec`, when given, overrides `config`). Touches
+    no device: a switched-off printer fails at `send`, not here. Raises `bad_printer_spec`."""
+    settings = printer_settings(config, spec)
+    timeout = float(settings.timeout_seconds)
+    common: dict[str, Any] = {"profile": settings.profile, "paper_mm": settings.paper_mm}
     if settings.backend == "preview":
         return PreviewPrinter(settings.path, **common)
     if settings.backend == "file":

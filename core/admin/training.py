@@ -94,10 +94,12 @@ def prepare_training_database(real: Path, *, now: datetime | None = None) -> Pat
     return target
 
 
-def reset_training_database(real: Path, *, now: datetime | None = None) -> Path:
+def reset_training_database(real: Path, *, now: datetime | None = None,
+                            actor: str = "system") -> Path:
     """Throw the training database away (and its keys' registration) and copy it afresh
-    from the real one. Raises BoxOfficeError `not_training` if the file there is not a
-    training database."""
+    from the real one; the real database's journal says who did it (`actor`, signed in
+    by core.admin.access.sign_in_for). Raises BoxOfficeError `not_training` if the file
+    there is not a training database."""
 
     target = training_path(real)
     if target.exists():
@@ -110,4 +112,11 @@ def reset_training_database(real: Path, *, now: datetime | None = None) -> Path:
             db.conn.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    return prepare_training_database(real, now=now or clock.now())
+    path = prepare_training_database(real, now=now or clock.now())
+    db = open_database(real)   # journaled in the real database: who threw it away
+    try:
+        journal.append(db, actor=actor, action="training.reset", subject="database",
+                       data={"path": str(path)}, at=now)
+    finally:
+        db.conn.close()
+    return path

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import LONG, clean_text
 from core.money import refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
@@ -126,6 +127,9 @@ def _check_fields(sku: str, name: str, category: str, price_cents: int, tax_bp: 
         raise StockError("a SKU is 1 to 32 letters, digits, - or _", code="bad_sku")
     if not name.strip() or not category.strip() or not unit.strip():
         raise StockError("an item needs a name, a category and a unit", code="bad_item")
+    for field, value in (("SKU", sku), ("item name", name), ("category", category),
+                         ("unit", unit)):
+        clean_text(value, field)
     if not 0 <= price_cents <= 10_000_000:
         raise StockError("the price is 0.00 to 100000.00", code="bad_price")
     if not 0 <= tax_bp <= 10_000:
@@ -199,6 +203,9 @@ def move(db: Database, actor: User, item: Item, kind: str, quantity: int,
          shift_id: int | None = None, approved_by: str | None = None) -> int:
     """Inside a write: one stock move and the item's new on_hand; returns it. Refuses
     (`out_of_stock`) to go below zero unless `approved_by` names who allowed it."""
+    for field, value in (("reason", reason), ("approved by", approved_by)):
+        if value:
+            clean_text(value, field, max_length=LONG)
     on_hand = db.execute("SELECT on_hand FROM items WHERE id = ?", [item.id]).fetchone()[0]
     after = on_hand + quantity
     if after < 0 and quantity < 0 and approved_by is None:

@@ -23,6 +23,7 @@ from typing import Final, Literal, cast
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.gate import codes
 from core.gate import keys as gate_keys
 from core.people.models import User
@@ -174,6 +175,7 @@ def _check_lane(mode: str, gate_name: str) -> str:
     gate = gate_name.strip()
     if not gate or len(gate) > 40:
         raise CheckinError("a gate needs a name of 1 to 40 characters", code="bad_gate")
+    gate = clean_text(gate, "gate name")
     return gate
 
 
@@ -185,7 +187,8 @@ def session_for(db: Database, performance_id: int, gate_name: str, *, mode: str,
     authorized the lane another way (`open_gate` checks a user; the check-in server a
     lane's device token, `core.gate.lanes`). `revoked`: the revocation list to check codes
     against (default: the list as it is now; the server passes a live lookup). Raises
-    NotFound, CheckinError `bad_mode`, `bad_gate`, `cancelled`.
+    NotFound, CheckinError `bad_mode`, `bad_gate`, `cancelled`, TextError or TenderError
+    `card_number` for a gate name that is not fit to store.
     """
     gate = _check_lane(mode, gate_name)
     row = db.execute("SELECT p.event_id, e.name, p.starts_at, p.doors_at, p.status, e.reentry "
@@ -213,6 +216,14 @@ def set_reentry(db: Database, actor: User, event_id: int, allowed: bool) -> None
             raise NotFound(f"there is no event {event_id}")
         journal.append(db, actor=actor.username, action="event.reentry",
                        subject=f"event:{event_id}", data={"allowed": allowed})
+
+
+def _device(device: str) -> str:
+    """A device name fit to store: a typed card number or control codes are not kept."""
+    try:
+        return clean_text(device[:80], "device")
+    except BoxOfficeError:
+        return "(unreadable device name)"
 
 
 def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
@@ -246,7 +257,7 @@ def scan(db: Database, session: GateSession, text: str | bytes | bytearray, *,
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [nonce, record.ticket_id if record else None,
              record.generation if record else None, session.performance_id, session.gate,
-             device[:80], session.actor, session.mode, verdict.code, verdict.reason,
+             _device(device), session.actor, session.mode, verdict.code, verdict.reason,
              verdict.detail, stamp])
     return Verdict(verdict.code, verdict.detail, verdict.ticket_id, verdict.reason, scan_id)
 

@@ -47,8 +47,10 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import LONG, PATH, clean_text
 from core.gate import feed
-from core.gate.checkin import ADMIT, EXITED, SCAN_COLUMNS
+from core.gate.checkin import ADMIT, EXITED, MODES, SCAN_COLUMNS, WORDS
+from core.limits import MAX_ID
 from core.people.models import User
 from core.people.permissions import authorize
 from core.store import journal
@@ -156,6 +158,7 @@ def write_pack(db: Database, made_by: str, performance_id: int, path: str | Path
         raise NotFound(f"there is no performance {performance_id}")
     event_id, event_name = row
     target = Path(path)
+    clean_text(str(target), "gate pack file name", max_length=PATH)   # it is journaled
     try:
         with open(target, "xb"):       # claim the name: never overwrite, even in a race
             pass
@@ -292,11 +295,13 @@ def merge_pack(db: Database, actor: User, path: str | Path, *,
     database's record (its last counted ADMIT/EXIT is an ADMIT) is added with
     `conflict = 1`: kept, flagged, and left out of `inside` by `checkin.counters`. Needs
     `gate_scan`; journaled (`gatepack.merge`). Raises PermissionDenied, GatePackError
-    `not_a_pack`, `foreign_pack`, `naive_time`.
+    `not_a_pack`, `foreign_pack`, `bad_pack` (a row no gate could have recorded: named),
+    `naive_time`.
     """
     _stamp(now)
     authorize(db, actor, "gate_scan")
     source = Path(path)
+    clean_text(str(source), "gate pack file name", max_length=PATH)   # it is journaled
     conn = _read_only(source)
     try:
         settings = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'pack.%'"))
@@ -312,12 +317,63 @@ def merge_pack(db: Database, actor: User, path: str | Path, *,
                             code="not_a_pack") from error
     finally:
         conn.close()
+    for number, row in enumerate(rows, start=1):
+        _check_scan_row(db, source, number, dict(zip(SCAN_COLUMNS, row, strict=True)),
+                        int(settings[PERFORMANCE]))
     try:
         result = _fold(db, actor, source, settings, rows)
     except sqlite3.IntegrityError as error:
         raise GatePackError(f"the gate pack {source} holds scans this database cannot take "
                             f"({error}); nothing was merged", code="bad_pack") from error
     return result
+
+
+def _check_scan_row(db: Database, source: Path, number: int,
+                    scan: dict[str, Any], performance_id: int) -> None:
+    """Refuse the whole pack (GatePackError `bad_pack`, naming the row) when one of its
+    scans could not have been recorded by a gate running it: a pack is a file, and a
+    hand-edited one must not add admissions, verdicts or times the gate never made."""
+    def bad(why: str) -> GatePackError:
+        nonce = str(scan.get("nonce"))[:40]
+        return GatePackError(f"the gate pack {source} is refused, nothing was merged: scan "
+                             f"row {number} (nonce {nonce}) {why}", code="bad_pack")
+
+    if not isinstance(scan["nonce"], str) or not 1 <= len(scan["nonce"].strip()) <= 100:
+        raise bad("has no proper nonce")
+    if scan["performance_id"] != performance_id:
+        raise bad(f"is for performance {scan['performance_id']!r}, but the pack is for "
+                  f"performance {performance_id}")
+    if scan["verdict"] not in WORDS:
+        raise bad(f"has the verdict {str(scan['verdict'])[:20]!r}, which no gate gives")
+    if scan["direction"] not in MODES:
+        raise bad(f"has the direction {str(scan['direction'])[:20]!r}")
+    if scan["conflict"] not in (0, 1):
+        raise bad("has a conflict flag that is neither 0 nor 1")
+    for column in ("ticket_id", "generation"):
+        value = scan[column]
+        if value is not None and (not isinstance(value, int) or not 0 < value <= MAX_ID):
+            raise bad(f"has {column} {str(value)[:20]!r}")
+    try:
+        when = datetime.fromisoformat(str(scan["scanned_at"]))
+    except ValueError:
+        raise bad(f"has an unreadable time {str(scan['scanned_at'])[:40]!r}") from None
+    if when.tzinfo is None:
+        raise bad("has a time without a time zone")
+    for column, required in (("gate", True), ("device", False), ("actor", False),
+                             ("reason", False), ("detail", False)):
+        value = scan[column]
+        if not isinstance(value, str):
+            raise bad(f"has a {column} that is not text")
+        try:
+            clean_text(value, column, max_length=LONG, required=required)
+        except BoxOfficeError as error:
+            raise bad(f"has a bad {column}: {error.message}") from None
+    if scan["verdict"] in (ADMIT, EXITED):
+        ticket = db.execute("SELECT performance_id FROM tickets WHERE id = ?",
+                            [scan["ticket_id"]]).fetchone()
+        if ticket is None or ticket[0] != performance_id:
+            raise bad(f"lets in or out ticket {scan['ticket_id']!r}, which is not a ticket "
+                      "of this performance")
 
 
 def _fold(db: Database, actor: User, source: Path, settings: dict[str, str],

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from core import clock
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import LONG, clean_text
 from core.gate.codes import MAX_GENERATION, MAX_KEY_ID, MAX_TICKET_ID, Signer, check_range
 from core.people.models import User
 from core.people.permissions import authorize
@@ -287,6 +288,7 @@ def revoke(db: Database, ticket_id: int, generation: int, reason: str, *,
     check_range("generation", generation, 0, MAX_GENERATION)
     if not reason.strip():
         raise BoxOfficeError("a revocation needs a reason", code="no_reason")
+    reason = clean_text(reason, "reason", max_length=LONG)
     with write(db):
         inserted = db.execute(
             "INSERT INTO revocations (ticket_id, generation, revoked_at, reason) "

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.gate import checkin, gatepack
 from core.gate.checkin import SCAN_COLUMNS, Verdict
 from core.gate.codes import MAX_GENERATION, MAX_TICKET_ID
@@ -118,7 +119,8 @@ def issue_lane_token(db: Database, actor: User, performance_id: int, name: str, 
     """
     stamp = _stamp(now)
     authorize(db, actor, "event_setup")
-    lane_name = " ".join(name.split())
+    # stored, shown and journaled: core.free_text's check first
+    lane_name = clean_text(" ".join(name.split()), "lane name")
     if not 1 <= len(lane_name) <= 40:
         raise LaneError("a lane needs a name of 1 to 40 characters, like North 3",
                         code="bad_lane_name")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Report, Table
@@ -68,7 +69,8 @@ def assign_sections(db: Database, actor: User, venue_id: int, codes: Sequence[st
     (no such venue), PlanningError `bad_section` (naming the unknown codes; nothing
     changes), `bad_gate`."""
     authorize(db, actor, "event_setup")
-    name = " ".join(gate.split()) if gate is not None else None
+    # printed on the signs and journaled: core.free_text's check first
+    name = clean_text(" ".join(gate.split()), "gate name") if gate is not None else None
     if name is not None and not 1 <= len(name) <= 40:
         raise PlanningError("a gate needs a name of 1 to 40 characters", code="bad_gate")
     with write(db):

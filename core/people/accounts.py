@@ -4,6 +4,7 @@ and back in. Each is a permission-checked action over users and permissions."""
 from __future__ import annotations
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import ROLES, User
 from core.people.permissions import (
     PermissionDenied,
@@ -24,6 +25,8 @@ def _insert_user(db: Database, username: str, display_name: str, role: str,
         raise BoxOfficeError("a user name is one word", code="bad_username")
     if not display_name.strip():
         raise BoxOfficeError("a user needs a display name", code="bad_name")
+    username = clean_text(username, "user name")
+    display_name = clean_text(display_name, "display name")
     check_pin_format(pin)
     pin_hash = hash_pin(pin)
     with write(db):

@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import User
 from core.store import journal
 from core.store.db import Database, write
@@ -70,6 +71,15 @@ def _dummy_hash() -> str:
     return hash_pin("0000")
 
 
+def _as_typed(username: str) -> str:
+    """A typed user name fit for the journal: a card number, a control character or a
+    screenful typed into the name field is not written down."""
+    try:
+        return clean_text(username, "user name")
+    except BoxOfficeError:
+        return "(unreadable name)"
+
+
 class LoginFailed(BoxOfficeError):
     code = "login_failed"
 
@@ -81,26 +91,33 @@ def authenticate(db: Database, username: str, pin: str) -> User:
     `user_locked`)."""
 
     refusal: LoginFailed | None = None
+    sql = ("SELECT id, display_name, role, pin_hash, failed_logins, locked FROM users "
+           "WHERE username = ? AND active = 1")
+    # scrypt takes tens of milliseconds: hash before taking the write lock, so sixteen
+    # sign-ins at once do not queue behind each other's hashing ("database is locked")
+    seen = db.execute(sql, [username]).fetchone()
+    # same work as a real check, so a wrong name is not quicker than a wrong PIN
+    matched = pin_matches(pin, seen[3] if seen else _dummy_hash())
     with write(db):   # refusals are journaled too, so raise only after the commit
-        row = db.execute("SELECT id, display_name, role, pin_hash, failed_logins, locked "
-                         "FROM users WHERE username = ? AND active = 1",
-                         [username]).fetchone()
+        row = db.execute(sql, [username]).fetchone()
+        if row is not None and (seen is None or row[3] != seen[3]):
+            matched = pin_matches(pin, row[3])   # the PIN changed meanwhile: rare
         if row is None:
-            # same work as a real check, so a wrong name is not quicker than a wrong PIN
-            pin_matches(pin, _dummy_hash())
-            journal.append(db, actor=username, action="login.failed", subject="user:?",
+            journal.append(db, actor=_as_typed(username), action="login.failed",
+                           subject="user:?",
                            data={"reason": "unknown user"})
             refusal = LoginFailed("wrong user name or PIN")
         else:
-            user_id, display_name, role, pin_hash, failed, locked = row
+            user_id, display_name, role, _, failed, locked = row
             if locked:
                 journal.append(db, actor=username, action="login.refused",
                                subject=f"user:{user_id}", data={"reason": "locked"})
                 refusal = LoginFailed(
                     f"{display_name} is locked after {MAX_FAILED_LOGINS} wrong PINs; a "
                     "coordinator or admin can unlock", code="user_locked")
-            elif pin_matches(pin, pin_hash):
-                db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
+            elif matched:
+                if failed:
+                    db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
                 journal.append(db, actor=username, action="login",
                                subject=f"user:{user_id}", data={})
                 return User(user_id, username, display_name, role, False)

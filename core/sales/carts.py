@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from core.concessions.stock import Item, StockError, get_item
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import User
 from core.people.permissions import Override, PermissionDenied, authorize
 from core.sales.goods import MAX_LINE, cart_goods
@@ -43,7 +44,9 @@ class CartError(BoxOfficeError):
 
 def open_cart(db: Database, actor: User, station: str, now: datetime,
               hold: timedelta) -> int:
-    """A new, empty cart for a window. Needs `sell`."""
+    """A new, empty cart for a window. Needs `sell`. Raises TextError `bad_text` or
+    `card_number` for a bad station name."""
+    station = clean_text(station, "station", required=True)
     with write(db):
         authorize(db, actor, "sell")
         cart_id = insert(db,

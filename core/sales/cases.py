@@ -21,7 +21,7 @@ from statistics import median
 from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
-from core.money import refuse_card_numbers
+from core.free_text import clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Report, Scope, Table
@@ -108,14 +108,15 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     return cleaned
 
 
-def _text(value: str, what: str, most: int = TEXT_MAX) -> str:
+def _free_text(value: str, what: str, most: int = TEXT_MAX) -> str:
+    """Typed text a case keeps and prints: core.free_text's check (card numbers, control
+    characters; lines and tabs allowed), with the case's own codes for empty or long."""
     cleaned = value.strip()
     if not cleaned:
         raise CaseError(f"write the {what}", code=f"bad_{what}")
     if len(cleaned) > most:
         raise CaseError(f"the {what} is at most {most} characters", code=f"bad_{what}")
-    refuse_card_numbers(**{what: cleaned})
-    return cleaned
+    return clean_text(cleaned, what, max_length=most, multiline=True)
 
 
 def _user_id(db: Database, username: str | None) -> int | None:
@@ -148,7 +149,8 @@ def open_case(db: Database, actor: User, *, kind: str, channel: str, category: s
     NotFound for an unknown customer, order or performance, TenderError `card_number`."""
     authorize(db, actor, "cases")
     values = (_choice(kind, KINDS, "kind"), _choice(channel, CHANNELS, "channel"),
-              _text(category, "category", CATEGORY_MAX), _text(description, "description"),
+              _free_text(category, "category", CATEGORY_MAX),
+              _free_text(description, "description"),
               _choice(priority, PRIORITIES, "priority"))
     if follow_up is not None and follow_up < now.date().replace(year=now.year - 1):
         raise CaseError("the follow-up date is more than a year ago", code="bad_follow_up")
@@ -224,7 +226,7 @@ def add_note(db: Database, actor: User, case_id: int, text: str, *,
     """Append a note (what was said, what was done). Needs `cases`. Raises CaseError
     (`bad_note`, `case_closed`), NotFound, TenderError `card_number`."""
     authorize(db, actor, "cases")
-    cleaned = _text(text, "note")
+    cleaned = _free_text(text, "note")
     with write(db):
         _open_case(db, case_id)
         insert(db, "INSERT INTO case_notes (case_id, user_id, at, text) VALUES (?, ?, ?, ?)",
@@ -271,7 +273,7 @@ def close_case(db: Database, actor: User, case_id: int, *, disposition: str,
     told. Final. Needs `cases`. Raises CaseError (`bad_disposition`, `case_closed`),
     NotFound, TenderError `card_number`."""
     authorize(db, actor, "cases")
-    written = _text(disposition, "disposition")
+    written = _free_text(disposition, "disposition")
     status = "referred" if referred else "resolved"
     with write(db):
         _open_case(db, case_id)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from core.errors import NotFound
+from core.free_text import clean_text
 from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
@@ -85,9 +86,10 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
     deposit and a `balance_due` date (status `deposit`), today or later in the venue's
     `zone`; a consignment order takes no
     tender (`on_account`). Comp price types and comp tenders need `comp`.
-    Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`),
-    TenderError, CartError, PermissionDenied.
+    Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`,
+    `no_customer`), TenderError, CartError, PermissionDenied.
     """
+    station = clean_text(station, "station", required=True)
     if delivery not in ("print", "will_call"):
         raise OrderError("delivery is print or will_call", code="bad_delivery")
     if channel not in ("window", "group", "consignment"):
@@ -117,6 +119,9 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
         cart = view_cart(db, cart_id)
         if cart.empty:
             raise OrderError("the cart is empty", code="empty_cart")
+        if customer_id is not None and db.execute(
+                "SELECT 1 FROM customers WHERE id = ?", [customer_id]).fetchone() is None:
+            raise OrderError(f"there is no customer #{customer_id}", code="no_customer")
         if wants_comp(cart) and comp_approved is None:   # the cart changed meanwhile
             authorize(db, actor, "comp")
         if any(t.kind == "account" for t in tenders) and channel == "window":

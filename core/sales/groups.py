@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.money import TenderError, format_cents
 from core.people.models import User
 from core.people.permissions import authorize
@@ -136,6 +137,7 @@ def create_group(db: Database, actor: User, name: str, *,
     name = name.strip()
     if not name:
         raise GroupError("a group needs a name", code="name_required")
+    name = clean_text(name, "group name")
     with write(db):
         authorize(db, actor, "group_sales")
         if customer_id is not None and db.execute(

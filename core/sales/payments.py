@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.free_text import clean_text
 from core.people.models import User
 from core.sales.models import PendingCard
 from core.sales.tenders import Tender
@@ -33,6 +34,7 @@ def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
     every movement of money belongs to a shift and its drawer."""
 
 
+    station = clean_text(station, "station", required=True)
     shift_id = open_shift_id(db, actor.id)
     amount = tender.amount_cents if amount_cents is None else amount_cents
     payment_id = insert(db,

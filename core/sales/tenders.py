@@ -2,8 +2,8 @@
 
 A card is paid on the separate card terminal; the window records only what the slip
 shows: brand, last 4 digits, approval code and the terminal's reference. Any input that
-looks like a whole card number (13-19 digits, spaces or dashes allowed, passing the Luhn
-check) is refused wherever a seller can type text.
+looks like a whole card number (13-19 digits, any separators between them, passing the
+Luhn check) is refused wherever a seller can type text.
 """
 
 from __future__ import annotations

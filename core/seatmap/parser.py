@@ -45,6 +45,17 @@ BLOCK_KEYS = {"from", "first", "step"}
 AREA_KEYS = {"code", "name", "zone", "capacity", "at", "size"}
 OVERVIEW_KEYS = {"drawing"}
 
+# Limits no venue reaches (the largest stadiums hold about 150,000; the shipped stadium
+# file is 52 KB), so a mistaken or hostile file is refused in a moment instead of taking
+# minutes and gigabytes to expand.
+MAX_FILE_BYTES = 4_000_000
+MAX_SEATS_PER_SECTION = 20_000
+MAX_SEATS = 250_000
+MAX_NUMBER = 1_000_000          # a seat number, a numbering's first seat
+MAX_STEP = 100
+MAX_PRIORITY = 1_000
+MAX_COORDINATE = 100_000        # a section's or area's place on the drawing
+
 
 @dataclass(frozen=True, slots=True)
 class SeatMapProblem:
@@ -86,23 +97,38 @@ class _Glyph:
 def load_seatmap(path: str | Path) -> SeatMap:
     """Read and parse a seat map file. Raises SeatMapInvalid for any problem, unreadable
     files included."""
+    return parse_seatmap(read_seatmap_text(path), str(path))
+
+
+def read_seatmap_text(path: str | Path) -> str:
+    """A seat map file's text. Raises SeatMapInvalid when it cannot be read, is larger
+    than MAX_FILE_BYTES or is not UTF-8."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SeatMapInvalid([SeatMapProblem(name, 1, 1, "unreadable",
                                              f"cannot read the file: {exc.strerror}")]) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise SeatMapInvalid([SeatMapProblem(
+            name, 1, 1, "too-large", f"the file is larger than {MAX_FILE_BYTES:,} bytes; "
+            "no venue needs that much: is it the right file?")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SeatMapInvalid([SeatMapProblem(name, line, 1, "toml",
                                              "the file is not UTF-8 text")]) from exc
-    return parse_seatmap(text, name)
+    return text
 
 
 def parse_seatmap(text: str, path: str = "<string>") -> SeatMap:
     """Parse seat map TOML text. Raises SeatMapInvalid listing every problem found."""
+    if len(text) > MAX_FILE_BYTES:
+        raise SeatMapInvalid([SeatMapProblem(
+            path, 1, 1, "too-large", f"the file is larger than {MAX_FILE_BYTES:,} "
+            "characters; no venue needs that much: is it the right file?")])
     return _Parser(text, path).parse()
 
 
@@ -115,6 +141,7 @@ class _Parser:
         self.zones: dict[str, Zone] = {}
         self.glyphs: dict[str, _Glyph] = {}
         self.best_seats = "front-centre"
+        self.seats_so_far = 0
         self.zone_ranks: dict[str, int] = {}
 
     # -- reporting ------------------------------------------------------------------
@@ -145,16 +172,16 @@ class _Parser:
         return value
 
     def _int(self, data: dict[str, Any], key: str, table: str, index: int, label: str,
-             *, default: int | None, minimum: int) -> int | None:
+             *, default: int | None, minimum: int, maximum: int) -> int | None:
         if key not in data:
             return default
         value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        if not _is_int(value, minimum, maximum):
             self.problem(self.loc.key(table, index, key), "bad-value",
-                         f"{label}: '{key}' must be an integer of at least {minimum}, "
-                         f"not {value!r}")
+                         f"{label}: '{key}' must be an integer from {minimum} to "
+                         f"{maximum:,}, not {value!r}")
             return default
-        return value
+        return int(value)
 
     def _pair(self, data: dict[str, Any], key: str, table: str, index: int,
               label: str) -> tuple[int, int] | None:
@@ -162,11 +189,10 @@ class _Parser:
             return None
         value = data[key]
         if (not isinstance(value, list) or len(value) != 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                           for v in value)):
+                or not all(_is_int(v, 0, MAX_COORDINATE) for v in value)):
             self.problem(self.loc.key(table, index, key), "bad-value",
-                         f"{label}: '{key}' must be two non-negative integers "
-                         f"[column, line], not {value!r}")
+                         f"{label}: '{key}' must be two integers from 0 to "
+                         f"{MAX_COORDINATE:,} [column, line], not {value!r}")
             return None
         return (value[0], value[1])
 
@@ -261,7 +287,8 @@ class _Parser:
                              f"colours ({', '.join(sorted(COLORS))})")
                 color = "white"
             self.zone_ranks[letter] = self._int(spec, "rank", "zones", 0, f"zone {letter}",
-                                                default=0, minimum=0) or 0
+                                                default=0, minimum=0,
+                                                maximum=MAX_PRIORITY) or 0
             self.zones[letter] = Zone(letter, name, color or "white")
             self.glyphs[letter] = _Glyph(letter)
 
@@ -346,7 +373,8 @@ class _Parser:
             self.problem(self.loc.key("section", index, "kind"), "bad-value",
                          f"{label}: kind must be \"reserved\" or \"box\", not {kind!r}")
         at = self._pair(spec, "at", "section", index, label)
-        priority = self._int(spec, "priority", "section", index, label, default=0, minimum=0)
+        priority = self._int(spec, "priority", "section", index, label, default=0, minimum=0,
+                             maximum=MAX_PRIORITY)
         ideal_row = self._string(spec, "ideal_row", "section", index, label, required=False)
         numbering = self._numbering(spec, index, label)
         rows_text = self._string(spec, "rows", "section", index, label)
@@ -364,8 +392,10 @@ class _Parser:
             if "blocks" in spec:
                 self.problem(self.loc.key("section", index, "blocks"), "bad-value",
                              f"{label}: 'blocks' needs numbering = \"blocks\"")
-            first = self._int(spec, "first", "section", index, label, default=1, minimum=0)
-            step = self._int(spec, "step", "section", index, label, default=1, minimum=1)
+            first = self._int(spec, "first", "section", index, label, default=1, minimum=0,
+                              maximum=MAX_NUMBER)
+            step = self._int(spec, "step", "section", index, label, default=1, minimum=1,
+                             maximum=MAX_STEP)
             return [_Numbering("left" if scheme == "left-to-right" else "right",
                                first or 0, step or 1)]
         if scheme != "blocks":
@@ -389,10 +419,11 @@ class _Parser:
                                  f"key '{key}' (expected from, first, step)")
             start_from = block.get("from", "left")
             first, step = block.get("first", 1), block.get("step", 1)
-            if start_from not in ("left", "right") or not _is_int(first, 0) \
-                    or not _is_int(step, 1):
+            if start_from not in ("left", "right") or not _is_int(first, 0, MAX_NUMBER) \
+                    or not _is_int(step, 1, MAX_STEP):
                 self.problem(where, "bad-value", f"{label}: block {number} needs from = "
-                             "\"left\" or \"right\", first >= 0 and step >= 1")
+                             f"\"left\" or \"right\", first from 0 to {MAX_NUMBER:,} and "
+                             f"step from 1 to {MAX_STEP}")
                 return None
             result.append(_Numbering(start_from, first, step))
         return result
@@ -401,6 +432,14 @@ class _Parser:
               numbering: list[_Numbering] | str, index: int, label: str,
               at: tuple[int, int] | None, priority: int = 0, ideal_row: str = ""
               ) -> tuple[Section, tuple[int, int] | None] | None:
+        # Count the seat characters before building anything: a runaway file stops here.
+        glyph_count = sum(text.count(char) for char in self.glyphs)
+        self.seats_so_far += glyph_count
+        if glyph_count > MAX_SEATS_PER_SECTION or self.seats_so_far > MAX_SEATS:
+            self.problem(self.loc.key("section", index, "rows"), "too-many-seats",
+                         f"{label}: {glyph_count:,} seats; a section may have at most "
+                         f"{MAX_SEATS_PER_SECTION:,} and a venue at most {MAX_SEATS:,}")
+            return None
         lines = text.replace("\r\n", "\n").split("\n")
         if lines and lines[-1].strip() == "":
             lines.pop()
@@ -573,7 +612,7 @@ class _Parser:
                              f"{label} has no capacity: general admission is sold by "
                              "quantity up to it")
             capacity = self._int(spec, "capacity", "area", index, label, default=None,
-                                 minimum=1)
+                                 minimum=1, maximum=MAX_SEATS)
             at = self._pair(spec, "at", "area", index, label)
             size = self._pair(spec, "size", "area", index, label)
             if not code or capacity is None:
@@ -646,8 +685,9 @@ class _Parser:
         return placed_sections, placed_areas
 
 
-def _is_int(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+def _is_int(value: Any, minimum: int, maximum: int) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and minimum <= value <= maximum)
 
 
 def _moved(seat: Seat, dx: int, dy: int) -> Seat:

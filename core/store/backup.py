@@ -36,10 +36,11 @@ import sqlite_utils
 from core import clock
 from core.config import Config, backup_dir
 from core.errors import BoxOfficeError
+from core.free_text import PATH, clean_text
 from core.migrations import migrations as known
 from core.store import journal
 from core.store.db import Database, connect
-from core.store.schema import migrate
+from core.store.schema import database_id, migrate
 
 # <stem>-20261120T170000Z[-reason].db: what `prune` may delete, and nothing else
 _BACKUP_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-[a-z0-9_]+)?\.db$")
@@ -139,6 +140,7 @@ def backup(source: Database | str | Path, dest: str | Path, *,
             target = target / backup_name(_source_path(db) or Path("boxoffice.db"), now)
         if target.exists():
             raise BackupError(f"{target} exists: choose another name", code="backup_exists")
+        clean_text(str(target), "backup file name", max_length=PATH)   # it is journaled
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -158,9 +160,15 @@ def backup(source: Database | str | Path, dest: str | Path, *,
             for extra in ("-journal", "-wal", "-shm"):
                 Path(f"{temporary}{extra}").unlink(missing_ok=True)
         result = BackupResult(target, target.stat().st_size, _sha256(target), rows, now)
+        copied = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:   # the copy's head, pinned: `journal verify` checks the chain still holds it
+            head_id, head_hash = journal.head(sqlite_utils.Database(copied))
+        finally:
+            copied.close()
         journal.append(db, actor=actor, action="database.backup", subject="database",
                        data={"path": str(target), "bytes": result.size_bytes,
-                             "sha256": result.sha256, "journal_rows": rows})
+                             "sha256": result.sha256, "journal_rows": rows,
+                             "journal_head_id": head_id, "journal_head_hash": head_hash})
     return result
 
 
@@ -239,7 +247,7 @@ class BackupCheck:
 def check_backup(path: str | Path) -> BackupCheck:
     """Check a file is a sound box office database, without changing it. Raises
     BackupError `no_backup`, `not_a_database`, `backup_corrupt`, `not_a_boxoffice_database`,
-    `journal_broken`, `newer_schema`."""
+    `journal_broken`, `newer_schema`, `gate_pack`."""
 
     source = Path(path)
     if not source.is_file():
@@ -270,16 +278,51 @@ def check_backup(path: str | Path) -> BackupCheck:
             raise BackupError(f"{source} comes from a newer version of this program "
                               f"(migration {sorted(unknown)[0]})", code="newer_schema")
         db = sqlite_utils.Database(conn)
-        checked = journal.verify(db)
+        checked = journal.verify_pinned(db)
         if not checked.ok:
             raise BackupError(f"the journal in {source} is broken at row "
                               f"{checked.first_broken}: {checked.reason}",
                               code="journal_broken")
         settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+        if "pack.id" in settings:
+            raise BackupError(
+                f"{source} is a gate pack (performance {settings.get('pack.performance_id')}"
+                f", made {settings.get('pack.made_at', '?')} by "
+                f"{settings.get('pack.made_by', '?')}), not a backup of the box office "
+                "database: it holds no orders or payments and only gate users. Merge it "
+                "with `boxoffice gate-pack merge`", code="gate_pack")
         return BackupCheck(source, str(settings.get("database_id", "")), checked.rows,
                            applied, settings.get("training") == "1")
     finally:
         conn.close()
+
+
+def _check_same_history(current: Database, checked: BackupCheck,
+                        source: str | Path) -> None:
+    """Refuse a backup of another database, or one whose journal is not an earlier or a
+    later state of the current one (a different history: restoring it would silently
+    swap the box office's records). Raises BackupError `foreign_database`,
+    `journal_diverged`."""
+    here = database_id(current)
+    if checked.database_id != here:
+        raise BackupError(f"{source} is a backup of another box office database "
+                          f"({checked.database_id or 'no id'}; this one is {here}): "
+                          "restore it to its own --db, not over this one",
+                          code="foreign_database")
+    conn = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True)
+    try:
+        theirs = sqlite_utils.Database(conn)
+        their_head, ours = journal.head(theirs), journal.head(current)
+        if their_head[0] <= ours[0]:
+            same = journal.hash_at(current, their_head[0]) == their_head[1]
+        else:
+            same = journal.hash_at(theirs, ours[0]) == ours[1]
+    finally:
+        conn.close()
+    if not same:
+        raise BackupError(f"{source}'s journal is not an earlier or later state of this "
+                          "database's journal: the two histories differ, so it is not a "
+                          "backup of this database as it was", code="journal_diverged")
 
 
 def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
@@ -289,7 +332,8 @@ def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
     An existing target is replaced only with `confirm`, and is first kept aside, as a
     verified backup named `<stem>-<time>-replaced.db` in the same directory. Stop every
     window on the database first. Raises BackupError (those of `check_backup`,
-    `confirm_required`, `training_database`, `backup_failed`).
+    `confirm_required`, `training_database`, `foreign_database`, `journal_diverged`,
+    `backup_failed`).
     """
 
     now = now or clock.now()
@@ -303,9 +347,11 @@ def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
         with _source(database) as current:
             is_training = current.execute(
                 "SELECT 1 FROM settings WHERE key = 'training' AND value = '1'").fetchone()
-        if checked.training and not is_training:
-            raise BackupError(f"{source} is a training database: it cannot replace the "
-                              "real one", code="training_database")
+            if checked.training and not is_training:
+                raise BackupError(f"{source} is a training database: it cannot replace "
+                                  "the real one", code="training_database")
+            if not (checked.training and is_training):   # a training reset starts anew
+                _check_same_history(current, checked, source)
         replaced = backup(database, database.parent / backup_name(database, now, "replaced"),
                           actor=actor, now=now).path
     db = connect(database)

@@ -45,6 +45,37 @@ def append(db: Database, *, actor: str, action: str, subject: str,
     return row_id
 
 
+def head(db: Database) -> tuple[int, str]:
+    """The last row's id and hash: (0, GENESIS) for an empty journal. Kept off the
+    machine (`boxoffice journal anchor`), or pinned in a Z report or a backup's journal
+    row, it lets `verify` prove that nothing before it was rewritten or cut."""
+    last = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What to keep off the machine: the head row, its hash and how many rows there are."""
+    head_id: int
+    head_hash: str
+    rows: int
+
+
+def anchor(db: Database) -> Anchor:
+    """The journal's head and row count now (`boxoffice journal anchor`)."""
+    head_id, head_hash = head(db)
+    rows = int(db.execute("SELECT count(*) FROM journal").fetchone()[0])
+    return Anchor(head_id, head_hash, rows)
+
+
+def hash_at(db: Database, row_id: int) -> str | None:
+    """The hash of row `row_id` (GENESIS for row 0), None when there is no such row."""
+    if row_id == 0:
+        return GENESIS
+    row = db.execute("SELECT hash FROM journal WHERE id = ?", [row_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 @dataclass(frozen=True)
 class Verification:
     rows: int
@@ -81,3 +112,58 @@ def verify(db: Database) -> Verification:
         return Verification(count, expected_id,
                             f"rows {expected_id}..{seq[0]} are missing from the end")
     return Verification(count)
+
+
+def verify_pinned(db: Database) -> Verification:
+    """`verify`, then the chain against what outside it remembers of it:
+
+    - every Z report's `journal_hash` (the head when the shift closed) and every head a
+      backup or a shift close recorded in its own row must still be in the chain: a
+      journal emptied, cut short or rewritten before a pin (hashes recomputed or not)
+      no longer holds that hash;
+    - every order has its `order.create` row and every approved payment its `money` row:
+      a journal emptied with its sequence still leaves the orders behind.
+
+    What it cannot see without a copy kept off the machine (`boxoffice journal anchor`):
+    rows rewritten or removed after the last pin, by someone who also rewrites the pin
+    tables (z_reports, orders, payments) consistently, triggers dropped."""
+    chain = verify(db)
+    if not chain.ok:
+        return chain
+    hashes = {GENESIS} | {row[0] for row in db.execute("SELECT hash FROM journal")}
+    for z_number, pinned in db.execute(
+            "SELECT z_number, journal_hash FROM z_reports ORDER BY z_number"):
+        if pinned not in hashes:
+            return Verification(chain.rows, _first_missing(db),
+                                f"Z report {z_number} pinned the journal at "
+                                f"{pinned[:16]}..., which is no longer in the chain: rows "
+                                "before that close were removed or rewritten")
+    for row_id, action, data in db.execute(
+            "SELECT id, action, data FROM journal WHERE action IN ('shift.close', "
+            "'database.backup') ORDER BY id"):
+        recorded = json.loads(data)
+        pinned = recorded.get("journal_hash") or recorded.get("journal_head_hash")
+        if pinned and pinned not in hashes:
+            return Verification(chain.rows, row_id,
+                                f"its {action} pinned the journal at {pinned[:16]}..., "
+                                "which is no longer in the chain")
+    created = {row[0] for row in db.execute(
+        "SELECT subject FROM journal WHERE action = 'order.create'")}
+    for (order_id,) in db.execute("SELECT id FROM orders ORDER BY id"):
+        if f"order:{order_id}" not in created:
+            return Verification(chain.rows, _first_missing(db),
+                                f"order {order_id} has no order.create row: the journal "
+                                "was emptied or cut")
+    moved = {row[0] for row in db.execute(
+        "SELECT json_extract(data, '$.payment_id') FROM journal WHERE action = 'money'")}
+    for (payment_id,) in db.execute(
+            "SELECT id FROM payments WHERE status = 'approved' ORDER BY id"):
+        if payment_id not in moved:
+            return Verification(chain.rows, _first_missing(db),
+                                f"payment {payment_id} has no money row: the journal was "
+                                "emptied or cut")
+    return chain
+
+
+def _first_missing(db: Database) -> int:
+    return head(db)[0] + 1

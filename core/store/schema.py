@@ -7,6 +7,7 @@ open a fresh database at once do not both try to create it.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from pathlib import Path
 
 from core.migrations import migrations
@@ -14,7 +15,14 @@ from core.store.db import Database, connect, write
 
 
 def migrate(db: Database) -> list[str]:
-    """Apply every pending migration; returns the names applied (empty if none)."""
+    """Apply every pending migration; returns the names applied (empty if none). An
+    up-to-date database is only read: opening it takes no write lock."""
+    try:
+        if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'"
+                           ).fetchone() and not list(migrations.pending(db)):
+            return []
+    except sqlite3.DatabaseError:
+        pass   # not readable as a database: the write below says so
     with write(db):
         pending = [m.name for m in migrations.pending(db)]
         migrations.apply(db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.errors import BoxOfficeError
+from core.free_text import clean_text
 from core.money import refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
@@ -24,6 +25,7 @@ def record_no_sale(db: Database, actor: User, *, station: str, reason: str,
     if not reason.strip():
         raise BoxOfficeError("say why the drawer is opened", code="reason_required")
     refuse_card_numbers(reason=reason)
+    station = clean_text(station, "station", required=True)
     approver = authorize(db, actor, "no_sale", override=override)
     with write(db):
         return journal.append(db, actor=actor.username, action="drawer.no_sale",

@@ -28,9 +28,11 @@ from typing import Any
 
 from core.config import Config, ShiftsConfig
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
+from core.limits import MAX_QUANTITY
 from core.money import format_cents, refuse_card_numbers
 from core.people.models import User
-from core.people.permissions import Override, authorize, has_permission
+from core.people.permissions import Override, PermissionDenied, authorize, has_permission
 from core.store import journal
 from core.store.db import Database, insert, write
 from core.till.figures import compute_figures, movements, z_figures
@@ -58,9 +60,10 @@ def denominations(config: Config | ShiftsConfig) -> tuple[int, ...]:
 def _total(counts: Mapping[int, int], allowed: Sequence[int], what: str) -> int:
     total = 0
     for denomination, count in counts.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ShiftError(f"{what}: count a whole number of each, not {count!r}",
-                             code="bad_count")
+        if isinstance(count, bool) or not isinstance(count, int) \
+                or not 0 <= count <= MAX_QUANTITY:
+            raise ShiftError(f"{what}: count a whole number of each, at most "
+                             f"{MAX_QUANTITY:,}, not {count!r}"[:200], code="bad_count")
         if denomination not in allowed:
             raise ShiftError(f"{what}: {denomination} cents is not one of the drawer's "
                              "denominations", code="bad_denomination")
@@ -147,6 +150,7 @@ def open_shift(db: Database, actor: User, *, station: str,
     rules = rules or ShiftsConfig()
     if not station.strip():
         raise ShiftError("name the station (the drawer)", code="bad_station")
+    station = clean_text(station, "station")
     float_cents = _total(float_counts, rules.denominations, "the float")
     counts = {str(k): v for k, v in sorted(float_counts.items(), reverse=True) if v}
     with write(db):
@@ -236,8 +240,13 @@ def x_report(db: Database, shift_id: int, now: datetime, *,
     """The shift's figures so far; reading it changes nothing. Blind (no expected
     amounts) while the shift is uncounted, unless `viewer` has `report_access`: a
     seller's X report shows the sales by tender, refunds and drops, but never says what
-    the drawer should hold before the count. Raises NotFound `unknown_shift`."""
+    the drawer should hold before the count. Another user's shift needs `report_access`
+    or `shift_signoff`. Raises NotFound `unknown_shift`, PermissionDenied."""
     shift = get_shift(db, shift_id)
+    if viewer is not None and viewer.id != shift.user_id and (viewer.locked or not any(
+            has_permission(db, viewer.role, p) for p in ("report_access", "shift_signoff"))):
+        raise PermissionDenied(f"{viewer.display_name} ({viewer.role}) may not see another "
+                               "user's shift", code="permission_denied")
     figures = compute_figures(db, shift_id, shift.float_cents)
     may_see = shift.status != "open" or (
         viewer is not None and not viewer.locked

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.money import refuse_card_numbers
 from core.people.models import ROLES, User
 from core.people.permissions import PermissionDenied, authorize
+from core.seatmap.parser import COLORS
 from core.store import journal
 from core.store.db import Database, write
 from core.times import stamp
+
+# the 16 terminal colours a hold is drawn in (the seat map's own palette)
+HOLD_COLORS = tuple(sorted(COLORS))
 
 
 class SeatUnavailable(BoxOfficeError):
@@ -109,9 +114,13 @@ def create_hold_code(db: Database, actor: User, code: str, name: str, color: str
                      *, sell_roles: Iterable[str], release_roles: Iterable[str]) -> HoldCode:
     """A new hold code (e.g. a group's block). Needs `hold`. Raises `hold_exists` (also for
     a retired code: its name stays taken), `bad_hold_code`, `unknown_role`, TenderError
-    `card_number`."""
+    `card_number`, `bad_color`."""
 
     refuse_card_numbers(name=name, code=code)
+    name = clean_text(name, "hold name")
+    if color not in HOLD_COLORS:
+        raise BoxOfficeError(f"'{color[:20]}' is not a hold colour; one of: "
+                             f"{', '.join(HOLD_COLORS)}", code="bad_color")
     sell_roles, release_roles = set(sell_roles), set(release_roles)
     if not code.strip() or not code.isalnum() or len(code) > 12 or not name.strip():
         raise BoxOfficeError("a hold code is 1-12 letters or digits, with a name",

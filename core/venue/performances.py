@@ -8,9 +8,10 @@ on sale while it is scheduled and `now` is inside its window (`on_sale_at` inclu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import LONG, clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.store import journal
@@ -45,6 +46,9 @@ def create_event(db: Database, actor: User, name: str, *,
     BoxOfficeError `bad_name` on an empty name."""
     if not name.strip():
         raise BoxOfficeError("an event needs a name", code="bad_name")
+    name = clean_text(name, "event name")
+    producer = clean_text(producer, "producer")
+    description = clean_text(description, "description", max_length=LONG, multiline=True)
     with write(db):
         authorize(db, actor, "event_setup")
         event_id = insert(db, "INSERT INTO events (name, producer, description) VALUES (?, ?, ?)",
@@ -55,13 +59,20 @@ def create_event(db: Database, actor: User, name: str, *,
     return event_id
 
 
+def _check_doors(starts_at: datetime, doors_at: datetime | None) -> None:
+    if doors_at is not None and _utc(doors_at) > _utc(starts_at):
+        raise BoxOfficeError("the doors open after the start: give a doors time before "
+                             "the performance starts", code="doors_after_start")
+
+
 def create_performance(db: Database, actor: User, event_id: int, venue_id: int,
                        starts_at: datetime, *, doors_at: datetime | None = None) -> int:
     """Schedule a performance of an event at a venue; times must be timezone-aware.
     Needs `event_setup`. Raises PermissionDenied, NotFound for an unknown event or venue,
-    BoxOfficeError `naive_time`.
+    BoxOfficeError `naive_time`, `doors_after_start`.
     """
     _utc(starts_at)
+    _check_doors(starts_at, doors_at)
     with write(db):
         authorize(db, actor, "event_setup")
         if db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone() is None:
@@ -139,13 +150,15 @@ def copy_performance(db: Database, actor: User, performance_id: int,
     with the original's prices, holds and kills (seats still in the map). Doors open as
     long before the start as the original's did unless `doors_at` is given; the on-sale
     window is left open. Needs `event_setup`, and `price_change`, `hold`, `kill` for
-    what it copies. Raises PermissionDenied, NotFound, BoxOfficeError `naive_time`."""
+    what it copies. Raises PermissionDenied, NotFound, BoxOfficeError `naive_time`,
+    `doors_after_start`."""
     _utc(starts_at)
     with write(db):
         authorize(db, actor, "event_setup")
         source = get_performance(db, performance_id)
         if doors_at is None and source.doors_at is not None:
             doors_at = starts_at - (source.starts_at - source.doors_at)
+        _check_doors(starts_at, doors_at)
         counts = {kind: db.execute(sql, [performance_id]).fetchone()[0] for kind, sql in (
             ("prices", "SELECT count(*) FROM prices WHERE performance_id = ?"),
             ("holds", "SELECT (SELECT count(*) FROM seat_claims WHERE performance_id = ?1 "
@@ -206,6 +219,7 @@ def cancel_performance(db: Database, actor: User, performance_id: int, *,
     `already_cancelled`."""
     if not reason.strip():
         raise BoxOfficeError("a cancellation needs a reason", code="reason_required")
+    reason = clean_text(reason, "reason", max_length=LONG)
     with write(db):
         authorize(db, actor, "event_setup")
         if get_performance(db, performance_id).status == "cancelled":
@@ -225,14 +239,25 @@ class NotOnSale(BoxOfficeError):
     code = "not_on_sale"
 
 
+# when a performance with no off-sale time stops selling: as long after its start as a
+# gate still admits late arrivals (core.gate.checkin.LATE_ALLOWANCE)
+ENDS_AFTER = timedelta(hours=4)
+
+
 def check_on_sale(db: Database, performance_id: int, now: datetime) -> None:
     """Raise NotOnSale unless the performance can be sold at `now`: codes
-    `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown."""
-    row = db.execute("SELECT status, on_sale_at, off_sale_at FROM performances WHERE id = ?",
-                     [performance_id]).fetchone()
+    `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown.
+
+    With no off-sale time set, a performance goes off sale when it is over, taken as
+    ENDS_AFTER past its start (late sales at the door still go through); a coordinator
+    who wants otherwise sets the off-sale time (`set_on_sale_window`), later or earlier."""
+    row = db.execute("SELECT status, on_sale_at, off_sale_at, starts_at FROM performances "
+                     "WHERE id = ?", [performance_id]).fetchone()
     if row is None:
         raise NotFound(f"there is no performance {performance_id}")
-    status, on_sale_at, off_sale_at = row
+    status, on_sale_at, off_sale_at, starts_at = row
+    if off_sale_at is None:
+        off_sale_at = _utc(datetime.fromisoformat(starts_at) + ENDS_AFTER)
     moment = _utc(now)
     if status == "cancelled":
         raise NotOnSale(f"performance {performance_id} is cancelled",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core import clock
 from core.errors import NotFound
+from core.free_text import LONG, PATH, clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.seatmap import SeatMap, SeatMapInvalid, SeatMapProblem, parse_seatmap
@@ -35,6 +36,12 @@ def import_seatmap(db: Database, actor: User, source: str,
     is written). To validate without importing, call `core.seatmap.parse_seatmap`.
     """
     seatmap = parse_seatmap(source, source_name)
+    clean_text(source_name, "file name", max_length=PATH)
+    for field, value in (("venue name", seatmap.name),
+                         *((f"zone {z.code}", z.name) for z in seatmap.zones.values()),
+                         *((f"section {s.code}", s.name) for s in seatmap.sections),
+                         *((f"area {a.code}", a.name) for a in seatmap.areas)):
+        clean_text(value, field, max_length=LONG)
     with write(db):
         authorize(db, actor, "event_setup")
         venue = db.execute("SELECT id FROM venues WHERE code = ?", [seatmap.code]).fetchone()

@@ -25,7 +25,15 @@ from core.venue import performances
 from tests.core.test_shifts import counts_for
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.fixture_types import Cli
-from tests.support.selling_helpers import FLOAT, HOLD, STATION, hall_performance, seat, user
+from tests.support.selling_helpers import (
+    FLOAT,
+    HOLD,
+    STATION,
+    hall_performance,
+    keep_on_sale,
+    seat,
+    user,
+)
 
 
 def next_offset_change(after: datetime, *, forward: bool) -> datetime:
@@ -151,6 +159,8 @@ def close_shift_across(db: Database, opened: datetime, sales: list[datetime],
     ada = user(db, "ada")
     shift = shifts.open_shift(db, ada, station="night", float_counts=FLOAT, now=opened)
     show = hall_performance(db)
+    # the sales run months past the demo's performances (off sale 4 h after the start)
+    keep_on_sale(db, days=(closed - FIXED_NOW).days + 2)
     sold = [sell(db, show, f"ORCH-B-{101 + index}", at, username="ada")
             for index, at in enumerate(sales)]
     cash = 8000 + sum(order.paid_cents for order in sold)

@@ -25,7 +25,7 @@ from core.store import journal
 from core.store.db import Database, connect
 from tests.support.constants import FIXED_NOW
 from tests.support.processes import wait_set
-from tests.support.selling_helpers import HOLD, hall_performance
+from tests.support.selling_helpers import HOLD, hall_performance, keep_on_sale
 from tests.support.stress_workers import crash_worker
 
 KILLS = 150
@@ -35,6 +35,9 @@ TIME_LIMIT_S = 45.0
 def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
     # forkserver: each worker is forked from a clean server process that has already
     # imported core, so a restart takes milliseconds and nothing of pytest is inherited
+    setup = connect(demo_path)
+    keep_on_sale(setup)   # the workers' clocks run past the performances
+    setup.conn.close()
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["tests.stress_workers"])
     rng = random.Random(20261120)

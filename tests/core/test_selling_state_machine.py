@@ -48,7 +48,12 @@ from core.store.db import Database, connect
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
 from tests.support.constants import FIXED_NOW, ZONE
-from tests.support.selling_helpers import HOLD, hall_performance, stadium_performance
+from tests.support.selling_helpers import (
+    HOLD,
+    hall_performance,
+    keep_on_sale,
+    stadium_performance,
+)
 
 MOSTLY = st.sampled_from([True, True, True, False])
 RARELY = st.sampled_from([False, False, True])   # thins out a rule that would crowd others
@@ -135,6 +140,7 @@ class SellingMachine(RuleBasedStateMachine):
         self.coordinator = get_user(self.db, "cora")
         self.show = hall_performance(self.db)
         self.match = stadium_performance(self.db)
+        keep_on_sale(self.db)   # let_time_pass may run the clock past a performance's end
         self.field = inventory.area_id(self.db, self.match, "FIELD")
         self.capacity = inventory.area_count(self.db, self.match, self.field,
                                              FIXED_NOW).capacity

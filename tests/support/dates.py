@@ -24,3 +24,19 @@ def typed(moment: datetime) -> str:
 def stamp(moment: datetime) -> str:
     """As the database stores a time: UTC ISO 8601 to the second, with its +00:00."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def clock_change_time(zone: tzinfo, *, forward: bool) -> datetime:
+    """A naive wall time at half past in the hour the next clock change after the pinned
+    instant skips (`forward`: it does not exist in `zone`) or repeats (back: it happens
+    twice), searched hour by hour, never written down."""
+    moment = FIXED_NOW
+    for _ in range(24 * 400):
+        later = moment + timedelta(hours=1)
+        before, after = moment.astimezone(zone).utcoffset(), later.astimezone(zone).utcoffset()
+        assert before is not None and after is not None
+        if before != after and (after > before) == forward:
+            local = later.astimezone(zone).replace(tzinfo=None, minute=30)
+            return local - timedelta(hours=1) if forward else local   # 02:30 or 01:30
+        moment = later
+    raise AssertionError("no clock change within 400 days")

@@ -11,6 +11,8 @@ from core.sales import carts
 from core.store.db import Database
 from core.till import shifts
 from core.venue import inventory
+from core.venue.performances import set_on_sale_window
+from tests.support.constants import FIXED_NOW
 
 HOLD = timedelta(minutes=10)
 STATION = "window-1"
@@ -54,3 +56,12 @@ def cart_with(db: Database, actor: User, performance_id: int, labels: list[str],
     carts.add_seats(db, actor, cart_id, performance_id,
                     [seat(db, performance_id, label) for label in labels], price_type, now, HOLD)
     return cart_id
+
+
+def keep_on_sale(db: Database, days: int = 400) -> None:
+    """Keep every performance on sale until `days` after FIXED_NOW (as a coordinator
+    would): tests whose clock runs past a performance's end (off sale ENDS_AFTER its start
+    when no off-sale time is set) still sell it."""
+    cora = get_user(db, "cora")
+    for (performance_id,) in db.execute("SELECT id FROM performances").fetchall():
+        set_on_sale_window(db, cora, performance_id, None, FIXED_NOW + timedelta(days=days))

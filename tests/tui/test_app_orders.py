@@ -355,3 +355,18 @@ async def test_no_exchange_over_a_sale_in_progress(demo_db: Database, tmp_path: 
         await pilot.pause()
         assert isinstance(app.screen, OrderDetailScreen)
         assert app.sale.exchange is None
+
+
+async def test_gate_staff_may_not_print_an_orders_tickets(demo_db: Database,
+                                                          tmp_path: Path) -> None:
+    """Issue 24: printing a live code hands out a ticket; the gate role has no `sell`."""
+    order = sell(demo_db, ["ORCH-G-101"])
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "gia", "2222")
+        await look_up(pilot, order.number)
+        assert isinstance(app.screen, OrderDetailScreen)
+        await pilot.press("t")
+        await printed(pilot, app)
+        assert paper(tmp_path) == []
+    assert not any(t.printed for t in orders.get_order(demo_db, order.id).tickets)

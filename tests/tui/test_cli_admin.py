@@ -90,19 +90,21 @@ def test_seatmap_import_needs_event_setup(cli: Cli) -> None:
 
 def test_backup_and_restore(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     code, output = cli("backup")
+    assert code == 2 and "--user" in output          # a sign-in is needed
+    code, output = cli("backup", *ADA)
     assert code == 0 and "integrity_check ok" in output, output
     made = list((demo_path.parent / "demo-backups").glob("demo-*-manual.db"))
     assert len(made) == 1
-    code, output = cli("backup", str(tmp_path / "mine.db"))
+    code, output = cli("backup", str(tmp_path / "mine.db"), *ADA)
     assert code == 0 and (tmp_path / "mine.db").exists()
     config = tmp_path / "config.toml"
     answer_no = CliRunner().invoke(main, ["--config", str(config), "restore",
-                                          str(tmp_path / "mine.db")], input="n\n")
+                                          str(tmp_path / "mine.db"), *ADA], input="n\n")
     assert answer_no.exit_code == 1 and "Replace" in answer_no.output
-    code, output = cli("restore", str(tmp_path / "mine.db"), "--yes")
+    code, output = cli("restore", str(tmp_path / "mine.db"), "--yes", *ADA)
     assert code == 0 and "kept as" in output, output
     assert list(demo_path.parent.glob("demo-*-replaced.db"))
-    code, output = cli("restore", str(config), "--yes")
+    code, output = cli("restore", str(config), "--yes", *ADA)
     assert code == 1 and "not_a_database" in output
 
 

@@ -15,7 +15,22 @@ from core.errors import BoxOfficeError
 from tui.cli.context import Context, fail, open_or_fail
 
 
-@click.group(invoke_without_command=True)
+class _Commands(click.Group):
+    """The `boxoffice` group: refuses an argument that is not readable text before any
+    command sees it (bytes that are not UTF-8 arrive as lone surrogates, which SQLite,
+    the printer and the journal cannot store)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                ctx.fail(f"the argument {shown[:60]!r} is not UTF-8 text")
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Commands, invoke_without_command=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="The config file (default: $BOXOFFICE_CONFIG, ./config.toml, then "
                    "~/.config/boxoffice/config.toml).")
@@ -37,6 +52,14 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
         config = load_config(find_config_path(config_path))
     except BoxOfficeError as error:
         fail(error.message)
+    if config.keymap and ctx.invoked_subcommand is not None:
+        # strict like the rest of the file; the window app checks it when it starts
+        from tui.keys import check_keymap
+
+        try:
+            check_keymap(config)
+        except BoxOfficeError as error:
+            fail(error.message)
     ctx.obj = Context(config, Path(db_path) if db_path else None)
     # demo makes its own database; `training reset` works on the real one's name
     if training and ctx.invoked_subcommand not in ("demo", "training"):
@@ -51,6 +74,8 @@ def _training_context(config: Config, real: Path) -> Context:
     """The context of a training session on `real`'s training copy (made if missing)."""
     from core.admin.training import prepare_training_database, training_config
 
+    if not real.exists():
+        fail(f"there is no database at {real} to train on (check --db or [database] path)")
     try:
         path = prepare_training_database(real)
     except BoxOfficeError as error:
@@ -91,7 +116,7 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     from core.seatmap import SeatMapInvalid
     from core.venue import performances
 
-    db = open_or_fail(Path(db_path))
+    db = open_or_fail(Path(db_path), create=True)
     try:
         created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone,
                                        gate_open_now=True)
@@ -144,18 +169,56 @@ def journal() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 @click.pass_obj
 def journal_verify(obj: Context, db_path: str | None) -> None:
-    """Check the hash chain: exit 0 when it holds, else name the first broken row, exit 1."""
+    """Check the hash chain, and the chain against every head pinned outside it (Z
+    reports, backups) and against the orders and payments it must record: exit 0 when
+    it holds, else name the first broken row, exit 1. Compare with a `journal anchor`
+    kept off the machine for what this cannot see."""
     from core.store import journal as store_journal
 
-    path = obj.db_path(db_path)
-    if not path.exists():
-        fail(f"there is no database at {path}")
-    result = store_journal.verify(open_or_fail(path))
+    result = store_journal.verify_pinned(open_or_fail(obj.db_path(db_path)))
     if result.ok:
-        click.echo(f"journal OK: {result.rows} rows, the chain holds")
+        click.echo(f"journal OK: {result.rows} rows, the chain holds and every pinned head "
+                   "is in it")
         return
     click.echo(f"journal BROKEN at row {result.first_broken}: {result.reason}", err=True)
     sys.exit(1)
+
+
+@journal.command("anchor")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--print", "to_printer", is_flag=True,
+              help="Also print it on the receipt printer (to keep with the Z report).")
+@click.option("--printer", "printer_spec", help="The printer (default: [printer]).")
+@click.pass_obj
+def journal_anchor(obj: Context, db_path: str | None, as_json: bool, to_printer: bool,
+                   printer_spec: str | None) -> None:
+    """Print the journal's head (last row and its hash) and row count, to keep off the
+    machine (write it down, photograph it, mail it, or --print it and file it with the
+    Z report): `journal verify` cannot tell a journal rewritten after its last pin, but
+    the head you kept no longer matches."""
+    from core.store import journal as store_journal
+    from tui.cli.report import print_rows
+
+    path = obj.db_path(db_path)
+    obj.opened = path   # a training database's paper says TRAINING
+    pinned = store_journal.anchor(open_or_fail(path))
+    now = clock.now()
+    when = now.isoformat(timespec="seconds")
+    if as_json:
+        click.echo(json.dumps({"head_id": pinned.head_id, "head_hash": pinned.head_hash,
+                               "rows": pinned.rows, "at": when}))
+    else:
+        click.echo(f"journal anchor at {when}: row {pinned.head_id} of {pinned.rows}, "
+                   f"hash {pinned.head_hash}")
+    if to_printer:
+        quarters = [pinned.head_hash[i:i + 16] for i in range(0, len(pinned.head_hash), 16)]
+        rows = [("At", f"{now.astimezone(obj.config.zone):%Y-%m-%d %H:%M}"),
+                ("Head row", str(pinned.head_id)), ("Rows", str(pinned.rows)),
+                *[(f"Hash {n}/{len(quarters)}", part) for n, part in enumerate(quarters, 1)]]
+        where = print_rows("JOURNAL ANCHOR", rows, printer_spec, "journal-anchor")
+        if not as_json:
+            click.echo(f"printed on {where}")
 
 
 @main.command("keys")

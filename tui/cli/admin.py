@@ -9,6 +9,7 @@ from datetime import datetime
 
 import click
 
+from core import times
 from core.errors import BoxOfficeError
 from core.people import accounts, models, permissions, users
 from core.venue import inventory, performances, pricing
@@ -22,6 +23,7 @@ from tui.cli.context import (
     signed_in_options,
 )
 from tui.cli.sales import performance
+from tui.cli.types import BASIS_POINTS, ID
 
 
 def _new_pin(pin: str | None) -> str:
@@ -38,7 +40,7 @@ def _when(text: str) -> datetime:
     except ValueError:
         raise BoxOfficeError(f"cannot read the time '{text}': use YYYY-MM-DD HH:MM",
                              code="bad_time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=cli_context().config.zone)
+    return times.local_time(moment, cli_context().config.zone)
 
 
 # --- users ------------------------------------------------------------------------------
@@ -55,8 +57,9 @@ def user() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def user_init(username: str, display_name: str, new_pin: str | None,
               db_path: str | None) -> None:
-    """Create the first user of a new database: an admin. Refused once there are users."""
-    db = open_db(db_path)
+    """Create the first user of a new database (made here if missing): an admin. Refused
+    once there are users."""
+    db = open_db(db_path, create=True)
     with reported(False):
         accounts.create_first_admin(db, username, display_name, _new_pin(new_pin))
     click.echo(f"{username}: the first admin")
@@ -237,7 +240,7 @@ def event_add(name: str, producer: str, db_path: str | None, username: str, pin:
 
 
 @event.command("reentry")
-@click.argument("event_id", type=click.IntRange(1, 2**62))
+@click.argument("event_id", type=ID)
 @click.argument("allowed", type=click.Choice(["on", "off"]))
 @signed_in_options
 def event_reentry(event_id: int, allowed: str, db_path: str | None, username: str, pin: str,
@@ -253,7 +256,7 @@ def event_reentry(event_id: int, allowed: str, db_path: str | None, username: st
 
 
 @performance.command("add")
-@click.option("--event", "event_id", type=int, required=True)
+@click.option("--event", "event_id", type=ID, required=True)
 @click.option("--venue", "venue_code", required=True, help="The venue's code.")
 @click.option("--starts", required=True, help="'YYYY-MM-DD HH:MM' in the venue's zone.")
 @click.option("--doors", help="When doors open, the same way.")
@@ -275,7 +278,7 @@ def performance_add(event_id: int, venue_code: str, starts: str, doors: str | No
 
 
 @performance.command("copy")
-@click.argument("performance_id", type=int)
+@click.argument("performance_id", type=ID)
 @click.option("--starts", required=True, help="'YYYY-MM-DD HH:MM' in the venue's zone.")
 @signed_in_options
 def performance_copy(performance_id: int, starts: str, db_path: str | None, username: str,
@@ -289,7 +292,7 @@ def performance_copy(performance_id: int, starts: str, db_path: str | None, user
 
 
 @performance.command("cancel")
-@click.argument("performance_id", type=int)
+@click.argument("performance_id", type=ID)
 @click.option("--reason", required=True)
 @signed_in_options
 def performance_cancel(performance_id: int, reason: str, db_path: str | None, username: str,
@@ -304,7 +307,7 @@ def performance_cancel(performance_id: int, reason: str, db_path: str | None, us
 
 
 @performance.command("on-sale")
-@click.argument("performance_id", type=int)
+@click.argument("performance_id", type=ID)
 @click.option("--from", "on_sale", help="On sale from 'YYYY-MM-DD HH:MM' (default: now).")
 @click.option("--until", "off_sale", help="Off sale at 'YYYY-MM-DD HH:MM' (default: never).")
 @signed_in_options
@@ -328,7 +331,7 @@ def price() -> None:
 
 
 @price.command("grid")
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def price_grid(performance_id: int, db_path: str | None) -> None:
     """The price grid (base price of each zone and price type; '-' has no price)."""
@@ -343,12 +346,12 @@ def price_grid(performance_id: int, db_path: str | None) -> None:
 
 
 @price.command("set")
-@click.argument("performance_id", type=int)
+@click.argument("performance_id", type=ID)
 @click.argument("zone")
 @click.argument("price_type")
 @click.argument("amount")
 @click.option("--fee", help="The fee (default: [pricing] fee_cents).")
-@click.option("--tax-basis-points", type=int, help="Default: [pricing] tax_basis_points.")
+@click.option("--tax-basis-points", type=BASIS_POINTS, help="Default: [pricing] tax_basis_points.")
 @signed_in_options
 def price_set(performance_id: int, zone: str, price_type: str, amount: str, fee: str | None,
               tax_basis_points: int | None, db_path: str | None, username: str, pin: str,

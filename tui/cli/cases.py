@@ -17,6 +17,7 @@ from core.sales import cases, customers
 from core.sales.cases import CHANNELS, KINDS, PRIORITIES, Case
 from core.sales.orders import find_order
 from tui.cli.context import cli_context, done, open_db, reported, sign_in, signed_in_options
+from tui.cli.types import ID
 from tui.format import follow_up_date
 
 
@@ -47,7 +48,7 @@ def case_group() -> None:
 @click.option("--category", required=True, help="Seating, Refund, Parking...")
 @click.option("--description", required=True, help="What the patron says.")
 @click.option("--order", "order_number", default="", help="The order it concerns.")
-@click.option("--customer", "customer_id", type=click.IntRange(1, 2**62), default=None)
+@click.option("--customer", "customer_id", type=ID, default=None)
 @click.option("--priority", type=click.Choice(PRIORITIES), default="normal",
               show_default=True)
 @click.option("--assign", "assignee", default=None, help="Who follows it up.")
@@ -98,7 +99,7 @@ def case_list(everything: bool, assignee: str | None, db_path: str | None, usern
 
 
 @case_group.command("show")
-@click.argument("case_id", type=click.IntRange(1, 2**62))
+@click.argument("case_id", type=ID)
 @signed_in_options
 def case_show(case_id: int, db_path: str | None, username: str, pin: str,
               as_json: bool) -> None:
@@ -124,7 +125,7 @@ def case_show(case_id: int, db_path: str | None, username: str, pin: str,
 
 
 @case_group.command("note")
-@click.argument("case_id", type=click.IntRange(1, 2**62))
+@click.argument("case_id", type=ID)
 @click.argument("text")
 @signed_in_options
 def case_note(case_id: int, text: str, db_path: str | None, username: str, pin: str,
@@ -137,7 +138,7 @@ def case_note(case_id: int, text: str, db_path: str | None, username: str, pin: 
 
 
 @case_group.command("assign")
-@click.argument("case_id", type=click.IntRange(1, 2**62))
+@click.argument("case_id", type=ID)
 @click.option("--to", "assignee", default=None)
 @click.option("--follow-up", default="", help="+3 (days from today) or YYYY-MM-DD.")
 @click.option("--priority", type=click.Choice(PRIORITIES), default=None)
@@ -158,7 +159,7 @@ def case_assign(case_id: int, assignee: str | None, follow_up: str, priority: st
 
 
 @case_group.command("close")
-@click.argument("case_id", type=click.IntRange(1, 2**62))
+@click.argument("case_id", type=ID)
 @click.option("--disposition", required=True, help="What the patron is told.")
 @click.option("--referred", is_flag=True, help="Passed on rather than resolved here.")
 @signed_in_options
@@ -173,7 +174,7 @@ def case_close(case_id: int, disposition: str, referred: bool, db_path: str | No
 
 
 @case_group.command("letter")
-@click.argument("case_id", type=click.IntRange(1, 2**62))
+@click.argument("case_id", type=ID)
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
               help="Where to write the PDF.")
 @signed_in_options

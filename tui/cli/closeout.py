@@ -18,6 +18,7 @@ from core.report_model import to_text
 from core.till import cards as till_cards
 from core.till import deposits
 from tui.cli.context import cli_context, open_db, reported, sign_in, signed_in_options
+from tui.cli.types import ID
 
 
 def _echo(data: Any, text: str, as_json: bool) -> None:
@@ -46,7 +47,7 @@ def deposit_prepare(day: datetime, db_path: str | None, username: str, pin: str,
 
 
 @deposit.command("deposited")
-@click.argument("deposit_id", type=int)
+@click.argument("deposit_id", type=ID)
 @click.option("--reference", required=True, help="The bank's reference for the deposit.")
 @signed_in_options
 def deposit_deposited(deposit_id: int, reference: str, db_path: str | None, username: str,
@@ -135,7 +136,7 @@ def _change(discrepancy_id: int, text: str, resolve: bool, db_path: str | None,
 
 
 @cards.command("note")
-@click.argument("discrepancy_id", type=int)
+@click.argument("discrepancy_id", type=ID)
 @click.option("--text", required=True)
 @signed_in_options
 def cards_note(discrepancy_id: int, text: str, db_path: str | None, username: str, pin: str,
@@ -145,7 +146,7 @@ def cards_note(discrepancy_id: int, text: str, db_path: str | None, username: st
 
 
 @cards.command("resolve")
-@click.argument("discrepancy_id", type=int)
+@click.argument("discrepancy_id", type=ID)
 @click.option("--resolution", required=True)
 @signed_in_options
 def cards_resolve(discrepancy_id: int, resolution: str, db_path: str | None, username: str,

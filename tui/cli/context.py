@@ -56,10 +56,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def open_or_fail(path: Path) -> Database:
-    """The database, migrated; or a readable message and exit status 2."""
+def open_or_fail(path: Path, *, create: bool = False) -> Database:
+    """The database, migrated; or a readable message and exit status 2. Only `create`
+    (demo, user init) makes a new one: a mistyped --db must not start an empty box office."""
     from core.store.schema import open_database
 
+    if not create and not path.exists():
+        fail(f"there is no database at {path} (check --db or [database] path in the "
+             "config); `boxoffice user init NAME --name ...` creates a new one, "
+             "`boxoffice demo` a demo")
     try:
         return open_database(path)
     except BoxOfficeError as error:
@@ -85,11 +90,11 @@ def reported(as_json: bool) -> Iterator[None]:
         sys.exit(1)
 
 
-def open_db(db_path: str | None) -> Database:
-
+def open_db(db_path: str | None, *, create: bool = False) -> Database:
+    """The database --db (or the config) names; `create` only for commands that make one."""
     path = cli_context().db_path(db_path)
     cli_context().opened = path   # the signing key lives beside it (see ticket_key_dir)
-    return open_or_fail(path)
+    return open_or_fail(path, create=create)
 
 
 def sign_in(db: Database, username: str, pin: str) -> User:

@@ -34,6 +34,7 @@ from tui.cli.context import (
     sign_in,
     signed_in_options,
 )
+from tui.cli.types import ID
 
 
 def _customer_json(customer: Customer) -> dict[str, object]:
@@ -89,7 +90,7 @@ def customer_search(query: str, db_path: str | None, username: str, pin: str,
 
 
 @customer.command("show")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @signed_in_options
 def customer_show(customer_id: int, db_path: str | None, username: str, pin: str,
                   as_json: bool) -> None:
@@ -119,7 +120,7 @@ def customer_show(customer_id: int, db_path: str | None, username: str, pin: str
 
 
 @customer.command("note")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.argument("text")
 @signed_in_options
 def customer_note(customer_id: int, text: str, db_path: str | None, username: str, pin: str,
@@ -133,7 +134,7 @@ def customer_note(customer_id: int, text: str, db_path: str | None, username: st
 
 
 @customer.command("flag")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--set", "flags", default="", show_default=False,
               help=f"The flags, comma-separated ({', '.join(FLAGS)}); empty clears them.")
 @signed_in_options
@@ -149,7 +150,7 @@ def customer_flag(customer_id: int, flags: str, db_path: str | None, username: s
 
 
 @customer.command("edit")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--name")
 @click.option("--phone")
 @click.option("--email")
@@ -184,8 +185,8 @@ def customer_duplicates(db_path: str | None, username: str, pin: str, as_json: b
 
 
 @customer.command("merge")
-@click.argument("keep_id", type=click.IntRange(1, 2**62))
-@click.argument("other_id", type=click.IntRange(1, 2**62))
+@click.argument("keep_id", type=ID)
+@click.argument("other_id", type=ID)
 @signed_in_options
 def customer_merge_command(keep_id: int, other_id: int, db_path: str | None, username: str,
                            pin: str, as_json: bool) -> None:
@@ -199,7 +200,7 @@ def customer_merge_command(keep_id: int, other_id: int, db_path: str | None, use
 
 
 @customer.command("consent")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--set", "consent", required=True, help="none, mail, email or mail,email")
 @signed_in_options
 def customer_consent(customer_id: int, consent: str, db_path: str | None, username: str,
@@ -214,7 +215,7 @@ def customer_consent(customer_id: int, consent: str, db_path: str | None, userna
 
 
 @customer.command("export")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--out", type=click.Path(dir_okay=False), required=True)
 @signed_in_options
 def customer_export(customer_id: int, out: str, db_path: str | None, username: str,
@@ -234,7 +235,7 @@ def customer_export(customer_id: int, out: str, db_path: str | None, username: s
 
 
 @customer.command("forget")
-@click.argument("customer_id", type=click.IntRange(1, 2**62))
+@click.argument("customer_id", type=ID)
 @click.option("--yes", is_flag=True, help="Say you mean it: this cannot be undone.")
 @signed_in_options
 def customer_forget(customer_id: int, yes: bool, db_path: str | None, username: str,
@@ -299,8 +300,8 @@ def group_add(name: str, contact: str, phone: str, email: str, db_path: str | No
 
 
 @group.command("hold")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--seats", required=True, help="e.g. ORCH-S-101..120,ORCH-T-101")
 @signed_in_options
 def group_hold(group_id: int, performance_id: int, seats: str, db_path: str | None,
@@ -316,8 +317,8 @@ def group_hold(group_id: int, performance_id: int, seats: str, db_path: str | No
 
 
 @group.command("sell")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--seats", help="Seats of the block (default: every seat still held).")
 @click.option("--paid", required=True, help="What is paid now: the whole price or a deposit.")
 @click.option("--tender", "tender_spec", default="cash", show_default=True,
@@ -367,8 +368,8 @@ def group_pay(number: str, amount: str, tender_spec: str, db_path: str | None,
 
 
 @group.command("release")
-@click.argument("group_id", type=click.IntRange(1, 2**62))
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.argument("group_id", type=ID)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @signed_in_options
 def group_release(group_id: int, performance_id: int, db_path: str | None, username: str,
                   pin: str, as_json: bool) -> None:
@@ -410,7 +411,7 @@ def consignment_list(db_path: str | None, username: str, pin: str, as_json: bool
 
 
 @consignment_group.command("issue")
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--consignee", required=True)
 @click.option("--seats", required=True, help="e.g. ORCH-T-101..110")
 @signed_in_options
@@ -430,7 +431,7 @@ def consignment_issue(performance_id: int, consignee: str, seats: str, db_path: 
 
 
 @consignment_group.command("settle")
-@click.argument("consignment_id", type=click.IntRange(1, 2**62))
+@click.argument("consignment_id", type=ID)
 @click.option("--returned", default="", help="The seats that came back (e.g. ORCH-T-105..110).")
 @click.option("--paid-by", type=click.Choice(["cash", "check", "account"]), required=True)
 @click.option("--check", "check_number", help="The check's number, for --paid-by check.")
@@ -454,7 +455,7 @@ def consignment_settle(consignment_id: int, returned: str, paid_by: str,
 
 
 @consignment_group.command("collect")
-@click.argument("consignment_id", type=click.IntRange(1, 2**62))
+@click.argument("consignment_id", type=ID)
 @click.option("--amount", required=True)
 @click.option("--tender", "tender_spec", default="cash", show_default=True,
               help="cash or check:NUMBER")

@@ -20,6 +20,7 @@ from core import clock
 from core.errors import BoxOfficeError
 from core.gate import checkin
 from tui.cli.context import cli_context, open_db, sign_in
+from tui.cli.types import ID
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -42,7 +43,7 @@ def _lane_options(command: Any) -> Any:
 
 @click.command("scan")
 @click.argument("code", required=False)
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--gate", "gate_name", required=True, help="The gate's name, e.g. North.")
 @click.option("--image", "image_path", type=click.Path(dir_okay=False),
               help="Read the code from a picture (a photo or a printed ticket's preview).")
@@ -100,7 +101,7 @@ def _code_from_image(path: str) -> str:
 
 
 @click.command("gate")
-@click.option("--performance", "performance_id", type=int,
+@click.option("--performance", "performance_id", type=ID,
               help="The performance (not with --server: the lane's token names it).")
 @click.option("--gate", "gate_name", required=True, help="The gate's name, e.g. North.")
 @click.option("--camera", help="A camera: its index (0, 1, ...) or device path.")

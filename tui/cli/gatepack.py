@@ -17,6 +17,7 @@ import click
 from core import clock
 from core.gate import gatepack
 from tui.cli.context import open_db, reported, sign_in
+from tui.cli.types import ID
 
 
 def _who(username: str | None, pin: str | None) -> tuple[str, str]:
@@ -40,7 +41,7 @@ def gate_pack() -> None:
 
 
 @gate_pack.command("export")
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
               help="The pack file to write (never overwritten).")
 @_USER

@@ -20,6 +20,7 @@ import click
 from core import clock
 from core.gate import lanes
 from tui.cli.context import cli_context, open_db, reported, sign_in
+from tui.cli.types import ID
 from tui.format import local_time
 
 _USER = click.option("--user", "username", envvar="BOXOFFICE_USER",
@@ -73,7 +74,7 @@ def lane() -> None:
 
 
 @lane.command("issue")
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--name", required=True, help="The lane's name, e.g. \"North 3\".")
 @_USER
 @_PIN
@@ -99,7 +100,7 @@ def issue(performance_id: int, name: str, username: str | None, pin: str | None,
 
 
 @lane.command("list")
-@click.option("--performance", "performance_id", type=int)
+@click.option("--performance", "performance_id", type=ID)
 @_DB
 @_JSON
 def list_command(performance_id: int | None, db_path: str | None, as_json: bool) -> None:
@@ -125,7 +126,7 @@ def list_command(performance_id: int | None, db_path: str | None, as_json: bool)
 
 
 @lane.command("revoke")
-@click.argument("lane_id", type=int)
+@click.argument("lane_id", type=ID)
 @_USER
 @_PIN
 @_DB
@@ -176,7 +177,7 @@ def sections(venue_code: str, gate_name: str | None, clear: bool, sections: tupl
 
 
 @lane.command("signs")
-@click.option("--performance", "performance_id", type=int, required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="The PDF to write.")
 @_DB

@@ -10,7 +10,7 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.sales import aftersale, models, orders
+from core.sales import aftersale, customer_orders, models, orders
 from core.store.db import Database
 from tui.cli.context import (
     cli_context,
@@ -22,7 +22,7 @@ from tui.cli.context import (
     signed_in_options,
     ticket_signer,
 )
-from tui.cli.sales import echo_order, print_on_paper, report_printer_failure
+from tui.cli.sales import check_printer, echo_order, print_on_paper, report_printer_failure
 
 
 @click.group("order")
@@ -37,13 +37,20 @@ def _find(db: Database, number: str) -> models.Order:
 @order.command("show")
 @click.argument("number")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--user", "username", help="With --pin: also show the live tickets' codes "
+              "(needs sell).")
+@click.option("--pin")
 @click.option("--json", "as_json", is_flag=True)
-def order_show(number: str, db_path: str | None, as_json: bool) -> None:
-    """An order with its tickets, codes and payments."""
+def order_show(number: str, db_path: str | None, username: str | None, pin: str | None,
+               as_json: bool) -> None:
+    """An order with its tickets and payments; with --user/--pin, its live codes too."""
     db = open_db(db_path)
+    signer = None
     with reported(as_json):
         found = _find(db, number)
-        signer = ticket_signer(db)
+        if username is not None:
+            orders.authorize_codes(db, sign_in(db, username, pin or ""))
+            signer = ticket_signer(db)
     echo_order(found, signer, as_json, db)
 
 
@@ -167,7 +174,12 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
     now = clock.now()
     with reported(as_json):
         actor = sign_in(db, username, pin)
+        orders.authorize_codes(db, actor)
+        check_printer(printer_spec)
         found = _find(db, number)
+        if found.delivery == "will_call" and not _picked_up(db, found.id):
+            # the tickets leave the window: the pickup is recorded (needs will_call)
+            customer_orders.mark_picked_up(db, actor, found.id, now=now)
         signer = ticket_signer(db)
     config = cli_context().config
     failure: BoxOfficeError | None = None
@@ -201,6 +213,8 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
     db = open_db(db_path)
     with reported(as_json):
         actor = sign_in(db, username, pin)
+        if not no_print:   # a mistyped printer must not cost the ticket its old code
+            check_printer(printer_spec)
         found = _find(db, number)
         (ticket_id,) = _ticket_ids(found, ticket_serial) or [0]
         aftersale.reprint(db, actor, ticket_id, reason=reason, now=clock.now(),
@@ -211,7 +225,16 @@ def order_reprint(number: str, ticket_serial: str, printer_spec: str | None, no_
         db, result, signer, printer_spec, seller=actor.display_name, now=clock.now(),
         kick=False, receipt=False)
     echo_order(orders.get_order(db, found.id), signer, as_json, db)
+    if failure is not None:
+        click.echo(f"Ticket {ticket_serial}'s old code is revoked; its new code is not on "
+                   "paper yet.", err=True)
     report_printer_failure(result, failure)
+
+
+def _picked_up(db: Database, order_id: int) -> bool:
+    from core.sales.lookup import order_detail
+
+    return order_detail(db, order_id).picked_up_at is not None
 
 
 def _ticket_ids(found: models.Order, serials: str | None) -> list[int] | None:

@@ -24,6 +24,7 @@ from tui.cli.context import (
     sign_in,
     signed_in_options,
 )
+from tui.cli.types import ID
 
 
 def opened_is_training() -> bool:
@@ -79,23 +80,33 @@ def write_report(report: Report, fmt: str, output: str | None, now: datetime) ->
         from core.reports.pdf import to_pdf
 
         path = Path(output or f"{report.name}.pdf")
-        path.write_bytes(to_pdf(report, generated_at=now))
+        _write_file(path, to_pdf(report, generated_at=now))
         click.echo(f"wrote {path}")
         return
     text = {"table": to_text, "csv": to_csv, "json": to_json}[fmt](report)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        _write_file(Path(output), text.encode("utf-8"))
         click.echo(f"wrote {output}")
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
 
+def _write_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, or say why not (exit status 2): a missing folder, a path
+    through a file, no permission."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        click.echo(f"boxoffice: cannot write {path}: {error.strerror or error}", err=True)
+        sys.exit(2)
+
+
 @click.command("report")
 @click.argument("name")
-@click.option("--performance", "performance_id", type=int)
+@click.option("--performance", "performance_id", type=ID)
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
               help="A day in the venue's time zone, YYYY-MM-DD.")
-@click.option("--shift", "shift_id", type=int)
+@click.option("--shift", "shift_id", type=ID)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "pdf"]),
               default="table", show_default=True)
 @click.option("--output", "-o", help="Write to this file (a PDF defaults to NAME.pdf).")
@@ -141,9 +152,9 @@ def extract() -> None:
 @extract.command("save")
 @click.argument("name")
 @click.option("--report", "report_name", required=True, help="Which report (report list).")
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62))
+@click.option("--performance", "performance_id", type=ID)
 @click.option("--date", "day", default="", help="today, yesterday (moving) or YYYY-MM-DD.")
-@click.option("--shift", "shift_id", type=click.IntRange(1, 2**62))
+@click.option("--shift", "shift_id", type=ID)
 @click.option("--format", "fmt", type=click.Choice(extracts.FORMATS), default="csv",
               show_default=True)
 @signed_in_options
@@ -207,7 +218,7 @@ def extract_delete(name: str, db_path: str | None, username: str, pin: str,
 
 
 @click.command("what-if")
-@click.option("--performance", "performance_id", type=click.IntRange(1, 2**62), required=True)
+@click.option("--performance", "performance_id", type=ID, required=True)
 @click.option("--zone", required=True)
 @click.option("--type", "price_type", required=True)
 @click.option("--price", required=True, help="The new price before fee and tax, e.g. 99.00")

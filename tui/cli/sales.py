@@ -13,15 +13,18 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
+from core.free_text import clean_text
 from core.gate import codes
-from core.money import TenderError, parse_money
+from core.limits import MAX_SEAT_NUMBER, parse_whole
+from core.money import parse_money
 from core.people.models import User
 from core.people.permissions import Override
-from core.sales import carts, checkout, models, orders
+from core.sales import carts, checkout, customers, models, orders
 from core.sales.tenders import Tender, parse_tender
 from core.store.db import Database
 from core.venue import performances
 from tui.cli.context import cli_context, money_text, open_db, reported, sign_in, ticket_signer
+from tui.cli.types import COUNT, ID
 
 
 def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, Any]:
@@ -125,10 +128,10 @@ def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 @click.option("--user", "username", required=True)
 @click.option("--pin", required=True)
-@click.option("--performance", "performance_id", type=int,
+@click.option("--performance", "performance_id", type=ID,
               help="Needed for --seats, --best and --ga.")
 @click.option("--seats", help="SECTION-ROW-NUMBER,... e.g. ORCH-A-101,ORCH-A-102")
-@click.option("--best", type=int, help="The best N adjacent seats.")
+@click.option("--best", type=COUNT, help="The best N adjacent seats.")
 @click.option("--zone", help="With --best: a price zone letter.")
 @click.option("--section", help="With --best: a section code.")
 @click.option("--ga", help="General admission: AREA:N, e.g. FIELD:4")
@@ -140,7 +143,7 @@ def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
 @click.option("--tender", "tender_specs", multiple=True, required=True,
               help="cash:HANDED | card:BRAND:LAST4:APPROVAL | check:NUMBER | comp:REASON, "
                    "with @AMOUNT to split; repeat for a split tender.")
-@click.option("--customer", "customer_id", type=int)
+@click.option("--customer", "customer_id", type=ID)
 @click.option("--will-call", is_flag=True, help="Hold the tickets for pickup.")
 @click.option("--station", default="cli", show_default=True)
 @click.option("--supervisor", help="A supervisor approving a protected action (comps).")
@@ -175,13 +178,22 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     now = clock.now()
     with reported(as_json):
         actor = sign_in(db, username, pin)
+        # everything that can be refused is refused before the sale takes money
+        if not (no_print or will_call):
+            check_printer(printer_spec)
+        if customer_id is not None:
+            customers.get_customer(db, customer_id)
+        station = clean_text(station, "station", required=True)
+        wanted = parse_items(item_specs)
+        seat_labels = _seat_labels(seats) if seats is not None else []
+        ga_count = _ga_count(ga) if ga is not None else 0
         signer = ticket_signer(db)
         cart_id = carts.open_cart(db, actor, station, now, hold)
         try:
-            wanted = parse_items(item_specs)
             if performance_id is not None and chosen:
-                _add_seats(db, actor, cart_id, performance_id, seats, best, ga, price_type,
-                           zone=zone, section=section, now=now, hold=hold)
+                _add_seats(db, actor, cart_id, performance_id, seat_labels, best, ga,
+                           ga_count, price_type, zone=zone, section=section, now=now,
+                           hold=hold)
             override = Override(supervisor, supervisor_pin or "") if supervisor else None
             add_goods(db, actor, cart_id, wanted, now, hold=hold, allow_short=allow_short,
                       override=override)
@@ -190,9 +202,9 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
                                     station=station, now=now, customer_id=customer_id,
                                     delivery="will_call" if will_call else "print",
                                     override=override)
-        except (BoxOfficeError, TenderError):
+        except BaseException:   # a refusal, or a bug: either way nothing stays locked
             if carts.view_cart(db, cart_id).status == "open":
-                carts.cancel_cart(db, actor, cart_id, now)   # nothing stays locked
+                carts.cancel_cart(db, actor, cart_id, now)
             raise
     failure = None if no_print or will_call else print_on_paper(
         db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
@@ -200,32 +212,53 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
     report_printer_failure(order, failure)
 
 
+def _seat_labels(seats: str) -> list[tuple[str, str, int]]:
+    """--seats ORCH-A-101,... as (section, row, number). Raises BoxOfficeError `bad_seat`."""
+    labels = []
+    for label in seats.split(","):
+        try:
+            sec, row, number_text = label.strip().rsplit("-", 2)
+        except ValueError:
+            raise BoxOfficeError(f"cannot read seat '{label[:40]}': use SECTION-ROW-"
+                                 "NUMBER", code="bad_seat") from None
+        labels.append((sec, row, parse_whole(number_text, f"seat '{label[:40]}'",
+                                             maximum=MAX_SEAT_NUMBER, code="bad_seat")))
+    return labels
+
+
+def _ga_count(ga: str) -> int:
+    """The N of --ga AREA:N. Raises BoxOfficeError `bad_ga`."""
+    _, _, count_text = ga.partition(":")
+    if not count_text.strip():
+        raise BoxOfficeError("use --ga AREA:N, e.g. FIELD:4", code="bad_ga")
+    return parse_whole(count_text, "--ga", minimum=1, code="bad_ga")
+
+
 def _add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
-               seats: str | None, best: int | None, ga: str | None, price_type: str, *,
-               zone: str | None, section: str | None, now: datetime,
-               hold: timedelta) -> None:
+               seat_labels: list[tuple[str, str, int]], best: int | None, ga: str | None,
+               ga_count: int, price_type: str, *, zone: str | None, section: str | None,
+               now: datetime, hold: timedelta) -> None:
     """Put the seats asked for by --seats, --best or --ga in the cart."""
     from core.venue import inventory
 
-    if seats is not None:
-        ids = []
-        for label in seats.split(","):
-            try:
-                sec, row, number = label.strip().rsplit("-", 2)
-                ids.append(inventory.find_seat(db, performance_id, sec, row, int(number)))
-            except ValueError:
-                raise BoxOfficeError(f"cannot read seat '{label}': use SECTION-ROW-"
-                                     "NUMBER", code="bad_seat") from None
+    if seat_labels:
+        ids = [inventory.find_seat(db, performance_id, sec, row, number)
+               for sec, row, number in seat_labels]
         carts.add_seats(db, actor, cart_id, performance_id, ids, price_type, now, hold)
     elif best is not None:
         carts.add_best_available(db, actor, cart_id, performance_id, best, price_type, now,
                                  hold, zone=zone, section=section)
     else:
-        area, _, count = (ga or "").partition(":")
-        if not count.isdigit():
-            raise BoxOfficeError("use --ga AREA:N, e.g. FIELD:4", code="bad_ga")
-        carts.add_area_places(db, actor, cart_id, performance_id, area, int(count),
+        area = (ga or "").partition(":")[0]
+        carts.add_area_places(db, actor, cart_id, performance_id, area, ga_count,
                               price_type, now, hold)
+
+
+def check_printer(printer_spec: str | None) -> None:
+    """Refuse a mistyped printer (PrinterError `bad_printer_spec`) before any write."""
+    from hardware.printers import printer_settings
+
+    printer_settings(cli_context().config.printer, printer_spec)
 
 
 def print_on_paper(db: Database, order: models.Order, signer: codes.Signer,

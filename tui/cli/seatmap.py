@@ -149,6 +149,7 @@ def import_(obj: object, file: str, db_path: str | None, username: str, pin: str
     """Load a venue file into the database (creates the venue or updates its map)."""
     from core.errors import BoxOfficeError
     from core.people.users import authenticate
+    from core.seatmap import read_seatmap_text
     from core.venue import venues
     from tui.cli.context import Context, open_or_fail
 
@@ -156,8 +157,7 @@ def import_(obj: object, file: str, db_path: str | None, username: str, pin: str
     db = open_or_fail(obj.db_path(db_path))
     try:
         actor = authenticate(db, username, pin)
-        result = venues.import_seatmap(db, actor, Path(file).read_text(encoding="utf-8"),
-                                       file)
+        result = venues.import_seatmap(db, actor, read_seatmap_text(file), file)
     except SeatMapInvalid as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -204,7 +204,11 @@ def import_pretix(plan: str, output: str, venue_code: str | None, cell_width: fl
     except SeatMapInvalid as error:  # a converter bug: say so, write nothing
         click.echo(f"boxoffice: the converted map does not validate: {error}", err=True)
         sys.exit(1)
-    target.write_text(conversion.toml, encoding="utf-8")
+    try:
+        target.write_text(conversion.toml, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"boxoffice: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(2)
     for warning in conversion.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{output}: {parsed.name}: {len(parsed.sections)} sections, "

@@ -15,6 +15,7 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
+from core.limits import MAX_DENOMINATION, parse_whole
 from core.money import format_cents, parse_money
 from core.people.models import User
 from core.store.db import Database
@@ -22,17 +23,31 @@ from core.till import shifts
 from core.till.figures import x_rows, z_rows
 from tui.cli.context import cli_context, open_db, override_of, reported, sign_in, signed_in_options
 from tui.cli.report import print_rows
+from tui.cli.types import ID
 
 
 def parse_counts(text: str) -> dict[int, int]:
-    """'2000x2,500x4' -> {2000: 2, 500: 4}; '' -> {}."""
+    """'2000x2,500x4' -> {2000: 2, 500: 4}; '0' -> {} (an empty drawer, said on purpose).
+    Raises BoxOfficeError `bad_count` for anything else, an empty text included."""
+    if text.strip() == "0":
+        return {}
+    if not text.replace(",", "").strip():
+        raise BoxOfficeError("give the cash counted, DENOMINATIONxCOUNT,... in cents (e.g. "
+                             "2000x2,500x4), or 0 for an empty drawer", code="bad_count")
     counts: dict[int, int] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
-        denomination, sep, count = part.partition("x")
-        if not sep or not denomination.isdigit() or not count.isdigit():
-            raise BoxOfficeError(f"cannot read '{part}': write DENOMINATIONxCOUNT in cents, "
-                                 "e.g. 2000x3 for three $20 notes", code="bad_count")
-        counts[int(denomination)] = counts.get(int(denomination), 0) + int(count)
+        denomination_text, sep, count_text = part.partition("x")
+        try:
+            if not sep:
+                raise ValueError
+            denomination = parse_whole(denomination_text, "a denomination", minimum=1,
+                                       maximum=MAX_DENOMINATION, code="bad_count")
+            count = parse_whole(count_text, "a count", code="bad_count")
+        except (BoxOfficeError, ValueError):
+            raise BoxOfficeError(f"cannot read '{part[:40]}': write DENOMINATIONxCOUNT in "
+                                 "cents (at most 100,000 of each), e.g. 2000x3 for three "
+                                 "$20 notes", code="bad_count") from None
+        counts[denomination] = counts.get(denomination, 0) + count
     return counts
 
 
@@ -94,7 +109,7 @@ def _movement(kind: str, shift_id: int | None, amount: str, reason: str, db_path
 
 
 @shift.command("drop")
-@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--shift", "shift_id", type=ID, help="Default: your open shift.")
 @click.option("--amount", required=True, help="e.g. 500.00")
 @click.option("--reason", required=True)
 @signed_in_options
@@ -105,7 +120,7 @@ def shift_drop(shift_id: int | None, amount: str, reason: str, db_path: str | No
 
 
 @shift.command("paid-out")
-@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--shift", "shift_id", type=ID, help="Default: your open shift.")
 @click.option("--amount", required=True, help="e.g. 20.00")
 @click.option("--reason", required=True)
 @click.option("--supervisor", help="A supervisor approving it (their user name).")
@@ -120,7 +135,7 @@ def shift_paid_out(shift_id: int | None, amount: str, reason: str, supervisor: s
 
 
 @shift.command("x")
-@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--shift", "shift_id", type=ID, help="Default: your open shift.")
 @click.option("--print", "to_printer", is_flag=True)
 @click.option("--printer", "printer_spec")
 @signed_in_options
@@ -141,7 +156,7 @@ def shift_x(shift_id: int | None, to_printer: bool, printer_spec: str | None,
 
 
 @shift.command("count")
-@click.option("--shift", "shift_id", type=int, help="Default: your open shift.")
+@click.option("--shift", "shift_id", type=ID, help="Default: your open shift.")
 @click.option("--cash", "cash_text", required=True, help="DENOMxCOUNT,... in cents.")
 @click.option("--checks", default="0", show_default=True, help="The checks' total.")
 @click.option("--cards", default="0", show_default=True, help="The card slips' total.")
@@ -169,7 +184,7 @@ def shift_count(shift_id: int | None, cash_text: str, checks: str, cards: str,
 
 
 @shift.command("sign-off")
-@click.argument("shift_id", type=int)
+@click.argument("shift_id", type=ID)
 @click.option("--note", required=True)
 @click.option("--supervisor", help="A supervisor approving it (their user name).")
 @click.option("--supervisor-pin")
@@ -187,7 +202,7 @@ def shift_sign_off(shift_id: int, note: str, supervisor: str | None,
 
 
 @shift.command("close")
-@click.option("--shift", "shift_id", type=int, help="Default: your shift.")
+@click.option("--shift", "shift_id", type=ID, help="Default: your shift.")
 @click.option("--no-print", is_flag=True, help="Do not print the Z report.")
 @click.option("--printer", "printer_spec")
 @signed_in_options

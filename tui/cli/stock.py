@@ -19,6 +19,7 @@ from core import clock
 from core.concessions import stock
 from core.concessions.stock import StockError
 from core.errors import BoxOfficeError
+from core.limits import parse_whole
 from core.money import parse_money
 from core.people.models import User
 from core.people.permissions import Override
@@ -26,6 +27,7 @@ from core.sales.carts import set_goods
 from core.sales.models import Order
 from core.store.db import Database
 from tui.cli.context import money_text, open_db, override_of, reported, sign_in
+from tui.cli.types import COUNT, QUANTITY, SIGNED_QUANTITY
 
 
 def parse_items(specs: Iterable[str]) -> dict[str, int]:
@@ -34,11 +36,13 @@ def parse_items(specs: Iterable[str]) -> dict[str, int]:
     wanted: dict[str, int] = {}
     for spec in specs:
         sku, _, count = spec.strip().partition(":")
-        if not sku or (count and not count.isdigit()) or count == "0":
-            raise StockError(f"cannot read '{spec}': use SKU:QTY, e.g. POPCORN:2",
+        if not sku:
+            raise StockError(f"cannot read '{spec[:40]}': use SKU:QTY, e.g. POPCORN:2",
                              code="bad_item_spec")
+        quantity = parse_whole(count, f"'{spec[:40]}' (SKU:QTY)", minimum=1,
+                               code="bad_item_spec") if count else 1
         key = sku.upper()
-        wanted[key] = wanted.get(key, 0) + int(count or 1)
+        wanted[key] = wanted.get(key, 0) + quantity
     return wanted
 
 
@@ -116,7 +120,7 @@ def _show(item_: stock.Item, as_json: bool, message: str) -> None:
 @click.option("--price", required=True, help="Before tax, e.g. 6.50.")
 @click.option("--tax", default="0", show_default=True, help="Percent, e.g. 8.25.")
 @click.option("--unit", default="each", show_default=True)
-@click.option("--low-stock", type=int, default=0, show_default=True,
+@click.option("--low-stock", type=QUANTITY, default=0, show_default=True,
               help="Warn at the window at or below this many.")
 @_login_options
 def item_add(sku: str, name: str, category: str, price: str, tax: str, unit: str,
@@ -139,7 +143,7 @@ def item_add(sku: str, name: str, category: str, price: str, tax: str, unit: str
 @click.option("--price", help="Before tax.")
 @click.option("--tax", help="Percent.")
 @click.option("--unit")
-@click.option("--low-stock", type=int)
+@click.option("--low-stock", type=QUANTITY)
 @click.option("--active/--inactive", default=None, help="Sold at the window or not.")
 @_login_options
 def item_edit(sku: str, name: str | None, category: str | None, price: str | None,
@@ -166,7 +170,7 @@ def item_edit(sku: str, name: str | None, category: str | None, price: str | Non
 
 @item.command("receive")
 @click.argument("sku")
-@click.argument("quantity", type=int)
+@click.argument("quantity", type=QUANTITY)
 @click.option("--cost", required=True, help="What each cost, e.g. 1.80.")
 @click.option("--reference", default="", help="Delivery note or invoice number.")
 @_login_options
@@ -184,7 +188,7 @@ def item_receive(sku: str, quantity: int, cost: str, reference: str, db_path: st
 
 @item.command("adjust", context_settings={"ignore_unknown_options": True})
 @click.argument("sku")
-@click.argument("quantity", type=int)
+@click.argument("quantity", type=SIGNED_QUANTITY)
 @click.option("--reason", required=True,
               help=f"e.g. {', '.join(stock.ADJUST_REASONS)}.")
 @click.option("--allow-negative", is_flag=True,
@@ -222,10 +226,7 @@ def _counts_from_file(path: Path) -> dict[str, int]:
             raise StockError(f"{path}:{number}: needs the columns sku and counted",
                              code="bad_count_file")
         if counted:
-            if not counted.isdigit():
-                raise StockError(f"{path}:{number}: '{counted}' is not a count",
-                                 code="bad_count_file")
-            counts[sku] = int(counted)
+            counts[sku] = parse_whole(counted, f"{path}:{number}", code="bad_count_file")
     return counts
 
 
@@ -247,10 +248,10 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
         counted = _counts_from_file(count_file) if count_file else {}
         for spec in counts:
             sku, _, quantity = spec.partition("=")
-            if not sku or not quantity.isdigit():
-                raise StockError(f"cannot read '{spec}': use SKU=QTY, e.g. WATER=180",
+            if not sku or not quantity.strip():
+                raise StockError(f"cannot read '{spec[:40]}': use SKU=QTY, e.g. WATER=180",
                                  code="bad_count")
-            counted[sku] = int(quantity)
+            counted[sku] = parse_whole(quantity, f"'{spec[:40]}' (SKU=QTY)", code="bad_count")
         result = stock.record_count(db, actor, counted, clock.now(), note=note)
     if as_json:
         click.echo(json.dumps({"count_id": result.id, "variance_cents": result.variance_cents,
@@ -268,7 +269,7 @@ def item_count(counts: tuple[str, ...], count_file: Path | None, note: str,
 @item.command("moves")
 @click.argument("sku", required=False)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def item_moves(sku: str | None, db_path: str | None, limit: int, as_json: bool) -> None:
     """The newest stock moves (of one item, or all): who, what, why."""

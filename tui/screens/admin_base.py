@@ -20,9 +20,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from core import times
 from core.errors import BoxOfficeError
 from core.people.permissions import has_permission
 from tui.screens.base import BoxOfficeScreen
+from tui.screens.sell_dialogs import Choose
 
 T = TypeVar("T")
 
@@ -30,12 +32,23 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def parse_local_time(text: str, zone: ZoneInfo) -> datetime:
-    """'2026-12-31 19:30' in the venue's zone. Raises BoxOfficeError `bad_time`."""
+    """'2026-12-31 19:30' in the venue's zone, or with its offset ('... 01:30-04:00') for
+    an hour the clocks repeat. Raises BoxOfficeError `bad_time`, and core's refusals of a
+    time the zone skips (`nonexistent_time`) or repeats (AmbiguousTime: `ask_which_time`
+    asks which is meant)."""
+    cleaned = text.strip()
     try:
-        return datetime.strptime(text.strip(), TIME_FORMAT).replace(tzinfo=zone)
-    except ValueError as error:
-        raise BoxOfficeError(f"'{text.strip()}' is not a time such as 2026-12-31 19:30",
-                             code="bad_time") from error
+        return times.local_time(datetime.strptime(cleaned, TIME_FORMAT), zone)
+    except ValueError:
+        pass
+    try:
+        with_offset = datetime.fromisoformat(cleaned)
+    except ValueError:
+        with_offset = None
+    if with_offset is None or with_offset.tzinfo is None:   # only a time with its offset
+        raise BoxOfficeError(f"'{cleaned[:40]}' is not a time such as 2026-12-31 19:30",
+                             code="bad_time")
+    return with_offset
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -60,6 +73,17 @@ class AdminSectionScreen(BoxOfficeScreen[None]):
         self.say(f"{user.display_name} ({user.role}) may not do this: it needs the "
                  f"'{permission}' permission.", error=True)
         return False
+
+    def ask_which_time(self, label: str, error: times.AmbiguousTime,
+                       then: Callable[[str | None], None]) -> None:
+        """A typed time happens twice (the clocks go back): ask which of the two is meant.
+        `then` gets it written with its offset, or None when the question is dismissed."""
+        first, second = error.choices
+        options = [(times.written_with_offset(moment),
+                    f"{moment:%H:%M} {moment.tzname()} (UTC{moment:%z}), the {which} time")
+                   for moment, which in ((first, "first"), (second, "second"))]
+        self.app.push_screen(Choose(f"{label}: {first:%Y-%m-%d %H:%M} happens twice (the "
+                                    "clocks go back). Which one?", options), then)
 
     def attempt(self, call: Callable[[], T], done: str | Callable[[T], str]) -> T | None:
         """Run a core call; on success say `done`, on a refusal say why (nothing changed)."""

@@ -5,7 +5,9 @@ price grid. Times are typed in the venue's zone (`[venue] timezone`). Needs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import BoxOfficeError
 from core.store.db import write
+from core.times import AmbiguousTime
 from core.venue import performances, venues
 from core.venue.performances import Event, Performance
 from tui.screens.admin_base import (
@@ -27,6 +30,9 @@ from tui.screens.dialogs import AskText, Confirm
 from tui.screens.sell_dialogs import Choose
 
 NEW_EVENT = "new"   # the event picker's choice for "a new event"
+# the new-performance form's times: (field, label as the form and its refusals name it)
+TIME_FIELDS = (("starts", "Starts"), ("doors", "Doors open"), ("on", "On sale from"),
+               ("off", "Off sale at"))
 
 
 class PerformancesAdminScreen(AdminSectionScreen):
@@ -181,6 +187,16 @@ class PerformancesAdminScreen(AdminSectionScreen):
             return
         app = self.box_office
         zone = app.config.zone
+        for field, label in TIME_FIELDS:   # a time that happens twice: ask which first
+            def answered(chosen: str | None, field: str = field, label: str = label) -> None:
+                if chosen is None:
+                    self._performance_form(event, values, f"{label}: that time happens "
+                                           "twice; pick one, or type it with its offset")
+                else:
+                    self._create_performance(event, {**values, field: chosen})
+
+            if self._asked_which(label, values[field], zone, answered):
+                return
 
         def when(field: str, label: str) -> datetime | None:
             if not values[field]:
@@ -215,6 +231,20 @@ class PerformancesAdminScreen(AdminSectionScreen):
                  "no prices yet: g opens its price grid.")
         self.load(keep=perf_id)
 
+    def _asked_which(self, label: str, text: str, zone: ZoneInfo,
+                     then: Callable[[str | None], None]) -> bool:
+        """True (and the question asked) when `text` is a time the clocks repeat."""
+        if not text:
+            return False
+        try:
+            parse_local_time(text, zone)
+        except AmbiguousTime as error:
+            self.ask_which_time(label, error, then)
+            return True
+        except BoxOfficeError:
+            return False   # said with its field when the form is checked
+        return False
+
     def _venue(self, code: str) -> venues.Venue:
         """A venue by its code. Raises BoxOfficeError `unknown_venue`."""
         known = venues.list_venues(self.box_office.db)
@@ -232,7 +262,7 @@ class PerformancesAdminScreen(AdminSectionScreen):
         zone = self.box_office.config.zone
 
         def typed(text: str | None) -> None:
-            if text is None:
+            if text is None or self._asked_which("Copy to", text, zone, typed):
                 return
             app = self.box_office
             new_id = self.attempt(
@@ -258,6 +288,15 @@ class PerformancesAdminScreen(AdminSectionScreen):
         def typed(values: dict[str, str] | None) -> None:
             if values is None:
                 return
+            for field, label in (("on", "On sale from"), ("off", "Off sale at")):
+                def answered(chosen: str | None, field: str = field) -> None:
+                    if chosen is None:
+                        self.say("The on-sale window was not changed.")
+                    else:
+                        typed({**values, field: chosen})
+
+                if self._asked_which(label, values[field], zone, answered):
+                    return
             app = self.box_office
             self.attempt(lambda: performances.set_on_sale_window(
                 app.db, app.seller, perf.id,

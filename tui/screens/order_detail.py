@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 from core.errors import BoxOfficeError
 from core.money import format_cents
 from core.people.permissions import Override
-from core.sales import aftersale, customer_orders, lookup
+from core.sales import aftersale, customer_orders, lookup, orders
 from core.sales.lookup import OrderDetail
 from core.sales.models import Order, OrderGood, Ticket
 from tui.format import local_time
@@ -394,8 +394,15 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                                      f"{who}?{warning}"), confirmed)
 
     def action_print(self) -> None:
-        if self.order is not None:
-            self.box_office.print_order(self.order, receipt=False)
+        if self.order is None:
+            return
+        app = self.box_office
+        try:   # a printed code is a ticket handed out: it needs `sell` (gate staff lack it)
+            orders.authorize_codes(app.db, app.seller)
+        except BoxOfficeError as error:
+            app.show_error(error, title="Print")
+            return
+        app.print_order(self.order, receipt=False)
 
     def action_exchange(self) -> None:
         order, tickets = self.order, self.chosen()

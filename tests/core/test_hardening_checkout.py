@@ -1,0 +1,29 @@
+"""Issue 24: a checkout to a customer that does not exist is an order error, not an
+IntegrityError halfway through the sale."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.people.users import authenticate
+from core.sales import carts, checkout
+from core.sales.orders import OrderError
+from core.sales.tenders import Tender
+from core.store.db import Database
+from core.venue import inventory
+from tests.support.constants import FIXED_NOW
+
+
+def test_checkout_to_a_missing_customer_is_an_order_error(demo_db: Database) -> None:
+    sam = authenticate(demo_db, "sam", "1111")
+    cart = carts.open_cart(demo_db, sam, "window-1", FIXED_NOW, timedelta(minutes=10))
+    seat = inventory.find_seat(demo_db, 1, "ORCH", "A", 101)
+    carts.add_seats(demo_db, sam, cart, 1, [seat], "ADULT", FIXED_NOW, timedelta(minutes=10))
+    total = carts.view_cart(demo_db, cart).total_cents
+    with pytest.raises(OrderError) as raised:
+        checkout.checkout(demo_db, sam, cart, [Tender("cash", total, tendered_cents=total)],
+                          station="window-1", now=FIXED_NOW, customer_id=99999)
+    assert raised.value.code == "no_customer"
+    assert carts.view_cart(demo_db, cart).status == "open"   # nothing was sold

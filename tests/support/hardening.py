@@ -1,0 +1,56 @@
+"""Helpers for the hardening tests: run `boxoffice` and prove it neither crashed nor
+changed the database."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tui.cli import main
+
+
+@dataclass
+class Outcome:
+    code: int
+    output: str
+
+    def refused(self, *words: str) -> None:
+        """A clean refusal: a non-zero status, no traceback, every word in the message."""
+        assert self.code != 0, self.output
+        assert "Traceback" not in self.output, self.output
+        for word in words:
+            assert word in self.output, (word, self.output)
+
+
+def run_cli(config: Path, *args: str, input: str | bytes | None = None) -> Outcome:
+    """`boxoffice --config CONFIG ARGS`; an exception other than SystemExit fails the test."""
+    result = CliRunner().invoke(main, ["--config", str(config), *args], input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"boxoffice {' '.join(args)} raised "
+                             f"{result.exception!r}:\n{result.output}") from result.exception
+    return Outcome(result.exit_code, result.output)
+
+
+def checksum(path: Path) -> str:
+    """A digest of every row of every table, leaving out the journal's sign-in rows (a
+    sign-in is journaled whatever the command does next)."""
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for table in tables:
+            if table == "sqlite_sequence":
+                continue
+            where = " WHERE action NOT LIKE 'login%'" if table == "journal" else ""
+            digest.update(table.encode())
+            for line in sorted(repr(row) for row in conn.execute(
+                    f"SELECT * FROM {table}{where}")):
+                digest.update(line.encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()
