@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.errors import BoxOfficeError, NotFound
+from core.free_text import clean_text
 from core.people.models import User
 from core.people.permissions import authorize
 from core.report_model import Report, Scope
@@ -65,7 +66,7 @@ def save_extract(db: Database, actor: User, name: str, report: str, *, fmt: str,
     """Save (or replace) an extract. Needs `report_access`. Raises BoxOfficeError
     (`bad_name`, `bad_format`, `bad_day`), ReportError `unknown_report`."""
     authorize(db, actor, "report_access")
-    name = name.strip().lower()
+    name = clean_text(name, "extract name", max_length=40).lower()
     if not _NAME.fullmatch(name):
         raise BoxOfficeError("an extract's name is 1 to 40 of a-z, 0-9, '-' and '_'",
                              code="bad_name")
