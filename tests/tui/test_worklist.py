@@ -177,3 +177,33 @@ async def test_a_report_kept_as_an_extract_from_the_window(demo_db: Database,
     [kept] = extracts.list_extracts(demo_db, user(demo_db, "cora"))
     assert (kept.name, kept.report, kept.performance_id, kept.format) == (
         "hall-fill", "sell-through", show, "csv")
+
+
+async def test_what_if_from_the_pricing_report(demo_db: Database, tmp_path: Path) -> None:
+    from tests.support.selling_helpers import hall_performance
+    from tui.screens.admin_base import FormModal
+
+    show = hall_performance(demo_db)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await pilot.press("f3")
+        await pilot.pause()
+        names = app.screen.query_one("#report-names", OptionList)
+        names.highlighted = next(i for i in range(names.option_count)
+                                 if names.get_option_at_index(i).id == "pricing")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*f"p{show}", "enter")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        for value in ("A", "ADULT", "abc"):
+            await pilot.press("ctrl+u", *value, "enter")
+            await pilot.pause()
+        assert isinstance(app.screen, FormModal)            # 'abc' is not a price
+        await pilot.press("ctrl+u", *"99.00", "enter")
+        await pilot.pause()
+        said = text_of(app, "#info")
+        assert "A ADULT:" in said and "at 99.00" in said and "no elasticity" in said

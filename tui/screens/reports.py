@@ -16,8 +16,10 @@ from textual_plotext import PlotextPlot
 
 from core import report_model
 from core.errors import BoxOfficeError
+from core.money import format_cents, parse_money
 from core.report_model import Report, thermal_rows, to_csv, to_text
-from core.reports import catalogue, extracts
+from core.reports import catalogue, extracts, pricing_evidence
+from tui.screens.admin_base import Field, FormModal
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText
 
@@ -29,6 +31,7 @@ class ReportScreen(BoxOfficeScreen[None]):
         Binding("s", "save_csv", "Save CSV", id="reports.save_csv"),
         Binding("ctrl+r", "print", "Print", id="reports.print"),
         Binding("k", "keep", "Keep as extract", id="reports.keep"),
+        Binding("w", "what_if", "What if", id="reports.what_if"),
         Binding("escape", "back", "Back", id="reports.back"),
     ]
 
@@ -92,7 +95,9 @@ class ReportScreen(BoxOfficeScreen[None]):
         names.display = False
         self.query_one("#report-body").focus()
         self.say(f"{self.report.title}: s saves it as CSV, Ctrl+R prints it, k keeps it as a "
-                 "named extract, Esc goes back.")
+                 "named extract" + (", w asks what if the price changed"
+                                    if self.report.name == "pricing" else "")
+                 + ", Esc goes back.")
         self.refresh_bindings()
 
     def _plot(self, report: Report) -> None:
@@ -118,6 +123,9 @@ class ReportScreen(BoxOfficeScreen[None]):
         self.query_one("#info", Static).update(Text(message, "bold red" if error else ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "what_if":
+            return (self.report is not None and self.report.name == "pricing"
+                    and self.query_one("#report-body").display)
         if action in ("save_csv", "print", "keep"):
             return self.report is not None and self.query_one("#report-body").display
         return True
@@ -136,6 +144,41 @@ class ReportScreen(BoxOfficeScreen[None]):
             self.say(f"Cannot save {path}: {error.strerror}", error=True)
             return
         self.say(f"Saved {path}")
+
+    def action_what_if(self, values: dict[str, str] | None = None, problem: str = "") -> None:
+        """Pricing: what the rest of the run brings at another price, at today's pace."""
+        if self.scope_used is None or self.scope_used.performance_id is None:
+            return
+        values = values or {"zone": "A", "type": "ADULT", "price": ""}
+        self.app.push_screen(FormModal("What if the price changed? (an estimate)", [
+            Field("zone", "Zone", values["zone"]),
+            Field("type", "Price type", values["type"]),
+            Field("price", "New price before fee and tax", values["price"],
+                  placeholder="99.00"),
+        ], problem=problem), self._what_if)
+
+    def _what_if(self, values: dict[str, str] | None) -> None:
+        if values is None or self.scope_used is None or self.scope_used.performance_id is None:
+            return
+        app = self.box_office
+        try:
+            price = parse_money(values["price"])
+        except BoxOfficeError as error:
+            self.action_what_if(values, f"New price: {error.message}")
+            return
+        try:
+            found = pricing_evidence.what_if(
+                app.db, app.seller, self.scope_used.performance_id, values["zone"],
+                values["type"], price, now=app.clock())
+        except BoxOfficeError as error:
+            self.action_what_if(values, f"{error.message}. Nothing worked out.")
+            return
+        self.say(f"{values['zone'].upper()} {values['type'].upper()}: "
+                 f"{found.expected_tickets} more ticket(s) in {found.days_left} day(s): "
+                 f"{format_cents(found.revenue_now_cents)} at "
+                 f"{format_cents(found.current_base_cents)}, "
+                 f"{format_cents(found.revenue_new_cents)} at "
+                 f"{format_cents(found.new_base_cents)}. {found.assumption}")
 
     def action_keep(self) -> None:
         """Save this report's parameters under a name, to run by name later (`boxoffice
