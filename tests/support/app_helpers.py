@@ -79,3 +79,26 @@ def screen_text(app: BoxOfficeApp) -> str:
             (float(found.group(1)), html.unescape(found.group(3))))
     return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ")
                      for _, row in sorted(rows.items()))
+
+
+async def fill(pilot: Pilot[None], *values: str) -> None:
+    """Type each value into the next field of a form (clearing what is there), Enter."""
+    for value in values:
+        await pilot.press("ctrl+u", *value, "enter")
+        await pilot.pause()
+
+
+async def open_report(pilot: Pilot[None], name: str, covers: str = "") -> None:
+    """F3, the report `name`, what it covers (p12, s3, a date, '' for all), Enter."""
+    from textual.widgets import OptionList
+
+    await pilot.press("f3")
+    await pilot.pause()
+    names = pilot.app.screen.query_one("#report-names", OptionList)
+    names.highlighted = next(i for i in range(names.option_count)
+                             if names.get_option_at_index(i).id == name)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("ctrl+u", *covers, "enter")
+    await pilot.pause()
+

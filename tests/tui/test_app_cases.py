@@ -7,22 +7,15 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader
-from textual.pilot import Pilot
 
 from core.sales import cases
 from core.store.db import Database
-from tests.support.app_helpers import make_app, screen_text, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, screen_text, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.order_helpers import customer, sell
 from tests.support.selling_helpers import user
 from tui.screens.admin_base import FormModal
 from tui.screens.cases import CasesScreen
-
-
-async def fill(pilot: Pilot[None], *values: str) -> None:
-    for value in values:
-        await pilot.press("ctrl+u", *value, "enter")
-        await pilot.pause()
 
 
 async def test_a_complaint_about_an_order_from_f8_to_its_letter(

@@ -13,7 +13,7 @@ from core.money import format_cents
 from core.sales import consignment
 from core.sales.orders import ticket_code
 from core.store.db import Database
-from tests.support.app_helpers import make_app, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, sign_in, text_of
 from tests.support.constants import ZONE
 from tests.support.dates import day_at
 from tests.support.selling_helpers import hall_performance, user
@@ -29,12 +29,6 @@ async def open_consignment(pilot: Pilot[None], app: BoxOfficeApp) -> None:
          if c.title.startswith("Consignment")).callback()
     await pilot.pause()
     assert isinstance(app.screen, ConsignmentScreen)
-
-
-async def fill(pilot: Pilot[None], *values: str) -> None:
-    for value in values:
-        await pilot.press("ctrl+u", *value, "enter")
-        await pilot.pause()
 
 
 def states(db: Database) -> list[tuple[str, str, int, int]]:

@@ -8,22 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from core.sales import groups
 from core.sales.tenders import Tender
 from core.store.db import Database
-from tests.support.app_helpers import Clock, make_app, sign_in, text_of
+from tests.support.app_helpers import Clock, fill, make_app, sign_in, text_of
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.selling_helpers import hall_performance, seat, user
 from tui.screens.admin_base import FormModal
 from tui.screens.groups import GroupsScreen
-
-
-async def fill(pilot: Pilot[None], *values: str) -> None:
-    for value in values:
-        await pilot.press("ctrl+u", *value, "enter")
-        await pilot.pause()
 
 
 async def test_a_group_from_block_to_paid_balance(demo_db: Database, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from core.people import users
 from core.people.users import LoginFailed
 from core.store.db import Database
-from tests.support.app_helpers import make_app, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, sign_in, text_of
 from tui.app import BoxOfficeApp
 from tui.commands import window_commands
 from tui.screens.admin_base import FormModal
@@ -24,12 +24,6 @@ async def open_change_pin(pilot: Pilot[None], app: BoxOfficeApp) -> None:
     command.callback()
     await pilot.pause()
     assert isinstance(app.screen, FormModal)
-
-
-async def fill(pilot: Pilot[None], *values: str) -> None:
-    for value in values:
-        await pilot.press("ctrl+u", *value, "enter")
-        await pilot.pause()
 
 
 async def test_a_seller_changes_their_pin(demo_db: Database, tmp_path: Path) -> None:

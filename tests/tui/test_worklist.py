@@ -15,7 +15,7 @@ from core.reports import catalogue
 from core.sales import carts, checkout, consignment, groups
 from core.sales.tenders import Tender
 from core.store.db import Database
-from tests.support.app_helpers import make_app, sign_in, text_of
+from tests.support.app_helpers import make_app, open_report, sign_in, text_of
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.fixture_types import Cli
 from tests.support.selling_helpers import STATION, cart_with, hall_performance, seat, user
@@ -127,28 +127,15 @@ async def test_the_pace_report_draws_its_chart_in_the_window(demo_db: Database,
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "cora", "3333")
-        await pilot.press("f3")
-        await pilot.pause()
-        names = app.screen.query_one("#report-names", OptionList)
-        names.highlighted = next(i for i in range(names.option_count)
-                                 if names.get_option_at_index(i).id == "pace")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press(*f"p{show}", "enter")
-        await pilot.pause()
+        await open_report(pilot, "pace", f"p{show}")
         assert "Sales pace" in text_of(app, "#report-text")
         plot = app.screen.query_one("#report-chart", PlotextPlot)
         assert plot.display
         # back, and a report without a chart hides the plot
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await pilot.pause()
-        names.highlighted = next(i for i in range(names.option_count)
-                                 if names.get_option_at_index(i).id == "worklist")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("ctrl+u", "enter")
-        await pilot.pause()
-        assert not plot.display
+        await open_report(pilot, "worklist")
+        assert not app.screen.query_one("#report-chart", PlotextPlot).display
 
 
 async def test_a_report_kept_as_an_extract_from_the_window(demo_db: Database,
@@ -160,15 +147,7 @@ async def test_a_report_kept_as_an_extract_from_the_window(demo_db: Database,
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "cora", "3333")
-        await pilot.press("f3")
-        await pilot.pause()
-        names = app.screen.query_one("#report-names", OptionList)
-        names.highlighted = next(i for i in range(names.option_count)
-                                 if names.get_option_at_index(i).id == "sell-through")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press(*f"p{show}", "enter")
-        await pilot.pause()
+        await open_report(pilot, "sell-through", f"p{show}")
         await pilot.press("k")
         await pilot.pause()
         await pilot.press(*"hall-fill", "enter")
@@ -187,15 +166,7 @@ async def test_what_if_from_the_pricing_report(demo_db: Database, tmp_path: Path
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "cora", "3333")
-        await pilot.press("f3")
-        await pilot.pause()
-        names = app.screen.query_one("#report-names", OptionList)
-        names.highlighted = next(i for i in range(names.option_count)
-                                 if names.get_option_at_index(i).id == "pricing")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press(*f"p{show}", "enter")
-        await pilot.pause()
+        await open_report(pilot, "pricing", f"p{show}")
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
