@@ -17,6 +17,7 @@ from tui.screens.customers import CustomerPicker
 from tui.screens.duplicates import DuplicatesScreen
 from tui.screens.goods_sale import open_concessions
 from tui.screens.my_pin import change_my_pin
+from tui.screens.notices import NoticesScreen
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -55,6 +56,9 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Cases: inquiries, complaints and requests (F8)",
                             "Log one, follow it up, close it with a disposition and a "
                             "letter to the patron", app.action_cases)
+        yield SystemCommand("Notices: balance-due reminder letters",
+                            "Group orders past their due date: letters by consent, phone "
+                            "the others", partial(app.push_screen, NoticesScreen()))
         yield SystemCommand("Consignment: batches out with outside sellers",
                             "Issue, settle what came back, collect what is on account",
                             partial(app.push_screen, ConsignmentScreen()))

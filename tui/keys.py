@@ -34,6 +34,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.goods import ItemPicker
     from tui.screens.goods_sale import ConcessionsScreen
     from tui.screens.groups import GroupsScreen
+    from tui.screens.notices import NoticesScreen
     from tui.screens.order_detail import OrderDetailScreen
     from tui.screens.orders import OrderLookupScreen, QueryInput
     from tui.screens.overview import SellOverviewScreen
@@ -63,6 +64,7 @@ def _binding_classes() -> list[Any]:
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
             LanesAdminScreen, AdmissionsScreen,
             CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen, DuplicatesScreen,
+            NoticesScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
             OpenShiftModal]

@@ -1,6 +1,6 @@
 """Letters to patrons, one per page, ready to print and fold (a window envelope shows the
-address block): the written disposition of a case. fpdf2 and the standard Helvetica
-font, like the reports' PDFs.
+address block): the written disposition of a case, and balance-due reminders. fpdf2 and
+the standard Helvetica font, like the reports' PDFs.
 
 The house's name and address come from config (`[house]`); the letter says what the case
 was, when it was raised, and the disposition as written when the case was closed.
@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from core.errors import BoxOfficeError
+from core.money import format_cents
 from core.reports.pdf import latin1
 from core.sales.cases import Case
+from core.sales.notices import Reminder
 
 KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
               "request": "your request"}
@@ -63,4 +65,53 @@ def case_letter(case: Case, *, house: str, house_address: str, patron: str,
             "If anything is still not right, please reply quoting the reference above.",
             "", "Yours sincerely,", "", house]
     pdf.multi_cell(0, 6, latin1("\n".join(body)), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def reminder_letters(reminders: list[Reminder], *, house: str, house_address: str,
+                     today: date) -> bytes:
+    """Balance-due reminders, one letter a page, for the reminders that may go by mail.
+    Raises BoxOfficeError `nothing_to_send` when none may."""
+    from fpdf import FPDF
+
+    sending = [r for r in reminders if not r.skipped and r.customer is not None]
+    if not sending:
+        raise BoxOfficeError("no reminder may go by mail (no overdue balance, or no "
+                             "customer agreed to mail)", code="nothing_to_send")
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(latin1(f"{house}: balance reminders"))
+    pdf.set_creator("boxoffice")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(25, 20, 25)
+    for reminder in sending:
+        customer, order = reminder.customer, reminder.order
+        assert customer is not None
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 13)
+        pdf.cell(0, 7, latin1(house), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.multi_cell(0, 4.5, latin1(house_address), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(25, 50)
+        pdf.set_font("Helvetica", "", 11)
+        pdf.multi_cell(85, 5.5, latin1("\n".join(part for part in (
+            customer.name, order.group_name or "", customer.email or customer.phone)
+            if part)), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(25, 90)
+        pdf.cell(0, 6, today.strftime("%d %B %Y"), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.multi_cell(0, 6, latin1(f"Order {order.number}: balance due "
+                                    f"{order.balance_due.strftime('%d %B %Y')}"),
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "", 11)
+        body = [f"Dear {customer.name},", "",
+                f"The balance of {format_cents(order.balance_cents)} on your group's order "
+                f"{order.number} was due on {order.balance_due.strftime('%d %B %Y')}. "
+                f"The tickets are worth {format_cents(order.value_cents)}; we have "
+                f"received {format_cents(order.paid_cents)}.", "",
+                "Please pay the balance at the box office or call us. If you have paid "
+                "it in the last few days, thank you, and please ignore this letter.", "",
+                "Yours sincerely,", "", house]
+        pdf.multi_cell(0, 6, latin1("\n".join(body)), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

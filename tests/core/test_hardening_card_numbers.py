@@ -249,6 +249,8 @@ for _name in (
         "reports.letters.case_letter:house_address",
         "reports.letters.case_letter:patron",
         "reports.letters.case_letter:patron_address",
+        "reports.letters.reminder_letters:house",
+        "reports.letters.reminder_letters:house_address",
         "till.cards.import_settlement:source_name",
         "till.cards.import_settlement:text",
         "till.cards.parse_settlement:text",

@@ -12,8 +12,9 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.reports.letters import case_letter
-from core.sales import cases, customers
+from core.money import format_cents
+from core.reports.letters import case_letter, reminder_letters
+from core.sales import cases, customers, notices
 from core.sales.cases import CHANNELS, KINDS, PRIORITIES, Case
 from core.sales.orders import find_order
 from tui.cli.context import cli_context, done, open_db, reported, sign_in, signed_in_options
@@ -199,3 +200,63 @@ def case_letter_command(case_id: int, out: str, db_path: str | None, username: s
             raise BoxOfficeError(f"cannot write {out}: {error.strerror}",
                                  code="cannot_write") from None
     done(as_json, f"letter for case {c.id} written to {out}", case=c.id, path=out)
+
+
+@click.group("notices")
+def notices_group() -> None:
+    """Notices to patrons: balance-due reminder letters, and the log of what was sent."""
+
+
+@notices_group.command("balance-due")
+@click.option("--letters", "letters_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the letters (one a page) here and log them as sent.")
+@signed_in_options
+def notices_balance_due(letters_path: str | None, db_path: str | None, username: str,
+                        pin: str, as_json: bool) -> None:
+    """Group orders past their balance-due date: who gets a letter, who to phone."""
+    db = open_db(db_path)
+    config = cli_context().config
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        found = notices.balance_due_reminders(db, actor, _today())
+        if letters_path:
+            pdf = reminder_letters(found, house=config.venue.house_name,
+                                   house_address=config.venue.house_address, today=_today())
+            try:
+                Path(letters_path).write_bytes(pdf)
+            except OSError as error:
+                raise BoxOfficeError(f"cannot write {letters_path}: {error.strerror}",
+                                     code="cannot_write") from None
+            sent = notices.record_sent(db, actor, found, now=clock.now())
+    if as_json:
+        click.echo(json.dumps([{"order": r.order.number, "group": r.order.group_name,
+                                "balance_cents": r.order.balance_cents,
+                                "due": r.order.balance_due.isoformat(),
+                                "customer": r.customer.name if r.customer else None,
+                                "skipped": r.skipped} for r in found]))
+        return
+    for r in found:
+        click.echo(f"{r.order.number}  {(r.order.group_name or '')[:20]:<20} "
+                   f"{format_cents(r.order.balance_cents):>10} due {r.order.balance_due}  "
+                   f"{(r.customer.name if r.customer else '-')[:20]:<20} "
+                   f"{r.skipped or 'letter'}")
+    if not found:
+        click.echo("no balance is past due")
+    if letters_path:
+        click.echo(f"{sent} letter(s) written to {letters_path} and logged")
+
+
+@notices_group.command("log")
+@click.option("--customer", "customer_id", type=ID, default=None)
+@signed_in_options
+def notices_log(customer_id: int | None, db_path: str | None, username: str, pin: str,
+                as_json: bool) -> None:
+    """What was sent to whom, newest first."""
+    db = open_db(db_path)
+    with reported(as_json):
+        sent = notices.sent_notices(db, sign_in(db, username, pin), customer_id=customer_id)
+    for n in sent:
+        click.echo(f"{n.sent_at:%Y-%m-%d %H:%M} UTC  {n.kind:<12} {n.channel:<6} "
+                   f"{n.customer[:24]:<24} {n.order_number or ''}  by {n.sent_by}")
+    if not sent:
+        click.echo("nothing sent yet")
