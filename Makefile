@@ -17,10 +17,15 @@ CLOCK_SHIFTS ?= +400 -730
 PYTEST := $(BIN)/python -m pytest -q
 PARALLEL := -n auto
 
-.PHONY: demo test test-dates lint typecheck check bench clean system-deps
+.PHONY: demo serve test test-dates lint typecheck check bench clean system-deps
 
 demo: $(STAMP) system-deps
 	$(BIN)/boxoffice demo --db $(DEMO_DB)
+
+# the public storefront on the demo database (built if missing), on 127.0.0.1:8080
+serve: $(STAMP) system-deps
+	$(BIN)/boxoffice demo --db $(DEMO_DB) --no-tui
+	$(BIN)/boxoffice serve --db $(DEMO_DB)
 
 test: $(STAMP) system-deps
 	$(PYTEST) $(PARALLEL) -m "not serial"
@@ -38,7 +43,7 @@ test-dates: $(STAMP) system-deps
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check core tui hardware gateserver tests bench tools
+	$(BIN)/ruff check core tui hardware gateserver web tests bench tools
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

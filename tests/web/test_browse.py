@@ -1,0 +1,82 @@
+"""The storefront's browsing pages through the ASGI app: what's on, a performance's
+prices and seats, the availability state with its ETag, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.store.db import Database
+from tests.support.order_helpers import sell
+from tests.support.selling_helpers import hall_performance
+from web.app import create_app
+
+
+@pytest.fixture
+def client(demo_db: Database, demo_path: Path) -> TestClient:
+    return TestClient(create_app(demo_path), raise_server_exceptions=False)
+
+
+def test_whats_on_lists_the_performances_with_their_state(client: TestClient,
+                                                          demo_db: Database) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "What's on" in page.text and "The Marriage of Figaro" in page.text
+    assert "Harbor City FC v Riverside United" in page.text
+    assert 'class="status status-on">on sale' in page.text
+    assert f'href="/performances/{hall_performance(demo_db)}"' in page.text
+
+
+def test_a_hall_performance_shows_prices_fees_and_its_seats(client: TestClient,
+                                                          demo_db: Database) -> None:
+    show = hall_performance(demo_db)
+    sell(demo_db, ["ORCH-F-107"])
+    page = client.get(f"/performances/{show}")
+    assert page.status_code == 200
+    text = page.text
+    assert "<svg" in text and 'id="s-ORCH-F-108"' in text
+    assert "fee " in text and "Premium" in text
+    # the sold seat is greyed without JavaScript and missing from the list of seats
+    assert "#s-ORCH-F-107" in text
+    assert "<li>ORCH, row F, seat 108, Premium, " in text
+    assert ("<li>ORCH, row F, seat 107," in text) is False
+
+
+def test_the_state_changes_when_a_seat_sells_and_costs_a_304_when_not(
+        client: TestClient, demo_db: Database) -> None:
+    show = hall_performance(demo_db)
+    first = client.get(f"/performances/{show}/state")
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    same = client.get(f"/performances/{show}/state", headers={"If-None-Match": tag})
+    assert same.status_code == 304 and same.content == b""
+    sell(demo_db, ["ORCH-F-109"])
+    after = client.get(f"/performances/{show}/state", headers={"If-None-Match": tag})
+    assert after.status_code == 200 and "ORCH-F-109" in after.json()["taken"]
+
+
+def test_the_map_svg_is_cacheable_by_its_version(client: TestClient,
+                                                 demo_db: Database) -> None:
+    show = hall_performance(demo_db)
+    svg = client.get(f"/performances/{show}/map.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg")
+    assert "max-age" in svg.headers["cache-control"] and svg.headers["etag"]
+
+
+def test_a_stadium_lists_its_sections(client: TestClient, demo_db: Database) -> None:
+    from core.venue import performances
+
+    stadium = next(p.id for p in performances.list_performances(demo_db)
+                   if p.venue_kind == "stadium")
+    page = client.get(f"/performances/{stadium}")
+    assert page.status_code == 200 and "Sections" in page.text and "(224)" in page.text
+
+
+@pytest.mark.parametrize("path", ["/performances/999999", "/nowhere",
+                                  "/performances/abc", "/performances/-1/state"])
+def test_bad_addresses_get_a_clear_page_and_no_trace(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "Traceback" not in page.text and "See what's on" in page.text

@@ -1,0 +1,95 @@
+"""The storefront in a real browser (Debian's chromium driven by Playwright): what's on
+reached by keyboard alone, the seat map drawn, a seat the window sells greyed out within
+seconds, and the page at phone size without sideways scrolling. Screenshots of both
+sizes are kept in the test's folder to look at."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, sync_playwright
+
+from core.store.db import Database
+from tests.support.gate_server import free_port
+from tests.support.order_helpers import sell
+from tests.support.selling_helpers import hall_performance
+from web.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking"]
+
+
+@pytest.fixture
+def storefront(demo_db: Database, demo_path: Path) -> Iterator[str]:
+    """The app under a real uvicorn on 127.0.0.1, in a thread of this process (so it
+    shares the test's pinned clock)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(demo_path), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=ARGS)
+        yield launched
+        launched.close()
+
+
+def test_keyboard_to_a_performance_and_a_seat_sold_at_the_window_greys_out(
+        storefront: str, browser: Browser, demo_db: Database, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(storefront + "/")
+    assert page.locator("h1").inner_text() == "What's on"
+    # keyboard only: the skip link, the house name, then the first performance
+    show = hall_performance(demo_db)
+    link = page.locator(f'a[href="/performances/{show}"]')
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the performance's link is not reachable by Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/performances/{show}")
+    seats = page.locator("circle.seat")
+    assert seats.count() > 1000
+    assert page.locator("#s-ORCH-F-110").get_attribute("class") == "seat z-A"
+    page.screenshot(path=str(tmp_path / "desktop.png"), full_page=False)
+    sell(demo_db, ["ORCH-F-110"])                    # a window sells it meanwhile
+    page.wait_for_function(
+        "document.getElementById('s-ORCH-F-110').classList.contains('taken')",
+        timeout=15000)
+
+
+def test_a_phone_sees_the_page_without_sideways_scrolling(
+        storefront: str, browser: Browser, demo_db: Database, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                            is_mobile=True, has_touch=True)
+    page.goto(f"{storefront}/performances/{hall_performance(demo_db)}")
+    assert page.locator("table.prices").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
+    assert (tmp_path / "phone.png").stat().st_size > 10_000

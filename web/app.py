@@ -1,0 +1,218 @@
+"""The storefront's ASGI app: `create_app()` (uvicorn's factory, see `boxoffice serve`).
+
+Pages (server-rendered, working without JavaScript; a small hand-written script only
+refreshes availability):
+- `/`: the performances from today on, with what is on sale, from when, sold out or
+  few left;
+- `/performances/{id}`: prices by zone and price type with the fee shown, the seat map as
+  SVG (its geometry cached per map version), and the available seats as a list;
+- `/performances/{id}/map.svg`: the map alone (cacheable by its version);
+- `/performances/{id}/state`: the seats taken now, as JSON, with an ETag: an unchanged
+  map costs a 304;
+- `/health`.
+
+Every figure comes from core services; this module only shapes them for the browser.
+Errors never show a stack trace: a clear page with the status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from core import clock
+from core.config import Config, load_config
+from core.errors import BoxOfficeError, NotFound
+from core.money import format_cents
+from core.reports import sell_through
+from core.seatmap import venue_drawing
+from core.store.db import Database, connect
+from core.times import stamp
+from core.venue import performances, pricing, seat_plan, venues
+from core.venue.performances import Performance
+from web.seatmap_svg import seat_map_svg, web_colour
+
+HERE = Path(__file__).parent
+FEW_LEFT = 0.10           # "few left" under this share of the capacity
+
+
+@dataclass(frozen=True)
+class Listing:
+    performance: Performance
+    when: str
+    status: str             # on sale, on sale from ..., sold out, few left, off sale
+    open_seats: int
+    capacity: int
+
+
+class Storefront:
+    """What the pages share: the config, one database connection per thread."""
+
+    def __init__(self, database: Path, config: Config) -> None:
+        self.database = database
+        self.config = config
+        self._local = threading.local()
+        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                     autoescape=select_autoescape(["html"]))
+        self.templates.globals["money"] = format_cents
+        self.templates.globals["colour"] = web_colour
+
+    @property
+    def db(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.database)
+        return db
+
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(name).render(**values),
+                            status_code=status)
+
+    def local(self, moment: datetime) -> str:
+        return f"{moment.astimezone(self.config.zone):%a %d %b %Y, %H:%M}"
+
+    def listing(self, performance: Performance, now: datetime) -> Listing:
+        by_zone, _, _ = sell_through.counts(self.db, performance.id, stamp(now))
+        open_seats = sum(z["open"] for z in by_zone.values())
+        capacity = sum(z["capacity"] for z in by_zone.values())
+        try:
+            performances.check_on_sale(self.db, performance.id, now)
+            status = ("sold out" if open_seats == 0 else
+                      "few left" if open_seats < capacity * FEW_LEFT else "on sale")
+        except BoxOfficeError as refusal:
+            status = {"not_on_sale_yet": f"on sale from "
+                      f"{self.local(performance.on_sale_at) if performance.on_sale_at else ''}",
+                      "performance_cancelled": "cancelled"}.get(refusal.code, "off sale")
+        return Listing(performance, self.local(performance.starts_at), status, open_seats,
+                       capacity)
+
+
+def _storefront(request: Request) -> Storefront:
+    store: Storefront = request.app.state.storefront
+    return store
+
+
+def _performance(request: Request) -> Performance:
+    try:
+        return performances.get_performance(_storefront(request).db,
+                                            int(request.path_params["performance_id"]))
+    except NotFound:
+        raise HTTPException(404, "There is no such performance.") from None
+
+
+def index(request: Request) -> HTMLResponse:
+    store = _storefront(request)
+    now = clock.now()
+    today = datetime.combine(now.astimezone(store.config.zone).date(), time(0),
+                             store.config.zone)
+    shows = [store.listing(p, now) for p in performances.list_performances(store.db,
+                                                                           since=today)
+             if p.status != "cancelled"]
+    return store.page("index.html", shows=shows, house=store.config.venue.house_name)
+
+
+def performance_page(request: Request) -> HTMLResponse:
+    store = _storefront(request)
+    performance = _performance(request)
+    now = clock.now()
+    grid = pricing.price_grid(store.db, performance.id)
+    seatmap = venues.venue_seatmap(store.db, performance.venue_id)
+    listing = store.listing(performance, now)
+    if seatmap.overview is not None:
+        # a stadium: its sections first, how full each is (a section's own map next)
+        _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))
+        sections = [(section.name, section.code, by_section.get(section.code, {}).get(
+            "open", 0)) for section in seatmap.sections]
+        areas = [(area.name, area.code, by_section.get(area.code, {}).get("open", 0))
+                 for area in seatmap.areas]
+        return store.page("stadium.html", listing=listing, grid=grid, zones=seatmap.zones,
+                          sections=sections + areas, house=store.config.venue.house_name)
+    index = seat_plan.seat_index(store.db, performance.id)
+    taken = seat_plan.plan_states(store.db, performance.id, now, index, None)
+    available: dict[str, list[str]] = {}
+    for seat in venue_drawing(seatmap).seats:
+        if (seat.section, seat.row, seat.number) not in taken:
+            zone = seatmap.zones[seat.zone]
+            price = grid.get(seat.zone, "ADULT")
+            available.setdefault(zone.name, []).append(
+                f"{seat.section}, row {seat.row}, seat {seat.number}, {zone.name}"
+                + (f", {format_cents(price.total_cents)}" if price else ""))
+    # the seats taken when the page was made, greyed without JavaScript too
+    taken_css = ",".join(f"#s-{s}-{r}-{n}" for (s, r, n) in taken)
+    return store.page("performance.html", listing=listing, grid=grid, zones=seatmap.zones,
+                      svg=seat_map_svg(seatmap), available=available, taken_css=taken_css,
+                      house=store.config.venue.house_name, map_version=seatmap.sha256[:12])
+
+
+def map_svg(request: Request) -> Response:
+    store = _storefront(request)
+    performance = _performance(request)
+    seatmap = venues.venue_seatmap(store.db, performance.venue_id)
+    return Response(seat_map_svg(seatmap), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400",
+                             "ETag": f'"{seatmap.sha256[:16]}"'})
+
+
+def state(request: Request) -> Response:
+    """The seats not available now: {"taken": ["ORCH-F-107", ...]}, with an ETag over
+    them, so a page that polls an unchanged map gets a 304 and no body."""
+    store = _storefront(request)
+    performance = _performance(request)
+    index = seat_plan.seat_index(store.db, performance.id)
+    taken = sorted(f"{s}-{r}-{n}" for (s, r, n) in seat_plan.plan_states(
+        store.db, performance.id, clock.now(), index, None))
+    body = json.dumps({"taken": taken}, separators=(",", ":"))
+    tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="application/json",
+                    headers={"ETag": tag, "Cache-Control": "no-cache"})
+
+
+def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def http_error(request: Request, exc: Exception) -> HTMLResponse:
+    store = _storefront(request)
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = exc.detail if isinstance(exc, HTTPException) else \
+        "Something went wrong on our side. Please try again in a moment."
+    return store.page("error.html", status=status, status_code=status, message=message,
+                      house=store.config.venue.house_name)
+
+
+def create_app(database: str | Path | None = None, config: Config | None = None
+               ) -> Starlette:
+    """The app; with no arguments (uvicorn's factory), the database and config come from
+    BOXOFFICE_DB and BOXOFFICE_CONFIG, as `boxoffice serve` sets them."""
+    config = config or load_config(Path(os.environ["BOXOFFICE_CONFIG"])
+                                   if os.environ.get("BOXOFFICE_CONFIG") else None)
+    path = Path(database or os.environ.get("BOXOFFICE_DB") or config.database.path)
+    app = Starlette(routes=[
+        Route("/", index),
+        Route("/performances/{performance_id:int}", performance_page),
+        Route("/performances/{performance_id:int}/map.svg", map_svg),
+        Route("/performances/{performance_id:int}/state", state),
+        Route("/health", health),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ], exception_handlers={HTTPException: http_error, Exception: http_error},
+        middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
+    app.state.storefront = Storefront(path, config)
+    return app

@@ -1,0 +1,59 @@
+"""A venue's seat map as SVG, drawn from the same drawing the window uses: one circle a
+seat at its column and line, coloured by zone, with the row labels and aisles of the
+drawing as text. The geometry is drawn once per map version (its SHA-256) and cached;
+only the seats' states change, and the page asks for those separately."""
+
+from __future__ import annotations
+
+from html import escape
+
+from core.seatmap import SeatMap, venue_drawing
+
+CELL_W, CELL_H = 12, 16
+
+# The 16 terminal colours the seat map files name, as web colours readable on white
+# with a dark outline (WCAG: the seat's meaning never rests on colour alone: every seat
+# has a label, and the list view says it in words)
+WEB_COLOURS = {
+    "black": "#333333", "red": "#c62828", "green": "#2e7d32", "yellow": "#b8860b",
+    "blue": "#1565c0", "magenta": "#8e24aa", "cyan": "#00838f", "white": "#757575",
+}
+
+
+def web_colour(name: str) -> str:
+    return WEB_COLOURS.get(name.removeprefix("bright_"), "#555555")
+
+
+_CACHE: dict[str, str] = {}
+
+
+def seat_map_svg(seatmap: SeatMap) -> str:
+    """The whole map's SVG (cached by the map's SHA-256); each seat a <circle> whose id
+    is its key (SECTION-ROW-N)."""
+    cached = _CACHE.get(seatmap.sha256)
+    if cached is None:
+        cached = _CACHE[seatmap.sha256] = _draw(seatmap)
+    return cached
+
+
+def _draw(seatmap: SeatMap) -> str:
+    drawing = venue_drawing(seatmap)
+    width, height = drawing.width * CELL_W, drawing.height * CELL_H
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-label="Seat map of {escape(seatmap.name)}" class="seatmap">']
+    for y, line in enumerate(drawing.lines):
+        text = line.rstrip()
+        if text.strip():
+            parts.append(f'<text x="0" y="{(y + 1) * CELL_H - 4}" class="map-label" '
+                         f'xml:space="preserve">{escape(text)}</text>')
+    for seat in drawing.seats:
+        zone = seatmap.zones[seat.zone]
+        key = f"{seat.section}-{seat.row}-{seat.number}"
+        parts.append(
+            f'<circle id="s-{escape(key)}" class="seat z-{seat.zone}" '
+            f'cx="{seat.x * CELL_W + CELL_W / 2}" cy="{seat.y * CELL_H + CELL_H / 2}" '
+            f'r="{CELL_W / 2 - 1}" fill="{web_colour(zone.color)}">'
+            f"<title>{escape(seat.section)}, row {escape(seat.row)}, seat {seat.number}, "
+            f"{escape(zone.name)}</title></circle>")
+    parts.append("</svg>")
+    return "".join(parts)
