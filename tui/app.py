@@ -372,6 +372,18 @@ class BoxOfficeApp(App[None]):
         row = self.db.execute("PRAGMA database_list").fetchone()
         return Path(row[2]) if row and row[2] else Path(self.config.database.path)
 
+    def save_beside_database(self, folder: str, name: str, data: bytes | str) -> Path:
+        """Write a file the house keeps (a letter, an export, a CSV) into `folder` beside
+        the database, so every window of the house finds them together; returns where.
+        Raises OSError."""
+        path = self.database_path().parent / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
     def printer(self) -> Printer:
         from hardware.printers import open_printer
 

@@ -9,6 +9,7 @@ was, when it was raised, and the disposition as written when the case was closed
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from core.errors import BoxOfficeError
 from core.money import format_cents
@@ -20,51 +21,64 @@ KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
               "request": "your request"}
 
 
-def case_letter(case: Case, *, house: str, house_address: str, patron: str,
-                patron_address: str, today: date) -> bytes:
-    """The disposition letter of a closed case as PDF bytes. Raises BoxOfficeError
-    `case_open` for a case that has no disposition yet."""
+def _letters(title: str) -> Any:
+    """An A4 document for letters, margins for folding into a DL window envelope."""
     from fpdf import FPDF
 
-    if case.disposition is None:
-        raise BoxOfficeError(f"case {case.id} is still {case.status}: a letter goes with "
-                             "its disposition, when it is resolved or referred",
-                             code="case_open")
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(latin1(f"{house}: case {case.id}"))
+    pdf.set_title(latin1(title))
     pdf.set_creator("boxoffice")
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_margins(25, 20, 25)
+    return pdf
+
+
+def _letter(pdf: Any, *, house: str, house_address: str, recipient: list[str],
+            today: date, reference: str, body: list[str]) -> None:
+    """One letter on a new page: the house, the address block where a DL window envelope
+    shows it, the date, the reference in bold, then the body and the signature."""
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 7, latin1(house), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(0, 4.5, latin1(house_address), new_x="LMARGIN", new_y="NEXT")
-    # the address block sits where a DL window envelope shows it
     pdf.set_xy(25, 50)
     pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(85, 5.5, latin1("\n".join(part for part in (patron, patron_address)
-                                               if part)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(85, 5.5, latin1("\n".join(part for part in recipient if part)),
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.set_xy(25, 90)
     pdf.cell(0, 6, today.strftime("%d %B %Y"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 11)
-    raised = case.opened_at.date().strftime("%d %B %Y")
-    pdf.multi_cell(0, 6, latin1(f"Our reference: case {case.id}, {KIND_WORDS[case.kind]} "
-                                 f"of {raised} ({case.category})"),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin1(reference), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "", 11)
-    greeting = f"Dear {patron}," if patron else "Dear patron,"
-    body = [greeting, "",
-            f"Thank you for contacting us about {KIND_WORDS[case.kind]}. "
-            + ("We have looked into it, and this is what we have done:"
-               if case.status == "resolved" else
-               "We have passed it on to those who can answer it best:"),
-            "", case.disposition, "",
-            "If anything is still not right, please reply quoting the reference above.",
-            "", "Yours sincerely,", "", house]
-    pdf.multi_cell(0, 6, latin1("\n".join(body)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin1("\n".join([*body, "", "Yours sincerely,", "", house])),
+                   new_x="LMARGIN", new_y="NEXT")
+
+
+def case_letter(case: Case, *, house: str, house_address: str, patron: str,
+                patron_address: str, today: date) -> bytes:
+    """The disposition letter of a closed case as PDF bytes. Raises BoxOfficeError
+    `case_open` for a case that has no disposition yet."""
+    if case.disposition is None:
+        raise BoxOfficeError(f"case {case.id} is still {case.status}: a letter goes with "
+                             "its disposition, when it is resolved or referred",
+                             code="case_open")
+    pdf = _letters(f"{house}: case {case.id}")
+    raised = case.opened_at.date().strftime("%d %B %Y")
+    _letter(pdf, house=house, house_address=house_address,
+            recipient=[patron, patron_address], today=today,
+            reference=f"Our reference: case {case.id}, {KIND_WORDS[case.kind]} of {raised} "
+                      f"({case.category})",
+            body=[f"Dear {patron}," if patron else "Dear patron,", "",
+                  f"Thank you for contacting us about {KIND_WORDS[case.kind]}. "
+                  + ("We have looked into it, and this is what we have done:"
+                     if case.status == "resolved" else
+                     "We have passed it on to those who can answer it best:"),
+                  "", case.disposition, "",
+                  "If anything is still not right, please reply quoting the reference "
+                  "above."])
     return bytes(pdf.output())
 
 
@@ -72,46 +86,25 @@ def reminder_letters(reminders: list[Reminder], *, house: str, house_address: st
                      today: date) -> bytes:
     """Balance-due reminders, one letter a page, for the reminders that may go by mail.
     Raises BoxOfficeError `nothing_to_send` when none may."""
-    from fpdf import FPDF
-
     sending = [r for r in reminders if not r.skipped and r.customer is not None]
     if not sending:
         raise BoxOfficeError("no reminder may go by mail (no overdue balance, or no "
                              "customer agreed to mail)", code="nothing_to_send")
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(latin1(f"{house}: balance reminders"))
-    pdf.set_creator("boxoffice")
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.set_margins(25, 20, 25)
+    pdf = _letters(f"{house}: balance reminders")
     for reminder in sending:
         customer, order = reminder.customer, reminder.order
         assert customer is not None
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(0, 7, latin1(house), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(0, 4.5, latin1(house_address), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_xy(25, 50)
-        pdf.set_font("Helvetica", "", 11)
-        pdf.multi_cell(85, 5.5, latin1("\n".join(part for part in (
-            customer.name, order.group_name or "", customer.email or customer.phone)
-            if part)), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_xy(25, 90)
-        pdf.cell(0, 6, today.strftime("%d %B %Y"), align="R", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(6)
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(0, 6, latin1(f"Order {order.number}: balance due "
-                                    f"{order.balance_due.strftime('%d %B %Y')}"),
-                       new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
-        pdf.set_font("Helvetica", "", 11)
-        body = [f"Dear {customer.name},", "",
-                f"The balance of {format_cents(order.balance_cents)} on your group's order "
-                f"{order.number} was due on {order.balance_due.strftime('%d %B %Y')}. "
-                f"The tickets are worth {format_cents(order.value_cents)}; we have "
-                f"received {format_cents(order.paid_cents)}.", "",
-                "Please pay the balance at the box office or call us. If you have paid "
-                "it in the last few days, thank you, and please ignore this letter.", "",
-                "Yours sincerely,", "", house]
-        pdf.multi_cell(0, 6, latin1("\n".join(body)), new_x="LMARGIN", new_y="NEXT")
+        due = order.balance_due.strftime("%d %B %Y")
+        _letter(pdf, house=house, house_address=house_address,
+                recipient=[customer.name, order.group_name or "",
+                           customer.email or customer.phone], today=today,
+                reference=f"Order {order.number}: balance due {due}",
+                body=[f"Dear {customer.name},", "",
+                      f"The balance of {format_cents(order.balance_cents)} on your group's "
+                      f"order {order.number} was due on {due}. The tickets are worth "
+                      f"{format_cents(order.value_cents)}; we have received "
+                      f"{format_cents(order.paid_cents)}.", "",
+                      "Please pay the balance at the box office or call us. If you have "
+                      "paid it in the last few days, thank you, and please ignore this "
+                      "letter."])
     return bytes(pdf.output())

@@ -178,3 +178,18 @@ async def test_what_if_from_the_pricing_report(demo_db: Database, tmp_path: Path
         await pilot.pause()
         said = text_of(app, "#info")
         assert "A ADULT:" in said and "at 99.00" in said and "no elasticity" in said
+
+
+async def test_s_saves_the_report_as_csv_beside_the_database(demo_db: Database,
+                                                             tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await open_report(pilot, "worklist")
+        await pilot.press("s")
+        await pilot.pause()
+        said = text_of(app, "#info")
+    assert said.startswith("Saved ")
+    saved = Path(said.removeprefix("Saved "))
+    assert saved.parent.name == "reports" and saved.parent.parent == app.database_path().parent
+    assert "Group balances overdue" in saved.read_text()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -296,20 +295,16 @@ class CasesScreen(AdminSectionScreen):
         if full.customer_id is not None:
             customer = customers.get_customer(app.db, full.customer_id)
             contact = customer.email or customer.phone
-        folder = Path(app.database_path()).parent / "letters"
-        path = folder / f"case-{full.id}.pdf"
         try:
-            pdf = case_letter(full, house=app.config.venue.house_name,
-                              house_address=app.config.venue.house_address,
-                              patron=full.customer_name or "", patron_address=contact,
-                              today=self.today)
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
+            path = app.save_beside_database("letters", f"case-{full.id}.pdf", case_letter(
+                full, house=app.config.venue.house_name,
+                house_address=app.config.venue.house_address,
+                patron=full.customer_name or "", patron_address=contact, today=self.today))
         except BoxOfficeError as error:
             self.say(f"Not done: {error.message}", error=True)
             return
         except OSError as error:
-            self.say(f"Could not write the letter to {path}: {error.strerror}", error=True)
+            self.say(f"Could not write the letter: {error.strerror}", error=True)
             return
         self.say(f"Letter written: {path}")
 

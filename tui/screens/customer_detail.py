@@ -10,7 +10,6 @@ customer search in the command palette ("Customers") and from an order (`u`)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -145,17 +144,16 @@ class CustomerScreen(BoxOfficeScreen[None]):
 
     def action_export(self) -> None:
         app = self.box_office
-        path = Path(app.database_path()).parent / "exports" / f"customer-{self.customer_id}.json"
         try:
             data = customer_data.export_customer(app.db, app.seller, self.customer_id,
                                                  now=app.clock())
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data, indent=2))
+            path = app.save_beside_database("exports", f"customer-{self.customer_id}.json",
+                                            json.dumps(data, indent=2))
         except BoxOfficeError as error:
             self.say(f"Not exported: {error.message}", error=True)
             return
         except OSError as error:
-            self.say(f"Could not write {path}: {error.strerror}", error=True)
+            self.say(f"Could not write the export: {error.strerror}", error=True)
             return
         self.say(f"Exported to {path}")
 

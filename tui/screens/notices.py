@@ -5,8 +5,6 @@ Needs `group_sales`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,19 +59,17 @@ class NoticesScreen(AdminSectionScreen):
 
     def action_letters(self) -> None:
         app = self.box_office
-        folder = Path(app.database_path()).parent / "letters"
         today = app.clock().astimezone(app.config.zone).date()
-        path = folder / f"reminders-{today.isoformat()}.pdf"
         try:
-            pdf = reminder_letters(self.reminders, house=app.config.venue.house_name,
-                                   house_address=app.config.venue.house_address, today=today)
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
+            path = app.save_beside_database(
+                "letters", f"reminders-{today.isoformat()}.pdf", reminder_letters(
+                    self.reminders, house=app.config.venue.house_name,
+                    house_address=app.config.venue.house_address, today=today))
         except BoxOfficeError as error:
             self.say(f"Not done: {error.message}", error=True)
             return
         except OSError as error:
-            self.say(f"Could not write {path}: {error.strerror}", error=True)
+            self.say(f"Could not write the letters: {error.strerror}", error=True)
             return
         sent = notices.record_sent(app.db, app.seller, self.reminders, now=app.clock())
         self.say(f"{sent} letter(s) written to {path} and logged as sent.")

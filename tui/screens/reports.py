@@ -133,15 +133,13 @@ class ReportScreen(BoxOfficeScreen[None]):
     def action_save_csv(self) -> None:
         if self.report is None:
             return
-        # beside the database, so every window of the house finds its exports together
-        folder = self.box_office.database_path().parent / "reports"
         stamp = self.box_office.clock().astimezone(self.box_office.config.zone)
-        path = folder / f"{self.report.name}-{stamp:%Y%m%d-%H%M%S}.csv"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(to_csv(self.report), encoding="utf-8")
+            path = self.box_office.save_beside_database(
+                "reports", f"{self.report.name}-{stamp:%Y%m%d-%H%M%S}.csv",
+                to_csv(self.report))
         except OSError as error:
-            self.say(f"Cannot save {path}: {error.strerror}", error=True)
+            self.say(f"Cannot save the report: {error.strerror}", error=True)
             return
         self.say(f"Saved {path}")
 
