@@ -93,3 +93,24 @@ def test_a_phone_sees_the_page_without_sideways_scrolling(
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
     assert (tmp_path / "phone.png").stat().st_size > 10_000
+
+
+def test_no_serious_accessibility_violations(storefront: str, browser: Browser,
+                                             demo_db: Database) -> None:
+    """axe-core (axe-playwright-python) on each page: nothing serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    from core.venue import performances
+
+    stadium = next(p.id for p in performances.list_performances(demo_db)
+                   if p.venue_kind == "stadium")
+    for path in ("/", f"/performances/{hall_performance(demo_db)}",
+                 f"/performances/{stadium}", "/nowhere"):
+        page.goto(storefront + path)
+        results = axe.run(page)
+        serious = [(v["id"], v["impact"], len(v["nodes"]))
+                   for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{path}: {serious}"
