@@ -45,7 +45,8 @@ def _binding_classes() -> list[Any]:
     from tui.screens.sell import SellScreen
     from tui.screens.sell_dialogs import BestAvailableForm, Choose, GeneralAdmissionForm
     from tui.screens.shift import OpenShiftModal
-    from tui.screens.shift_close import AllShiftsScreen, CountModal, ShiftScreen
+    from tui.screens.shift_close import AllShiftsScreen, ShiftScreen
+    from tui.screens.shift_count import CountModal
     from tui.screens.stock import StockScreen
     from tui.screens.stock_count import CountScreen, MovesScreen
     from tui.screens.stock_forms import StockForm

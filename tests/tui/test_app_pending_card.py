@@ -81,7 +81,7 @@ async def test_a_coordinator_settles_an_approval(demo_db: Database, tmp_path: Pa
 
 async def test_the_close_out_names_pending_payments_before_the_count(
         demo_db: Database, tmp_path: Path) -> None:
-    from tui.screens.shift_close import CountModal
+    from tui.screens.shift_count import CountModal
 
     lost_answer(demo_db, "ORCH-J-105")
     number = get_order(demo_db, 1).number

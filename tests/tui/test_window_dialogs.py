@@ -39,7 +39,7 @@ async def test_counts_and_amounts_are_refused_on_their_field(demo_db: Database,
 
     from tests.support.app_helpers import make_app, sign_in, text_of
     from tui.screens.shift import OpenShiftModal
-    from tui.screens.shift_close import CountModal
+    from tui.screens.shift_count import CountModal
 
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -68,7 +68,7 @@ async def test_counts_and_amounts_are_refused_on_their_field(demo_db: Database,
 async def test_the_close_sums_as_it_goes_reviews_then_asks_before_the_z(
         demo_db: Database, tmp_path: Path) -> None:
     from tui.screens.dialogs import Confirm
-    from tui.screens.shift_close import CountModal
+    from tui.screens.shift_count import CountModal
 
     def status() -> str:
         return str(demo_db.execute("SELECT status FROM shifts").fetchone()[0])
@@ -124,7 +124,8 @@ async def test_a_coordinator_closes_another_sellers_shift_from_the_window(
     from textual.widgets import DataTable
 
     from tui.screens.dialogs import Confirm
-    from tui.screens.shift_close import AllShiftsScreen, CountModal, ShiftScreen
+    from tui.screens.shift_close import AllShiftsScreen, ShiftScreen
+    from tui.screens.shift_count import CountModal
 
     def sams_shift() -> tuple[int, str]:
         row = demo_db.execute("SELECT s.id, s.status FROM shifts s JOIN users u ON "

@@ -257,7 +257,8 @@ for _command in (shift, deposit, cards, report, extract, what_if_command, item):
 
 # the counter beyond a sale, and the keys that sign tickets
 from tui.cli.cases import case_group, notices_group  # noqa: E402
-from tui.cli.desk import consignment_group, customer, group  # noqa: E402
+from tui.cli.customers import customer  # noqa: E402
+from tui.cli.desk import consignment_group, group  # noqa: E402
 from tui.cli.signing import signing_key  # noqa: E402
 
 for _command in (customer, group, consignment_group, signing_key, case_group,
