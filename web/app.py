@@ -68,6 +68,7 @@ class Storefront:
         self.database = database
         self.config = config
         self._local = threading.local()
+        self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]))
         self.templates.globals["money"] = format_cents
@@ -79,6 +80,17 @@ class Storefront:
         if db is None:
             db = self._local.db = connect(self.database)
         return db
+
+    def seat_index(self, performance: Performance) -> seat_plan.SeatIndex:
+        """The venue's seats both ways, read once per performance and map version: the
+        state every page polls would otherwise read every seat each time (a stadium's
+        37,000 take ~150 ms)."""
+        version = venues.venue_seatmap(self.db, performance.venue_id).sha256
+        key = (performance.id, version)
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = seat_plan.seat_index(self.db, performance.id)
+        return index
 
     def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(name).render(**values),
@@ -143,7 +155,7 @@ def performance_page(request: Request) -> HTMLResponse:
                  for area in seatmap.areas]
         return store.page("stadium.html", listing=listing, grid=grid, zones=seatmap.zones,
                           sections=sections + areas, house=store.config.venue.house_name)
-    index = seat_plan.seat_index(store.db, performance.id)
+    index = store.seat_index(performance)
     taken = seat_plan.plan_states(store.db, performance.id, now, index, None)
     available: dict[str, list[str]] = {}
     for seat in venue_drawing(seatmap).seats:
@@ -174,7 +186,7 @@ def state(request: Request) -> Response:
     them, so a page that polls an unchanged map gets a 304 and no body."""
     store = _storefront(request)
     performance = _performance(request)
-    index = seat_plan.seat_index(store.db, performance.id)
+    index = store.seat_index(performance)
     taken = sorted(f"{s}-{r}-{n}" for (s, r, n) in seat_plan.plan_states(
         store.db, performance.id, clock.now(), index, None))
     body = json.dumps({"taken": taken}, separators=(",", ":"))
