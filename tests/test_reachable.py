@@ -22,7 +22,7 @@ ALLOWED: dict[str, str] = {
     **{f"core.migrations.{step}:apply": "run in order by the registry in core.migrations, "
        "through store.schema.migrate" for step in (
            "m0001_venues_events_journal", "m0002_selling", "m0003_checkin", "m0004_closeout",
-           "m0005_admin", "m0006_concessions")},
+           "m0005_admin", "m0006_concessions", "m0009_web_orders")},
     "core.concessions.stock:check_stock": "the stock ledger's invariant, asserted by the "
     "tests after stock changes; no command offers it yet",
     "core.gate.codes:decode_unverified": "diagnostics and tests: a code's record unchecked",

@@ -12,9 +12,10 @@ from core.migrations import (
     m0004_closeout,
     m0005_admin,
     m0006_concessions,
+    m0009_web_orders,
 )
 
 migrations = Migrations("boxoffice")
 for _step in (m0001_venues_events_journal, m0002_selling, m0003_checkin, m0004_closeout,
-              m0005_admin, m0006_concessions):
+              m0005_admin, m0006_concessions, m0009_web_orders):
     migrations(name=_step.NAME)(_step.apply)
