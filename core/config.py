@@ -122,7 +122,7 @@ class WebConfig:
     """The public storefront (`boxoffice serve`): what a patron may do online."""
 
     host: str = "127.0.0.1"       # behind a TLS reverse proxy in production
-    port: int = 8000
+    port: int = 8080
     hold_minutes: int = 10        # how long a patron's seats stay in their cart
     hold_extensions: int = 2      # how many times a patron may ask for more time
     max_tickets: int = 10         # per order

@@ -21,6 +21,7 @@ from core.sales import carts
 from core.sales.carts import CartError
 from core.sales.models import CartView
 from core.store.db import Database, write
+from core.times import stamp
 from core.venue.inventory import SeatUnavailable
 from core.venue.pricing import PriceGrid
 
@@ -133,14 +134,18 @@ def add_seats(db: Database, cart_id: int | None, performance_id: int,
 
 
 def add_best(db: Database, cart_id: int | None, performance_id: int, quantity: int,
-             zone: str | None, rules: OnlineRules, now: datetime) -> int:
-    """The best `quantity` seats together (the window's best available), in `zone` if
-    given; returns the cart. Raises SeatUnavailable `no_block`, OnlineError."""
+             zone: str | None, rules: OnlineRules, now: datetime, *,
+             section: str | None = None) -> int:
+    """The best `quantity` seats together (the window's best available), in `zone` or
+    `section` if given; returns the cart. Raises SeatUnavailable `no_block`,
+    OnlineError."""
+    if quantity < 1:
+        raise OnlineError("choose at least one ticket", code="bad_quantity")
     cart_id = _cart_for(db, cart_id, rules, now)
     _room(db, cart_id, rules, quantity)
     carts.add_best_available(db, web_account(db), cart_id, performance_id, quantity,
                              _default_type(db, rules, performance_id), now, rules.hold,
-                             zone=zone or None)
+                             zone=zone or None, section=section or None)
     return cart_id
 
 
@@ -198,3 +203,35 @@ def extend(db: Database, cart_id: int, rules: OnlineRules, now: datetime) -> dat
         db.execute("INSERT INTO web_carts (cart_id, extensions) VALUES (?, 1) ON CONFLICT "
                    "(cart_id) DO UPDATE SET extensions = extensions + 1", [cart_id])
         return until
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    order_number: str
+    kind: str
+    recipient: str
+    status: str
+    error: str
+    at: datetime
+
+
+def record_message(db: Database, order_id: int, kind: str, recipient: str, *,
+                   error: str = "", now: datetime) -> None:
+    """Log an email to a patron: sent, or failed with why (never raises for the order)."""
+    with write(db):
+        db.execute("INSERT INTO web_messages (order_id, kind, recipient, status, error, at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [order_id, kind, recipient, "failed" if error else "sent", error or None,
+                    stamp(now)])
+
+
+def messages(db: Database, *, failed_only: bool = False, limit: int = 200) -> list[Message]:
+    """The storefront's emails, newest first: what a coordinator checks when a patron says
+    no confirmation came."""
+    where = "WHERE m.status = 'failed' " if failed_only else ""
+    return [Message(r[0], r[1], r[2], r[3], r[4], r[5] or "", datetime.fromisoformat(r[6]))
+            for r in db.execute(
+                "SELECT m.id, o.number, m.kind, m.recipient, m.status, m.error, m.at FROM "
+                f"web_messages m JOIN orders o ON o.id = m.order_id {where}"
+                "ORDER BY m.id DESC LIMIT ?", [limit])]

@@ -1,0 +1,126 @@
+"""What every storefront page shares: the config and rules, one database connection per
+thread, the templates, the signing secret, the write limiter and the rate limits."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from core.config import Config
+from core.gate import keys
+from core.gate.codes import Signer
+from core.money import format_cents
+from core.sales import online
+from core.store.db import Database, connect
+from core.store.schema import database_id
+from core.venue import performances, seat_plan, venues
+from core.venue.performances import Performance
+from web import session as sessions
+from web.seatmap_svg import web_colour
+
+HERE = Path(__file__).parent
+LOCK_WAIT_MS = 1500      # a web write waits this long for the lock; a window waits longer
+WEB_WRITERS = 2          # web requests writing at once; the rest queue here, not in SQLite
+
+log = logging.getLogger("boxoffice.web")
+
+
+class Storefront:
+    def __init__(self, database: Path, config: Config) -> None:
+        self.database = database
+        self.config = config
+        self.rules = online.OnlineRules.from_config(config.web)
+        self._local = threading.local()
+        self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
+        self._writers = threading.BoundedSemaphore(WEB_WRITERS)
+        self.holds = sessions.RateLimiter(limit=30, window=60)       # cart and checkout posts
+        self.lookups = sessions.RateLimiter(limit=10, window=300)    # order lookups
+        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                     autoescape=select_autoescape(["html"]))
+        self.templates.globals["money"] = format_cents
+        self.templates.globals["colour"] = web_colour
+        self.templates.globals["house"] = config.venue.house_name
+        self._secret = config.web.secret
+        self._signer: Signer | None = None
+
+    @property
+    def db(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.database)
+            db.conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        return db
+
+    @property
+    def secret(self) -> str:
+        if not self._secret:
+            self._secret = online.site_secret(self.db)
+        return self._secret
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The windows stay first: at most WEB_WRITERS web requests write at once, and
+        each waits for SQLite's lock only LOCK_WAIT_MS (a window waits seconds)."""
+        with self._writers:
+            yield
+
+    def client(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def seat_index(self, performance: Performance) -> seat_plan.SeatIndex:
+        """The venue's seats both ways, read once per performance and map version: the
+        state every page polls would otherwise read every seat each time (a stadium's
+        37,000 take ~150 ms)."""
+        version = venues.venue_seatmap(self.db, performance.venue_id).sha256
+        key = (performance.id, version)
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = seat_plan.seat_index(self.db, performance.id)
+        return index
+
+    def seat_index_for(self, performance_id: int) -> seat_plan.SeatIndex:
+        return self.seat_index(performances.get_performance(self.db, performance_id))
+
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(name).render(**values),
+                            status_code=status)
+
+    def local(self, moment: datetime) -> str:
+        return f"{moment.astimezone(self.config.zone):%a %d %b %Y, %H:%M}"
+
+    def clock_time(self, moment: datetime) -> str:
+        return f"{moment.astimezone(self.config.zone):%H:%M}"
+
+    def performance_names(self, ids: Iterable[int]) -> dict[int, str]:
+        names = {}
+        for performance_id in ids:
+            show = performances.get_performance(self.db, performance_id)
+            names[performance_id] = f"{show.event_name}, {self.local(show.starts_at)}"
+        return names
+
+    def order_link(self, number: str) -> str:
+        return f"/orders/{number}?key={sessions.order_key(self.secret, number)}"
+
+    def signer(self) -> Signer:
+        """The key that signs ticket codes, the same the window prints with."""
+        if self._signer is None:
+            from core.config import ticket_key_dir
+
+            key_dir = ticket_key_dir(self.config, self.database, database_id(self.db))
+            keys.ensure_signing_key(self.db, key_dir)
+            self._signer = keys.load_signer(self.db, key_dir)
+        return self._signer
+
+
+def storefront(request: Request) -> Storefront:
+    store: Storefront = request.app.state.storefront
+    return store
