@@ -126,7 +126,7 @@ class WebConfig:
     hold_minutes: int = 10        # how long a patron's seats stay in their cart
     hold_extensions: int = 2      # how many times a patron may ask for more time
     max_tickets: int = 10         # per order
-    price_types: tuple[str, ...] = ()    # sold online; () = every type that is not a comp
+    price_types: tuple[str, ...] = ()    # sold online; () = the standard ones (no comp/group)
     reserve_hours: int = 48       # pay at the box office within this; 0 = no reservations
     reserve_cutoff_hours: int = 3     # ... and no later than this before the performance
     reservations_per_email: int = 2   # unpaid reservations one email may hold at once

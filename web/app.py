@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -103,10 +104,11 @@ def performance_page(request: Request) -> Response:
     grid = pricing.price_grid(store.db, performance.id)
     seatmap = venues.venue_seatmap(store.db, performance.venue_id)
     shown = listing(store, performance, now)
-    common = {"listing": shown, "grid": grid, "zones": seatmap.zones, "csrf": session.csrf,
-              "flash": session.take_flash(), "max_tickets": store.rules.max_tickets,
-              "selling": shown.status in ("on sale", "few left") and bool(
-                  online.online_price_types(store.db, store.rules, grid))}
+    common: dict[str, Any] = {
+        "listing": shown, "grid": grid, "zones": seatmap.zones, "csrf": session.csrf,
+        "flash": session.take_flash(), "max_tickets": store.rules.max_tickets,
+        "selling": shown.status in ("on sale", "few left") and bool(
+            online.online_price_types(store.db, store.rules, grid))}
     if seatmap.overview is not None:
         # a stadium: its sections (best available in one) and its standing areas
         _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))

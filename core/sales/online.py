@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from core.config import WebConfig
 from core.errors import BoxOfficeError, NotFound
 from core.people.models import User
+from core.people.permissions import authorize
 from core.sales import carts
 from core.sales.carts import CartError
 from core.sales.models import CartView
@@ -40,7 +41,7 @@ class OnlineRules:
     hold: timedelta
     extensions: int
     max_tickets: int
-    price_types: tuple[str, ...]        # () = every type that is not a comp
+    price_types: tuple[str, ...]        # () = every standard type (no comp, no group rate)
 
     @classmethod
     def from_config(cls, web: WebConfig) -> OnlineRules:
@@ -73,8 +74,11 @@ def site_secret(db: Database) -> str:
 def online_price_types(db: Database, rules: OnlineRules, grid: PriceGrid
                        ) -> tuple[tuple[str, str], ...]:
     """The price types (code, name) a patron may pick for this performance: those with a
-    price in the grid, allowed by `[web] price_types`, never a comp."""
-    comps = {row[0] for row in db.execute("SELECT code FROM price_types WHERE kind = 'comp'")}
+    price in the grid, allowed by `[web] price_types`; never a comp, and a group rate
+    only when `[web] price_types` names it (a group is sold by a coordinator)."""
+    comps = {row[0] for row in db.execute("SELECT code FROM price_types WHERE kind = 'comp' "
+                                          "OR (kind = 'group' AND ? = 0)",
+                                          [len(rules.price_types)])}
     return tuple((code, name) for code, name in grid.price_types
                  if code not in comps and (not rules.price_types or code in rules.price_types)
                  and any(grid.get(zone, code) for zone, _ in grid.zones))
@@ -226,9 +230,11 @@ def record_message(db: Database, order_id: int, kind: str, recipient: str, *,
                     stamp(now)])
 
 
-def messages(db: Database, *, failed_only: bool = False, limit: int = 200) -> list[Message]:
+def messages(db: Database, actor: User, *, failed_only: bool = False,
+             limit: int = 200) -> list[Message]:
     """The storefront's emails, newest first: what a coordinator checks when a patron says
-    no confirmation came."""
+    no confirmation came. Needs `report_access`."""
+    authorize(db, actor, "report_access")
     where = "WHERE m.status = 'failed' " if failed_only else ""
     return [Message(r[0], r[1], r[2], r[3], r[4], r[5] or "", datetime.fromisoformat(r[6]))
             for r in db.execute(

@@ -202,6 +202,14 @@ def pay_reservation(db: Database, actor: User, order_id: int, tenders: Sequence[
         return web_order(db, order_id)
 
 
+def open_reservations(db: Database, now: datetime) -> list[WebOrder]:
+    """The unpaid reservations still to be paid, soonest deadline first (overdue ones are
+    cancelled first, as their seats are back on sale)."""
+    expire_reservations(db, now)
+    return [web_order(db, row[0]) for row in db.execute(
+        "SELECT id FROM orders WHERE status = 'reserved' ORDER BY pay_by, id")]
+
+
 def web_order(db: Database, order_id: int) -> WebOrder:
     """A web order with its cart. Raises NotFound `unknown_order` (also for an order
     that did not come from the web)."""
@@ -214,6 +222,15 @@ def web_order(db: Database, order_id: int) -> WebOrder:
     return WebOrder(row[0], row[1], row[2], row[3],
                     datetime.fromisoformat(row[4]) if row[4] else None,
                     datetime.fromisoformat(row[5]), row[6], row[7], view_cart(db, row[8]))
+
+
+def find_reservation(db: Database, number: str) -> WebOrder:
+    """A web order by its number alone (the window's lookup). Raises NotFound."""
+    row = db.execute("SELECT id FROM orders WHERE number = ? AND channel = 'web'",
+                     [number.strip()]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no web order {number}", code="unknown_order")
+    return web_order(db, int(row[0]))
 
 
 def find_web_order(db: Database, number: str, email: str) -> WebOrder:
