@@ -18,7 +18,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed: Message = email.message_from_bytes(envelope.content, policy=default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
