@@ -192,8 +192,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         if action == "case":
             return self.box_office.may("cases")
         if action == "void":
-            return open_order and (order.created_at.astimezone(zone).date()
-                                   == self.box_office.clock().astimezone(zone).date())
+            today = self.box_office.clock().astimezone(zone).date()
+            return (open_order and order.status != "reserved"
+                    and order.created_at.astimezone(zone).date() == today)
         if action == "reprint":
             return open_order and ticket is not None and ticket.status == "live"
         if action == "pickup":

@@ -47,9 +47,12 @@ def take_payment(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None]) 
 
         def done(_paid: WebOrder) -> None:
             cash = any(t.kind == "cash" for t in entry.tenders)
+            change = sum(t.change_cents for t in entry.tenders)
             app.print_order(orders.get_order(app.db, order_id), receipt=True,
                             kick_drawer=cash)
-            app.notify(f"Order {order.number} paid: printing its tickets.")
+            app.notify((f"CHANGE DUE {format_cents(change)}. " if change else "")
+                       + f"Order {order.number} paid: printing its tickets.",
+                       timeout=10 if change else 5)
             on_done()
 
         run_protected(app, attempt, done, title="Payment")
