@@ -7,7 +7,13 @@ tables.
 - `web_carts`: a patron's cart's extensions of its hold (limited, counted here so a
   tampered cookie cannot reset them).
 - `web_messages`: the confirmation emails the storefront sent or failed to send, so a
-  coordinator sees an undelivered one and can send it again.
+  coordinator sees an undelivered one.
+- `online_sales`: per performance, what the coordinator set for selling it online (on or
+  off, its own on-sale window, the price types, the per-order limit, the online fee);
+  no row means the site's defaults.
+- `cart_items.online_fee_cents`: the online fee each web ticket carries on top of its
+  price's own fee.
+- `site_pages`: the storefront's information pages (directions, parking, ...), Markdown.
 
 Frozen: a migration never changes once released and imports no live code."""
 
@@ -39,5 +45,22 @@ def apply(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX web_messages_order ON web_messages (order_id);
         CREATE INDEX orders_reserved ON orders (status, pay_by);
+        CREATE TABLE online_sales (
+            performance_id INTEGER PRIMARY KEY REFERENCES performances(id),
+            enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+            on_sale_at TEXT,
+            off_sale_at TEXT,
+            price_types TEXT NOT NULL DEFAULT '',      -- comma-separated codes; '' = default
+            max_tickets INTEGER CHECK (max_tickets IS NULL OR max_tickets > 0),
+            fee_cents INTEGER NOT NULL DEFAULT 0 CHECK (fee_cents >= 0)
+        );
+        ALTER TABLE cart_items ADD COLUMN online_fee_cents INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE site_pages (
+            slug TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
         """
     )

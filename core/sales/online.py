@@ -21,6 +21,7 @@ from core.people.permissions import authorize
 from core.sales import carts
 from core.sales.carts import CartError
 from core.sales.models import CartView
+from core.sales.online_settings import check_online, online_settings
 from core.store.db import Database, write
 from core.times import stamp
 from core.venue.inventory import SeatUnavailable
@@ -74,13 +75,14 @@ def site_secret(db: Database) -> str:
 def online_price_types(db: Database, rules: OnlineRules, grid: PriceGrid
                        ) -> tuple[tuple[str, str], ...]:
     """The price types (code, name) a patron may pick for this performance: those with a
-    price in the grid, allowed by `[web] price_types`; never a comp, and a group rate
-    only when `[web] price_types` names it (a group is sold by a coordinator)."""
+    price in the grid, allowed by the performance's online settings or else `[web]
+    price_types`; never a comp, and a group rate only when named (a group is sold by a
+    coordinator)."""
+    named = online_settings(db, grid.performance_id).price_types or rules.price_types
     comps = {row[0] for row in db.execute("SELECT code FROM price_types WHERE kind = 'comp' "
-                                          "OR (kind = 'group' AND ? = 0)",
-                                          [len(rules.price_types)])}
+                                          "OR (kind = 'group' AND ? = 0)", [len(named)])}
     return tuple((code, name) for code, name in grid.price_types
-                 if code not in comps and (not rules.price_types or code in rules.price_types)
+                 if code not in comps and (not named or code in named)
                  and any(grid.get(zone, code) for zone, _ in grid.zones))
 
 
@@ -112,13 +114,34 @@ def _cart_for(db: Database, cart_id: int | None, rules: OnlineRules, now: dateti
                                                           rules.hold)
 
 
-def _room(db: Database, cart_id: int, rules: OnlineRules, adding: int) -> None:
+def _room(db: Database, cart_id: int, rules: OnlineRules, adding: int,
+          performance_id: int) -> None:
     if adding < 1:
         raise OnlineError("choose at least one ticket", code="bad_quantity")
+    limit = online_settings(db, performance_id).max_tickets or rules.max_tickets
     held = carts.view_cart(db, cart_id).ticket_count
-    if held + adding > rules.max_tickets:
-        raise OnlineError(f"one order can have at most {rules.max_tickets} tickets "
+    if held + adding > limit:
+        raise OnlineError(f"one order can have at most {limit} tickets "
                           f"(you have {held})", code="too_many_tickets")
+
+
+def _start(db: Database, cart_id: int | None, performance_id: int, rules: OnlineRules,
+           adding: int, now: datetime) -> int:
+    """The cart to add to, once the performance may be bought online now and the tickets
+    fit the order's limit."""
+    if adding < 1:
+        raise OnlineError("choose at least one ticket", code="bad_quantity")
+    check_online(db, performance_id, now)
+    cart_id = _cart_for(db, cart_id, rules, now)
+    _room(db, cart_id, rules, adding, performance_id)
+    return cart_id
+
+
+def _charge_fee(db: Database, cart_id: int, performance_id: int) -> None:
+    fee = online_settings(db, performance_id).fee_cents
+    if fee:
+        db.execute("UPDATE cart_items SET online_fee_cents = ? WHERE cart_id = ? AND "
+                   "performance_id = ?", [fee, cart_id, performance_id])
 
 
 def add_seats(db: Database, cart_id: int | None, performance_id: int,
@@ -126,11 +149,12 @@ def add_seats(db: Database, cart_id: int | None, performance_id: int,
     """Put chosen seats in the patron's cart (opening one if needed), all or none; returns
     the cart. Raises SeatUnavailable `just_taken` when one was taken since the page was
     drawn, OnlineError `too_many_tickets`, and the refusals of carts.add_seats."""
-    cart_id = _cart_for(db, cart_id, rules, now)
-    _room(db, cart_id, rules, len(seat_ids))
     try:
-        carts.add_seats(db, web_account(db), cart_id, performance_id, seat_ids,
-                        _default_type(db, rules, performance_id), now, rules.hold)
+        with write(db):      # one transaction: a refusal leaves no new cart behind
+            cart_id = _start(db, cart_id, performance_id, rules, len(seat_ids), now)
+            carts.add_seats(db, web_account(db), cart_id, performance_id, seat_ids,
+                            _default_type(db, rules, performance_id), now, rules.hold)
+            _charge_fee(db, cart_id, performance_id)
     except SeatUnavailable as taken:
         raise SeatUnavailable("a seat you chose was just taken: pick another",
                               code="just_taken") from taken
@@ -143,23 +167,23 @@ def add_best(db: Database, cart_id: int | None, performance_id: int, quantity: i
     """The best `quantity` seats together (the window's best available), in `zone` or
     `section` if given; returns the cart. Raises SeatUnavailable `no_block`,
     OnlineError."""
-    if quantity < 1:
-        raise OnlineError("choose at least one ticket", code="bad_quantity")
-    cart_id = _cart_for(db, cart_id, rules, now)
-    _room(db, cart_id, rules, quantity)
-    carts.add_best_available(db, web_account(db), cart_id, performance_id, quantity,
-                             _default_type(db, rules, performance_id), now, rules.hold,
-                             zone=zone or None, section=section or None)
+    with write(db):
+        cart_id = _start(db, cart_id, performance_id, rules, quantity, now)
+        carts.add_best_available(db, web_account(db), cart_id, performance_id, quantity,
+                                 _default_type(db, rules, performance_id), now, rules.hold,
+                                 zone=zone or None, section=section or None)
+        _charge_fee(db, cart_id, performance_id)
     return cart_id
 
 
 def add_places(db: Database, cart_id: int | None, performance_id: int, area: str,
                quantity: int, rules: OnlineRules, now: datetime) -> int:
     """General-admission places in `area`; returns the cart."""
-    cart_id = _cart_for(db, cart_id, rules, now)
-    _room(db, cart_id, rules, quantity)
-    carts.add_area_places(db, web_account(db), cart_id, performance_id, area, quantity,
-                          _default_type(db, rules, performance_id), now, rules.hold)
+    with write(db):
+        cart_id = _start(db, cart_id, performance_id, rules, quantity, now)
+        carts.add_area_places(db, web_account(db), cart_id, performance_id, area, quantity,
+                              _default_type(db, rules, performance_id), now, rules.hold)
+        _charge_fee(db, cart_id, performance_id)
     return cart_id
 
 
