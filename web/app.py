@@ -25,6 +25,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -35,11 +36,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core import clock
+from core.admin import site
 from core.config import Config, load_config
-from core.errors import BoxOfficeError, NotFound
+from core.errors import NotFound
 from core.money import format_cents
 from core.reports import sell_through
-from core.sales import online
+from core.sales import online, online_settings
 from core.seatmap import venue_drawing
 from core.times import stamp
 from core.venue import performances, pricing, seat_plan, venues
@@ -65,14 +67,17 @@ def listing(store: Storefront, performance: Performance, now: datetime) -> Listi
     by_zone, _, _ = sell_through.counts(store.db, performance.id, stamp(now))
     open_seats = sum(z["open"] for z in by_zone.values())
     capacity = sum(z["capacity"] for z in by_zone.values())
-    try:
-        performances.check_on_sale(store.db, performance.id, now)
+    why = online_settings.online_status(store.db, performance.id, now)
+    if not why:
         status = ("sold out" if open_seats == 0 else
                   "few left" if open_seats < capacity * FEW_LEFT else "on sale")
-    except BoxOfficeError as refusal:
-        status = {"not_on_sale_yet": f"on sale from "
-                  f"{store.local(performance.on_sale_at) if performance.on_sale_at else ''}",
-                  "performance_cancelled": "cancelled"}.get(refusal.code, "off sale")
+    else:
+        opens = (performance.on_sale_at if why == "not_on_sale_yet" else
+                 online_settings.online_settings(store.db, performance.id).on_sale_at)
+        status = {"not_on_sale_yet": f"on sale from {store.local(opens) if opens else ''}",
+                  "online_later": f"on sale from {store.local(opens) if opens else ''}",
+                  "not_online": "at the box office only",
+                  "performance_cancelled": "cancelled"}.get(why, "off sale")
     return Listing(performance, store.local(performance.starts_at), status, open_seats,
                    capacity)
 
@@ -104,11 +109,13 @@ def performance_page(request: Request) -> Response:
     grid = pricing.price_grid(store.db, performance.id)
     seatmap = venues.venue_seatmap(store.db, performance.venue_id)
     shown = listing(store, performance, now)
+    types = online.online_price_types(store.db, store.rules, grid) or grid.price_types
+    settings = online_settings.online_settings(store.db, performance.id)
     common: dict[str, Any] = {
         "listing": shown, "grid": grid, "zones": seatmap.zones, "csrf": session.csrf,
-        "flash": session.take_flash(), "max_tickets": store.rules.max_tickets,
-        "selling": shown.status in ("on sale", "few left") and bool(
-            online.online_price_types(store.db, store.rules, grid))}
+        "flash": session.take_flash(), "types": types, "online_fee": settings.fee_cents,
+        "max_tickets": settings.max_tickets or store.rules.max_tickets,
+        "selling": shown.status in ("on sale", "few left") and bool(types)}
     if seatmap.overview is not None:
         # a stadium: its sections (best available in one) and its standing areas
         _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))
@@ -124,11 +131,12 @@ def performance_page(request: Request) -> Response:
     for seat in venue_drawing(seatmap).seats:
         if (seat.section, seat.row, seat.number) not in taken:
             zone = seatmap.zones[seat.zone]
-            price = grid.get(seat.zone, "ADULT")
+            price = grid.get(seat.zone, types[0][0]) if types else None
             available.setdefault(zone.name, []).append((
                 f"{seat.section}-{seat.row}-{seat.number}",
                 f"{seat.section}, row {seat.row}, seat {seat.number}, {zone.name}"
-                + (f", {format_cents(price.total_cents)}" if price else "")))
+                + (f", {format_cents(price.total_cents + settings.fee_cents)}" if price
+                   else "")))
     # the seats taken when the page was made, greyed without JavaScript too
     taken_css = ",".join(f"#s-{s}-{r}-{n}" for (s, r, n) in taken)
     page = store.page("performance.html", available=available, taken_css=taken_css,
@@ -159,6 +167,26 @@ def state(request: Request) -> Response:
         return Response(status_code=304, headers={"ETag": tag})
     return Response(body, media_type="application/json",
                     headers={"ETag": tag, "Cache-Control": "no-cache"})
+
+
+def info_page(request: Request) -> Response:
+    store = storefront(request)
+    try:
+        page = site.get_page(store.db, str(request.path_params["slug"]))
+    except NotFound:
+        raise HTTPException(404, "There is no such page.") from None
+    # Markdown without raw HTML: a page cannot carry a script
+    body = MarkdownIt("commonmark", {"html": False}).render(page.body)
+    return store.page("info.html", page=page, body=body)
+
+
+def logo(request: Request) -> Response:
+    found = site.logo(storefront(request).db)
+    if found is None:
+        raise HTTPException(404, "There is no logo.")
+    content, media_type = found
+    return Response(content, media_type=media_type,
+                    headers={"Cache-Control": "public, max-age=300"})
 
 
 def health(request: Request) -> JSONResponse:
@@ -196,6 +224,8 @@ def create_app(database: str | Path | None = None, config: Config | None = None
         Route("/orders", orders.find, methods=["POST"]),
         Route("/orders/{number:str}", orders.order_page),
         Route("/orders/{number:str}/tickets.pdf", orders.tickets_file),
+        Route("/info/{slug:str}", info_page),
+        Route("/site/logo", logo),
         Route("/health", health),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], exception_handlers={HTTPException: http_error, Exception: http_error},

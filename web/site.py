@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from core.admin import site
 from core.config import Config
 from core.gate import keys
 from core.gate.codes import Signer
@@ -48,7 +49,6 @@ class Storefront:
                                      autoescape=select_autoescape(["html"]))
         self.templates.globals["money"] = format_cents
         self.templates.globals["colour"] = web_colour
-        self.templates.globals["house"] = config.venue.house_name
         self._secret = config.web.secret
         self._signer: Signer | None = None
 
@@ -91,6 +91,11 @@ class Storefront:
         return self.seat_index(performances.get_performance(self.db, performance_id))
 
     def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        """A template rendered with the site's name, colour, banner, hours, address and
+        information pages (a coordinator may have changed them a moment ago)."""
+        values.setdefault("site", site.site_info(self.db, self.config))
+        values.setdefault("pages", site.list_pages(self.db))
+        values.setdefault("house", values["site"].name)
         return HTMLResponse(self.templates.get_template(name).render(**values),
                             status_code=status)
 

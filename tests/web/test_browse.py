@@ -37,7 +37,8 @@ def test_a_hall_performance_shows_prices_fees_and_its_seats(client: TestClient,
     assert page.status_code == 200
     text = page.text
     assert "<svg" in text and 'id="s-ORCH-F-108"' in text
-    assert "fee " in text and "Premium" in text
+    assert "fees " in text and "Premium" in text
+    assert ">Complimentary<" not in text and ">Group<" not in text   # not sold online
     # the sold seat is greyed without JavaScript and missing from the list of seats
     assert "#s-ORCH-F-107" in text
     assert 'value="ORCH-F-108" id="c-ORCH-F-108"> ORCH, row F, seat 108, Premium, ' in text

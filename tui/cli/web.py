@@ -10,6 +10,7 @@ import click
 from core import clock
 from core.sales import online, reservations
 from core.sales.reservations import WebOrder
+from tui.cli import web_setup
 from tui.cli.context import (
     cli_context,
     done,
@@ -99,3 +100,8 @@ def messages(db_path: str | None, username: str, pin: str, as_json: bool,
     if not found:
         click.echo("No email has been sent." if not failed else "No email failed.")
 
+
+
+web.add_command(web_setup.online)
+web.add_command(web_setup.site_command, "site")
+web.add_command(web_setup.page)
