@@ -132,6 +132,7 @@ class WebConfig:
     reservations_per_email: int = 2   # unpaid reservations one email may hold at once
     secret: str = ""              # signs sessions and order links; "" = one kept in the db
     base_url: str = ""            # the site's address in emails, e.g. https://tickets.example
+    posts_per_minute: int = 30    # cart and checkout forms per client (order lookups: 2)
 
 
 @dataclass(frozen=True)
@@ -396,6 +397,7 @@ def _check_values(config: Config, where: str) -> None:
         "[web] hold_minutes": config.web.hold_minutes,
         "[web] max_tickets": config.web.max_tickets,
         "[web] reservations_per_email": config.web.reservations_per_email,
+        "[web] posts_per_minute": config.web.posts_per_minute,
         "[mail] timeout_seconds": config.mail.timeout_seconds,
     }
     for name, value in positive.items():

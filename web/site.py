@@ -43,8 +43,9 @@ class Storefront:
         self._local = threading.local()
         self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self._writers = threading.BoundedSemaphore(WEB_WRITERS)
-        self.holds = sessions.RateLimiter(limit=30, window=60)       # cart and checkout posts
-        self.lookups = sessions.RateLimiter(limit=10, window=300)    # order lookups
+        per_minute = config.web.posts_per_minute
+        self.holds = sessions.RateLimiter(limit=per_minute, window=60)   # cart, checkout
+        self.lookups = sessions.RateLimiter(limit=max(2, per_minute // 3), window=300)
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]))
         self.templates.globals["money"] = format_cents
