@@ -42,7 +42,7 @@ from core.errors import NotFound
 from core.money import format_cents
 from core.reports import sell_through
 from core.sales import online, online_settings
-from core.seatmap import venue_drawing
+from core.seatmap import section_drawing, venue_drawing
 from core.times import stamp
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
@@ -116,19 +116,24 @@ def performance_page(request: Request) -> Response:
         "flash": session.take_flash(), "types": types, "online_fee": settings.fee_cents,
         "max_tickets": settings.max_tickets or store.rules.max_tickets,
         "selling": shown.status in ("on sale", "few left") and bool(types)}
-    if seatmap.overview is not None:
-        # a stadium: its sections (best available in one) and its standing areas
+    section = str(request.path_params.get("section", ""))
+    if seatmap.overview is not None and not section:
+        # a stadium: its sections (each opens its own map) and its standing areas
         _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))
-        sections = [(section.name, section.code, by_section.get(section.code, {}).get(
-            "open", 0)) for section in seatmap.sections]
+        sections = [(item.name, item.code, by_section.get(item.code, {}).get("open", 0))
+                    for item in seatmap.sections]
         areas = [(area.name, area.code, by_section.get(area.code, {}).get("open", 0))
                  for area in seatmap.areas]
         page = store.page("stadium.html", sections=sections, areas=areas, **common)
         return sessions.save(page, session, store.secret, request)
+    if section and section not in {item.code for item in seatmap.sections}:
+        raise HTTPException(404, "There is no such section.")
+    drawing = section_drawing(seatmap, section) if section else venue_drawing(seatmap)
     index = store.seat_index(performance)
-    taken = seat_plan.plan_states(store.db, performance.id, now, index, None)
+    taken = {key for key in seat_plan.plan_states(store.db, performance.id, now, index, None)
+             if not section or key[0] == section}
     available: dict[str, list[tuple[str, str]]] = {}
-    for seat in venue_drawing(seatmap).seats:
+    for seat in drawing.seats:
         if (seat.section, seat.row, seat.number) not in taken:
             zone = seatmap.zones[seat.zone]
             price = grid.get(seat.zone, types[0][0]) if types else None
@@ -139,8 +144,11 @@ def performance_page(request: Request) -> Response:
                    else "")))
     # the seats taken when the page was made, greyed without JavaScript too
     taken_css = ",".join(f"#s-{s}-{r}-{n}" for (s, r, n) in taken)
+    state_url = f"/performances/{performance.id}/state" + (
+        f"?section={section}" if section else "")
     page = store.page("performance.html", available=available, taken_css=taken_css,
-                      svg=seat_map_svg(seatmap), map_version=seatmap.sha256[:12], **common)
+                      svg=seat_map_svg(seatmap, section), map_version=seatmap.sha256[:12],
+                      section=section, state_url=state_url, **common)
     return sessions.save(page, session, store.secret, request)
 
 
@@ -159,8 +167,9 @@ def state(request: Request) -> Response:
     store = storefront(request)
     performance = _performance(request)
     index = store.seat_index(performance)
+    section = request.query_params.get("section", "")
     taken = sorted(f"{s}-{r}-{n}" for (s, r, n) in seat_plan.plan_states(
-        store.db, performance.id, clock.now(), index, None))
+        store.db, performance.id, clock.now(), index, None) if not section or s == section)
     body = json.dumps({"taken": taken}, separators=(",", ":"))
     tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
     if request.headers.get("if-none-match") == tag:
@@ -211,6 +220,7 @@ def create_app(database: str | Path | None = None, config: Config | None = None
     app = Starlette(routes=[
         Route("/", index),
         Route("/performances/{performance_id:int}", performance_page),
+        Route("/performances/{performance_id:int}/sections/{section:str}", performance_page),
         Route("/performances/{performance_id:int}/map.svg", map_svg),
         Route("/performances/{performance_id:int}/state", state),
         Route("/performances/{performance_id:int}/seats", buying.add_seats, methods=["POST"]),
