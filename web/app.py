@@ -40,10 +40,8 @@ from core.admin import site
 from core.config import Config, load_config
 from core.errors import NotFound
 from core.money import format_cents
-from core.reports import sell_through
 from core.sales import online, online_settings
 from core.seatmap import section_drawing, venue_drawing
-from core.times import stamp
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
 from web import buying, orders
@@ -64,7 +62,7 @@ class Listing:
 
 
 def listing(store: Storefront, performance: Performance, now: datetime) -> Listing:
-    by_zone, _, _ = sell_through.counts(store.db, performance.id, stamp(now))
+    by_zone, _ = store.counts(performance.id, now)
     open_seats = sum(z["open"] for z in by_zone.values())
     capacity = sum(z["capacity"] for z in by_zone.values())
     why = online_settings.online_status(store.db, performance.id, now)
@@ -119,7 +117,7 @@ def performance_page(request: Request) -> Response:
     section = str(request.path_params.get("section", ""))
     if seatmap.overview is not None and not section:
         # a stadium: its sections (each opens its own map) and its standing areas
-        _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))
+        _, by_section = store.counts(performance.id, now)
         sections = [(item.name, item.code, by_section.get(item.code, {}).get("open", 0))
                     for item in seatmap.sections]
         areas = [(area.name, area.code, by_section.get(area.code, {}).get("open", 0))
@@ -239,6 +237,6 @@ def create_app(database: str | Path | None = None, config: Config | None = None
         Route("/health", health),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], exception_handlers={HTTPException: http_error, Exception: http_error},
-        middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
+        middleware=[Middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)])
     app.state.storefront = Storefront(path, config)
     return app

@@ -3,8 +3,8 @@ thread, the templates, the signing secret, the write limiter and the rate limits
 
 from __future__ import annotations
 
-import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,19 +20,22 @@ from core.config import Config
 from core.gate import keys
 from core.gate.codes import Signer
 from core.money import format_cents
+from core.reports import sell_through
 from core.sales import online
 from core.store.db import Database, connect
 from core.store.schema import database_id
+from core.times import stamp
 from core.venue import performances, seat_plan, venues
 from core.venue.performances import Performance
 from web import session as sessions
 from web.seatmap_svg import web_colour
 
 HERE = Path(__file__).parent
+COUNTS_SECONDS = 5.0     # how long a performance's seat counts are reused
 LOCK_WAIT_MS = 1500      # a web write waits this long for the lock; a window waits longer
 WEB_WRITERS = 2          # web requests writing at once; the rest queue here, not in SQLite
 
-log = logging.getLogger("boxoffice.web")
+Counts = tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]
 
 
 class Storefront:
@@ -43,6 +46,8 @@ class Storefront:
         self._local = threading.local()
         self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
         self._writers = threading.BoundedSemaphore(WEB_WRITERS)
+        self._counts: dict[int, tuple[float, Counts]] = {}
+        self._counts_lock = threading.Lock()
         per_minute = config.web.posts_per_minute
         self.holds = sessions.RateLimiter(limit=per_minute, window=60)   # cart, checkout
         self.lookups = sessions.RateLimiter(limit=max(2, per_minute // 3), window=300)
@@ -87,6 +92,21 @@ class Storefront:
         if index is None:
             index = self._indexes[key] = seat_plan.seat_index(self.db, performance.id)
         return index
+
+    def counts(self, performance_id: int, now: datetime) -> Counts:
+        """The performance's seats by zone and by section (sell_through.counts), reused
+        for COUNTS_SECONDS: "few left" on the listing need not be exact to the second, and
+        a stadium's 37,000 seats take ~60 ms to count. The seat map's own state is never
+        cached."""
+        moment = time.monotonic()
+        with self._counts_lock:
+            cached = self._counts.get(performance_id)
+            if cached is not None and moment - cached[0] < COUNTS_SECONDS:
+                return cached[1]
+        by_zone, by_section, _ = sell_through.counts(self.db, performance_id, stamp(now))
+        with self._counts_lock:
+            self._counts[performance_id] = (moment, (dict(by_zone), dict(by_section)))
+        return dict(by_zone), dict(by_section)
 
     def seat_index_for(self, performance_id: int) -> seat_plan.SeatIndex:
         return self.seat_index(performances.get_performance(self.db, performance_id))
