@@ -19,6 +19,9 @@ from core.errors import ConfigError
 
 PRINTER_BACKENDS = ("preview", "file", "usb", "network", "serial")
 DECODERS = ("zxing", "pyzbar", "opencv")
+PAYMENT_PROVIDERS = ("stripe",)
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,21 @@ class CardReconciliationConfig:
 
 
 @dataclass(frozen=True)
+class PaymentsConfig:
+    """The web storefront's card payments (docs/payments.md). No provider ("") means the
+    storefront offers only "reserve now, pay at the box office"."""
+
+    provider: str = ""            # "stripe", or "" for none
+    # the secrets stay out of repr(): a config printed in a log or a traceback
+    secret_key: str = field(default="", repr=False)      # sk_... or a restricted rk_...
+    publishable_key: str = ""     # pk_...: the browser's, shown in the payment page
+    webhook_secret: str = field(default="", repr=False)  # whsec_...: verifies events
+    api_base: str = ""            # "" for Stripe's own; a local stand-in such as localstripe
+    js_url: str = ""              # "" for Stripe.js from Stripe; a stand-in's stripe.js
+    currency: str = ""            # "" means [venue] currency
+
+
+@dataclass(frozen=True)
 class Config:
     source: Path | None = None
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -208,6 +226,7 @@ class Config:
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     card_reconciliation: CardReconciliationConfig = field(
         default_factory=CardReconciliationConfig)
+    payments: PaymentsConfig = field(default_factory=PaymentsConfig)
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -231,6 +250,7 @@ _TABLES: dict[str, type] = {
     "backup": BackupConfig,
     "shifts": ShiftsConfig,
     "card_reconciliation": CardReconciliationConfig,
+    "payments": PaymentsConfig,
 }
 
 _TYPE_NAMES = {int: "an integer", str: "a string", Path: "a path (string)", bool: "true or false"}
@@ -281,7 +301,22 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{where}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
-    return parse_config(raw, source=Path(path))
+    config = parse_config(raw, source=Path(path))
+    _check_secret_file(config, Path(path))
+    return config
+
+
+def _check_secret_file(config: Config, path: Path) -> None:
+    """A file that holds the payment provider's secret keys must be readable by its owner
+    only: anyone who reads the secret key can refund to any card."""
+    payments = config.payments
+    if not (payments.secret_key or payments.webhook_secret):
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: holds the [payments] secret keys but other users may read it "
+            f"(mode {mode:o}); make it private with `chmod 600 {path}`")
 
 
 def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
@@ -430,6 +465,7 @@ def _check_values(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: [web] base_url must start with https:// (or http://), "
                           f"not {config.web.base_url!r}")
     _check_closeout(config, where)
+    _check_payments(config, where)
     if config.camera.decoder not in DECODERS:
         raise ConfigError(
             f"{where}: [camera] decoder must be one of {', '.join(DECODERS)}, "
@@ -467,3 +503,54 @@ def _check_closeout(config: Config, where: str) -> None:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"{where}: [card_reconciliation] timezone "
                               f"'{cards.timezone}' is not a known time zone") from exc
+
+
+def _check_payments(config: Config, where: str) -> None:
+    """[payments]: a known provider with all three keys of the right kind, or nothing at
+    all. The messages name the key and what it must look like, never the key's value."""
+    payments = config.payments
+    at = f"{where}: [payments]"
+    if not payments.provider:
+        stray = [f.name for f in dataclasses.fields(payments)
+                 if f.name != "provider" and getattr(payments, f.name)]
+        if stray:
+            raise ConfigError(f"{at} {stray[0]} is set but no provider is: add "
+                              f"provider = \"stripe\" (or remove the [payments] keys)")
+        return
+    if payments.provider not in PAYMENT_PROVIDERS:
+        raise ConfigError(f"{at} provider must be one of {', '.join(PAYMENT_PROVIDERS)}, "
+                          f"not {payments.provider!r}")
+    prefixes = {"secret_key": ("sk_", "rk_"), "publishable_key": ("pk_",),
+                "webhook_secret": ("whsec_",)}
+    for key, starts in prefixes.items():
+        value = getattr(payments, key)
+        if not value:
+            raise ConfigError(f"{at} {key} is missing (Stripe's dashboard: Developers, "
+                              f"{'Webhooks' if key == 'webhook_secret' else 'API keys'})")
+        if not value.startswith(starts) or len(value) < 8 or value != value.strip():
+            kind = " or ".join(f"{p}..." for p in starts)
+            raise ConfigError(f"{at} {key} must be a key that starts with {kind} "
+                              f"(is it in the wrong place?)")
+    secret_live = "_live_" in payments.secret_key
+    if secret_live != ("_live_" in payments.publishable_key):
+        raise ConfigError(f"{at} secret_key and publishable_key must both be test keys or "
+                          "both live keys")
+    for key in ("api_base", "js_url"):
+        value = getattr(payments, key)
+        if value and not _safe_url(value):
+            raise ConfigError(f"{at} {key} must be an https:// URL (plain http:// only to "
+                              f"this machine, for a local stand-in), not {value!r}")
+    if payments.currency and (len(payments.currency) != 3 or not payments.currency.isupper()):
+        raise ConfigError(f"{at} currency must be a 3-letter ISO code such as \"USD\", "
+                          f"not {payments.currency!r}")
+
+
+def _safe_url(url: str) -> bool:
+    """https anywhere; http only to a loopback address (the secret key goes in a header)."""
+    if url.startswith("https://") and len(url) > len("https://"):
+        return True
+    if url.startswith("http://"):
+        host = url[len("http://"):].split("/", 1)[0]
+        host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return host in _LOOPBACK_HOSTS
+    return False
