@@ -133,6 +133,7 @@ class WebConfig:
     reserve_hours: int = 48       # pay at the box office within this; 0 = no reservations
     reserve_cutoff_hours: int = 3     # ... and no later than this before the performance
     reservations_per_email: int = 2   # unpaid reservations one email may hold at once
+    payment_minutes: int = 15     # seats kept while the patron pays by card
     secret: str = ""              # signs sessions and order links; "" = one kept in the db
     base_url: str = ""            # the site's address in emails, e.g. https://tickets.example
     posts_per_minute: int = 30    # cart and checkout forms per client (order lookups: 2)
@@ -433,6 +434,7 @@ def _check_values(config: Config, where: str) -> None:
         "[web] max_tickets": config.web.max_tickets,
         "[web] reservations_per_email": config.web.reservations_per_email,
         "[web] posts_per_minute": config.web.posts_per_minute,
+        "[web] payment_minutes": config.web.payment_minutes,
         "[mail] timeout_seconds": config.mail.timeout_seconds,
     }
     for name, value in positive.items():

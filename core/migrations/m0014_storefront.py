@@ -14,6 +14,9 @@ tables.
 - `cart_items.online_fee_cents`: the online fee each web ticket carries on top of its
   price's own fee.
 - `site_pages`: the storefront's information pages (directions, parking, ...), Markdown.
+- `payment_attempts`: each try at paying a web order by card with the provider (its own
+  idempotency key, so a retry after a decline is a new payment, never a replay), and
+  `provider_events`: the provider's webhook events already handled (a replay is a no-op).
 
 Frozen: a migration never changes once released and imports no live code."""
 
@@ -55,6 +58,27 @@ def apply(db: sqlite_utils.Database) -> None:
             fee_cents INTEGER NOT NULL DEFAULT 0 CHECK (fee_cents >= 0)
         );
         ALTER TABLE cart_items ADD COLUMN online_fee_cents INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE payment_attempts (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders(id),
+            provider TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            intent_id TEXT UNIQUE,
+            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+            status TEXT NOT NULL DEFAULT 'started' CHECK (status IN ('started', 'failed',
+                'succeeded', 'refunded')),
+            payment_id INTEGER REFERENCES payments(id),
+            detail TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX payment_attempts_order ON payment_attempts (order_id);
+        CREATE TABLE provider_events (
+            event_id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            intent_id TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
         CREATE TABLE site_pages (
             slug TEXT PRIMARY KEY,
             title TEXT NOT NULL,

@@ -88,7 +88,8 @@ def deadline(cart: CartView, db: Database, web: WebConfig, now: datetime) -> dat
     return until
 
 
-def _customer_for(db: Database, account: User, contact: Contact, now: datetime) -> int:
+def customer_for(db: Database, account: User, contact: Contact, now: datetime) -> int:
+    """Inside a write: the customer with this email and name, or a new one."""
     row = db.execute(
         "SELECT id FROM customers WHERE lower(email) = lower(?) AND lower(name) = lower(?) "
         "AND merged_into IS NULL AND anonymised_at IS NULL ORDER BY id LIMIT 1",
@@ -137,7 +138,7 @@ def reserve(db: Database, cart_id: int, contact: Contact, web: WebConfig,
             raise OnlineError(f"{contact.email} already has {web.reservations_per_email} "
                               "unpaid reservations: pay for those first",
                               code="too_many_reservations")
-        customer_id = _customer_for(db, account, contact, now)
+        customer_id = customer_for(db, account, contact, now)
         order_id = new_web_order(db, account, cart, customer_id, "reserved", now,
                                  pay_by=until)
         # the seats stay claimed by the cart until the deadline, then run out like any cart

@@ -95,7 +95,7 @@ def test_a_stadium_section_opens_its_own_map_and_sells_from_it(client: TestClien
     assert page.status_code == 200
     seats = re.findall(r'<circle id="s-([^"]+)"', page.text)
     assert len(seats) > 500 and all(key.startswith("101-") for key in seats)
-    assert 'data-state="/performances/%d/state?section=101"' % match in page.text
+    assert f'data-state="/performances/{match}/state?section=101"' in page.text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert csrf
     answer = client.post(f"/performances/{match}/seats",
