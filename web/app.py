@@ -41,10 +41,11 @@ from core.config import Config, load_config
 from core.errors import NotFound
 from core.money import format_cents
 from core.sales import online, online_settings
+from core.sales.card_provider import CardProvider
 from core.seatmap import section_drawing, venue_drawing
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
-from web import buying, orders
+from web import buying, orders, paying
 from web import session as sessions
 from web.seatmap_svg import seat_map_svg
 from web.site import HERE, Storefront, storefront
@@ -208,8 +209,8 @@ async def http_error(request: Request, exc: Exception) -> HTMLResponse:
     return store.page("error.html", status=status, status_code=status, message=message)
 
 
-def create_app(database: str | Path | None = None, config: Config | None = None
-               ) -> Starlette:
+def create_app(database: str | Path | None = None, config: Config | None = None,
+               provider: CardProvider | None = None) -> Starlette:
     """The app; with no arguments (uvicorn's factory), the database and config come from
     BOXOFFICE_DB and BOXOFFICE_CONFIG, as `boxoffice serve` sets them."""
     config = config or load_config(Path(os.environ["BOXOFFICE_CONFIG"])
@@ -232,11 +233,14 @@ def create_app(database: str | Path | None = None, config: Config | None = None
         Route("/orders", orders.find, methods=["POST"]),
         Route("/orders/{number:str}", orders.order_page),
         Route("/orders/{number:str}/tickets.pdf", orders.tickets_file),
+        Route("/orders/{number:str}/pay", paying.pay_page),
+        Route("/orders/{number:str}/retry", paying.retry, methods=["POST"]),
+        Route("/webhooks/payments", paying.webhook, methods=["POST"]),
         Route("/info/{slug:str}", info_page),
         Route("/site/logo", logo),
         Route("/health", health),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], exception_handlers={HTTPException: http_error, Exception: http_error},
         middleware=[Middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)])
-    app.state.storefront = Storefront(path, config)
+    app.state.storefront = Storefront(path, config, provider)
     return app

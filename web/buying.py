@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.sales import online, reservations
+from core.sales import card_checkout, online, reservations
 from core.sales.carts import view_cart
 from core.sales.reservations import Contact
 from core.venue import pricing, seat_plan
@@ -185,6 +185,13 @@ async def checkout(request: Request) -> Response:
         cart_id = _cart_of(store, session, now)
         contact = Contact(_text(form, "name"), _text(form, "email"), _text(form, "phone"))
         method = _text(form, "method")
+        if method == "card" and store.provider is not None:
+            started = card_checkout.start(store.db, cart_id, contact, store.provider,
+                                          store.config.web, now,
+                                          currency=store.config.venue.currency)
+            session.use_cart(None)
+            number = reservations.web_order(store.db, started.order_id).number
+            return store.order_link(number).replace("?", "/pay?")
         if method != "reserve":
             raise BoxOfficeError("choose how to pay")
         order = reservations.reserve(store.db, cart_id, contact, store.config.web, now)
@@ -214,5 +221,6 @@ def cart_page(request: Request) -> Response:
                       seconds_left=max(0, int((cart.expires_at - now).total_seconds())),
                       until=store.clock_time(cart.expires_at),
                       extensions=online.extensions_left(store.db, cart_id, store.rules),
-                      reserve=store.config.web.reserve_hours > 0)
+                      reserve=store.config.web.reserve_hours > 0,
+                      card=store.provider is not None)
     return sessions.save(store.page("cart.html", **values), session, store.secret, request)

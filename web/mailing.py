@@ -19,7 +19,13 @@ def order_email(store: Storefront, order: reservations.WebOrder, base_url: str
     names = store.performance_names({line.performance_id for line in order.cart.lines})
     house = store.config.venue.house_name
     lines = [f"Dear {order.name},", ""]
-    if order.status == "reserved" and order.pay_by:
+    if order.status == "cancelled":
+        subject = f"{house}: your payment for order {order.number} is refunded"
+        lines += ["Your card payment reached us after your seats' hold had run out, and "
+                  "the seats had been sold by then. We have refunded the full amount to "
+                  "your card; it shows within a few days. We are sorry: please choose "
+                  "again.", ""]
+    elif order.status == "reserved" and order.pay_by:
         subject = f"{house}: your reservation {order.number}"
         lines += [f"Your seats are reserved. Pay at the box office by "
                   f"{store.local(order.pay_by)} to collect your tickets; after that the "
@@ -39,7 +45,8 @@ def order_email(store: Storefront, order: reservations.WebOrder, base_url: str
 
 def send_order_email(store: Storefront, order_id: int, base_url: str) -> None:
     order = reservations.web_order(store.db, order_id)
-    kind = "reservation" if order.status == "reserved" else "confirmation"
+    kind = {"reserved": "reservation", "cancelled": "refund"}.get(order.status,
+                                                                  "confirmation")
     if not store.config.mail.host:
         return                   # no mail server: the order page is the patron's record
     subject, text = order_email(store, order, base_url)

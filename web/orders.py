@@ -13,19 +13,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core import clock
-from core.errors import NotFound
-from core.sales import reservations
+from core.errors import BoxOfficeError, NotFound
+from core.sales import card_checkout, reservations
 from core.sales.orders import find_order
 from core.sales.reservations import WebOrder
 from hardware.ticket_pdf import tickets_pdf
 from web import session as sessions
+from web.mailing import send_order_email
 from web.site import Storefront, storefront
 from web.tickets import ticket_prints
 
 MAX_FIELD = 200
 
 
-def _web_order(store: Storefront, request: Request) -> WebOrder:
+def checked_order(store: Storefront, request: Request) -> WebOrder:
     """The order named in the path, if the link's key is right (404 otherwise: the same
     answer for a wrong key as for no such order)."""
     number = str(request.path_params["number"])
@@ -48,8 +49,20 @@ def _qr_svg(code: str) -> str:
 
 def order_page(request: Request) -> Response:
     store = storefront(request)
-    order = _web_order(store, request)
+    order = checked_order(store, request)
     session = sessions.load(request, store.secret)
+    if order.status == "pending" and store.provider is not None:
+        # back from paying: ask the provider ourselves (the webhook may be on its way)
+        try:
+            with store.writing():
+                settled = card_checkout.check(store.db, order.id, store.provider,
+                                              clock.now(), zone=store.config.zone)
+            if settled.outcome in ("issued", "refunded"):
+                send_order_email(store, order.id, store.config.web.base_url
+                                 or str(request.base_url).rstrip("/"))
+            order = settled.order
+        except BoxOfficeError as unsure:
+            session.say(unsure.message[:1].upper() + unsure.message[1:] + ".")
     values: dict[str, Any] = {
         "order": order, "flash": session.take_flash(),
         "names": store.performance_names({line.performance_id for line in order.cart.lines}),
@@ -60,6 +73,10 @@ def order_page(request: Request) -> Response:
         "tickets": [(t, _qr_svg(t.code)) for t in ticket_prints(store, order.id)]
         if order.status == "complete" else [],
         "address": store.config.venue.house_address,
+        "csrf": session.csrf, "key": sessions.order_key(store.secret, order.number),
+        "attempts": card_checkout.attempts(store.db, order.id),
+        "refunded": order.status == "cancelled" and card_checkout.refunded(store.db,
+                                                                          order.id),
     }
     response = store.page("order.html", **values)
     response.headers["Cache-Control"] = "no-store"
@@ -69,7 +86,7 @@ def order_page(request: Request) -> Response:
 
 def tickets_file(request: Request) -> Response:
     store = storefront(request)
-    order = _web_order(store, request)
+    order = checked_order(store, request)
     if order.status != "complete":
         raise HTTPException(404, "This order has no tickets yet: they are issued when it "
                                  "is paid.")

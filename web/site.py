@@ -22,6 +22,7 @@ from core.gate.codes import Signer
 from core.money import format_cents
 from core.reports import sell_through
 from core.sales import online
+from core.sales.card_provider import CardProvider, provider_from_config
 from core.store.db import Database, connect
 from core.store.schema import database_id
 from core.times import stamp
@@ -39,9 +40,11 @@ Counts = tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]
 
 
 class Storefront:
-    def __init__(self, database: Path, config: Config) -> None:
+    def __init__(self, database: Path, config: Config,
+                 provider: CardProvider | None = None) -> None:
         self.database = database
         self.config = config
+        self.provider = provider if provider is not None else provider_from_config(config)
         self.rules = online.OnlineRules.from_config(config.web)
         self._local = threading.local()
         self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}

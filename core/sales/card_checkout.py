@@ -338,3 +338,16 @@ def pending_refunds(db: Database) -> list[int]:
     return [row[0] for row in db.execute(
         "SELECT a.id FROM payment_attempts a JOIN orders o ON o.id = a.order_id WHERE "
         "a.status = 'succeeded' AND o.status = 'cancelled'")]
+
+
+def attempts(db: Database, order_id: int) -> list[tuple[str, str]]:
+    """(status, detail) of each payment attempt of the order, oldest first."""
+    return [(row[0], row[1]) for row in db.execute(
+        "SELECT status, detail FROM payment_attempts WHERE order_id = ? ORDER BY id",
+        [order_id])]
+
+
+def refunded(db: Database, order_id: int) -> bool:
+    """Whether the order's card payment was given back (the seats had gone)."""
+    return db.execute("SELECT 1 FROM payment_attempts WHERE order_id = ? AND "
+                      "status = 'refunded'", [order_id]).fetchone() is not None
