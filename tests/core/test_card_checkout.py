@@ -158,3 +158,44 @@ def test_each_day_of_web_sales_closes_with_its_own_z(demo_db: Database) -> None:
     assert len(closed) == 1 and closed[0].z_number is not None
     z = shifts.get_z_report(demo_db, closed[0].z_number)
     assert z.shift_id == closed[0].id
+
+
+def test_the_window_refunds_an_online_order_back_to_the_card(demo_db: Database) -> None:
+    from core.sales import aftersale
+    from core.sales.orders import OrderError
+
+    fake = FakeCardProvider()
+    attempt = _order(demo_db, fake, "ORCH-F-107", "ORCH-F-108")
+    fake.pay(attempt.intent_id)
+    _deliver(demo_db, fake)
+    cora = user(demo_db, "cora")
+    order = get_order(demo_db, attempt.order_id)
+    first = order.tickets[0]
+    later = FIXED_NOW + timedelta(hours=2)
+    with pytest.raises(OrderError) as without:
+        aftersale.refund(demo_db, cora, order.id, reason="changed plans", station="window-1",
+                         now=later, ticket_ids=[first.id])
+    assert without.value.code == "paid_online"
+    with pytest.raises(OrderError) as voided:
+        aftersale.void(demo_db, cora, order.id, reason="oops", station="window-1", now=later,
+                       zone=ZONE)
+    assert voided.value.code == "paid_online"
+    fake.down = True
+    with pytest.raises(PaymentFailed):
+        aftersale.refund(demo_db, cora, order.id, reason="changed plans", station="window-1",
+                         now=later, ticket_ids=[first.id], provider=fake, zone=ZONE)
+    assert get_order(demo_db, order.id).tickets[0].status == "live"
+    fake.down = False
+    after = aftersale.refund(demo_db, cora, order.id, reason="changed plans",
+                             station="window-1", now=later, ticket_ids=[first.id],
+                             provider=fake, zone=ZONE)
+    assert [t.status for t in after.tickets] == ["refunded", "live"]
+    each = first.base_cents + first.fee_cents + first.tax_cents
+    assert [(r.intent_id, r.amount_cents) for r in fake.refunds] == [
+        (attempt.intent_id, each)]
+    assert after.paid_cents == order.paid_cents - each
+    # the refund came out of the web drawer, not the window's
+    account = online.web_account(demo_db)
+    assert demo_db.execute("SELECT count(*) FROM payments WHERE user_id = ? AND "
+                           "amount_cents < 0", [account.id]).fetchone()[0] == 1
+    assert journal.verify(demo_db).ok

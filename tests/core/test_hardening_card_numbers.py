@@ -259,6 +259,19 @@ for _name, _why in (
         ("sales.reservations.find_reservation:number", "lookup"),
         ("sales.reservations.find_web_order:email", "lookup"),
         ("sales.reservations.find_web_order:number", "lookup"),
+        # a page's address and the brand colour are matched against a fixed pattern
+        # (check_slug, check_colour) before anything is stored
+        ("admin.site.check_colour:colour", "pattern"), ("admin.site.check_slug:slug", "pattern"),
+        ("admin.site.contrast_with_white:colour", "pattern"),
+        ("admin.site.delete_page:slug", "lookup"), ("admin.site.get_page:slug", "lookup"),
+        ("admin.site.set_page:slug", "pattern"), ("admin.site.set_site_info:colour", "pattern"),
+        # the provider's own identifiers and signatures, and the configured currency
+        ("sales.card_checkout.attempt:currency", "internal"),
+        ("sales.card_checkout.start:currency", "internal"),
+        ("sales.card_checkout.handle_event:signature", "secret"),
+        ("sales.card_checkout.settle:intent_id", "lookup"),
+        ("sales.card_provider.verify_event:secret", "secret"),
+        ("sales.card_provider.verify_event:signature_header", "secret"),
 ):
     REVIEWED[_name] = _why
 # CHECKED_ELSEWHERE: checked as a whole by the service's own scan (a settlement file's rows,

@@ -4,16 +4,20 @@ this window, and the log of emails sent to patrons (`boxoffice serve` runs the s
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from core import clock
-from core.sales import online, reservations
+from core.errors import BoxOfficeError
+from core.sales import card_checkout, online, reservations
+from core.sales.card_provider import provider_from_config
 from core.sales.reservations import WebOrder
 from tui.cli import web_setup
 from tui.cli.context import (
     cli_context,
     done,
+    fail,
     money_text,
     open_db,
     reported,
@@ -100,6 +104,31 @@ def messages(db_path: str | None, username: str, pin: str, as_json: bool,
     if not found:
         click.echo("No email has been sent." if not failed else "No email failed.")
 
+
+
+@web.command("refunds")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+def refunds(db_path: str | None) -> None:
+    """Send back the online payments still owed to patrons (a payment that arrived after
+    its seats were sold, when the card provider could not be reached to refund it)."""
+    db = open_db(db_path)
+    due = card_checkout.pending_refunds(db)
+    if not due:
+        click.echo("No refund is due.")
+        return
+    provider = provider_from_config(cli_context().config)
+    if provider is None:
+        fail(f"{len(due)} refund(s) are due but no card provider is set up ([payments])", 1)
+    failed = 0
+    for attempt_id in due:
+        try:
+            card_checkout.refund(db, provider, attempt_id, clock.now())
+            click.echo(f"payment attempt {attempt_id}: refunded")
+        except BoxOfficeError as error:
+            failed += 1
+            click.echo(f"payment attempt {attempt_id}: NOT refunded: {error.message}")
+    if failed:
+        sys.exit(1)
 
 
 web.add_command(web_setup.online)

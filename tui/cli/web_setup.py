@@ -17,7 +17,7 @@ from core import clock
 from core.admin import site
 from core.money import parse_money
 from core.sales import online_settings
-from tui.cli.admin import _when
+from tui.cli.admin import venue_time
 from tui.cli.context import (
     cli_context,
     done,
@@ -58,9 +58,9 @@ def online(performance_id: int, enabled: bool | None, opens: str | None, closes:
         if enabled is not None:
             changes["enabled"] = enabled
         if opens is not None:
-            changes["on_sale_at"] = _when(opens) if opens else None
+            changes["on_sale_at"] = venue_time(opens) if opens else None
         if closes is not None:
-            changes["off_sale_at"] = _when(closes) if closes else None
+            changes["off_sale_at"] = venue_time(closes) if closes else None
         if price_types is not None:
             changes["price_types"] = tuple(p for p in price_types.split(",") if p.strip())
         if max_tickets is not None:

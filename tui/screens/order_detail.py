@@ -272,7 +272,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 run_protected(app, lambda override: aftersale.refund(
                     app.db, app.seller, order.id, reason=reason, station=app.station,
                     now=app.clock(), ticket_ids=ids, goods=goods,
-                    override=override or first),
+                    override=override or first, provider=app.card_provider(),
+                    zone=app.config.zone),
                     lambda done: self._done(order, done, f"Refunded {what} of order "
                                              f"{order.number}", "refund"), title="Refund")
 
