@@ -18,6 +18,7 @@ from core.store.db import Database
 from core.store.schema import open_database
 from tests.support.constants import DATE_SENSITIVE, FIXED_NOW, SERIAL, ZONE
 from tests.support.fixture_types import Cli
+from tests.support.localstripe import localstripe as localstripe  # the session's localstripe
 
 
 def pytest_configure(config: pytest.Config) -> None:

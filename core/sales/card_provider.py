@@ -23,13 +23,16 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
-
-import stripe
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core import clock
 from core.config import STRIPE_JS_URL, Config
 from core.errors import BoxOfficeError
+
+if TYPE_CHECKING:
+    # Imported where used, not here: `stripe` imports httpx, whose command line loads rich,
+    # and importing a core module must load no UI library (tests/test_import_hygiene.py).
+    import stripe
 
 # Stripe's own tolerance for a webhook's signed timestamp (stripe.Webhook.DEFAULT_TOLERANCE)
 EVENT_TOLERANCE_SECONDS = 300
@@ -133,6 +136,8 @@ class StripeProvider:
         self._secret_key = secret_key
         self._webhook_secret = webhook_secret
         self._clock = clock
+        import stripe
+
         addresses: dict[str, str] = {"api": api_base} if api_base else {}
         self._client = stripe.StripeClient(
             secret_key, base_addresses=addresses,  # type: ignore[arg-type]
@@ -203,6 +208,8 @@ class StripeProvider:
                             now=self._clock())
 
     def _call(self, doing: str, call: Callable[[], Any]) -> Any:
+        import stripe
+
         try:
             return call()
         except stripe.StripeError as exc:
@@ -228,6 +235,8 @@ def verify_event(raw_body: bytes, signature_header: str, *, secret: str,
     `stripe` package and its timestamp is within five minutes of `now`. Raises ForgedEvent
     otherwise. A replay inside the five minutes passes here: the caller's record of event
     ids makes it harmless."""
+    import stripe
+
     try:
         stripe.WebhookSignature.verify_header(raw_body, signature_header, secret,
                                               tolerance=None)
@@ -264,18 +273,21 @@ def _event_from_json(raw_body: bytes) -> ProviderEvent:
         raise ForgedEvent("the body is not a provider's event") from exc
 
 
-def _intent(intent: Any) -> Intent:
+def _intent(found: Any) -> Intent:
+    intent: dict[str, Any] = found.to_dict()
     failure = intent.get("last_payment_error") or {}
     return Intent(
-        id=str(intent.id), client_secret=str(intent.client_secret or ""),
-        status=str(intent.status), amount_cents=int(intent.amount),
-        currency=str(intent.currency).upper(),
+        id=str(intent["id"]), client_secret=str(intent.get("client_secret") or ""),
+        status=str(intent["status"]), amount_cents=int(intent["amount"]),
+        currency=str(intent["currency"]).upper(),
         metadata={str(k): str(v) for k, v in (intent.get("metadata") or {}).items()},
         failure_code=str(failure.get("decline_code") or failure.get("code") or ""),
         failure_message=str(failure.get("message") or ""))
 
 
 def _translate(exc: stripe.StripeError, doing: str, secret_key: str) -> ProviderError:
+    import stripe
+
     said = _scrub(exc.user_message or str(exc) or type(exc).__name__, secret_key)
     if isinstance(exc, stripe.CardError):
         return CardDeclined(said or "The card was declined.")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -104,6 +106,58 @@ def localstripe() -> Iterator[LocalStripe]:
         yield server
     finally:
         stop_localstripe(server)
+
+
+@dataclass
+class WebhookReceiver:
+    """A tiny HTTP endpoint on 127.0.0.1 that keeps every POST's raw body and
+    Stripe-Signature header, standing in for the storefront's webhook route."""
+
+    received: list[tuple[bytes, str]] = field(default_factory=list)
+    port: int = 0
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhook"
+
+    def __enter__(self) -> WebhookReceiver:
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append((body, self.headers.get("Stripe-Signature") or ""))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def wait_for(self, event_type: str, about: str, *,
+                 timeout: float = 15.0) -> tuple[bytes, str]:
+        """The first delivery of an event of `event_type` about the object `about` (an
+        id). localstripe sends an event a second after it happens, to every endpoint
+        registered then: one may arrive about an earlier test's payment."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body, signature in list(self.received):
+                if f'"type": "{event_type}"'.encode() in body and \
+                        f'"id": "{about}"'.encode() in body:
+                    return body, signature
+            time.sleep(0.05)
+        raise AssertionError(f"no {event_type} event arrived in {timeout:.0f} s "
+                             f"({len(self.received)} other deliveries)")
 
 
 def _serve(port: int) -> None:
