@@ -188,7 +188,7 @@ async def checkout(request: Request) -> Response:
         if method == "card" and store.provider is not None:
             started = card_checkout.start(store.db, cart_id, contact, store.provider,
                                           store.config.web, now,
-                                          currency=store.config.venue.currency)
+                                          currency=store.currency)
             session.use_cart(None)
             number = reservations.web_order(store.db, started.order_id).number
             return store.order_link(number).replace("?", "/pay?")

@@ -11,9 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from core import clock
+from core.config import STRIPE_JS_URL
 from core.errors import BoxOfficeError
+from core.money import format_cents
 from core.sales import card_checkout
-from core.sales.card_provider import CardProvider, ForgedEvent
+from core.sales.card_provider import CardDeclined, CardProvider, ForgedEvent, ProviderError
 from web import session as sessions
 from web.mailing import send_order_email
 from web.orders import checked_order
@@ -50,7 +52,12 @@ def pay_page(request: Request) -> Response:
         names=store.performance_names({line.performance_id for line in order.cart.lines}),
         publishable_key=provider.publishable_key, js_url=provider.js_url,
         client_secret=intent.client_secret, return_url=base + link, order_link=link,
-        declined=intent.failure_message, attempt=attempt_id)
+        declined=intent.failure_message, attempt=attempt_id,
+        pay_label=f"Pay {format_cents(order.total_cents)}",
+        # a stand-in stripe.js (localstripe) cannot confirm in the browser: its card
+        # token comes to us and we confirm with the provider (real Stripe.js never does)
+        confirm_url=("" if provider.js_url == STRIPE_JS_URL
+                     else link.replace("?", "/confirm?")))
     page.headers["Cache-Control"] = "no-store"
     return sessions.save(page, session, store.secret, request)
 
@@ -69,7 +76,7 @@ async def retry(request: Request) -> Response:
         try:
             with store.writing():
                 card_checkout.attempt(store.db, order.id, provider, clock.now(),
-                                      currency=store.config.venue.currency)
+                                      currency=store.currency)
         except BoxOfficeError as refusal:
             session.say(refusal.message[:1].upper() + refusal.message[1:] + ".")
             return sessions.save(RedirectResponse(store.order_link(order.number),
@@ -78,6 +85,39 @@ async def retry(request: Request) -> Response:
         target = store.order_link(order.number).replace("?", "/pay?")
         return sessions.save(RedirectResponse(target, status_code=303), session,
                              store.secret, request)
+
+    return await run_in_threadpool(run)
+
+
+async def confirm(request: Request) -> Response:
+    """A stand-in stripe.js's card token: confirm the order's current payment with it at
+    the provider. JSON: {"status", "intent"}, or {"message"} with 402 (declined) or 502.
+    Settling still waits for the provider's webhook or our own check on return."""
+    store = storefront(request)
+    form = await request.form()
+
+    def run() -> Response:
+        provider = provider_of(store)
+        session = sessions.load(request, store.secret)
+        if not sessions.csrf_ok(session, form.get("csrf")):
+            return JSONResponse({"message": "This form has expired: reload the page."},
+                                status_code=403)
+        order = checked_order(store, request)
+        current = card_checkout.current_attempt(store.db, order.id)
+        token = form.get("token")
+        if order.status != "pending" or current is None or not isinstance(token, str) \
+                or not token.startswith("tok_") or len(token) > 100:
+            return JSONResponse({"message": "There is nothing to pay on this order."},
+                                status_code=400)
+        attempt_id, intent_id = current
+        try:
+            intent = provider.confirm_card_token(intent_id, token,
+                                                 idempotency_key=f"confirm-{attempt_id}")
+        except CardDeclined as declined:
+            return JSONResponse({"message": declined.message}, status_code=402)
+        except ProviderError as error:
+            return JSONResponse({"message": error.message}, status_code=502)
+        return JSONResponse({"status": intent.status, "intent": intent.id})
 
     return await run_in_threadpool(run)
 

@@ -45,6 +45,7 @@ class Storefront:
         self.database = database
         self.config = config
         self.provider = provider if provider is not None else provider_from_config(config)
+        self.currency = config.payments.currency or config.venue.currency
         self.rules = online.OnlineRules.from_config(config.web)
         self._local = threading.local()
         self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}

@@ -152,3 +152,27 @@ def test_with_the_provider_down_the_cart_is_kept(client: TestClient, demo_db: Da
     assert answer.url.path == "/cart"
     assert "card payments are not available just now" in answer.text.lower()
     assert "ORCH F-107" in answer.text
+
+
+def test_the_pay_page_and_a_stand_in_s_card_token(client: TestClient, demo_db: Database,
+                                                  fake: FakeCardProvider) -> None:
+    csrf, number, link = _buy(client, hall_performance(demo_db), "ORCH-F-107", "ORCH-F-108")
+    pay = client.get(link.replace("?", "/pay?"))
+    assert pay.status_code == 200
+    assert "data-client-secret=\"pi_fake1_secret_x\"" in pay.text, pay.text[-2500:]
+    assert "Pay 276.48" in pay.text, pay.text[pay.text.find("pay-button"):][:300]
+    confirm = link.replace("?", "/confirm?")
+    assert 'data-confirm-url="' + confirm.replace("&", "&amp;") in pay.text
+    assert client.post(confirm, data={"csrf": "forged", "token": "tok_x"}).status_code == 403
+    fake.decline_next()
+    declined = client.post(confirm, data={"csrf": csrf, "token": fake.make_token()})
+    assert declined.status_code == 402 and "declined" in declined.json()["message"]
+    retried = client.post(link.replace("?", "/retry?"), data={"csrf": csrf})
+    assert retried.url.path.endswith("/pay")
+    paid = client.post(confirm, data={"csrf": csrf, "token": fake.make_token()})
+    assert paid.status_code == 200 and paid.json()["status"] == "succeeded"
+    assert "Paid." in client.get(link).text            # the return: we ask the provider
+    assert find_order(demo_db, number).status == "complete"
+    # paid: the pay page sends the patron to the order
+    again = client.get(link.replace("?", "/pay?"), follow_redirects=False)
+    assert again.status_code == 303
