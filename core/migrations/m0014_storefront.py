@@ -2,8 +2,9 @@
 tables.
 
 - `users.system`: an account no person signs in as. The storefront's own account (`web`,
-  a seller) owns its carts and reservations, so every cart, order and journal row still
-  names who made it; sign-in, user lists and the first-admin check ignore it.
+  a seller, made by the storefront on first use) owns its carts and reservations, so
+  every cart, order and journal row still names who made it; sign-in, user lists and the
+  first-admin check ignore it.
 - `web_carts`: a patron's cart's extensions of its hold (limited, counted here so a
   tampered cookie cannot reset them).
 - `web_messages`: the confirmation emails the storefront sent or failed to send, so a
@@ -31,8 +32,6 @@ def apply(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         ALTER TABLE users ADD COLUMN system INTEGER NOT NULL DEFAULT 0;
-        INSERT INTO users (username, display_name, role, pin_hash, system)
-            VALUES ('web', 'Web storefront', 'seller', '!no sign-in', 1);
         CREATE TABLE web_carts (
             cart_id INTEGER PRIMARY KEY REFERENCES carts(id),
             extensions INTEGER NOT NULL DEFAULT 0

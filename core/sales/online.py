@@ -51,12 +51,21 @@ class OnlineRules:
 
 
 def web_account(db: Database) -> User:
-    """The storefront's own account: a seller nobody signs in as."""
-    row = db.execute("SELECT id, username, display_name, role, locked FROM users WHERE "
-                     "username = ? AND system = 1", [ACCOUNT]).fetchone()
+    """The storefront's own account: a seller nobody signs in as (made on first use, so a
+    database that never sells online, or a gate pack, has none). Raises NotFound
+    `web_account_taken` when a person's account already has the name `web`."""
+    query = "SELECT id, username, display_name, role, locked, system FROM users WHERE " \
+            "username = ?"
+    row = db.execute(query, [ACCOUNT]).fetchone()
     if row is None:
-        raise NotFound("the storefront's account is missing: run `boxoffice migrate`",
-                       code="no_web_account")
+        with write(db):
+            db.execute("INSERT INTO users (username, display_name, role, pin_hash, system) "
+                       "VALUES (?, 'Web storefront', 'seller', '!no sign-in', 1) "
+                       "ON CONFLICT (username) DO NOTHING", [ACCOUNT])
+            row = db.execute(query, [ACCOUNT]).fetchone()
+    if not row[5]:
+        raise NotFound("a person's user is named 'web': rename it so the storefront can "
+                       "have its own account", code="web_account_taken")
     return User(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
