@@ -18,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.sales import card_checkout, online, reservations
+from core.sales import card_checkout, online, reservations, waiting_room
 from core.sales.carts import view_cart
 from core.sales.reservations import Contact
 from core.venue import pricing, seat_plan
@@ -65,6 +65,9 @@ async def _posted(request: Request, work: Callable[[Storefront, Session, FormDat
             raise HTTPException(403, "This form has expired or was not sent by our site: "
                                      "go back, reload the page and try again.")
         back = request.headers.get("referer") or "/"
+        if not in_line_and_admitted(store, session, clock.now()):
+            return sessions.save(RedirectResponse("/queue", status_code=303), session,
+                                 store.secret, request)
         try:
             with store.writing():
                 target = work(store, session, form, clock.now())
@@ -80,6 +83,51 @@ async def _posted(request: Request, work: Callable[[Storefront, Session, FormDat
                              store.secret, request)
 
     return await run_in_threadpool(run)
+
+
+def in_line_and_admitted(store: Storefront, session: Session, now: datetime) -> bool:
+    """True when the waiting room is off, or this patron's turn has come."""
+    if not waiting_room.queue_settings(store.db).enabled:
+        return True
+    with store.writing():
+        found = waiting_room.place(store.db, session.queue_entry, session.queue_token, now)
+    return found is not None and found.admitted
+
+
+def queue_page(request: Request) -> Response:
+    """The line: this patron's place (joining it on the first visit), refreshed by the
+    page itself every 10 s; when their turn comes, the way back to the seats."""
+    store = storefront(request)
+    session = sessions.load(request, store.secret)
+    now = clock.now()
+    settings = waiting_room.queue_settings(store.db)
+    if not settings.enabled:
+        return RedirectResponse("/", status_code=303)
+    with store.writing():
+        found = waiting_room.place(store.db, session.queue_entry, session.queue_token, now)
+        if found is None:
+            entry_id, token = waiting_room.join(store.db, now)
+            session.use_queue(entry_id, token)
+            found = waiting_room.place(store.db, entry_id, token, now)
+    assert found is not None
+    page = store.page("queue.html", place=found, flash=session.take_flash(),
+                      opens=store.local(settings.opens_at) if settings.opens_at and
+                      now < settings.opens_at else "")
+    page.headers["Cache-Control"] = "no-store"
+    return sessions.save(page, session, store.secret, request)
+
+
+def queue_status(request: Request) -> Response:
+    """{"admitted": bool, "ahead": n} for the line's page script (never joins)."""
+    store = storefront(request)
+    session = sessions.load(request, store.secret)
+    with store.writing():
+        found = waiting_room.place(store.db, session.queue_entry, session.queue_token,
+                                   clock.now())
+    if found is None:
+        return JSONResponse({"admitted": False, "ahead": None}, status_code=404)
+    return JSONResponse({"admitted": found.admitted, "ahead": found.ahead},
+                        headers={"Cache-Control": "no-store"})
 
 
 def _sentence(text: str) -> str:
@@ -206,6 +254,9 @@ def cart_page(request: Request) -> Response:
     store = storefront(request)
     session = sessions.load(request, store.secret)
     now = clock.now()
+    if session.cart_id is None and not in_line_and_admitted(store, session, now):
+        return sessions.save(RedirectResponse("/queue", status_code=303), session,
+                             store.secret, request)
     cart_id = online.live_cart(store.db, session.cart_id, now)
     values: dict[str, Any] = {"cart": None, "csrf": session.csrf,
                               "flash": session.take_flash()}

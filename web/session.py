@@ -40,6 +40,8 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     flash: str = ""
     changed: bool = False
+    queue_entry: int | None = None        # a place in the on-sale rush's line
+    queue_token: str = ""
 
     def take_flash(self) -> str:
         message, self.flash = self.flash, ""
@@ -49,6 +51,9 @@ class Session:
 
     def say(self, message: str) -> None:
         self.flash, self.changed = message, True
+
+    def use_queue(self, entry_id: int | None, token: str) -> None:
+        self.queue_entry, self.queue_token, self.changed = entry_id, token, True
 
     def use_cart(self, cart_id: int | None) -> None:
         if cart_id != self.cart_id:
@@ -63,9 +68,11 @@ def load(request: Request, secret: str) -> Session:
         if hmac.compare_digest(_sign(secret, payload), signature):
             data: dict[str, Any] = json.loads(payload)
             if clock.now().timestamp() - float(data.get("at", 0)) < MAX_AGE:
-                cart = data.get("cart")
+                cart, entry = data.get("cart"), data.get("queue")
                 return Session(cart if isinstance(cart, int) else None, str(data["csrf"]),
-                               str(data.get("flash", "")))
+                               str(data.get("flash", "")),
+                               queue_entry=entry if isinstance(entry, int) else None,
+                               queue_token=str(data.get("queue_token", "")))
     except (ValueError, KeyError, TypeError):
         pass
     return Session(changed=True)
@@ -74,7 +81,9 @@ def load(request: Request, secret: str) -> Session:
 def save(response: Response, session: Session, secret: str, request: Request) -> Response:
     if session.changed:
         payload = json.dumps({"cart": session.cart_id, "csrf": session.csrf,
-                              "flash": session.flash, "at": int(clock.now().timestamp())}).encode()
+                              "flash": session.flash, "queue": session.queue_entry,
+                              "queue_token": session.queue_token,
+                              "at": int(clock.now().timestamp())}).encode()
         value = base64.urlsafe_b64encode(payload).decode() + "." + _sign(secret, payload)
         response.set_cookie(COOKIE, value, max_age=MAX_AGE, httponly=True, samesite="lax",
                             secure=request.url.scheme == "https", path="/")

@@ -15,6 +15,8 @@ tables.
 - `cart_items.online_fee_cents`: the online fee each web ticket carries on top of its
   price's own fee.
 - `site_pages`: the storefront's information pages (directions, parking, ...), Markdown.
+- `queue_entries`: the on-sale rush's waiting room (core.sales.waiting_room): each
+  patron's place in line (a token kept hashed), when let in, when last seen.
 - `payment_attempts`: each try at paying a web order by card with the provider (its own
   idempotency key, so a retry after a decline is a new payment, never a replay), and
   `provider_events`: the provider's webhook events already handled (a replay is a no-op).
@@ -78,6 +80,15 @@ def apply(db: sqlite_utils.Database) -> None:
             intent_id TEXT NOT NULL,
             received_at TEXT NOT NULL
         );
+        CREATE TABLE queue_entries (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL,
+            order_key TEXT NOT NULL,
+            joined_at TEXT NOT NULL,
+            admitted_at TEXT,
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX queue_waiting ON queue_entries (admitted_at, order_key);
         CREATE TABLE site_pages (
             slug TEXT PRIMARY KEY,
             title TEXT NOT NULL,

@@ -73,3 +73,28 @@ async def test_a_seller_cannot_change_the_storefront(demo_db: Database,
         await pilot.pause()
         assert not isinstance(app.screen, FormModal)
         assert "needs the 'event_setup' permission" in text_of(app, "#info")
+
+
+async def test_a_coordinator_turns_the_waiting_line_on(demo_db: Database,
+                                                       tmp_path: Path) -> None:
+    from core.sales import waiting_room
+
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333", float_twenties=None)
+        await _open(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press(*["backspace"] * 2, *"yes", "enter", *["backspace"] * 3, *"0",
+                          "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)           # 0 buyers: refused in the form
+        assert not waiting_room.queue_settings(demo_db).enabled
+        # the form comes back with the capacity field focused
+        await pilot.press(*["backspace"] * 3, *"150", "enter", *["backspace"] * 3,
+                          *"30", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StorefrontAdminScreen)
+        saved = waiting_room.queue_settings(demo_db)
+        assert (saved.enabled, saved.capacity, saved.per_minute) == (True, 150, 30)

@@ -200,3 +200,30 @@ def test_an_unreachable_mail_server_is_logged_and_the_order_stands(
 
     (logged,) = online.messages(demo_db, user(demo_db, "cora"))
     assert logged.status == "failed" and "did not take the message" in logged.error
+
+
+def test_in_an_on_sale_rush_buyers_wait_their_turn(demo_db: Database, demo_path: Path,
+                                                    tmp_path: Path) -> None:
+    from core.sales import waiting_room
+
+    waiting_room.set_queue(demo_db, user(demo_db, "cora"), waiting_room.QueueSettings(
+        enabled=True, capacity=1, per_minute=10))
+    first = TestClient(create_app(demo_path, _config(tmp_path)), raise_server_exceptions=False)
+    second = TestClient(create_app(demo_path, _config(tmp_path)), raise_server_exceptions=False)
+    show = hall_performance(demo_db)
+    csrf = _csrf(first.get(f"/performances/{show}").text)
+    answer = first.post(f"/performances/{show}/seats", data={"csrf": csrf,
+                                                              "seat": ["ORCH-F-107"]})
+    assert answer.url.path == "/queue" and "It's your turn" in answer.text
+    answer = first.post(f"/performances/{show}/seats", data={"csrf": csrf,
+                                                              "seat": ["ORCH-F-107"]})
+    assert answer.url.path == "/cart"
+    other = _csrf(second.get(f"/performances/{show}").text)
+    waiting = second.post(f"/performances/{show}/seats", data={"csrf": other,
+                                                               "seat": ["ORCH-F-108"]})
+    assert waiting.url.path == "/queue" and "You are next." in waiting.text
+    assert second.get("/queue/status").json() == {"admitted": False, "ahead": 0}
+    assert second.get("/cart").url.path == "/queue"
+    assert demo_db.execute("SELECT count(*) FROM cart_items").fetchone()[0] == 1
+    # browsing stays open
+    assert second.get(f"/performances/{show}").status_code == 200

@@ -134,3 +134,4 @@ def refunds(db_path: str | None) -> None:
 web.add_command(web_setup.online)
 web.add_command(web_setup.site_command, "site")
 web.add_command(web_setup.page)
+web.add_command(web_setup.queue)

@@ -16,7 +16,7 @@ import click
 from core import clock
 from core.admin import site
 from core.money import parse_money
-from core.sales import online_settings
+from core.sales import online_settings, waiting_room
 from tui.cli.admin import venue_time
 from tui.cli.context import (
     cli_context,
@@ -162,3 +162,42 @@ def page_delete(slug: str, db_path: str | None, username: str, pin: str,
     with reported(as_json):
         site.delete_page(db, sign_in(db, username, pin), slug)
     done(as_json, f"/info/{slug} removed", slug=slug)
+
+
+@click.command("queue")
+@click.option("--on/--off", "enabled", default=None,
+              help="Put a waiting line in front of the cart and checkout, or take it away.")
+@click.option("--capacity", type=click.IntRange(1, 100_000),
+              help="Buyers choosing seats at once.")
+@click.option("--per-minute", type=click.IntRange(1, 100_000),
+              help="Buyers let in a minute at most.")
+@click.option("--opens", help="The on-sale time 'YYYY-MM-DD HH:MM': whoever is in line "
+                              "before it is shuffled ('' for none).")
+@signed_in_options
+def queue(enabled: bool | None, capacity: int | None, per_minute: int | None,
+          opens: str | None, db_path: str | None, username: str, pin: str,
+          as_json: bool) -> None:
+    """Show or change the on-sale rush's waiting line (off by default)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        current = waiting_room.queue_settings(db)
+        changes: dict[str, object] = {}
+        if enabled is not None:
+            changes["enabled"] = enabled
+        if capacity is not None:
+            changes["capacity"] = capacity
+        if per_minute is not None:
+            changes["per_minute"] = per_minute
+        if opens is not None:
+            changes["opens_at"] = venue_time(opens) if opens else None
+        if changes:
+            current = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            waiting_room.set_queue(db, actor, current)
+        active, waiting = waiting_room.queue_figures(db, clock.now())
+    done(as_json, f"waiting line {'ON' if current.enabled else 'off'}: {current.capacity} "
+                  f"buyers at once, {current.per_minute} let in a minute"
+                  + (f", shuffled before {_local(current.opens_at)}" if current.opens_at
+                     else "") + f"; now {active} buying, {waiting} waiting",
+         enabled=current.enabled, capacity=current.capacity, per_minute=current.per_minute,
+         active=active, waiting=waiting)

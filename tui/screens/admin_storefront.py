@@ -24,8 +24,9 @@ from core.admin import site
 from core.admin.site import Page
 from core.errors import BoxOfficeError
 from core.money import format_cents, parse_money
-from core.sales import online_settings
+from core.sales import online_settings, waiting_room
 from core.sales.online_settings import OnlineSettings
+from core.sales.waiting_room import QueueSettings
 from core.venue import performances
 from core.venue.performances import Performance
 from tui.format import local_time
@@ -43,6 +44,7 @@ class StorefrontAdminScreen(AdminSectionScreen):
         Binding("o", "online", "Online", id="admin_storefront.online"),
         Binding("s", "site", "Site", id="admin_storefront.site"),
         Binding("p", "pages", "Pages", id="admin_storefront.pages"),
+        Binding("q", "queue", "Queue", id="admin_storefront.queue"),
         Binding("escape", "back", "Back", id="admin_storefront.back"),
     ]
 
@@ -62,7 +64,7 @@ class StorefrontAdminScreen(AdminSectionScreen):
                                               "Limit", "Fee")
         self.load()
         self.say("o edits a performance's online sales, s the site, p its information "
-                 "pages.")
+                 "pages, q the waiting line for an on-sale rush.")
 
     def load(self) -> None:
         app = self.box_office
@@ -145,6 +147,32 @@ class StorefrontAdminScreen(AdminSectionScreen):
             Field("address", "Address", value=info.address, required=False),
             Field("banner", "Notice banner", value=info.banner, required=False)]), typed)
 
+    def action_queue(self) -> None:
+        """The on-sale rush's waiting line: on or off, capacity, rate, the on-sale time."""
+        if not self.may("event_setup"):
+            return
+        app = self.box_office
+        current = waiting_room.queue_settings(app.db)
+
+        def typed(values: dict[str, str] | None) -> None:
+            if values is None:
+                self.say("The waiting line was not changed.")
+                return
+            try:
+                changed = _queue_from(values, app.config.zone)
+            except BoxOfficeError as error:
+                self.app.push_screen(_queue_form(values, problem=error.message), typed)
+                return
+            active, waiting = waiting_room.queue_figures(app.db, app.clock())
+            self.attempt(lambda: waiting_room.set_queue(app.db, app.seller, changed),
+                         f"Waiting line {'ON' if changed.enabled else 'off'}; now "
+                         f"{active} buying, {waiting} waiting.")
+
+        self.app.push_screen(_queue_form({
+            "enabled": "yes" if current.enabled else "no",
+            "capacity": str(current.capacity), "rate": str(current.per_minute),
+            "opens": _when(current.opens_at, self)}), typed)
+
     def action_pages(self) -> None:
         self.app.push_screen(PagesScreen())
 
@@ -182,6 +210,30 @@ def _settings_from(values: dict[str, str], current: OnlineSettings,
         price_types=tuple(code for code in values["types"].split(",") if code.strip()),
         max_tickets=int(limit) if limit else None,
         fee_cents=parse_money(values["fee"]) if values["fee"].strip() else 0)
+
+
+def _queue_form(values: dict[str, str], *, problem: str = "") -> FormModal:
+    return FormModal("The waiting line in front of the cart (an on-sale rush)", [
+        Field("enabled", "Waiting line on (yes/no)", value=values["enabled"]),
+        Field("capacity", "Buyers choosing seats at once", value=values["capacity"]),
+        Field("rate", "Let in a minute at most", value=values["rate"]),
+        Field("opens", "On-sale time YYYY-MM-DD HH:MM (shuffle before)",
+              value=values["opens"], required=False)], problem=problem)
+
+
+def _queue_from(values: dict[str, str], zone: ZoneInfo) -> QueueSettings:
+    answer = values["enabled"].strip().lower()
+    if answer not in ("yes", "no", "y", "n"):
+        raise BoxOfficeError("Waiting line on: yes or no", code="bad_answer")
+    numbers = []
+    for field, label in (("capacity", "Buyers choosing seats at once"),
+                         ("rate", "Let in a minute at most")):
+        text = values[field].strip()
+        if not text.isdigit() or not 1 <= int(text) <= 100_000:
+            raise BoxOfficeError(f"{label}: 1 to 100,000", code="bad_number")
+        numbers.append(int(text))
+    return QueueSettings(answer.startswith("y"), numbers[0], numbers[1],
+                         parse_local_time(values["opens"], zone) if values["opens"] else None)
 
 
 class PagesScreen(AdminSectionScreen):
