@@ -20,6 +20,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.admin_lanes import LanesAdminScreen
     from tui.screens.admin_prices import PriceGridScreen
     from tui.screens.admin_roles import RolesScreen
+    from tui.screens.admin_storefront import PageEditor, PagesScreen, StorefrontAdminScreen
     from tui.screens.admin_users import UsersScreen
     from tui.screens.admissions import AdmissionsScreen
     from tui.screens.cart_screen import CartScreen
@@ -63,7 +64,8 @@ def _binding_classes() -> list[Any]:
             CustomerForm,
             AdminScreen, UsersScreen, PerformancesAdminScreen, PriceGridScreen,
             HoldCodesScreen, SeatMapScreen, FormModal, RolesScreen, GateAdminScreen,
-            LanesAdminScreen, AdmissionsScreen,
+            LanesAdminScreen, AdmissionsScreen, StorefrontAdminScreen, PagesScreen,
+            PageEditor,
             CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen, DuplicatesScreen,
             NoticesScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,

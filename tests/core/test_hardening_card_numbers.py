@@ -272,6 +272,7 @@ for _name, _why in (
         ("sales.card_checkout.settle:intent_id", "lookup"),
         ("sales.card_provider.verify_event:secret", "secret"),
         ("sales.card_provider.verify_event:signature_header", "secret"),
+        ("sales.waiting_room.place:token", "secret"),
 ):
     REVIEWED[_name] = _why
 # CHECKED_ELSEWHERE: checked as a whole by the service's own scan (a settlement file's rows,
