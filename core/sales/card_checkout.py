@@ -257,7 +257,7 @@ def settle(db: Database, provider: CardProvider, intent_id: str, amount_cents: i
         order = web_order(db, order_id)
         web_shift(db, now, zone)
         payment_id = insert_payment(db, account, order_id, Tender(
-            "card", amount_cents, approval_code=intent_id[-20:], terminal_ref=intent_id),
+            "card", amount_cents, approval_code=intent_id, terminal_ref=intent_id),
             station=STATION, now=now)
         db.execute("UPDATE payment_attempts SET status = 'succeeded', payment_id = ?, "
                    "updated_at = ? WHERE id = ?", [payment_id, stamp(now), attempt_id])
@@ -328,7 +328,7 @@ def refund(db: Database, provider: CardProvider, attempt_id: int, now: datetime)
         db.execute("UPDATE payment_attempts SET status = 'refunded', detail = ?, "
                    "updated_at = ? WHERE id = ?", [refund_id, stamp(now), attempt_id])
         insert_payment(db, account, order_id, Tender(
-            "card", amount, approval_code=refund_id[-20:], terminal_ref=refund_id,
+            "card", amount, approval_code=refund_id, terminal_ref=refund_id,
             reason="refunded online"), station=STATION, now=now, amount_cents=-amount,
             refund_of=payment_id)
         journal.append(db, actor=account.username, action="order.card_refunded",
@@ -403,7 +403,7 @@ def refund_online(db: Database, actor: User, order_id: int, provider: CardProvid
         if amount:
             web_shift(db, now, zone)
             insert_payment(db, account, order_id, Tender(
-                "card", amount, approval_code=refund_id[-20:], terminal_ref=refund_id,
+                "card", amount, approval_code=refund_id, terminal_ref=refund_id,
                 reason=reason), station=STATION, now=now, amount_cents=-amount,
                 refund_of=payment_id)
         refresh_total(db, order_id)
