@@ -199,3 +199,24 @@ def test_the_window_refunds_an_online_order_back_to_the_card(demo_db: Database) 
     assert demo_db.execute("SELECT count(*) FROM payments WHERE user_id = ? AND "
                            "amount_cents < 0", [account.id]).fetchone()[0] == 1
     assert journal.verify(demo_db).ok
+
+
+def test_the_providers_payout_report_reconciles_the_web_drawer(demo_db: Database) -> None:
+    from core.config import CardReconciliationConfig
+    from core.till import cards
+
+    fake = FakeCardProvider()
+    attempt = _order(demo_db, fake, "ORCH-F-107")
+    fake.pay(attempt.intent_id)
+    _deliver(demo_db, fake)
+    rules = CardReconciliationConfig(
+        amount_column="amount", time_column="created", last4_column="card_last4",
+        approval_column="payment_intent_id", reference_column="",
+        time_format="%Y-%m-%d %H:%M:%S", timezone="UTC")
+    at = (FIXED_NOW + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+    report = ("payment_intent_id,amount,created,card_last4\n"
+              f"{attempt.intent_id},{attempt.amount_cents / 100:.2f},{at},4242\n")
+    result = cards.import_settlement(demo_db, user(demo_db, "cora"), report,
+                                     source_name="payouts.csv", rules=rules, zone=ZONE,
+                                     now=FIXED_NOW + timedelta(days=1))
+    assert (result.matched, result.unmatched_rows, result.unmatched_payments) == (1, 0, 0)

@@ -119,3 +119,20 @@ def test_the_cart_on_a_phone_and_no_serious_accessibility_violations(
     page.screenshot(path=str(tmp_path / "order-phone.png"), full_page=True)
     page.goto(f"{storefront}/orders")
     assert serious() == [], "find an order"
+    from core.admin import site
+    from core.sales import waiting_room
+
+    cora = user(demo_db, "cora")
+    site.set_page(demo_db, cora, "parking", title="Parking", body="# Parking\n\n- North lot",
+                  now=FIXED_NOW)
+    page.goto(f"{storefront}/info/parking")
+    assert serious() == [], "an information page"
+    waiting_room.set_queue(demo_db, cora, waiting_room.QueueSettings(
+        enabled=True, capacity=1, per_minute=1))
+    waiting_room.join(demo_db, FIXED_NOW)          # someone else is first in line
+    other = browser.new_page(viewport={"width": 390, "height": 844})
+    other.goto(f"{storefront}/queue")
+    page = other
+    assert "You are in line" in page.inner_text("main") or "your turn" in page.inner_text(
+        "main")
+    assert serious() == [], "the waiting line"
