@@ -4,18 +4,26 @@ the standard Helvetica font, like the reports' PDFs.
 
 The house's name and address come from config (`[house]`); the letter says what the case
 was, when it was raised, and the disposition as written when the case was closed.
+Balance reminders also go by email (`email_reminders`, through `[mail]`) to the customers
+who agreed to email.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, datetime
 from typing import Any
 
+from core.config import MailConfig
 from core.errors import BoxOfficeError
+from core.mail import MailError, send
 from core.money import format_cents
+from core.people.models import User
+from core.people.permissions import authorize
 from core.reports.pdf import latin1
 from core.sales.cases import Case
-from core.sales.notices import Reminder
+from core.sales.notices import Reminder, record_sent
+from core.store.db import Database
 
 KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
               "request": "your request"}
@@ -82,6 +90,49 @@ def case_letter(case: Case, *, house: str, house_address: str, patron: str,
     return bytes(pdf.output())
 
 
+def _reminder_body(reminder: Reminder, due: str, closing: str) -> list[str]:
+    customer, order = reminder.customer, reminder.order
+    assert customer is not None
+    return [f"Dear {customer.name},", "",
+            f"The balance of {format_cents(order.balance_cents)} on your group's order "
+            f"{order.number} was due on {due}. The tickets are worth "
+            f"{format_cents(order.value_cents)}; we have received "
+            f"{format_cents(order.paid_cents)}.", "",
+            f"Please pay the balance at the box office or call us. If you have paid it in "
+            f"the last few days, thank you, and please ignore this {closing}."]
+
+
+def email_reminders(db: Database, actor: User, reminders: list[Reminder], *,
+                    mail: MailConfig, house: str, house_address: str,
+                    now: datetime) -> tuple[list[Reminder], list[tuple[Reminder, str]]]:
+    """Email the balance-due reminders of the customers who agreed to email and have an
+    address; each one sent is logged (channel email) at once. Returns (sent, failed with
+    why); a failure leaves the others going. Needs `group_sales`. Raises MailError
+    `mail_off` when no mail server is configured (nothing sent)."""
+    authorize(db, actor, "group_sales")
+    if not mail.host:
+        raise MailError("no mail server is configured ([mail] host)", code="mail_off")
+    sent: list[Reminder] = []
+    failed: list[tuple[Reminder, str]] = []
+    for reminder in reminders:
+        customer = reminder.customer
+        if customer is None or not customer.email or not customer.may_contact("email"):
+            continue
+        due = reminder.order.balance_due.strftime("%d %B %Y")
+        text = "\n".join([*_reminder_body(reminder, due, "email"), "", house,
+                          house_address]).rstrip() + "\n"
+        try:
+            send(mail, customer.email, f"{house}: order {reminder.order.number}, balance "
+                 f"due {due}", text)
+        except MailError as error:
+            failed.append((reminder, error.message))
+            continue
+        record_sent(db, actor, [dataclasses.replace(reminder, skipped="")], now=now,
+                    channel="email")
+        sent.append(reminder)
+    return sent, failed
+
+
 def reminder_letters(reminders: list[Reminder], *, house: str, house_address: str,
                      today: date) -> bytes:
     """Balance-due reminders, one letter a page, for the reminders that may go by mail.
@@ -99,12 +150,5 @@ def reminder_letters(reminders: list[Reminder], *, house: str, house_address: st
                 recipient=[customer.name, order.group_name or "",
                            customer.email or customer.phone], today=today,
                 reference=f"Order {order.number}: balance due {due}",
-                body=[f"Dear {customer.name},", "",
-                      f"The balance of {format_cents(order.balance_cents)} on your group's "
-                      f"order {order.number} was due on {due}. The tickets are worth "
-                      f"{format_cents(order.value_cents)}; we have received "
-                      f"{format_cents(order.paid_cents)}.", "",
-                      "Please pay the balance at the box office or call us. If you have "
-                      "paid it in the last few days, thank you, and please ignore this "
-                      "letter."])
+                body=_reminder_body(reminder, due, "letter"))
     return bytes(pdf.output())

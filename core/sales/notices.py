@@ -54,22 +54,26 @@ def balance_due_reminders(db: Database, actor: User, today: date) -> list[Remind
     return reminders
 
 
-def record_sent(db: Database, actor: User, reminders: list[Reminder], *, now: datetime
-                ) -> int:
-    """Log the letters of these reminders as sent by mail (the skipped ones are not);
-    returns how many. Needs `group_sales`."""
+def record_sent(db: Database, actor: User, reminders: list[Reminder], *, now: datetime,
+                channel: str = "mail") -> int:
+    """Log these reminders as sent by `channel` (mail: the letters; email) (the skipped
+    ones are not); returns how many. Needs `group_sales`."""
     authorize(db, actor, "group_sales")
+    if channel not in ("mail", "email"):
+        raise ValueError(f"a notice goes by mail or email, not {channel!r}")
     sending = [r for r in reminders if not r.skipped and r.customer is not None]
     with write(db):
         for reminder in sending:
             assert reminder.customer is not None
             insert(db, "INSERT INTO notices (kind, customer_id, order_id, channel, sent_by, "
-                   "sent_at) VALUES ('balance_due', ?, ?, 'mail', ?, ?)",
-                   [reminder.customer.id, reminder.order.order_id, actor.id, stamp(now)])
+                   "sent_at) VALUES ('balance_due', ?, ?, ?, ?, ?)",
+                   [reminder.customer.id, reminder.order.order_id, channel, actor.id,
+                    stamp(now)])
         if sending:
             journal.append(db, actor=actor.username, action="notice.balance_due",
                            subject="notices",
-                           data={"orders": [r.order.order_id for r in sending]}, at=now)
+                           data={"orders": [r.order.order_id for r in sending],
+                                 "channel": channel}, at=now)
     return len(sending)
 
 

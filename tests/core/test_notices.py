@@ -70,3 +70,41 @@ def test_nobody_to_write_to_is_said(demo_db: Database) -> None:
     with pytest.raises(BoxOfficeError) as nothing:
         reminder_letters(found, house="H", house_address="", today=today)
     assert nothing.value.code == "nothing_to_send"
+
+
+def test_reminders_go_by_email_to_those_who_agreed(demo_db: Database) -> None:
+    from core.config import MailConfig
+    from core.mail import MailError
+    from core.reports.letters import email_reminders
+    from tests.support.gate_server import free_port
+    from tests.support.smtp import smtp_server
+
+    cora = user(demo_db, "cora")
+    anne = late_group_order(demo_db, "St Anne's School", "Anne Hale", ["ORCH-S-101"])
+    rotary = late_group_order(demo_db, "Rotary Club", "Rob Vance", ["ORCH-S-102"])
+    anne_id = demo_db.execute("SELECT customer_id FROM orders WHERE number = ?",
+                              [anne]).fetchone()[0]
+    set_consent(demo_db, cora, anne_id, "email", now=FIXED_NOW)
+    found = notices.balance_due_reminders(demo_db, cora, FIXED_NOW.astimezone(ZONE).date())
+    with pytest.raises(MailError):
+        email_reminders(demo_db, cora, found, mail=MailConfig(), house="Aldridge Hall",
+                        house_address="1 Harbor Way", now=FIXED_NOW)
+    down = MailConfig(host="127.0.0.1", port=free_port(), sender="box@example.org",
+                      timeout_seconds=2)
+    sent, failed = email_reminders(demo_db, cora, found, mail=down, house="Aldridge Hall",
+                                   house_address="1 Harbor Way", now=FIXED_NOW)
+    assert sent == [] and [r.order.number for r, _ in failed] == [anne]
+    assert notices.sent_notices(demo_db, cora) == []       # a failed email is not logged
+    with smtp_server() as (inbox, port):
+        mail = MailConfig(host="127.0.0.1", port=port, sender="box@example.org")
+        sent, failed = email_reminders(demo_db, cora, found, mail=mail,
+                                       house="Aldridge Hall", house_address="1 Harbor Way",
+                                       now=FIXED_NOW)
+    assert [r.order.number for r in sent] == [anne] and failed == []
+    (message,) = inbox.messages
+    assert message["To"] == "anne@example.org" and anne in message["Subject"]
+    body = message.get_body(("plain",))
+    assert body is not None and "Dear Anne Hale" in body.get_content()
+    [logged] = notices.sent_notices(demo_db, cora)
+    assert (logged.order_number, logged.channel) == (anne, "email")
+    assert rotary not in {r.order.number for r in sent}     # no consent: no email

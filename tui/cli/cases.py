@@ -13,7 +13,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from core.reports.letters import case_letter, reminder_letters
+from core.reports.letters import case_letter, email_reminders, reminder_letters
 from core.sales import cases, customers, notices
 from core.sales.cases import CHANNELS, KINDS, PRIORITIES, Case
 from core.sales.orders import find_order
@@ -210,9 +210,11 @@ def notices_group() -> None:
 @notices_group.command("balance-due")
 @click.option("--letters", "letters_path", type=click.Path(dir_okay=False), default=None,
               help="Write the letters (one a page) here and log them as sent.")
+@click.option("--email", "by_email", is_flag=True,
+              help="Email the reminders to the customers who agreed to email ([mail]).")
 @signed_in_options
-def notices_balance_due(letters_path: str | None, db_path: str | None, username: str,
-                        pin: str, as_json: bool) -> None:
+def notices_balance_due(letters_path: str | None, by_email: bool, db_path: str | None,
+                        username: str, pin: str, as_json: bool) -> None:
     """Group orders past their balance-due date: who gets a letter, who to phone."""
     db = open_db(db_path)
     config = cli_context().config
@@ -228,6 +230,16 @@ def notices_balance_due(letters_path: str | None, db_path: str | None, username:
                 raise BoxOfficeError(f"cannot write {letters_path}: {error.strerror}",
                                      code="cannot_write") from None
             sent = notices.record_sent(db, actor, found, now=clock.now())
+        if by_email:
+            emailed, failed = email_reminders(
+                db, actor, found, mail=config.mail, house=config.venue.house_name,
+                house_address=config.venue.house_address, now=clock.now())
+    if by_email and not as_json:
+        for reminder in emailed:
+            click.echo(f"{reminder.order.number}  emailed to {reminder.customer.email}"
+                       if reminder.customer else "")
+        for reminder, why in failed:
+            click.echo(f"{reminder.order.number}  NOT emailed: {why}")
     if as_json:
         click.echo(json.dumps([{"order": r.order.number, "group": r.order.group_name,
                                 "balance_cents": r.order.balance_cents,
