@@ -32,15 +32,16 @@ def refund(db: Database, actor: User, order_id: int, *, reason: str,
            goods: Mapping[int, int] | None = None, to: str = "original",
            override: Override | None = None, provider: CardProvider | None = None,
            zone: ZoneInfo = UTC_ZONE) -> Order:
-    """Refund some or all of an order, to the original tenders (newest first) or in
-    cash. With neither `ticket_ids` nor `goods`, everything still live; otherwise just
-    those tickets and `goods` (order goods line id -> how many). Seats go back on sale,
-    codes are revoked and goods go back into stock. An order paid online by card is
+    """Refund some or all of an order, to the original tenders (newest first), in cash,
+    or (`to="credit"`) as the customer's account credit. With neither `ticket_ids` nor
+    `goods`, everything still live; otherwise just those tickets and `goods` (order goods
+    line id -> how many). Seats go back on sale, codes are revoked and goods go back into
+    stock. An order paid online by card is
     refunded through `provider` (card_checkout.refund_online; refused without one).
     Needs `refund` (or an override). Raises OrderError (`reason_required`, `not_live`,
-    `nothing_to_refund`, `paid_online`), StockError, PaymentFailed."""
-    if to not in ("original", "cash"):
-        raise OrderError("refund to 'original' or 'cash'", code="bad_refund_target")
+    `nothing_to_refund`, `paid_online`, `no_customer`), StockError, PaymentFailed."""
+    if to not in ("original", "cash", "credit"):
+        raise OrderError("refund to 'original', 'cash' or 'credit'", code="bad_refund_target")
     if to == "original" and paid_online(db, order_id):
         if provider is None or goods:
             raise OrderError("this order was paid online by card: its refund goes back "
@@ -53,6 +54,9 @@ def refund(db: Database, actor: User, order_id: int, *, reason: str,
     approver = authorize(db, actor, "refund", override=override)
     with write(db):
         order = get_order(db, order_id)
+        if to == "credit" and order.customer_id is None:
+            raise OrderError("account credit is kept for a customer: put the customer on "
+                             "the order first", code="no_customer")
         live = [t.id for t in order.tickets if t.status == "live"]
         everything = ticket_ids is None and goods is None
         chosen = live if everything else list(ticket_ids or ())

@@ -18,6 +18,7 @@ from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
 from core.sales.carts import cancel_cart, require_open, view_cart
+from core.sales.credit import check_credit
 from core.sales.goods import issue_goods
 from core.sales.models import CartView, Order
 from core.sales.orders import OrderError, get_order
@@ -126,6 +127,9 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
             authorize(db, actor, "comp")
         if any(t.kind == "account" for t in tenders) and channel == "window":
             raise TenderError("on account is for group and consignment orders")
+        spent = sum(t.amount_cents for t in tenders if t.kind == "credit")
+        if spent:
+            check_credit(db, customer_id, spent)
         total = cart.total_cents
         approved = sum(t.amount_cents for t in tenders if t.status == "approved")
         unknown = sum(t.amount_cents for t in tenders if t.status == "unknown")

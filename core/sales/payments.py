@@ -70,13 +70,19 @@ def reverse_payments(db: Database, actor: User, order_id: int, *,
     return total
 
 
+# reversed on their own tender before any money moves: a comp is not money, what is on
+# account is still owed, and credit used goes back to the customer's credit
+OWN_TENDER_FIRST = ("comp", "account", "credit")
+
+
 def pay_back(db: Database, actor: User, order_id: int, amount: int, *, to: str,
              station: str, now: datetime, reason: str) -> None:
     """Inside a write: give back `amount` of what the order has paid.
 
-    Comps and on-account amounts are reversed on their own tender first (no money ever
-    leaves the drawer for a free ticket or for money still owed); what remains is money,
-    paid back on the original cash, card and check tenders (newest first) or in cash.
+    Comps, on-account amounts and account credit used are reversed on their own tender
+    first (no money ever leaves the drawer for a free ticket or for money still owed);
+    what remains is money, paid back on the original cash, card and check tenders (newest
+    first), in cash, or (`to="credit"`) kept as the customer's account credit.
     """
     if amount <= 0:
         return
@@ -99,13 +105,16 @@ def pay_back(db: Database, actor: User, order_id: int, amount: int, *, to: str,
         left -= part
 
     for row in rows:
-        if row[1] in ("comp", "account"):
+        if row[1] in OWN_TENDER_FIRST:
             reverse(*row)
     if to == "original":
         for row in rows:
-            if row[1] not in ("comp", "account"):
+            if row[1] not in OWN_TENDER_FIRST:
                 reverse(*row)
-    if left > 0:   # to cash, or nothing left on the original money tenders
+    if left > 0 and to == "credit":   # kept for the customer as account credit
+        insert_payment(db, actor, order_id, Tender("credit", left, reason=reason),
+                        station=station, now=now, amount_cents=-left)
+    elif left > 0:   # to cash, or nothing left on the original money tenders
         insert_payment(db, actor, order_id, Tender("cash", left, reason=reason),
                         station=station, now=now, amount_cents=-left)
 

@@ -23,6 +23,7 @@ from core.people.permissions import authorize
 from core.sales import customers
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
+from core.sales.credit import check_credit
 from core.sales.models import CartView
 from core.sales.online import ACCOUNT, STATION, OnlineError, web_account
 from core.sales.orders import OrderError
@@ -188,6 +189,10 @@ def pay_reservation(db: Database, actor: User, order_id: int, tenders: Sequence[
             word = "ran out" if order.status == "cancelled" else f"is {order.status}"
             raise OrderError(f"order {order.number} {word}: it is not a reservation to pay",
                              code="not_reserved")
+        spent = sum(t.amount_cents for t in tenders if t.kind == "credit")
+        if spent:
+            check_credit(db, db.execute("SELECT customer_id FROM orders WHERE id = ?",
+                                        [order_id]).fetchone()[0], spent)
         paid = sum(t.amount_cents for t in tenders)
         if paid != order.total_cents:
             raise OrderError(f"the tenders come to {paid / 100:.2f} but the reservation is "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.money import TenderError, parse_money, refuse_card_numbers
 
-TENDER_KINDS = ("cash", "card", "check", "comp", "account")
+TENDER_KINDS = ("cash", "card", "check", "comp", "account", "credit")
 CARD_BRANDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER", "JCB", "DINERS", "UNIONPAY",
                "INTERAC", "OTHER")
 
@@ -90,7 +90,8 @@ def _money(cents: int) -> str:
 
 def parse_tender(spec: str, amount_cents: int) -> Tender:
     """A tender from the command line: `cash:AMOUNT`, `card:BRAND:LAST4:APPROVAL`,
-    `check:NUMBER`, `comp:REASON`. Raises TenderError."""
+    `check:NUMBER`, `comp:REASON`, `credit` (the customer's account credit). Raises
+    TenderError."""
     kind, _, rest = spec.partition(":")
     parts = rest.split(":") if rest else []
     if kind == "cash":
@@ -103,7 +104,9 @@ def parse_tender(spec: str, amount_cents: int) -> Tender:
         return Tender("check", amount_cents, check_number=parts[0])
     if kind == "comp" and parts:
         return Tender("comp", amount_cents, reason=":".join(parts))
+    if kind == "credit" and not parts:
+        return Tender("credit", amount_cents)
     raise TenderError(f"cannot read tender '{spec}': use cash:AMOUNT, "
-                      "card:BRAND:LAST4:APPROVAL, check:NUMBER or comp:REASON")
+                      "card:BRAND:LAST4:APPROVAL, check:NUMBER, comp:REASON or credit")
 
 

@@ -25,7 +25,7 @@ from core.till.models import (
     ZReport,
 )
 
-TENDER_ORDER = ("cash", "check", "card", "comp", "account")
+TENDER_ORDER = ("cash", "check", "card", "comp", "account", "credit")
 
 
 def movements(db: Database, shift_id: int) -> tuple[Movement, ...]:

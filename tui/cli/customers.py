@@ -12,7 +12,7 @@ import click
 
 from core import clock
 from core.errors import BoxOfficeError
-from core.sales import customer_data, customer_merge, customer_orders, customers
+from core.sales import credit, customer_data, customer_merge, customer_orders, customers
 from core.sales.customers import FLAGS, Customer
 from tui.cli.context import (
     cli_context,
@@ -119,6 +119,21 @@ def customer_flag(customer_id: int, flags: str, db_path: str | None, username: s
          customer_id=found.id, flags=sorted(found.flags))
 
 
+@customer.command("add")
+@click.argument("name")
+@click.option("--phone", default="")
+@click.option("--email", default="")
+@signed_in_options
+def customer_add(name: str, phone: str, email: str, db_path: str | None, username: str,
+                 pin: str, as_json: bool) -> None:
+    """A new customer (their id is printed: sell to them with `--customer ID`)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        found = customers.create_customer(db, sign_in(db, username, pin), name, phone=phone,
+                                          email=email, now=clock.now())
+    done(as_json, f"customer #{found.id}: {found.name}", customer=_customer_json(found))
+
+
 @customer.command("edit")
 @click.argument("customer_id", type=ID)
 @click.option("--name")
@@ -222,3 +237,30 @@ def customer_forget(customer_id: int, yes: bool, db_path: str | None, username: 
          customer_id=customer_id)
 
 
+
+
+@customer.command("credit")
+@click.argument("customer_id", type=ID)
+@signed_in_options
+def customer_credit(customer_id: int, db_path: str | None, username: str, pin: str,
+                    as_json: bool) -> None:
+    """The customer's account credit: the balance and every credit given and spent (spend
+    it with `boxoffice sell ... --customer ID --tender credit`)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        moves = credit.credit_history(db, sign_in(db, username, pin), customer_id)
+        balance = credit.credit_balance(db, customer_id)
+        if credit.credit_from_journal(db, customer_id) != balance:
+            raise BoxOfficeError("the payments and the journal disagree on this customer's "
+                                 "credit: run `boxoffice journal verify`",
+                                 code="credit_mismatch")
+    if as_json:
+        click.echo(json.dumps({"balance_cents": balance, "moves": [
+            {"at": m.at.isoformat(), "order": m.order_number, "amount_cents": m.amount_cents,
+             "reason": m.reason} for m in moves]}))
+        return
+    for move in moves:
+        click.echo(f"{move.at:%Y-%m-%d %H:%M} UTC  order {move.order_number}  "
+                   f"{'+' if move.amount_cents > 0 else ''}{money_text(move.amount_cents)}  "
+                   f"{move.reason}")
+    click.echo(f"credit: {money_text(balance)} (the journal agrees)")

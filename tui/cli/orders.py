@@ -75,8 +75,10 @@ def _protected_options(command: Any) -> Any:
 @click.option("--tickets", help="Ticket serials to refund (default: every live ticket).")
 @click.option("--item", "item_specs", multiple=True,
               help="Goods to refund, SKU:QTY (repeat); back into stock.")
-@click.option("--to", "to", type=click.Choice(["original", "cash"]), default="original",
-              show_default=True)
+@click.option("--to", "to", type=click.Choice(["original", "cash", "credit"]),
+              default="original", show_default=True,
+              help="Back to the original tenders, in cash, or as the customer's account "
+                   "credit.")
 @_protected_options
 def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], to: str,
                  db_path: str | None, username: str, pin: str, reason: str,

@@ -39,6 +39,7 @@ FORMS: dict[str, list[tuple[str, str]]] = {
              ("amount", "Amount")],
     "check": [("number", "Check number"), ("amount", "Amount")],
     "comp": [("reason", "Why is it complimentary?")],
+    "credit": [("amount", "Amount from the customer's account credit")],
 }
 BRAND_SHORT = {"MC": "MASTERCARD", "V": "VISA", "A": "AMEX", "D": "DISCOVER"}
 
@@ -60,6 +61,8 @@ def describe(tender: Tender) -> str:
                 f"{tender.approval_code}  {format_cents(tender.amount_cents)}")
     if tender.kind == "check":
         return f"Check #{tender.check_number}  {format_cents(tender.amount_cents)}"
+    if tender.kind == "credit":
+        return f"Account credit  {format_cents(tender.amount_cents)}"
     return f"Comp ({tender.reason})  {format_cents(tender.amount_cents)}"
 
 
@@ -71,6 +74,7 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
         Binding("d", "tender('card')", "Card", id="payment.card"),
         Binding("k", "tender('check')", "Check", id="payment.check"),
         Binding("m", "tender('comp')", "Comp", id="payment.comp"),
+        Binding("r", "tender('credit')", "Credit", id="payment.credit"),
         Binding("delete,backspace", "remove_last", "Remove last", id="payment.remove"),
         Binding("enter", "confirm", "Confirm", id="payment.confirm"),
         Binding("escape", "back", "Back", id="payment.back"),
@@ -131,7 +135,7 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
         self.query_one("#tenders", Static).update(lines)
         hint = Text(message, style="bold red") if error else Text(message)
         if not message:
-            hint = Text("c cash  d card  k check  m comp  Backspace removes the last  "
+            hint = Text("c cash  d card  k check  m comp  r credit  Backspace removes the last  "
                         + ("Enter: CONFIRM THE SALE" if due == 0 else "") + "  Esc back",
                         style="dim")
         self.query_one("#payment-hint", Static).update(hint)
@@ -202,6 +206,8 @@ class PaymentModal(ModalScreen[PaymentEntry | None]):
                                  code="overpaid")
         if kind == "check":
             return Tender("check", amount, check_number=values["number"])
+        if kind == "credit":         # core checks the customer has that much
+            return Tender("credit", amount)
         brand = values["brand"].upper()
         brand = BRAND_SHORT.get(brand, brand)
         brand = next((b for b in CARD_BRANDS if b.startswith(brand)), brand) if brand else ""
