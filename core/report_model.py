@@ -193,6 +193,7 @@ class Scope:
     performance_id: int | None = None
     day: date | None = None
     shift_id: int | None = None
+    compare: tuple[int, ...] = ()        # the pace's comparables, chosen by hand
 
     def day_bounds(self) -> tuple[str, str] | None:
         """The venue day as UTC text bounds [start, end), or None."""
@@ -217,3 +218,13 @@ class Scope:
 
 class ReportError(BoxOfficeError):
     code = "report"
+
+
+def performance_ids(text: str) -> tuple[int, ...]:
+    """'3,5' (or '#3, p5') -> (3, 5): the performances a report compares with. Raises
+    ReportError `bad_compare`."""
+    parts = [part.strip().lstrip("#p") for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() and len(part) < 10 for part in parts):
+        raise ReportError(f"'{text[:40]}' is not performance numbers such as 3,5",
+                          code="bad_compare")
+    return tuple(int(part) for part in parts)

@@ -79,6 +79,23 @@ def comparables(db: Database, performance: Performance, now: datetime) -> list[P
     return sorted(chosen, key=lambda p: p.starts_at, reverse=True)[:MAX_COMPARABLES]
 
 
+def chosen_comparables(db: Database, performance: Performance, ids: tuple[int, ...],
+                       now: datetime) -> list[Performance]:
+    """The performances the coordinator chose to compare with: each must have taken place
+    (its whole run of sales is known) and not be this one. Raises ReportError
+    `bad_comparable`, NotFound."""
+    chosen = []
+    for performance_id in dict.fromkeys(ids):
+        other = get_performance(db, performance_id)
+        if other.id == performance.id or other.starts_at >= now:
+            raise ReportError(f"compare with performances that have taken place: #{other.id} "
+                              + ("is this one" if other.id == performance.id
+                                 else "is still to come"),
+                              code="bad_comparable")
+        chosen.append(other)
+    return chosen
+
+
 def projection(current: Pace, history: list[Pace]) -> tuple[int, int, int] | None:
     """(expected, low, high) final tickets, or None when history cannot say."""
     now_sold = current.sold.get(current.days_to_go, 0)
@@ -96,7 +113,8 @@ def sales_pace(db: Database, scope: Scope) -> Report:
         raise ReportError("the pace is per performance: give --performance",
                           code="performance_required")
     performance = get_performance(db, scope.performance_id)
-    others = comparables(db, performance, scope.now)
+    others = (chosen_comparables(db, performance, scope.compare, scope.now) if scope.compare
+              else comparables(db, performance, scope.now))
     horizon = 60
     current = pace_of(db, performance, scope, horizon)
     history = [pace_of(db, other, scope, horizon) for other in others]
@@ -120,7 +138,8 @@ def sales_pace(db: Database, scope: Scope) -> Report:
         ("Days to go", current.days_to_go),
         ("Sold so far", current.sold.get(current.days_to_go, 0)),
         ("Capacity", capacity),
-        ("Comparable performances", len(history))]
+        ("Comparable performances", f"{len(history)}, "
+         + ("chosen by hand" if scope.compare else "the event's or venue's latest"))]
     notes = []
     if expected is not None:
         middle, low, high = (min(value, capacity) for value in expected)

@@ -76,9 +76,21 @@ def pricing_evidence(db: Database, scope: Scope) -> Report:
         if not comp:
             line[2] += base
             line[3] += total
+    def days_to_own(zone: str, ptype: str, share: float) -> int | None:
+        """Days from the first sale of this zone and price type until it had `share` of
+        what it has sold so far (a price type has no capacity of its own)."""
+        times = [parse_stamp(created) for z, p, created, comp, _, _ in sales
+                 if z == zone and p == ptype and not comp]
+        if not times:
+            return None
+        needed = max(1, int(len(times) * share + 0.999999))
+        return (times[needed - 1] - times[0]).days
+
     types = Table("By zone and price type", (
-        "zone", "price type", "sold", "comps", "average price", "revenue"), tuple(
-        (zone, ptype, v[0], v[1], Cents(round(v[2] / v[0])) if v[0] else None, Cents(v[3]))
+        "zone", "price type", "sold", "comps", "average price", "revenue",
+        "days to 50 % of its sales", "days to 90 % of its sales"), tuple(
+        (zone, ptype, v[0], v[1], Cents(round(v[2] / v[0])) if v[0] else None, Cents(v[3]),
+         days_to_own(zone, ptype, 0.5), days_to_own(zone, ptype, 0.9))
         for (zone, ptype), v in sorted(by_type.items())))
     capacity = _capacity(db, performance_id)
     zone_rows = []
@@ -127,7 +139,8 @@ def pricing_evidence(db: Database, scope: Scope) -> Report:
                    ("Revenue", Cents(sum(v[3] for v in by_type.values())))),
                   (types, zones, history),
                   ("Prices are before fee and tax; revenue is what the lines brought in. "
-                   "Days to 50 % and 90 % count from the zone's first sale.",))
+                   "Days to 50 % and 90 % count from the zone's first sale (by zone: of its "
+                   "seats; by price type: of what that type has sold so far).",))
 
 
 @dataclass(frozen=True)

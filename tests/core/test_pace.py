@@ -53,7 +53,7 @@ def test_the_projection_from_three_comparables(demo_db: Database) -> None:
                                     Scope(zone=ZONE, now=FIXED_NOW, performance_id=upcoming))
     assert report.fact("Days to go") == 7
     assert report.fact("Sold so far") == 5
-    assert report.fact("Comparable performances") == 3
+    assert report.fact("Comparable performances") == "3, the event's or venue's latest"
     # ratios final / sold-by-7-days: 2, 2, 3 -> middle 2 (10), range 10 to 15
     assert report.fact("Projected at the start (estimate)") == 10
     assert report.fact("Likely range (estimate)") == "10 to 15"
@@ -62,6 +62,17 @@ def test_the_projection_from_three_comparables(demo_db: Database) -> None:
     assert rows[7][1] == 5 and rows[7][3] == 10
     assert rows[0][1] is None and rows[0][3] == round((20 + 20 + 30) / 3)
     assert any("Estimate" in note for note in report.notes)
+    # the coordinator compares with the third only (ratio 3): 15, range 15 to 15
+    chosen = catalogue.build_report(demo_db, cora, "pace", Scope(
+        zone=ZONE, now=FIXED_NOW, performance_id=upcoming, compare=(past[2],)))
+    assert chosen.fact("Comparable performances") == "1, chosen by hand"
+    assert chosen.fact("Projected at the start (estimate)") == 15
+    assert [row[0] for row in chosen.table("Comparable performances").rows] == [past[2]]
+    for wrong in (upcoming, base):           # itself, or one still to come
+        with pytest.raises(ReportError) as refused:
+            catalogue.build_report(demo_db, cora, "pace", Scope(
+                zone=ZONE, now=FIXED_NOW, performance_id=upcoming, compare=(wrong,)))
+        assert refused.value.code == "bad_comparable"
 
 
 def test_no_history_no_projection(demo_db: Database) -> None:

@@ -35,6 +35,8 @@ def test_sales_a_price_change_and_the_what_if(demo_db: Database) -> None:
                                     Scope(zone=ZONE, now=FIXED_NOW, performance_id=show))
     lines = {(r[0], r[1]): r for r in report.table("By zone and price type").rows}
     assert lines[("A", "ADULT")][2:4] == (11, 0)
+    # of its 11: the 6th came 7 days after the first, the 10th too (4 then 7 sold)
+    assert lines[("A", "ADULT")][6:8] == (7, 7)
     [change] = report.table("Price changes").rows
     assert change[1:] == ("A", "ADULT", 15000, 4, 7)          # 4 in the week before, 7 after
     zone_a = next(r for r in report.table("By zone").rows if r[0] == "A")

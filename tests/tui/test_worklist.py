@@ -193,3 +193,27 @@ async def test_s_saves_the_report_as_csv_beside_the_database(demo_db: Database,
     saved = Path(said.removeprefix("Saved "))
     assert saved.parent.name == "reports" and saved.parent.parent == app.database_path().parent
     assert "Group balances overdue" in saved.read_text()
+
+
+async def test_the_pace_compares_with_hand_chosen_performances(demo_db: Database,
+                                                               tmp_path: Path,
+                                                               cli: Cli) -> None:
+    from core.venue import performances
+    from tests.support.constants import FIXED_NOW
+    from tests.support.selling_helpers import hall_performance, user
+
+    show = hall_performance(demo_db)
+    past = performances.copy_performance(demo_db, user(demo_db, "cora"), show,
+                                         FIXED_NOW - timedelta(days=20))
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await open_report(pilot, "pace", f"p{show} with {past}")
+        shown = text_of(app, "#report-text")
+        assert "1, chosen by hand" in shown
+    code, said = cli("report", "pace", "--performance", str(show), "--compare", str(show),
+                     "--user", "cora", "--pin", "3333")
+    assert code == 1 and "taken place" in said
+    code, said = cli("report", "pace", "--performance", str(show), "--compare", "x,y",
+                     "--user", "cora", "--pin", "3333")
+    assert code == 1 and "not performance numbers" in said

@@ -107,6 +107,8 @@ def _write_file(path: Path, data: bytes) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
               help="A day in the venue's time zone, YYYY-MM-DD.")
 @click.option("--shift", "shift_id", type=ID)
+@click.option("--compare", help="pace: compare with these past performances, e.g. 3,5 "
+                                "(default: the event's, or the venue's, latest).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "pdf"]),
               default="table", show_default=True)
 @click.option("--output", "-o", help="Write to this file (a PDF defaults to NAME.pdf).")
@@ -118,8 +120,8 @@ def _write_file(path: Path, data: bytes) -> None:
 @click.option("--pin")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
 def report(name: str, performance_id: int | None, day: datetime | None,
-           shift_id: int | None, fmt: str, output: str | None, to_printer: bool,
-           printer_spec: str | None, username: str | None, pin: str | None,
+           shift_id: int | None, compare: str | None, fmt: str, output: str | None,
+           to_printer: bool, printer_spec: str | None, username: str | None, pin: str | None,
            db_path: str | None) -> None:
     """A report by NAME (`boxoffice report list` names them), for a performance, a venue
     day or a shift. Needs --user/--pin of someone with report access."""
@@ -132,10 +134,11 @@ def report(name: str, performance_id: int | None, day: datetime | None,
         sys.exit(2)
     db = open_db(db_path)
     now = clock.now()
-    scope = report_model.Scope(cli_context().config.zone, now, performance_id=performance_id,
-                          day=date(day.year, day.month, day.day) if day else None,
-                          shift_id=shift_id)
     with reported(fmt == "json"):
+        scope = report_model.Scope(
+            cli_context().config.zone, now, performance_id=performance_id,
+            day=date(day.year, day.month, day.day) if day else None, shift_id=shift_id,
+            compare=report_model.performance_ids(compare or ""))
         actor = sign_in(db, username, pin)
         built = catalogue.build_report(db, actor, name, scope)
     write_report(built, fmt, output, now)

@@ -45,8 +45,8 @@ class ReportScreen(BoxOfficeScreen[None]):
                      id="heading")
         yield OptionList(*[Option(f"{kind.name:<12} {kind.description}", id=kind.name)
                            for kind in catalogue.report_names()], id="report-names")
-        yield Input(placeholder="Covers: p12 (performance), 2026-11-21 (day), s3 (shift), "
-                                "blank = all. Enter shows it.", id="scope")
+        yield Input(placeholder="Covers: p12 (performance; pace: p12 with 3,5), 2026-11-21 "
+                                "(day), s3 (shift), blank = all. Enter shows it.", id="scope")
         with VerticalScroll(id="report-body"):
             yield PlotextPlot(id="report-chart")
             yield Static(id="report-text")
@@ -64,6 +64,9 @@ class ReportScreen(BoxOfficeScreen[None]):
         app = self.box_office
         text = text.strip().lower()
         kwargs: dict[str, object] = {}
+        text, _, compare = text.partition(" with ")
+        if compare:
+            kwargs["compare"] = report_model.performance_ids(compare)
         try:
             if text.startswith("p"):
                 kwargs["performance_id"] = int(text[1:])

@@ -89,10 +89,11 @@ class SellScreen(SaleScreen):
         return legend(self.seatmap, self.drawing.seats) + states
 
     def _heat_legend(self) -> list[Text]:
-        """The states' marks, then each zone of this map with its sell-through."""
+        """The states' marks, then each zone (price level) of this map with its
+        sell-through, and each section's."""
         app = self.box_office
-        by_zone, _, names = sell_through.counts(app.db, self.performance.id,
-                                                stamp(app.clock()))
+        by_zone, by_section, names = sell_through.counts(app.db, self.performance.id,
+                                                         stamp(app.clock()))
         marks = [Text.assemble((mark, f"bold {color}"), f" {meaning}") for mark, color, meaning
                  in (("x", "red", "sold"), ("c", "magenta", "comp"), ("h", "yellow", "held"),
                      ("+", "cyan", "cart"), ("-", "bright_black", "killed"),
@@ -101,7 +102,13 @@ class SellScreen(SaleScreen):
         zones = [Text.assemble((f"{code} {names[code]}", "bold"),
                                f" {sell_through.percent(sums)}%")
                  for code, sums in sorted(by_zone.items()) if code in shown]
-        return marks + zones
+        # and each section drawn here (a zone is a price level; a section a place)
+        drawn = {seat.section for seat in self.drawing.seats}
+        sections = ([Text.assemble(("section ", "dim"), (code, "bold"),
+                                   f" {sell_through.percent(by_section[code])}%")
+                     for code in sorted(drawn) if code in by_section]
+                    if len(drawn) > 1 or self.seatmap.overview is not None else [])
+        return marks + zones + sections
 
     def _show_heading(self) -> None:
         heading = self.heading(self.drawing.title)
