@@ -3,7 +3,8 @@
 The worklist gathers what no screen would otherwise bring up: group balances past their
 due date, card payments still waiting for the terminal's answer (their orders' seats stay
 locked until a supervisor settles them), consignment batches not yet settled, and patron
-cases past their follow-up date (by number, never their words). The
+cases past their follow-up date (by number, never their words), and payment plans with
+an instalment past its date. The
 will-call list is a performance's orders waiting to be picked up."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from core.sales.consignment import outstanding
 from core.sales.customer_orders import will_call
 from core.sales.groups import overdue_groups
 from core.sales.payments import pending_card_payments
+from core.sales.plans import overdue_plans
 from core.store.db import Database
 from core.venue.performances import list_performances
 
@@ -41,6 +43,13 @@ def worklist(db: Database, scope: Scope) -> Report:
         "performance", "batch", "consignee", "issued", "live tickets", "value"), tuple(
         (show, b.number, b.consignee, f"{scope.local(b.issued_at.isoformat()):%Y-%m-%d}",
          b.tickets, Cents(b.value_cents)) for show, b in batches))
+    plans_late = overdue_plans(db, today)
+    instalments = Table("Payment plans overdue", (
+        "order", "customer", "next due", "owed on it", "days late", "defaults after"), tuple(
+        (plan.order_number, plan.customer_name, due.due.isoformat(),
+         Cents(due.amount_cents - due.paid_cents), plan.days_overdue(today),
+         plan.default_after_days)
+        for plan in plans_late if (due := plan.next_due()) is not None))
     late = overdue_cases(db, today)
     patron_cases = Table("Patron cases past their follow-up date", (
         "case", "follow-up", "category", "priority", "assignee"), tuple(late))
@@ -53,8 +62,9 @@ def worklist(db: Database, scope: Scope) -> Report:
         ("Owed on them", Cents(sum(o.balance_cents for o in overdue))),
         ("Card payments waiting", len(pending)),
         ("Consignment batches out", len(batches)),
-        ("Patron cases overdue", len(late))),
-        (groups, cards, consigned, patron_cases), tuple(notes))
+        ("Patron cases overdue", len(late)),
+        ("Payment plans overdue", len(plans_late))),
+        (groups, cards, consigned, patron_cases, instalments), tuple(notes))
 
 
 def will_call_list(db: Database, scope: Scope) -> Report:

@@ -78,15 +78,16 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              *, station: str, now: datetime, customer_id: int | None = None,
              delivery: str = "print", channel: str = "window", group_id: int | None = None,
              balance_due: date | None = None, zone: tzinfo = UTC,
-             override: Override | None = None) -> Order:
+             override: Override | None = None, on_plan: bool = False) -> Order:
     """Turn a cart into an order, paid by `tenders` (split tender allowed).
 
     The order completes only when approved tenders equal its total. A card tender whose
     terminal answer was lost (`status="unknown"`) leaves the order `pending`, seats still
     locked and no tickets, until `resolve_card_payment`. A group order may complete with a
     deposit and a `balance_due` date (status `deposit`), today or later in the venue's
-    `zone`; a consignment order takes no
-    tender (`on_account`). Comp price types and comp tenders need `comp`.
+    `zone`, and so may a window order sold `on_plan` (core.sales.plans; `group_sales`);
+    a consignment order takes no tender (`on_account`). Comp price types and comp
+    tenders need `comp`.
     Raises OrderError (`empty_cart`, `balance_not_zero`, `overpaid`, `seat_lost`,
     `no_customer`), TenderError, CartError, PermissionDenied.
     """
@@ -98,10 +99,10 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
     if (channel == "group") != (group_id is not None):
         raise OrderError("a group order needs its group, and only a group order has one",
                          code="bad_group")
-    if balance_due is not None and (channel != "group"
+    if balance_due is not None and ((channel != "group" and not on_plan)
                                     or balance_due < now.astimezone(zone).date()):
-        raise OrderError("a balance due date is for a group order, and not in the past",
-                         code="bad_due_date")
+        raise OrderError("a balance due date is for a group order or a payment plan, and "
+                         "not in the past", code="bad_due_date")
     for tender in tenders:
         validate_tender(tender)
     comp_types = {row[0] for row in db.execute(
@@ -133,10 +134,10 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
         total = cart.total_cents
         approved = sum(t.amount_cents for t in tenders if t.status == "approved")
         unknown = sum(t.amount_cents for t in tenders if t.status == "unknown")
-        if channel == "group":
+        if channel == "group" or on_plan:
             authorize(db, actor, "group_sales")
-        status = _order_status(db, actor, channel, tenders, total, approved, unknown,
-                               balance_due)
+        status = _order_status(db, actor, "group" if on_plan else channel, tenders, total,
+                               approved, unknown, balance_due)
         order_id = insert(db,
             "INSERT INTO orders (number, customer_id, user_id, station, channel, group_id, "
             "cart_id, status, total_cents, balance_due_date, delivery, created_at) VALUES "

@@ -195,13 +195,15 @@ def group_order(db: Database, actor: User, group_id: int, performance_id: int,
 
 
 def pay_balance(db: Database, actor: User, order_id: int,
-                tenders: Sequence[Tender], *, station: str, now: datetime) -> Order:
+                tenders: Sequence[Tender], *, station: str, now: datetime,
+                permission: str = "group_sales") -> Order:
     """Take a payment toward a group order's balance (several partial payments allowed).
 
     Only approved cash, card or check tenders: a card whose terminal answer was lost is
     refused here (resolve it at the terminal and enter what it says), so the order never
     waits on an unknown answer. When the balance reaches zero the order is `complete`.
-    Needs `group_sales`. Journaled (`money` per tender, `group.payment`).
+    Needs `group_sales` (an instalment of a payment plan: `sell`, see core.sales.plans).
+    Journaled (`money` per tender, `group.payment`).
     Raises NotFound `unknown_order`, OrderError (`not_deposit`, `nothing_paid`,
     `overpaid`), TenderError (`bad_tender`, `card_details`, ...), PermissionDenied."""
     for tender in tenders:
@@ -215,7 +217,7 @@ def pay_balance(db: Database, actor: User, order_id: int,
     if amount <= 0:
         raise OrderError("enter the amount paid", code="nothing_paid")
     with write(db):
-        authorize(db, actor, "group_sales")
+        authorize(db, actor, permission)
         order = get_order(db, order_id)
         if order.status != "deposit":
             raise OrderError(f"order {order.number} is {order.status}: no balance is due on "
