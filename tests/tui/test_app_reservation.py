@@ -49,3 +49,39 @@ async def test_a_seller_takes_cash_for_a_reservation_and_its_tickets_print(
     assert order.status == "complete" and len(order.tickets) == 2
     assert order.paid_cents == 27648 and order.change_cents == 2352
     assert len(list((tmp_path / "prints").glob("*.png"))) >= 1
+
+
+async def test_a_seller_takes_a_payment_plans_next_instalment(demo_db: Database,
+                                                              tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from core.sales import plans
+    from core.sales.tenders import Tender
+    from tests.support.constants import ZONE
+    from tests.support.order_helpers import customer
+    from tests.support.selling_helpers import cart_with, user
+
+    cora = user(demo_db, "cora")
+    today = FIXED_NOW.astimezone(ZONE).date()
+    cart_id = cart_with(demo_db, cora, hall_performance(demo_db), ["ORCH-F-107", "ORCH-F-108"],
+                        FIXED_NOW)
+    plan = plans.sell_on_plan(demo_db, cora, cart_id, [Tender("cash", 7648)],
+                              [(today + timedelta(days=10), 10000),
+                               (today + timedelta(days=20), 10000)],
+                              customer_id=customer(demo_db, "Rosa Diaz").id,
+                              station="window-1-cora", now=FIXED_NOW, zone=ZONE)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await look_up(pilot, plan.order_number)
+        assert isinstance(app.screen, OrderDetailScreen)
+        assert "plan: 100.00 due" in text_of(app, "#state")
+        await pilot.press("y", "c", *"100", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert "plan: 100.00 due" in text_of(app, "#state")
+        assert "(1 instalment(s) left)" in text_of(app, "#state")
+    after = plans.get_plan(demo_db, plan.order_id)
+    assert after.instalments[0].settled and not after.instalments[1].settled

@@ -236,6 +236,7 @@ from tui.cli.gate import gate, scan  # noqa: E402
 from tui.cli.gatepack import gate_pack  # noqa: E402
 from tui.cli.gateserver import gate_server, lane  # noqa: E402
 from tui.cli.orders import order  # noqa: E402
+from tui.cli.plans import plan_group  # noqa: E402
 from tui.cli.printing import drawer, print_test  # noqa: E402
 from tui.cli.sales import performance, sell  # noqa: E402
 from tui.cli.seatmap import seatmap  # noqa: E402
@@ -244,7 +245,7 @@ from tui.cli.web import web  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
-                 training, gate_server, lane, serve, web):
+                 training, gate_server, lane, serve, web, plan_group):
     main.add_command(_command)
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import click
@@ -19,7 +19,7 @@ from core.limits import MAX_SEAT_NUMBER, parse_whole
 from core.money import parse_money
 from core.people.models import User
 from core.people.permissions import Override
-from core.sales import carts, checkout, customers, models, orders
+from core.sales import carts, checkout, customers, models, orders, plans
 from core.sales.tenders import Tender, parse_tender
 from core.store.db import Database
 from core.venue import performances
@@ -144,6 +144,9 @@ def tenders_from_specs(specs: tuple[str, ...], total: int) -> list[Tender]:
               help="cash:HANDED | card:BRAND:LAST4:APPROVAL | check:NUMBER | comp:REASON, "
                    "with @AMOUNT to split; repeat for a split tender.")
 @click.option("--customer", "customer_id", type=ID)
+@click.option("--plan", "plan_spec", help="A payment plan: the later instalments "
+              "YYYY-MM-DD:AMOUNT,... (the tenders pay the rest now; needs --customer and "
+              "group_sales).")
 @click.option("--will-call", is_flag=True, help="Hold the tickets for pickup.")
 @click.option("--station", default="cli", show_default=True)
 @click.option("--supervisor", help="A supervisor approving a protected action (comps).")
@@ -157,7 +160,8 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
          seats: str | None, best: int | None, zone: str | None, section: str | None,
          ga: str | None, price_type: str, item_specs: tuple[str, ...], allow_short: bool,
          tender_specs: tuple[str, ...],
-         customer_id: int | None, will_call: bool, station: str, supervisor: str | None,
+         customer_id: int | None, plan_spec: str | None, will_call: bool, station: str,
+         supervisor: str | None,
          supervisor_pin: str | None, printer_spec: str | None, no_print: bool,
          as_json: bool) -> None:
     """Sell seats (by name, best available, or general admission) and/or items, print the
@@ -198,11 +202,28 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             add_goods(db, actor, cart_id, wanted, now, hold=hold, allow_short=allow_short,
                       override=override)
             cart = carts.view_cart(db, cart_id)
-            order = checkout.checkout(db, actor, cart_id,
-                                      tenders_from_specs(tender_specs, cart.total_cents),
-                                    station=station, now=now, customer_id=customer_id,
-                                    delivery="will_call" if will_call else "print",
-                                    override=override)
+            if plan_spec is not None:
+                later = parse_plan(plan_spec)
+                if customer_id is None:
+                    raise BoxOfficeError("a payment plan is agreed with a customer: give "
+                                         "--customer", code="no_customer")
+                first = cart.total_cents - sum(amount for _, amount in later)
+                if first <= 0:
+                    raise BoxOfficeError(
+                        f"the later instalments come to {money_text(cart.total_cents - first)}"
+                        f" of {money_text(cart.total_cents)}: something is paid today",
+                        code="bad_plan")
+                plan = plans.sell_on_plan(db, actor, cart_id,
+                                          tenders_from_specs(tender_specs, first), later,
+                                          customer_id=customer_id, station=station,
+                                          now=now, zone=config.zone)
+                order = orders.get_order(db, plan.order_id)
+            else:
+                order = checkout.checkout(db, actor, cart_id,
+                                          tenders_from_specs(tender_specs, cart.total_cents),
+                                          station=station, now=now, customer_id=customer_id,
+                                          delivery="will_call" if will_call else "print",
+                                          override=override)
         except BaseException:   # a refusal, or a bug: either way nothing stays locked
             if carts.view_cart(db, cart_id).status == "open":
                 carts.cancel_cart(db, actor, cart_id, now)
@@ -211,6 +232,20 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
         db, order, signer, printer_spec, seller=actor.display_name, now=now, kick=True)
     echo_order(orders.get_order(db, order.id), signer, as_json, db)
     report_printer_failure(order, failure)
+
+
+def parse_plan(spec: str) -> list[tuple[date, int]]:
+    """'2026-12-15:100.00,2027-01-15:100' -> [(date, cents), ...]. Raises BoxOfficeError
+    `bad_plan`."""
+    found = []
+    for part in spec.split(","):
+        when, _, amount = part.strip().partition(":")
+        try:
+            found.append((date.fromisoformat(when), parse_money(amount)))
+        except (ValueError, BoxOfficeError):
+            raise BoxOfficeError(f"cannot read the instalment '{part.strip()[:40]}': use "
+                                 "YYYY-MM-DD:AMOUNT", code="bad_plan") from None
+    return found
 
 
 def _seat_labels(seats: str) -> list[tuple[str, str, int]]:

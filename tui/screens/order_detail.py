@@ -36,7 +36,12 @@ from tui.screens.order_text import (
     ticket_count,
     ticket_labels,
 )
-from tui.screens.reservation_pay import reservation_line, take_payment
+from tui.screens.reservation_pay import (
+    plan_line,
+    reservation_line,
+    take_instalment,
+    take_payment,
+)
 
 CLOSED = ("voided", "cancelled", "pending")
 
@@ -114,6 +119,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         state = state_line(detail, zone, self.note)
         if order.status == "reserved":
             state.append("\n" + reservation_line(app, order.id), style="bold")
+        elif order.status in ("deposit", "cancelled") and plan_line(app, order.id):
+            state.append("\n" + plan_line(app, order.id), style="bold")
         self.query_one("#state", Static).update(state)
         shows = sorted(detail.performances.values(), key=lambda show: show.starts_at)
         self.query_one("#shows", Static).update(Text("; ".join(
@@ -208,7 +215,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         if action == "customer":
             return self.detail is not None and self.detail.customer is not None
         if action == "pay_reservation":
-            return order.status == "reserved"
+            return order.status == "reserved" or (order.status == "deposit" and
+                                                  "y takes" in plan_line(self.box_office,
+                                                                         order.id))
         if action == "settle_card":
             return any(p.status == "unknown" for p in order.payments)
         return True
@@ -367,7 +376,11 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         run_protected(app, settle, done, title="Card payment")
 
     def action_pay_reservation(self) -> None:
-        take_payment(self.box_office, self.order_id, self.reload)
+        order = self.order
+        if order is not None and order.status == "deposit":
+            take_instalment(self.box_office, self.order_id, self.reload)
+        else:
+            take_payment(self.box_office, self.order_id, self.reload)
 
     def action_case(self) -> None:
         """Log an inquiry or complaint about this order (F8 lists the cases)."""

@@ -1,14 +1,16 @@
-"""Paying for a web reservation at the window: the seller takes the usual tenders (in
-their shift) and the tickets are issued and printed, like a sale."""
+"""Paying at the window for what was agreed earlier: a web reservation (the tickets are
+issued and printed, like a sale) or a payment plan's next instalment; the seller takes
+the usual tenders, in their shift."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from core.errors import NotFound
 from core.money import format_cents
 from core.people.permissions import Override
-from core.sales import orders, reservations
+from core.sales import orders, plans, reservations
 from core.sales.reservations import WebOrder
 from tui.format import local_time
 from tui.screens.dialogs import run_protected
@@ -60,3 +62,44 @@ def take_payment(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None]) 
     app.push_screen(PaymentModal(order.total_cents,
                                  f"reservation {order.number} ({order.cart.ticket_count} "
                                  "ticket(s))"), paid)
+
+
+def plan_line(app: BoxOfficeApp, order_id: int) -> str:
+    """The plan's next instalment and whether it is late, for the order's screen."""
+    try:
+        plan = plans.get_plan(app.db, order_id)
+    except NotFound:
+        return ""
+    today = app.clock().astimezone(app.config.zone).date()
+    return plans.due_soon(plan, today) + (". y takes a payment" if plan.status == "active"
+                                          and not plan.paid_in_full else "")
+
+
+def take_instalment(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None]) -> None:
+    """The payment modal for the plan's next instalment."""
+    plan = plans.get_plan(app.db, order_id)
+    upcoming = plan.next_due()
+    if upcoming is None:
+        return
+
+    def paid(entry: PaymentEntry | None) -> None:
+        if entry is None:
+            return
+
+        def attempt(_override: Override | None) -> plans.Plan:
+            return plans.pay_instalment(app.db, app.seller, order_id, entry.tenders,
+                                        station=app.station, now=app.clock())
+
+        def done(after: plans.Plan) -> None:
+            change = sum(t.change_cents for t in entry.tenders)
+            today = app.clock().astimezone(app.config.zone).date()
+            app.notify((f"CHANGE DUE {format_cents(change)}. " if change else "")
+                       + f"Order {plan.order_number}: {plans.due_soon(after, today)}.",
+                       timeout=10 if change else 5)
+            on_done()
+
+        run_protected(app, attempt, done, title="Payment")
+
+    app.push_screen(PaymentModal(upcoming.amount_cents - upcoming.paid_cents,
+                                 f"instalment {upcoming.seq} of order {plan.order_number}"),
+                    paid)

@@ -1,0 +1,112 @@
+"""`boxoffice plan ...`: payment plans (sell on one with `boxoffice sell ... --plan`):
+an order's schedule, a payment toward it at any window, the overdue ones, a default."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from core import clock
+from core.money import format_cents
+from core.sales import plans
+from core.sales.orders import find_order
+from tui.cli.context import (
+    cli_context,
+    done,
+    open_db,
+    reported,
+    sign_in,
+    signed_in_options,
+)
+from tui.cli.sales import tenders_from_specs
+
+
+@click.group("plan")
+def plan_group() -> None:
+    """Payment plans: an order paid in instalments."""
+
+
+def _show(found: plans.Plan) -> None:
+    today = clock.now().astimezone(cli_context().config.zone).date()
+    click.echo(f"order {found.order_number}  {found.customer_name}  {found.status}  "
+               f"{plans.due_soon(found, today)}")
+    for due, amount, paid in plans.plan_timeline(found):
+        click.echo(f"  {due}  {amount:>10}  {paid}")
+    click.echo(f"  defaults {found.default_after_days} day(s) overdue, keeping what was "
+               f"paid as {'credit' if found.on_default == 'credit' else 'a refund'}")
+
+
+@plan_group.command("show")
+@click.argument("number")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+def plan_show(number: str, db_path: str | None) -> None:
+    """The order's instalments and what is paid of each."""
+    db = open_db(db_path)
+    with reported(False):
+        found = plans.get_plan(db, find_order(db, number).id)
+    _show(found)
+
+
+@plan_group.command("pay")
+@click.argument("number")
+@click.option("--tender", "tender_specs", multiple=True, required=True,
+              help="cash[:HANDED] | card:BRAND:LAST4:APPROVAL | check:NUMBER, with @AMOUNT "
+                   "(default: the next instalment).")
+@click.option("--station", default="cli", show_default=True)
+@signed_in_options
+def plan_pay(number: str, tender_specs: tuple[str, ...], station: str, db_path: str | None,
+             username: str, pin: str, as_json: bool) -> None:
+    """Take a payment toward the plan of order NUMBER (in your open shift)."""
+    db = open_db(db_path)
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        order_id = find_order(db, number).id
+        upcoming = plans.get_plan(db, order_id).next_due()
+        due = (upcoming.amount_cents - upcoming.paid_cents) if upcoming else 0
+        found = plans.pay_instalment(db, actor, order_id,
+                                     tenders_from_specs(tender_specs, due), station=station,
+                                     now=clock.now())
+    today = clock.now().astimezone(cli_context().config.zone).date()
+    done(as_json, f"order {found.order_number}: {plans.due_soon(found, today)}",
+         paid_in_full=found.paid_in_full)
+
+
+@plan_group.command("overdue")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def plan_overdue(db_path: str | None, as_json: bool) -> None:
+    """Plans with an instalment past its date, the most overdue first."""
+    db = open_db(db_path)
+    today = clock.now().astimezone(cli_context().config.zone).date()
+    late = plans.overdue_plans(db, today)
+    if as_json:
+        click.echo(json.dumps([{"order": p.order_number, "customer": p.customer_name,
+                                "days_overdue": p.days_overdue(today),
+                                "defaults_after": p.default_after_days} for p in late]))
+        return
+    for found in late:
+        upcoming = found.next_due()
+        owed = upcoming.amount_cents - upcoming.paid_cents if upcoming else 0
+        click.echo(f"{found.order_number}  {found.customer_name[:24]:<24} "
+                   f"{format_cents(owed):>10} {found.days_overdue(today)} day(s) late "
+                   f"(defaults after {found.default_after_days})")
+    if not late:
+        click.echo("No plan is overdue.")
+
+
+@plan_group.command("default")
+@click.argument("number")
+@click.option("--station", default="cli", show_default=True)
+@signed_in_options
+def plan_default(number: str, station: str, db_path: str | None, username: str, pin: str,
+                 as_json: bool) -> None:
+    """Default the plan of order NUMBER (only when overdue longer than it allows): its
+    tickets go back, what was paid is kept as credit or refunded, as the plan says."""
+    db = open_db(db_path)
+    with reported(as_json):
+        order = plans.default_plan(db, sign_in(db, username, pin), find_order(db, number).id,
+                                   station=station, now=clock.now(),
+                                   zone=cli_context().config.zone)
+    done(as_json, f"order {order.number}: plan defaulted, its tickets back on sale",
+         number=order.number, status=order.status)
