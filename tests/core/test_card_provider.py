@@ -25,6 +25,7 @@ from core.sales.card_provider import (
     StripeProvider,
     provider_from_config,
 )
+from tests.support import localstripe as harness
 from tests.support.constants import FIXED_NOW
 from tests.support.gate_server import free_port
 from tests.support.localstripe import (
@@ -162,6 +163,13 @@ def test_a_webhook_from_localstripe_verifies_and_a_tampered_one_does_not(
     later = stripe_at(localstripe, clock=lambda: clock.now() + timedelta(minutes=6))
     with pytest.raises(ForgedEvent, match="a replay"):
         later.parse_event(body, signature)                      # replayed six minutes on
+
+
+def test_a_localstripe_that_cannot_start_is_an_error_not_a_skip(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tests.support.localstripe.sys.executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="localstripe exited with 1"):
+        harness.start_localstripe(wait=10)
 
 
 def test_bad_arguments_are_refused_before_the_provider_is_asked(
