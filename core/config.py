@@ -121,6 +121,38 @@ class GateServerConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The public storefront (`boxoffice serve`): what a patron may do online."""
+
+    host: str = "127.0.0.1"       # behind a TLS reverse proxy in production
+    port: int = 8080
+    hold_minutes: int = 10        # how long a patron's seats stay in their cart
+    hold_extensions: int = 2      # how many times a patron may ask for more time
+    max_tickets: int = 10         # per order
+    price_types: tuple[str, ...] = ()    # sold online; () = the standard ones (no comp/group)
+    reserve_hours: int = 48       # pay at the box office within this; 0 = no reservations
+    reserve_cutoff_hours: int = 3     # ... and no later than this before the performance
+    reservations_per_email: int = 2   # unpaid reservations one email may hold at once
+    payment_minutes: int = 15     # seats kept while the patron pays by card
+    secret: str = ""              # signs sessions and order links; "" = one kept in the db
+    base_url: str = ""            # the site's address in emails, e.g. https://tickets.example
+    posts_per_minute: int = 30    # cart and checkout forms per client (order lookups: 2)
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """Email to patrons (order confirmations) through an SMTP server; host "" = none."""
+
+    host: str = ""
+    port: int = 25
+    sender: str = ""              # the From: address, e.g. "Box Office <tickets@example>"
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout_seconds: int = 10
+
+
+@dataclass(frozen=True)
 class BackupConfig:
     """Automatic backups (at each Z close): where, and how many to keep."""
 
@@ -189,6 +221,8 @@ class Config:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     gate_server: GateServerConfig = field(default_factory=GateServerConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     card_reconciliation: CardReconciliationConfig = field(
@@ -212,6 +246,8 @@ _TABLES: dict[str, type] = {
     "printer": PrinterConfig,
     "camera": CameraConfig,
     "gate_server": GateServerConfig,
+    "web": WebConfig,
+    "mail": MailConfig,
     "backup": BackupConfig,
     "shifts": ShiftsConfig,
     "card_reconciliation": CardReconciliationConfig,
@@ -394,12 +430,22 @@ def _check_values(config: Config, where: str) -> None:
         "[backup] keep": config.backup.keep,
         "[gate_server] lane_timeout_ms": config.gate_server.lane_timeout_ms,
         "[gate_server] lane_pull_seconds": config.gate_server.lane_pull_seconds,
+        "[web] hold_minutes": config.web.hold_minutes,
+        "[web] max_tickets": config.web.max_tickets,
+        "[web] reservations_per_email": config.web.reservations_per_email,
+        "[web] posts_per_minute": config.web.posts_per_minute,
+        "[web] payment_minutes": config.web.payment_minutes,
+        "[mail] timeout_seconds": config.mail.timeout_seconds,
     }
     for name, value in positive.items():
         if value <= 0:
             raise ConfigError(f"{where}: {name} must be a positive integer, not {value}")
     for name, value in {"[pricing] fee_cents": config.pricing.fee_cents,
-                        "[pricing] tax_basis_points": config.pricing.tax_basis_points}.items():
+                        "[pricing] tax_basis_points": config.pricing.tax_basis_points,
+                        "[web] hold_extensions": config.web.hold_extensions,
+                        "[web] reserve_hours": config.web.reserve_hours,
+                        "[web] reserve_cutoff_hours": config.web.reserve_cutoff_hours,
+                        }.items():
         if value < 0:
             raise ConfigError(f"{where}: {name} must be zero or more, not {value}")
     if config.printer.backend not in PRINTER_BACKENDS:
@@ -410,9 +456,16 @@ def _check_values(config: Config, where: str) -> None:
     if config.printer.paper_mm not in (58, 80):
         raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80, "
                           f"not {config.printer.paper_mm}")
-    if not 1 <= config.gate_server.port <= 65535:
-        raise ConfigError(f"{where}: [gate_server] port must be from 1 to 65535, "
-                          f"not {config.gate_server.port}")
+    for name, port in {"[gate_server] port": config.gate_server.port,
+                       "[web] port": config.web.port, "[mail] port": config.mail.port}.items():
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"{where}: {name} must be from 1 to 65535, not {port}")
+    if config.mail.host and "@" not in config.mail.sender:
+        raise ConfigError(f"{where}: [mail] sender must be an email address when [mail] host "
+                          f"is set, not {config.mail.sender!r}")
+    if config.web.base_url and not config.web.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: [web] base_url must start with https:// (or http://), "
+                          f"not {config.web.base_url!r}")
     _check_closeout(config, where)
     _check_payments(config, where)
     if config.camera.decoder not in DECODERS:

@@ -35,6 +35,7 @@ from tui.sale import Sale
 # of the cold start (bench/README.md).
 if TYPE_CHECKING:
     from core.gate.codes import Signer
+    from core.sales.card_provider import CardProvider
     from core.sales.models import Order
     from hardware.printer_spec import Printer
     from tui.printing import PrintResult
@@ -349,6 +350,13 @@ class BoxOfficeApp(App[None]):
     def forget_signer(self) -> None:
         """After a key rotation: the next ticket is signed with the new key."""
         self._signer = None
+
+    def card_provider(self) -> CardProvider | None:
+        """The online card provider from [payments] (None when not set up): a refund of
+        an order paid online goes back through it."""
+        from core.sales.card_provider import provider_from_config
+
+        return provider_from_config(self.config)
 
     def signer(self) -> Signer:
         """The key that signs ticket codes (made with the database if it has none)."""

@@ -20,13 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it import MarkdownIt
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -37,18 +36,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core import clock
+from core.admin import site
 from core.config import Config, load_config
-from core.errors import BoxOfficeError, NotFound
+from core.errors import NotFound
 from core.money import format_cents
-from core.reports import sell_through
-from core.seatmap import venue_drawing
-from core.store.db import Database, connect
-from core.times import stamp
+from core.sales import online, online_settings
+from core.sales.card_provider import CardProvider
+from core.seatmap import section_drawing, venue_drawing
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
-from web.seatmap_svg import seat_map_svg, web_colour
+from web import buying, orders, paying
+from web import session as sessions
+from web.seatmap_svg import seat_map_svg
+from web.site import HERE, Storefront, storefront
 
-HERE = Path(__file__).parent
 FEW_LEFT = 0.10           # "few left" under this share of the capacity
 
 
@@ -61,119 +62,97 @@ class Listing:
     capacity: int
 
 
-class Storefront:
-    """What the pages share: the config, one database connection per thread."""
-
-    def __init__(self, database: Path, config: Config) -> None:
-        self.database = database
-        self.config = config
-        self._local = threading.local()
-        self._indexes: dict[tuple[int, str], seat_plan.SeatIndex] = {}
-        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                                     autoescape=select_autoescape(["html"]))
-        self.templates.globals["money"] = format_cents
-        self.templates.globals["colour"] = web_colour
-
-    @property
-    def db(self) -> Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = connect(self.database)
-        return db
-
-    def seat_index(self, performance: Performance) -> seat_plan.SeatIndex:
-        """The venue's seats both ways, read once per performance and map version: the
-        state every page polls would otherwise read every seat each time (a stadium's
-        37,000 take ~150 ms)."""
-        version = venues.venue_seatmap(self.db, performance.venue_id).sha256
-        key = (performance.id, version)
-        index = self._indexes.get(key)
-        if index is None:
-            index = self._indexes[key] = seat_plan.seat_index(self.db, performance.id)
-        return index
-
-    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-        return HTMLResponse(self.templates.get_template(name).render(**values),
-                            status_code=status)
-
-    def local(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self.config.zone):%a %d %b %Y, %H:%M}"
-
-    def listing(self, performance: Performance, now: datetime) -> Listing:
-        by_zone, _, _ = sell_through.counts(self.db, performance.id, stamp(now))
-        open_seats = sum(z["open"] for z in by_zone.values())
-        capacity = sum(z["capacity"] for z in by_zone.values())
-        try:
-            performances.check_on_sale(self.db, performance.id, now)
-            status = ("sold out" if open_seats == 0 else
-                      "few left" if open_seats < capacity * FEW_LEFT else "on sale")
-        except BoxOfficeError as refusal:
-            status = {"not_on_sale_yet": f"on sale from "
-                      f"{self.local(performance.on_sale_at) if performance.on_sale_at else ''}",
-                      "performance_cancelled": "cancelled"}.get(refusal.code, "off sale")
-        return Listing(performance, self.local(performance.starts_at), status, open_seats,
-                       capacity)
-
-
-def _storefront(request: Request) -> Storefront:
-    store: Storefront = request.app.state.storefront
-    return store
+def listing(store: Storefront, performance: Performance, now: datetime) -> Listing:
+    by_zone, _ = store.counts(performance.id, now)
+    open_seats = sum(z["open"] for z in by_zone.values())
+    capacity = sum(z["capacity"] for z in by_zone.values())
+    why = online_settings.online_status(store.db, performance.id, now)
+    if not why:
+        status = ("sold out" if open_seats == 0 else
+                  "few left" if open_seats < capacity * FEW_LEFT else "on sale")
+    else:
+        opens = (performance.on_sale_at if why == "not_on_sale_yet" else
+                 online_settings.online_settings(store.db, performance.id).on_sale_at)
+        status = {"not_on_sale_yet": f"on sale from {store.local(opens) if opens else ''}",
+                  "online_later": f"on sale from {store.local(opens) if opens else ''}",
+                  "not_online": "at the box office only",
+                  "performance_cancelled": "cancelled"}.get(why, "off sale")
+    return Listing(performance, store.local(performance.starts_at), status, open_seats,
+                   capacity)
 
 
 def _performance(request: Request) -> Performance:
     try:
-        return performances.get_performance(_storefront(request).db,
+        return performances.get_performance(storefront(request).db,
                                             int(request.path_params["performance_id"]))
     except NotFound:
         raise HTTPException(404, "There is no such performance.") from None
 
 
 def index(request: Request) -> HTMLResponse:
-    store = _storefront(request)
+    store = storefront(request)
     now = clock.now()
     today = datetime.combine(now.astimezone(store.config.zone).date(), time(0),
                              store.config.zone)
-    shows = [store.listing(p, now) for p in performances.list_performances(store.db,
+    shows = [listing(store, p, now) for p in performances.list_performances(store.db,
                                                                            since=today)
              if p.status != "cancelled"]
-    return store.page("index.html", shows=shows, house=store.config.venue.house_name)
+    return store.page("index.html", shows=shows)
 
 
-def performance_page(request: Request) -> HTMLResponse:
-    store = _storefront(request)
+def performance_page(request: Request) -> Response:
+    store = storefront(request)
     performance = _performance(request)
+    session = sessions.load(request, store.secret)
     now = clock.now()
     grid = pricing.price_grid(store.db, performance.id)
     seatmap = venues.venue_seatmap(store.db, performance.venue_id)
-    listing = store.listing(performance, now)
-    if seatmap.overview is not None:
-        # a stadium: its sections first, how full each is (a section's own map next)
-        _, by_section, _ = sell_through.counts(store.db, performance.id, stamp(now))
-        sections = [(section.name, section.code, by_section.get(section.code, {}).get(
-            "open", 0)) for section in seatmap.sections]
+    shown = listing(store, performance, now)
+    types = online.online_price_types(store.db, store.rules, grid) or grid.price_types
+    settings = online_settings.online_settings(store.db, performance.id)
+    common: dict[str, Any] = {
+        "listing": shown, "grid": grid, "zones": seatmap.zones, "csrf": session.csrf,
+        "flash": session.take_flash(), "types": types, "online_fee": settings.fee_cents,
+        "max_tickets": settings.max_tickets or store.rules.max_tickets,
+        "selling": shown.status in ("on sale", "few left") and bool(types)}
+    section = str(request.path_params.get("section", ""))
+    if seatmap.overview is not None and not section:
+        # a stadium: its sections (each opens its own map) and its standing areas
+        _, by_section = store.counts(performance.id, now)
+        sections = [(item.name, item.code, by_section.get(item.code, {}).get("open", 0))
+                    for item in seatmap.sections]
         areas = [(area.name, area.code, by_section.get(area.code, {}).get("open", 0))
                  for area in seatmap.areas]
-        return store.page("stadium.html", listing=listing, grid=grid, zones=seatmap.zones,
-                          sections=sections + areas, house=store.config.venue.house_name)
+        page = store.page("stadium.html", sections=sections, areas=areas, **common)
+        return sessions.save(page, session, store.secret, request)
+    if section and section not in {item.code for item in seatmap.sections}:
+        raise HTTPException(404, "There is no such section.")
+    drawing = section_drawing(seatmap, section) if section else venue_drawing(seatmap)
     index = store.seat_index(performance)
-    taken = seat_plan.plan_states(store.db, performance.id, now, index, None)
-    available: dict[str, list[str]] = {}
-    for seat in venue_drawing(seatmap).seats:
+    taken = {key for key in seat_plan.plan_states(store.db, performance.id, now, index, None)
+             if not section or key[0] == section}
+    available: dict[str, list[tuple[str, str]]] = {}
+    for seat in drawing.seats:
         if (seat.section, seat.row, seat.number) not in taken:
             zone = seatmap.zones[seat.zone]
-            price = grid.get(seat.zone, "ADULT")
-            available.setdefault(zone.name, []).append(
+            price = grid.get(seat.zone, types[0][0]) if types else None
+            available.setdefault(zone.name, []).append((
+                f"{seat.section}-{seat.row}-{seat.number}",
                 f"{seat.section}, row {seat.row}, seat {seat.number}, {zone.name}"
-                + (f", {format_cents(price.total_cents)}" if price else ""))
+                + (f", {format_cents(price.total_cents + settings.fee_cents)}" if price
+                   else "")))
     # the seats taken when the page was made, greyed without JavaScript too
     taken_css = ",".join(f"#s-{s}-{r}-{n}" for (s, r, n) in taken)
-    return store.page("performance.html", listing=listing, grid=grid, zones=seatmap.zones,
-                      svg=seat_map_svg(seatmap), available=available, taken_css=taken_css,
-                      house=store.config.venue.house_name, map_version=seatmap.sha256[:12])
+    state_url = f"/performances/{performance.id}/state" + (
+        f"?section={section}" if section else "")
+    page = store.page("performance.html", available=available, taken_css=taken_css,
+                      svg=seat_map_svg(seatmap, section), map_version=seatmap.sha256[:12],
+                      section=section, state_url=state_url, **common)
+    return sessions.save(page, session, store.secret, request)
 
 
 def map_svg(request: Request) -> Response:
-    store = _storefront(request)
+    store = storefront(request)
     performance = _performance(request)
     seatmap = venues.venue_seatmap(store.db, performance.venue_id)
     return Response(seat_map_svg(seatmap), media_type="image/svg+xml",
@@ -184,11 +163,12 @@ def map_svg(request: Request) -> Response:
 def state(request: Request) -> Response:
     """The seats not available now: {"taken": ["ORCH-F-107", ...]}, with an ETag over
     them, so a page that polls an unchanged map gets a 304 and no body."""
-    store = _storefront(request)
+    store = storefront(request)
     performance = _performance(request)
     index = store.seat_index(performance)
+    section = request.query_params.get("section", "")
     taken = sorted(f"{s}-{r}-{n}" for (s, r, n) in seat_plan.plan_states(
-        store.db, performance.id, clock.now(), index, None))
+        store.db, performance.id, clock.now(), index, None) if not section or s == section)
     body = json.dumps({"taken": taken}, separators=(",", ":"))
     tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
     if request.headers.get("if-none-match") == tag:
@@ -197,21 +177,40 @@ def state(request: Request) -> Response:
                     headers={"ETag": tag, "Cache-Control": "no-cache"})
 
 
+def info_page(request: Request) -> Response:
+    store = storefront(request)
+    try:
+        page = site.get_page(store.db, str(request.path_params["slug"]))
+    except NotFound:
+        raise HTTPException(404, "There is no such page.") from None
+    # Markdown without raw HTML: a page cannot carry a script
+    body = MarkdownIt("commonmark", {"html": False}).render(page.body)
+    return store.page("info.html", page=page, body=body)
+
+
+def logo(request: Request) -> Response:
+    found = site.logo(storefront(request).db)
+    if found is None:
+        raise HTTPException(404, "There is no logo.")
+    content, media_type = found
+    return Response(content, media_type=media_type,
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
 def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
 async def http_error(request: Request, exc: Exception) -> HTMLResponse:
-    store = _storefront(request)
+    store = storefront(request)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     message = exc.detail if isinstance(exc, HTTPException) else \
         "Something went wrong on our side. Please try again in a moment."
-    return store.page("error.html", status=status, status_code=status, message=message,
-                      house=store.config.venue.house_name)
+    return store.page("error.html", status=status, status_code=status, message=message)
 
 
-def create_app(database: str | Path | None = None, config: Config | None = None
-               ) -> Starlette:
+def create_app(database: str | Path | None = None, config: Config | None = None,
+               provider: CardProvider | None = None) -> Starlette:
     """The app; with no arguments (uvicorn's factory), the database and config come from
     BOXOFFICE_DB and BOXOFFICE_CONFIG, as `boxoffice serve` sets them."""
     config = config or load_config(Path(os.environ["BOXOFFICE_CONFIG"])
@@ -220,11 +219,31 @@ def create_app(database: str | Path | None = None, config: Config | None = None
     app = Starlette(routes=[
         Route("/", index),
         Route("/performances/{performance_id:int}", performance_page),
+        Route("/performances/{performance_id:int}/sections/{section:str}", performance_page),
         Route("/performances/{performance_id:int}/map.svg", map_svg),
         Route("/performances/{performance_id:int}/state", state),
+        Route("/performances/{performance_id:int}/seats", buying.add_seats, methods=["POST"]),
+        Route("/performances/{performance_id:int}/best", buying.add_best, methods=["POST"]),
+        Route("/performances/{performance_id:int}/places", buying.add_places,
+              methods=["POST"]),
+        Route("/cart", buying.cart_page),
+        Route("/queue", buying.queue_page),
+        Route("/queue/status", buying.queue_status),
+        Route("/cart/{action:str}", buying.cart_action, methods=["POST"]),
+        Route("/checkout", buying.checkout, methods=["POST"]),
+        Route("/orders", orders.find_page),
+        Route("/orders", orders.find, methods=["POST"]),
+        Route("/orders/{number:str}", orders.order_page),
+        Route("/orders/{number:str}/tickets.pdf", orders.tickets_file),
+        Route("/orders/{number:str}/pay", paying.pay_page),
+        Route("/orders/{number:str}/retry", paying.retry, methods=["POST"]),
+        Route("/orders/{number:str}/confirm", paying.confirm, methods=["POST"]),
+        Route("/webhooks/payments", paying.webhook, methods=["POST"]),
+        Route("/info/{slug:str}", info_page),
+        Route("/site/logo", logo),
         Route("/health", health),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], exception_handlers={HTTPException: http_error, Exception: http_error},
-        middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
-    app.state.storefront = Storefront(path, config)
+        middleware=[Middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)])
+    app.state.storefront = Storefront(path, config, provider)
     return app

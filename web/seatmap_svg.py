@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from core.seatmap import SeatMap, venue_drawing
+from core.seatmap import Drawing, SeatMap, section_drawing, venue_drawing
 
 CELL_W, CELL_H = 12, 16
 
@@ -24,23 +24,26 @@ def web_colour(name: str) -> str:
     return WEB_COLOURS.get(name.removeprefix("bright_"), "#555555")
 
 
-_CACHE: dict[str, str] = {}
+_CACHE: dict[tuple[str, str], str] = {}
 
 
-def seat_map_svg(seatmap: SeatMap) -> str:
-    """The whole map's SVG (cached by the map's SHA-256); each seat a <circle> whose id
-    is its key (SECTION-ROW-N)."""
-    cached = _CACHE.get(seatmap.sha256)
+def seat_map_svg(seatmap: SeatMap, section: str = "") -> str:
+    """The whole map's SVG, or one section's (a stadium's), cached by the map's SHA-256;
+    each seat a <circle> whose id is its key (SECTION-ROW-N)."""
+    key = (seatmap.sha256, section)
+    cached = _CACHE.get(key)
     if cached is None:
-        cached = _CACHE[seatmap.sha256] = _draw(seatmap)
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        drawing = section_drawing(seatmap, section) if section else venue_drawing(seatmap)
+        cached = _CACHE[key] = _draw(seatmap, drawing)
     return cached
 
 
-def _draw(seatmap: SeatMap) -> str:
-    drawing = venue_drawing(seatmap)
+def _draw(seatmap: SeatMap, drawing: Drawing) -> str:
     width, height = drawing.width * CELL_W, drawing.height * CELL_H
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="Seat map of {escape(seatmap.name)}" class="seatmap">']
+             f'role="img" aria-label="Seat map of {escape(drawing.title)}" class="seatmap">']
     for y, line in enumerate(drawing.lines):
         text = line.rstrip()
         if text.strip():

@@ -56,7 +56,7 @@ def create_first_admin(db: Database, username: str, display_name: str,
     Raises BoxOfficeError `users_exist` once the database has any user, and the codes of
     `create_user`."""
     with write(db):
-        if db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+        if db.execute("SELECT 1 FROM users WHERE system = 0 LIMIT 1").fetchone() is not None:
             raise BoxOfficeError("this database already has users: an admin adds more",
                                  code="users_exist")
         return _insert_user(db, username, display_name, "admin", pin, "setup")
@@ -79,8 +79,8 @@ def unlock_user(db: Database, actor: User, username: str) -> None:
 def _target(db: Database, username: str) -> tuple[int, str, bool]:
     """(id, role, active) of any user, active or not. Raises NotFound `unknown_user`."""
 
-    row = db.execute("SELECT id, role, active FROM users WHERE username = ?",
-                     [username]).fetchone()
+    row = db.execute("SELECT id, role, active FROM users WHERE username = ? AND "
+                     "system = 0", [username]).fetchone()
     if row is None:
         raise NotFound(f"there is no user '{username}'", code="unknown_user")
     return int(row[0]), str(row[1]), bool(row[2])

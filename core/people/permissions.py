@@ -54,7 +54,7 @@ def authorize(db: Database, actor: User, permission: str, *,
 
     refuse_card_numbers(supervisor=override.username)   # it is journaled below
     row = db.execute("SELECT id, display_name, role, pin_hash, locked, active FROM users "
-                     "WHERE username = ?", [override.username]).fetchone()
+                     "WHERE username = ? AND system = 0", [override.username]).fetchone()
     approved = (row is not None and row[5] and not row[4] and pin_matches(override.pin, row[3])
                 and has_permission(db, row[2], permission)
                 and has_permission(db, row[2], "override"))

@@ -46,8 +46,9 @@ def check_pin_format(pin: str) -> None:
 
 
 def list_users(db: Database, *, include_inactive: bool = False) -> list[User]:
-    """Users in the order they were created; deactivated ones only when asked."""
-    where = "" if include_inactive else "WHERE active = 1 "
+    """Users in the order they were created; deactivated ones only when asked; never the
+    system's own accounts (the storefront's `web`)."""
+    where = "WHERE system = 0 " + ("" if include_inactive else "AND active = 1 ")
     return [User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
             for row in db.execute("SELECT id, username, display_name, role, locked, active, "
                                   f"failed_logins FROM users {where}ORDER BY id")]
@@ -57,7 +58,8 @@ def get_user(db: Database, username: str) -> User:
     """One active user by name. Raises NotFound."""
 
     row = db.execute("SELECT id, username, display_name, role, locked FROM users "
-                     "WHERE username = ? AND active = 1", [username]).fetchone()
+                     "WHERE username = ? AND active = 1 AND system = 0",
+                     [username]).fetchone()
     if row is None:
         raise NotFound(f"there is no user '{username}'", code="unknown_user")
     return User(row[0], row[1], row[2], row[3], bool(row[4]))
@@ -92,7 +94,7 @@ def authenticate(db: Database, username: str, pin: str) -> User:
 
     refusal: LoginFailed | None = None
     sql = ("SELECT id, display_name, role, pin_hash, failed_logins, locked FROM users "
-           "WHERE username = ? AND active = 1")
+           "WHERE username = ? AND active = 1 AND system = 0")
     # scrypt takes tens of milliseconds: hash before taking the write lock, so sixteen
     # sign-ins at once do not queue behind each other's hashing ("database is locked")
     seen = db.execute(sql, [username]).fetchone()

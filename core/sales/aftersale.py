@@ -12,6 +12,8 @@ from core.gate import keys
 from core.money import TenderError, format_cents
 from core.people.models import User
 from core.people.permissions import Override, authorize
+from core.sales.card_checkout import paid_online, refund_online
+from core.sales.card_provider import CardProvider
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
 from core.sales.goods import issue_goods, return_goods
@@ -22,18 +24,30 @@ from core.sales.tenders import Tender, validate_tender
 from core.store import journal
 from core.store.db import Database, write
 
+UTC_ZONE = ZoneInfo("UTC")
+
 
 def refund(db: Database, actor: User, order_id: int, *, reason: str,
            station: str, now: datetime, ticket_ids: Sequence[int] | None = None,
            goods: Mapping[int, int] | None = None, to: str = "original",
-           override: Override | None = None) -> Order:
+           override: Override | None = None, provider: CardProvider | None = None,
+           zone: ZoneInfo = UTC_ZONE) -> Order:
     """Refund some or all of an order, to the original tenders (newest first) or in
     cash. With neither `ticket_ids` nor `goods`, everything still live; otherwise just
     those tickets and `goods` (order goods line id -> how many). Seats go back on sale,
-    codes are revoked and goods go back into stock. Needs `refund` (or an override).
-    Raises OrderError (`reason_required`, `not_live`, `nothing_to_refund`), StockError."""
+    codes are revoked and goods go back into stock. An order paid online by card is
+    refunded through `provider` (card_checkout.refund_online; refused without one).
+    Needs `refund` (or an override). Raises OrderError (`reason_required`, `not_live`,
+    `nothing_to_refund`, `paid_online`), StockError, PaymentFailed."""
     if to not in ("original", "cash"):
         raise OrderError("refund to 'original' or 'cash'", code="bad_refund_target")
+    if to == "original" and paid_online(db, order_id):
+        if provider is None or goods:
+            raise OrderError("this order was paid online by card: its refund goes back "
+                             "through the card provider, which is not set up here "
+                             "([payments] in the config)", code="paid_online")
+        return refund_online(db, actor, order_id, provider, reason=reason, now=now,
+                             zone=zone, ticket_ids=ticket_ids, override=override)
     require_reason(reason)
     # outside the sale's transaction, so a refused override stays in the journal
     approver = authorize(db, actor, "refund", override=override)
@@ -78,6 +92,9 @@ def void(db: Database, actor: User, order_id: int, *, reason: str, station: str,
         if order.created_at.astimezone(zone).date() != now.astimezone(zone).date():
             raise OrderError("only an order sold today can be voided; refund it instead",
                              code="not_today")
+        if paid_online(db, order_id):
+            raise OrderError("this order was paid online by card: refund it, and the "
+                             "money goes back to the card", code="paid_online")
         live = [t.id for t in order.tickets if t.status == "live"]
         retire_tickets(db, order_id, live, "voided", reason, now, actor=actor.username)
         return_goods(db, actor, order_id, None, "void", reason, now)

@@ -231,7 +231,8 @@ def cancel_cart(db: Database, actor: User, cart_id: int, now: datetime) -> None:
 
 
 def view_cart(db: Database, cart_id: int) -> CartView:
-    """The cart with its lines priced. Raises NotFound `unknown_cart`."""
+    """The cart with its lines priced (a web ticket's fee includes the performance's
+    online fee). Raises NotFound `unknown_cart`."""
     from datetime import datetime as _dt
 
     row = db.execute("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()
@@ -241,14 +242,14 @@ def view_cart(db: Database, cart_id: int) -> CartView:
     for item in db.execute(
             "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
             "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
-            "i.quantity, coalesce(s.wheelchair, 0) FROM cart_items i "
+            "i.quantity, coalesce(s.wheelchair, 0), i.online_fee_cents FROM cart_items i "
             "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
             "JOIN price_types t ON t.id = i.price_type_id WHERE i.cart_id = ? "
             "ORDER BY i.id", [cart_id]).fetchall():
         price = get_price(db, item[1], item[7], item[8])
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
-                              price.zone, item[9], item[10], price.base_cents, price.fee_cents,
-                              price.tax_cents, bool(item[11])))
+                              price.zone, item[9], item[10], price.base_cents,
+                              price.fee_cents + item[12], price.tax_cents, bool(item[11])))
     return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
                     cart_goods(db, cart_id))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import Config, find_config_path, load_config
+from core.config import Config, find_config_path, load_config, parse_config
 from core.errors import ConfigError
 from tests.support.constants import REPO
 from tui.keys import all_bindings, check_keymap
@@ -86,3 +86,19 @@ def test_a_named_config_file_that_is_missing_is_an_error(tmp_path: Path) -> None
         find_config_path(tmp_path / "nope.toml", {}, tmp_path)
     with pytest.raises(ConfigError, match="BOXOFFICE_CONFIG"):
         find_config_path(None, {"BOXOFFICE_CONFIG": str(tmp_path / "nope.toml")}, tmp_path)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ({"web": {"port": 0}}, "[web] port must be from 1 to 65535"),
+    ({"web": {"hold_minutes": 0}}, "[web] hold_minutes must be a positive integer"),
+    ({"web": {"hold_extensions": -1}}, "[web] hold_extensions must be zero or more"),
+    ({"web": {"price_types": "ADULT"}}, "'price_types' must be a list of strings"),
+    ({"web": {"base_url": "tickets.example.org"}}, "[web] base_url must start with https://"),
+    ({"mail": {"host": "smtp.example.org"}}, "[mail] sender must be an email address"),
+    ({"mail": {"starttls": "yes"}}, "'starttls' must be"),
+])
+def test_the_storefront_and_mail_settings_are_checked(raw: dict[str, object],
+                                                       expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert expected in caught.value.message

@@ -3,6 +3,7 @@ prices and seats, the availability state with its ETag, and clear errors."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,12 @@ def test_a_hall_performance_shows_prices_fees_and_its_seats(client: TestClient,
     assert page.status_code == 200
     text = page.text
     assert "<svg" in text and 'id="s-ORCH-F-108"' in text
-    assert "fee " in text and "Premium" in text
+    assert "fees " in text and "Premium" in text
+    assert ">Complimentary<" not in text and ">Group<" not in text   # not sold online
     # the sold seat is greyed without JavaScript and missing from the list of seats
     assert "#s-ORCH-F-107" in text
-    assert "<li>ORCH, row F, seat 108, Premium, " in text
-    assert ("<li>ORCH, row F, seat 107," in text) is False
+    assert 'value="ORCH-F-108" id="c-ORCH-F-108"> ORCH, row F, seat 108, Premium, ' in text
+    assert ('value="ORCH-F-107"' in text) is False
 
 
 def test_the_state_changes_when_a_seat_sells_and_costs_a_304_when_not(
@@ -80,3 +82,26 @@ def test_bad_addresses_get_a_clear_page_and_no_trace(client: TestClient, path: s
     page = client.get(path)
     assert page.status_code == 404
     assert "Traceback" not in page.text and "See what's on" in page.text
+
+
+def test_a_stadium_section_opens_its_own_map_and_sells_from_it(client: TestClient,
+                                                              demo_db: Database) -> None:
+    from tests.support.selling_helpers import stadium_performance
+
+    match = stadium_performance(demo_db)
+    overview = client.get(f"/performances/{match}").text
+    assert f'href="/performances/{match}/sections/101"' in overview
+    page = client.get(f"/performances/{match}/sections/101")
+    assert page.status_code == 200
+    seats = re.findall(r'<circle id="s-([^"]+)"', page.text)
+    assert len(seats) > 500 and all(key.startswith("101-") for key in seats)
+    assert f'data-state="/performances/{match}/state?section=101"' in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    answer = client.post(f"/performances/{match}/seats",
+                         data={"csrf": csrf.group(1), "seat": [seats[0]]})
+    assert answer.url.path == "/cart" and seats[0].replace("-", " ", 1) in answer.text
+    state = client.get(f"/performances/{match}/state?section=101").json()
+    assert state["taken"] == [seats[0]]
+    assert client.get(f"/performances/{match}/state?section=102").json()["taken"] == []
+    assert client.get(f"/performances/{match}/sections/999").status_code == 404

@@ -240,10 +240,11 @@ from tui.cli.printing import drawer, print_test  # noqa: E402
 from tui.cli.sales import performance, sell  # noqa: E402
 from tui.cli.seatmap import seatmap  # noqa: E402
 from tui.cli.serve import serve  # noqa: E402
+from tui.cli.web import web  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
-                 training, gate_server, lane, serve):
+                 training, gate_server, lane, serve, web):
     main.add_command(_command)
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report

@@ -33,7 +33,7 @@ def _new_pin(pin: str | None) -> str:
     return str(click.prompt("New PIN", hide_input=True, confirmation_prompt=True))
 
 
-def _when(text: str) -> datetime:
+def venue_time(text: str) -> datetime:
     """'2026-12-01 19:30' in the venue's zone (or with an explicit offset)."""
     try:
         moment = datetime.fromisoformat(text)
@@ -272,8 +272,8 @@ def performance_add(event_id: int, venue_code: str, starts: str, doors: str | No
         venue = next((v for v in venues.list_venues(db) if v.code == venue_code), None)
         if venue is None:
             raise BoxOfficeError(f"there is no venue '{venue_code}'", code="unknown_venue")
-        show = performances.create_performance(db, actor, event_id, venue.id, _when(starts),
-                                               doors_at=_when(doors) if doors else None)
+        show = performances.create_performance(db, actor, event_id, venue.id, venue_time(starts),
+                                               doors_at=venue_time(doors) if doors else None)
     done(as_json, f"performance #{show}", id=show)
 
 
@@ -287,7 +287,7 @@ def performance_copy(performance_id: int, starts: str, db_path: str | None, user
     db = open_db(db_path)
     with reported(as_json):
         copy = performances.copy_performance(db, sign_in(db, username, pin), performance_id,
-                                             _when(starts))
+                                             venue_time(starts))
     done(as_json, f"performance #{copy}, copied from #{performance_id}", id=copy)
 
 
@@ -318,7 +318,7 @@ def performance_on_sale(performance_id: int, on_sale: str | None, off_sale: str 
     with reported(as_json):
         performances.set_on_sale_window(
             db, sign_in(db, username, pin), performance_id,
-            _when(on_sale) if on_sale else None, _when(off_sale) if off_sale else None)
+            venue_time(on_sale) if on_sale else None, venue_time(off_sale) if off_sale else None)
     done(as_json, f"performance #{performance_id}: on sale {on_sale or 'now'} until "
           f"{off_sale or 'the end'}")
 

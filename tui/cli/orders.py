@@ -11,6 +11,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.sales import aftersale, customer_orders, models, orders
+from core.sales.card_provider import provider_from_config
 from core.store.db import Database
 from tui.cli.context import (
     cli_context,
@@ -93,9 +94,11 @@ def order_refund(number: str, tickets: str | None, item_specs: tuple[str, ...], 
         goods = goods_lines(found, item_specs) if item_specs else None
         if goods is not None and ids is None:
             ids = []                 # only the goods named
+        config = cli_context().config
         result = aftersale.refund(db, actor, found.id, reason=reason, station=station,
                                now=clock.now(), ticket_ids=ids, goods=goods, to=to,
-                               override=override_of(supervisor, supervisor_pin))
+                               override=override_of(supervisor, supervisor_pin),
+                               provider=provider_from_config(config), zone=config.zone)
         signer = ticket_signer(db)
     echo_order(result, signer, as_json, db)
 

@@ -14,17 +14,21 @@ from tui.cli.context import cli_context, open_db
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on (behind a TLS proxy: keep 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--host", default=None,
+              help="The address to listen on ([web] host, 127.0.0.1 by default; behind a "
+                   "TLS proxy keep 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="The port ([web] port, 8080 by default).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes; each opens its own connection.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False))
-def serve(host: str, port: int, workers: int, db_path: str | None) -> None:
+def serve(host: str | None, port: int | None, workers: int, db_path: str | None) -> None:
     """Serve the public storefront: what's on, prices, seats (see docs/web.md)."""
     import uvicorn
 
     context = cli_context()
+    host = host or context.config.web.host
+    port = port or context.config.web.port
     try:
         open_db(db_path).conn.close()    # migrated, and refused on a network filesystem
     except OSError as error:

@@ -21,6 +21,7 @@ from tui.screens.admin_events import PerformancesAdminScreen
 from tui.screens.admin_gate import GateAdminScreen
 from tui.screens.admin_lanes import LanesAdminScreen
 from tui.screens.admin_roles import RolesScreen
+from tui.screens.admin_storefront import StorefrontAdminScreen
 from tui.screens.admin_users import UsersScreen
 from tui.screens.base import BoxOfficeScreen
 from tui.screens.dialogs import AskText, Confirm
@@ -33,6 +34,7 @@ SECTIONS = (
     ("seatmaps", "Seat maps     validate and import a venue file"),
     ("gate", "Gate          re-entry per event, ticket signing keys"),
     ("lanes", "Gate lanes    online lanes' tokens, live admissions dashboard"),
+    ("storefront", "Storefront    online sales per performance, the site, its pages"),
 )
 
 
@@ -55,7 +57,8 @@ class AdminScreen(BoxOfficeScreen[None]):
         screens = {"users": UsersScreen, "roles": RolesScreen,
                    "performances": PerformancesAdminScreen,
                    "holds": HoldCodesScreen, "seatmaps": SeatMapScreen,
-                   "gate": GateAdminScreen, "lanes": LanesAdminScreen}
+                   "gate": GateAdminScreen, "lanes": LanesAdminScreen,
+                   "storefront": StorefrontAdminScreen}
         self.app.push_screen(screens[event.option.id or "users"]())
 
     def action_back(self) -> None:

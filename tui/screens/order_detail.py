@@ -36,6 +36,7 @@ from tui.screens.order_text import (
     ticket_count,
     ticket_labels,
 )
+from tui.screens.reservation_pay import reservation_line, take_payment
 
 CLOSED = ("voided", "cancelled", "pending")
 
@@ -57,6 +58,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         Binding("u", "customer", "Customer", id="order.customer"),
         Binding("a", "settle_card", "Settle card", id="order.settle_card"),
         Binding("k", "case", "Case", id="order.case"),
+        Binding("y", "pay_reservation", "Take payment", id="order.pay_reservation"),
     ]
 
     def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
@@ -109,7 +111,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                        f"{detail.station}")
         self.query_one("#heading", Static).update(heading)
         self.query_one("#customer", Static).update(customer_line(detail))
-        self.query_one("#state", Static).update(state_line(detail, zone, self.note))
+        state = state_line(detail, zone, self.note)
+        if order.status == "reserved":
+            state.append("\n" + reservation_line(app, order.id), style="bold")
+        self.query_one("#state", Static).update(state)
         shows = sorted(detail.performances.values(), key=lambda show: show.starts_at)
         self.query_one("#shows", Static).update(Text("; ".join(
             f"{show.event_name} {local_time(show.starts_at, zone)}" for show in shows)))
@@ -187,8 +192,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         if action == "case":
             return self.box_office.may("cases")
         if action == "void":
-            return open_order and (order.created_at.astimezone(zone).date()
-                                   == self.box_office.clock().astimezone(zone).date())
+            today = self.box_office.clock().astimezone(zone).date()
+            return (open_order and order.status != "reserved"
+                    and order.created_at.astimezone(zone).date() == today)
         if action == "reprint":
             return open_order and ticket is not None and ticket.status == "live"
         if action == "pickup":
@@ -201,6 +207,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return live and order.status == "complete"
         if action == "customer":
             return self.detail is not None and self.detail.customer is not None
+        if action == "pay_reservation":
+            return order.status == "reserved"
         if action == "settle_card":
             return any(p.status == "unknown" for p in order.payments)
         return True
@@ -264,7 +272,8 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 run_protected(app, lambda override: aftersale.refund(
                     app.db, app.seller, order.id, reason=reason, station=app.station,
                     now=app.clock(), ticket_ids=ids, goods=goods,
-                    override=override or first),
+                    override=override or first, provider=app.card_provider(),
+                    zone=app.config.zone),
                     lambda done: self._done(order, done, f"Refunded {what} of order "
                                              f"{order.number}", "refund"), title="Refund")
 
@@ -356,6 +365,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                 "the card is approved."), title="Card payment settled")
 
         run_protected(app, settle, done, title="Card payment")
+
+    def action_pay_reservation(self) -> None:
+        take_payment(self.box_office, self.order_id, self.reload)
 
     def action_case(self) -> None:
         """Log an inquiry or complaint about this order (F8 lists the cases)."""
