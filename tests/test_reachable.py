@@ -34,8 +34,6 @@ ALLOWED: dict[str, str] = {
     "places (the window's hold painter and `hold` work on seats; a follow-up)",
     "core.gate.keys:import_public_keys": "the gate side of export_public_keys: for a gate "
     "device that loads a key file (gate packs carry their keys in the pack)",
-    **{f"core.sales.card_provider:{name}": "the storefront's checkout calls it (issue 17, "
-       "being integrated)" for name in ("provider_from_config", "verify_event")},
 }
 
 
