@@ -177,7 +177,8 @@ def test_bad_arguments_are_refused_before_the_provider_is_asked(
     provider = stripe_at(localstripe)
     before = intents_at(localstripe)
     for amount, key, currency in ((0, "k1", "USD"), (-100, "k2", "USD"), (True, "k3", "USD"),
-                                  (100, "", "USD"), (100, "k4", "dollars")):
+                                  (100, "", "USD"), (100, "k" * 241, "USD"),
+                                  (100, "k4", "dollars")):
         with pytest.raises(ProviderError) as refused:
             provider.create_intent(amount, currency, idempotency_key=key, metadata={})
         assert refused.value.code == "bad_request"
