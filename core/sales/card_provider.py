@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 EVENT_TOLERANCE_SECONDS = 300
 # Stripe's limits on metadata: 50 keys, keys of 40 characters, values of 500
 _METADATA_KEYS, _METADATA_KEY_LENGTH, _METADATA_VALUE_LENGTH = 50, 40, 500
+_KEY_LENGTH = 240
 _SECRET = re.compile(r"\b(sk|rk|whsec)_[A-Za-z0-9_*]+")
 
 
@@ -326,8 +327,9 @@ def _check_amount(amount_cents: int) -> None:
 
 
 def _check_key(idempotency_key: str) -> None:
-    if not idempotency_key or len(idempotency_key) > 255:
-        raise ProviderError("a payment attempt needs an idempotency key of 1 to 255 "
+    # Stripe takes keys of up to 255 characters; confirm_card_token adds "-confirm"
+    if not idempotency_key or len(idempotency_key) > _KEY_LENGTH:
+        raise ProviderError(f"a payment attempt needs an idempotency key of 1 to {_KEY_LENGTH} "
                             "characters", code="bad_request")
 
 

@@ -25,6 +25,7 @@ from core.sales.card_provider import (
     StripeProvider,
     provider_from_config,
 )
+from tests.support import localstripe as harness
 from tests.support.constants import FIXED_NOW
 from tests.support.gate_server import free_port
 from tests.support.localstripe import (
@@ -164,12 +165,20 @@ def test_a_webhook_from_localstripe_verifies_and_a_tampered_one_does_not(
         later.parse_event(body, signature)                      # replayed six minutes on
 
 
+def test_a_localstripe_that_cannot_start_is_an_error_not_a_skip(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tests.support.localstripe.sys.executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="localstripe exited with 1"):
+        harness.start_localstripe(wait=10)
+
+
 def test_bad_arguments_are_refused_before_the_provider_is_asked(
         localstripe: LocalStripe) -> None:
     provider = stripe_at(localstripe)
     before = intents_at(localstripe)
     for amount, key, currency in ((0, "k1", "USD"), (-100, "k2", "USD"), (True, "k3", "USD"),
-                                  (100, "", "USD"), (100, "k4", "dollars")):
+                                  (100, "", "USD"), (100, "k" * 241, "USD"),
+                                  (100, "k4", "dollars")):
         with pytest.raises(ProviderError) as refused:
             provider.create_intent(amount, currency, idempotency_key=key, metadata={})
         assert refused.value.code == "bad_request"

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -36,6 +38,7 @@ class LocalStripe:
 
     url: str
     process: subprocess.Popen[bytes]
+    log: Path       # its stderr: a file, not a pipe nobody drains (a full pipe blocks it)
 
     @property
     def js_url(self) -> str:
@@ -67,22 +70,28 @@ class LocalStripe:
 def start_localstripe(*, wait: float = 30.0) -> LocalStripe:
     """Start localstripe on a free port and wait until it answers; RuntimeError otherwise."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.support.localstripe", str(port)],
-                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    handle, name = tempfile.mkstemp(prefix="localstripe-", suffix=".log")
+    log = Path(name)
+    with open(handle, "wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.localstripe", str(port)],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"localstripe exited with {process.returncode}: {error[-2000:]}")
+            said = log.read_text(errors="replace")[-2000:]
+            log.unlink(missing_ok=True)
+            raise RuntimeError(f"localstripe exited with {process.returncode}: {said}")
         try:
             if httpx.get(f"{url}/js.stripe.com/v3/", timeout=0.5).status_code == 200:
-                return LocalStripe(url=url, process=process)
+                return LocalStripe(url=url, process=process, log=log)
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
     process.kill()
     process.wait(10)
+    log.unlink(missing_ok=True)
     raise RuntimeError(f"localstripe did not answer on {url} within {wait:.0f} s")
 
 
@@ -94,8 +103,7 @@ def stop_localstripe(server: LocalStripe) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(10)
-    if server.process.stderr is not None:
-        server.process.stderr.close()
+    server.log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
