@@ -44,7 +44,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_sales import build_template  # noqa: E402
+from bench_sales import build_template
 
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
@@ -125,7 +125,7 @@ def in_process(db_path: Path, renders: int) -> list[str]:
     from web.app import create_app
 
     namespace: dict[str, object] = {}
-    exec(BARE, namespace)  # noqa: S102 - the bench's own baseline app
+    exec(BARE, namespace)
     bare_app = namespace["create_app"]
     hall, stadium, section = shows(db_path)
     lines = ["| in process (ms) | p50 | p99 | n |", "| --- | --- | --- | --- |"]

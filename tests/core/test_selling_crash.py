@@ -29,7 +29,7 @@ from tests.support.selling_helpers import HOLD, hall_performance, keep_on_sale
 from tests.support.stress_workers import crash_worker
 
 KILLS = 150
-TIME_LIMIT_S = 45.0
+TIME_LIMIT_S = 120.0   # 150 kills take ~35 s here; a loaded machine needs more
 
 
 def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
