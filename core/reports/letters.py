@@ -16,13 +16,14 @@ from typing import Any
 
 from core.config import MailConfig
 from core.errors import BoxOfficeError
-from core.mail import MailError, send
+from core.mail import Attachment, MailError, send
 from core.money import format_cents
 from core.people.models import User
 from core.people.permissions import authorize
 from core.reports.pdf import latin1
 from core.sales.cases import Case
-from core.sales.notices import Reminder, record_sent
+from core.sales.customers import get_customer
+from core.sales.notices import Reminder, record_case_letter, record_sent
 from core.store.db import Database
 
 KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
@@ -88,6 +89,33 @@ def case_letter(case: Case, *, house: str, house_address: str, patron: str,
                   "If anything is still not right, please reply quoting the reference "
                   "above."])
     return bytes(pdf.output())
+
+
+def email_case_letter(db: Database, actor: User, case: Case, *, mail: MailConfig,
+                      house: str, house_address: str, today: date, now: datetime) -> str:
+    """Email a closed case's disposition to its patron, the letter attached as a PDF, and
+    log it. Returns the address it went to. Raises BoxOfficeError (`case_open`,
+    `no_email`: no customer with an email, `no_consent`: they did not agree to email),
+    MailError (nothing logged then)."""
+    if case.customer_id is None:
+        raise BoxOfficeError("the case has no customer to write to", code="no_email")
+    customer = get_customer(db, case.customer_id)
+    if not customer.email:
+        raise BoxOfficeError(f"{customer.name} has no email address: print the letter",
+                             code="no_email")
+    if not customer.may_contact("email"):
+        raise BoxOfficeError(f"{customer.name} did not agree to email: print the letter or "
+                             "phone them", code="no_consent")
+    letter = case_letter(case, house=house, house_address=house_address,
+                         patron=customer.name, patron_address=customer.email, today=today)
+    text = "\n".join([f"Dear {customer.name},", "",
+                      f"Our answer about {KIND_WORDS[case.kind]} (our reference: case "
+                      f"{case.id}) is in the attached letter:", "", case.disposition or "",
+                      "", house, house_address]).rstrip() + "\n"
+    send(mail, customer.email, f"{house}: your case {case.id}", text,
+         [Attachment(f"case-{case.id}.pdf", letter)])
+    record_case_letter(db, actor, case.id, customer.id, "email", now=now)
+    return customer.email
 
 
 def _reminder_body(reminder: Reminder, due: str, closing: str) -> list[str]:

@@ -77,6 +77,21 @@ def record_sent(db: Database, actor: User, reminders: list[Reminder], *, now: da
     return len(sending)
 
 
+def record_case_letter(db: Database, actor: User, case_id: int, customer_id: int | None,
+                       channel: str, *, now: datetime) -> None:
+    """Log a case's disposition letter sent to its patron by `channel` (mail, email).
+    Needs `cases`."""
+    authorize(db, actor, "cases")
+    if channel not in ("mail", "email"):
+        raise ValueError(f"a notice goes by mail or email, not {channel!r}")
+    with write(db):
+        insert(db, "INSERT INTO notices (kind, customer_id, case_id, channel, sent_by, "
+               "sent_at) VALUES ('case', ?, ?, ?, ?, ?)",
+               [customer_id, case_id, channel, actor.id, stamp(now)])
+        journal.append(db, actor=actor.username, action="notice.case",
+                       subject=f"case:{case_id}", data={"channel": channel}, at=now)
+
+
 def sent_notices(db: Database, actor: User, *, customer_id: int | None = None
                  ) -> list[SentNotice]:
     """The log, newest first (one customer's, or everyone's). Needs `customer_edit`."""

@@ -128,3 +128,33 @@ def test_a_letter_waits_for_the_disposition(demo_db: Database) -> None:
         case_letter(case, house="H", house_address="", patron="", patron_address="",
                     today=TODAY)
     assert refused.value.code == "case_open"
+
+
+def test_the_disposition_is_emailed_only_with_consent_and_logged(demo_db: Database) -> None:
+    from core.config import MailConfig
+    from core.reports.letters import email_case_letter
+    from core.sales import notices
+    from core.sales.customer_data import set_consent
+    from tests.support.smtp import smtp_server
+
+    who = customer(demo_db, "Wilhelmina Ortiz", email="w@example.org")
+    cora = user(demo_db, "cora")
+    case = log(demo_db, customer_id=who.id)
+    case = cases.close_case(demo_db, cora, case.id, now=NOW,
+                            disposition="We repaired the armrest.")
+    with smtp_server() as (inbox, port):
+        mail = MailConfig(host="127.0.0.1", port=port, sender="box@example.org")
+        with pytest.raises(BoxOfficeError) as refused:
+            email_case_letter(demo_db, cora, case, mail=mail, house="Aldridge Hall",
+                              house_address="1 Harbor Way", today=TODAY, now=NOW)
+        assert refused.value.code == "no_consent" and inbox.messages == []
+        set_consent(demo_db, cora, who.id, "email", now=NOW)
+        assert email_case_letter(demo_db, cora, case, mail=mail, house="Aldridge Hall",
+                                 house_address="1 Harbor Way", today=TODAY,
+                                 now=NOW) == "w@example.org"
+    (message,) = inbox.messages
+    assert f"case {case.id}" in message["Subject"]
+    attachments = list(message.iter_attachments())
+    assert [a.get_filename() for a in attachments] == [f"case-{case.id}.pdf"]
+    [logged] = notices.sent_notices(demo_db, cora)
+    assert (logged.kind, logged.case_id, logged.channel) == ("case", case.id, "email")

@@ -277,6 +277,17 @@ for _name, _why in (
         ("reports.letters.email_reminders:house", "config"),
         ("reports.letters.email_reminders:house_address", "config"),
         ("sales.notices.record_sent:channel", "internal"),
+        ("reports.letters.email_case_letter:house", "config"),
+        ("reports.letters.email_case_letter:house_address", "config"),
+        ("sales.notices.record_case_letter:channel", "internal"),
+        ("report_model.performance_ids:text", "parser"),
+        ("sales.groups.pay_balance:permission", "internal"),
+        # a plan's station goes to insert_payment (through checkout and refund)
+        ("sales.plans.default_plan:station", "delegated"),
+        ("sales.plans.pay_instalment:station", "delegated"),
+        ("sales.plans.sell_on_plan:station", "delegated"),
+        ("sales.plans.agree_plan:on_default", "fixed set"),
+        ("sales.plans.sell_on_plan:on_default", "fixed set"),
 ):
     REVIEWED[_name] = _why
 # CHECKED_ELSEWHERE: checked as a whole by the service's own scan (a settlement file's rows,

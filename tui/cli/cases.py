@@ -5,6 +5,7 @@ step (never the words). A failure exits 1 with the error's code."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import click
 from core import clock
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from core.reports.letters import case_letter, email_reminders, reminder_letters
+from core.reports.letters import case_letter, email_case_letter, email_reminders, reminder_letters
 from core.sales import cases, customers, notices
 from core.sales.cases import CHANNELS, KINDS, PRIORITIES, Case
 from core.sales.orders import find_order
@@ -176,16 +177,29 @@ def case_close(case_id: int, disposition: str, referred: bool, db_path: str | No
 
 @case_group.command("letter")
 @click.argument("case_id", type=ID)
-@click.option("--out", type=click.Path(dir_okay=False), required=True,
-              help="Where to write the PDF.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option("--email", "by_email", is_flag=True,
+              help="Email it to the patron (who agreed to email), through [mail].")
 @signed_in_options
-def case_letter_command(case_id: int, out: str, db_path: str | None, username: str,
-                        pin: str, as_json: bool) -> None:
-    """The letter to the patron with the disposition, as a PDF."""
+def case_letter_command(case_id: int, out: str | None, by_email: bool, db_path: str | None,
+                        username: str, pin: str, as_json: bool) -> None:
+    """The letter to the patron with the disposition: as a PDF, and/or by email."""
+    if not out and not by_email:
+        click.echo("boxoffice: give --out FILE, --email, or both", err=True)
+        sys.exit(2)
     db = open_db(db_path)
     config = cli_context().config
     with reported(as_json):
-        c = cases.get_case(db, sign_in(db, username, pin), case_id)
+        actor = sign_in(db, username, pin)
+        c = cases.get_case(db, actor, case_id)
+        if by_email:
+            to = email_case_letter(db, actor, c, mail=config.mail,
+                                   house=config.venue.house_name,
+                                   house_address=config.venue.house_address, today=_today(),
+                                   now=clock.now())
+            if not out:
+                done(as_json, f"letter for case {c.id} emailed to {to}", case=c.id, to=to)
+                return
         contact = ""
         if c.customer_id is not None:
             found = customers.get_customer(db, c.customer_id)
@@ -195,7 +209,7 @@ def case_letter_command(case_id: int, out: str, db_path: str | None, username: s
                           patron=c.customer_name or "", patron_address=contact,
                           today=_today())
         try:
-            Path(out).write_bytes(pdf)
+            Path(out or "").write_bytes(pdf)
         except OSError as error:
             raise BoxOfficeError(f"cannot write {out}: {error.strerror}",
                                  code="cannot_write") from None
