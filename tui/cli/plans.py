@@ -19,7 +19,7 @@ from tui.cli.context import (
     sign_in,
     signed_in_options,
 )
-from tui.cli.sales import tenders_from_specs
+from tui.cli.sales import parse_plan, tenders_from_specs
 
 
 @click.group("plan")
@@ -110,3 +110,26 @@ def plan_default(number: str, station: str, db_path: str | None, username: str, 
                                    zone=cli_context().config.zone)
     done(as_json, f"order {order.number}: plan defaulted, its tickets back on sale",
          number=order.number, status=order.status)
+
+
+@plan_group.command("agree")
+@click.argument("number")
+@click.option("--plan", "plan_spec", required=True,
+              help="The instalments YYYY-MM-DD:AMOUNT,... adding up to the balance.")
+@click.option("--default-after", type=click.IntRange(0, 365), default=14, show_default=True,
+              help="Days overdue after which the plan may be defaulted.")
+@click.option("--on-default", type=click.Choice(["credit", "refund"]), default="credit",
+              show_default=True, help="What happens to what was paid when it defaults.")
+@signed_in_options
+def plan_agree(number: str, plan_spec: str, default_after: int, on_default: str,
+               db_path: str | None, username: str, pin: str, as_json: bool) -> None:
+    """Put the balance of order NUMBER (a group order on its deposit) on a plan."""
+    db = open_db(db_path)
+    with reported(as_json):
+        found = plans.agree_plan(db, sign_in(db, username, pin), find_order(db, number).id,
+                                 parse_plan(plan_spec), default_after_days=default_after,
+                                 on_default=on_default, now=clock.now(),
+                                 zone=cli_context().config.zone)
+    today = clock.now().astimezone(cli_context().config.zone).date()
+    done(as_json, f"order {found.order_number}: {plans.due_soon(found, today)}",
+         number=found.order_number)

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import BoxOfficeError
 from core.money import format_cents
-from core.sales import credit, customer_data, customer_orders, customers
+from core.sales import credit, customer_data, customer_orders, customers, plans
 from core.sales.customer_orders import OrderSummary
 from core.sales.customers import Customer
 from tui.format import local_time
@@ -81,12 +81,17 @@ class CustomerScreen(BoxOfficeScreen[None]):
                           key=str(order.order_id))
         live = [o for o in self.history if o.status not in ("voided", "cancelled")]
         balance = credit.credit_balance(self.box_office.db, self.customer_id)
+        today = self.box_office.clock().astimezone(self.box_office.config.zone).date()
+        late = [plan for plan in plans.overdue_plans(self.box_office.db, today)
+                if plan.order_id in {o.order_id for o in self.history}]
         self.query_one("#customer-totals", Static).update(Text.assemble(
             (f"{len(self.history)} order(s)", "bold"),
             f"   {sum(o.live_tickets for o in live)} live ticket(s)   spent ",
             (format_cents(sum(o.total_cents for o in live)), "bold"),
             *(("   account credit ", (format_cents(balance), "bold reverse")) if balance
-              else ())))
+              else ()),
+            *(("   ", (f"PLAN OVERDUE: order {late[0].order_number}", "bold reverse"))
+              if late else ())))
 
     @property
     def customer(self) -> Customer:
