@@ -18,6 +18,7 @@ Errors never show a stack trace: a clear page with the status.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
 from web import buying, orders, paying
 from web import session as sessions
-from web.seatmap_svg import seat_map_svg
+from web.seatmap_svg import seat_map_svg, seat_words
 from web.site import HERE, Storefront, storefront
 
 FEW_LEFT = 0.10           # "few left" under this share of the capacity
@@ -138,7 +139,7 @@ def performance_page(request: Request) -> Response:
             price = grid.get(seat.zone, types[0][0]) if types else None
             available.setdefault(zone.name, []).append((
                 f"{seat.section}-{seat.row}-{seat.number}",
-                f"{seat.section}, row {seat.row}, seat {seat.number}, {zone.name}"
+                html.unescape(seat_words(seat, zone.name))
                 + (f", {format_cents(price.total_cents + settings.fee_cents)}" if price
                    else "")))
     # the seats taken when the page was made, greyed without JavaScript too

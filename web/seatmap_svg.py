@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from core.seatmap import Drawing, SeatMap, section_drawing, venue_drawing
+from core.seatmap import Drawing, Seat, SeatMap, section_drawing, venue_drawing
 
 CELL_W, CELL_H = 12, 16
 
@@ -40,6 +40,17 @@ def seat_map_svg(seatmap: SeatMap, section: str = "") -> str:
     return cached
 
 
+def seat_words(seat: Seat, zone_name: str) -> str:
+    """How a seat is said: 'ORCH, row F, seat 12, Premium, wheelchair space'."""
+    words = f"{escape(seat.section)}, row {escape(seat.row)}, seat {seat.number}, " \
+            f"{escape(zone_name)}"
+    if seat.wheelchair:
+        words += ", wheelchair space"
+    if seat.companion:
+        words += ", companion seat"
+    return words
+
+
 def _draw(seatmap: SeatMap, drawing: Drawing) -> str:
     width, height = drawing.width * CELL_W, drawing.height * CELL_H
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -52,11 +63,16 @@ def _draw(seatmap: SeatMap, drawing: Drawing) -> str:
     for seat in drawing.seats:
         zone = seatmap.zones[seat.zone]
         key = f"{seat.section}-{seat.row}-{seat.number}"
+        kind = (" wheelchair" if seat.wheelchair else "") + (
+            " companion" if seat.companion else "")
+        cx, cy = seat.x * CELL_W + CELL_W / 2, seat.y * CELL_H + CELL_H / 2
         parts.append(
-            f'<circle id="s-{escape(key)}" class="seat z-{seat.zone}" '
-            f'cx="{seat.x * CELL_W + CELL_W / 2}" cy="{seat.y * CELL_H + CELL_H / 2}" '
-            f'r="{CELL_W / 2 - 1}" fill="{web_colour(zone.color)}">'
-            f"<title>{escape(seat.section)}, row {escape(seat.row)}, seat {seat.number}, "
-            f"{escape(zone.name)}</title></circle>")
+            f'<circle id="s-{escape(key)}" class="seat z-{seat.zone}{kind}" '
+            f'cx="{cx}" cy="{cy}" r="{CELL_W / 2 - 1}" fill="{web_colour(zone.color)}">'
+            f"<title>{seat_words(seat, zone.name)}</title></circle>")
+        if seat.wheelchair or seat.companion:
+            # a letter on the seat too: the kind never rests on colour alone
+            parts.append(f'<text x="{cx}" y="{cy + 3.5}" class="seat-mark" '
+                         f'aria-hidden="true">{"W" if seat.wheelchair else "C"}</text>')
     parts.append("</svg>")
     return "".join(parts)

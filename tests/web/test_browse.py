@@ -105,3 +105,18 @@ def test_a_stadium_section_opens_its_own_map_and_sells_from_it(client: TestClien
     assert state["taken"] == [seats[0]]
     assert client.get(f"/performances/{match}/state?section=102").json()["taken"] == []
     assert client.get(f"/performances/{match}/sections/999").status_code == 404
+
+
+def test_wheelchair_and_companion_seats_are_marked_and_said(client: TestClient,
+                                                           demo_db: Database) -> None:
+    show = hall_performance(demo_db)
+    page = client.get(f"/performances/{show}").text
+    wheelchair = re.search(r'<circle id="s-([^"]+)" class="seat z-\w+ wheelchair"', page)
+    companion = re.search(r'<circle id="s-([^"]+)" class="seat z-\w+ companion"', page)
+    assert wheelchair and companion
+    section, row, number = wheelchair.group(1).rsplit("-", 2)
+    assert f"{section}, row {row}, seat {number}, " in page
+    assert f'value="{wheelchair.group(1)}"' in page
+    listed = page[page.index(f'value="{wheelchair.group(1)}"'):][:200]
+    assert "wheelchair space" in listed
+    assert ">W</text>" in page and ">C</text>" in page
