@@ -18,10 +18,12 @@ from core.migrations import (
     m0011_customer_merge,
     m0012_extracts,
     m0013_notices,
+    m0015_subscriptions,
 )
 
 migrations = Migrations("boxoffice")
 for _step in (m0001_venues_events_journal, m0002_selling, m0003_checkin, m0004_closeout,
               m0005_admin, m0006_concessions, m0008_gate_lanes, m0009_web_orders,
-              m0010_cases, m0011_customer_merge, m0012_extracts, m0013_notices):
+              m0010_cases, m0011_customer_merge, m0012_extracts, m0013_notices,
+              m0015_subscriptions):
     migrations(name=_step.NAME)(_step.apply)

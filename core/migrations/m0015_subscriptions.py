@@ -1,0 +1,112 @@
+"""Migration 0015_subscriptions: series of performances, packages on them (a fixed seat
+for every performance of the series), their prices, and the subscriptions sold.
+
+- `series`: a named set of performances (`series_performances`), possibly at different
+  venues; `follows_id` is the season it was rolled forward from.
+- `packages`: what is sold on a series; `kind` 'fixed' is one seat, the same seat for
+  every performance of the series.
+- `package_prices`: a package's price per price zone (by its code, since a series may
+  span venues) and price type, with its fee and tax, as single tickets have.
+- `cart_items.package_id`: a cart line sold as part of a package, priced at its share of
+  the package price instead of the performance's single-ticket price.
+- `subscriptions`: one row per subscribed seat, the order that paid for it and its seat
+  (section, row, number: the seat's identity, stable across venues and map edits);
+  `subscription_tickets` links it to its ticket for each performance.
+- orders.channel gains 'subscription', widened in place as m0009 did (SQLite's
+  documented procedure for a CHECK that only accepts more values; the stored rows do not
+  change), whatever other values the CHECK holds by then.
+
+Frozen: a migration never changes once released and imports no live code."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import sqlite_utils
+
+NAME = "0015_subscriptions"
+
+_CHANNEL_CHECK = re.compile(r"CHECK \(channel IN \(([^)]*)\)\)")
+
+
+def _widen_channel(conn: sqlite3.Connection) -> None:
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'orders'").fetchone()
+    found = _CHANNEL_CHECK.findall(sql)
+    if len(found) != 1:
+        raise RuntimeError("migration 0015: the orders table is not the one it expects")
+    if "'subscription'" in found[0]:
+        return
+    new_sql = _CHANNEL_CHECK.sub(
+        lambda match: f"CHECK (channel IN ({match.group(1)}, 'subscription'))", sql)
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'orders'",
+                     [new_sql])
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
+
+def apply(db: sqlite_utils.Database) -> None:
+    _widen_channel(db.conn)
+    db.executescript(
+        """
+        CREATE TABLE series (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            season TEXT NOT NULL DEFAULT '',
+            follows_id INTEGER REFERENCES series(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE series_performances (
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            performance_id INTEGER NOT NULL REFERENCES performances(id),
+            PRIMARY KEY (series_id, performance_id)
+        );
+        CREATE TABLE packages (
+            id INTEGER PRIMARY KEY,
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('fixed')),
+            created_at TEXT NOT NULL,
+            UNIQUE (series_id, code)
+        );
+        CREATE TABLE package_prices (
+            package_id INTEGER NOT NULL REFERENCES packages(id),
+            zone TEXT NOT NULL,
+            price_type_id INTEGER NOT NULL REFERENCES price_types(id),
+            base_cents INTEGER NOT NULL CHECK (base_cents >= 0),
+            fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),
+            tax_basis_points INTEGER NOT NULL CHECK (tax_basis_points >= 0),
+            PRIMARY KEY (package_id, zone, price_type_id)
+        );
+        ALTER TABLE cart_items ADD COLUMN package_id INTEGER REFERENCES packages(id);
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES packages(id),
+            customer_id INTEGER NOT NULL REFERENCES customers(id),
+            order_id INTEGER NOT NULL REFERENCES orders(id),
+            section TEXT NOT NULL,
+            row_label TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            zone TEXT NOT NULL,
+            price_type_id INTEGER NOT NULL REFERENCES price_types(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX subscriptions_package ON subscriptions(package_id);
+        CREATE INDEX subscriptions_customer ON subscriptions(customer_id);
+        CREATE TABLE subscription_tickets (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id)
+        );
+        CREATE INDEX subscription_tickets_subscription
+            ON subscription_tickets(subscription_id);
+        """
+    )
+    (result,) = db.conn.execute("PRAGMA integrity_check").fetchone()
+    if result != "ok":
+        raise RuntimeError(f"migration 0015: integrity check failed: {result}")
