@@ -29,6 +29,7 @@ from core.sales.carts import (
     view_cart,
 )
 from core.sales.checkout import checkout
+from core.sales.customers import create_customer
 from core.sales.models import CartView, Order
 from core.sales.tenders import Tender
 from core.store import journal
@@ -51,6 +52,15 @@ SeatName = tuple[str, str, int]          # section, row, number: stable across v
 
 class SubscriptionError(BoxOfficeError):
     code = "subscription"
+
+
+@dataclass(frozen=True)
+class NewSubscriber:
+    """A subscriber not yet on file, made a customer in the same transaction as the sale."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,7 @@ def _seat_names(db: Database, seat_ids: Sequence[int]) -> list[SeatName]:
 
 
 def _when(db: Database, performance_id: int) -> str:
-    show = get_performance(db, performance_id)
-    return f"#{performance_id} ({show.starts_at:%d %b %H:%M} UTC)"
+    return f"#{performance_id} ({get_performance(db, performance_id).event_name[:30]})"
 
 
 def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
@@ -198,12 +207,13 @@ def add_package_best(db: Database, actor: User, cart_id: int, package_id: int,
 
 
 def sell_subscription(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
-                      *, customer_id: int, station: str, now: datetime,
+                      *, customer_id: int | NewSubscriber, station: str, now: datetime,
                       delivery: str = "print") -> tuple[Order, list[int]]:
     """Check out a cart of package seats for a subscriber: one order on the channel
     `subscription` (paid by the usual tenders in the seller's open shift, with a ticket
     and its own code for every performance) and one subscription per seat, in one
-    transaction. Returns the order and the new subscription ids. Raises
+    transaction (with the customer too when `customer_id` is a NewSubscriber: a refused
+    sale leaves no customer behind). Returns the order and the new subscription ids. Raises
     SubscriptionError `not_a_package_cart` (a cart with anything but package seats),
     `card_unknown` (settle a lost terminal answer before selling a subscription), NotFound
     `no_customer`, and what `checkout` raises."""
@@ -216,8 +226,12 @@ def sell_subscription(db: Database, actor: User, cart_id: int, tenders: Sequence
             raise SubscriptionError("this cart holds more than package seats: sell single "
                                     "tickets and goods on their own order",
                                     code="not_a_package_cart")
-        if db.execute("SELECT 1 FROM customers WHERE id = ?",
-                      [customer_id]).fetchone() is None:
+        if isinstance(customer_id, NewSubscriber):
+            customer_id = create_customer(db, actor, customer_id.name,
+                                          phone=customer_id.phone, email=customer_id.email,
+                                          now=now).id
+        elif db.execute("SELECT 1 FROM customers WHERE id = ?",
+                        [customer_id]).fetchone() is None:
             raise NotFound(f"there is no customer #{customer_id}", code="no_customer")
         order = checkout(db, actor, cart_id, tenders, station=station, now=now,
                          customer_id=customer_id, delivery=delivery, channel="subscription")

@@ -118,7 +118,7 @@ def test_a_seat_taken_at_one_performance_is_named_and_nothing_changes(
     with pytest.raises(SeatUnavailable) as refused:
         subscriptions.add_package_seats(demo_db, sam, cart_id, package.id,
                                         "ORCH-A-101..102", "ADULT", NOW, HOLD)
-    assert f"ORCH A-102 is cart at #{third}" in refused.value.message
+    assert f"ORCH A-102 is cart at #{third} (The Marriage of Figaro)" in refused.value.message
     assert "A-101" not in refused.value.message
     assert claims(demo_db) == before
     assert carts.view_cart(demo_db, cart_id).lines == ()

@@ -106,7 +106,7 @@ def performance_list(db_path: str | None, as_json: bool) -> None:
                    f"{show.event_name}  ({show.venue_name})  {show.status}")
 
 
-def _tenders(specs: tuple[str, ...], total: int) -> list[Tender]:
+def tender_list(specs: tuple[str, ...], total: int) -> list[Tender]:
     """Tenders from `cash:HANDED`, `card:BRAND:LAST4:APPROVAL[@AMOUNT]`, `check:N[@AMOUNT]`,
     `comp:REASON`: each takes what is still due unless it names an amount."""
     result = []
@@ -198,10 +198,11 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
             add_goods(db, actor, cart_id, wanted, now, hold=hold, allow_short=allow_short,
                       override=override)
             cart = carts.view_cart(db, cart_id)
-            order = checkout.checkout(db, actor, cart_id, _tenders(tender_specs, cart.total_cents),
-                                    station=station, now=now, customer_id=customer_id,
-                                    delivery="will_call" if will_call else "print",
-                                    override=override)
+            order = checkout.checkout(db, actor, cart_id,
+                                      tender_list(tender_specs, cart.total_cents),
+                                      station=station, now=now, customer_id=customer_id,
+                                      delivery="will_call" if will_call else "print",
+                                      override=override)
         except BaseException:   # a refusal, or a bug: either way nothing stays locked
             if carts.view_cart(db, cart_id).status == "open":
                 carts.cancel_cart(db, actor, cart_id, now)

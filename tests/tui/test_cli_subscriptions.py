@@ -1,0 +1,94 @@
+"""`boxoffice series ...` and `boxoffice subscription ...`: a coordinator sets up a series
+and its package, a seller sells subscriptions; bad input exits 1 and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.gate import codes
+from core.gate import keys as gate_keys
+from core.store.schema import open_database
+from tests.support.fixture_types import Cli
+
+CORA = ("--user", "cora", "--pin", "3333")
+SAM = ("--user", "sam", "--pin", "1111")
+
+
+def counts(demo_path: Path) -> tuple[int, int, int]:
+    db = open_database(demo_path)
+    try:
+        return tuple(db.execute(  # type: ignore[return-value]
+            "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM customers), "
+            "(SELECT count(*) FROM seat_claims WHERE state != 'held')").fetchone())
+    finally:
+        db.conn.close()
+
+
+def test_a_series_set_up_and_a_subscription_sold_from_the_command_line(
+        cli: Cli, demo_path: Path) -> None:
+    code, output = cli("series", "create", "Figaro pair", "--performances", "1,2",
+                       "--season", "2027", *CORA)
+    assert code == 0 and "series #1" in output, output
+    code, output = cli("series", "package", "1", "pair", "Both nights", *CORA)
+    assert code == 0 and "package #1 PAIR" in output, output
+    code, output = cli("series", "price", "1", "A", "ADULT", "180.00", "--fee", "4.00",
+                       "--tax-basis-points", "800", *CORA)
+    assert code == 0 and "198.72" in output, output          # (180 + 4) * 1.08
+    code, output = cli("series", "show", "1", "--json")
+    shown = json.loads(output)
+    assert shown["performances"] == [1, 2]
+    assert shown["packages"][0]["prices"][0]["total_cents"] == 19872
+
+    code, output = cli("subscription", "sell", "--package", "1", "--seats",
+                       "ORCH-A-101..102", "--new-customer", "Jane Subscriber", "--phone",
+                       "555 010 1234", "--tender", "cash:400", "--no-print", "--json", *SAM)
+    assert code == 0, output
+    order = json.loads(output)
+    assert (order["channel"], order["status"], order["value_cents"]) == (
+        "subscription", "complete", 2 * 19872)
+    assert sorted((t["performance_id"], t["label"]) for t in order["tickets"]) == [
+        (1, "ORCH A-101"), (1, "ORCH A-102"), (2, "ORCH A-101"), (2, "ORCH A-102")]
+    db = open_database(demo_path)
+    for ticket in order["tickets"]:
+        verdict = codes.verify_token(ticket["code"], gate_keys.public_keys(db),
+                                     gate_keys.revoked_set(db))
+        assert verdict.ticket_id == ticket["id"]
+    db.conn.close()
+    code, output = cli("subscription", "list", "--json")
+    listed = json.loads(output)
+    assert [(s["seat"], s["customer"], s["live_tickets"]) for s in listed] == [
+        ("ORCH-A-101", "Jane Subscriber", 2), ("ORCH-A-102", "Jane Subscriber", 2)]
+    customer_id = listed[0]["customer_id"]
+    code, output = cli("subscription", "sell", "--package", "1", "--best", "2", "--zone",
+                       "A", "--customer", str(customer_id), "--tender",
+                       "card:VISA:4242:AB12C", "--will-call", *SAM)
+    assert code == 0 and "(subscription, will_call)" in output, output
+
+
+def test_bad_input_exits_1_and_changes_nothing(cli: Cli, demo_path: Path) -> None:
+    assert cli("series", "create", "Mine", "--performances", "1,2", *SAM)[0] == 1
+    code, output = cli("series", "create", "Bad", "--performances", "1,x", *CORA)
+    assert code == 1 and "bad_performances" in output
+    cli("series", "create", "Figaro pair", "--performances", "1,2", *CORA)
+    cli("series", "package", "1", "PAIR", "Both nights", *CORA)
+    code, output = cli("series", "price", "1", "Q", "ADULT", "180.00", *CORA)
+    assert code == 1 and "unknown_zone" in output
+    cli("series", "price", "1", "A", "ADULT", "180.00", *CORA)
+    cli("sell", "--performance", "2", "--seats", "ORCH-A-105", "--tender", "cash",
+        "--no-print", *SAM)
+    before = counts(demo_path)
+    code, output = cli("subscription", "sell", "--package", "1", "--seats",
+                       "ORCH-A-104..105", "--new-customer", "Bob Late", "--tender", "cash",
+                       "--no-print", *SAM)
+    assert code == 1 and "seat_unavailable" in output and "ORCH A-105 is sold at #2" in output
+    assert "A-104" not in output
+    code, output = cli("subscription", "sell", "--package", "1", "--seats", "ORCH-A-104",
+                       "--customer", "999", "--tender", "cash", "--no-print", *SAM)
+    assert code == 1 and "not_found" in output
+    code, output = cli("subscription", "sell", "--package", "1", "--seats", "ORCH-A-104",
+                       "--new-customer", "Bob Late", "--tender", "cash:10", "--no-print",
+                       *SAM)
+    assert code == 1 and "balance_not_zero" in output
+    assert counts(demo_path) == before
+    assert cli("subscription", "sell", "--package", "1", "--tender", "cash", *SAM)[0] == 2
