@@ -94,8 +94,15 @@ def _seat_names(db: Database, seat_ids: Sequence[int]) -> list[SeatName]:
     return [found[seat_id] for seat_id in seat_ids]
 
 
-def _when(db: Database, performance_id: int) -> str:
-    return f"#{performance_id} ({get_performance(db, performance_id).event_name[:30]})"
+def _runs(where: list[str]) -> str:
+    """['sold at #1', 'sold at #2', 'held at #5'] -> 'sold at #1, #2, held at #5'."""
+    words: list[str] = []
+    last = ""
+    for item in where:
+        state, _, number = item.rpartition(" ")
+        words.append(number if state == last else item)
+        last = state
+    return ", ".join(words)
 
 
 def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
@@ -124,9 +131,9 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
                     code="zone_differs")
             if seat_id in states:
                 taken.setdefault(name, []).append(
-                    f"{states[seat_id].state} at {_when(db, performance_id)}")
+                    f"{states[seat_id].state} at #{performance_id}")
     if taken:
-        said = [f"{n[0]} {n[1]}-{n[2]} is " + ", ".join(where) for n, where in taken.items()]
+        said = [f"{n[0]} {n[1]}-{n[2]} is " + _runs(where) for n, where in taken.items()]
         raise SeatUnavailable("not free at every performance of the series: "
                               + "; ".join(said[:4])
                               + (f"; and {len(said) - 4} more seats" if len(said) > 4 else ""))

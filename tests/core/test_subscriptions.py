@@ -112,13 +112,15 @@ def test_a_seat_taken_at_one_performance_is_named_and_nothing_changes(
     made, package = hall_series(demo_db)
     sam = user(demo_db, "sam")
     third = made.performance_ids[2]
-    cart_with(demo_db, sam, third, ["ORCH-A-102"], NOW)      # a single ticket in a cart
+    fifth = made.performance_ids[4]
+    cart_with(demo_db, sam, third, ["ORCH-A-102"], NOW)      # single tickets in carts
+    cart_with(demo_db, sam, fifth, ["ORCH-A-102"], NOW)
     before = claims(demo_db)
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
     with pytest.raises(SeatUnavailable) as refused:
         subscriptions.add_package_seats(demo_db, sam, cart_id, package.id,
                                         "ORCH-A-101..102", "ADULT", NOW, HOLD)
-    assert f"ORCH A-102 is cart at #{third} (The Marriage of Figaro)" in refused.value.message
+    assert f"ORCH A-102 is cart at #{third}, #{fifth}" in refused.value.message
     assert "A-101" not in refused.value.message
     assert claims(demo_db) == before
     assert carts.view_cart(demo_db, cart_id).lines == ()

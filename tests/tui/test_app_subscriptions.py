@@ -1,0 +1,87 @@
+"""Subscriptions in the window, from the keyboard at 80x24: a coordinator defines a
+series, its package and a price, then sells a subscription: the seats at every
+performance, the subscriber, cash; a seat taken at one performance brings the form back
+naming it, and nothing changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from core.sales import customers, subscriptions
+from core.store.db import Database
+from tests.support.app_helpers import fill, make_app, sign_in, text_of
+from tests.support.constants import FIXED_NOW
+from tests.support.selling_helpers import cart_with, user
+from tui.app import BoxOfficeApp
+from tui.commands import window_commands
+from tui.screens.admin_base import FormModal
+from tui.screens.customers import CustomerPicker
+from tui.screens.payment import PaymentModal, SaleDone
+from tui.screens.subscriptions import SubscriptionsScreen
+
+
+async def open_subscriptions(pilot: Pilot[None], app: BoxOfficeApp) -> None:
+    next(c for c in window_commands(app, app.screen)
+         if c.title.startswith("Subscriptions")).callback()
+    await pilot.pause()
+    assert isinstance(app.screen, SubscriptionsScreen)
+
+
+def claimed(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM seat_claims WHERE state != 'held'"
+                          ).fetchone()[0])
+
+
+async def test_a_series_defined_and_a_subscription_sold(demo_db: Database,
+                                                         tmp_path: Path) -> None:
+    jane = customers.create_customer(demo_db, user(demo_db, "sam"), "Jane Subscriber",
+                                     phone="5550101234", now=FIXED_NOW)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await open_subscriptions(pilot, app)
+        assert "No package yet" in text_of(app, "#info")
+        await pilot.press("n")
+        await pilot.pause()
+        await fill(pilot, "Figaro pair", "2027", "1, 2")
+        assert "Series #1 Figaro pair: 2 performance(s)" in text_of(app, "#info")
+        await pilot.press("p")
+        await pilot.pause()
+        await fill(pilot, "1", "pair", "Both nights")
+        assert "Package PAIR on series #1" in text_of(app, "#info")
+        await pilot.press("dollar_sign")
+        await pilot.pause()
+        await fill(pilot, "A", "ADULT", "180.00", "")
+        assert "PAIR zone A ADULT: 180.00" in text_of(app, "#info")
+        # a seat taken at the second performance: the form comes back, naming it
+        cart_with(demo_db, user(demo_db, "sam"), 2, ["ORCH-A-102"], FIXED_NOW)
+        before = claimed(demo_db)
+        await pilot.press("s")
+        await pilot.pause()
+        await fill(pilot, "ORCH-A-101..102", "ADULT", "print")
+        assert isinstance(app.screen, FormModal)
+        assert "ORCH A-102 is cart at #2" in text_of(app, "#form-problem")
+        assert claimed(demo_db) == before
+        await fill(pilot, "ORCH-A-103..104", "ADULT", "will-call")
+        assert isinstance(app.screen, CustomerPicker)
+        await pilot.press(*"Jane")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentModal)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleDone)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "1 subscription(s)" not in text_of(app, "#info")
+        assert "2 subscription(s) for Jane Subscriber" in text_of(app, "#info")
+    sold = subscriptions.list_subscriptions(demo_db, customer_id=jane.id)
+    assert [(s.seat_label, s.live_tickets) for s in sold] == [("ORCH-A-103", 2),
+                                                             ("ORCH-A-104", 2)]
+    order = demo_db.execute("SELECT channel, delivery, total_cents FROM orders").fetchone()
+    assert tuple(order) == ("subscription", "will_call", 2 * 18000)
