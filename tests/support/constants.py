@@ -30,5 +30,6 @@ DATE_SENSITIVE = {
 # The modules that race processes against the clock or each other (contention, kill -9,
 # backups under load): they run alone after the parallel run, so a busy neighbour in the
 # other worker cannot starve them.
-SERIAL = {"test_selling_contention", "test_selling_crash", "test_backup", "test_lanes_online",
+SERIAL = {"test_selling_contention", "test_selling_crash", "test_subscription_race",
+          "test_backup", "test_lanes_online",
           "test_gate_lane_screen"}
