@@ -4,7 +4,8 @@ for every performance of the series), their prices, and the subscriptions sold.
 - `series`: a named set of performances (`series_performances`), possibly at different
   venues; `follows_id` is the season it was rolled forward from.
 - `packages`: what is sold on a series; `kind` 'fixed' is one seat, the same seat for
-  every performance of the series.
+  every performance of the series; 'flex' is a pass of `admissions` on any of them, at
+  most `per_performance` at one.
 - `package_prices`: a package's price per price zone (by its code, since a series may
   span venues) and price type, with its fee and tax, as single tickets have.
 - `cart_items.package_id`: a cart line sold as part of a package, priced at its share of
@@ -12,6 +13,8 @@ for every performance of the series), their prices, and the subscriptions sold.
 - `subscriptions`: one row per subscribed seat, the order that paid for it and its seat
   (section, row, number: the seat's identity, stable across venues and map edits);
   `subscription_tickets` links it to its ticket for each performance.
+- `flex_passes`: a flex pass sold (its price as sold, so later price changes do not move
+  its shares); `flex_tickets`: the tickets redeemed on it and which admission each used.
 - orders.channel gains 'subscription', widened in place as m0009 did (SQLite's
   documented procedure for a CHECK that only accepts more values; the stored rows do not
   change), whatever other values the CHECK holds by then.
@@ -71,8 +74,11 @@ def apply(db: sqlite_utils.Database) -> None:
             series_id INTEGER NOT NULL REFERENCES series(id),
             code TEXT NOT NULL,
             name TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('fixed')),
+            kind TEXT NOT NULL CHECK (kind IN ('fixed', 'flex')),
+            admissions INTEGER CHECK (admissions > 0),
+            per_performance INTEGER CHECK (per_performance > 0),
             created_at TEXT NOT NULL,
+            CHECK ((kind = 'flex') = (admissions IS NOT NULL AND per_performance IS NOT NULL)),
             UNIQUE (series_id, code)
         );
         CREATE TABLE package_prices (
@@ -105,6 +111,28 @@ def apply(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX subscription_tickets_subscription
             ON subscription_tickets(subscription_id);
+        -- A flex pass: N admissions on the series' performances, at most M at one.
+        CREATE TABLE flex_passes (
+            id INTEGER PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES packages(id),
+            customer_id INTEGER NOT NULL REFERENCES customers(id),
+            order_id INTEGER NOT NULL REFERENCES orders(id),
+            price_type_id INTEGER NOT NULL REFERENCES price_types(id),
+            admissions INTEGER NOT NULL CHECK (admissions > 0),
+            per_performance INTEGER NOT NULL CHECK (per_performance > 0),
+            base_cents INTEGER NOT NULL,
+            fee_cents INTEGER NOT NULL,
+            tax_cents INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX flex_passes_customer ON flex_passes(customer_id);
+        -- A ticket redeemed on a pass, and which of its admissions (0 .. N-1) it used.
+        CREATE TABLE flex_tickets (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            pass_id INTEGER NOT NULL REFERENCES flex_passes(id),
+            admission INTEGER NOT NULL CHECK (admission >= 0)
+        );
+        CREATE INDEX flex_tickets_pass ON flex_tickets(pass_id);
         """
     )
     (result,) = db.conn.execute("PRAGMA integrity_check").fetchone()

@@ -110,6 +110,9 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
                       hold: timedelta) -> None:
     """Inside a write: the named seats at every performance of the package's series."""
     package = get_package(db, package_id)
+    if package.kind != "fixed":
+        raise SubscriptionError(f"package {package.code} is a flex pass: sell it as a pass",
+                                code="not_fixed")
     series = get_series(db, package.series_id)
     type_id, _ = price_type_id(db, price_type)
     if item_count(db, cart_id) + len(names) * len(series.performance_ids) > MAX_ITEMS:
@@ -166,7 +169,7 @@ def add_package_seats(db: Database, actor: User, cart_id: int, package_id: int,
     the window) in the cart for every performance of the package's series, priced at
     their share of the package: one write, all or none. Needs `sell`. Raises
     SeatUnavailable naming each seat and performance where it is not free,
-    SubscriptionError `zone_differs`, NotFound (`unknown_seat`, `no_price`,
+    SubscriptionError `zone_differs`, `not_fixed`, NotFound (`unknown_seat`, `no_price`,
     `unknown_package`), NotOnSale (`performance_cancelled`, `off_sale`, ...),
     CartError, BoxOfficeError `bad_seat`."""
     with write(db):

@@ -47,13 +47,20 @@ class Series:
     follows_id: int | None
 
 
+# a flex pass's price is one for any seat: its zone is this
+ANY_ZONE = "ANY"
+MAX_ADMISSIONS = 100
+
+
 @dataclass(frozen=True)
 class Package:
     id: int
     series_id: int
     code: str
     name: str
-    kind: str                            # fixed
+    kind: str                            # fixed, flex
+    admissions: int | None = None        # flex: how many admissions a pass holds
+    per_performance: int | None = None   # flex: at most this many at one performance
 
 
 @dataclass(frozen=True)
@@ -134,14 +141,16 @@ def create_series(db: Database, actor: User, name: str, performance_ids: list[in
         return get_series(db, series_id)
 
 
-def _package(row: tuple[int, int, str, str, str]) -> Package:
-    return Package(row[0], row[1], row[2], row[3], row[4])
+_PACKAGE = "SELECT id, series_id, code, name, kind, admissions, per_performance FROM packages"
+
+
+def _package(row: tuple[int, int, str, str, str, int | None, int | None]) -> Package:
+    return Package(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
 
 
 def get_package(db: Database, package_id: int) -> Package:
     """One package. Raises NotFound `unknown_package`."""
-    row = db.execute("SELECT id, series_id, code, name, kind FROM packages WHERE id = ?",
-                     [package_id]).fetchone()
+    row = db.execute(_PACKAGE + " WHERE id = ?", [package_id]).fetchone()
     if row is None:
         raise NotFound(f"there is no package {package_id}", code="unknown_package")
     return _package(tuple(row))
@@ -149,7 +158,7 @@ def get_package(db: Database, package_id: int) -> Package:
 
 def list_packages(db: Database, series_id: int | None = None) -> list[Package]:
     """Packages, of one series or of all, in the order they were made."""
-    sql = "SELECT id, series_id, code, name, kind FROM packages"
+    sql = _PACKAGE
     args: list[object] = []
     if series_id is not None:
         sql += " WHERE series_id = ?"
@@ -158,14 +167,27 @@ def list_packages(db: Database, series_id: int | None = None) -> list[Package]:
 
 
 def create_package(db: Database, actor: User, series_id: int, code: str, name: str, *,
-                   now: datetime) -> Package:
-    """A fixed package on a series: one seat, the same at every performance. `code` is
-    short (letters and digits), unique within the series. Needs `event_setup`. Raises
-    SeriesError `bad_code`, `duplicate_package`; NotFound `unknown_series`; TextError."""
+                   now: datetime, admissions: int | None = None,
+                   per_performance: int | None = None) -> Package:
+    """A package on a series. Without `admissions`, a fixed package: one seat, the same
+    at every performance. With it, a flex pass of that many admissions on any of the
+    series' performances, at most `per_performance` at one (default: all of them).
+    `code` is short (letters and digits), unique within the series. Needs `event_setup`.
+    Raises SeriesError `bad_code`, `duplicate_package`, `bad_admissions`; NotFound
+    `unknown_series`; TextError."""
     code = clean_text(code, "package code", required=True).upper()
     name = clean_text(name, "package name", required=True)
     if not code.isalnum() or len(code) > 12:
         raise SeriesError("a package code is 1 to 12 letters and digits", code="bad_code")
+    if admissions is None and per_performance is not None:
+        raise SeriesError("at most per performance is for a flex pass: give its admissions",
+                          code="bad_admissions")
+    if admissions is not None:
+        per_performance = admissions if per_performance is None else per_performance
+        if not (1 <= admissions <= MAX_ADMISSIONS and 1 <= per_performance <= admissions):
+            raise SeriesError(f"a flex pass holds 1 to {MAX_ADMISSIONS} admissions, and at "
+                              "most that many at one performance", code="bad_admissions")
+    kind = "fixed" if admissions is None else "flex"
     with write(db):
         authorize(db, actor, "event_setup")
         get_series(db, series_id)
@@ -174,12 +196,15 @@ def create_package(db: Database, actor: User, series_id: int, code: str, name: s
             raise SeriesError(f"series {series_id} already has a package {code}",
                               code="duplicate_package")
         package_id = insert(db, "INSERT INTO packages (series_id, code, name, kind, "
-                                "created_at) VALUES (?, ?, ?, 'fixed', ?)",
-                            [series_id, code, name, stamp(now)])
+                                "admissions, per_performance, created_at) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?)",
+                            [series_id, code, name, kind, admissions, per_performance,
+                             stamp(now)])
         journal.append(db, actor=actor.username, action="package.create",
                        subject=f"package:{package_id}",
                        data={"series_id": series_id, "code": code, "name": name,
-                             "kind": "fixed"})
+                             "kind": kind, "admissions": admissions,
+                             "per_performance": per_performance})
         return get_package(db, package_id)
 
 
@@ -206,7 +231,10 @@ def set_package_price(db: Database, actor: User, package_id: int, zone: str,
             "p ON p.id = s.performance_id WHERE s.series_id = ? AND NOT EXISTS (SELECT 1 "
             "FROM price_zones z WHERE z.venue_id = p.venue_id AND z.code = ?)",
             [package.series_id, zone]).fetchone()[0]
-        if venues_without:
+        if package.kind == "flex" and zone != ANY_ZONE:
+            raise NotFound(f"a flex pass has one price for any seat: its zone is {ANY_ZONE}",
+                           code="unknown_zone")
+        if package.kind == "fixed" and venues_without:
             raise NotFound(f"'{zone[:12]}' is not a price zone at every venue of the series",
                            code="unknown_zone")
         db.execute(

@@ -37,3 +37,19 @@ def hall_series(db: Database, count: int = 6, *, name: str = "Opera season",
     series_service.set_package_price(db, cora, package.id, "A", "SENIOR", 25000,
                                      defaults=PRICING)
     return made, package
+
+
+# a flex pass of 4 admissions, at most 2 at one performance: $200.00 + $8.00 fee + 8 %
+FLEX_PRICE = (20000, 800)
+
+
+def flex_package(db: Database, made: Series, *, admissions: int = 4,
+                 per_performance: int = 2, code: str = "FLEX4") -> Package:
+    """A flex package on `made`, priced for adults at FLEX_PRICE."""
+    cora = user(db, "cora")
+    package = series_service.create_package(db, cora, made.id, code, "Flex four", now=FIXED_NOW,
+                                            admissions=admissions,
+                                            per_performance=per_performance)
+    series_service.set_package_price(db, cora, package.id, series_service.ANY_ZONE, "ADULT",
+                                     FLEX_PRICE[0], defaults=PRICING, fee_cents=FLEX_PRICE[1])
+    return package

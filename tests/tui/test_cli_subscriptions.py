@@ -93,3 +93,36 @@ def test_bad_input_exits_1_and_changes_nothing(cli: Cli, demo_path: Path) -> Non
     assert code == 1 and "balance_not_zero" in output
     assert counts(demo_path) == before
     assert cli("subscription", "sell", "--package", "1", "--tender", "cash", *SAM)[0] == 2
+
+
+def test_a_flex_pass_sold_redeemed_by_its_code_and_an_admission_returned(
+        cli: Cli, demo_path: Path) -> None:
+    cli("series", "create", "Figaro pair", "--performances", "1,2", *CORA)
+    code, output = cli("series", "package", "1", "flex2", "Any two", "--flex", "2", *CORA)
+    assert code == 0, output
+    code, output = cli("series", "price", "1", "A", "ADULT", "150.00", *CORA)
+    assert code == 1 and "its zone is ANY" in output
+    assert cli("series", "price", "1", "ANY", "ADULT", "150.00", *CORA)[0] == 0
+    code, output = cli("flex", "sell", "--package", "1", "--new-customer", "Flex Fan",
+                       "--tender", "cash:200", "--json", *SAM)
+    assert code == 0, output
+    sold = json.loads(output)
+    assert sold["admissions"] == 2 and len(sold["code"]) == 122
+    code, output = cli("flex", "redeem", sold["code"], "--performance", "1", "--seats",
+                       "ORCH-C-101..102", "--no-print", "--json", *SAM)
+    assert code == 0, output
+    redeemed = json.loads(output)
+    assert redeemed["left"] == 0 and len(redeemed["tickets"]) == 2
+    code, output = cli("flex", "redeem", str(sold["pass_id"]), "--performance", "2",
+                       "--seats", "ORCH-C-101", "--no-print", *SAM)
+    assert code == 1 and "pass_used_up" in output
+    serial = redeemed["tickets"][0]["serial"]
+    code, output = cli("order", "refund", sold["order"], "--tickets", serial, "--reason",
+                       "ill", *CORA)
+    assert code == 1 and "flex_admission" in output
+    code, output = cli("flex", "return", str(sold["pass_id"]), "--ticket", serial,
+                       "--reason", "cannot come", *CORA)
+    assert code == 0 and "1 admission(s) left" in output, output
+    code, output = cli("flex", "list", "--json")
+    assert [(p["customer"], p["used"], p["left"]) for p in json.loads(output)] == [
+        ("Flex Fan", 1, 1)]

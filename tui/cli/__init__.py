@@ -260,8 +260,8 @@ from tui.cli.cases import case_group, notices_group  # noqa: E402
 from tui.cli.customers import customer  # noqa: E402
 from tui.cli.desk import consignment_group, group  # noqa: E402
 from tui.cli.signing import signing_key  # noqa: E402
-from tui.cli.subscriptions import series, subscription  # noqa: E402
+from tui.cli.subscriptions import flex_group, series, subscription  # noqa: E402
 
 for _command in (customer, group, consignment_group, signing_key, case_group,
-                 notices_group, series, subscription):
+                 notices_group, series, subscription, flex_group):
     main.add_command(_command)
