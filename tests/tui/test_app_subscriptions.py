@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from core.sales import customers, subscriptions
+from core.sales import customers, flex, subscriptions
 from core.store.db import Database
 from tests.support.app_helpers import fill, make_app, sign_in, text_of
 from tests.support.constants import FIXED_NOW
@@ -49,7 +49,7 @@ async def test_a_series_defined_and_a_subscription_sold(demo_db: Database,
         assert "Series #1 Figaro pair: 2 performance(s)" in text_of(app, "#info")
         await pilot.press("p")
         await pilot.pause()
-        await fill(pilot, "1", "pair", "Both nights")
+        await fill(pilot, "1", "pair", "Both nights", "", "")
         assert "Package PAIR on series #1" in text_of(app, "#info")
         await pilot.press("dollar_sign")
         await pilot.pause()
@@ -85,3 +85,57 @@ async def test_a_series_defined_and_a_subscription_sold(demo_db: Database,
                                                              ("ORCH-A-104", 2)]
     order = demo_db.execute("SELECT channel, delivery, total_cents FROM orders").fetchone()
     assert tuple(order) == ("subscription", "will_call", 2 * 18000)
+
+
+async def test_a_flex_pass_sold_redeemed_and_an_admission_returned(
+        demo_db: Database, tmp_path: Path) -> None:
+    customers.create_customer(demo_db, user(demo_db, "sam"), "Flex Fan",
+                              phone="5550109999", now=FIXED_NOW)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "cora", "3333")
+        await open_subscriptions(pilot, app)
+        await pilot.press("n")
+        await pilot.pause()
+        await fill(pilot, "Figaro pair", "2027", "1 2")
+        await pilot.press("p")
+        await pilot.pause()
+        await fill(pilot, "1", "flex2", "Any two", "2", "1")
+        assert "Package FLEX2 on series #1" in text_of(app, "#info")
+        await pilot.press("dollar_sign")
+        await pilot.pause()
+        await fill(pilot, "ANY", "ADULT", "150.00", "")
+        await pilot.press("s")
+        await pilot.pause()
+        await fill(pilot, "ADULT")
+        assert isinstance(app.screen, CustomerPicker)
+        await pilot.press(*"Flex")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleDone)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Pass #1 for Flex Fan: 2 admissions" in text_of(app, "#info")
+        # two at one performance is one too many for this pass: the form comes back
+        await pilot.press("r")
+        await pilot.pause()
+        await fill(pilot, "1", "1", "ORCH-C-101..102")
+        assert isinstance(app.screen, FormModal)
+        assert "at most 1 at one performance" in text_of(app, "#form-problem")
+        await fill(pilot, "1", "1", "ORCH-C-101")
+        assert "ORCH C-101 at #1; 1 admission(s) left" in text_of(app, "#info")
+        serial = flex.list_passes(demo_db)[0]
+        ticket = demo_db.execute("SELECT serial FROM tickets").fetchone()[0]
+        await pilot.press("x")
+        await pilot.pause()
+        await fill(pilot, "1", ticket, "cannot come")
+        assert f"{ticket} back to pass #1" in text_of(app, "#info")
+        assert "2 admission(s) left" in text_of(app, "#info")
+    assert serial.used == 1 and flex.get_pass(demo_db, 1).left == 2
+    payments = demo_db.execute("SELECT sum(amount_cents) FROM payments").fetchone()[0]
+    assert payments == 15000

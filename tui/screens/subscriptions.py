@@ -1,12 +1,15 @@
 """Subscriptions (command palette): series of performances, their fixed packages, and
 selling a subscription at the window.
 
-Every package with its series, performances, prices and subscriptions sold; the
-highlighted package's subscribers below. `n` defines a series (a name, a season, the
-performance numbers), `p` a package on the highlighted series, `$` a package price for a
-zone and price type (fee and tax default to the config's), `s` sells a subscription: the
-seats (or the best N free at every performance), then the subscriber, then the payment,
-as any sale. Core checks each permission and journals each step; a refusal says why and
+Every package with its series, performances, prices and subscriptions (or passes) sold;
+the highlighted package's subscribers (or pass holders) below. `n` defines a series (a
+name, a season, the performance numbers), `p` a package on the highlighted series (fixed,
+or a flex pass of N admissions), `$` a package price for a zone and price type (fee and
+tax default to the config's; a flex pass's zone is ANY), `s` sells: for a fixed package
+the seats (or the best N free at every performance), then the subscriber, then the
+payment, as any sale; for a flex pass the price type, the holder and the payment. `r`
+redeems a pass for seats or places at a performance, `x` takes a redeemed ticket back to
+its pass. Core checks each permission and journals each step; a refusal says why and
 changes nothing."""
 
 from __future__ import annotations
@@ -21,17 +24,18 @@ from textual.widgets import DataTable, Footer, Static
 from core.errors import BoxOfficeError
 from core.limits import parse_whole
 from core.money import format_cents, parse_money
-from core.sales import carts, subscriptions
+from core.sales import carts, flex, subscriptions
 from core.sales.customers import Customer
 from core.sales.models import CartView
 from core.venue import series as series_service
 from core.venue.series import Package
-from tui.screens.admin_base import AdminSectionScreen, Field, FormModal
+from tui.screens.admin_base import Field, FormModal
 from tui.screens.customers import CustomerPicker
 from tui.screens.payment import PaymentEntry, PaymentModal, SaleDone
+from tui.screens.subscription_passes import PassActions
 
 
-class SubscriptionsScreen(AdminSectionScreen):
+class SubscriptionsScreen(PassActions):
     CSS_PATH = "subscriptions.tcss"
     AUTO_FOCUS = "#packages"
     BINDINGS = [
@@ -39,6 +43,8 @@ class SubscriptionsScreen(AdminSectionScreen):
         Binding("n", "new_series", "New series", id="subscriptions.new_series"),
         Binding("p", "new_package", "Package", id="subscriptions.new_package"),
         Binding("dollar_sign", "price", "Price", id="subscriptions.price"),
+        Binding("r", "redeem", "Redeem", id="subscriptions.redeem"),
+        Binding("x", "return_admission", "Return", id="subscriptions.return"),
         Binding("escape", "back", "Back", id="subscriptions.back"),
     ]
 
@@ -59,7 +65,7 @@ class SubscriptionsScreen(AdminSectionScreen):
         self.query_one("#packages", DataTable).add_columns(
             "Series", "Season", "Shows", "Package", "Name", "Sold")
         self.query_one("#subscribers", DataTable).add_columns(
-            "Seat", "Zone", "Type", "Subscriber", "Order", "Live")
+            "Seat/pass", "Zone", "Type", "Subscriber", "Order", "Live/left")
         self.load()
         if not self.packages:
             self.say("No package yet: n defines a series, then p a package on it.")
@@ -74,11 +80,15 @@ class SubscriptionsScreen(AdminSectionScreen):
         sold: dict[int, int] = {}
         for line in subscriptions.list_subscriptions(db):
             sold[line.package_id] = sold.get(line.package_id, 0) + 1
+        for one in flex.list_passes(db):
+            sold[one.package_id] = sold.get(one.package_id, 0) + 1
         for package in self.packages:
             made = names[package.series_id]
+            kind = (f" ({package.admissions}x)" if package.kind == "flex" else "")
             table.add_row(f"#{made.id} {made.name[:18]}", made.season[:8],
-                          str(len(made.performance_ids)), package.code, package.name[:18],
-                          str(sold.get(package.id, 0)), key=str(package.id))
+                          str(len(made.performance_ids)), package.code + kind,
+                          package.name[:18], str(sold.get(package.id, 0)),
+                          key=str(package.id))
         if self.packages:
             table.move_cursor(row=min(max(row, 0), len(self.packages) - 1))
         self.show_package()
@@ -106,10 +116,16 @@ class SubscriptionsScreen(AdminSectionScreen):
             subscribers.add_row(line.seat_label, line.zone, line.price_type,
                                 line.customer_name[:22], line.order_number,
                                 str(line.live_tickets))
+        for one in flex.list_passes(db, package_id=package.id):
+            subscribers.add_row(f"pass #{one.id}", "ANY", one.price_type,
+                                one.customer_name[:22], one.order_number,
+                                "VOIDED" if one.voided else f"{one.left} left")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("sell", "price"):
             return self.selected is not None
+        if action in ("redeem", "return_admission"):
+            return self.selected is not None and self.selected.kind == "flex"
         if action == "new_package":
             return bool(series_service.list_series(self.box_office.db))
         return True
@@ -165,6 +181,10 @@ class SubscriptionsScreen(AdminSectionScreen):
             Field("series", "Series number", values.get("series", "")),
             Field("code", "Code", values.get("code", ""), placeholder="FULL"),
             Field("name", "Name", values.get("name", ""), placeholder="Full season"),
+            Field("admissions", "Flex pass: admissions (blank: a fixed seat)",
+                  values.get("admissions", ""), required=False),
+            Field("per", "Flex pass: at most at one performance",
+                  values.get("per", ""), required=False),
         ], problem=problem), self._new_package)
 
     def _new_package(self, values: dict[str, str] | None) -> None:
@@ -174,9 +194,15 @@ class SubscriptionsScreen(AdminSectionScreen):
         try:
             series_id = parse_whole(values["series"], "series number", minimum=1,
                                     code="bad_series")
+            admissions = (parse_whole(values["admissions"], "admissions", minimum=1,
+                                      code="bad_admissions")
+                          if values["admissions"] else None)
+            per = (parse_whole(values["per"], "at most at one performance", minimum=1,
+                               code="bad_admissions") if values["per"] else None)
             made = series_service.create_package(app.db, app.seller, series_id,
                                                  values["code"], values["name"],
-                                                 now=app.clock())
+                                                 now=app.clock(), admissions=admissions,
+                                                 per_performance=per)
         except BoxOfficeError as error:
             self.action_new_package(values, f"{error.message}. Nothing made.")
             return
@@ -187,7 +213,8 @@ class SubscriptionsScreen(AdminSectionScreen):
         package = self.selected
         if package is None or not self.may("price_change"):
             return
-        values = values or {"type": "ADULT"}
+        values = values or {"type": "ADULT",
+                            "zone": series_service.ANY_ZONE if package.kind == "flex" else ""}
         self.app.push_screen(FormModal(f"Price of {package.code}, for the whole series", [
             Field("zone", "Zone", values.get("zone", ""), placeholder="A"),
             Field("type", "Price type", values.get("type", "")),
@@ -216,6 +243,9 @@ class SubscriptionsScreen(AdminSectionScreen):
     def action_sell(self, values: dict[str, str] | None = None, problem: str = "") -> None:
         package = self.selected
         if package is None or not self.may("sell"):
+            return
+        if package.kind == "flex":
+            self.sell_pass(package, values, problem)
             return
         values = values or {"type": "ADULT", "delivery": "print"}
         self.app.push_screen(FormModal(f"Sell {package.code}: the same seat at every "
