@@ -13,6 +13,8 @@ for every performance of the series), their prices, and the subscriptions sold.
 - `subscriptions`: one row per subscribed seat, the order that paid for it and its seat
   (section, row, number: the seat's identity, stable across venues and map edits);
   `subscription_tickets` links it to its ticket for each performance.
+- `renewals`: a subscription offered in the next season's series (`series.follows_id`),
+  its seat held under a hold code of its own until the deadline.
 - `flex_passes`: a flex pass sold (its price as sold, so later price changes do not move
   its shares); `flex_tickets`: the tickets redeemed on it and which admission each used.
 - orders.channel gains 'subscription', widened in place as m0009 did (SQLite's
@@ -133,6 +135,22 @@ def apply(db: sqlite_utils.Database) -> None:
             admission INTEGER NOT NULL CHECK (admission >= 0)
         );
         CREATE INDEX flex_tickets_pass ON flex_tickets(pass_id);
+        -- A subscription offered for renewal in the next season's series: its seat held
+        -- at every new performance under its own hold code until the deadline.
+        CREATE TABLE renewals (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            package_id INTEGER NOT NULL REFERENCES packages(id),
+            hold_code_id INTEGER REFERENCES hold_codes(id),
+            deadline TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('offered', 'unseated', 'renewed',
+                                                   'released')),
+            renewed_subscription_id INTEGER REFERENCES subscriptions(id),
+            change_request TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (subscription_id, package_id)
+        );
+        CREATE INDEX renewals_package ON renewals(package_id);
         """
     )
     (result,) = db.conn.execute("PRAGMA integrity_check").fetchone()
