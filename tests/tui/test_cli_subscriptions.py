@@ -4,12 +4,18 @@ and its package, a seller sells subscriptions; bad input exits 1 and changes not
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from core.gate import codes
 from core.gate import keys as gate_keys
 from core.store.schema import open_database
+from core.venue.performances import copy_performance
+from tests.support.constants import ZONE
+from tests.support.dates import day_at, typed
 from tests.support.fixture_types import Cli
+from tests.support.selling_helpers import user
 
 CORA = ("--user", "cora", "--pin", "3333")
 SAM = ("--user", "sam", "--pin", "1111")
@@ -126,3 +132,43 @@ def test_a_flex_pass_sold_redeemed_by_its_code_and_an_admission_returned(
     code, output = cli("flex", "list", "--json")
     assert [(p["customer"], p["used"], p["left"]) for p in json.loads(output)] == [
         ("Flex Fan", 1, 1)]
+
+
+def test_a_series_rolled_forward_renewed_and_the_rest_released(
+        cli: Cli, demo_path: Path, pinned_clock: Any, tmp_path: Path) -> None:
+    cli("series", "create", "Figaro pair", "--performances", "1,2", *CORA)
+    cli("series", "package", "1", "FULL", "Both nights", *CORA)
+    cli("series", "price", "1", "A", "ADULT", "180.00", *CORA)
+    for seat_name, name in (("ORCH-A-101", "Ann Early"), ("ORCH-A-102", "Ben Late")):
+        code, output = cli("subscription", "sell", "--package", "1", "--seats", seat_name,
+                           "--new-customer", name, "--tender", "cash", "--no-print", *SAM)
+        assert code == 0, output
+    db = open_database(demo_path)
+    next_season = copy_performance(db, user(db, "cora"), 1, day_at(60, "19:30", ZONE))
+    db.conn.close()
+    deadline = day_at(10, "17:00", ZONE)
+    code, output = cli("renewal", "roll-forward", "1", "Next season", "--performances",
+                       str(next_season), "--deadline", "yesterday", *CORA)
+    assert code == 1 and "bad_time" in output
+    code, output = cli("renewal", "roll-forward", "1", "Next season", "--performances",
+                       str(next_season), "--deadline", typed(deadline), *CORA)
+    assert code == 0 and "2 renewal(s) held" in output, output
+    letters = tmp_path / "letters.pdf"
+    code, output = cli("renewal", "letters", "2", "--out", str(letters), *CORA)
+    assert code == 0 and letters.read_bytes().startswith(b"%PDF"), output
+    code, output = cli("renewal", "renew", "RN1", "--tender", "cash", "--no-print", "--json",
+                       *SAM)
+    assert code == 0 and json.loads(output)["channel"] == "subscription", output
+    code, output = cli("renewal", "renew", "RN1", "--tender", "cash", "--no-print", *SAM)
+    assert code == 1 and "not_offered" in output
+    code, output = cli("renewal", "release", "2", *CORA)
+    assert code == 0 and "0 unrenewed" in output and "1 still before" in output
+    pinned_clock.move_to(deadline + timedelta(minutes=1))
+    code, output = cli("renewal", "renew", "RN2", "--tender", "cash", "--no-print", *SAM)
+    assert code == 1 and "past_deadline" in output
+    code, output = cli("renewal", "release", "2", *CORA)
+    assert code == 0 and "1 unrenewed subscription(s) released" in output
+    code, output = cli("renewal", "rates", "2", "--json")
+    assert json.loads(output) == [{"package": "FULL", "zone": "A", "offered": 2,
+                                   "renewed": 1, "released": 1, "open": 0, "unseated": 0,
+                                   "rate_percent": 50.0}]

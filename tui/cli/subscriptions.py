@@ -42,7 +42,7 @@ from tui.cli.sales import (
 from tui.cli.types import BASIS_POINTS, COUNT, ID
 
 
-def _ids(text: str) -> list[int]:
+def performance_ids(text: str) -> list[int]:
     """--performances 1,4,5 as ids. Raises BoxOfficeError `bad_performances`."""
     try:
         ids = [int(part) for part in text.split(",") if part.strip()]
@@ -72,17 +72,17 @@ def series() -> None:
 
 @series.command("create")
 @click.argument("name")
-@click.option("--performances", "performance_ids", required=True,
+@click.option("--performances", "performances_text", required=True,
               help="Performance numbers, e.g. 1,4,5,6 (any venues).")
 @click.option("--season", default="", help="e.g. 2027")
 @signed_in_options
-def series_create(name: str, performance_ids: str, season: str, db_path: str | None,
+def series_create(name: str, performances_text: str, season: str, db_path: str | None,
                   username: str, pin: str, as_json: bool) -> None:
     """A new series. Needs event_setup."""
     db = open_db(db_path)
     with reported(as_json):
         actor = sign_in(db, username, pin)
-        made = series_service.create_series(db, actor, name, _ids(performance_ids),
+        made = series_service.create_series(db, actor, name, performance_ids(performances_text),
                                             season=season, now=clock.now())
     done(as_json, f"series #{made.id} {made.name}: {len(made.performance_ids)} "
                   "performance(s)", series_id=made.id)
