@@ -5,15 +5,21 @@ naming it, and nothing changes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
 
-from core.sales import customers, flex, subscriptions
+from core.sales import carts, customers, flex, renewals, subscriptions
+from core.sales.subscriptions import NewSubscriber
+from core.sales.tenders import Tender
 from core.store.db import Database
+from core.venue.performances import copy_performance
 from tests.support.app_helpers import fill, make_app, sign_in, text_of
-from tests.support.constants import FIXED_NOW
-from tests.support.selling_helpers import cart_with, user
+from tests.support.constants import FIXED_NOW, ZONE
+from tests.support.dates import day_at
+from tests.support.selling_helpers import HOLD, STATION, cart_with, keep_on_sale, user
+from tests.support.subscription_helpers import hall_series
 from tui.app import BoxOfficeApp
 from tui.commands import window_commands
 from tui.screens.admin_base import FormModal
@@ -139,3 +145,48 @@ async def test_a_flex_pass_sold_redeemed_and_an_admission_returned(
     assert serial.used == 1 and flex.get_pass(demo_db, 1).left == 2
     payments = demo_db.execute("SELECT sum(amount_cents) FROM payments").fetchone()[0]
     assert payments == 15000
+
+
+async def test_a_renewal_at_the_window_by_its_code(demo_db: Database,
+                                                    tmp_path: Path) -> None:
+    made, package = hall_series(demo_db, 2)
+    sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
+    cart_id = carts.open_cart(demo_db, sam, STATION, FIXED_NOW, HOLD)
+    cart = subscriptions.add_package_seats(demo_db, sam, cart_id, package.id, "ORCH-A-101",
+                                           "ADULT", FIXED_NOW, HOLD)
+    subscriptions.sell_subscription(demo_db, sam, cart_id, [Tender("cash", cart.total_cents)],
+                                    customer_id=NewSubscriber("Ann Early"), station=STATION,
+                                    now=FIXED_NOW)
+    shows = [copy_performance(demo_db, cora, made.performance_ids[0],
+                              day_at(200 + week * 7, "19:30", ZONE)) for week in range(2)]
+    keep_on_sale(demo_db, days=600)
+    renewals.roll_forward(demo_db, cora, made.id, "Next season", shows, season="2028",
+                          deadline=FIXED_NOW + timedelta(days=30), now=FIXED_NOW)
+    app = make_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "1111")
+        await open_subscriptions(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        await fill(pilot, "RN9", "print")
+        assert isinstance(app.screen, FormModal)
+        assert "there is no renewal 9" in text_of(app, "#form-problem")
+        await fill(pilot, "rn1", "print")
+        assert isinstance(app.screen, PaymentModal)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleDone)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "RN1 renewed" in text_of(app, "#info")
+        await pilot.press("w")
+        await pilot.pause()
+        await fill(pilot, "RN1", "print")
+        assert "RN1 is renewed, not open for renewal" in text_of(app, "#form-problem")
+    assert renewals.get_renewal(demo_db, 1).status == "renewed"
+    renewed = [s for s in subscriptions.list_subscriptions(demo_db)
+               if s.series_id != made.id]
+    assert [(s.customer_name, s.seat_label, s.live_tickets) for s in renewed] == [
+        ("Ann Early", "ORCH-A-101", 2)]

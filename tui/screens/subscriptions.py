@@ -9,7 +9,8 @@ tax default to the config's; a flex pass's zone is ANY), `s` sells: for a fixed 
 the seats (or the best N free at every performance), then the subscriber, then the
 payment, as any sale; for a flex pass the price type, the holder and the payment. `r`
 redeems a pass for seats or places at a performance, `x` takes a redeemed ticket back to
-its pass. Core checks each permission and journals each step; a refusal says why and
+its pass; `w` renews a subscription by the renewal code on its letter. Core checks each
+permission and journals each step; a refusal says why and
 changes nothing."""
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from core.venue.series import Package
 from tui.screens.admin_base import Field, FormModal
 from tui.screens.customers import CustomerPicker
 from tui.screens.payment import PaymentEntry, PaymentModal, SaleDone
-from tui.screens.subscription_passes import PassActions
+from tui.screens.subscription_renewals import RenewalActions
 
 
-class SubscriptionsScreen(PassActions):
+class SubscriptionsScreen(RenewalActions):
     CSS_PATH = "subscriptions.tcss"
     AUTO_FOCUS = "#packages"
     BINDINGS = [
@@ -45,6 +46,7 @@ class SubscriptionsScreen(PassActions):
         Binding("dollar_sign", "price", "Price", id="subscriptions.price"),
         Binding("r", "redeem", "Redeem", id="subscriptions.redeem"),
         Binding("x", "return_admission", "Return", id="subscriptions.return"),
+        Binding("w", "renew", "Renew", id="subscriptions.renew"),
         Binding("escape", "back", "Back", id="subscriptions.back"),
     ]
 
