@@ -172,3 +172,6 @@ def test_a_series_rolled_forward_renewed_and_the_rest_released(
     assert json.loads(output) == [{"package": "FULL", "zone": "A", "offered": 2,
                                    "renewed": 1, "released": 1, "open": 0, "unseated": 0,
                                    "rate_percent": 50.0}]
+    code, output = cli("report", "subscriptions", *CORA)
+    assert code == 0, output
+    assert "Subscriptions         3" in output and "Renewal rate          50.0 %" in output
