@@ -25,12 +25,17 @@ from core.people.models import User
 from core.people.permissions import authorize
 from core.sales.carts import open_cart, view_cart
 from core.sales.models import Order
-from core.sales.subscriptions import list_subscriptions, sell_subscription
+from core.sales.subscriptions import claims_of, list_subscriptions, sell_subscription
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database, insert, write
 from core.times import parse_stamp, stamp
-from core.venue.inventory import claim_available, create_hold_code, find_seat, seat_states
+from core.venue.inventory import (
+    claim_available,
+    create_hold_code,
+    find_seat,
+    sweep_expired_carts,
+)
 from core.venue.pricing import price_type_id
 from core.venue.series import (
     Series,
@@ -146,6 +151,7 @@ def roll_forward(db: Database, actor: User, series_id: int, name: str,
             raise RenewalError(f"series {series_id} was already rolled forward",
                                code="already_rolled")
         new = create_series(db, actor, name, performance_ids, season=season, now=now)
+        sweep_expired_carts(db, now)
         db.execute("UPDATE series SET follows_id = ? WHERE id = ?", [series_id, new.id])
         offered, unseated = 0, []
         for package in list_packages(db, old.id):
@@ -193,14 +199,14 @@ def roll_forward(db: Database, actor: User, series_id: int, name: str,
 def _free_everywhere(db: Database, performance_ids: Sequence[int], section: str, row: str,
                      number: int, now: datetime) -> list[tuple[int, int]] | None:
     """(performance, seat) of the seat at every performance, or None when it is missing
-    or taken at any."""
+    or taken at any. Inside roll_forward's write, after its sweep of expired carts."""
     found = []
     for performance_id in performance_ids:
         try:
             seat_id = find_seat(db, performance_id, section, row, number)
         except NotFound:
             return None
-        if seat_id in seat_states(db, performance_id, now):
+        if claims_of(db, performance_id, [seat_id]):
             return None
         found.append((performance_id, seat_id))
     return found

@@ -125,7 +125,7 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
         check_on_sale(db, performance_id, now)
         ids = [find_seat(db, performance_id, *name) for name in names]
         per_show[performance_id] = ids
-        states = seat_states(db, performance_id, now)
+        states = claims_of(db, performance_id, ids)
         for name, seat_id, zone in zip(names, ids, _zones(db, ids), strict=True):
             if zones.setdefault(name, zone) != zone:
                 raise SubscriptionError(
@@ -133,8 +133,7 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
                     f"performance and {zone} at another: choose another seat",
                     code="zone_differs")
             if seat_id in states:
-                taken.setdefault(name, []).append(
-                    f"{states[seat_id].state} at #{performance_id}")
+                taken.setdefault(name, []).append(f"{states[seat_id]} at #{performance_id}")
     if taken:
         said = [f"{n[0]} {n[1]}-{n[2]} is " + _runs(where) for n, where in taken.items()]
         raise SeatUnavailable("not free at every performance of the series: "
@@ -152,6 +151,15 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
             "WHERE id = ?", [(cart_id, performance_id, type_id, package_id, seat_id)
                              for seat_id in ids])
     push_expiry(db, cart_id, now, hold)
+
+
+def claims_of(db: Database, performance_id: int, seat_ids: Sequence[int]) -> dict[int, str]:
+    """Inside a write, after the sweep of expired carts: the state of each of these seats
+    that is not available (read for these seats only, not the whole house)."""
+    marks = ",".join("?" * len(seat_ids))
+    return dict(db.execute(
+        f"SELECT seat_id, state FROM seat_claims WHERE performance_id = ? AND seat_id IN "
+        f"({marks})", [performance_id, *seat_ids]).fetchall())
 
 
 def _zones(db: Database, seat_ids: Sequence[int]) -> list[str]:
