@@ -162,6 +162,21 @@ def claims_of(db: Database, performance_id: int, seat_ids: Sequence[int]) -> dic
         f"({marks})", [performance_id, *seat_ids]).fetchall())
 
 
+def _venue_names(db: Database, performance_id: int) -> dict[int, SeatName]:
+    """Every active seat of the performance's venue by id, with its name."""
+    return {row[0]: (row[1], row[2], row[3]) for row in db.execute(
+        "SELECT s.id, c.code, s.row_label, s.number FROM seats s JOIN sections c ON "
+        "c.id = s.section_id JOIN performances p ON p.venue_id = c.venue_id WHERE "
+        "p.id = ? AND s.active = 1", [performance_id])}
+
+
+def _free_names(db: Database, performance_id: int, now: datetime) -> set[SeatName]:
+    """The names of the seats free at a performance (its venue's active seats)."""
+    taken = set(seat_states(db, performance_id, now))
+    return {name for seat_id, name in _venue_names(db, performance_id).items()
+            if seat_id not in taken}
+
+
 def _zones(db: Database, seat_ids: Sequence[int]) -> list[str]:
     marks = ",".join("?" * len(seat_ids))
     found = dict(db.execute(
@@ -210,9 +225,10 @@ def add_package_best(db: Database, actor: User, cart_id: int, package_id: int,
         for performance_id in series.performance_ids[1:]:
             if get_performance(db, performance_id).venue_id == first_venue:
                 free -= set(seat_states(db, performance_id, now))
-            else:     # another venue: the same seat by its name
-                taken = {_seat_names(db, [s])[0] for s in seat_states(db, performance_id, now)}
-                free = {s for s in free if _seat_names(db, [s])[0] not in taken}
+            else:     # another venue: the same seat by its name, if it has one
+                there = _free_names(db, performance_id, now)
+                names = _venue_names(db, first)
+                free = {s for s in free if names.get(s) in there}
         chosen = index.find(free, quantity, zone=zone)
         if chosen is None:
             where = f" in zone {zone}" if zone else ""

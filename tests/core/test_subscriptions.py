@@ -26,7 +26,16 @@ from core.venue.performances import NotOnSale, cancel_performance
 from core.venue.series import SeriesError, spread
 from tests.support.constants import FIXED_NOW
 from tests.support.dates import stamp
-from tests.support.selling_helpers import HOLD, STATION, cart_with, seat, user
+from tests.support.selling_helpers import (
+    HOLD,
+    STATION,
+    cart_with,
+    hall_performance,
+    keep_on_sale,
+    seat,
+    stadium_performance,
+    user,
+)
 from tests.support.subscription_helpers import PACKAGE_A, PRICING, hall_series
 
 NOW = FIXED_NOW
@@ -269,3 +278,25 @@ def test_migration_widens_the_channel_on_an_upgraded_database(tmp_path: Path) ->
         "web", "subscription"]
     assert db.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_series_over_two_venues_pairs_seats_by_name(demo_db: Database) -> None:
+    cora, sam = user(demo_db, "cora"), user(demo_db, "sam")
+    keep_on_sale(demo_db)
+    shows = [hall_performance(demo_db), stadium_performance(demo_db)]
+    made = series_service.create_series(demo_db, cora, "Hall and field", shows, now=NOW)
+    package = series_service.create_package(demo_db, cora, made.id, "MIX", "Both", now=NOW)
+    series_service.set_package_price(demo_db, cora, package.id, "A", "ADULT", 10000,
+                                     defaults=PRICING)
+    cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
+    before = claims(demo_db)
+    # the hall's seats have no namesake in the stadium: none is free at both
+    with pytest.raises(SeatUnavailable) as best:
+        subscriptions.add_package_best(demo_db, sam, cart_id, package.id, 1, "ADULT", NOW,
+                                       HOLD, zone="A")
+    assert best.value.code == "no_block" and "at all 2 performances" in best.value.message
+    with pytest.raises(NotFound) as named:
+        subscriptions.add_package_seats(demo_db, sam, cart_id, package.id, "ORCH-A-101",
+                                        "ADULT", NOW, HOLD)
+    assert named.value.code == "unknown_seat"
+    assert claims(demo_db) == before
