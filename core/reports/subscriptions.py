@@ -56,7 +56,7 @@ def subscriptions_report(db: Database, scope: Scope) -> Report:
     for package_id, (count, renewed, tickets, cents) in sorted(by_package.items()):
         package = packages[package_id]
         made = series_names[package.series_id]
-        package_rows.append((f"#{made.id} {made.name}", made.season, package.code,
+        package_rows.append((f"#{made.id} {made.name[:10]}", made.season, package.code,
                              package.kind, count, renewed, tickets, Cents(cents)))
     zone_rows = tuple((package, zone, count, renewed, Cents(cents))
                       for (package, zone), (count, renewed, cents) in sorted(by_zone.items()))
@@ -83,7 +83,7 @@ def subscriptions_report(db: Database, scope: Scope) -> Report:
     rate_rows = []
     for made in series_names.values():
         for rate in renewals.renewal_rates(db, made.id):
-            rate_rows.append((f"#{made.id} {made.name}", rate.package, rate.zone,
+            rate_rows.append((f"#{made.id} {made.name[:10]}", rate.package, rate.zone,
                               rate.offered, rate.renewed, rate.open, rate.released,
                               rate.unseated, f"{rate.rate_percent:.1f} %"))
     offered = sum(int(row[3]) for row in rate_rows)

@@ -135,7 +135,7 @@ def test_a_season_from_sale_to_renewal(demo_db: Database, tmp_path: Path) -> Non
     [rate] = report.table("Renewals").rows
     assert rate[3:8] == (50, 35, 0, 15, 0)
     first_season = {row[2]: row for row in report.table("By series and package").rows
-                    if row[0] == f"#{made.id} Opera season"}
+                    if row[0] == f"#{made.id} Opera seas"}
     assert first_season["FULL"][4:7] == (50, 0, 50 * 6 - 1)
     assert first_season["FLEX4"][4:7] == (30, 0, 59)
 
