@@ -22,7 +22,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.free_text import clean_text
 from core.gate import codes
 from core.gate.keys import public_keys
-from core.money import format_cents
+from core.money import TenderError, format_cents
 from core.people.models import User
 from core.people.permissions import Override, authorize
 from core.sales.customers import create_customer
@@ -48,6 +48,7 @@ from core.venue.pricing import price_type_id
 from core.venue.series import ANY_ZONE, get_package, get_package_price, get_series, spread
 
 PASS_PERFORMANCE = 0      # the performance field of a pass's code
+PASS_TENDERS = ("cash", "card", "check")
 
 
 class FlexError(BoxOfficeError):
@@ -138,12 +139,17 @@ def sell_flex_pass(db: Database, actor: User, package_id: int, price_type: str,
                    station: str, now: datetime) -> FlexPass:
     """Sell a pass of a flex package at its price for `price_type`, paid in full by
     approved tenders in the seller's open shift: one order (channel `subscription`,
-    no ticket yet) and the pass, in one transaction. Needs `sell`. Raises FlexError
-    `not_flex`, `card_unknown`; OrderError `overpaid`, `balance_not_zero`; NotFound
-    (`no_price`, `no_customer`, `unknown_package`); TenderError; ShiftError."""
+    no ticket yet) and the pass, in one transaction; cash, card or check only. Needs
+    `sell`. Raises FlexError `not_flex`, `card_unknown`; OrderError `overpaid`,
+    `balance_not_zero`; NotFound (`no_price`, `no_customer`, `unknown_package`);
+    TenderError (`bad_tender`, ...); ShiftError."""
     station = clean_text(station, "station", required=True)
     for tender in tenders:
         validate_tender(tender)
+        if tender.kind not in PASS_TENDERS:
+            # a comp or on-account pass would need the checks checkout makes for them
+            raise TenderError(f"a flex pass is paid in {', '.join(PASS_TENDERS)}",
+                              code="bad_tender")
     if any(t.status != "approved" for t in tenders):
         raise FlexError("a flex pass is sold on approved tenders only: settle a lost card "
                         "terminal answer first", code="card_unknown")

@@ -10,6 +10,7 @@ import pytest
 
 from core.errors import NotFound
 from core.gate import keys as gate_keys
+from core.money import TenderError
 from core.reports.settlement import settle
 from core.sales import aftersale, carts, flex, subscriptions
 from core.sales.flex import FlexError
@@ -120,6 +121,11 @@ def test_a_pass_needs_a_flex_package_its_price_and_the_full_payment(
         flex.sell_flex_pass(demo_db, sam, package.id, "ADULT", cash(FLEX_TOTAL - 1),
                             customer_id=NewSubscriber("X"), station=STATION, now=NOW)
     assert short.value.code == "balance_not_zero"
+    with pytest.raises(TenderError) as comp:       # comps are checkout's, with permission
+        flex.sell_flex_pass(demo_db, sam, package.id, "ADULT",
+                            [Tender("comp", FLEX_TOTAL, reason="friend")],
+                            customer_id=NewSubscriber("X"), station=STATION, now=NOW)
+    assert comp.value.code == "bad_tender"
     cart_id = carts.open_cart(demo_db, sam, STATION, NOW, HOLD)
     with pytest.raises(SubscriptionError) as as_fixed:
         subscriptions.add_package_seats(demo_db, sam, cart_id, package.id, "ORCH-A-101",

@@ -25,7 +25,7 @@ from tui.cli.context import (
     signed_in_options,
     ticket_signer,
 )
-from tui.cli.sales import check_printer, print_on_paper, report_printer_failure, tender_list
+from tui.cli.sales import check_printer, print_on_paper, report_printer_failure, tenders_from_specs
 from tui.cli.types import ID
 
 
@@ -69,7 +69,7 @@ def flex_sell(db_path: str | None, username: str, pin: str, package_id: int,
         price = series_service.get_package_price(db, package_id, series_service.ANY_ZONE,
                                                  type_id)
         sold = flex.sell_flex_pass(db, actor, package.id, price_type,
-                                   tender_list(tender_specs, price.total_cents),
+                                   tenders_from_specs(tender_specs, price.total_cents),
                                    customer_id=holder, station=station, now=now)
         code = flex.pass_code(ticket_signer(db), sold.id)
     done(as_json, f"flex pass #{sold.id} ({sold.package_code}, {sold.admissions} "

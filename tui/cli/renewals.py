@@ -31,7 +31,7 @@ from tui.cli.sales import (
     echo_order,
     print_on_paper,
     report_printer_failure,
-    tender_list,
+    tenders_from_specs,
 )
 from tui.cli.subscriptions import performance_ids
 from tui.cli.types import ID
@@ -159,7 +159,7 @@ def renewal_renew(code: str, tender_specs: tuple[str, ...], will_call: bool, sta
                                  f"price for zone {found.zone}", code="no_price")
         signer = ticket_signer(db)
         order, made = renewals.renew(
-            db, actor, found.id, tender_list(tender_specs, found.price_cents),
+            db, actor, found.id, tenders_from_specs(tender_specs, found.price_cents),
             station=station, now=now,
             hold=timedelta(minutes=config.sales.cart_hold_minutes),
             delivery="will_call" if will_call else "print")

@@ -106,7 +106,7 @@ def performance_list(db_path: str | None, as_json: bool) -> None:
                    f"{show.event_name}  ({show.venue_name})  {show.status}")
 
 
-def tender_list(specs: tuple[str, ...], total: int) -> list[Tender]:
+def tenders_from_specs(specs: tuple[str, ...], total: int) -> list[Tender]:
     """Tenders from `cash:HANDED`, `card:BRAND:LAST4:APPROVAL[@AMOUNT]`, `check:N[@AMOUNT]`,
     `comp:REASON`: each takes what is still due unless it names an amount."""
     result = []
@@ -199,7 +199,7 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
                       override=override)
             cart = carts.view_cart(db, cart_id)
             order = checkout.checkout(db, actor, cart_id,
-                                      tender_list(tender_specs, cart.total_cents),
+                                      tenders_from_specs(tender_specs, cart.total_cents),
                                       station=station, now=now, customer_id=customer_id,
                                       delivery="will_call" if will_call else "print",
                                       override=override)

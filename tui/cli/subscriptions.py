@@ -35,7 +35,7 @@ from tui.cli.sales import (
     echo_order,
     print_on_paper,
     report_printer_failure,
-    tender_list,
+    tenders_from_specs,
 )
 from tui.cli.types import BASIS_POINTS, COUNT, ID
 
@@ -245,7 +245,7 @@ def subscription_sell(db_path: str | None, username: str, pin: str, package_id: 
                                                       best or 1, price_type, now, hold,
                                                       zone=zone)
             order, made = subscriptions.sell_subscription(
-                db, actor, cart_id, tender_list(tender_specs, cart.total_cents),
+                db, actor, cart_id, tenders_from_specs(tender_specs, cart.total_cents),
                 customer_id=subscriber, station=station, now=now,
                 delivery="will_call" if will_call else "print")
         except BaseException:   # a refusal, or a bug: either way nothing stays locked
