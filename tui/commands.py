@@ -18,6 +18,7 @@ from tui.screens.duplicates import DuplicatesScreen
 from tui.screens.goods_sale import open_concessions
 from tui.screens.my_pin import change_my_pin
 from tui.screens.notices import NoticesScreen
+from tui.screens.subscriptions import SubscriptionsScreen
 
 if TYPE_CHECKING:
     from tui.app import BoxOfficeApp
@@ -62,6 +63,10 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Consignment: batches out with outside sellers",
                             "Issue, settle what came back, collect what is on account",
                             partial(app.push_screen, ConsignmentScreen()))
+        yield SystemCommand("Subscriptions: series, packages, selling a season",
+                            "The same seat at every performance of a series; define a "
+                            "series and its packages, sell one",
+                            partial(app.push_screen, SubscriptionsScreen()))
         yield SystemCommand("Change my PIN", "Your PIN now, then the new one twice",
                             partial(change_my_pin, app))
 

@@ -51,6 +51,7 @@ def _binding_classes() -> list[Any]:
     from tui.screens.stock import StockScreen
     from tui.screens.stock_count import CountScreen, MovesScreen
     from tui.screens.stock_forms import StockForm
+    from tui.screens.subscriptions import SubscriptionsScreen
     from tui.widgets.items import ItemFilter
     from tui.widgets.overview import OverviewMap
     from tui.widgets.seatmap import SeatMap
@@ -67,7 +68,7 @@ def _binding_classes() -> list[Any]:
             LanesAdminScreen, AdmissionsScreen, StorefrontAdminScreen, PagesScreen,
             PageEditor,
             CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen, DuplicatesScreen,
-            NoticesScreen,
+            NoticesScreen, SubscriptionsScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
             OpenShiftModal]

@@ -27,6 +27,7 @@ from core.reports import (
     pace,
     pricing_evidence,
     sell_through,
+    subscriptions,
     worklist,
 )
 from core.sales import cases
@@ -251,6 +252,9 @@ def _registry() -> dict[str, ReportKind]:
                    "the sell-through % (--performance)", sell_through.sell_through),
         ReportKind("cases", "patron cases by category: open, resolved, days to close "
                    "(--date: opened that day)", cases.cases_report),
+        ReportKind("subscriptions", "subscriptions and flex passes by series, package and "
+                   "zone, subscribers' seats (--performance), admissions left, renewal "
+                   "rates", subscriptions.subscriptions_report),
     ]
     return {k.name: k for k in kinds}
 

@@ -1,5 +1,6 @@
 """Letters to patrons, one per page, ready to print and fold (a window envelope shows the
-address block): the written disposition of a case, and balance-due reminders. fpdf2 and
+address block): the written disposition of a case, balance-due reminders, and renewal
+notices for subscribers. fpdf2 and
 the standard Helvetica font, like the reports' PDFs.
 
 The house's name and address come from config (`[house]`); the letter says what the case
@@ -11,7 +12,7 @@ who agreed to email.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from core.config import MailConfig
@@ -24,6 +25,7 @@ from core.reports.pdf import latin1
 from core.sales.cases import Case
 from core.sales.customers import get_customer
 from core.sales.notices import Reminder, record_case_letter, record_sent
+from core.sales.renewals import Renewal
 from core.store.db import Database
 
 KIND_WORDS = {"inquiry": "your inquiry", "complaint": "your complaint",
@@ -179,4 +181,34 @@ def reminder_letters(reminders: list[Reminder], *, house: str, house_address: st
                            customer.email or customer.phone], today=today,
                 reference=f"Order {order.number}: balance due {due}",
                 body=_reminder_body(reminder, due, "letter"))
+    return bytes(pdf.output())
+
+
+def renewal_letters(renewals: list[Renewal], *, house: str, house_address: str,
+                    today: date, zone: tzinfo, series_name: str) -> bytes:
+    """A renewal notice per subscriber whose seat is held (status `offered`): their name,
+    seat, price, deadline and renewal code (a mail merge, one letter a page). Raises
+    BoxOfficeError `nothing_to_send` when no renewal is open."""
+    sending = [r for r in renewals if r.status == "offered"]
+    if not sending:
+        raise BoxOfficeError("no renewal is open: nothing to send", code="nothing_to_send")
+    pdf = _letters(f"{house}: renewals for {series_name}")
+    for renewal in sending:
+        deadline = renewal.deadline.astimezone(zone).strftime("%d %B %Y, %H:%M")
+        price = (format_cents(renewal.price_cents) if renewal.price_cents is not None
+                 else "to be confirmed")
+        seat = renewal.seat_label.replace("-", " ", 1)
+        _letter(pdf, house=house, house_address=house_address,
+                recipient=[renewal.customer_name,
+                           renewal.customer_email or renewal.customer_phone], today=today,
+                reference=f"Renewal code {renewal.hold_code}: {series_name}, "
+                          f"{renewal.package_code}",
+                body=[f"Dear {renewal.customer_name},", "",
+                      f"Thank you for subscribing. Your seat, {seat}, is held for you "
+                      f"for every performance of {series_name} until {deadline}.", "",
+                      f"To renew ({renewal.package_code}, {renewal.price_type}: {price}), "
+                      f"come to the box office or call us with your renewal code "
+                      f"{renewal.hold_code}. If you would like a different seat, tell us "
+                      "when you renew.", "",
+                      "Seats not renewed by the deadline are released for sale."])
     return bytes(pdf.output())

@@ -16,6 +16,7 @@ from core.sales.card_checkout import paid_online, refund_online
 from core.sales.card_provider import CardProvider
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
+from core.sales.flex import is_flex_ticket
 from core.sales.goods import issue_goods, return_goods
 from core.sales.models import Order, Ticket
 from core.sales.orders import OrderError, get_order, refresh_total, require_reason, retire_tickets
@@ -25,6 +26,15 @@ from core.store import journal
 from core.store.db import Database, write
 
 UTC_ZONE = ZoneInfo("UTC")
+
+
+def refuse_flex_admissions(db: Database, ticket_ids: Sequence[int]) -> None:
+    """A ticket redeemed on a flex pass is not refunded or exchanged for money: it goes
+    back to its pass (`core.sales.flex.return_admission`). Raises OrderError
+    `flex_admission`."""
+    if is_flex_ticket(db, ticket_ids):
+        raise OrderError("a ticket redeemed on a flex pass goes back to its pass (return "
+                         "the admission), not for money", code="flex_admission")
 
 
 def refund(db: Database, actor: User, order_id: int, *, reason: str,
@@ -39,7 +49,8 @@ def refund(db: Database, actor: User, order_id: int, *, reason: str,
     stock. An order paid online by card is
     refunded through `provider` (card_checkout.refund_online; refused without one).
     Needs `refund` (or an override). Raises OrderError (`reason_required`, `not_live`,
-    `nothing_to_refund`, `paid_online`, `no_customer`), StockError, PaymentFailed."""
+    `nothing_to_refund`, `paid_online`, `no_customer`, `flex_admission`), StockError,
+    PaymentFailed."""
     if to not in ("original", "cash", "credit"):
         raise OrderError("refund to 'original', 'cash' or 'credit'", code="bad_refund_target")
     if to == "original" and paid_online(db, order_id):
@@ -64,6 +75,7 @@ def refund(db: Database, actor: User, order_id: int, *, reason: str,
                       else {k: v for k, v in (goods or {}).items() if v})
         if not chosen and not goods_back:
             raise OrderError("there is nothing left to refund", code="nothing_to_refund")
+        refuse_flex_admissions(db, chosen)
         value = retire_tickets(db, order_id, chosen, "refunded", reason, now,
                                 actor=actor.username)
         value += return_goods(db, actor, order_id, goods_back, "refund", reason, now)
@@ -121,7 +133,8 @@ def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int]
     """Swap tickets for the seats in another cart (another performance or other seats).
     A dearer exchange is paid by `tenders`; a cheaper one is refunded in cash. The old
     codes are revoked and the old seats go back on sale. Needs `exchange`.
-    Raises OrderError (`balance_not_zero`, `not_live`, ...), CartError."""
+    Raises OrderError (`balance_not_zero`, `not_live`, `flex_admission`, ...),
+    CartError."""
     require_reason(reason)
     for tender in tenders:
         validate_tender(tender)
@@ -133,6 +146,7 @@ def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int]
     comp_approved = (authorize(db, actor, "comp", override=override) if any(
         line.price_type in comp_types for line in view_cart(db, new_cart_id).lines) else None)
     with write(db):
+        refuse_flex_admissions(db, ticket_ids)
         require_open(db, new_cart_id, now)
         cart = view_cart(db, new_cart_id)
         if cart.empty:

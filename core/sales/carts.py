@@ -34,6 +34,7 @@ from core.venue.inventory import (
 )
 from core.venue.performances import check_on_sale
 from core.venue.pricing import get_price, price_type_id
+from core.venue.series import package_share
 
 MAX_ITEMS = 200
 
@@ -70,13 +71,15 @@ def require_open(db: Database, cart_id: int, now: datetime) -> None:
         raise CartError(f"the cart is {row[0]}", code="cart_closed")
 
 
-def _extend(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+def push_expiry(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
+    """Inside a write: the cart and its seats are kept for `hold` from now."""
     until = stamp(now + hold)
     db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
     db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
 
 
-def _item_count(db: Database, cart_id: int) -> int:
+def item_count(db: Database, cart_id: int) -> int:
+    """How many tickets (seats and places) the cart holds."""
     return int(db.execute("SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE "
                           "cart_id = ?", [cart_id]).fetchone()[0])
 
@@ -97,7 +100,7 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
         authorize(db, actor, "sell")
         require_open(db, cart_id, now)
         check_on_sale(db, performance_id, now)
-        if _item_count(db, cart_id) + len(seat_ids) > MAX_ITEMS:
+        if item_count(db, cart_id) + len(seat_ids) > MAX_ITEMS:
             raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
         check_seats_belong(db, performance_id, seat_ids)
         type_id, _ = price_type_id(db, price_type)
@@ -128,7 +131,7 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
             "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
             [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
              for seat_id, section_id, *_rest in seats])
-        _extend(db, cart_id, now, hold)
+        push_expiry(db, cart_id, now, hold)
     return view_cart(db, cart_id)
 
 
@@ -150,7 +153,7 @@ def add_area_places(db: Database, actor: User, cart_id: int, performance_id: int
         authorize(db, actor, "sell")
         require_open(db, cart_id, now)
         check_on_sale(db, performance_id, now)
-        if _item_count(db, cart_id) + quantity > MAX_ITEMS:
+        if item_count(db, cart_id) + quantity > MAX_ITEMS:
             raise CartError(f"a cart holds at most {MAX_ITEMS} tickets", code="cart_full")
         section_id = area_id(db, performance_id, area)
         zone_id = db.execute("SELECT zone_id FROM sections WHERE id = ?",
@@ -163,7 +166,7 @@ def add_area_places(db: Database, actor: User, cart_id: int, performance_id: int
         db.execute("INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, "
                    "quantity, price_type_id) VALUES (?, ?, ?, NULL, ?, ?)",
                    [cart_id, performance_id, section_id, quantity, type_id])
-        _extend(db, cart_id, now, hold)
+        push_expiry(db, cart_id, now, hold)
     return view_cart(db, cart_id)
 
 
@@ -242,14 +245,20 @@ def view_cart(db: Database, cart_id: int) -> CartView:
     for item in db.execute(
             "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
             "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
-            "i.quantity, coalesce(s.wheelchair, 0), i.online_fee_cents FROM cart_items i "
+            "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
+            "i.online_fee_cents FROM cart_items i "
             "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+            "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
             "JOIN price_types t ON t.id = i.price_type_id WHERE i.cart_id = ? "
             "ORDER BY i.id", [cart_id]).fetchall():
-        price = get_price(db, item[1], item[7], item[8])
+        if item[12] is not None:    # a package's seat: its share of the package price
+            base, fee, tax = package_share(db, item[12], item[1], item[13], item[8])
+        else:
+            price = get_price(db, item[1], item[7], item[8])
+            base, fee, tax = price.base_cents, price.fee_cents + item[14], price.tax_cents
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
-                              price.zone, item[9], item[10], price.base_cents,
-                              price.fee_cents + item[12], price.tax_cents, bool(item[11])))
+                              item[13], item[9], item[10], base, fee, tax, bool(item[11]),
+                              item[12]))
     return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
                     cart_goods(db, cart_id))
 
@@ -259,8 +268,10 @@ def view_cart(db: Database, cart_id: int) -> CartView:
 _INDEXES: dict[tuple[str, int, int], tuple[BestAvailableIndex, frozenset[int]]] = {}
 
 
-def _index_for(db: Database, performance_id: int
-               ) -> tuple[BestAvailableIndex, frozenset[int]]:
+def venue_index(db: Database, performance_id: int
+                ) -> tuple[BestAvailableIndex, frozenset[int]]:
+    """The best-available index of the performance's venue (its current map) and the
+    ids of its seats. Raises NotFound `unknown_performance`."""
     row = db.execute(
         "SELECT p.venue_id, (SELECT max(version) FROM seat_maps m WHERE m.venue_id = "
         "p.venue_id) FROM performances p WHERE p.id = ?", [performance_id]).fetchone()
@@ -298,7 +309,7 @@ def add_best_available(db: Database, actor: User, cart_id: int,
     with write(db):
         authorize(db, actor, "sell")
         require_open(db, cart_id, now)
-        index, seat_ids = _index_for(db, performance_id)
+        index, seat_ids = venue_index(db, performance_id)
         available = seat_ids - set(seat_states(db, performance_id, now))
         chosen = index.find(available, quantity, zone=zone, section=section,
                             wheelchair=wheelchair, companions=companions)
@@ -361,7 +372,7 @@ def set_goods(db: Database, actor: User, cart_id: int, sku: str, quantity: int,
     with write(db):
         require_open(db, cart_id, now)
         if hold is not None:     # like seats: adding to the cart pushes its hold out
-            _extend(db, cart_id, now, hold)
+            push_expiry(db, cart_id, now, hold)
         if total == 0:
             db.execute("DELETE FROM cart_goods WHERE cart_id = ? AND item_id = ?",
                        [cart_id, item.id])
@@ -406,7 +417,7 @@ def extend_hold(db: Database, actor: User, cart_id: int, now: datetime,
             "SELECT expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()[0])
         until = min(now + hold, not_past)
         if until > current:
-            _extend(db, cart_id, now, until - now)
+            push_expiry(db, cart_id, now, until - now)
             return until
         return current
 

@@ -94,8 +94,9 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
     station = clean_text(station, "station", required=True)
     if delivery not in ("print", "will_call"):
         raise OrderError("delivery is print or will_call", code="bad_delivery")
-    if channel not in ("window", "group", "consignment"):
-        raise OrderError("channel is window, group or consignment", code="bad_channel")
+    if channel not in ("window", "group", "consignment", "subscription"):
+        raise OrderError("channel is window, group, consignment or subscription",
+                         code="bad_channel")
     if (channel == "group") != (group_id is not None):
         raise OrderError("a group order needs its group, and only a group order has one",
                          code="bad_group")

@@ -92,6 +92,7 @@ class CartLine:
     fee_cents: int
     tax_cents: int
     wheelchair: bool = False
+    package_id: int | None = None    # a package's seat, priced at its share of the package
 
     @property
     def each_cents(self) -> int:

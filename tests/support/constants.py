@@ -24,10 +24,12 @@ DATE_SENSITIVE = {
     "test_gate_screen", "test_worklist", "test_app_groups", "test_app_pending_card",
     "test_cli_desk", "test_window_demo", "test_lanes", "test_lanes_online",
     "test_app_admin_lanes", "test_admissions_page", "test_gate_lane_screen",
+    "test_subscriptions", "test_cli_subscriptions",
 }
 
 # The modules that race processes against the clock or each other (contention, kill -9,
 # backups under load): they run alone after the parallel run, so a busy neighbour in the
 # other worker cannot starve them.
-SERIAL = {"test_selling_contention", "test_selling_crash", "test_backup", "test_lanes_online",
+SERIAL = {"test_selling_contention", "test_selling_crash", "test_subscription_race",
+          "test_backup", "test_lanes_online",
           "test_gate_lane_screen"}

@@ -261,8 +261,11 @@ for _command in (shift, deposit, cards, report, extract, what_if_command, item):
 from tui.cli.cases import case_group, notices_group  # noqa: E402
 from tui.cli.customers import customer  # noqa: E402
 from tui.cli.desk import consignment_group, group  # noqa: E402
+from tui.cli.flex import flex_group  # noqa: E402
+from tui.cli.renewals import renewal  # noqa: E402
 from tui.cli.signing import signing_key  # noqa: E402
+from tui.cli.subscriptions import series, subscription  # noqa: E402
 
 for _command in (customer, group, consignment_group, signing_key, case_group,
-                 notices_group):
+                 notices_group, series, subscription, flex_group, renewal):
     main.add_command(_command)
