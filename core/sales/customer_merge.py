@@ -23,7 +23,7 @@ from core.store import journal
 from core.store.db import Database, write
 
 # what points at a customer, and is moved by a merge
-_MOVED = ("orders", "groups", "consignments", "cases")
+_MOVED = ("orders", "groups", "consignments", "cases", "subscriptions", "flex_passes")
 
 
 @dataclass(frozen=True)

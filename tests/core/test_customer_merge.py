@@ -45,6 +45,20 @@ def test_a_merge_moves_everything_and_hides_the_other(demo_db: Database) -> None
     case = cases.open_case(demo_db, sam, kind="request", channel="phone",
                            category="Seating", description="Aisle please",
                            customer_id=other.id, now=FIXED_NOW)
+    # a season subscription on each record
+    from core.sales import carts, subscriptions
+    from core.sales.tenders import Tender
+    from tests.support.selling_helpers import HOLD, STATION
+    from tests.support.subscription_helpers import hall_series
+
+    _, package = hall_series(demo_db)
+    for who, seat_name in ((keep, "ORCH-A-101"), (other, "ORCH-A-102")):
+        cart_id = carts.open_cart(demo_db, sam, STATION, FIXED_NOW, HOLD)
+        cart = subscriptions.add_package_seats(demo_db, sam, cart_id, package.id, seat_name,
+                                               "ADULT", FIXED_NOW, HOLD)
+        subscriptions.sell_subscription(demo_db, sam, cart_id,
+                                        [Tender("cash", cart.total_cents)],
+                                        customer_id=who.id, station=STATION, now=FIXED_NOW)
     merged = merge_customers(demo_db, sam, keep.id, other.id, now=FIXED_NOW)
     assert (merged.phone, merged.email) == ("5550100", "w@example.org")
     assert merged.flags == frozenset({"vip"})
@@ -55,13 +69,16 @@ def test_a_merge_moves_everything_and_hides_the_other(demo_db: Database) -> None
     assert demo_db.execute("SELECT customer_id FROM groups WHERE id = ?",
                            [group.id]).fetchone()[0] == keep.id
     assert cases.get_case(demo_db, sam, case.id).customer_id == keep.id
+    assert {row[0] for row in demo_db.execute("SELECT customer_id FROM subscriptions")} == {
+        keep.id}
     # the merged record is not found any more; the kept one is, by either's phone
     assert [c.id for c in customers.search_customers(demo_db, "Wilhelmina")] == [keep.id]
     assert [c.id for c in customers.search_customers(demo_db, "5550100")] == [keep.id]
     assert find_duplicates(demo_db, sam) == []
     entry = demo_db.execute("SELECT data FROM journal WHERE action = 'customer.merge'"
                             ).fetchone()[0]
-    assert f'"merged":{other.id}' in entry and '"orders":1' in entry
+    assert f'"merged":{other.id}' in entry and '"orders":2' in entry   # a sale and a season
+    assert '"subscriptions":1' in entry
     assert journal.verify(demo_db).ok
 
 
