@@ -147,7 +147,7 @@ class MailConfig:
     port: int = 25
     sender: str = ""              # the From: address, e.g. "Box Office <tickets@example>"
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)   # kept out of logs and tracebacks
     starttls: bool = False
     timeout_seconds: int = 10
 
@@ -308,15 +308,19 @@ def load_config(path: Path | None) -> Config:
 
 
 def _check_secret_file(config: Config, path: Path) -> None:
-    """A file that holds the payment provider's secret keys must be readable by its owner
-    only: anyone who reads the secret key can refund to any card."""
+    """A file that holds the payment provider's secret keys, or the mail server's
+    password, must be readable by its owner only: anyone who reads the secret key can
+    refund to any card, and the password sends mail as the box office."""
     payments = config.payments
-    if not (payments.secret_key or payments.webhook_secret):
+    held = [name for name, present in (
+        ("the [payments] secret keys", payments.secret_key or payments.webhook_secret),
+        ("the [mail] password", config.mail.password)) if present]
+    if not held:
         return
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise ConfigError(
-            f"{path}: holds the [payments] secret keys but other users may read it "
+            f"{path}: holds {' and '.join(held)} but other users may read it "
             f"(mode {mode:o}); make it private with `chmod 600 {path}`")
 
 

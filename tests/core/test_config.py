@@ -102,3 +102,16 @@ def test_the_storefront_and_mail_settings_are_checked(raw: dict[str, object],
     with pytest.raises(ConfigError) as caught:
         parse_config(raw)
     assert expected in caught.value.message
+
+
+def test_a_config_file_with_the_mail_password_must_be_private(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[mail]\nhost = "smtp.example.org"\nsender = "box@example.org"\n'
+                    'username = "box"\npassword = "s3cret-pass"\n')
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match="the \\[mail\\] password") as refused:
+        load_config(path)
+    assert "s3cret-pass" not in refused.value.message
+    path.chmod(0o600)
+    config = load_config(path)
+    assert config.mail.password == "s3cret-pass" and "s3cret-pass" not in repr(config)

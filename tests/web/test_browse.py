@@ -120,3 +120,8 @@ def test_wheelchair_and_companion_seats_are_marked_and_said(client: TestClient,
     listed = page[page.index(f'value="{wheelchair.group(1)}"'):][:200]
     assert "wheelchair space" in listed
     assert ">W</text>" in page and ">C</text>" in page
+
+
+def test_the_webhook_without_a_provider_answers_json(client: TestClient) -> None:
+    answer = client.post("/webhooks/payments", content=b"{}")
+    assert answer.status_code == 404 and answer.json()["error"].startswith("no card")
