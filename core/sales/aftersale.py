@@ -12,8 +12,8 @@ from core.gate import keys
 from core.money import TenderError, format_cents
 from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.sales.card_checkout import paid_online, refund_online
 from core.sales.card_provider import CardProvider
+from core.sales.card_refunds import paid_online, refund_online
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
 from core.sales.flex import is_flex_ticket
@@ -47,7 +47,7 @@ def refund(db: Database, actor: User, order_id: int, *, reason: str,
     `goods`, everything still live; otherwise just those tickets and `goods` (order goods
     line id -> how many). Seats go back on sale, codes are revoked and goods go back into
     stock. An order paid online by card is
-    refunded through `provider` (card_checkout.refund_online; refused without one).
+    refunded through `provider` (card_refunds.refund_online; refused without one).
     Needs `refund` (or an override). Raises OrderError (`reason_required`, `not_live`,
     `nothing_to_refund`, `paid_online`, `no_customer`, `flex_admission`), StockError,
     PaymentFailed."""

@@ -20,21 +20,17 @@ database's lock); what it answered is recorded in the next one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.config import WebConfig
 from core.errors import BoxOfficeError, NotFound
-from core.people.models import User
-from core.people.permissions import Override, authorize
 from core.sales.card_provider import CardProvider, ProviderError, ProviderEvent
 from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
-from core.sales.models import Order
 from core.sales.online import ACCOUNT, STATION, web_account
-from core.sales.orders import OrderError, get_order, refresh_total, require_reason, retire_tickets
+from core.sales.orders import OrderError
 from core.sales.payments import insert_payment
 from core.sales.reservations import (
     Contact,
@@ -45,10 +41,9 @@ from core.sales.reservations import (
     web_order,
 )
 from core.sales.tenders import Tender
+from core.sales.web_drawer import web_shift
 from core.store import journal
 from core.store.db import Database, write
-from core.till import shifts
-from core.till.figures import compute_figures
 from core.times import stamp
 from core.venue.inventory import SeatUnavailable, area_count, claim_available
 
@@ -215,31 +210,6 @@ def _mark(db: Database, intent_id: str, status: str, detail: str, now: datetime)
                    [status, detail[:200], stamp(now), intent_id])
 
 
-def web_shift(db: Database, now: datetime, zone: ZoneInfo) -> int:
-    """Inside a write: the web drawer's shift for today (the venue's day). A shift left
-    from an earlier day is counted (the provider's records are its slips: what it took
-    is what is expected) and closed first, so every day has its own gapless Z."""
-    account = web_account(db)
-    shift = shifts.current_shift(db, account.id)
-    today = now.astimezone(zone).date()
-    if shift is not None and shift.opened_at.astimezone(zone).date() < today:
-        close_web_day(db, account, shift.id, now)
-        shift = None
-    if shift is None:
-        shift = shifts.open_shift(db, account, station=STATION, float_counts={}, now=now)
-    return shift.id
-
-
-def close_web_day(db: Database, account: User, shift_id: int, now: datetime) -> None:
-    """Count and close the web drawer's shift (cards only; nothing to count by hand)."""
-    shift = shifts.get_shift(db, shift_id)
-    if shift.status == "open":
-        figures = compute_figures(db, shift_id, shift.float_cents)
-        shifts.submit_count(db, account, shift_id, cash_counts={}, checks_cents=0,
-                            card_slips_cents=figures.expected_card_cents, now=now)
-    shifts.close_shift(db, account, shift_id, now=now)
-
-
 def settle(db: Database, provider: CardProvider, intent_id: str, amount_cents: int,
            now: datetime, *, zone: ZoneInfo) -> Settled:
     """A payment the provider says succeeded: in the web drawer, and the tickets issued
@@ -354,62 +324,3 @@ def refunded(db: Database, order_id: int) -> bool:
     """Whether the order's card payment was given back (the seats had gone)."""
     return db.execute("SELECT 1 FROM payment_attempts WHERE order_id = ? AND "
                       "status = 'refunded'", [order_id]).fetchone() is not None
-
-
-def paid_online(db: Database, order_id: int) -> bool:
-    """Whether the order's money came through the card provider (its refunds go back the
-    same way, never from a window's drawer)."""
-    return db.execute("SELECT 1 FROM payment_attempts WHERE order_id = ? AND status = "
-                      "'succeeded'", [order_id]).fetchone() is not None
-
-
-def refund_online(db: Database, actor: User, order_id: int, provider: CardProvider, *,
-                  reason: str, now: datetime, zone: ZoneInfo,
-                  ticket_ids: Sequence[int] | None = None,
-                  override: Override | None = None) -> Order:
-    """Refund tickets of an order paid online: the money goes back to the patron's card
-    through the provider first (its idempotency key names the tickets, so trying again
-    never refunds twice), then the tickets are retired, their codes revoked, the seats
-    back on sale, and the refund recorded in the web drawer. Needs `refund`. Raises
-    PaymentFailed `refund_failed` (nothing changed), OrderError."""
-    require_reason(reason)
-    approver = authorize(db, actor, "refund", override=override)
-    order = get_order(db, order_id)
-    live = [t for t in order.tickets if t.status == "live"]
-    chosen = [t for t in live if ticket_ids is None or t.id in set(ticket_ids)]
-    if not chosen or (ticket_ids is not None and len(chosen) != len(set(ticket_ids))):
-        raise OrderError("choose live tickets of this order to refund", code="not_live")
-    value = sum(t.base_cents + t.fee_cents + t.tax_cents for t in chosen)
-    row = db.execute("SELECT id, intent_id, payment_id FROM payment_attempts WHERE "
-                     "order_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
-                     [order_id]).fetchone()
-    if row is None:
-        raise OrderError("this order was not paid online", code="not_online")
-    attempt_id, intent_id, payment_id = row
-    amount = max(0, min(value, order.paid_cents))
-    key = f"refund-{order.number}-" + "-".join(str(t.id) for t in sorted(
-        chosen, key=lambda t: t.id))
-    refund_id = ""
-    if amount:
-        try:
-            refund_id = provider.refund(intent_id, amount, idempotency_key=key[:200])
-        except ProviderError as error:
-            raise PaymentFailed(f"the card provider did not refund it: {error.message}; "
-                                "nothing was changed", code="refund_failed") from error
-    account = web_account(db)
-    with write(db):
-        retire_tickets(db, order_id, [t.id for t in chosen], "refunded", reason, now,
-                       actor=actor.username)
-        if amount:
-            web_shift(db, now, zone)
-            insert_payment(db, account, order_id, Tender(
-                "card", amount, approval_code=refund_id, terminal_ref=refund_id,
-                reason=reason), station=STATION, now=now, amount_cents=-amount,
-                refund_of=payment_id)
-        refresh_total(db, order_id)
-        journal.append(db, actor=actor.username, action="order.refund",
-                       subject=f"order:{order_id}",
-                       data={"tickets": [t.id for t in chosen], "amount_cents": amount,
-                             "to": "card online", "refund": refund_id, "attempt": attempt_id,
-                             "reason": reason, "approved_by": approver})
-        return get_order(db, order_id)

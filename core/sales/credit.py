@@ -17,6 +17,7 @@ from core.errors import BoxOfficeError
 from core.money import format_cents
 from core.people.models import User
 from core.people.permissions import authorize
+from core.sales.customers import get_customer
 from core.store.db import Database
 
 
@@ -55,8 +56,10 @@ def credit_from_journal(db: Database, customer_id: int) -> int:
 
 
 def credit_history(db: Database, actor: User, customer_id: int) -> list[CreditMove]:
-    """Every credit given and spent, oldest first. Needs `customer_edit`."""
+    """Every credit given and spent, oldest first. Needs `customer_edit`. Raises NotFound
+    for an unknown customer."""
     authorize(db, actor, "customer_edit")
+    get_customer(db, customer_id)
     return [CreditMove(datetime.fromisoformat(at), number, -amount, reason or "")
             for at, number, amount, reason in db.execute(
                 "SELECT p.created_at, o.number, p.amount_cents, p.reason FROM payments p "

@@ -6,14 +6,11 @@ itself), the PDF's QR code read and admitted at the gate."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 import zxingcpp
 from playwright.sync_api import Browser
 from pypdf import PdfReader
@@ -25,9 +22,9 @@ from core.sales.orders import find_order
 from core.store.db import Database
 from tests.support.constants import ZONE
 from tests.support.dates import day_at
-from tests.support.gate_server import free_port
 from tests.support.localstripe import PUBLISHABLE_KEY, SECRET_KEY, LocalStripe
 from tests.support.selling_helpers import hall_performance, user
+from tests.support.web_server import served
 from web.app import create_app
 
 
@@ -40,21 +37,8 @@ def card_storefront(demo_db: Database, demo_path: Path, tmp_path: Path,
                               max_network_retries=0)
     app = create_app(demo_path, Config(tickets=TicketsConfig(key_dir=str(tmp_path / "keys"))),
                      provider=provider)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(400):
-        try:
-            if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    with served(app) as url:
+        yield url
 
 
 def test_two_seats_bought_by_card_in_the_browser_admit_at_the_gate(

@@ -15,23 +15,21 @@ import queue
 import random
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from core.config import Config, TicketsConfig, WebConfig
 from core.store import journal
 from core.store.db import connect
 from tests.core.test_selling_contention import adjacent_pairs
-from tests.support.gate_server import free_port
 from tests.support.processes import next_result
 from tests.support.selling_helpers import hall_performance
 from tests.support.stress_workers import contention_worker
+from tests.support.web_server import served
 from web.app import create_app
 
 pytestmark = pytest.mark.serial
@@ -46,21 +44,8 @@ BUYER_ATTEMPTS = 25
 def storefront(demo_path: Path, tmp_path: Path) -> Iterator[str]:
     config = Config(tickets=TicketsConfig(key_dir=str(tmp_path / "keys")),
                     web=WebConfig(posts_per_minute=100_000, reservations_per_email=1000))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(demo_path, config), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    with served(create_app(demo_path, config)) as url:
+        yield url
 
 
 def _buyer(url: str, show: int, keys: list[tuple[str, str]], seed: int,
