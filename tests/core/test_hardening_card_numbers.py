@@ -124,6 +124,8 @@ for _name in (
         "store.db.check_local_disk:mounts_text",
         "store.db.filesystem_type:mounts_text",
         "store.db.insert:sql",
+        "store.postgresql.connect_postgresql:url",
+        "store.postgresql.redacted:url",
         "store.journal.append:action",
         "store.journal.append:actor",
         "store.journal.append:subject",

@@ -37,7 +37,7 @@ def test_opening_an_up_to_date_database_needs_no_write_lock(demo_path: Path) -> 
     try:
         db = open_database(demo_path)      # used to wait 5 s, then "database is locked"
         assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 4
-        db.conn.close()
+        db.close()
     finally:
         holder.execute("ROLLBACK")
         holder.close()

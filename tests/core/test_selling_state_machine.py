@@ -163,7 +163,7 @@ class SellingMachine(RuleBasedStateMachine):
             leaks = card_numbers_in(self.db, SELLING_TABLES, dump=False)
             assert not leaks, f"card numbers in the database: {leaks[:3]}"
         finally:
-            self.db.conn.close()
+            self.db.close()
 
     # -- the model's helpers ------------------------------------------------------------
 
@@ -803,7 +803,7 @@ def test_no_card_number_lands_in_the_database(demo_path: Path) -> None:
 
     leaks = card_numbers_in(db)
     assert not leaks, leaks
-    db.conn.close()
+    db.close()
 
 
 # -- core bugs found by this machine, fixed; kept as regression tests ----------------------

@@ -40,7 +40,7 @@ def served(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFactory
     db = open_database(path)
     token = lanes.issue_lane_token(db, user(db, "cora"), stadium_performance(db), "Fuzz",
                                    now=FIXED_NOW).token
-    db.conn.close()
+    db.close()
     with GateServer(path, AT_GATE) as server:
         yield Served(server.url, token)
 

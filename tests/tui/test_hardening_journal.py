@@ -55,6 +55,8 @@ def test_an_emptied_journal_with_orders_is_broken(config: Path, demo_path: Path)
     conn = _untriggered(demo_path)
     conn.execute("DELETE FROM journal")
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'journal'")
+    conn.execute("DROP TRIGGER journal_head_grows")
+    conn.execute("UPDATE journal_head SET last_id = 0")
     conn.close()
     run_cli(config, "journal", "verify").refused("BROKEN", "order.create")
 
@@ -88,6 +90,8 @@ def test_a_z_report_pin_catches_a_journal_cut_short(demo_db: Database, config: P
     conn = _untriggered(demo_path)
     conn.execute("DELETE FROM journal WHERE id >= ?", [head_id])
     conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'journal'", [head_id - 1])
+    conn.execute("DROP TRIGGER journal_head_grows")
+    conn.execute("UPDATE journal_head SET last_id = ?", [head_id - 1])
     conn.close()
     run_cli(config, "journal", "verify").refused("BROKEN", "Z report 1 pinned")
 

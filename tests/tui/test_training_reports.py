@@ -43,7 +43,7 @@ async def x_report_printed_by_the_window(database: Path, tmp_path: Path) -> list
             await app.workers.wait_for_complete()
             await pilot.pause()
     finally:
-        db.conn.close()
+        db.close()
     return printed(tmp_path / "prints", f"x-{shift_id}")
 
 

@@ -76,7 +76,7 @@ async def test_two_windows_on_one_database_each_take_money_in_their_own_shift(
         await pay_cash(one, "500")
         await confirm_and_print(one)
         assert isinstance(first.screen, SaleDone)
-    second_db.conn.close()
+    second_db.close()
     open_now = {s.username: s.station for s in shifts.list_shifts(bare_demo_db)
                 if s.status == "open"}
     assert open_now == {"sam": "window-1", "cora": "window-2"}
