@@ -75,6 +75,13 @@ def _with_database(url: str, name: str) -> str:
                                              if v is not None})
 
 
+def migrate_postgres(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Make the schema as a PostgreSQL box office gets it. Today that is the baseline
+    alone; once the migration runner has a PostgreSQL path (baseline, then m0019 and
+    later), this must call it, since the SQLite side gets every registered migration."""
+    conn.execute(pg_baseline.SQL.encode())   # bytes: no placeholders to parse
+
+
 @contextmanager
 def postgres_database() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A fresh database on the test server holding the baseline; dropped afterwards."""
@@ -84,7 +91,7 @@ def postgres_database() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         with psycopg.connect(_with_database(url, name), autocommit=True) as conn:
-            conn.execute(pg_baseline.SQL.encode())   # bytes: no placeholders to parse
+            migrate_postgres(conn)
             yield conn
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
