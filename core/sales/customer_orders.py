@@ -93,7 +93,7 @@ def will_call(db: Database, performance_id: int) -> list[WillCallEntry]:
         "LEFT JOIN customers c ON c.id = o.customer_id "
         "WHERE o.delivery = 'will_call' AND o.picked_up_at IS NULL "
         "AND o.status NOT IN ('voided', 'cancelled') "
-        "GROUP BY o.id ORDER BY COALESCE(c.name, '') COLLATE NOCASE, o.number",
+        "GROUP BY o.id ORDER BY lower(COALESCE(c.name, '')), o.number",
         [performance_id])
     return [WillCallEntry(row[0], row[1], row[2], row[3], row[4], row[5],
                           parse_flags(row[6]), row[7]) for row in rows]
