@@ -32,6 +32,7 @@ from psycopg import sql
 import core.migrations
 from core.migrations import pg_baseline
 from core.store.schema import open_database
+from tests.support import postgres
 
 pytestmark = pytest.mark.postgresql
 
@@ -75,11 +76,10 @@ def _with_database(url: str, name: str) -> str:
                                              if v is not None})
 
 
-def migrate_postgres(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Make the schema as a PostgreSQL box office gets it. Today that is the baseline
-    alone; once the migration runner has a PostgreSQL path (baseline, then m0019 and
-    later), this must call it, since the SQLite side gets every registered migration."""
-    conn.execute(pg_baseline.SQL.encode())   # bytes: no placeholders to parse
+def migrate_postgres(url: str) -> None:
+    """Make the schema as a PostgreSQL box office gets it: the runner's PostgreSQL path
+    (the baseline, then m0019 and later), as the SQLite side gets every migration."""
+    open_database(url).close()
 
 
 @contextmanager
@@ -90,8 +90,8 @@ def postgres_database() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
+        migrate_postgres(postgres.database_url(name))
         with psycopg.connect(_with_database(url, name), autocommit=True) as conn:
-            migrate_postgres(conn)
             yield conn
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
@@ -805,7 +805,7 @@ def test_both_start_with_the_same_rows_in_every_table(
                    for t in lite_schema.columns}
     assert on_postgres == on_sqlite
     assert {t for t, n in on_sqlite.items() if n} == {
-        "role_permissions", "price_types", "hold_codes", "settings"}
+        "role_permissions", "price_types", "hold_codes", "settings", "journal_head"}
     # the database's identity: random, 16 hex digits, on both
     assert lite.execute("SELECT key, length(value) FROM settings").fetchall() == [
         ("database_id", 16)]
