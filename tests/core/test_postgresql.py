@@ -11,7 +11,7 @@ import pytest
 
 from core.errors import DatabaseBusy
 from core.store.db import Database, connect, write
-from core.store.postgresql import to_pyformat
+from core.store.postgresql import PostgresDatabase, to_pyformat
 from core.store.schema import open_database
 from tests.support import postgres
 from tests.support.constants import FIXED_NOW
@@ -72,16 +72,16 @@ def test_write_takes_the_advisory_lock_and_a_second_writer_gets_busy(pg: Databas
         other.close()
 
 
-def test_writers_queue_on_the_lock_and_lose_no_update(pg: Database) -> None:
-    """Read-modify-write from four connections: READ COMMITTED alone would lose updates;
-    the lock taken first makes them queue."""
+def _bump_from_four_connections(pg: Database, times: int) -> int:
+    """Four threads, each with its own connection, read-modify-write one counter
+    `times` times each; returns the counter."""
     with write(pg):
         pg.execute("INSERT INTO settings (key, value) VALUES ('n', '0')")
 
     def bump() -> None:
         mine = connect(pg.location)
         try:
-            for _ in range(25):
+            for _ in range(times):
                 with write(mine):
                     value = int(mine.execute("SELECT value FROM settings WHERE key = 'n'"
                                              ).fetchone()[0])
@@ -95,7 +95,24 @@ def test_writers_queue_on_the_lock_and_lose_no_update(pg: Database) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert pg.execute("SELECT value FROM settings WHERE key = 'n'").fetchone()[0] == "100"
+    return int(pg.execute("SELECT value FROM settings WHERE key = 'n'").fetchone()[0])
+
+
+def test_writers_queue_on_the_lock_and_lose_no_update(pg: Database) -> None:
+    """Read-modify-write from four connections: the lock taken first makes them queue."""
+    assert _bump_from_four_connections(pg, 50) == 200
+
+
+def test_without_the_lock_the_same_writers_lose_updates(pg: Database,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The harness above catches the race: READ COMMITTED alone, with the write lock
+    turned off, loses updates."""
+    def begin_without_the_lock(self: PostgresDatabase) -> None:
+        self.conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+
+    monkeypatch.setattr(PostgresDatabase, "begin_write", begin_without_the_lock)
+    assert _bump_from_four_connections(pg, 50) < 200
 
 
 @pytest.fixture

@@ -201,7 +201,7 @@ class SellingMachine(RuleBasedStateMachine):
             call(*args, **kw)
         if code is not None:
             assert caught.value.code == code, caught.value
-        assert not self.db.conn.in_transaction
+        assert not self.db.in_transaction
         assert self.db.execute("SELECT count(*) FROM journal").fetchone()[0] == journal_rows
 
     def pick_seats(self, data: st.DataObject, max_size: int = 3,
@@ -720,7 +720,7 @@ def card_numbers_in(db: Database, tables: tuple[str, ...] | None = None,
                 if isinstance(value, str) and contains_card_number(value) and \
                         contains_card_number(strip(value)):
                     leaks.append(f"{table}.{column}: {value[:100]!r}")
-    if dump:
+    if dump and db.engine == "sqlite":   # on PostgreSQL every value was read above
         for line in db.conn.iterdump():
             if contains_card_number(line):
                 line = _BLOB_LITERAL.sub("X''", strip(line))   # blobs: checked above
