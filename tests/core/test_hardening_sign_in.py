@@ -31,6 +31,7 @@ def test_the_pin_is_hashed_outside_the_write_transaction(
     assert inside == [False, False, False]
 
 
+@pytest.mark.sqlite_only   # holds SQLite's file lock from outside
 def test_opening_an_up_to_date_database_needs_no_write_lock(demo_path: Path) -> None:
     holder = sqlite3.connect(demo_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")      # another window is writing

@@ -63,7 +63,8 @@ def fresh(demo_path: Path, tmp_path: Path) -> tuple[Path, Path]:
     config.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n'
                       f'[printer]\nbackend = "preview"\npath = "{tmp_path / "prints"}"\n')
     pristine = tmp_path / "pristine.db"
-    shutil.copyfile(demo_path, pristine)
+    if not postgres.on_postgresql():
+        shutil.copyfile(demo_path, pristine)
     return config, pristine
 
 
