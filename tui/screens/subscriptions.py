@@ -9,9 +9,11 @@ tax default to the config's; a flex pass's zone is ANY), `s` sells: for a fixed 
 the seats (or the best N free at every performance), then the subscriber, then the
 payment, as any sale; for a flex pass the price type, the holder and the payment. `r`
 redeems a pass for seats or places at a performance, `x` takes a redeemed ticket back to
-its pass; `w` renews a subscription by the renewal code on its letter. Core checks each
-permission and journals each step; a refusal says why and
-changes nothing."""
+its pass; `w` renews a subscription by the renewal code on its letter (or finds the
+subscriber), `f` rolls the highlighted series forward to next season and `e` opens a
+season's renewals (tui/screens/renewals.py: letters, seat changes, releasing, the rate).
+Core checks each permission and journals each step; a refusal says why and changes
+nothing."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core.errors import BoxOfficeError
 from core.limits import parse_whole
@@ -33,10 +35,13 @@ from core.venue.series import Package
 from tui.screens.admin_base import Field, FormModal
 from tui.screens.customers import CustomerPicker
 from tui.screens.payment import PaymentEntry, PaymentModal, SaleDone
+from tui.screens.renewals import RenewalsScreen
+from tui.screens.subscription_passes import PassActions
 from tui.screens.subscription_renewals import RenewalActions
+from tui.widgets.keyline import KeyLine
 
 
-class SubscriptionsScreen(RenewalActions):
+class SubscriptionsScreen(RenewalActions, PassActions):
     CSS_PATH = "subscriptions.tcss"
     AUTO_FOCUS = "#packages"
     BINDINGS = [
@@ -47,6 +52,8 @@ class SubscriptionsScreen(RenewalActions):
         Binding("r", "redeem", "Redeem", id="subscriptions.redeem"),
         Binding("x", "return_admission", "Return", id="subscriptions.return"),
         Binding("w", "renew", "Renew", id="subscriptions.renew"),
+        Binding("f", "roll_forward", "Roll forward", id="subscriptions.roll_forward"),
+        Binding("e", "renewals", "Renewals", id="subscriptions.renewals"),
         Binding("escape", "back", "Back", id="subscriptions.back"),
     ]
 
@@ -61,7 +68,7 @@ class SubscriptionsScreen(RenewalActions):
         yield Static(id="prices")
         yield DataTable(id="subscribers", cursor_type="row", zebra_stripes=True)
         yield Static(id="info")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#packages", DataTable).add_columns(
@@ -128,6 +135,8 @@ class SubscriptionsScreen(RenewalActions):
             return self.selected is not None
         if action in ("redeem", "return_admission"):
             return self.selected is not None and self.selected.kind == "flex"
+        if action in ("roll_forward", "renewals"):
+            return self.selected is not None
         if action == "new_package":
             return bool(series_service.list_series(self.box_office.db))
         return True
@@ -329,6 +338,31 @@ class SubscriptionsScreen(RenewalActions):
         self.load()
         self.say(f"Order {order.number}: {len(made)} subscription(s) for {person.name}.")
         app.push_screen(SaleDone(order, sum(t.change_cents for t in entry.tenders), note))
+
+    # -- renewals ------------------------------------------------------------------------
+
+    def series_to_roll(self) -> int | None:
+        return self.selected.series_id if self.selected is not None else None
+
+    def show_renewals(self, series_id: int) -> None:
+        self.app.push_screen(RenewalsScreen(series_id))
+
+    def action_renewals(self) -> None:
+        """The renewals of the highlighted series (a season rolled forward), or of the
+        season it was rolled forward to."""
+        package = self.selected
+        if package is None:
+            return
+        everything = series_service.list_series(self.box_office.db)
+        this = next(s for s in everything if s.id == package.series_id)
+        following = next((s for s in everything if s.follows_id == this.id), None)
+        if this.follows_id is not None:
+            self.show_renewals(this.id)
+        elif following is not None:
+            self.show_renewals(following.id)
+        else:
+            self.say(f"Series #{this.id} has no renewals: f rolls it forward to next "
+                     "season.", error=True)
 
     def action_back(self) -> None:
         self.dismiss()
