@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from core.errors import BoxOfficeError, NotFound
 from core.people.models import User
@@ -101,7 +102,17 @@ def set_exchange_fee(db: Database, actor: User, package_id: int, fee_cents: int)
     return fee_cents
 
 
-def _subscription_ticket(db: Database, ticket_id: int) -> tuple[int, ...]:
+def subscribed_tickets(db: Database, ticket_ids: Sequence[int]) -> set[int]:
+    """Which of these tickets are a subscriber's (exchanged under the package's rules)."""
+    if not ticket_ids:
+        return set()
+    marks = ",".join("?" * len(ticket_ids))
+    return {row[0] for row in db.execute(
+        f"SELECT ticket_id FROM subscription_tickets WHERE ticket_id IN ({marks})",
+        list(ticket_ids))}
+
+
+def _subscription_ticket(db: Database, ticket_id: int) -> tuple[Any, ...]:
     """(order, performance, status, subscription, package, zone, price type id, base,
     fee, tax, seat label) of a subscriber's ticket."""
     row = db.execute(
@@ -121,6 +132,13 @@ def _subscription_ticket(db: Database, ticket_id: int) -> tuple[int, ...]:
     if row[2] != "live":
         raise ExchangeError(f"the ticket is {row[2]}", code="not_live")
     return tuple(row)
+
+
+def exchange_performances(db: Database, ticket_id: int) -> tuple[int, ...]:
+    """The performances a subscriber's ticket may be exchanged to: its package's series,
+    in start order. Raises ExchangeError `not_a_subscription`, `not_live`; NotFound."""
+    package_id = _subscription_ticket(db, ticket_id)[4]
+    return get_series(db, get_package(db, int(package_id)).series_id).performance_ids
 
 
 def offer(db: Database, actor: User, ticket_id: int, performance_id: int, *,

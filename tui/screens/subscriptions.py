@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 from core.errors import BoxOfficeError
 from core.limits import parse_whole
 from core.money import format_cents, parse_money
-from core.sales import carts, flex, subscriptions
+from core.sales import carts, flex, subscription_exchange, subscriptions
 from core.sales.customers import Customer
 from core.sales.models import CartView
 from core.venue import series as series_service
@@ -117,10 +117,12 @@ class SubscriptionsScreen(RenewalActions, PassActions):
             return
         prices = series_service.package_prices(db, package.id)
         shows = series_service.get_series(db, package.series_id).performance_ids
+        fee = subscription_exchange.exchange_fee(db, package.id)
         self.query_one("#prices", Static).update(
             f"Performances {', '.join(f'#{p}' for p in shows)}.  Prices: "
             + ("; ".join(f"{p.zone} {p.price_type} {format_cents(p.total_cents)}"
-                         for p in prices) or "none yet ($ sets one)"))
+                         for p in prices) or "none yet ($ sets one)")
+            + (f".  Exchange fee {format_cents(fee)}" if fee else ""))
         for line in subscriptions.list_subscriptions(db, package_id=package.id):
             subscribers.add_row(line.seat_label, line.zone, line.price_type,
                                 line.customer_name[:22], line.order_number,
@@ -231,6 +233,9 @@ class SubscriptionsScreen(RenewalActions, PassActions):
             Field("type", "Price type", values.get("type", "")),
             Field("price", "Price", values.get("price", ""), placeholder="300.00"),
             Field("fee", "Fee (blank: the usual)", values.get("fee", ""), required=False),
+            *([Field("exchange", "Exchange fee, the whole package (blank: as it is)",
+                     values.get("exchange", ""), required=False)]
+              if package.kind == "fixed" else []),
         ], problem=problem), lambda typed: self._price(package, typed))
 
     def _price(self, package: Package, values: dict[str, str] | None) -> None:
@@ -238,16 +243,27 @@ class SubscriptionsScreen(RenewalActions, PassActions):
             return
         app = self.box_office
         try:
+            exchange = (parse_money(values["exchange"]) if values.get("exchange")
+                        else None)
+        except BoxOfficeError as error:
+            self.action_price(values, f"Exchange fee: {error.message}. Nothing changed.")
+            return
+        try:
             price = series_service.set_package_price(
                 app.db, app.seller, package.id, values["zone"], values["type"],
                 parse_money(values["price"]), defaults=app.config.pricing,
                 fee_cents=parse_money(values["fee"]) if values["fee"] else None)
+            if exchange is not None:
+                subscription_exchange.set_exchange_fee(app.db, app.seller, package.id,
+                                                       exchange)
         except BoxOfficeError as error:
             self.action_price(values, f"{error.message}. Nothing changed.")
             return
         self.load()
         self.say(f"{package.code} zone {price.zone} {price.price_type}: "
-                 f"{format_cents(price.total_cents)} with fee and tax.")
+                 f"{format_cents(price.total_cents)} with fee and tax"
+                 + (f"; exchange fee {format_cents(exchange)}." if exchange is not None
+                    else "."))
 
     # -- selling -------------------------------------------------------------------------
 
