@@ -30,10 +30,12 @@ from core.money import format_cents, parse_money
 from core.sales import carts, flex, subscription_exchange, subscriptions
 from core.sales.customers import Customer
 from core.sales.models import CartView
+from core.venue import pricing
 from core.venue import series as series_service
 from core.venue.series import Package
 from tui.screens.admin_base import Field, FormModal
 from tui.screens.customers import CustomerPicker
+from tui.screens.package_map import PackageMapScreen
 from tui.screens.payment import PaymentEntry, PaymentModal, SaleDone
 from tui.screens.renewals import RenewalsScreen
 from tui.screens.subscription_passes import PassActions
@@ -277,8 +279,9 @@ class SubscriptionsScreen(RenewalActions, PassActions):
         values = values or {"type": "ADULT", "delivery": "print"}
         self.app.push_screen(FormModal(f"Sell {package.code}: the same seat at every "
                                        "performance", [
-            Field("seats", "Seats, or best N (and a zone)", values.get("seats", ""),
-                  placeholder="ORCH-A-101..102   or   best 2 A"),
+            Field("seats", "Seats, best N (and a zone), or blank: the seat map",
+                  values.get("seats", ""), placeholder="ORCH-A-101..102   or   best 2 A",
+                  required=False),
             Field("type", "Price type", values.get("type", "")),
             Field("delivery", "Tickets: print or will-call", values.get("delivery", "")),
         ], problem=problem), lambda typed: self._claim(package, typed))
@@ -291,6 +294,9 @@ class SubscriptionsScreen(RenewalActions, PassActions):
         delivery = values["delivery"].strip().lower().replace("-", "_")
         if delivery not in ("print", "will_call"):
             self.action_sell(values, "Tickets: print or will-call. Nothing sold.")
+            return
+        if not values["seats"]:
+            self._on_the_map(package, values, delivery)
             return
         cart_id = carts.open_cart(app.db, app.seller, app.station, app.clock(), hold)
         try:
@@ -313,6 +319,29 @@ class SubscriptionsScreen(RenewalActions, PassActions):
         self.say(f"Held at every performance: {', '.join(seats)}. Who subscribes?")
         self.app.push_screen(CustomerPicker(),
                              lambda person: self._pay(package, view, delivery, person))
+
+    def _on_the_map(self, package: Package, values: dict[str, str], delivery: str) -> None:
+        """Pick the seats on the map: free only where free at every performance."""
+        app = self.box_office
+        try:
+            pricing.price_type_id(app.db, values["type"])
+        except BoxOfficeError as error:
+            self.action_sell(values, f"Price type: {error.message}. Nothing sold.")
+            return
+        cart_id = carts.open_cart(app.db, app.seller, app.station, app.clock(),
+                                  timedelta(minutes=app.config.sales.cart_hold_minutes))
+
+        def chosen(view: CartView | None) -> None:
+            if view is None:
+                self.say("Nothing sold: the seats are back on sale.")
+                return
+            seats = sorted({line.label for line in view.lines})
+            self.say(f"Held at every performance: {', '.join(seats)}. Who subscribes?")
+            self.app.push_screen(CustomerPicker(),
+                                 lambda person: self._pay(package, view, delivery, person))
+
+        self.app.push_screen(PackageMapScreen(package, values["type"].upper(), cart_id),
+                             chosen)
 
     def _pay(self, package: Package, view: CartView, delivery: str,
              person: Customer | None) -> None:
