@@ -19,33 +19,35 @@ from core.sales.models import CartView
 from core.store.db import Database, write
 from core.venue.inventory import seat_states
 from core.venue.performances import get_performance
-from core.venue.seat_plan import CART, MINE, SeatKey, seat_index
+from core.venue.seat_plan import CART, MINE, SeatIndex, SeatKey, seat_index
 from core.venue.series import get_package, get_series
 
 MISSING = "missing"      # no such seat at that performance's venue
 
 
 def package_plan(db: Database, package_id: int, now: datetime, *,
-                 cart_id: int | None = None) -> dict[SeatKey, list[tuple[int, str]]]:
+                 cart_id: int | None = None,
+                 index: SeatIndex | None = None) -> dict[SeatKey, list[tuple[int, str]]]:
     """Every seat of the first performance's venue that is not free at every performance
     of the package's series: seat -> [(performance, state there)], in start order.
     States: sold, held, killed, cart (another window's), mine (in `cart_id`), missing
     (the venue of that performance has no such seat). A seat free everywhere is absent.
-    Reads only. Raises NotFound `unknown_package`."""
+    `index` is the first performance's seat index when the caller keeps it (a stadium's
+    takes most of the time to read). Reads only. Raises NotFound `unknown_package`."""
     series = get_series(db, get_package(db, package_id).series_id)
     first = series.performance_ids[0]
     first_venue = get_performance(db, first).venue_id
-    here = seat_index(db, first)
+    here = index if index is not None else seat_index(db, first)
     plan: dict[SeatKey, list[tuple[int, str]]] = {}
     for performance_id in series.performance_ids:
         if get_performance(db, performance_id).venue_id == first_venue:
-            index = here
+            there = here
         else:
-            index = seat_index(db, performance_id)
-            for key in here.ids.keys() - index.ids.keys():
+            there = seat_index(db, performance_id)
+            for key in here.ids.keys() - there.ids.keys():
                 plan.setdefault(key, []).append((performance_id, MISSING))
         for seat_id, state in seat_states(db, performance_id, now).items():
-            found = index.keys.get(seat_id)
+            found = there.keys.get(seat_id)
             if found is None or found not in here.ids:
                 continue
             key = found

@@ -95,8 +95,9 @@ class PackageMapScreen(BoxOfficeScreen[CartView | None]):
 
     def refresh_plan(self) -> None:
         app = self.box_office
-        self.plan = package_seats.package_plan(app.db, self.package.id, app.clock(),
-                                               cart_id=self.cart_id)
+        self.plan = package_seats.package_plan(
+            app.db, self.package.id, app.clock(), cart_id=self.cart_id,
+            index=app.seat_index(self.performances[0], self.seatmap.sha256))
         states: dict[tuple[str, str, int], tuple[str, str | None]] = {}
         for key, entries in self.plan.items():
             others = [state for _, state in entries if state != "mine"]
