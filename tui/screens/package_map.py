@@ -77,7 +77,7 @@ class PackageMapScreen(BoxOfficeScreen[CartView | None]):
         shows = ", ".join(f"#{p}" for p in self.performances)
         yield Static(Text.assemble(
             (f"{self.package.code}", "bold"), f" {self.package.name[:20]}: a seat free at "
-            f"all {len(self.performances)} performances ({shows})"), id="heading")
+            f"every performance of the series ({shows})"), id="heading")
         yield SeatMapWidget(self.drawing, self.seatmap.zones, id="map")
         yield Static(id="info")
         yield Static(id="chosen")
