@@ -249,13 +249,13 @@ def _scan_from_lane(lane: Lane, given: Mapping[str, Any], index: int) -> dict[st
     if not isinstance(verdict, str) or verdict not in checkin.WORDS:
         raise bad(f"verdict is one of {', '.join(sorted(checkin.WORDS))}")
     gate = given.get("gate")
-    if not isinstance(gate, str) or not 1 <= len(gate.strip()) <= 40:
+    if not isinstance(gate, str) or not 1 <= len(gate.strip()) <= 40 or "\x00" in gate:
         raise bad("gate is a name of 1 to 40 characters")
     texts = {}
     for name in ("reason", "detail"):
         value = given.get(name, "")
-        if not isinstance(value, str) or len(value) > 300:
-            raise bad(f"{name} is text of at most 300 characters")
+        if not isinstance(value, str) or len(value) > 300 or "\x00" in value:
+            raise bad(f"{name} is text of at most 300 characters, without NUL")
         texts[name] = value
     try:
         scanned_at = given.get("scanned_at")

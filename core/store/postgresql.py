@@ -27,7 +27,7 @@ import psycopg
 from psycopg import errors, pq
 from psycopg.adapt import Dumper, Loader
 
-from core.errors import DatabaseBusy
+from core.errors import BoxOfficeError, DatabaseBusy
 from core.store.engine import BUSY_MESSAGE, Cursor, Database, redacted
 
 # The one write lock: pg_advisory_xact_lock(WRITE_LOCK). A constant of our own (the
@@ -107,7 +107,15 @@ class PostgresDatabase(Database):
         text, order = translate(sql)
         if order is not None:
             params = [params[i] for i in order]
-        return self.conn.execute(text, params)  # type: ignore[no-any-return]
+        try:
+            return self.conn.execute(text, params)  # type: ignore[no-any-return]
+        except psycopg.DataError as error:
+            if "NUL" not in str(error):
+                raise
+            # SQLite keeps a NUL character in text; PostgreSQL cannot: refused, and the
+            # write around it rolled back, like any other bad input
+            raise BoxOfficeError("text with a NUL character (\\0) cannot be stored",
+                                 code="bad_text") from error
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self.conn.cursor() as cursor:
@@ -161,8 +169,6 @@ def connect_postgresql(url: str, *, lock_wait_ms: int) -> PostgresDatabase:
     try:
         conn = psycopg.connect(url, autocommit=True)
     except psycopg.OperationalError as error:
-        from core.errors import BoxOfficeError
-
         raise BoxOfficeError(f"cannot connect to the database {redacted(url)}: "
                              f"{str(error).strip()}", code="database_unavailable") from error
     conn.adapters.register_loader("numeric", _WholeNumeric)

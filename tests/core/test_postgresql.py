@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from core.errors import DatabaseBusy
+from core.errors import BoxOfficeError, DatabaseBusy
 from core.store.db import Database, connect, write
 from core.store.postgresql import PostgresDatabase, to_pyformat
 from core.store.schema import open_database
@@ -54,6 +54,15 @@ def test_bools_are_stored_as_integers_and_dates_as_iso_text(pg: Database) -> Non
     assert row[1] == "2000-01-02"
     assert row[2] == FIXED_NOW.replace(tzinfo=None).isoformat(" ")
     assert isinstance(row[2], str) and not isinstance(row[2], datetime)
+
+
+def test_text_with_a_nul_is_refused_clearly_and_nothing_is_written(pg: Database) -> None:
+    with pytest.raises(BoxOfficeError, match="NUL") as refused, write(pg):
+        pg.execute("INSERT INTO settings (key, value) VALUES ('ok', '1')")
+        pg.execute("INSERT INTO settings (key, value) VALUES ('x', ?)", ["a\x00b"])
+    assert refused.value.code == "bad_text"
+    assert pg.execute("SELECT count(*) FROM settings WHERE key IN ('ok', 'x')"
+                      ).fetchone()[0] == 0
 
 
 def test_write_takes_the_advisory_lock_and_a_second_writer_gets_busy(pg: Database) -> None:
