@@ -423,7 +423,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         app = self.box_office
         try:   # a printed code is a ticket handed out: it needs `sell` (gate staff lack it)
-            orders.authorize_codes(app.db, app.seller)
+            orders.authorize_codes(app.db, app.seller, self.order.id)
         except BoxOfficeError as error:
             app.show_error(error, title="Print")
             return

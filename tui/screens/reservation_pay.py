@@ -71,8 +71,9 @@ def plan_line(app: BoxOfficeApp, order_id: int) -> str:
     except NotFound:
         return ""
     today = app.clock().astimezone(app.config.zone).date()
-    return plans.due_soon(plan, today) + (". y takes a payment" if plan.status == "active"
-                                          and not plan.paid_in_full else "")
+    return (plans.due_soon(plan, today) + f"; {plans.RULE_WORDS[plan.tickets]}"
+            + (". y takes a payment" if plan.status == "active" and not plan.paid_in_full
+               else ""))
 
 
 def take_instalment(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None]) -> None:
@@ -93,9 +94,14 @@ def take_instalment(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None
         def done(after: plans.Plan) -> None:
             change = sum(t.change_cents for t in entry.tenders)
             today = app.clock().astimezone(app.config.zone).date()
+            issued = plan.tickets_withheld and not after.tickets_withheld
             app.notify((f"CHANGE DUE {format_cents(change)}. " if change else "")
-                       + f"Order {plan.order_number}: {plans.due_soon(after, today)}.",
-                       timeout=10 if change else 5)
+                       + f"Order {plan.order_number}: {plans.due_soon(after, today)}."
+                       + (" Its tickets are issued: printing them." if issued else ""),
+                       timeout=10 if change or issued else 5)
+            if issued:       # kept back until paid in full: they print like any paid order
+                app.print_order(orders.get_order(app.db, order_id), receipt=True,
+                                kick_drawer=any(t.kind == "cash" for t in entry.tenders))
             on_done()
 
         run_protected(app, attempt, done, title="Payment")
