@@ -33,7 +33,7 @@ from core.sales.orders import get_order
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database, insert, write
-from core.times import stamp
+from core.times import parse_stamp, stamp
 
 MAX_INSTALMENTS = 24
 TICKET_RULES = ("first_payment", "paid_in_full")
@@ -115,9 +115,11 @@ def agree_plan(db: Database, actor: User, order_id: int,
                zone: ZoneInfo) -> Plan:
     """A plan for the balance of an order on a deposit (its customer agreed to it), its
     tickets issued at once (`first_payment`) or when it is paid in full (`paid_in_full`:
-    refused once a ticket of the order has been printed, since that code is out).
-    Needs `group_sales`. Raises PlanError (`bad_plan`, `not_deposit`, `has_plan`,
-    `no_customer`, `bad_default`, `bad_rule`, `already_issued`), PermissionDenied."""
+    refused once a ticket of the order has been printed, since that code is out, and
+    unless the last instalment falls by the day of the order's first performance, or the
+    patron could never get in). Needs `group_sales`. Raises PlanError (`bad_plan`,
+    `not_deposit`, `has_plan`, `no_customer`, `bad_default`, `bad_rule`,
+    `already_issued`, `after_performance`), PermissionDenied."""
     if on_default not in ("credit", "refund") or not 0 <= default_after_days <= 365:
         raise PlanError("a plan defaults after 0 to 365 days, to credit or refund",
                         code="bad_default")
@@ -142,6 +144,12 @@ def agree_plan(db: Database, actor: User, order_id: int,
             raise PlanError(f"order {order.number}'s tickets were printed already: agree "
                             "the plan with its tickets issued at the first payment",
                             code="already_issued")
+        if tickets == "paid_in_full":
+            first_show = _first_performance_day(db, order_id, zone)
+            if first_show is not None and instalments[-1][0] > first_show:
+                raise PlanError(f"its tickets are issued when it is paid in full, so the last "
+                                f"instalment must fall by {first_show.isoformat()}, the day "
+                                "of the order's first performance", code="after_performance")
         plan_id = insert(db, "INSERT INTO payment_plans (order_id, default_after_days, "
                              "on_default, paid_before_cents, created_by, created_at, "
                              "tickets) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -158,6 +166,13 @@ def agree_plan(db: Database, actor: User, order_id: int,
                              "default_after_days": default_after_days,
                              "on_default": on_default, "tickets": tickets})
         return get_plan(db, order_id)
+
+
+def _first_performance_day(db: Database, order_id: int, zone: ZoneInfo) -> date | None:
+    row = db.execute("SELECT min(p.starts_at) FROM tickets t JOIN performances p ON "
+                     "p.id = t.performance_id WHERE t.order_id = ? AND t.status = 'live'",
+                     [order_id]).fetchone()
+    return parse_stamp(row[0]).astimezone(zone).date() if row and row[0] else None
 
 
 def sell_on_plan(db: Database, actor: User, cart_id: int, first: Sequence[Tender],

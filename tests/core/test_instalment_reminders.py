@@ -19,7 +19,7 @@ from core.store.db import Database
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.gate_server import free_port
 from tests.support.order_helpers import customer
-from tests.support.selling_helpers import cart_with, hall_performance, user
+from tests.support.selling_helpers import cart_with, later_hall_performance, user
 from tests.support.smtp import smtp_server
 
 TODAY = FIXED_NOW.astimezone(ZONE).date()
@@ -32,7 +32,7 @@ def on_plan(db: Database, name: str, seats: list[str], first_in: int, consent: s
     cora = user(db, "cora")
     who = customer(db, name, email=f"{name.split()[0].lower()}@example.org")
     set_consent(db, cora, who.id, consent, now=FIXED_NOW)
-    cart_id = cart_with(db, cora, hall_performance(db), seats, FIXED_NOW)
+    cart_id = cart_with(db, cora, later_hall_performance(db), seats, FIXED_NOW)
     rest = 6176 * len(seats)
     return plans.sell_on_plan(
         db, cora, cart_id, [Tender("cash", 7648 * len(seats))],

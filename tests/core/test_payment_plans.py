@@ -25,15 +25,22 @@ from core.store.db import Database
 from core.venue.inventory import seat_states
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.order_helpers import customer
-from tests.support.selling_helpers import STATION, cart_with, hall_performance, seat, user
+from tests.support.selling_helpers import (
+    STATION,
+    cart_with,
+    hall_performance,
+    later_hall_performance,
+    seat,
+    user,
+)
 
 TODAY = FIXED_NOW.astimezone(ZONE).date()
 
 
-def _on_plan(db: Database, tickets: str = "first_payment",
-             delivery: str = "print") -> plans.Plan:
+def _on_plan(db: Database, tickets: str = "first_payment", delivery: str = "print",
+             show: int | None = None) -> plans.Plan:
     cora = user(db, "cora")
-    show = hall_performance(db)
+    show = show or hall_performance(db)
     rosa = customer(db, "Rosa Diaz")
     set_consent(db, cora, rosa.id, "mail", now=FIXED_NOW)
     cart_id = cart_with(db, cora, show, ["ORCH-F-107", "ORCH-F-108"], FIXED_NOW)
@@ -133,10 +140,15 @@ def test_a_schedule_that_does_not_add_up_is_refused(demo_db: Database) -> None:
 
 
 def test_tickets_issued_only_when_the_plan_is_paid_in_full(demo_db: Database) -> None:
-    plan = _on_plan(demo_db, tickets="paid_in_full", delivery="will_call")
+    # the hall's first show is tomorrow: paid in full after it, Rosa could never get in
+    with pytest.raises(PlanError) as too_late:
+        _on_plan(demo_db, tickets="paid_in_full")
+    assert too_late.value.code == "after_performance"
+    assert demo_db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+    show = later_hall_performance(demo_db)
+    plan = _on_plan(demo_db, tickets="paid_in_full", delivery="will_call", show=show)
     order = get_order(demo_db, plan.order_id)
     assert plan.tickets_withheld and len(order.tickets) == 2          # the seats are sold
-    show = hall_performance(demo_db)
     assert seat(demo_db, show, "ORCH-F-107") in seat_states(demo_db, show, FIXED_NOW)
     sam, cora = user(demo_db, "sam"), user(demo_db, "cora")
     assert "paid in full" in orders.withheld(demo_db, order.id)
