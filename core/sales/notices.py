@@ -67,7 +67,7 @@ class InstalmentReminder:
             return ", ".join(ways)
         if self.customer is not None and self.sent_by and not self.again:
             return "sent already"
-        return f"{self.why_not('mail')}: phone them"
+        return f"phone ({self.why_not('mail')})"
 
 
 @dataclass(frozen=True)

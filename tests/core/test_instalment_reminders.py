@@ -51,7 +51,7 @@ def test_due_within_and_consent_decide_who_is_reminded_and_how(demo_db: Database
     assert [r.plan.order_number for r in found] == [pat.order_number, ema.order_number]
     by_order = {r.plan.order_number: r for r in found}
     assert by_order[ema.order_number].words() == "email"
-    assert by_order[pat.order_number].words() == "no consent to mail: phone them"
+    assert by_order[pat.order_number].words() == "phone (no consent to mail)"
     assert later.order_number not in by_order
     assert [r.plan.order_number for r in notices.instalment_reminders(
         demo_db, cora, TODAY, due_within=3)] == [pat.order_number]

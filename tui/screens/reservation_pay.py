@@ -73,7 +73,8 @@ def plan_line(app: BoxOfficeApp, order_id: int) -> str:
     except NotFound:
         return ""
     today = app.clock().astimezone(app.config.zone).date()
-    return (plans.due_soon(plan, today) + f"; {plans.RULE_WORDS[plan.tickets]}"
+    return (plans.due_soon(plan, today)
+            + ("" if plan.tickets_withheld else f"; {plans.RULE_WORDS[plan.tickets]}")
             + (". y takes a payment" if plan.status == "active" and not plan.paid_in_full
                else ""))
 
@@ -126,13 +127,13 @@ def agree_plan_form(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None
     typed = values or {"schedule": f"+30:{order.balance_cents / 100:.2f}",
                        "after": "14", "on_default": "credit", "tickets": "first"}
     fields = [
-        Field("schedule", f"Instalments (+days or date : amount, by commas; they come to "
-                          f"{format_cents(order.balance_cents)})", typed["schedule"]),
+        Field("schedule", "Instalments: +days:amount, by commas "
+                          f"({format_cents(order.balance_cents)} in all)", typed["schedule"]),
         Field("after", "Default after days overdue (0-365)", typed["after"]),
-        Field("on_default", "On default keep what was paid as: credit or refund",
+        Field("on_default", "On default, what was paid is kept as: credit or refund",
               typed["on_default"]),
-        Field("tickets", "Tickets issued: first (at the first payment) or full (when "
-                         "paid in full)", typed["tickets"])]
+        Field("tickets", "Tickets: first (at the first payment) or full (paid)",
+              typed["tickets"])]
 
     def answered(got: dict[str, str] | None) -> None:
         if got is None:
@@ -156,8 +157,9 @@ def agree_plan_form(app: BoxOfficeApp, order_id: int, on_done: Callable[[], None
             message = error.message[0].upper() + error.message[1:]
             agree_plan_form(app, order_id, on_done, values=got, problem=message)
             return
-        app.notify(f"Order {plan.order_number} is on a plan: {plans.due_soon(plan, today)}; "
-                   f"{plans.RULE_WORDS[plan.tickets]}.", timeout=8)
+        app.notify(f"Order {plan.order_number}: {plans.due_soon(plan, today)}"
+                   + ("" if plan.tickets_withheld else f"; {plans.RULE_WORDS[plan.tickets]}")
+                   + ".", timeout=8)
         on_done()
 
     app.push_screen(FormModal(f"Payment plan for order {order.number}", fields,
