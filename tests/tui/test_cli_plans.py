@@ -90,6 +90,9 @@ def test_tickets_when_paid_in_full_and_reminders(cli: Cli, demo_path: Path,
         assert "1 letter(s) written" in said and "emailed to rosa@example.org" in said
         code, said = cli("plan", "remind", "--email", "--json", *CORA)
         assert code == 0 and json.loads(said)["emailed"] == []       # not twice
+        again = tmp_path / "again.pdf"
+        code, said = cli("plan", "remind", "--out", str(again), "--email", *CORA)
+        assert code == 0 and "no letter to write" in said and not again.exists()
         code, said = cli("plan", "remind", "--email", "--again", "--json", *CORA)
         assert json.loads(said)["emailed"] == [number]
     assert len(inbox.messages) == 2 and "instalment 1" in inbox.messages[0]["Subject"]

@@ -163,18 +163,21 @@ def plan_remind(due_within: int, letters_path: str | None, by_email: bool, again
                 db_path: str | None, username: str, pin: str, as_json: bool) -> None:
     """Instalment reminders: who is asked for what and how (a letter to those who agreed
     to mail, an email to those who agreed to email; phone the others). Without --out or
-    --email it only lists them. A reminder goes once per instalment and channel."""
+    --email it only lists them; --out writes no file when no letter may go. A reminder
+    goes once per instalment and channel."""
     db = open_db(db_path)
     config = cli_context().config
     today = clock.now().astimezone(config.zone).date()
     written = 0
+    letters_due = False
     emailed: list[notices.InstalmentReminder] = []
     failed: list[tuple[notices.InstalmentReminder, str]] = []
     with reported(as_json):
         actor = sign_in(db, username, pin)
         found = notices.instalment_reminders(db, actor, today, due_within=due_within,
                                              again=again)
-        if letters_path:
+        letters_due = any(not r.why_not("mail") for r in found)
+        if letters_path and letters_due:
             pdf = instalment_letters(found, house=config.venue.house_name,
                                      house_address=config.venue.house_address, today=today)
             try:
@@ -204,7 +207,8 @@ def plan_remind(due_within: int, letters_path: str | None, by_email: bool, again
     if not found:
         click.echo(f"No instalment is due within {due_within} day(s).")
     if letters_path:
-        click.echo(f"{written} letter(s) written to {letters_path} and logged")
+        click.echo(f"{written} letter(s) written to {letters_path} and logged"
+                   if letters_due else "no letter to write (none may go by mail now)")
     for r in emailed:
         click.echo(f"{r.plan.order_number}  emailed to "
                    f"{r.customer.email if r.customer else ''}")
