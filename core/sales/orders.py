@@ -85,7 +85,7 @@ def withheld(db: Database, order_id: int) -> str:
         return ""
     number, total, paid = row
     return (f"order {number}'s tickets are issued when its payment plan is paid in full: "
-            f"{format_cents(total - paid)} still to pay")
+            f"{format_cents(int(total) - int(paid))} still to pay")
 
 
 def require_issued(db: Database, order_id: int) -> None:
@@ -96,7 +96,9 @@ def require_issued(db: Database, order_id: int) -> None:
 
 
 def ticket_code(signer: codes.Signer, ticket: Ticket) -> str:
-    """The signed code printed on (and scanned from) the ticket's current generation."""
+    """The signed code printed on (and scanned from) the ticket's current generation.
+    A pure signature: whoever hands it out checks `authorize_codes` (or `withheld`) for
+    the order first, so a payment plan's tickets kept back never get a code."""
     return signer.sign(ticket.id, ticket.performance_id, ticket.generation, ticket.flags)
 
 
