@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from core.errors import BoxOfficeError
+from core.gate import keys
+from core.gate.checkin import open_gate, scan
 from core.report_model import Scope
 from core.reports import catalogue
 from core.reports.letters import instalment_letters
@@ -22,6 +25,7 @@ from core.sales.plans import PlanError
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database
+from core.venue import performances
 from core.venue.inventory import seat_states
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.order_helpers import customer
@@ -139,7 +143,8 @@ def test_a_schedule_that_does_not_add_up_is_refused(demo_db: Database) -> None:
                            station=STATION, now=FIXED_NOW, zone=ZONE)
 
 
-def test_tickets_issued_only_when_the_plan_is_paid_in_full(demo_db: Database) -> None:
+def test_tickets_issued_only_when_the_plan_is_paid_in_full(demo_db: Database,
+                                                           tmp_path: Path) -> None:
     # the hall's first show is tomorrow: paid in full after it, Rosa could never get in
     with pytest.raises(PlanError) as too_late:
         _on_plan(demo_db, tickets="paid_in_full")
@@ -163,6 +168,14 @@ def test_tickets_issued_only_when_the_plan_is_paid_in_full(demo_db: Database) ->
             refused()
         assert held.value.code == "not_issued"
     assert get_order(demo_db, order.id) == order                      # nothing changed
+    # a code made anyway (signed before the plan, say) is refused at the gate
+    keys.ensure_signing_key(demo_db, tmp_path / "keys")
+    leaked = orders.ticket_code(keys.load_signer(demo_db, tmp_path / "keys"),
+                                order.tickets[0])
+    starts = performances.get_performance(demo_db, show).starts_at
+    gate = open_gate(demo_db, user(demo_db, "gia"), show, "North", zone=ZONE)
+    at_gate = scan(demo_db, gate, leaked, now=starts - timedelta(hours=1))
+    assert (at_gate.code, at_gate.word, at_gate.admitted) == ("UNPAID", "NOT PAID", False)
     # the second instalment (sam's shift) does not issue them; the last one does
     plans.pay_instalment(demo_db, sam, order.id, [Tender("cash", 10000)], station=STATION,
                          now=FIXED_NOW + timedelta(days=9))
@@ -173,6 +186,7 @@ def test_tickets_issued_only_when_the_plan_is_paid_in_full(demo_db: Database) ->
     assert get_order(demo_db, order.id).status == "complete"
     orders.authorize_codes(demo_db, sam, order.id)
     customer_orders.mark_picked_up(demo_db, cora, order.id, now=FIXED_NOW + timedelta(days=19))
+    assert scan(demo_db, gate, leaked, now=starts - timedelta(hours=1)).admitted
     issued = [row[0] for row in demo_db.execute(
         "SELECT data FROM journal WHERE action = 'plan.payment' ORDER BY id")]
     assert ["tickets_issued" in data for data in issued] == [False, True]
