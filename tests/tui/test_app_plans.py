@@ -141,10 +141,17 @@ async def test_instalment_reminders_from_the_notices_screen(demo_db: Database,
             await pilot.press("e")                 # sent already: not again
             await pilot.pause()
             assert "No instalment reminder may go by email" in text_of(app, "#info")
+            await pilot.press("a", "i")            # unless asked
+            await pilot.pause()
+            assert text_of(app, "#info").startswith("1 instalment letter(s) written")
+            await pilot.press("a", "i")
+            await pilot.pause()
+            assert "may go by mail" in text_of(app, "#info")
     path = Path(said.removeprefix("1 instalment letter(s) written to ")
                 .split(" and logged")[0])
     text = PdfReader(str(path)).pages[0].extract_text()
     assert "Dear Rosa Diaz" in text and plan.order_number in text
     (message,) = inbox.messages
     assert message["To"] == "rosa@example.org" and plan.order_number in message["Subject"]
-    assert sorted(n.channel for n in notices.sent_notices(demo_db, cora)) == ["email", "mail"]
+    assert sorted(n.channel for n in notices.sent_notices(demo_db, cora)) == [
+        "email", "mail", "mail"]

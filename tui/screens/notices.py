@@ -6,8 +6,8 @@ agreed to mail, an email to those who agreed to email, or whom to phone instead.
 `l` writes the balance letters, `i` the instalment letters, one a page, to `letters/`
 beside the database, and logs them as sent; `e` emails the instalment reminders through
 `[mail]` (in a worker: a slow mail server never freezes the window); `d` changes how many
-days ahead to look. An instalment reminder goes once per instalment and channel (the
-command line's `plan remind --again` sends one again). Needs `group_sales`."""
+days ahead to look. An instalment reminder goes once per instalment and channel; `a`
+offers those already sent again, until it is pressed again. Needs `group_sales`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class NoticesScreen(AdminSectionScreen):
                 id="notices.instalment_letters"),
         Binding("e", "email", "Email", id="notices.email"),
         Binding("d", "days", "Days ahead", id="notices.days"),
+        Binding("a", "again", "Send again", id="notices.again"),
         Binding("escape", "back", "Back", id="notices.back"),
     ]
 
@@ -45,6 +46,7 @@ class NoticesScreen(AdminSectionScreen):
         self.reminders: list[Reminder] = []
         self.instalments: list[InstalmentReminder] = []
         self.days_ahead = DAYS_AHEAD
+        self.again = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("Notices", "bold"),
@@ -70,7 +72,8 @@ class NoticesScreen(AdminSectionScreen):
         today = app.clock().astimezone(app.config.zone).date()
         self.reminders = notices.balance_due_reminders(app.db, app.seller, today)
         self.instalments = notices.instalment_reminders(app.db, app.seller, today,
-                                                        due_within=self.days_ahead)
+                                                        due_within=self.days_ahead,
+                                                        again=self.again)
         table = self.query_one("#reminders", DataTable)
         table.clear()
         for r in self.reminders:
@@ -91,7 +94,8 @@ class NoticesScreen(AdminSectionScreen):
                                                                  "letter, email")
                                else "yellow"))
         self.query_one("#instalments-title", Static).update(
-            f"Instalments due within {self.days_ahead} day(s), and late ones")
+            f"Instalments due within {self.days_ahead} day(s), and late ones"
+            + ("; SENDING AGAIN those already sent" if self.again else ""))
         letters = sum(1 for r in self.reminders if not r.skipped)
         by_mail = sum(1 for i in self.instalments if not i.why_not("mail"))
         by_email = sum(1 for i in self.instalments if not i.why_not("email"))
@@ -182,6 +186,11 @@ class NoticesScreen(AdminSectionScreen):
 
         self.app.push_screen(AskText("Instalments due within how many days?",
                                      value=str(self.days_ahead)), answered)
+
+    def action_again(self) -> None:
+        self.again = not self.again
+        self.load("Reminders already sent are offered again: i or e sends them."
+                  if self.again else "Reminders already sent are left out again.")
 
     def action_back(self) -> None:
         self.dismiss()
