@@ -95,7 +95,7 @@ class NoticesScreen(AdminSectionScreen):
                                else "yellow"))
         self.query_one("#instalments-title", Static).update(
             f"Instalments due within {self.days_ahead} day(s), and late ones"
-            + ("; SENDING AGAIN those already sent" if self.again else ""))
+            + ("; AGAIN: sent ones too" if self.again else ""))
         letters = sum(1 for r in self.reminders if not r.skipped)
         by_mail = sum(1 for i in self.instalments if not i.why_not("mail"))
         by_email = sum(1 for i in self.instalments if not i.why_not("email"))
