@@ -27,8 +27,8 @@ _SCAN = {
         "direction": {"type": "string", "enum": ["entry", "exit", "status"]},
         "verdict": {"type": "string", "enum": [
             "ADMIT", "ALREADY_IN", "NO_REENTRY", "WRONG_EVENT", "WRONG_DAY", "NOT_YET",
-            "TOO_LATE", "VOID", "REFUNDED", "REVOKED", "INVALID", "EXITED", "NOT_IN",
-            "STATUS"]},
+            "TOO_LATE", "VOID", "REFUNDED", "UNPAID", "REVOKED", "INVALID", "EXITED",
+            "NOT_IN", "STATUS"]},
         "reason": {"type": "string", "maxLength": 300},
         "detail": {"type": "string", "maxLength": 300},
         "scanned_at": {"type": "string", "format": "date-time"},

@@ -485,7 +485,9 @@ class BoxOfficeApp(App[None]):
             if message.job.slip:
                 what = (f"{count} ticket{'s' if count != 1 else ''} and " if count
                         else "") + f"the {message.job.slip} slip"
-            self.notify(f"Printed {what}.", title="Printer")
+            self.notify(f"Printed {what}." + (f" No tickets: {result.withheld}."
+                                               if result.withheld else ""), title="Printer",
+                        timeout=10 if result.withheld else 5)
         else:
             self.notify(f"{result.error.message} The order is saved: {len(result.printed)} "
                         "ticket(s) printed. Fix the printer, then reprint from order "

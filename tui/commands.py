@@ -57,9 +57,10 @@ def window_commands(app: BoxOfficeApp, screen: Screen[object]) -> Iterator[Syste
         yield SystemCommand("Cases: inquiries, complaints and requests (F8)",
                             "Log one, follow it up, close it with a disposition and a "
                             "letter to the patron", app.action_cases)
-        yield SystemCommand("Notices: balance-due reminder letters",
-                            "Group orders past their due date: letters by consent, phone "
-                            "the others", partial(app.push_screen, NoticesScreen()))
+        yield SystemCommand("Notices: instalment and balance-due reminders",
+                            "Payment plans' instalments due soon, group balances past due: "
+                            "letters and emails by consent, phone the others",
+                            partial(app.push_screen, NoticesScreen()))
         yield SystemCommand("Consignment: batches out with outside sellers",
                             "Issue, settle what came back, collect what is on account",
                             partial(app.push_screen, ConsignmentScreen()))

@@ -59,3 +59,24 @@ def follow_up_date(text: str, today: date) -> date | None:
     except ValueError:
         raise BoxOfficeError(f"Follow-up: '{text[:20]}' is not a number of days (+3) or a "
                              "date (YYYY-MM-DD)", code="bad_follow_up") from None
+
+
+def parse_schedule(text: str, today: date) -> list[tuple[date, int]]:
+    """A payment plan's instalments as typed at the window: 'DAY:AMOUNT,...' where DAY
+    is +30 (days from today) or YYYY-MM-DD, e.g. '+30:100.00,+60:176.48'. Raises
+    BoxOfficeError `bad_plan` naming the part it cannot read."""
+    from core.money import parse_money
+
+    found = []
+    for part in text.split(","):
+        when, _, amount = part.strip().partition(":")
+        try:
+            day = follow_up_date(when, today)
+            if day is None:
+                raise ValueError(when)
+            found.append((day, parse_money(amount)))
+        except (ValueError, BoxOfficeError):
+            raise BoxOfficeError(f"Instalments: cannot read '{part.strip()[:30]}': use +DAYS:"
+                                 "AMOUNT or YYYY-MM-DD:AMOUNT, by commas",
+                                 code="bad_plan") from None
+    return found

@@ -36,6 +36,7 @@ class PrintResult:
     printed: tuple[int, ...]            # ticket ids the printer took
     receipt: bool
     error: BoxOfficeError | None = None   # what stopped it, if anything
+    withheld: str = ""                  # why no ticket printed (core.sales.orders.withheld)
 
     @property
     def complete(self) -> bool:
@@ -68,7 +69,8 @@ def print_order(db: Database, config: Config, order: models.Order,
     """Print the order's live tickets that are not printed yet, then its receipt (and kick
     the drawer for cash). Stops at the first printer error and says which tickets made it.
     `tickets=False` prints the receipt alone (will-call: the tickets print at pickup);
-    the receipt always lists every ticket the order holds.
+    the receipt always lists every ticket the order holds. Tickets a payment plan keeps
+    back until it is paid in full never print here: the result says why (`withheld`).
     `training` prints TRAINING on every ticket and receipt; None (the default) asks the
     database (`core.training.is_training`), so a training sale never prints without it."""
     from core.admin.training import is_training
@@ -77,6 +79,9 @@ def print_order(db: Database, config: Config, order: models.Order,
         training = is_training(db)
     printed: list[int] = []
     logo = Path(config.printer.logo) if config.printer.logo else None
+    # a payment plan may keep the tickets back until it is paid: the receipt still prints
+    withheld = orders.withheld(db, order.id) if tickets else ""
+    tickets = tickets and not withheld
     try:
         pending = [t for t in order.tickets
                    if tickets and t.status == "live" and not t.printed]
@@ -105,8 +110,8 @@ def print_order(db: Database, config: Config, order: models.Order,
         if kick_drawer and any(p.tender == "cash" for p in order.payments):
             _send(printer, drawer_kick_job(printer.profile), "drawer")
     except (PrinterError, LayoutError) as error:   # LayoutError: e.g. an unreadable logo
-        return PrintResult(tuple(printed), False, error)
-    return PrintResult(tuple(printed), receipt)
+        return PrintResult(tuple(printed), False, error, withheld)
+    return PrintResult(tuple(printed), receipt, withheld=withheld)
 
 
 def print_slip(db: Database, config: Config, before: models.Order,

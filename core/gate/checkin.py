@@ -48,6 +48,7 @@ NOT_YET: Final = "NOT_YET"
 TOO_LATE: Final = "TOO_LATE"
 VOID: Final = "VOID"                # voided, exchanged or returned
 REFUNDED: Final = "REFUNDED"
+UNPAID: Final = "UNPAID"            # its payment plan issues the tickets when paid in full
 REVOKED: Final = "REVOKED"          # an old copy: reprinted, or revoked by hand
 INVALID: Final = "INVALID"          # forged, unreadable, unknown key or ticket
 EXITED: Final = "EXITED"            # exit mode: let out
@@ -57,7 +58,8 @@ STATUS: Final = "STATUS"            # status mode: a valid ticket, looked up onl
 WORDS: Final[Mapping[str, str]] = {
     ADMIT: "ADMIT", ALREADY_IN: "ALREADY IN", NO_REENTRY: "NO RE-ENTRY",
     WRONG_EVENT: "WRONG EVENT", WRONG_DAY: "WRONG DAY", NOT_YET: "NOT YET",
-    TOO_LATE: "TOO LATE", VOID: "VOID", REFUNDED: "REFUNDED", REVOKED: "REVOKED",
+    TOO_LATE: "TOO LATE", VOID: "VOID", REFUNDED: "REFUNDED", UNPAID: "NOT PAID",
+    REVOKED: "REVOKED",
     INVALID: "INVALID", EXITED: "EXIT OK", NOT_IN: "NOT INSIDE", STATUS: "VALID",
 }
 # How the gate colours the block: go (green), stop (red), wait (amber), info (blue).
@@ -294,6 +296,9 @@ def _judge(db: Database, session: GateSession, verified: codes.VerifiedToken,
     status, generation, _, section, row_label, number, price_type = ticket
     if status in _NOT_LIVE:
         return Verdict(_NOT_LIVE[status], f"this ticket was {status}", ticket_id, status)
+    if _not_issued(db, ticket_id):
+        return Verdict(UNPAID, "not issued: its payment plan is not paid in full",
+                       ticket_id, "not_issued")
     if record.generation < generation:
         return Verdict(REVOKED, "an old copy: the ticket was reprinted", ticket_id, "reprinted")
     seat = f"{section} {row_label}-{number}" if row_label is not None else f"{section} GA"
@@ -303,6 +308,17 @@ def _judge(db: Database, session: GateSession, verified: codes.VerifiedToken,
     if record.comp:
         marks.append("COMP")
     return _by_history(db, session, ticket_id, record.reentry, " · ".join(marks))
+
+
+def _not_issued(db: Database, ticket_id: int) -> bool:
+    """The ticket's order is on a payment plan that issues its tickets when paid in full,
+    and is not paid yet (the rule core.sales.orders.withheld holds for every code handed
+    out; no code should exist, so this only stops one made before the plan was agreed).
+    A gate pack carries no plans: offline, only the missing code keeps it out."""
+    return db.execute(
+        "SELECT 1 FROM tickets t JOIN payment_plans p ON p.order_id = t.order_id JOIN "
+        "orders o ON o.id = t.order_id WHERE t.id = ? AND p.tickets = 'paid_in_full' AND "
+        "p.status = 'active' AND o.status = 'deposit'", [ticket_id]).fetchone() is not None
 
 
 def _by_history(db: Database, session: GateSession, ticket_id: int,

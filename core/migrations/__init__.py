@@ -25,6 +25,7 @@ from core.migrations import (
     m0017_account_credit,
     m0018_payment_plans,
     m0019_journal_head,
+    m0020_plan_tickets_and_reminders,
     m0022_package_exchanges,
 )
 
@@ -37,7 +38,8 @@ STEPS: tuple[ModuleType, ...] = (
     m0005_admin, m0006_concessions, m0008_gate_lanes, m0009_web_orders,
     m0010_cases, m0011_customer_merge, m0012_extracts, m0013_notices,
     m0014_storefront, m0015_subscriptions, m0017_account_credit,
-    m0018_payment_plans, m0019_journal_head, m0022_package_exchanges,
+    m0018_payment_plans, m0019_journal_head, m0020_plan_tickets_and_reminders,
+    m0022_package_exchanges,
 )
 
 migrations = Migrations("boxoffice")

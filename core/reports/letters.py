@@ -1,12 +1,12 @@
 """Letters to patrons, one per page, ready to print and fold (a window envelope shows the
-address block): the written disposition of a case, balance-due reminders, and renewal
-notices for subscribers. fpdf2 and
+address block): the written disposition of a case, balance-due reminders, payment plans'
+instalment reminders, and renewal notices for subscribers. fpdf2 and
 the standard Helvetica font, like the reports' PDFs.
 
 The house's name and address come from config (`[house]`); the letter says what the case
 was, when it was raised, and the disposition as written when the case was closed.
-Balance reminders also go by email (`email_reminders`, through `[mail]`) to the customers
-who agreed to email.
+Balance and instalment reminders also go by email (`email_reminders`,
+`email_instalment_reminders`, through `[mail]`) to the customers who agreed to email.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from core.people.permissions import authorize
 from core.reports.pdf import latin1
 from core.sales.cases import Case
 from core.sales.customers import get_customer
-from core.sales.notices import Reminder, record_case_letter, record_sent
+from core.sales.notices import (
+    InstalmentReminder,
+    Reminder,
+    record_case_letter,
+    record_instalment_sent,
+    record_sent,
+)
+from core.sales.plans import RULE_WORDS
 from core.sales.renewals import Renewal
 from core.store.db import Database
 
@@ -182,6 +189,100 @@ def reminder_letters(reminders: list[Reminder], *, house: str, house_address: st
                 reference=f"Order {order.number}: balance due {due}",
                 body=_reminder_body(reminder, due, "letter"))
     return bytes(pdf.output())
+
+
+def _long(day: date) -> str:
+    return day.strftime("%d %B %Y")
+
+
+def _instalment_body(reminder: InstalmentReminder, today: date, closing: str) -> list[str]:
+    """The schedule, what is paid, what is asked for and by when, what a default does."""
+    plan, next_one, customer = reminder.plan, reminder.instalment, reminder.customer
+    assert customer is not None
+    paid = plan.paid_before_cents + sum(i.paid_cents for i in plan.instalments)
+    left = sum(i.amount_cents - i.paid_cents for i in plan.instalments)
+    late = plan.days_overdue(today)
+    ask = (f"Instalment {next_one.seq}, {format_cents(reminder.owed_cents)}, was due on "
+           f"{_long(next_one.due)}: it is {late} day(s) overdue." if next_one.due < today
+           else f"Instalment {next_one.seq}, {format_cents(reminder.owed_cents)}, is due on "
+                f"{_long(next_one.due)}.")
+    schedule = [f"  {i.seq}.  {_long(i.due)}   {format_cents(i.amount_cents)}   "
+                + ("paid" if i.settled else f"{format_cents(i.paid_cents)} paid"
+                   if i.paid_cents else "to pay") for i in plan.instalments]
+    kept = ("kept as credit on your account" if plan.on_default == "credit"
+            else "refunded to you")
+    tickets = ("Your tickets are issued when the plan is paid in full."
+               if plan.tickets_withheld else "")
+    return [f"Dear {customer.name},", "",
+            f"This is a reminder about the payment plan for order {plan.order_number}. "
+            + ask, "",
+            "The plan as agreed:",
+            f"  Paid when it was agreed: {format_cents(plan.paid_before_cents)}",
+            *schedule, "",
+            f"Paid so far on the plan: {format_cents(paid)}; still to pay: "
+            f"{format_cents(left)}. {tickets}".rstrip(), "",
+            f"If an instalment is more than {plan.default_after_days} day(s) overdue, the "
+            f"plan may be ended: the tickets are cancelled, their seats go back on sale, "
+            f"and what you have paid is {kept}.", "",
+            "Please pay at the box office or call us. If you have paid in the last few "
+            f"days, thank you, and please ignore this {closing}."]
+
+
+def _instalment_subject(reminder: InstalmentReminder, house: str) -> str:
+    return (f"{house}: order {reminder.plan.order_number}, instalment "
+            f"{reminder.instalment.seq} due {_long(reminder.instalment.due)}")
+
+
+def instalment_letters(reminders: list[InstalmentReminder], *, house: str,
+                       house_address: str, today: date) -> bytes:
+    """Instalment reminders, one letter a page, for those that may go by mail (consent,
+    not already sent for the instalment unless asked again). Raises BoxOfficeError
+    `nothing_to_send` when none may."""
+    sending = [r for r in reminders if not r.why_not("mail")]
+    if not sending:
+        raise BoxOfficeError("no instalment reminder may go by mail (none due, no customer "
+                             "agreed to mail, or they were sent already)",
+                             code="nothing_to_send")
+    pdf = _letters(f"{house}: instalment reminders")
+    for reminder in sending:
+        customer = reminder.customer
+        assert customer is not None
+        _letter(pdf, house=house, house_address=house_address,
+                recipient=[customer.name, customer.email or customer.phone], today=today,
+                reference=f"Order {reminder.plan.order_number}: instalment "
+                          f"{reminder.instalment.seq} of {len(reminder.plan.instalments)}, "
+                          f"due {_long(reminder.instalment.due)} "
+                          f"({RULE_WORDS[reminder.plan.tickets]})",
+                body=_instalment_body(reminder, today, "letter"))
+    return bytes(pdf.output())
+
+
+def email_instalment_reminders(
+        db: Database, actor: User, reminders: list[InstalmentReminder], *,
+        mail: MailConfig, house: str, house_address: str, today: date, now: datetime
+) -> tuple[list[InstalmentReminder], list[tuple[InstalmentReminder, str]]]:
+    """Email the instalment reminders that may go by email (consent, an address, not sent
+    for that instalment yet unless asked again); each one sent is logged at once. Returns
+    (sent, failed with why); a failure leaves the others going. Needs `group_sales`.
+    Raises MailError `mail_off` when no mail server is configured (nothing sent)."""
+    authorize(db, actor, "group_sales")
+    if not mail.host:
+        raise MailError("no mail server is configured ([mail] host)", code="mail_off")
+    sent: list[InstalmentReminder] = []
+    failed: list[tuple[InstalmentReminder, str]] = []
+    for reminder in reminders:
+        if reminder.why_not("email") or reminder.customer is None:
+            continue
+        text = "\n".join([*_instalment_body(reminder, today, "email"), "", house,
+                          house_address]).rstrip() + "\n"
+        try:
+            send(mail, reminder.customer.email, _instalment_subject(reminder, house), text)
+        except MailError as error:
+            failed.append((reminder, error.message))
+            continue
+        record_instalment_sent(db, actor, [reminder], "email", now=now)
+        sent.append(reminder)
+    return sent, failed
 
 
 def renewal_letters(renewals: list[Renewal], *, house: str, house_address: str,

@@ -20,7 +20,14 @@ from core.sales.checkout import issue_tickets
 from core.sales.flex import is_flex_ticket
 from core.sales.goods import issue_goods, return_goods
 from core.sales.models import Order, Ticket
-from core.sales.orders import OrderError, get_order, refresh_total, require_reason, retire_tickets
+from core.sales.orders import (
+    OrderError,
+    get_order,
+    refresh_total,
+    require_issued,
+    require_reason,
+    retire_tickets,
+)
 from core.sales.payments import insert_payment, pay_back
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
@@ -217,7 +224,8 @@ def reprint(db: Database, actor: User, ticket_id: int, *, reason: str,
             now: datetime, override: Override | None = None) -> Ticket:
     """Issue a new code generation for a live ticket and revoke the old one; the ticket
     is unprinted until the printer takes it. Needs `reprint`. Raises OrderError
-    (`not_live`, `reason_required`, `too_many_reprints`)."""
+    (`not_live`, `reason_required`, `too_many_reprints`, `not_issued`: its payment plan
+    issues the tickets when paid in full)."""
     require_reason(reason)
     approver = authorize(db, actor, "reprint", override=override)
     with write(db):
@@ -228,6 +236,7 @@ def reprint(db: Database, actor: User, ticket_id: int, *, reason: str,
         order_id, status, generation = row
         if status != "live":
             raise OrderError(f"the ticket is {status}", code="not_live")
+        require_issued(db, order_id)
         if generation >= 255:
             raise OrderError("this ticket has been reprinted too often", code="too_many_reprints")
         keys.revoke(db, ticket_id, generation, f"reprint: {reason}", actor=actor.username,

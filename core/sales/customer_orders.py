@@ -11,6 +11,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.people.models import User
 from core.people.permissions import authorize
 from core.sales.customers import get_customer, parse_flags
+from core.sales.orders import require_issued
 from core.store import journal
 from core.store.db import Database, write
 from core.times import parse_stamp, stamp
@@ -105,7 +106,8 @@ def mark_picked_up(db: Database, actor: User, order_id: int, *,
 
     Covers the whole order, every performance on it. Journaled as `order.picked_up`.
     Raises PermissionDenied without `will_call`, NotFound, BoxOfficeError
-    `not_will_call`, `already_picked_up` (the second time), `no_live_tickets`.
+    `not_will_call`, `already_picked_up` (the second time), `no_live_tickets`, OrderError
+    `not_issued` (a payment plan that issues the tickets when paid in full, not paid).
     """
     authorize(db, actor, "will_call")
     moment = (now or clock.now()).astimezone(UTC)
@@ -125,6 +127,7 @@ def mark_picked_up(db: Database, actor: User, order_id: int, *,
                       [order_id]).fetchone() is None:
             raise BoxOfficeError(f"order {number} has no live tickets to hand over",
                                  code="no_live_tickets")
+        require_issued(db, order_id)
         db.execute("UPDATE orders SET picked_up_at = ? WHERE id = ?",
                    [stamp(moment), order_id])
         journal.append(db, actor=actor.username, action="order.picked_up",

@@ -10,6 +10,7 @@ from datetime import datetime
 from core.errors import BoxOfficeError, NotFound
 from core.free_text import LONG, clean_text
 from core.gate import codes, keys
+from core.money import format_cents
 from core.people.models import User
 from core.people.permissions import authorize
 from core.sales.goods import order_goods
@@ -60,14 +61,44 @@ def refresh_total(db: Database, order_id: int) -> None:
                [order_id, order_id, order_id])
 
 
-def authorize_codes(db: Database, actor: User) -> None:
+def authorize_codes(db: Database, actor: User, order_id: int | None = None) -> None:
     """Showing or printing a live ticket code is handing out a ticket: it needs `sell`
-    (the gate role has no such grant; a gate only reads codes). Raises PermissionDenied."""
+    (the gate role has no such grant; a gate only reads codes), and the order's tickets
+    issued (`require_issued`). Raises PermissionDenied, OrderError `not_issued`."""
     authorize(db, actor, "sell")
+    if order_id is not None:
+        require_issued(db, order_id)
+
+
+def withheld(db: Database, order_id: int) -> str:
+    """Why the order's tickets may not be handed out yet ("" when they may): a payment
+    plan agreed to issue them when paid in full, and a balance is still owed. Its
+    tickets exist and hold their seats, but no code leaves the box office: no print, no
+    PDF, no will-call pickup, no reprint, so nothing can be scanned at a gate."""
+    row = db.execute(
+        "SELECT o.number, o.total_cents, (SELECT coalesce(sum(amount_cents), 0) FROM "
+        "payments WHERE order_id = o.id AND status = 'approved') FROM payment_plans p "
+        "JOIN orders o ON o.id = p.order_id WHERE p.order_id = ? AND "
+        "p.tickets = 'paid_in_full' AND p.status = 'active' AND o.status = 'deposit'",
+        [order_id]).fetchone()
+    if row is None:
+        return ""
+    number, total, paid = row
+    return (f"order {number}'s tickets are issued when its payment plan is paid in full: "
+            f"{format_cents(int(total) - int(paid))} still to pay")
+
+
+def require_issued(db: Database, order_id: int) -> None:
+    """Raises OrderError `not_issued` while the order's tickets are withheld (`withheld`)."""
+    why = withheld(db, order_id)
+    if why:
+        raise OrderError(why, code="not_issued")
 
 
 def ticket_code(signer: codes.Signer, ticket: Ticket) -> str:
-    """The signed code printed on (and scanned from) the ticket's current generation."""
+    """The signed code printed on (and scanned from) the ticket's current generation.
+    A pure signature: whoever hands it out checks `authorize_codes` (or `withheld`) for
+    the order first, so a payment plan's tickets kept back never get a code."""
     return signer.sign(ticket.id, ticket.performance_id, ticket.generation, ticket.flags)
 
 

@@ -9,6 +9,10 @@ instalment not covered by its due date is overdue: it shows on the worklist and 
 order. A plan overdue longer than its `default_after_days` defaults: the live tickets
 are taken back (the seats go back on sale) and what was paid is kept as the customer's
 account credit, or refunded (`refund` permission) - whichever the plan says.
+A plan's ticket rule (`tickets`) says when its tickets are issued: `first_payment` (at
+once: they print with the first payment, as any paid order's) or `paid_in_full` (the
+seats are the customer's, but no code is handed out - no print, PDF, will-call pickup or
+reprint, see `core.sales.orders.withheld` - until the last instalment is paid).
 Needs `group_sales` to agree a plan. Everything journaled.
 """
 
@@ -29,9 +33,12 @@ from core.sales.orders import get_order
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database, insert, write
-from core.times import stamp
+from core.times import parse_stamp, stamp
 
 MAX_INSTALMENTS = 24
+TICKET_RULES = ("first_payment", "paid_in_full")
+RULE_WORDS = {"first_payment": "tickets issued at the first payment",
+              "paid_in_full": "tickets issued when paid in full"}
 
 
 class PlanError(BoxOfficeError):
@@ -63,6 +70,14 @@ class Plan:
     default_after_days: int
     on_default: str             # credit, refund
     instalments: tuple[Instalment, ...]
+    tickets: str = "first_payment"   # when the tickets are issued: TICKET_RULES
+    paid_before_cents: int = 0       # paid on the order when the plan was agreed
+
+    @property
+    def tickets_withheld(self) -> bool:
+        """The rule keeps the tickets back and something is still to pay."""
+        return (self.tickets == "paid_in_full" and self.status == "active"
+                and not self.paid_in_full)
 
     @property
     def paid_in_full(self) -> bool:
@@ -96,13 +111,21 @@ def check_schedule(instalments: Sequence[tuple[date, int]], total_cents: int,
 
 def agree_plan(db: Database, actor: User, order_id: int,
                instalments: Sequence[tuple[date, int]], *, default_after_days: int = 14,
-               on_default: str = "credit", now: datetime, zone: ZoneInfo) -> Plan:
-    """A plan for the balance of an order on a deposit (its customer agreed to it).
-    Needs `group_sales`. Raises PlanError (`bad_plan`, `not_deposit`, `has_plan`,
-    `no_customer`, `bad_default`), PermissionDenied."""
+               on_default: str = "credit", tickets: str = "first_payment", now: datetime,
+               zone: ZoneInfo) -> Plan:
+    """A plan for the balance of an order on a deposit (its customer agreed to it), its
+    tickets issued at once (`first_payment`) or when it is paid in full (`paid_in_full`:
+    refused once a ticket of the order has been printed, since that code is out, and
+    unless the last instalment falls by the day of the order's first performance, or the
+    patron could never get in). Needs `group_sales`. Raises PlanError (`bad_plan`,
+    `not_deposit`, `has_plan`, `no_customer`, `bad_default`, `bad_rule`,
+    `already_issued`, `after_performance`), PermissionDenied."""
     if on_default not in ("credit", "refund") or not 0 <= default_after_days <= 365:
         raise PlanError("a plan defaults after 0 to 365 days, to credit or refund",
                         code="bad_default")
+    if tickets not in TICKET_RULES:
+        raise PlanError("a plan's tickets are issued at the first payment or when paid in "
+                        "full", code="bad_rule")
     with write(db):
         authorize(db, actor, "group_sales")
         order = get_order(db, order_id)
@@ -116,46 +139,67 @@ def agree_plan(db: Database, actor: User, order_id: int,
                       [order_id]).fetchone():
             raise PlanError(f"order {order.number} already has a plan", code="has_plan")
         check_schedule(instalments, order.balance_cents, now.astimezone(zone).date())
+        if tickets == "paid_in_full" and any(t.printed for t in order.tickets
+                                             if t.status == "live"):
+            raise PlanError(f"order {order.number}'s tickets were printed already: agree "
+                            "the plan with its tickets issued at the first payment",
+                            code="already_issued")
+        if tickets == "paid_in_full":
+            first_show = _first_performance_day(db, order_id, zone)
+            if first_show is not None and instalments[-1][0] > first_show:
+                raise PlanError(f"its tickets are issued when it is paid in full, so the last "
+                                f"instalment must fall by {first_show.isoformat()}, the day "
+                                "of the order's first performance", code="after_performance")
         plan_id = insert(db, "INSERT INTO payment_plans (order_id, default_after_days, "
-                             "on_default, paid_before_cents, created_by, created_at) VALUES "
-                             "(?, ?, ?, ?, ?, ?)",
+                             "on_default, paid_before_cents, created_by, created_at, "
+                             "tickets) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [order_id, default_after_days, on_default, order.paid_cents,
-                          actor.id, stamp(now)])
-        db.executemany(
-            "INSERT INTO plan_instalments (plan_id, seq, due_date, amount_cents) VALUES "
-            "(?, ?, ?, ?)", [(plan_id, seq, when.isoformat(), amount)
-                             for seq, (when, amount) in enumerate(instalments, start=1)])
+                          actor.id, stamp(now), tickets])
+        for seq, (when, amount) in enumerate(instalments, start=1):
+            db.execute("INSERT INTO plan_instalments (plan_id, seq, due_date, amount_cents) "
+                       "VALUES (?, ?, ?, ?)", [plan_id, seq, when.isoformat(), amount])
         db.execute("UPDATE orders SET balance_due_date = ? WHERE id = ?",
                    [instalments[-1][0].isoformat(), order_id])
         journal.append(db, actor=actor.username, action="plan.agree",
                        subject=f"order:{order_id}",
                        data={"instalments": [[d.isoformat(), a] for d, a in instalments],
                              "default_after_days": default_after_days,
-                             "on_default": on_default})
+                             "on_default": on_default, "tickets": tickets})
         return get_plan(db, order_id)
+
+
+def _first_performance_day(db: Database, order_id: int, zone: ZoneInfo) -> date | None:
+    row = db.execute("SELECT min(p.starts_at) FROM tickets t JOIN performances p ON "
+                     "p.id = t.performance_id WHERE t.order_id = ? AND t.status = 'live'",
+                     [order_id]).fetchone()
+    return parse_stamp(row[0]).astimezone(zone).date() if row and row[0] else None
 
 
 def sell_on_plan(db: Database, actor: User, cart_id: int, first: Sequence[Tender],
                  later: Sequence[tuple[date, int]], *, customer_id: int, station: str,
                  now: datetime, zone: ZoneInfo, default_after_days: int = 14,
-                 on_default: str = "credit") -> Plan:
-    """A window sale on a plan, in one transaction: `first` paid now (the tickets are
-    issued), the rest on the `later` dates. Raises what checkout and agree_plan raise."""
+                 on_default: str = "credit", tickets: str = "first_payment",
+                 delivery: str = "print") -> Plan:
+    """A window sale on a plan, in one transaction: `first` paid now (the tickets issued
+    with it, or kept back until the plan is paid in full: `tickets`), the rest on the
+    `later` dates. Raises what checkout and agree_plan raise."""
     if not later:
         raise PlanError("a plan has instalments after today's", code="bad_plan")
     with write(db):
         order = checkout.checkout(db, actor, cart_id, first, station=station, now=now,
                                   customer_id=customer_id, balance_due=later[-1][0],
-                                  zone=zone, on_plan=True)
+                                  zone=zone, on_plan=True, delivery=delivery)
         return agree_plan(db, actor, order.id, later, default_after_days=default_after_days,
-                          on_default=on_default, now=now, zone=zone)
+                          on_default=on_default, tickets=tickets, now=now, zone=zone)
 
 
 def pay_instalment(db: Database, actor: User, order_id: int, tenders: Sequence[Tender], *,
                    station: str, now: datetime) -> Plan:
     """A payment toward a plan's instalments at any window (in the seller's shift; any
-    seller may take it). Raises NotFound `no_plan`, PlanError `defaulted`, and the
-    refusals of groups.pay_balance (`overpaid`, `not_deposit`, ...)."""
+    seller may take it). The payment that settles the last instalment completes the
+    order, which issues tickets kept back until then (`tickets_withheld` turns False:
+    print them as any paid order's). Raises NotFound `no_plan`, PlanError `defaulted`,
+    and the refusals of groups.pay_balance (`overpaid`, `not_deposit`, ...)."""
     with write(db):
         plan = get_plan(db, order_id)
         if plan.status != "active":
@@ -163,10 +207,13 @@ def pay_instalment(db: Database, actor: User, order_id: int, tenders: Sequence[T
                             "paid on it", code="defaulted")
         groups.pay_balance(db, actor, order_id, tenders, station=station, now=now,
                            permission="sell")
+        after = get_plan(db, order_id)
         journal.append(db, actor=actor.username, action="plan.payment",
                        subject=f"order:{order_id}",
-                       data={"amount_cents": sum(t.amount_cents for t in tenders)})
-        return get_plan(db, order_id)
+                       data={"amount_cents": sum(t.amount_cents for t in tenders),
+                             **({"tickets_issued": True} if plan.tickets_withheld
+                                and not after.tickets_withheld else {})})
+        return after
 
 
 def get_plan(db: Database, order_id: int) -> Plan:
@@ -174,12 +221,12 @@ def get_plan(db: Database, order_id: int) -> Plan:
     the order had when the plan was agreed. Raises NotFound `no_plan`."""
     row = db.execute(
         "SELECT p.id, o.number, coalesce(c.name, ''), p.status, p.default_after_days, "
-        "p.on_default, p.paid_before_cents FROM payment_plans p JOIN orders o ON "
+        "p.on_default, p.paid_before_cents, p.tickets FROM payment_plans p JOIN orders o ON "
         "o.id = p.order_id LEFT JOIN customers c ON c.id = o.customer_id WHERE "
         "p.order_id = ?", [order_id]).fetchone()
     if row is None:
         raise NotFound("this order has no payment plan", code="no_plan")
-    plan_id, number, name, status, after, on_default, paid_before = row
+    plan_id, number, name, status, after, on_default, paid_before, rule = row
     # what was paid beyond the deposit (the balance payments) pays the instalments
     paid = get_order(db, order_id).paid_cents - paid_before
     instalments = []
@@ -190,7 +237,7 @@ def get_plan(db: Database, order_id: int) -> Plan:
         paid -= share
         instalments.append(Instalment(seq, date.fromisoformat(due), amount, share))
     return Plan(plan_id, order_id, number, name, status, after, on_default,
-                tuple(instalments))
+                tuple(instalments), rule, paid_before)
 
 
 def overdue_plans(db: Database, today: date) -> list[Plan]:
@@ -239,7 +286,8 @@ def due_soon(plan: Plan, today: date) -> str:
     left = upcoming.amount_cents - upcoming.paid_cents
     return (f"plan: {format_cents(left)} due {upcoming.due.isoformat()}"
             + (f", OVERDUE {late} day(s)" if late else "")
-            + f" ({sum(1 for i in plan.instalments if not i.settled)} instalment(s) left)")
+            + f" ({sum(1 for i in plan.instalments if not i.settled)} instalment(s) left"
+            + ("; tickets when paid in full" if plan.tickets_withheld else "") + ")")
 
 
 def plan_timeline(plan: Plan) -> list[tuple[str, str, str]]:

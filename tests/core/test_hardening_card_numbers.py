@@ -315,6 +315,17 @@ for _name, _why in (
         ("sales.plans.sell_on_plan:station", "delegated"),
         ("sales.plans.agree_plan:on_default", "fixed set"),
         ("sales.plans.sell_on_plan:on_default", "fixed set"),
+        # a plan's ticket rule is one of plans.TICKET_RULES; its delivery goes to checkout,
+        # which takes print or will_call only
+        ("sales.plans.agree_plan:tickets", "fixed set"),
+        ("sales.plans.sell_on_plan:tickets", "fixed set"),
+        ("sales.plans.sell_on_plan:delivery", "delegated"),
+        # instalment reminders: the house from the config, the channel mail or email
+        ("reports.letters.email_instalment_reminders:house", "config"),
+        ("reports.letters.email_instalment_reminders:house_address", "config"),
+        ("reports.letters.instalment_letters:house", "config"),
+        ("reports.letters.instalment_letters:house_address", "config"),
+        ("sales.notices.record_instalment_sent:channel", "internal"),
 ):
     REVIEWED[_name] = _why
 # CHECKED_ELSEWHERE: checked as a whole by the service's own scan (a settlement file's rows,

@@ -39,6 +39,16 @@ def hall_performance(db: Database) -> int:
                           "WHERE v.kind = 'hall' ORDER BY p.starts_at LIMIT 1").fetchone()[0])
 
 
+def later_hall_performance(db: Database, days: int = 60) -> int:
+    """The hall's first performance again, `days` after the pinned day (19:30 there)."""
+    from core.venue.performances import copy_performance
+    from tests.support.constants import ZONE
+    from tests.support.dates import day_at
+
+    return copy_performance(db, user(db, "cora"), hall_performance(db),
+                            day_at(days, "19:30", ZONE))
+
+
 def stadium_performance(db: Database) -> int:
     return int(db.execute("SELECT p.id FROM performances p JOIN venues v ON v.id = p.venue_id "
                           "WHERE v.kind = 'stadium' LIMIT 1").fetchone()[0])

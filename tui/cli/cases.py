@@ -281,8 +281,17 @@ def notices_log(customer_id: int | None, db_path: str | None, username: str, pin
     db = open_db(db_path)
     with reported(as_json):
         sent = notices.sent_notices(db, sign_in(db, username, pin), customer_id=customer_id)
+    if as_json:
+        click.echo(json.dumps([{"kind": n.kind, "customer": n.customer,
+                                "order": n.order_number, "case": n.case_id,
+                                "instalment": n.instalment_seq, "channel": n.channel,
+                                "sent_by": n.sent_by, "sent_at": n.sent_at.isoformat()}
+                               for n in sent]))
+        return
     for n in sent:
+        about = (f" #{n.instalment_seq}" if n.instalment_seq is not None
+                 else f" case {n.case_id}" if n.case_id is not None else "")
         click.echo(f"{n.sent_at:%Y-%m-%d %H:%M} UTC  {n.kind:<12} {n.channel:<6} "
-                   f"{n.customer[:24]:<24} {n.order_number or ''}  by {n.sent_by}")
+                   f"{n.customer[:24]:<24} {n.order_number or ''}{about}  by {n.sent_by}")
     if not sent:
         click.echo("nothing sent yet")

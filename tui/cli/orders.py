@@ -50,7 +50,7 @@ def order_show(number: str, db_path: str | None, username: str | None, pin: str 
     with reported(as_json):
         found = _find(db, number)
         if username is not None:
-            orders.authorize_codes(db, sign_in(db, username, pin or ""))
+            orders.authorize_codes(db, sign_in(db, username, pin or ""), found.id)
             signer = ticket_signer(db)
     echo_order(found, signer, as_json, db)
 
@@ -179,9 +179,9 @@ def order_print(number: str, db_path: str | None, username: str, pin: str,
     now = clock.now()
     with reported(as_json):
         actor = sign_in(db, username, pin)
-        orders.authorize_codes(db, actor)
         check_printer(printer_spec)
         found = _find(db, number)
+        orders.authorize_codes(db, actor, found.id)
         if found.delivery == "will_call" and not _picked_up(db, found.id):
             # the tickets leave the window: the pickup is recorded (needs will_call)
             customer_orders.mark_picked_up(db, actor, found.id, now=now)

@@ -46,8 +46,12 @@ def order_json(order: models.Order, signer: codes.Signer | None) -> dict[str, An
 
 def echo_order(order: models.Order, signer: codes.Signer | None, as_json: bool,
                  db: Database | None = None) -> None:
+    withheld = orders.withheld(db, order.id) if db is not None else ""
+    if withheld:            # no code leaves the box office until the plan is paid
+        signer = None
     if as_json:
-        click.echo(json.dumps(order_json(order, signer), indent=2))
+        click.echo(json.dumps({**order_json(order, signer), "withheld": withheld or None},
+                              indent=2))
         return
     click.echo(f"Order {order.number}  {order.status}  ({order.channel}, {order.delivery})")
     shows: dict[int, str] = {}
@@ -66,6 +70,8 @@ def echo_order(order: models.Order, signer: codes.Signer | None, as_json: bool,
             click.echo(f"      for {shows[ticket.performance_id]}")
         if signer and ticket.status == "live":
             click.echo(f"      code {orders.ticket_code(signer, ticket)}")
+    if withheld:
+        click.echo(f"  no codes: {withheld}")
     for good in order.goods:
         back = f"  {good.returned} returned" if good.returned else ""
         click.echo(f"  {good.sku:<9} {good.description[:22]:<22} x{good.quantity:<3} "
@@ -147,6 +153,9 @@ def tenders_from_specs(specs: tuple[str, ...], total: int) -> list[Tender]:
 @click.option("--plan", "plan_spec", help="A payment plan: the later instalments "
               "YYYY-MM-DD:AMOUNT,... (the tenders pay the rest now; needs --customer and "
               "group_sales).")
+@click.option("--plan-tickets", type=click.Choice(["first-payment", "paid-in-full"]),
+              default="first-payment", show_default=True,
+              help="With --plan: issue the tickets now, or only when the plan is paid.")
 @click.option("--will-call", is_flag=True, help="Hold the tickets for pickup.")
 @click.option("--station", default="cli", show_default=True)
 @click.option("--supervisor", help="A supervisor approving a protected action (comps).")
@@ -160,8 +169,8 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
          seats: str | None, best: int | None, zone: str | None, section: str | None,
          ga: str | None, price_type: str, item_specs: tuple[str, ...], allow_short: bool,
          tender_specs: tuple[str, ...],
-         customer_id: int | None, plan_spec: str | None, will_call: bool, station: str,
-         supervisor: str | None,
+         customer_id: int | None, plan_spec: str | None, plan_tickets: str, will_call: bool,
+         station: str, supervisor: str | None,
          supervisor_pin: str | None, printer_spec: str | None, no_print: bool,
          as_json: bool) -> None:
     """Sell seats (by name, best available, or general admission) and/or items, print the
@@ -216,7 +225,9 @@ def sell(db_path: str | None, username: str, pin: str, performance_id: int | Non
                 plan = plans.sell_on_plan(db, actor, cart_id,
                                           tenders_from_specs(tender_specs, first), later,
                                           customer_id=customer_id, station=station,
-                                          now=now, zone=config.zone)
+                                          now=now, zone=config.zone,
+                                          tickets=plan_tickets.replace("-", "_"),
+                                          delivery="will_call" if will_call else "print")
                 order = orders.get_order(db, plan.order_id)
             else:
                 order = checkout.checkout(db, actor, cart_id,

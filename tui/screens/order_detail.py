@@ -39,6 +39,7 @@ from tui.screens.order_text import (
     ticket_labels,
 )
 from tui.screens.reservation_pay import (
+    agree_plan_form,
     plan_line,
     reservation_line,
     take_instalment,
@@ -67,6 +68,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         Binding("a", "settle_card", "Settle card", id="order.settle_card"),
         Binding("k", "case", "Case", id="order.case"),
         Binding("y", "pay_reservation", "Take payment", id="order.pay_reservation"),
+        Binding("n", "agree_plan", "Plan", id="order.agree_plan"),
     ]
 
     def __init__(self, order_id: int, *, note: str = "", ticket_id: int | None = None) -> None:
@@ -223,6 +225,9 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                                                                          order.id))
         if action == "settle_card":
             return any(p.status == "unknown" for p in order.payments)
+        if action == "agree_plan":       # a balance to spread, and no plan on it yet
+            return (order.status == "deposit" and self.box_office.may("group_sales")
+                    and not plan_line(self.box_office, order.id))
         return True
 
     # -- the actions ---------------------------------------------------------------------
@@ -385,6 +390,11 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         else:
             take_payment(self.box_office, self.order_id, self.reload)
 
+    def action_agree_plan(self) -> None:
+        """Spread an order's balance over instalments agreed with the customer."""
+        if self.order is not None:
+            agree_plan_form(self.box_office, self.order_id, self.reload)
+
     def action_case(self) -> None:
         """Log an inquiry or complaint about this order (F8 lists the cases)."""
         from tui.screens.cases import CasesScreen
@@ -426,7 +436,7 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
             return
         app = self.box_office
         try:   # a printed code is a ticket handed out: it needs `sell` (gate staff lack it)
-            orders.authorize_codes(app.db, app.seller)
+            orders.authorize_codes(app.db, app.seller, self.order.id)
         except BoxOfficeError as error:
             app.show_error(error, title="Print")
             return
