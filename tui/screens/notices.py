@@ -159,7 +159,7 @@ class NoticesScreen(AdminSectionScreen):
 
         app = self.box_office
         today = app.clock().astimezone(app.config.zone).date()
-        db = open_database(app.database_path(), check_location=False)
+        db = open_database(app.db.location, check_location=False)
         try:
             sent, failed = email_instalment_reminders(
                 db, app.seller, reminders, mail=app.config.mail,
