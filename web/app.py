@@ -46,7 +46,7 @@ from core.sales.card_provider import CardProvider
 from core.seatmap import section_drawing, venue_drawing
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
-from web import buying, orders, paying, renewing
+from web import buying, flexing, orders, paying, renewing
 from web import session as sessions
 from web.seatmap_svg import seat_map_svg, seat_words
 from web.site import HERE, Storefront, storefront
@@ -245,6 +245,13 @@ def create_app(database: str | Path | None = None, config: Config | None = None,
         Route("/renew/{code:str}", renewing.renewal_page),
         Route("/renew/{code:str}/pay", renewing.renew, methods=["POST"]),
         Route("/renew/{code:str}/change", renewing.change, methods=["POST"]),
+        Route("/flex", flexing.find_page),
+        Route("/flex", flexing.find, methods=["POST"]),
+        Route("/flex/{pass_id:int}", flexing.pass_page),
+        Route("/flex/{pass_id:int}/tickets.pdf", flexing.tickets_file),
+        Route("/flex/{pass_id:int}/performances/{performance_id:int}", flexing.seats_page),
+        Route("/flex/{pass_id:int}/performances/{performance_id:int}", flexing.redeem,
+              methods=["POST"]),
         Route("/info/{slug:str}", info_page),
         Route("/site/logo", logo),
         Route("/health", health),
