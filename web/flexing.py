@@ -70,8 +70,8 @@ def pass_page(request: Request) -> Response:
         "offer": offer, "flex": chosen, "flash": session.take_flash(),
         "when": {show.performance_id: store.local(show.starts_at)
                  for show in offer.performances},
-        "events": store.performance_names(show.performance_id
-                                          for show in offer.performances),
+        "events": {show.performance_id: performances.get_performance(
+            store.db, show.performance_id).event_name for show in offer.performances},
         "key": flex_key(store.secret, chosen.id),
         "tickets": [(t, qr_svg(t.code)) for t in ticket_prints(store, chosen.order_id)],
         "pdf": pass_link(store, chosen.id, "/tickets.pdf")}
