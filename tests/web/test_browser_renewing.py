@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from core.config import Config, TicketsConfig
 from core.sales import flex, renewals
@@ -27,7 +27,7 @@ from tests.support.subscription_helpers import flex_package
 from tests.support.web_server import served
 from web.app import create_app
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture
