@@ -46,7 +46,7 @@ from core.sales.card_provider import CardProvider
 from core.seatmap import section_drawing, venue_drawing
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
-from web import buying, flexing, orders, paying, renewing
+from web import buying, flexing, orders, packages, paying, renewing
 from web import session as sessions
 from web.seatmap_svg import seat_map_svg, seat_words
 from web.site import HERE, Storefront, storefront
@@ -240,6 +240,9 @@ def create_app(database: str | Path | None = None, config: Config | None = None,
         Route("/orders/{number:str}/retry", paying.retry, methods=["POST"]),
         Route("/orders/{number:str}/confirm", paying.confirm, methods=["POST"]),
         Route("/webhooks/payments", paying.webhook, methods=["POST"]),
+        Route("/subscriptions", packages.list_page),
+        Route("/subscriptions/{package_id:int}", packages.package_page),
+        Route("/subscriptions/{package_id:int}/seats", buying.add_package, methods=["POST"]),
         Route("/renew", renewing.find_page),
         Route("/renew", renewing.find, methods=["POST"]),
         Route("/renew/{code:str}", renewing.renewal_page),

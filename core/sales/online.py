@@ -204,6 +204,7 @@ def set_price_type(db: Database, cart_id: int, item_id: int, price_type: str,
     line = next((line for line in cart.lines if line.item_id == item_id), None)
     if line is None:
         raise NotFound("that ticket is not in your cart", code="unknown_item")
+    _not_a_package(line.package_id)
     from core.venue.pricing import price_grid
 
     allowed = {code for code, _ in online_price_types(
@@ -213,7 +214,19 @@ def set_price_type(db: Database, cart_id: int, item_id: int, price_type: str,
     return carts.set_price_type(db, web_account(db), cart_id, item_id, price_type, now)
 
 
+def _not_a_package(package_id: int | None) -> None:
+    if package_id is not None:
+        raise OnlineError("a season package keeps its seat at every performance together, "
+                          "at the price type chosen: empty the cart to choose again",
+                          code="package_line")
+
+
 def remove(db: Database, cart_id: int, item_id: int, now: datetime) -> CartView:
+    """Take one line out of the patron's cart. Raises OnlineError `package_line` for one
+    performance of a season package (the package leaves whole, by emptying the cart)."""
+    line = next((line for line in carts.view_cart(db, cart_id).lines
+                 if line.item_id == item_id), None)
+    _not_a_package(line.package_id if line is not None else None)
     return carts.remove_item(db, web_account(db), cart_id, item_id, now)
 
 

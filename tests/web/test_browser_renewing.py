@@ -62,7 +62,9 @@ def test_a_subscriber_renews_by_card_in_the_browser(
     phone = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                              has_touch=True)
     phone.goto(f"{card_storefront}/")
-    phone.click("text=Subscribers")
+    phone.click("text=Subscriptions")
+    phone.wait_for_url("**/subscriptions")
+    phone.click("text=Renew with your renewal code")
     phone.wait_for_url("**/renew")
     assert _serious(phone) == [], "the renewal lookup"
     phone.fill("#code", "RN1")
