@@ -23,7 +23,7 @@ from tests.support.constants import FIXED_NOW
 from tests.support.localstripe import PUBLISHABLE_KEY, SECRET_KEY, LocalStripe
 from tests.support.renewal_helpers import rolled_season
 from tests.support.selling_helpers import STATION, user
-from tests.support.subscription_helpers import flex_package
+from tests.support.subscription_helpers import flex_package, hall_series
 from tests.support.web_server import served
 from web.app import create_app
 
@@ -136,3 +136,28 @@ def test_a_flex_pass_redeemed_by_clicking_seats_on_the_map(
     assert _serious(page) == [], "the pass page with tickets"
     page.screenshot(path=str(tmp_path / "flex-phone.png"), full_page=True)
     assert flex.get_pass(demo_db, sold.id).left == 2
+
+
+def test_a_season_package_chosen_on_the_map_fills_the_cart(
+        card_storefront: str, browser: Browser, demo_db: Database, tmp_path: Path) -> None:
+    made, package = hall_series(demo_db, 3)
+    phone = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                             has_touch=True)
+    phone.goto(f"{card_storefront}/subscriptions")
+    assert _serious(phone) == [], "the packages"
+    phone.screenshot(path=str(tmp_path / "subscriptions-phone.png"), full_page=True)
+    phone.click("text=Full season: Opera season")
+    phone.wait_for_url(f"**/subscriptions/{package.id}")
+    _no_sideways_scroll(phone)
+    assert _serious(phone) == [], "a package"
+    phone.screenshot(path=str(tmp_path / "package-phone.png"))
+    desktop = browser.new_page(viewport={"width": 1280, "height": 900})
+    desktop.goto(phone.url)
+    desktop.click("#s-ORCH-A-103")
+    assert "1 seat chosen" in desktop.inner_text("#chosen-count")
+    desktop.screenshot(path=str(tmp_path / "package-desktop.png"))
+    desktop.click("text=Add the season to cart")
+    desktop.wait_for_url("**/cart")
+    assert desktop.locator("text=season package, adult").count() == len(made.performance_ids)
+    assert "336.96" in desktop.inner_text(".total")
+    desktop.screenshot(path=str(tmp_path / "package-cart-desktop.png"), full_page=True)
