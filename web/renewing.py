@@ -130,9 +130,12 @@ def _checked_renewal(store: Storefront, request: Request) -> renewals.Renewal:
         raise HTTPException(404, "There is no such renewal, or the link is not complete: "
                                  "enter your renewal code again.")
     try:
-        return renewals.find_renewal(store.db, code)
+        found = renewals.find_renewal(store.db, code)
     except NotFound:
         raise HTTPException(404, "There is no such renewal.") from None
+    if found.hold_code is None:          # unseated: no code was ever given out for it
+        raise HTTPException(404, "There is no such renewal.")
+    return found
 
 
 def renewal_page(request: Request) -> Response:
