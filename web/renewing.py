@@ -1,15 +1,14 @@
-"""Renewing a subscription online with the renewal code, and a flex pass's page: what a
-subscriber reaches with the code on their letter (or the link in their email).
+"""Renewing a subscription online with the renewal code (the letter's, or the emailed
+link), and the lookup and form helpers the flex pass's pages share (web/flexing.py).
 
-Both start from a lookup (the code and the email or phone the box office has; rate
-limited like the order lookup, one answer for every miss) that leads to a signed link;
-every later page and form carries that link's key. What may be renewed or redeemed is
-decided in core (core.sales.online_renewals, core.sales.online_flex).
+A lookup (the code and the email or phone the box office has; rate limited like the
+order lookup, one answer for every miss) leads to a signed link; every later page and
+form carries that link's key. What may be renewed is decided in core
+(core.sales.online_renewals); paying is the storefront's usual card form.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -86,13 +85,8 @@ async def posted(request: Request, back: str,
         try:
             with store.writing():
                 target = work(store, session, form)
-        except BoxOfficeError as refusal:
+        except BoxOfficeError as refusal:      # a busy database too (DatabaseBusy)
             session.say(sentence(refusal.message))
-            target = back
-        except sqlite3.OperationalError as busy:
-            if "locked" not in str(busy) and "busy" not in str(busy):
-                raise
-            session.say("The box office is very busy right now: please try again.")
             target = back
         return sessions.save(RedirectResponse(target, status_code=303), session,
                              store.secret, request)
