@@ -142,3 +142,36 @@ def test_a_taken_seat_or_a_performance_off_sale_online_changes_nothing(
     forged = client.post(link.replace("?", f"/performances/{first}?"),
                          data={"csrf": "forged", "how": "best", "quantity": "1"})
     assert forged.status_code == 403
+
+
+def test_general_admission_places_on_a_stadium_pass(client: TestClient,
+                                                    demo_db: Database) -> None:
+    from core.venue import series as series_service
+    from core.venue.inventory import area_count, area_id
+    from tests.support.selling_helpers import keep_on_sale, stadium_performance
+    from tests.support.subscription_helpers import PRICING
+
+    cora = user(demo_db, "cora")
+    show = stadium_performance(demo_db)
+    keep_on_sale(demo_db)
+    made = series_service.create_series(demo_db, cora, "Match days", [show], now=FIXED_NOW)
+    package = series_service.create_package(demo_db, cora, made.id, "FLEX3", "Any three",
+                                            now=FIXED_NOW, admissions=3)
+    series_service.set_package_price(demo_db, cora, package.id, "ANY", "ADULT", 9000,
+                                     defaults=PRICING, fee_cents=0)
+    total = series_service.package_prices(demo_db, package.id)[0].total_cents
+    sold = flex.sell_flex_pass(demo_db, user(demo_db, "sam"), package.id, "ADULT",
+                               [Tender("cash", total, tendered_cents=total)],
+                               customer_id=NewSubscriber("Fan Field", "", "field@example.org"),
+                               station=STATION, now=FIXED_NOW)
+    link = _pass_page(client, str(sold.id), "field@example.org")
+    page = client.get(link.replace("?", f"/performances/{show}?")).text
+    assert 'name="area"' in page and "Field (" in page and 'id="map"' not in page
+    field = area_id(demo_db, show, "FIELD")
+    before = area_count(demo_db, show, field, FIXED_NOW).available
+    page = _redeem(client, link, show, how="places", area="FIELD", quantity="4")
+    assert "has 3 admission(s) left, not 4" in page
+    page = _redeem(client, link, show, how="places", area="FIELD", quantity="3")
+    assert "3 admission(s) used, 0 left" in page and page.count('class="ticket"') == 3
+    assert "general admission" in page
+    assert area_count(demo_db, show, field, FIXED_NOW).available == before - 3
