@@ -123,6 +123,7 @@ def test_a_flex_pass_redeemed_by_clicking_seats_on_the_map(
     assert _serious(page) == [], "the pass page"
     page.locator("a", has_text="choose seats").first.click()
     page.wait_for_url("**/performances/*?key=*")
+    assert _serious(page) == [], "a pass's seats"
     page.click("#s-ORCH-F-107")
     page.click("#s-ORCH-F-108")
     assert "2 seats chosen" in page.inner_text("#chosen-count")
