@@ -207,3 +207,18 @@ def test_code_lookups_are_rate_limited(client: TestClient, demo_db: Database) ->
                                            "contact": "x@example.org"}).status_code
                for n in range(12)]
     assert answers[0] == 200 and answers[-1] == 429
+
+
+def test_without_card_payments_the_page_sends_the_subscriber_to_the_box_office(
+        demo_db: Database, demo_path: Path, tmp_path: Path) -> None:
+    season = rolled_season(demo_db)
+    config = Config(tickets=TicketsConfig(key_dir=str(tmp_path / "keys")), web=WebConfig())
+    client = TestClient(create_app(demo_path, config), raise_server_exceptions=False)
+    link = _look_up(client, "RN1", "ann@example.org")
+    page = client.get(link).text
+    assert "Card payment is not offered online: renew at the box office" in page
+    assert "Renew and pay" not in page
+    answer = client.post(link.replace("/RN1?", "/RN1/pay?"), data={"csrf": _csrf(client)})
+    assert "Card payment is not offered here" in answer.text
+    assert _held_for(demo_db, season, "ORCH-A-101") == {"RN1"}
+    assert renewals.get_renewal(demo_db, 1).status == "offered"
