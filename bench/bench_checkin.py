@@ -63,7 +63,7 @@ def build(directory: Path, tickets: int):  # type: ignore[no-untyped-def]
             seat, section = seats[n] if n < len(seats) else (None, field)
             rows.append((first + n, order, match, section, seat, adult, f"B{first + n:08d}",
                          stamp))
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO tickets (id, order_id, performance_id, section_id, seat_id, "
             "price_type_id, serial, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.conn.execute("COMMIT")
@@ -137,7 +137,7 @@ def main() -> None:
         started = time.perf_counter()
         figures = checkin.counters(db, match, "North", at_gate)
         counters_ms = (time.perf_counter() - started) * 1000
-        db.conn.close()
+        db.close()
 
     print(f"\n{args.scans} scans each against {args.tickets:,} live tickets "
           "(WAL, synchronous=FULL)\n")

@@ -166,7 +166,7 @@ def main() -> None:
         finally:
             process.kill()
             process.wait()
-        db.conn.close()
+        db.close()
 
     print("| what | scans | scans/s | p50 ms | p99 ms | verdicts |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -47,7 +47,7 @@ def build_template(directory: Path) -> Path:
     # every payment belongs to the seller's open shift
     open_shift(db, get_user(db, "sam"), station="bench", float_counts={}, now=NOW)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
+    db.close()
     return path
 
 

@@ -8,6 +8,8 @@ of 5,000 subscribers forward.
    `sell_subscription` (checkout for a customer), p50/p99 over `--sales` sales of a named
    seat, interleaved with the baseline: one single ticket (open_cart, add_seats,
    checkout) at one performance, and ten of them (the same ten claims as ten sales).
+   Then the package's seat map: `package_plan` (every seat's state across the ten
+   performances), as the window reads it on opening the map and after each seat taken.
 2. Roll-forward: `--subscribers` subscriptions on a 2-performance series of the stadium
    are sold through the services (timed as a whole, for what it is worth), then
    `roll_forward` to two new performances holds each seat under its own hold code.
@@ -134,6 +136,24 @@ def main() -> None:
                     "single": "baseline: one single ticket (cart, claim, checkout)",
                     "ten singles": "baseline: ten single tickets, one per performance"}[name]
             print(f"| {what} | {statistics.median(values):.1f} | "
+                  f"{percentile(values, 0.99):.1f} |")
+
+        # the package's seat map (Subscriptions, s, seats blank): every seat's state across
+        # the ten performances, as the window reads it on opening and after each seat
+        from core.sales.package_seats import package_plan
+        from core.venue.seat_plan import seat_index
+        plans: dict[str, list[float]] = {"cold": [], "kept": []}
+        kept = seat_index(db, ten[0])
+        for _ in range(10):
+            for name, index in (("cold", None), ("kept", kept)):
+                started = time.perf_counter()
+                plan = package_plan(db, package_ten, NOW, index=index)
+                plans[name].append((time.perf_counter() - started) * 1000)
+        for name, values in plans.items():
+            what = ("opening (the seat index read too)" if name == "cold" else
+                    "after each seat (the window keeps the index)")
+            print(f"| the package's seat map, 10 performances ({len(plan):,} seats taken "
+                  f"somewhere): package_plan {what} | {statistics.median(values):.1f} | "
                   f"{percentile(values, 0.99):.1f} |")
 
         package_pair = series_with_package("Two matches", pair)

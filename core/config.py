@@ -27,6 +27,9 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 @dataclass(frozen=True)
 class DatabaseConfig:
     path: Path = Path("boxoffice.db")
+    # postgresql://user@host:port/name: the box office on PostgreSQL instead of the
+    # SQLite file `path` (docs/postgresql.md). Kept out of repr: it may hold a password.
+    url: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class TicketsConfig:
     # <database name>-keys/, so a key always travels with the database it signs for.
     key_dir: str = ""
     house_lines: tuple[str, ...] = ()   # printed at the foot of every ticket
+
+
+def database_location(config: Config) -> Path | str:
+    """The configured database: [database] url when set (PostgreSQL), else the SQLite
+    file [database] path."""
+    return config.database.url or config.database.path
 
 
 def ticket_key_dir(config: Config, database: Path, database_id: str) -> Path:
@@ -351,8 +360,8 @@ def parse_config(raw: dict[str, Any], *, source: Path | None = None) -> Config:
     if source is not None:
         # Relative paths are relative to the config file, not the current directory.
         if not config.database.path.is_absolute():
-            config = _replace(config, database=DatabaseConfig(
-                path=source.parent / config.database.path))
+            config = _replace(config, database=dataclasses.replace(
+                config.database, path=source.parent / config.database.path))
         if config.printer.backend in ("preview", "file") and config.printer.path \
                 and not Path(config.printer.path).is_absolute():
             config = _replace(config, printer=dataclasses.replace(
@@ -411,6 +420,11 @@ def _build(cls: type, section: dict[str, Any], where: str) -> Any:
 
 
 def _check_values(config: Config, where: str) -> None:
+    url = config.database.url
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{where}: [database] url must be a PostgreSQL URL such as "
+            "\"postgresql://boxoffice@db-host/boxoffice\" (a SQLite file is [database] path)")
     try:
         ZoneInfo(config.venue.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:

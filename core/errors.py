@@ -33,5 +33,10 @@ class DatabaseLocationError(BoxOfficeError):
     code = "network_filesystem"
 
 
+class DatabaseBusy(BoxOfficeError):
+    """The write lock was not free within the lock wait: nothing was changed."""
+    code = "busy"
+
+
 class JournalBroken(BoxOfficeError):
     code = "journal_broken"

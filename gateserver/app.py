@@ -26,12 +26,12 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from core import clock
-from core.config import Config, load_config
+from core.config import Config, database_location, load_config
 from core.errors import BoxOfficeError
 from core.gate import feed, lanes
 from core.gate.checkin import Verdict
 from core.gate.lanes import Lane
-from core.store.db import Database
+from core.store.db import Database, as_location
 from core.store.schema import database_id, open_database
 from core.venue import performances
 from gateserver import dashboard
@@ -204,8 +204,8 @@ def app_from_environment() -> Any:
     by BOXOFFICE_CONFIG and BOXOFFICE_GATE_DB."""
     config_path = os.environ.get("BOXOFFICE_CONFIG")
     config = load_config(Path(config_path) if config_path else None)
-    db_path = Path(os.environ.get("BOXOFFICE_GATE_DB") or config.database.path)
-    open_database(db_path).conn.close()     # migrate once, before the threads start
+    db_path = as_location(os.environ.get("BOXOFFICE_GATE_DB") or database_location(config))
+    open_database(db_path).close()     # migrate once, before the threads start
     return create_app(config, lambda: open_database(db_path))
 
 

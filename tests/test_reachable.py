@@ -24,6 +24,8 @@ ALLOWED: dict[str, str] = {
        for step in (Path(__file__).parent.parent / "core" / "migrations").glob("m[0-9]*.py")},
     "core.concessions.stock:check_stock": "the stock ledger's invariant, asserted by the "
     "tests after stock changes; no command offers it yet",
+    "core.store.db:integrity_errors": "tests: a CHECK, unique index or trigger refusal "
+    "on either engine",
     "core.gate.codes:decode_unverified": "diagnostics and tests: a code's record unchecked",
     "core.gate.codes:normalise_scan": "tests: what verify_token does to scanned text",
     "core.venue.best_available:best_available": "the plain reference the index (used by "

@@ -25,7 +25,7 @@ from core import clock
 from core.config import Config, ticket_key_dir
 from core.errors import BoxOfficeError
 from core.people.models import User
-from core.store.db import Database
+from core.store.db import Database, home_path
 from core.store.schema import database_id
 from core.venue import seat_plan, venues
 from tui.sale import Sale
@@ -377,8 +377,12 @@ class BoxOfficeApp(App[None]):
         return self._seat_indexes[key]
 
     def database_path(self) -> Path:
-        row = self.db.execute("PRAGMA database_list").fetchone()
-        return Path(row[2]) if row and row[2] else Path(self.config.database.path)
+        """What the files beside the database are named after (core.store.db.home_path):
+        the SQLite file, or for PostgreSQL a name in the config file's directory."""
+        source = self.config.source
+        if self.db.location == ":memory:":
+            return Path(self.config.database.path)
+        return home_path(self.db.location, source.parent if source else None)
 
     def save_beside_database(self, folder: str, name: str, data: bytes | str) -> Path:
         """Write a file the house keeps (a letter, an export, a CSV) into `folder` beside
@@ -424,13 +428,13 @@ class BoxOfficeApp(App[None]):
         from core.store.schema import open_database
         from tui.printing import print_order
 
-        db = open_database(self.database_path(), check_location=False)
+        db = open_database(self.db.location, check_location=False)
         try:
             result = print_order(db, self.config, order, signer, printer, seller=seller,
                                  now=self.clock(), receipt=job.receipt,
                                  kick_drawer=job.kick_drawer, tickets=job.tickets)
         finally:
-            db.conn.close()
+            db.close()
         self.post_message(self.PrintFinished(job, result))
 
     def print_slip(self, before: Order, after: Order, kind: str) -> None:
@@ -454,7 +458,7 @@ class BoxOfficeApp(App[None]):
         from core.store.schema import open_database
         from tui.printing import print_order, print_slip
 
-        db = open_database(self.database_path(), check_location=False)
+        db = open_database(self.db.location, check_location=False)
         try:
             result = None
             if signer is not None:
@@ -466,7 +470,7 @@ class BoxOfficeApp(App[None]):
                 result = slip if result is None else replace(
                     slip, printed=result.printed)
         finally:
-            db.conn.close()
+            db.close()
         self.post_message(self.PrintFinished(job, result))
 
     def on_box_office_app_print_finished(self, message: PrintFinished) -> None:

@@ -39,8 +39,10 @@ def _binding_classes() -> list[Any]:
     from tui.screens.order_detail import OrderDetailScreen
     from tui.screens.orders import OrderLookupScreen, QueryInput
     from tui.screens.overview import SellOverviewScreen
+    from tui.screens.package_map import PackageMapScreen
     from tui.screens.payment import PaymentModal, SaleDone
     from tui.screens.performances import FilterInput, PerformancesScreen, PerformanceTable
+    from tui.screens.renewals import RenewalsScreen
     from tui.screens.reports import ReportScreen
     from tui.screens.sale import SaleScreen
     from tui.screens.sell import SellScreen
@@ -68,7 +70,7 @@ def _binding_classes() -> list[Any]:
             LanesAdminScreen, AdmissionsScreen, StorefrontAdminScreen, PagesScreen,
             PageEditor,
             CustomerScreen, ConsignmentScreen, GroupsScreen, CasesScreen, DuplicatesScreen,
-            NoticesScreen, SubscriptionsScreen,
+            NoticesScreen, SubscriptionsScreen, RenewalsScreen, PackageMapScreen,
             CartScreen, ConcessionsScreen, ItemPicker, ItemFilter, StockScreen, StockForm,
             CountScreen, MovesScreen, ReportScreen, ShiftScreen, AllShiftsScreen, CountModal,
             OpenShiftModal]

@@ -140,7 +140,7 @@ class LaneClient:
         self.sync_http.close()
         with self.lock:
             if hasattr(self, "pack"):
-                self.pack.conn.close()
+                self.pack.close()
 
     # -- judging ------------------------------------------------------------------
 

@@ -38,12 +38,13 @@ from starlette.staticfiles import StaticFiles
 
 from core import clock
 from core.admin import site
-from core.config import Config, load_config
+from core.config import Config, database_location, load_config
 from core.errors import NotFound
 from core.money import format_cents
 from core.sales import online, online_settings
 from core.sales.card_provider import CardProvider
 from core.seatmap import section_drawing, venue_drawing
+from core.store.db import as_location
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
 from web import buying, flexing, orders, packages, paying, renewing
@@ -216,7 +217,8 @@ def create_app(database: str | Path | None = None, config: Config | None = None,
     BOXOFFICE_DB and BOXOFFICE_CONFIG, as `boxoffice serve` sets them."""
     config = config or load_config(Path(os.environ["BOXOFFICE_CONFIG"])
                                    if os.environ.get("BOXOFFICE_CONFIG") else None)
-    path = Path(database or os.environ.get("BOXOFFICE_DB") or config.database.path)
+    path = as_location(database or os.environ.get("BOXOFFICE_DB")
+                       or database_location(config))
     app = Starlette(routes=[
         Route("/", index),
         Route("/performances/{performance_id:int}", performance_page),

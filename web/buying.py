@@ -9,7 +9,6 @@ the page the patron was on, with nothing changed.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -21,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from core import clock
-from core.errors import BoxOfficeError
+from core.errors import BoxOfficeError, DatabaseBusy
 from core.sales import card_checkout, online, online_packages, reservations, waiting_room
 from core.sales.carts import view_cart
 from core.sales.reservations import Contact
@@ -71,13 +70,11 @@ async def _posted(request: Request, work: Callable[[Storefront, Session, FormDat
         try:
             with store.writing():
                 target = work(store, session, form, clock.now())
+        except DatabaseBusy:
+            session.say("The box office is very busy right now: please try again.")
+            target = back if back.startswith(str(request.base_url)) else "/cart"
         except BoxOfficeError as refusal:
             session.say(_sentence(str(refusal)))
-            target = back if back.startswith(str(request.base_url)) else "/cart"
-        except sqlite3.OperationalError as busy:
-            if "locked" not in str(busy) and "busy" not in str(busy):
-                raise
-            session.say("The box office is very busy right now: please try again.")
             target = back if back.startswith(str(request.base_url)) else "/cart"
         return sessions.save(RedirectResponse(target, status_code=303), session,
                              store.secret, request)

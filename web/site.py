@@ -23,7 +23,7 @@ from core.money import format_cents
 from core.reports import sell_through
 from core.sales import online
 from core.sales.card_provider import CardProvider, provider_from_config
-from core.store.db import Database, connect
+from core.store.db import Database, Location, connect, home_path
 from core.store.schema import database_id
 from core.times import stamp
 from core.venue import performances, seat_plan, venues
@@ -40,7 +40,7 @@ Counts = tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]
 
 
 class Storefront:
-    def __init__(self, database: Path, config: Config,
+    def __init__(self, database: Location, config: Config,
                  provider: CardProvider | None = None) -> None:
         self.database = database
         self.config = config
@@ -66,8 +66,7 @@ class Storefront:
     def db(self) -> Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = connect(self.database)
-            db.conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+            db = self._local.db = connect(self.database, lock_wait_ms=LOCK_WAIT_MS)
         return db
 
     @property
@@ -145,7 +144,10 @@ class Storefront:
         if self._signer is None:
             from core.config import ticket_key_dir
 
-            key_dir = ticket_key_dir(self.config, self.database, database_id(self.db))
+            source = self.config.source
+            key_dir = ticket_key_dir(self.config, home_path(self.database, source.parent
+                                                            if source else None),
+                                     database_id(self.db))
             keys.ensure_signing_key(self.db, key_dir)
             self._signer = keys.load_signer(self.db, key_dir)
         return self._signer

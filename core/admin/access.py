@@ -29,7 +29,7 @@ def sign_in_for(database: Path, username: str, pin: str, permission: str, *,
             authorize(db, actor, permission)
             return actor.username
         finally:
-            db.conn.close()
+            db.close()
     if backup_file is None or not backup_file.is_file():
         raise BackupError(f"there is no database at {database}", code="no_database")
     conn = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)

@@ -78,19 +78,19 @@ def prepare_training_database(real: Path, *, now: datetime | None = None) -> Pat
                 raise BoxOfficeError(f"{target} exists but is not a training database; "
                                      "move it away", code="not_training")
         finally:
-            db.conn.close()
+            db.close()
         return target
     if real.exists():
         source = open_database(real)   # brought up to date first, so the copy is current
         try:
             backup(source, target, actor="training", now=now)
         finally:
-            source.conn.close()
+            source.close()
     db = open_database(target)
     try:
         mark_training(db, source=str(real) if real.exists() else "", now=now)
     finally:
-        db.conn.close()
+        db.close()
     return target
 
 
@@ -109,7 +109,7 @@ def reset_training_database(real: Path, *, now: datetime | None = None,
                 raise BoxOfficeError(f"{target} is not a training database; it was left "
                                      "alone", code="not_training")
         finally:
-            db.conn.close()
+            db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
     path = prepare_training_database(real, now=now or clock.now())
@@ -118,5 +118,5 @@ def reset_training_database(real: Path, *, now: datetime | None = None,
         journal.append(db, actor=actor, action="training.reset", subject="database",
                        data={"path": str(path)}, at=now)
     finally:
-        db.conn.close()
+        db.close()
     return path

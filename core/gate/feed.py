@@ -25,7 +25,7 @@ from typing import Any, Final
 from core.errors import BoxOfficeError
 from core.gate import checkin
 from core.gate.checkin import SCAN_COLUMNS, GateSession, Verdict
-from core.store.db import Database, write
+from core.store.db import Database, read_snapshot, write
 
 CURSOR_SETTING: Final = "pack.cursor"       # in a pack: the cursor it is current to
 LANE_CURSOR: Final = "lane.cursor"          # on a lane device: the last cursor pulled
@@ -85,10 +85,7 @@ def changes_since(db: Database, performance_id: int, cursor: str, *,
     tickets (`more` says to ask again). Read-only, one snapshot. Raises FeedError
     `bad_cursor`."""
     last_scan, last_change = parse_cursor(cursor)
-    own = not db.conn.in_transaction
-    if own:
-        db.conn.execute("BEGIN")        # one read snapshot for the whole page
-    try:
+    with read_snapshot(db):     # one read snapshot for the whole page
         names = ", ".join(SCAN_COLUMNS)
         scan_rows = db.execute(f"SELECT id, {names} FROM scans WHERE performance_id = ? "
                                "AND id > ? ORDER BY id LIMIT ?",
@@ -116,9 +113,6 @@ def changes_since(db: Database, performance_id: int, cursor: str, *,
             # jump over other performances' rows, so the next question starts later
             top_scan, top_change = parse_cursor(current_cursor(db))
             scan_to, change_to = max(scan_to, top_scan), max(change_to, top_change)
-    finally:
-        if own and db.conn.in_transaction:
-            db.conn.execute("COMMIT")
     return Changes(f"{scan_to}.{change_to}",
                    [dict(zip(SCAN_COLUMNS, row[1:], strict=True)) for row in scan_rows],
                    tickets, seats, revocations,
@@ -153,7 +147,7 @@ def _upsert(db: Database, table: str, columns: Sequence[str], rows: Sequence[Map
     marks = ", ".join("?" for _ in columns)
     action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update)
               if update else "DO NOTHING")
-    db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) "
+    db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) "
                         f"ON CONFLICT ({key}) {action}",
                         [[row[c] for c in columns] for row in rows])
 
@@ -163,7 +157,7 @@ def apply_changes(pack: Database, changes: Changes) -> None:
     its cursor (`lane_cursor`). Scans are matched by nonce (the host's conflict flag
     wins); tickets and seats replace the pack's copies; revocations are added. Raises
     FeedError `bad_changes` when the pack cannot take them (nothing is applied then)."""
-    pack.conn.execute("PRAGMA foreign_keys = OFF")   # a pack keeps no orders (see gatepack)
+    pack.execute("PRAGMA foreign_keys = OFF")   # a pack keeps no orders (see gatepack)
     try:
         with write(pack):
             _upsert(pack, "seats", _SEAT_COLUMNS, changes.seats, "id",
@@ -179,7 +173,7 @@ def apply_changes(pack: Database, changes: Changes) -> None:
         raise FeedError(f"the gate pack cannot take these changes: {error}",
                         code="bad_changes") from error
     finally:
-        pack.conn.execute("PRAGMA foreign_keys = ON")
+        pack.execute("PRAGMA foreign_keys = ON")
 
 
 def lane_cursor(pack: Database) -> str:
@@ -219,7 +213,7 @@ def queue_length(pack: Database) -> int:
 def mark_uploaded(pack: Database, nonces: Sequence[str]) -> None:
     """Take scans the host has acknowledged out of the outbox."""
     with write(pack):
-        pack.conn.executemany("DELETE FROM lane_outbox WHERE nonce = ?",
+        pack.executemany("DELETE FROM lane_outbox WHERE nonce = ?",
                               [[nonce] for nonce in nonces])
 
 

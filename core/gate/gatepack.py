@@ -54,7 +54,7 @@ from core.limits import MAX_ID
 from core.people.models import User
 from core.people.permissions import authorize
 from core.store import journal
-from core.store.db import Database, write
+from core.store.db import Database, read_snapshot, write
 from core.store.schema import database_id, open_database
 
 PACK_ID = "pack.id"
@@ -108,19 +108,15 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _columns(db: Database, table: str) -> list[str]:
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-
-
 def _copy(source: Database, pack: Database, table: str,
           where: str, params: Sequence[Any]) -> int:
     """Copy `table`'s rows matching `where` from source to pack, ids kept."""
-    wanted = set(_columns(source, table))
-    columns = [c for c in _columns(pack, table) if c in wanted]
+    wanted = set(source.columns(table))
+    columns = [c for c in pack.columns(table) if c in wanted]
     names = ", ".join(columns)
     rows = source.execute(f"SELECT {names} FROM {table} WHERE {where}", list(params)).fetchall()
     marks = ", ".join("?" for _ in columns)
-    pack.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    pack.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     return len(rows)
 
 
@@ -177,9 +173,9 @@ def write_pack(db: Database, made_by: str, performance_id: int, path: str | Path
             counts = _fill(db, pack, performance_id, event_id, {
                 PACK_ID: pack_id, SOURCE: source_id, PERFORMANCE: str(performance_id),
                 MADE_AT: made_at, MADE_BY: made_by}, gate_users=gate_users)
-            pack.conn.execute("PRAGMA journal_mode = DELETE")   # one file to carry
+            pack.execute("PRAGMA journal_mode = DELETE")   # one file to carry
         finally:
-            pack.conn.close()
+            pack.close()
     except BaseException as error:
         _remove(target)
         if isinstance(error, (sqlite3.Error, OSError)):
@@ -198,11 +194,8 @@ def write_pack(db: Database, made_by: str, performance_id: int, path: str | Path
 def _fill(db: Database, pack: Database, performance_id: int,
           event_id: int, settings: dict[str, str], *, gate_users: bool) -> dict[str, int]:
     """Copy what the gate needs; one read snapshot of the source, one pack transaction."""
-    own = not db.conn.in_transaction
-    if own:
-        db.conn.execute("BEGIN")      # a read snapshot: nothing is written inside it
-    try:
-        pack.conn.execute("PRAGMA foreign_keys = OFF")   # tickets.order_id stays dangling
+    with read_snapshot(db):     # a read snapshot: nothing is written inside it
+        pack.execute("PRAGMA foreign_keys = OFF")   # tickets.order_id stays dangling
         with write(pack):
             for table in ("price_types", "role_permissions", "hold_codes"):
                 pack.execute(f"DELETE FROM {table}")      # the migration's seeds
@@ -210,26 +203,26 @@ def _fill(db: Database, pack: Database, performance_id: int,
             venues = "SELECT venue_id FROM performances WHERE event_id = ?"
             # every venue, event and performance (a few rows): WRONG EVENT and WRONG DAY
             # name the right one offline too
-            _copy(db, pack, "venues", "1", [])
-            _copy(db, pack, "events", "1", [])
-            _copy(db, pack, "performances", "1", [])
+            _copy(db, pack, "venues", "1 = 1", [])
+            _copy(db, pack, "events", "1 = 1", [])
+            _copy(db, pack, "performances", "1 = 1", [])
             performances = int(pack.execute("SELECT count(*) FROM performances WHERE "
                                             "event_id = ?", [event_id]).fetchone()[0])
             _copy(db, pack, "price_zones", f"venue_id IN ({venues})", [event_id])
             _copy(db, pack, "sections", f"venue_id IN ({venues})", [event_id])
-            _copy(db, pack, "price_types", "1", [])
+            _copy(db, pack, "price_types", "1 = 1", [])
             _copy(db, pack, "seats", "id IN (SELECT seat_id FROM tickets WHERE "
                   "performance_id = ? AND seat_id IS NOT NULL)", [performance_id])
             tickets = _copy(db, pack, "tickets", "performance_id = ?", [performance_id])
             revocations = _copy(db, pack, "revocations", "ticket_id IN (SELECT id FROM "
                                 f"tickets WHERE performance_id IN ({perfs}))", [event_id])
-            keys = _copy(db, pack, "signing_keys", "1", [])
+            keys = _copy(db, pack, "signing_keys", "1 = 1", [])
             users = _copy(db, pack, "users", "role = 'gate' AND active = 1" if gate_users
-                          else "0", [])
-            _copy(db, pack, "role_permissions", "1", [])
+                          else "1 = 0", [])
+            _copy(db, pack, "role_permissions", "1 = 1", [])
             scans = _copy(db, pack, "scans", "performance_id = ?", [performance_id])
             settings[feed.CURSOR_SETTING] = feed.current_cursor(db)
-            pack.conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)",
+            pack.executemany("INSERT INTO settings (key, value) VALUES (?, ?)",
                                   list(settings.items()))
             live = pack.execute("SELECT count(*) FROM tickets WHERE status = 'live'"
                                 ).fetchone()[0]
@@ -237,10 +230,7 @@ def _fill(db: Database, pack: Database, performance_id: int,
                            subject=f"performance:{performance_id}",
                            data={"pack_id": settings[PACK_ID],
                                  "source_database_id": settings[SOURCE]})
-        pack.conn.execute("PRAGMA foreign_keys = ON")
-    finally:
-        if own and db.conn.in_transaction:
-            db.conn.execute("COMMIT")
+        pack.execute("PRAGMA foreign_keys = ON")
     return {"performances": performances, "tickets": tickets, "live_tickets": int(live),
             "revocations": revocations, "keys": keys, "gate_users": users,
             "scans": scans}

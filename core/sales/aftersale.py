@@ -4,6 +4,7 @@ tender through the seller's shift, retires and revokes tickets, and is journaled
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -127,14 +128,33 @@ def void(db: Database, actor: User, order_id: int, *, reason: str, station: str,
         return get_order(db, order_id)
 
 
+def refuse_subscription_tickets(db: Database, ticket_ids: Sequence[int]) -> None:
+    """A subscriber's ticket is exchanged under its package's rules and fee
+    (`core.sales.subscription_exchange`), not as a single ticket. Raises OrderError
+    `subscription_ticket`."""
+    if not ticket_ids:
+        return
+    marks = ",".join("?" * len(ticket_ids))
+    if db.execute(f"SELECT 1 FROM subscription_tickets WHERE ticket_id IN ({marks})",
+                  list(ticket_ids)).fetchone() is not None:
+        raise OrderError("a subscriber's ticket is exchanged under its package's rules "
+                         "and fee (the order's x on that ticket, or `boxoffice subscription "
+                         "exchange`)", code="subscription_ticket")
+
+
 def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int],
              new_cart_id: int, tenders: Sequence[Tender], *, reason: str, station: str,
-             now: datetime, override: Override | None = None) -> Order:
+             now: datetime, override: Override | None = None,
+             package_prices: Mapping[int, tuple[int, int, int]] | None = None) -> Order:
     """Swap tickets for the seats in another cart (another performance or other seats).
     A dearer exchange is paid by `tenders`; a cheaper one is refunded in cash. The old
     codes are revoked and the old seats go back on sale. Needs `exchange`.
-    Raises OrderError (`balance_not_zero`, `not_live`, `flex_admission`, ...),
-    CartError."""
+    `package_prices` (cart line id -> base, fee, tax) prices the new seats by a
+    package's rules instead of their cart price: only
+    `core.sales.subscription_exchange` passes it, and a subscriber's ticket is refused
+    without it (`subscription_ticket`).
+    Raises OrderError (`balance_not_zero`, `not_live`, `flex_admission`,
+    `subscription_ticket`, ...), CartError."""
     require_reason(reason)
     for tender in tenders:
         validate_tender(tender)
@@ -147,8 +167,16 @@ def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int]
         line.price_type in comp_types for line in view_cart(db, new_cart_id).lines) else None)
     with write(db):
         refuse_flex_admissions(db, ticket_ids)
+        if package_prices is None:
+            refuse_subscription_tickets(db, ticket_ids)
         require_open(db, new_cart_id, now)
         cart = view_cart(db, new_cart_id)
+        if package_prices is not None:
+            cart = replace(cart, lines=tuple(
+                replace(line, base_cents=package_prices[line.item_id][0],
+                        fee_cents=package_prices[line.item_id][1],
+                        tax_cents=package_prices[line.item_id][2])
+                if line.item_id in package_prices else line for line in cart.lines))
         if cart.empty:
             raise OrderError("the new seats' cart is empty", code="empty_cart")
         if comp_approved is None and any(line.price_type in comp_types for line in cart.lines):

@@ -126,7 +126,7 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
                 [cart_id, stamp(until), performance_id, code.id, *seat_ids]).rowcount
             if changed != len(seat_ids):
                 raise SeatUnavailable(f"not all of those seats are held as {code.code}")
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, quantity, "
             "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
             [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
@@ -278,7 +278,7 @@ def venue_index(db: Database, performance_id: int
     if row is None:
         raise NotFound(f"there is no performance {performance_id}",
                        code="unknown_performance")
-    database = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db)}"
+    database = db.location if db.location != ":memory:" else f"memory:{id(db)}"
     key = (database, row[0], row[1] or 0)
     if key not in _INDEXES:
         candidates = [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]),

@@ -251,7 +251,7 @@ def extend(db: Database, cart_id: int, rules: OnlineRules, now: datetime) -> dat
         until = carts.extend_hold(db, web_account(db), cart_id, now, rules.hold,
                                   not_past=now + rules.hold)
         db.execute("INSERT INTO web_carts (cart_id, extensions) VALUES (?, 1) ON CONFLICT "
-                   "(cart_id) DO UPDATE SET extensions = extensions + 1", [cart_id])
+                   "(cart_id) DO UPDATE SET extensions = web_carts.extensions + 1", [cart_id])
         return until
 
 

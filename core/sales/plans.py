@@ -121,7 +121,7 @@ def agree_plan(db: Database, actor: User, order_id: int,
                              "(?, ?, ?, ?, ?, ?)",
                          [order_id, default_after_days, on_default, order.paid_cents,
                           actor.id, stamp(now)])
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO plan_instalments (plan_id, seq, due_date, amount_cents) VALUES "
             "(?, ?, ?, ?)", [(plan_id, seq, when.isoformat(), amount)
                              for seq, (when, amount) in enumerate(instalments, start=1)])

@@ -145,7 +145,7 @@ def _claim_everywhere(db: Database, actor: User, cart_id: int, package_id: int,
     for performance_id, ids in per_show.items():
         claim_available(db, performance_id, ids, "cart", now, cart_id=cart_id,
                         expires_at=until, swept=True)
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, quantity, "
             "price_type_id, package_id) SELECT ?, ?, section_id, id, 1, ?, ? FROM seats "
             "WHERE id = ?", [(cart_id, performance_id, type_id, package_id, seat_id)

@@ -31,15 +31,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from core import clock
 from core.config import Config, backup_dir
 from core.errors import BoxOfficeError
 from core.free_text import PATH, clean_text
 from core.migrations import migrations as known
 from core.store import journal
-from core.store.db import Database, connect
+from core.store.db import Database, SQLiteDatabase, connect, is_url
 from core.store.schema import database_id, migrate
 
 # <stem>-20261120T170000Z[-reason].db: what `prune` may delete, and nothing else
@@ -48,6 +46,23 @@ _BACKUP_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-[a-z0-9_]+)
 
 class BackupError(BoxOfficeError):
     code = "backup"
+
+
+# What a box office on PostgreSQL uses instead of `boxoffice backup`.
+POSTGRESQL_BACKUPS = (
+    "This box office runs on PostgreSQL: back it up with the server's own tools, "
+    "`pg_dump --format=custom` for a nightly copy and base backups (pg_basebackup) with "
+    "WAL archiving to recover to any moment; `boxoffice journal anchor` still gives the "
+    "journal's head to keep off the machine. The runbook: docs/postgresql.md.")
+
+
+def refuse_postgresql(location: str | Path | Database) -> None:
+    """Raise BackupError (code `postgresql`) when `location` is a PostgreSQL box office:
+    file backups and restores are SQLite's."""
+    engine = location.engine if isinstance(location, Database) else (
+        "postgresql" if is_url(location) else "sqlite")
+    if engine == "postgresql":
+        raise BackupError(POSTGRESQL_BACKUPS, code="postgresql")
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,7 @@ def _source(source: Database | str | Path) -> Iterator[Database]:
     try:
         yield db
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _source_path(db: Database) -> Path | None:
@@ -130,9 +145,10 @@ def backup(source: Database | str | Path, dest: str | Path, *,
     `backup_name`), verified and durable; journaled in the source. Safe while other
     windows sell. Call it outside any transaction of `source`. Raises BackupError
     (`no_database`, `backup_exists`, `backup_corrupt`, `backup_failed`)."""
+    refuse_postgresql(source)
     now = now or clock.now()
     with _source(source) as db:
-        if db.conn.in_transaction:
+        if db.in_transaction:
             raise BackupError("internal: a backup must not run inside a transaction",
                               code="backup_failed")
         target = Path(dest)
@@ -162,7 +178,7 @@ def backup(source: Database | str | Path, dest: str | Path, *,
         result = BackupResult(target, target.stat().st_size, _sha256(target), rows, now)
         copied = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
         try:   # the copy's head, pinned: `journal verify` checks the chain still holds it
-            head_id, head_hash = journal.head(sqlite_utils.Database(copied))
+            head_id, head_hash = journal.head(SQLiteDatabase(copied, str(target)))
         finally:
             copied.close()
         journal.append(db, actor=actor, action="database.backup", subject="database",
@@ -184,7 +200,7 @@ def _copy_and_check(conn: sqlite3.Connection, temporary: Path) -> int:
         if problems != "ok":
             raise BackupError(f"the copy failed integrity_check: {problems}",
                               code="backup_corrupt")
-        checked = journal.verify(sqlite_utils.Database(copy))
+        checked = journal.verify(SQLiteDatabase(copy, str(temporary)))
         if not checked.ok:
             raise BackupError(f"the journal in the copy is broken at row "
                               f"{checked.first_broken}: {checked.reason}",
@@ -224,7 +240,9 @@ def auto_backup(config: Config, db_path: str | Path, reason: str, *,
     """The automatic backup (at each Z close): into `[backup] directory` (default
     `<database>-backups/` beside it), named `<stem>-<UTC time>-<reason>.db`, then the
     oldest beyond `[backup] keep` are deleted. Call it after the close has committed;
-    a failure raises BackupError and should be shown, not undo the close."""
+    a failure raises BackupError and should be shown, not undo the close. On
+    PostgreSQL, BackupError `postgresql`: the server's backups apply."""
+    refuse_postgresql(db_path)
     now = now or clock.now()
     database = Path(db_path)
     folder = backup_dir(config, database)
@@ -277,7 +295,7 @@ def check_backup(path: str | Path) -> BackupCheck:
         if unknown:
             raise BackupError(f"{source} comes from a newer version of this program "
                               f"(migration {sorted(unknown)[0]})", code="newer_schema")
-        db = sqlite_utils.Database(conn)
+        db = SQLiteDatabase(conn, str(source))
         checked = journal.verify_pinned(db)
         if not checked.ok:
             raise BackupError(f"the journal in {source} is broken at row "
@@ -311,7 +329,7 @@ def _check_same_history(current: Database, checked: BackupCheck,
                           code="foreign_database")
     conn = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True)
     try:
-        theirs = sqlite_utils.Database(conn)
+        theirs = SQLiteDatabase(conn, str(source))
         their_head, ours = journal.head(theirs), journal.head(current)
         if their_head[0] <= ours[0]:
             same = journal.hash_at(current, their_head[0]) == their_head[1]
@@ -336,6 +354,7 @@ def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
     `backup_failed`).
     """
 
+    refuse_postgresql(target)
     now = now or clock.now()
     checked = check_backup(source)
     database = Path(target)
@@ -374,5 +393,5 @@ def restore(source: str | Path, target: str | Path, *, confirm: bool = False,
                        data={"from": str(source), "replaced_copy": str(replaced or ""),
                              "journal_rows": checked.journal_rows})
     finally:
-        db.conn.close()
+        db.close()
     return RestoreResult(database, Path(source), replaced, checked.journal_rows)

@@ -1,6 +1,10 @@
 """Opening the database and the one way to write to it.
 
-Every connection runs in WAL mode with `synchronous=FULL`, a busy timeout of at least
+The box office runs on SQLite (a file: the default) or PostgreSQL (a `postgresql://`
+URL: core/store/postgresql.py). Services see one `Database` (core/store/engine.py), write
+SQL with `?` placeholders and write only inside `write()`.
+
+On SQLite every connection runs in WAL mode with `synchronous=FULL`, a busy timeout of at least
 5 s and foreign keys on. Python's sqlite3 connection is put in autocommit mode
 (`isolation_level=None`) so that it never opens a deferred transaction behind our back:
 every write goes through `write()`, which starts `BEGIN IMMEDIATE`. A deferred
@@ -13,16 +17,21 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import sqlite_utils
+from core.errors import DatabaseBusy, DatabaseLocationError
+from core.store.engine import BUSY_MESSAGE, Cursor, Database, redacted
 
-from core.errors import DatabaseLocationError
+__all__ = ["BUSY_MESSAGE", "Cursor", "Database", "SQLiteDatabase", "connect", "insert",
+           "redacted", "write"]
 
 BUSY_TIMEOUT_MS = 5000
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 # Filesystem types on which SQLite's locking cannot be trusted across hosts.
 NETWORK_FILESYSTEMS = frozenset(
@@ -33,9 +42,47 @@ NETWORK_FILESYSTEMS = frozenset(
     }
 )
 
-# What every service takes. Today a sqlite-utils Database; the one name to change when the
-# store gains another engine.
-Database = sqlite_utils.Database
+class SQLiteDatabase(Database):
+    """A SQLite file (or `:memory:`) in autocommit mode: transactions are ours."""
+
+    engine = "sqlite"
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        cursor: sqlite3.Cursor = self.conn.execute(sql, params)
+        return cursor
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def executescript(self, sql: str) -> None:
+        self.conn.executescript(sql)
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self.conn.in_transaction)
+
+    def begin_write(self) -> None:
+        begin_immediate(self.conn)
+
+    def begin_read(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')]
+
+    def table_names(self) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                 "AND name = ?", [name]).fetchone() is not None
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
 
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
@@ -75,29 +122,57 @@ def check_local_disk(path: Path, mounts_text: str | None = None) -> None:
         )
 
 
-def connect(path: str | Path, *, check_location: bool = True) -> Database:
-    """Open (creating if needed) the database at `path` with the project's settings.
+# Where a box office's database is: a SQLite file, or a `postgresql://` URL.
+Location = Path | str
 
-    `":memory:"` gives a private in-memory database (for tests). Does not migrate:
-    see `core.schema.open_database` for that.
-    """
-    if str(path) == ":memory:":
+
+def home_path(location: Location, config_dir: Path | None = None) -> Path:
+    """The path the files that travel with a database are named after (its signing keys
+    in `<stem>-keys/`, backups, letters and exports beside it): the SQLite file itself;
+    for a PostgreSQL URL, `<database name>` in the config file's directory (or the
+    current one)."""
+    if not is_url(location):
+        return Path(location)
+    name = urlsplit(str(location)).path.strip("/") or "boxoffice"
+    return (config_dir or Path.cwd()) / name
+
+
+def as_location(location: str | Path) -> Location:
+    """A postgresql:// URL as it is; anything else a SQLite file path."""
+    return location if is_url(location) else Path(location)
+
+
+def is_url(location: str | Path) -> bool:
+    """True for a PostgreSQL URL (`postgresql://...`), False for a SQLite file path."""
+    return isinstance(location, str) and location.startswith(POSTGRESQL_SCHEMES)
+
+
+def connect(location: str | Path, *, check_location: bool = True,
+            lock_wait_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """Open the database at `location` with the project's settings: a SQLite file path
+    (created if needed; `":memory:"` is a private in-memory database for tests) or a
+    `postgresql://` URL. Does not migrate: see `core.store.schema.open_database`."""
+    if is_url(location):
+        from core.store.postgresql import connect_postgresql
+
+        return connect_postgresql(str(location), lock_wait_ms=lock_wait_ms)
+    if str(location) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
-        path = Path(path)
+        path = Path(location)
         if check_location:
             check_local_disk(path)
         conn = sqlite3.connect(
             str(path),
             isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
+            timeout=lock_wait_ms / 1000,
             check_same_thread=False,
         )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {lock_wait_ms}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return SQLiteDatabase(conn, str(location))
 
 
 def begin_immediate(conn: sqlite3.Connection) -> None:
@@ -105,7 +180,8 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
 
     SQLite's own busy handler sleeps in growing steps (up to 100 ms), so with eight
     windows queued for the lock a sale could wait far longer than the lock was held.
-    This polls every 0.5-3 ms instead, with jitter, until the same deadline.
+    This polls every 0.5-3 ms instead, with jitter, until the same deadline. Raises
+    DatabaseBusy when the deadline passes.
     """
     timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     deadline = time.monotonic() + timeout_ms / 1000
@@ -120,7 +196,7 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
                 if time.monotonic() >= deadline:
-                    raise
+                    raise DatabaseBusy(BUSY_MESSAGE) from error
                 time.sleep(delay * random.uniform(0.5, 1.5))
                 delay = min(delay * 1.5, 0.003)
     finally:
@@ -129,25 +205,52 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
 
 @contextmanager
 def write(db: Database) -> Iterator[Database]:
-    """A write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
+    """A write transaction, rolled back on any error: on SQLite `BEGIN IMMEDIATE`, on
+    PostgreSQL READ COMMITTED with the box office's write lock taken first. Either way
+    one writer at a time, waiting at most the lock wait, then DatabaseBusy.
 
     Nested use becomes a savepoint of the outer transaction, so services can call each
     other. Re-check whatever you read before this block inside it.
     """
-    conn = db.conn
-    if conn.in_transaction:
-        with db.atomic():  # sqlite-utils nests with a SAVEPOINT
+    if db.in_transaction:
+        db.savepoint_depth += 1
+        name = f"bo_{db.savepoint_depth}"
+        db.execute(f"SAVEPOINT {name}")
+        try:
             yield db
+        except BaseException:
+            db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            db.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            db.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            db.savepoint_depth -= 1
         return
-    begin_immediate(conn)
+    db.begin_write()
     try:
         yield db
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     else:
-        conn.execute("COMMIT")
+        db.execute("COMMIT")
+
+
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[Database]:
+    """Several reads that must see one moment (a gate pack, a feed page): a read
+    transaction of its own, or the caller's transaction when there is one."""
+    if db.in_transaction:
+        yield db
+        return
+    db.begin_read()
+    try:
+        yield db
+    finally:
+        if db.in_transaction:
+            db.execute("COMMIT")
 
 
 def insert(db: Database, sql: str, params: Sequence[object]) -> int:
@@ -156,3 +259,14 @@ def insert(db: Database, sql: str, params: Sequence[object]) -> int:
     transaction commits."""
     rows = db.execute(f"{sql} RETURNING id", params).fetchall()
     return int(rows[0][0])
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """The drivers' constraint-violation errors (a CHECK, a unique index, a trigger's
+    refusal), for the few callers that turn one into their own message."""
+    errors: list[type[Exception]] = [sqlite3.IntegrityError]
+    if "psycopg" in sys.modules:
+        import psycopg
+
+        errors.append(psycopg.IntegrityError)
+    return tuple(errors)

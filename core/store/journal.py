@@ -34,14 +34,16 @@ def append(db: Database, *, actor: str, action: str, subject: str,
     with write(db):
         last = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
         prev_hash = last[1] if last else GENESIS
-        seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").fetchone()
-        row_id = max(last[0] if last else 0, seq[0] if seq else 0) + 1
+        row_id = int(db.execute("SELECT last_id FROM journal_head").fetchone()[0]) + 1
+        if last and last[0] >= row_id:    # rows written past the head: never reuse an id
+            row_id = int(last[0]) + 1
         digest = _digest(prev_hash, row_id, stamp, actor, action, subject, payload)
         db.execute(
             "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [row_id, stamp, actor, action, subject, payload, prev_hash, digest],
         )
+        db.execute("UPDATE journal_head SET last_id = ? WHERE id = 1", [row_id])
     return row_id
 
 
@@ -107,11 +109,22 @@ def verify(db: Database) -> Verification:
             return Verification(count, row_id, "its contents do not match its hash")
         prev_hash = stored_hash
         expected_id += 1
-    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").fetchone()
-    if seq and seq[0] >= expected_id:
+    last_id = _recorded_last_id(db)
+    if last_id >= expected_id:
         return Verification(count, expected_id,
-                            f"rows {expected_id}..{seq[0]} are missing from the end")
+                            f"rows {expected_id}..{last_id} are missing from the end")
     return Verification(count)
+
+
+def _recorded_last_id(db: Database) -> int:
+    """The last id the journal has handed out: `journal_head` (migration 0019), or on an
+    older SQLite file (a backup being checked) its `sqlite_sequence`."""
+    if db.has_table("journal_head"):
+        return int(db.execute("SELECT last_id FROM journal_head").fetchone()[0])
+    if db.engine == "sqlite" and db.has_table("sqlite_sequence"):
+        seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").fetchone()
+        return int(seq[0]) if seq else 0
+    return 0
 
 
 def verify_pinned(db: Database) -> Verification:
@@ -154,8 +167,9 @@ def verify_pinned(db: Database) -> Verification:
             return Verification(chain.rows, _first_missing(db),
                                 f"order {order_id} has no order.create row: the journal "
                                 "was emptied or cut")
-    moved = {row[0] for row in db.execute(
-        "SELECT json_extract(data, '$.payment_id') FROM journal WHERE action = 'money'")}
+    moved = {int(row[0]) for row in db.execute(
+        f"SELECT {db.json_text('data', 'payment_id')} FROM journal WHERE action = 'money'")
+        if row[0] is not None}
     for (payment_id,) in db.execute(
             "SELECT id FROM payments WHERE status = 'approved' ORDER BY id"):
         if payment_id not in moved:

@@ -196,7 +196,7 @@ def import_settlement(db: Database, actor: User, text: str, *,
             "EXISTS (SELECT 1 FROM card_settlement_rows r WHERE r.payment_id = p.id) AND NOT "
             "EXISTS (SELECT 1 FROM card_discrepancies d WHERE d.payment_id = p.id)",
             [stamp(first), stamp(last)]).fetchall()
-        db.conn.executemany("INSERT INTO card_discrepancies (side, payment_id, amount_cents, "
+        db.executemany("INSERT INTO card_discrepancies (side, payment_id, amount_cents, "
                             "found_at) VALUES ('boxoffice', ?, ?, ?)",
                             [(pid, amount, stamp(now)) for pid, amount in missing])
         result = ImportResult(settlement_id, len(rows), len(taken), unmatched_rows,

@@ -102,7 +102,7 @@ def prepare_deposit(db: Database, actor: User, *, day: date, zone: ZoneInfo,
             "INSERT INTO deposits (business_date, cash_cents, checks_cents, created_at, "
             "created_by) VALUES (?, ?, ?, ?, ?)",
             [day.isoformat(), cash, checks, stamp(now), actor.id])
-        db.conn.executemany("INSERT INTO deposit_shifts (deposit_id, shift_id, cash_cents, "
+        db.executemany("INSERT INTO deposit_shifts (deposit_id, shift_id, cash_cents, "
                             "checks_cents) VALUES (?, ?, ?, ?)",
                             [(deposit_id, *r) for r in shifts])
         journal.append(db, actor=actor.username, action="deposit.prepare",

@@ -39,8 +39,10 @@ def movements(db: Database, shift_id: int) -> tuple[Movement, ...]:
 def compute_figures(db: Database, shift_id: int,
                     float_cents: int) -> ShiftFigures:
     rows = {r[0]: TenderTotal(r[0], r[1], r[2], r[3]) for r in db.execute(
-        "SELECT tender, count(*), coalesce(sum(max(amount_cents, 0)), 0), "
-        "coalesce(sum(max(-amount_cents, 0)), 0) FROM payments WHERE shift_id = ? AND "
+        "SELECT tender, count(*), "
+        "coalesce(sum(CASE WHEN amount_cents > 0 THEN amount_cents ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN amount_cents < 0 THEN -amount_cents ELSE 0 END), 0) "
+        "FROM payments WHERE shift_id = ? AND "
         "status = 'approved' GROUP BY tender", [shift_id])}
     tenders = tuple(rows[t] for t in TENDER_ORDER if t in rows)
     moved = movements(db, shift_id)

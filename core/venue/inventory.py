@@ -267,7 +267,7 @@ def claim_available(db: Database, performance_id: int, seat_ids: Sequence[int],
         [performance_id, *seat_ids])]
     if taken:
         raise SeatUnavailable(f"no longer available: {describe_seat(db, taken)}")
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO seat_claims (performance_id, seat_id, state, hold_code_id, cart_id, "
         "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         [(performance_id, seat_id, state, hold_code_id, cart_id,
@@ -384,8 +384,9 @@ def hold_area_places(db: Database, actor: User, performance_id: int,
         if count.available < quantity:
             raise SeatUnavailable(f"only {count.available} places are left in that area")
         db.execute("INSERT INTO area_holds (performance_id, section_id, hold_code_id, "
-                   "quantity) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET quantity = "
-                   "quantity + excluded.quantity", [performance_id, section_id, hold.id,
+                   "quantity) VALUES (?, ?, ?, ?) ON CONFLICT (performance_id, section_id, "
+                   "hold_code_id) DO UPDATE SET quantity = "
+                   "area_holds.quantity + excluded.quantity", [performance_id, section_id, hold.id,
                                                     quantity])
         journal.append(db, actor=actor.username, action="inventory.hold_area",
                        subject=f"performance:{performance_id}",

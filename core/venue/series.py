@@ -132,7 +132,7 @@ def create_series(db: Database, actor: User, name: str, performance_ids: list[in
                                   code="performance_cancelled")
         series_id = insert(db, "INSERT INTO series (name, season, created_at) "
                                "VALUES (?, ?, ?)", [name, season, stamp(now)])
-        db.conn.executemany("INSERT INTO series_performances (series_id, performance_id) "
+        db.executemany("INSERT INTO series_performances (series_id, performance_id) "
                             "VALUES (?, ?)", [(series_id, p) for p in performance_ids])
         journal.append(db, actor=actor.username, action="series.create",
                        subject=f"series:{series_id}",

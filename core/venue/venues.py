@@ -120,10 +120,10 @@ def _upsert_sections_and_seats(db: Database, venue_id: int, seatmap: SeatMap,
             changed.append([*values, existing[key]])
         else:
             fresh.append([*key, *values])
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO seats (section_id, row_label, number, zone_id, wheelchair, companion, "
         "view, x, y, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
-    db.conn.executemany(
+    db.executemany(
         "UPDATE seats SET zone_id = ?, wheelchair = ?, companion = ?, view = ?, x = ?, "
         "y = ?, rank = ?, active = 1 WHERE id = ?", changed)
     retired = [[seat_id] for seat_id in existing.values() if seat_id not in kept]
@@ -141,7 +141,7 @@ def _upsert_sections_and_seats(db: Database, venue_id: int, seatmap: SeatMap,
                 seatmap.source_name, 1, 1, "sold-seat-dropped",
                 f"the edited map drops seats that have live tickets ({names}); refund or "
                 "exchange those tickets first, or keep the seats in the map")])
-    db.conn.executemany("UPDATE seats SET active = 0 WHERE id = ? AND active = 1", retired)
+    db.executemany("UPDATE seats SET active = 0 WHERE id = ? AND active = 1", retired)
     return len(fresh), len(changed), len(retired)
 
 

@@ -4,17 +4,17 @@ below zero, belongs to a customer, and comes back when an order paid with it is 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from core.migrations import migrations
 from core.sales import aftersale, carts, checkout, credit
 from core.sales.credit import CreditError
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
-from core.store.db import Database, connect, write
+from core.store.db import Database, connect, integrity_errors, write
 from core.store.schema import migrate
 from core.till import shifts
 from tests.support.constants import FIXED_NOW
@@ -72,13 +72,13 @@ def test_an_older_database_takes_credit_payments_after_the_migration(tmp_path: P
     path = tmp_path / "old.db"
     db = connect(path)
     with write(db):
-        migrations.apply(db, stop_before="0017_account_credit")
-    db.conn.close()
+        migrations.apply(sqlite_utils.Database(db.conn), stop_before="0017_account_credit")
+    db.close()
     db = connect(path)
     assert "0017_account_credit" in migrate(db)
     sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = 'payments'").fetchone()[0]
     assert "'credit'" in sql
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         db.execute("INSERT INTO payments (order_id, tender, amount_cents, status, user_id, "
                    "station, created_at) VALUES (1, 'voucher', 1, 'approved', 1, 'w', 'x')")

@@ -49,7 +49,7 @@ def test_a_backup_is_verified_durable_and_journaled(demo_path: Path, tmp_path: P
     assert exists.value.code == "backup_exists"
     into_dir = backup.backup(db, tmp_path, now=NOW)          # a directory: named for it
     assert into_dir.path.name == "demo-20261120T170000Z.db"
-    db.conn.close()
+    db.close()
     with pytest.raises(backup.BackupError) as missing:
         backup.backup(tmp_path / "nope.db", tmp_path / "x.db")
     assert missing.value.code == "no_database"
@@ -59,7 +59,7 @@ def test_a_backup_while_windows_sell_holds_every_order_committed_before_it(
         demo_path: Path, tmp_path: Path) -> None:
     db = open_database(demo_path)
     show = hall_performance(db)
-    db.conn.close()
+    db.close()
     ctx = multiprocessing.get_context("spawn")
     stop, results = ctx.Event(), ctx.Queue()
     started = [ctx.Event() for _ in range(2)]
@@ -134,7 +134,7 @@ def test_restore_checks_asks_and_keeps_the_replaced_database(demo_path: Path,
     db = open_database(demo_path)
     db.execute("DELETE FROM settings WHERE key = 'demo_users'")     # a change after it
     rows_after = journal.verify(db).rows
-    db.conn.close()
+    db.close()
     with pytest.raises(backup.BackupError) as unasked:
         backup.restore(saved, demo_path)
     assert unasked.value.code == "confirm_required"
@@ -145,11 +145,11 @@ def test_restore_checks_asks_and_keeps_the_replaced_database(demo_path: Path,
     assert journal.verify(restored).ok
     assert restored.execute("SELECT action FROM journal ORDER BY id DESC").fetchone()[0] == \
         "database.restore"
-    restored.conn.close()
+    restored.close()
     kept = open_database(result.replaced_copy)
     assert kept.execute("SELECT 1 FROM settings WHERE key = 'demo_users'").fetchone() is None
     assert journal.verify(kept).rows == rows_after     # as it was (its backup row came after)
-    kept.conn.close()
+    kept.close()
 
 
 def test_restore_refuses_what_is_not_a_sound_box_office_backup(demo_path: Path,

@@ -29,10 +29,11 @@ from core.sales.customers import (
     update_customer,
 )
 from core.store import journal
-from core.store.db import Database, connect
+from core.store.db import Database, connect, insert
 from core.store.schema import open_database
 from core.venue.performances import create_event, create_performance
 from core.venue.venues import import_seatmap
+from tests.support import postgres
 from tests.support.dates import day_at, stamp, typed
 
 TINY_HALL = """\
@@ -78,22 +79,37 @@ def build_house(db: Database) -> House:
 
 
 @pytest.fixture(scope="module")
-def house_template() -> Iterator[tuple[Database, House]]:
-    """Built once: hashing two PINs takes longer than everything a test then does."""
+def house_template(empty_template: str | None) -> Iterator[tuple[Database | str, House]]:
+    """Built once: hashing two PINs takes longer than everything a test then does. On
+    PostgreSQL a template database (its name), copied per test."""
+    if empty_template is not None:
+        name = f"bo_t_{postgres.worker()}_house"
+        built = open_database(postgres.create_database(name, empty_template))
+        house = build_house(built)
+        built.close()
+        yield name, house
+        return
     template = open_database(":memory:")
     yield template, build_house(template)
-    template.conn.close()
+    template.close()
 
 
 @pytest.fixture
-def db(house_template: tuple[Database, House]
+def db(house_template: tuple[Database | str, House]
        ) -> Iterator[Database]:
     """A fresh migrated database per test: a copy of the template, house included."""
     template, _ = house_template
+    if isinstance(template, str):
+        name, url = postgres.copy_of(template)
+        database = open_database(url)
+        yield database
+        database.close()
+        postgres.drop_database(name)
+        return
     database = connect(":memory:")
     template.conn.backup(database.conn)
     yield database
-    database.conn.close()
+    database.close()
 
 
 @pytest.fixture
@@ -108,12 +124,12 @@ def add_order(db: Database, house: House, number: str, *,
               status: str = "complete", picked_up_at: str | None = None) -> int:
     """An order with tickets (performance id, seat index, ticket status), by plain SQL:
     selling is not built yet."""
-    order_id = db.execute(
-        "INSERT INTO orders (number, customer_id, user_id, station, channel, status, "
+    order_id = insert(
+        db, "INSERT INTO orders (number, customer_id, user_id, station, channel, status, "
         "total_cents, delivery, picked_up_at, created_at) "
         "VALUES (?, ?, ?, 'W1', 'window', ?, ?, ?, ?, ?)",
         [number, customer.id if customer else None, house.seller.id, status,
-         4500 * len(tickets), delivery, picked_up_at, created_at]).lastrowid
+         4500 * len(tickets), delivery, picked_up_at, created_at])
     adult = db.execute("SELECT id FROM price_types WHERE code = 'ADULT'").fetchone()[0]
     for index, (performance_id, seat, ticket_status) in enumerate(tickets):
         db.execute(

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 import time_machine
 
 from core import report_model
@@ -18,7 +17,7 @@ from core.sales import aftersale, carts, checkout, groups, orders
 from core.sales.models import Order
 from core.sales.orders import OrderError
 from core.sales.tenders import Tender
-from core.store.db import Database
+from core.store.db import Database, connect
 from core.till import deposits, shifts
 from core.till.models import ZReport
 from core.venue import performances
@@ -236,7 +235,7 @@ def test_the_demo_built_on_a_leap_day_dates_its_shows_from_it(
     path = tmp_path / "leap.db"
     code, output = cli("demo", "--db", str(path), "--no-tui")
     assert code == 0, output
-    database = sqlite_utils.Database(path)
+    database = connect(path)
     days = sorted({perf.starts_at.astimezone(ZONE).date()
                    for perf in performances.list_performances(database)})
     # the dress rehearsal on the day itself (its gate opens now), the rest from 1 March

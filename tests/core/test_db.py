@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from core.errors import DatabaseLocationError
-from core.migrations import migrations
-from core.store.db import Database, check_local_disk, connect, filesystem_type, write
-from core.store.schema import migrate, open_database
+from core.errors import DatabaseBusy, DatabaseLocationError
+from core.migrations import STEPS
+from core.store.db import (
+    Database,
+    check_local_disk,
+    connect,
+    filesystem_type,
+    integrity_errors,
+    write,
+)
+from core.store.schema import applied_migrations, migrate, open_database
 from tests.support.constants import FIXED_NOW
 from tests.support.dates import stamp
 
@@ -22,14 +28,13 @@ TABLES = {"venues", "seat_maps", "price_zones", "sections", "seats", "events",
 def test_fresh_database_gets_every_table_and_records_the_migrations(tmp_path: Path) -> None:
     db = open_database(tmp_path / "fresh.db")
     assert set(db.table_names()) >= TABLES
-    applied = [m.name for m in migrations.applied(db)]
-    assert applied == [m.name for m in migrations._migrations]
+    assert applied_migrations(db) == [step.NAME for step in STEPS]
 
 
 def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     db = open_database(tmp_path / "twice.db")
     assert migrate(db) == []
-    db.conn.close()
+    db.close()
     again = open_database(tmp_path / "twice.db")
     assert set(again.table_names()) >= TABLES
 
@@ -44,11 +49,12 @@ def test_connection_settings(tmp_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError), write(db):
+    with pytest.raises(integrity_errors()), write(db):
         db.execute("INSERT INTO performances (event_id, venue_id, starts_at) "
                    "VALUES (99, 99, ?)", [stamp(FIXED_NOW)])
 
 
+@pytest.mark.sqlite_only
 def test_write_starts_begin_immediate_and_rolls_back_on_error(db: Database) -> None:
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
@@ -80,7 +86,7 @@ def test_a_second_writer_waits_at_begin_not_halfway(tmp_path: Path) -> None:
     first = open_database(path)
     second = connect(path)
     second.execute("PRAGMA busy_timeout = 50")
-    with write(first), pytest.raises(sqlite3.OperationalError, match="locked"), write(second):
+    with write(first), pytest.raises(DatabaseBusy, match="busy"), write(second):
         pass  # BEGIN IMMEDIATE itself waits for (and here gives up on) the write lock
 
 

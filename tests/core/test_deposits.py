@@ -3,12 +3,10 @@ checks); a shift is on one slip only; a deposited slip is final."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from core.people.permissions import PermissionDenied
-from core.store.db import Database
+from core.store.db import Database, integrity_errors
 from core.till import deposits, shifts
 from core.till.deposits import DepositError
 from tests.core.test_shifts import counts_for, sell_cash
@@ -54,7 +52,7 @@ def test_a_days_closed_shifts_make_one_deposit_slip(bare_demo_db: Database) -> N
     with pytest.raises(DepositError) as twice:
         deposits.mark_deposited(db, cora, slip.id, bank_reference="x", now=NOW)
     assert twice.value.code == "already_deposited"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         db.execute("UPDATE deposits SET cash_cents = 0")
     report = deposits.deposit_report([done], "today")
     assert report.fact("Total") == 27648

@@ -52,7 +52,7 @@ def offline_scans(path: Path, performance_id: int, gate: str, codes: list[str],
         return [scan(pack, lane, code, now=now + timedelta(seconds=i), nonce=f"{gate}-{i}",
                      device=f"{gate}-handheld").code for i, code in enumerate(codes)]
     finally:
-        pack.conn.close()
+        pack.close()
 
 
 def count(db: Database, sql: str = "SELECT count(*) FROM scans") -> int:
@@ -146,7 +146,7 @@ def test_wrong_day_and_wrong_event_name_the_right_one_offline(box: Box, tmp_path
         lane = open_gate(pack, authenticate(pack, "gia", "2222"), performance, "North",
                          zone=ZONE)
         verdict = scan(pack, lane, code, now=CURTAIN + timedelta(days=2))
-        pack.conn.close()
+        pack.close()
         assert (verdict.code, verdict.detail) == (word, detail)
 
 
@@ -171,7 +171,7 @@ def test_a_pack_carries_no_money_customers_or_private_keys(box: Box, tmp_path: P
         assert settings["pack.source_database_id"] != pack.execute(
             "SELECT value FROM settings WHERE key = 'database_id'").fetchone()[0]
     finally:
-        pack.conn.close()
+        pack.close()
     material = path.read_bytes()
     key_file = next((tmp_path / "keys").glob("*.pem"))
     private = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
@@ -210,7 +210,7 @@ def test_foreign_packs_and_files_that_are_not_packs_are_refused(box: Box, demo_p
         merge_pack(other, authenticate(other, "gina", "2222"), tmp_path / "gate.pack",
                    now=FIXED_NOW)
     assert foreign.value.code == "foreign_pack" and "another box office" in foreign.value.message
-    other.conn.close()
+    other.close()
 
     text = tmp_path / "notes.txt"
     text.write_text("not a database at all\n" * 100)
@@ -273,7 +273,7 @@ def test_cli_round_trip(cli_with_gate_pack: Cli, demo_path: Path, tmp_path: Path
 
     db = open_database(demo_path)
     now = at_gate(db, 3)
-    db.conn.close()
+    db.close()
     assert offline_scans(pack, 3, "North", [ticket_code, ticket_code], now) == \
         ["ADMIT", "ALREADY_IN"]
 
@@ -292,7 +292,7 @@ def test_cli_round_trip(cli_with_gate_pack: Cli, demo_path: Path, tmp_path: Path
     db = open_database(demo_path)
     assert counters(db, 3, "North", now).inside == 1
     assert db.execute("SELECT count(*) FROM scans").fetchone()[0] == 2
-    db.conn.close()
+    db.close()
 
 
 def test_gatepack_uses_only_public_keys(box: Box, tmp_path: Path) -> None:
@@ -308,4 +308,4 @@ def test_gatepack_uses_only_public_keys(box: Box, tmp_path: Path) -> None:
         with pytest.raises(gate_keys.SigningKeyError):
             gate_keys.load_signer(pack, tmp_path / "no-keys-here")
     finally:
-        pack.conn.close()
+        pack.close()

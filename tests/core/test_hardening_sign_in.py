@@ -19,7 +19,7 @@ def test_the_pin_is_hashed_outside_the_write_transaction(
     inside: list[bool] = []
 
     def watched(pin: str, stored: str) -> bool:
-        inside.append(demo_db.conn.in_transaction)
+        inside.append(demo_db.in_transaction)
         return real(pin, stored)
 
     monkeypatch.setattr(users, "pin_matches", watched)
@@ -31,13 +31,14 @@ def test_the_pin_is_hashed_outside_the_write_transaction(
     assert inside == [False, False, False]
 
 
+@pytest.mark.sqlite_only   # holds SQLite's file lock from outside
 def test_opening_an_up_to_date_database_needs_no_write_lock(demo_path: Path) -> None:
     holder = sqlite3.connect(demo_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")      # another window is writing
     try:
         db = open_database(demo_path)      # used to wait 5 s, then "database is locked"
         assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 4
-        db.conn.close()
+        db.close()
     finally:
         holder.execute("ROLLBACK")
         holder.close()

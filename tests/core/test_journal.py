@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from core.store import journal
-from core.store.db import Database
+from core.store.db import Database, integrity_errors
 from core.store.schema import open_database
+from tests.support.postgres import drop_trigger
 from tui.cli import main
 
 
@@ -37,13 +37,13 @@ def test_each_row_links_to_the_one_before(db: Database) -> None:
                                        "DELETE FROM journal WHERE id = 2"])
 def test_triggers_reject_update_and_delete(db: Database, statement: str) -> None:
     _fill(db)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(integrity_errors(), match="append-only"):
         db.execute(statement)
 
 
 def test_a_row_edited_behind_the_triggers_back_is_named(db: Database) -> None:
     _fill(db)
-    db.execute("DROP TRIGGER journal_no_update")
+    drop_trigger(db, "journal_no_update", "journal")
     db.execute("""UPDATE journal SET data = '{"amount_cents":1}' WHERE id = 3""")
     result = journal.verify(db)
     assert not result.ok
@@ -53,7 +53,7 @@ def test_a_row_edited_behind_the_triggers_back_is_named(db: Database) -> None:
 
 def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db: Database) -> None:
     _fill(db)
-    db.execute("DROP TRIGGER journal_no_update")
+    drop_trigger(db, "journal_no_update", "journal")
     row = db.execute("SELECT id, at, actor, action, subject, prev_hash FROM journal "
                      "WHERE id = 2").fetchone()
     forged = journal._digest(row[5], row[0], row[1], row[2], row[3], row[4], "{}")
@@ -65,7 +65,7 @@ def test_a_row_rehashed_by_the_forger_breaks_the_next_link(db: Database) -> None
 
 def test_deleted_rows_are_found_in_the_middle_and_at_the_end(db: Database) -> None:
     _fill(db)
-    db.execute("DROP TRIGGER journal_no_delete")
+    drop_trigger(db, "journal_no_delete", "journal")
     db.execute("DELETE FROM journal WHERE id = 5")
     assert journal.verify(db).first_broken == 5
     db.execute("DELETE FROM journal WHERE id = 2")
@@ -91,7 +91,7 @@ def test_cli_verify_exit_codes_and_message(tmp_path: Path) -> None:
     good = runner.invoke(main, ["journal", "verify", "--db", str(path)])
     assert good.exit_code == 0, good.output
     assert "5 rows" in good.output
-    db.execute("DROP TRIGGER journal_no_update")
+    drop_trigger(db, "journal_no_update", "journal")
     db.execute("UPDATE journal SET actor = 'mallory' WHERE id = 4")
     bad = runner.invoke(main, ["journal", "verify", "--db", str(path)])
     assert bad.exit_code == 1

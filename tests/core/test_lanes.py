@@ -175,7 +175,7 @@ def test_a_lane_pack_pulls_changes_and_judges_them_offline(box: Box, tmp_path: P
     assert not quiet.scans and not quiet.tickets and quiet.cursor == feed.current_cursor(box.db)
     with pytest.raises(feed.FeedError):
         feed.changes_since(box.db, match, "12;DROP")
-    pack.conn.close()
+    pack.close()
 
 
 def test_an_old_copy_scanned_offline_after_the_pull_is_revoked(box: Box,
@@ -192,7 +192,7 @@ def test_an_old_copy_scanned_offline_after_the_pull_is_revoked(box: Box,
     verdict = feed.judge_offline(pack, session, old, now=AT_GATE, nonce="east-10001",
                                  device=lane.device)
     assert verdict.code == "REVOKED"
-    pack.conn.close()
+    pack.close()
 
 
 def test_the_admissions_picture_counts_lanes_gates_refusals_and_the_rate(

@@ -55,7 +55,7 @@ def test_eight_windows_never_sell_a_seat_twice(demo_path: Path) -> None:
     show = hall_performance(db)
     pairs, pool = adjacent_pairs(db, show)
     assert 280 <= len(pool) <= 320 and len(pairs) > 200
-    db.conn.close()
+    db.close()
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(WORKERS)
@@ -163,4 +163,4 @@ def test_eight_windows_never_sell_a_seat_twice(demo_path: Path) -> None:
             if order.status == "voided":
                 assert order.paid_cents == 0 and order.value_cents == 0
     finally:
-        db.conn.close()
+        db.close()

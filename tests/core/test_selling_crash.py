@@ -37,7 +37,7 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
     # imported core, so a restart takes milliseconds and nothing of pytest is inherited
     setup = connect(demo_path)
     keep_on_sale(setup)   # the workers' clocks run past the performances
-    setup.conn.close()
+    setup.close()
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["tests.stress_workers"])
     rng = random.Random(20261120)
@@ -95,7 +95,7 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
         assert order.status == "complete" and order.balance_cents == 0
         check_database_is_whole(db)
     finally:
-        db.conn.close()
+        db.close()
 
 
 def check_database_is_whole(db: Database) -> None:

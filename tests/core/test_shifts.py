@@ -4,7 +4,6 @@ sign-off, and gapless immutable Z reports."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import fields
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from core.sales import aftersale, carts, checkout, orders
 from core.sales.models import Order
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import Database
+from core.store.db import Database, integrity_errors
 from core.till import models, shifts
 from core.till.figures import x_rows
 from core.till.shifts import ShiftError
@@ -98,7 +97,7 @@ def test_money_without_an_open_shift_is_refused_and_nothing_is_written(
 def test_the_database_refuses_a_payment_outside_an_open_shift(bare_demo_db: Database) -> None:
     db = bare_demo_db
     sam = user(db, "sam")
-    with pytest.raises(sqlite3.IntegrityError, match="open shift"):
+    with pytest.raises(integrity_errors(), match="open shift"):
         db.execute("INSERT INTO payments (order_id, tender, amount_cents, status, user_id, "
                    "station, created_at) VALUES (1, 'cash', 100, 'approved', ?, 'x', 'now')",
                    [sam.id])
@@ -211,7 +210,7 @@ def test_a_closed_shift_and_its_z_report_cannot_change(bare_demo_db: Database) -
                       f"UPDATE payments SET amount_cents = 1 WHERE order_id = {order.id}",
                       "INSERT INTO z_reports (z_number, shift_id, closed_at, closed_by, "
                       "figures, journal_hash) VALUES (5, 1, 'x', 1, '{}', 'x')"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(integrity_errors()):
             db.execute(statement)
     with pytest.raises(ShiftError) as closed:
         shifts.close_shift(db, sam, shift.id, now=NOW)

@@ -27,7 +27,7 @@ def test_a_subscription_and_a_single_ticket_race_for_each_seat(demo_path: Path) 
     made, package = hall_series(db)
     contested = made.performance_ids[3]
     jane = customers.create_customer(db, user(db, "sam"), "Jane Subscriber", now=FIXED_NOW)
-    db.conn.close()
+    db.close()
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
@@ -72,4 +72,4 @@ def test_a_subscription_and_a_single_ticket_race_for_each_seat(demo_path: Path) 
                 assert state is None, (label, performance_id, state)
     assert journal.verify_pinned(db).ok
     print(f"\nrace: subscription won {len(sub_won)}, single ticket won {len(single_won)}")
-    db.conn.close()
+    db.close()

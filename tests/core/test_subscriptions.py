@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from core.errors import NotFound
 from core.gate import codes
@@ -18,7 +18,7 @@ from core.sales import aftersale, carts, customers, orders, subscriptions
 from core.sales.subscriptions import SubscriptionError
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import Database, connect, write
+from core.store.db import Database, connect, integrity_errors, write
 from core.store.schema import migrate
 from core.venue import series as series_service
 from core.venue.inventory import SeatUnavailable, seat_states
@@ -260,19 +260,19 @@ def test_migration_widens_the_channel_on_an_upgraded_database(tmp_path: Path) ->
     path = tmp_path / "old.db"
     db = connect(path)
     with write(db):
-        migrations.apply(db, stop_before="0015_subscriptions")
+        migrations.apply(sqlite_utils.Database(db.conn), stop_before="0015_subscriptions")
     db.conn.execute("INSERT INTO users (id, username, display_name, role, pin_hash) "
                     "VALUES (1, 'ana', 'Ana', 'seller', 'x')")
     insert = ("INSERT INTO orders (number, user_id, station, channel, status, total_cents, "
               "created_at) VALUES (?, 1, 'w1', ?, 'complete', 100, ?)")
     db.conn.execute(insert, ["A1", "web", stamp(NOW)])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         db.conn.execute(insert, ["A2", "subscription", stamp(NOW)])
-    db.conn.close()
+    db.close()
     db = connect(path)
     assert "0015_subscriptions" in migrate(db)
     db.conn.execute(insert, ["A2", "subscription", stamp(NOW)])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         db.conn.execute(insert, ["A3", "season", stamp(NOW)])
     assert [r[0] for r in db.conn.execute("SELECT channel FROM orders ORDER BY id")] == [
         "web", "subscription"]

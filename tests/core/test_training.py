@@ -29,6 +29,8 @@ from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.selling_helpers import cart_with, hall_performance, user
 from tui.printing import print_order
 
+pytestmark = pytest.mark.sqlite_only   # a training copy is a SQLite file beside the real one
+
 NOW = FIXED_NOW
 
 
@@ -48,7 +50,7 @@ def test_the_training_database_is_a_marked_copy_with_its_own_identity(demo_path:
     real = open_database(demo_path)
     real_id = database_id(real)
     real_users = real.execute("SELECT username, pin_hash FROM users ORDER BY id").fetchall()
-    real.conn.close()
+    real.close()
 
     path = prepare_training_database(demo_path, now=NOW)
     assert path == training_path(demo_path) == demo_path.with_name("demo-training.db")
@@ -58,10 +60,10 @@ def test_the_training_database_is_a_marked_copy_with_its_own_identity(demo_path:
     assert trainee.execute("SELECT username, pin_hash FROM users ORDER BY id"
                            ).fetchall() == real_users                 # same PINs
     assert journal.verify(trainee).ok
-    trainee.conn.close()
+    trainee.close()
     real = open_database(demo_path)
     assert not is_training(real) and database_id(real) == real_id
-    real.conn.close()
+    real.close()
     assert prepare_training_database(demo_path) == path              # reused, not remade
 
 
@@ -122,7 +124,7 @@ def test_reset_makes_the_copy_afresh_and_leaves_a_stranger_alone(demo_path: Path
     reset_training_database(demo_path, now=NOW)
     assert database_id(open_database(path)) != first_id
     stranger = demo_path.with_name("other.db")
-    open_database(stranger).conn.close()
+    open_database(stranger).close()
     stranger.rename(training_path(stranger.with_name("real.db")))
     with pytest.raises(Exception) as refused:
         prepare_training_database(stranger.with_name("real.db"))

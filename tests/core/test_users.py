@@ -47,7 +47,7 @@ def test_five_wrong_pins_lock_and_the_lock_survives_a_restart(tmp_path: Path) ->
     with pytest.raises(LoginFailed) as fifth:
         authenticate(db, "sam", "0000")
     assert fifth.value.code == "user_locked"
-    db.conn.close()
+    db.close()
     reopened = open_database(path)
     with pytest.raises(LoginFailed) as still:
         authenticate(reopened, "sam", "1111")   # the right PIN does not help now

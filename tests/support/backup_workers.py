@@ -44,5 +44,5 @@ def selling_worker(db_path: str, username: str, show: int, limit: int, started: 
         outcome["errors"].append(traceback.format_exc())
     finally:
         if db is not None:
-            db.conn.close()
+            db.close()
         results.put(outcome)

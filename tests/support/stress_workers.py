@@ -94,7 +94,7 @@ def contention_worker(db_path: str, index: int, attempts: int, show: int,
         outcome["errors"].append(traceback.format_exc())
     finally:
         if db is not None:
-            db.conn.close()
+            db.close()
         results.put(outcome)
 
 

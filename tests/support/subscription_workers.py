@@ -54,5 +54,5 @@ def race_worker(db_path: str, role: str, package_id: int, performance_id: int,
         outcome["errors"].append(traceback.format_exc())
     finally:
         if db is not None:
-            db.conn.close()
+            db.close()
         results.put(outcome)

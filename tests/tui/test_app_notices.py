@@ -55,7 +55,7 @@ def test_letters_from_the_command_line(cli: Cli, demo_path: Path, tmp_path: Path
     anne = late_group_order(db, "St Anne's School", "Anne Hale", ["ORCH-S-101"])
     rob = late_group_order(db, "Rotary Club", "Rob Vance", ["ORCH-S-102"])
     consent_to_mail(db, anne)
-    db.conn.close()
+    db.close()
     code, output = cli("notices", "balance-due", *CORA)
     assert code == 0 and f"{anne}" in output and "no consent to mail" in output and rob in output
     out = tmp_path / "letters.pdf"

@@ -59,7 +59,7 @@ async def test_a_series_defined_and_a_subscription_sold(demo_db: Database,
         assert "Package PAIR on series #1" in text_of(app, "#info")
         await pilot.press("dollar_sign")
         await pilot.pause()
-        await fill(pilot, "A", "ADULT", "180.00", "")
+        await fill(pilot, "A", "ADULT", "180.00", "", "")
         assert "PAIR zone A ADULT: 180.00" in text_of(app, "#info")
         # a seat taken at the second performance: the form comes back, naming it
         cart_with(demo_db, user(demo_db, "sam"), 2, ["ORCH-A-102"], FIXED_NOW)

@@ -88,6 +88,7 @@ def test_seatmap_import_needs_event_setup(cli: Cli) -> None:
     assert code == 0 and "unchanged" in output
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_backup_and_restore(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     code, output = cli("backup")
     assert code == 2 and "--user" in output          # a sign-in is needed
@@ -108,6 +109,7 @@ def test_backup_and_restore(cli: Cli, demo_path: Path, tmp_path: Path) -> None:
     assert code == 1 and "not_a_database" in output
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_training_mode_sells_on_its_own_copy_and_prints_training(cli: Cli, demo_path: Path,
                                                                 tmp_path: Path) -> None:
     code, output = cli("--training", "sell", "--user", "sam", "--pin", "1111",
@@ -127,6 +129,7 @@ def test_training_mode_sells_on_its_own_copy_and_prints_training(cli: Cli, demo_
     assert code == 2 and "before it" in output
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_the_window_app_opens_the_training_copy_marked(
     cli: Cli, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

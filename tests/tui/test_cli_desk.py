@@ -22,7 +22,7 @@ def test_customers_found_shown_noted_flagged_edited(cli: Cli, demo_path: Path) -
     db = open_database(demo_path)
     jane = customers.create_customer(db, user(db, "sam"), "Jane Smith", phone="5550102000",
                                      now=FIXED_NOW)
-    db.conn.close()
+    db.close()
     code, output = cli("customer", "search", "jane", *CORA)
     assert code == 0 and f"#{jane.id}" in output and "Jane Smith" in output
     code, output = cli("customer", "note", str(jane.id), "prefers aisle seats", *CORA)
@@ -125,7 +125,7 @@ def test_a_pending_card_settled_declined_with_a_supervisor(cli: Cli, demo_path: 
     order = checkout.checkout(db, sam, cart_id, [Tender(
         "card", total, card_brand="VISA", card_last4="0005", status="unknown")],
         station=STATION, now=FIXED_NOW)
-    db.conn.close()
+    db.close()
     sam_login = ("--user", "sam", "--pin", "1111")
     code, output = cli("order", "settle-card", order.number, "--declined", *sam_login)
     assert code == 1 and "permission" in output

@@ -23,7 +23,7 @@ def test_a_nightly_extract_of_yesterdays_sales(cli: Cli, demo_path: Path,
     yesterday = FIXED_NOW - timedelta(days=1)
     sell(db, ["ORCH-B-101"], now=yesterday)
     sell(db, ["ORCH-B-102"], now=FIXED_NOW)
-    db.conn.close()
+    db.close()
     code, output = cli("extract", "save", "nightly-sales", "--report", "sales",
                        "--date", "yesterday", "--format", "csv", *CORA)
     assert code == 0 and "sales, day yesterday as csv" in output

@@ -38,7 +38,7 @@ def test_a_coordinator_issues_lists_and_revokes_a_lane_token(cli: Cli,
         assert error.code == "revoked_token"
     code, output = cli("lane", "list")
     assert "revoked" in output
-    db.conn.close()
+    db.close()
 
 
 def test_sections_to_gates_the_plan_and_the_signs(cli: Cli, tmp_path: Path) -> None:

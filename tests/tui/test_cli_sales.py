@@ -8,6 +8,7 @@ from typing import Any
 
 from core.gate import codes
 from core.gate import keys as gate_keys
+from core.store.db import home_path
 from core.store.schema import open_database
 from tests.support.fixture_types import Cli
 
@@ -38,7 +39,8 @@ def test_sell_named_seats_prints_lines_and_codes_that_verify(cli: Cli, demo_path
         assert verified.ok and verified.ticket_id == ticket["id"]
     from core.store.schema import database_id
 
-    key_file = demo_path.parent / "demo-keys" / database_id(db) / "ticket-signing-1.pem"
+    home = home_path(demo_path, tmp_path)     # what the files beside the database go by
+    key_file = home.parent / f"{home.stem}-keys" / database_id(db) / "ticket-signing-1.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 

@@ -29,7 +29,7 @@ def counts(demo_path: Path) -> tuple[int, int, int]:
             "(SELECT count(*) FROM seat_claims WHERE state != 'held')").fetchone()
         return orders, people, claims
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_a_series_set_up_and_a_subscription_sold_from_the_command_line(
@@ -61,7 +61,7 @@ def test_a_series_set_up_and_a_subscription_sold_from_the_command_line(
         verdict = codes.verify_token(ticket["code"], gate_keys.public_keys(db),
                                      gate_keys.revoked_set(db))
         assert verdict.ticket_id == ticket["id"]
-    db.conn.close()
+    db.close()
     code, output = cli("subscription", "list", "--json")
     listed = json.loads(output)
     assert [(s["seat"], s["customer"], s["live_tickets"]) for s in listed] == [
@@ -145,7 +145,7 @@ def test_a_series_rolled_forward_renewed_and_the_rest_released(
         assert code == 0, output
     db = open_database(demo_path)
     next_season = copy_performance(db, user(db, "cora"), 1, day_at(60, "19:30", ZONE))
-    db.conn.close()
+    db.close()
     deadline = day_at(10, "17:00", ZONE)
     code, output = cli("renewal", "roll-forward", "1", "Next season", "--performances",
                        str(next_season), "--deadline", "yesterday", *CORA)

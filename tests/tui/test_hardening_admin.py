@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from core.store import journal
+from core.store.db import connect
 from core.store.schema import open_database
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.hardening import checksum, run_cli
 
@@ -24,7 +26,7 @@ GIA = ("--user", "gia", "--pin", "2222")
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 
@@ -35,6 +37,7 @@ def _pack(config: Path, tmp_path: Path) -> Path:
     return pack
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_restore_refuses_a_gate_pack_and_says_what_it_is(config: Path, demo_path: Path,
                                                          tmp_path: Path) -> None:
     pack = _pack(config, tmp_path)
@@ -45,6 +48,7 @@ def test_restore_refuses_a_gate_pack_and_says_what_it_is(config: Path, demo_path
     assert journal.verify(open_database(demo_path)).ok
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_restore_refuses_another_databases_backup(config: Path, demo_path: Path,
                                                   tmp_path: Path) -> None:
     from core.people.accounts import create_first_admin
@@ -56,6 +60,7 @@ def test_restore_refuses_another_databases_backup(config: Path, demo_path: Path,
     assert checksum(demo_path) == before
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_restore_refuses_a_copy_whose_history_diverged(config: Path, demo_path: Path,
                                                        tmp_path: Path) -> None:
     twin = tmp_path / "twin.db"
@@ -67,6 +72,7 @@ def test_restore_refuses_a_copy_whose_history_diverged(config: Path, demo_path: 
     assert checksum(demo_path) == before
 
 
+@pytest.mark.sqlite_only   # backups, restores and training copies are SQLite files
 def test_backup_restore_and_training_reset_need_a_sign_in_and_are_journaled(
         config: Path, demo_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
@@ -131,7 +137,7 @@ def test_printing_a_will_call_order_records_the_pickup(config: Path, demo_path: 
     printed = run_cli(config, "order", "print", number, *SAM, "--printer",
                       f"preview:{tmp_path / 'p'}")
     assert printed.code == 0, printed.output
-    conn = sqlite3.connect(demo_path)
+    conn = connect(demo_path)
     assert conn.execute("SELECT picked_up_at FROM orders WHERE number = ?",
                         [number]).fetchone()[0] is not None
     assert conn.execute("SELECT count(*) FROM journal WHERE action = 'order.picked_up'"
@@ -139,7 +145,7 @@ def test_printing_a_will_call_order_records_the_pickup(config: Path, demo_path: 
 
 
 def test_another_users_shift_needs_the_permission(config: Path, demo_path: Path) -> None:
-    cora_shift = sqlite3.connect(demo_path).execute(
+    cora_shift = connect(demo_path).execute(
         "SELECT s.id FROM shifts s JOIN users u ON u.id = s.user_id WHERE u.username = "
         "'cora'").fetchone()[0]
     run_cli(config, "shift", "x", "--shift", str(cora_shift), *SAM).refused(

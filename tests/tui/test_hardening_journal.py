@@ -12,8 +12,11 @@ import pytest
 
 from core.store import journal
 from core.store.db import Database
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.hardening import run_cli
+
+pytestmark = pytest.mark.sqlite_only   # tampers with the SQLite file behind the triggers
 
 SAM = ("--user", "sam", "--pin", "1111")
 
@@ -21,7 +24,7 @@ SAM = ("--user", "sam", "--pin", "1111")
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 
@@ -55,6 +58,8 @@ def test_an_emptied_journal_with_orders_is_broken(config: Path, demo_path: Path)
     conn = _untriggered(demo_path)
     conn.execute("DELETE FROM journal")
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'journal'")
+    conn.execute("DROP TRIGGER journal_head_grows")
+    conn.execute("UPDATE journal_head SET last_id = 0")
     conn.close()
     run_cli(config, "journal", "verify").refused("BROKEN", "order.create")
 
@@ -88,6 +93,8 @@ def test_a_z_report_pin_catches_a_journal_cut_short(demo_db: Database, config: P
     conn = _untriggered(demo_path)
     conn.execute("DELETE FROM journal WHERE id >= ?", [head_id])
     conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'journal'", [head_id - 1])
+    conn.execute("DROP TRIGGER journal_head_grows")
+    conn.execute("UPDATE journal_head SET last_id = ?", [head_id - 1])
     conn.close()
     run_cli(config, "journal", "verify").refused("BROKEN", "Z report 1 pinned")
 

@@ -90,7 +90,7 @@ def test_the_cli_prints_the_worklist(cli: Cli, demo_path: Path) -> None:
 
     db = open_database(demo_path)
     numbers = waiting_on_someone(db)
-    db.conn.close()
+    db.close()
     code, output = cli("report", "worklist", "--user", "cora", "--pin", "3333")
     assert code == 0, output
     assert numbers["late"] in output and numbers["lost"] in output

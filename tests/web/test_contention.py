@@ -142,4 +142,4 @@ def test_windows_and_web_buyers_never_take_the_same_seat(storefront: str,
     print(f"\ncontention: windows sold {sum(o['succeeded'] for o in outcomes)} and were "
           f"refused {sum(o['refused'] for o in outcomes)}; the web reserved {reserved}; "
           f"responses {dict(statuses)}")
-    db.conn.close()
+    db.close()

@@ -12,6 +12,7 @@ import click
 from core import clock
 from core.config import Config, find_config_path, load_config
 from core.errors import BoxOfficeError
+from core.store.db import Location, as_location, home_path, redacted
 from tui.cli.context import Context, fail, open_or_fail
 
 
@@ -60,7 +61,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
             check_keymap(config)
         except BoxOfficeError as error:
             fail(error.message)
-    ctx.obj = Context(config, Path(db_path) if db_path else None)
+    ctx.obj = Context(config, as_location(db_path) if db_path else None)
     # demo makes its own database; `training reset` works on the real one's name
     if training and ctx.invoked_subcommand not in ("demo", "training"):
         ctx.obj = _training_context(config, ctx.obj.db_path())
@@ -70,9 +71,17 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
         _run_app(ctx.obj.config, ctx.obj.db_path(), ctx.obj.station())
 
 
-def _training_context(config: Config, real: Path) -> Context:
+def _config_dir(config: Config) -> Path | None:
+    return config.source.parent if config.source else None
+
+
+def _training_context(config: Config, real: Location) -> Context:
     """The context of a training session on `real`'s training copy (made if missing)."""
     from core.admin.training import prepare_training_database, training_config
+
+    if not isinstance(real, Path):
+        fail("--training works on a SQLite box office: its training copy is a file beside "
+             "the real one. On PostgreSQL, train on a demo (`boxoffice demo --training`).")
 
     if not real.exists():
         fail(f"there is no database at {real} to train on (check --db or [database] path)")
@@ -85,7 +94,7 @@ def _training_context(config: Config, real: Path) -> Context:
     return Context(training_config(config, path), path, training=True)
 
 
-def _run_app(config: Config, db_path: Path, station: str) -> None:
+def _run_app(config: Config, db_path: Location, station: str) -> None:
     from core.admin.training import is_training, training_config
     from tui.app import BoxOfficeApp
     from tui.keys import check_keymap
@@ -100,7 +109,7 @@ def _run_app(config: Config, db_path: Path, station: str) -> None:
     db = open_or_fail(db_path)
     training = is_training(db)   # however it was opened: the mark is in the database
     if training:
-        config = training_config(config, db_path)
+        config = training_config(config, home_path(db_path, _config_dir(config)))
     BoxOfficeApp(db, config, training=training, station=station).run()
 
 
@@ -116,7 +125,8 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     from core.seatmap import SeatMapInvalid
     from core.venue import performances
 
-    db = open_or_fail(Path(db_path), create=True)
+    location = as_location(db_path)
+    db = open_or_fail(location, create=True)
     try:
         created = admin_demo.build_demo(db, now=clock.now(), zone=obj.config.zone,
                                        gate_open_now=True)
@@ -126,7 +136,8 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
     from core.gate import keys as gate_keys
     from core.store.schema import database_id
 
-    key_dir = ticket_key_dir(obj.config, Path(db_path), database_id(db))
+    key_dir = ticket_key_dir(obj.config, home_path(location, _config_dir(obj.config)),
+                             database_id(db))
     try:   # the key that signs ticket codes is made when the database is set up
         gate_keys.ensure_signing_key(db, key_dir, actor="demo")
     except (BoxOfficeError, OSError) as error:
@@ -136,7 +147,7 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
         shows = performances.list_performances(db)
         if as_json:
             click.echo(json.dumps({
-                "database": str(db_path), "created": created,
+                "database": redacted(db_path), "created": created,
                 "users": [vars(u) for u in users],
                 "performances": [{
                     "id": p.id, "event": p.event_name, "venue": p.venue_name,
@@ -144,7 +155,8 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
                     "local_time": p.starts_at.astimezone(obj.config.zone).isoformat(),
                 } for p in shows]}, indent=2))
             return
-        click.echo(f"Demo database: {db_path} ({'created' if created else 'reused'})")
+        click.echo(f"Demo database: {redacted(db_path)} "
+                   f"({'created' if created else 'reused'})")
         click.echo("Users:")
         for user in users:
             click.echo(f"  {user.username:<6} {user.role:<12} PIN {user.pin}")
@@ -154,10 +166,10 @@ def demo(obj: Context, db_path: str, no_tui: bool, as_json: bool) -> None:
             click.echo(f"  #{show.id}  {when}  {show.event_name}  ({show.venue_name})")
         return
     if obj.training:   # the demo's own training copy
-        session = _training_context(obj.config, Path(db_path))
+        session = _training_context(obj.config, location)
         _run_app(session.config, session.db_path(), obj.station())
         return
-    _run_app(obj.config, Path(db_path), obj.station())
+    _run_app(obj.config, location, obj.station())
 
 
 @main.group()
@@ -232,6 +244,7 @@ def keys() -> None:
 
 from tui.cli.admin import event, hold, price, role, user  # noqa: E402
 from tui.cli.backup import backup_command, restore_command, training  # noqa: E402
+from tui.cli.database import database_group  # noqa: E402
 from tui.cli.gate import gate, scan  # noqa: E402
 from tui.cli.gatepack import gate_pack  # noqa: E402
 from tui.cli.gateserver import gate_server, lane  # noqa: E402
@@ -245,7 +258,7 @@ from tui.cli.web import web  # noqa: E402
 
 for _command in (seatmap, performance, sell, order, print_test, drawer, scan, gate,
                  gate_pack, user, role, event, price, hold, backup_command, restore_command,
-                 training, gate_server, lane, serve, web, plan_group):
+                 training, gate_server, lane, serve, web, plan_group, database_group):
     main.add_command(_command)
 
 # closing out: shifts and their Z reports, deposits, card reconciliation; every report

@@ -16,7 +16,14 @@ from core import clock
 from core.admin.access import sign_in_for
 from core.config import backup_dir
 from core.errors import BoxOfficeError
-from core.store.backup import BackupError, backup, backup_name, check_backup, restore
+from core.store.backup import (
+    POSTGRESQL_BACKUPS,
+    BackupError,
+    backup,
+    backup_name,
+    check_backup,
+    restore,
+)
 from tui.cli.context import cli_context
 
 
@@ -49,6 +56,8 @@ def backup_command(dest: str | None, db_path: str | None, username: str, pin: st
     copy with integrity_check and the journal, fsync it. DEST is a file or a directory;
     default: the [backup] directory, named after the database and the time."""
     database = cli_context().db_path(db_path)
+    if not isinstance(database, Path):
+        _fail(BackupError(POSTGRESQL_BACKUPS, code="postgresql"))
     actor = _signed_in(database, username, pin, "report_access")
     now = clock.now()
     target = Path(dest) if dest else (backup_dir(cli_context().config, database)
@@ -74,6 +83,8 @@ def restore_command(file: str, db_path: str | None, yes: bool, username: str,
     box office database, its journal's chain). The replaced database is kept aside as a
     backup. Stop every window on the database first."""
     database = cli_context().db_path(db_path)
+    if not isinstance(database, Path):
+        _fail(BackupError(POSTGRESQL_BACKUPS, code="postgresql"))
     try:   # first: a gate pack or a broken file is refused before anyone signs in
         checked = check_backup(file)
     except BackupError as error:
@@ -109,6 +120,10 @@ def training_reset(yes: bool, username: str, pin: str) -> None:
 
     obj = cli_context()
     real = obj.db_path()
+    if not isinstance(real, Path):
+        click.echo("boxoffice: training copies are SQLite files; this box office is on "
+                   "PostgreSQL", err=True)
+        sys.exit(2)
     if obj.training:
         click.echo("boxoffice: run `training reset` without --training", err=True)
         sys.exit(2)

@@ -15,20 +15,20 @@ from typing import Any, NoReturn
 
 import click
 
-from core.config import Config
+from core.config import Config, database_location
 from core.errors import BoxOfficeError
 from core.gate import codes, keys
 from core.people.models import User
 from core.people.permissions import Override
 from core.people.users import authenticate
-from core.store.db import Database
+from core.store.db import Database, Location, as_location, home_path, redacted
 
 
 @dataclass
 class Context:
     config: Config
-    db_override: Path | None
-    opened: Path = Path("boxoffice.db")
+    db_override: Location | None
+    opened: Location = Path("boxoffice.db")
     training: bool = False      # --training: db_override is the training database
     station_option: str | None = None    # --station
 
@@ -42,13 +42,19 @@ class Context:
         except StationError as error:
             fail(str(error))
 
-    def db_path(self, explicit: str | None = None) -> Path:
+    def db_path(self, explicit: str | None = None) -> Location:
+        """The database: --db (a SQLite file or a postgresql:// URL), or the config's."""
         if explicit:
             if self.training:
                 fail("with --training, give the database before it: "
                       "boxoffice --db PATH --training ...")
-            return Path(explicit)
-        return self.db_override or self.config.database.path
+            return as_location(explicit)
+        return self.db_override or database_location(self.config)
+
+    def home(self) -> Path:
+        """What the files beside the opened database are named after (home_path)."""
+        source = self.config.source
+        return home_path(self.opened, source.parent if source else None)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -56,12 +62,12 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def open_or_fail(path: Path, *, create: bool = False) -> Database:
+def open_or_fail(path: Location, *, create: bool = False) -> Database:
     """The database, migrated; or a readable message and exit status 2. Only `create`
     (demo, user init) makes a new one: a mistyped --db must not start an empty box office."""
     from core.store.schema import open_database
 
-    if not create and not path.exists():
+    if not create and isinstance(path, Path) and not path.exists():
         fail(f"there is no database at {path} (check --db or [database] path in the "
              "config); `boxoffice user init NAME --name ...` creates a new one, "
              "`boxoffice demo` a demo")
@@ -71,6 +77,10 @@ def open_or_fail(path: Path, *, create: bool = False) -> Database:
         fail(error.message)
     except (sqlite3.Error, OSError) as error:   # not a database, unreadable, ...
         fail(f"cannot open the database {path}: {error}")
+    except Exception as error:   # the PostgreSQL driver's, without importing it here
+        if type(error).__module__.startswith("psycopg"):
+            fail(f"cannot open the database {redacted(str(path))}: {error}")
+        raise
 
 
 def cli_context() -> Any:
@@ -108,8 +118,8 @@ def ticket_signer(db: Database) -> codes.Signer:
 
     config = cli_context().config
     if is_training(db):   # never the real key directory, whatever the config says
-        config = training_config(config, cli_context().opened)
-    key_dir = ticket_key_dir(config, cli_context().opened, database_id(db))
+        config = training_config(config, cli_context().home())
+    key_dir = ticket_key_dir(config, cli_context().home(), database_id(db))
     keys.ensure_signing_key(db, key_dir)
     return keys.load_signer(db, key_dir)
 

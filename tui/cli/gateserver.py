@@ -58,7 +58,7 @@ def gate_server(host: str | None, port: int | None, certfile: str | None,
 
     context = cli_context()
     settings = context.config.gate_server
-    open_db(db_path).conn.close()        # migrated, and refused on a network filesystem
+    open_db(db_path).close()        # migrated, and refused on a network filesystem
     if context.config.source is not None:
         os.environ["BOXOFFICE_CONFIG"] = str(context.config.source)
     os.environ["BOXOFFICE_GATE_DB"] = str(context.db_path(db_path))

@@ -10,16 +10,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-import sqlite_utils
 
 from core import clock, report_model
 from core.money import format_cents, parse_money
 from core.report_model import Report, thermal_rows, to_csv, to_json, to_text
 from core.reports import catalogue, extracts, pricing_evidence
+from core.store.db import SQLiteDatabase
 from tui.cli.context import (
     cli_context,
     done,
     open_db,
+    open_or_fail,
     reported,
     sign_in,
     signed_in_options,
@@ -35,12 +36,18 @@ def opened_is_training() -> bool:
     obj = cli_context()
     if obj.training:
         return True
-    path = Path(obj.opened)
+    if not isinstance(obj.opened, Path):    # PostgreSQL: the mark is in the database
+        db = open_or_fail(obj.opened)
+        try:
+            return is_training(db)
+        finally:
+            db.close()
+    path = obj.opened
     if not path.is_file():
         return False
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return is_training(sqlite_utils.Database(conn))
+        return is_training(SQLiteDatabase(conn, str(path)))
     finally:
         conn.close()
 

@@ -30,7 +30,7 @@ def serve(host: str | None, port: int | None, workers: int, db_path: str | None)
     host = host or context.config.web.host
     port = port or context.config.web.port
     try:
-        open_db(db_path).conn.close()    # migrated, and refused on a network filesystem
+        open_db(db_path).close()    # migrated, and refused on a network filesystem
     except OSError as error:
         click.echo(f"boxoffice: cannot open the database: {error}", err=True)
         sys.exit(1)

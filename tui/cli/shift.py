@@ -231,6 +231,8 @@ def _backup_after_close() -> None:
     try:
         result = auto_backup(cli_context().config, cli_context().opened, "z_close")
     except BackupError as error:
+        if error.code == "postgresql":     # the server's backups apply
+            return
         click.echo(f"warning [{error.code}]: the Z close is done, but its backup failed: "
                    f"{error.message}", err=True)
         return

@@ -56,7 +56,7 @@ def key_rotate(db_path: str | None, username: str, pin: str, as_json: bool) -> N
     context = cli_context()
     with reported(as_json):
         actor = sign_in(db, username, pin)
-        key_dir = ticket_key_dir(context.config, context.opened, database_id(db))
+        key_dir = ticket_key_dir(context.config, context.home(), database_id(db))
         made = keys.rotate_signing_key(db, actor, key_dir)
     done(as_json, f"key #{made} now signs new tickets; export the public keys to the "
                   "gates that work offline", key_id=made)

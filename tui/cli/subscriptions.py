@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -15,7 +16,7 @@ from core import clock
 from core.errors import BoxOfficeError
 from core.free_text import clean_text
 from core.money import parse_money
-from core.sales import carts, customers, orders, subscriptions
+from core.sales import carts, customers, orders, subscription_exchange, subscriptions
 from core.store.db import Database
 from core.venue import performances
 from core.venue import series as series_service
@@ -25,6 +26,7 @@ from tui.cli.context import (
     done,
     money_text,
     open_db,
+    override_of,
     reported,
     sign_in,
     signed_in_options,
@@ -56,6 +58,7 @@ def _series_json(db: Database, made: Series) -> dict[str, object]:
     return {"id": made.id, "name": made.name, "season": made.season,
             "performances": list(made.performance_ids),
             "packages": [{"id": p.id, "code": p.code, "name": p.name, "kind": p.kind,
+                          "exchange_fee_cents": subscription_exchange.exchange_fee(db, p.id),
                           "prices": [{"zone": x.zone, "price_type": x.price_type,
                                       "base_cents": x.base_cents, "fee_cents": x.fee_cents,
                                       "tax_cents": x.tax_cents, "total_cents": x.total_cents}
@@ -121,7 +124,9 @@ def series_show(series_id: int, db_path: str | None, as_json: bool) -> None:
         click.echo(f"  #{show.id:<4} {show.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  "
                    f"{show.event_name} ({show.venue_name})  {show.status}")
     for package in series_service.list_packages(db, made.id):
-        click.echo(f"  package #{package.id} {package.code} {package.name} ({package.kind})")
+        fee = subscription_exchange.exchange_fee(db, package.id)
+        click.echo(f"  package #{package.id} {package.code} {package.name} ({package.kind})"
+                   + (f"  exchange fee {money_text(fee)}" if package.kind == "fixed" else ""))
         for price in series_service.package_prices(db, package.id):
             click.echo(f"    zone {price.zone} {price.price_type:<8} "
                        f"{money_text(price.base_cents):>8} + fee {money_text(price.fee_cents)}"
@@ -176,6 +181,22 @@ def series_price(package_id: int, zone: str, price_type: str, amount: str,
     done(as_json, f"package #{package_id} zone {result.zone} {result.price_type}: "
                   f"{money_text(result.total_cents)} with fee and tax",
          total_cents=result.total_cents)
+
+
+@series.command("exchange-fee")
+@click.argument("package_id", type=ID)
+@click.argument("amount")
+@signed_in_options
+def series_exchange_fee(package_id: int, amount: str, db_path: str | None, username: str,
+                        pin: str, as_json: bool) -> None:
+    """What a subscriber of a fixed package pays to exchange one performance, on top of
+    any difference in price, e.g. `series exchange-fee 1 10.00` (0: none). Needs
+    price_change."""
+    db = open_db(db_path)
+    with reported(as_json):
+        fee = subscription_exchange.set_exchange_fee(db, sign_in(db, username, pin),
+                                                     package_id, parse_money(amount))
+    done(as_json, f"package #{package_id}: exchange fee {money_text(fee)}", fee_cents=fee)
 
 
 @click.group("subscription")
@@ -284,3 +305,75 @@ def subscription_list(package_id: int | None, customer_id: int | None, db_path: 
         click.echo(f"#{s.id:<5} {s.package_code:<8} {s.seat_label:<14} zone {s.zone} "
                    f"{s.price_type:<7} {s.customer_name[:24]:<24} order {s.order_number} "
                    f"{s.live_tickets} live")
+
+
+@subscription.command("exchange")
+@click.argument("number")
+@click.option("--ticket", "serial", required=True, help="The ticket given up (its serial).")
+@click.option("--performance", "performance_id", type=ID, required=True,
+              help="Another performance of the series.")
+@click.option("--seat", help="SECTION-ROW-NUMBER (default: the best free in the "
+              "subscription's zone).")
+@click.option("--tender", "tender_specs", multiple=True,
+              help="What is due: cash:HANDED | card:BRAND:LAST4:APPROVAL | check:NUMBER.")
+@click.option("--reason", required=True)
+@click.option("--supervisor", help="A supervisor approving it (their user name).")
+@click.option("--supervisor-pin")
+@click.option("--station", default="cli", show_default=True)
+@click.option("--printer", "printer_spec", help="Print on this printer instead of the "
+              "config's.")
+@click.option("--no-print", is_flag=True, help="Do not print the new ticket now.")
+@signed_in_options
+def subscription_exchange_command(number: str, serial: str, performance_id: int,
+                                  seat: str | None, tender_specs: tuple[str, ...],
+                                  reason: str, supervisor: str | None,
+                                  supervisor_pin: str | None, station: str,
+                                  printer_spec: str | None, no_print: bool,
+                                  db_path: str | None, username: str, pin: str,
+                                  as_json: bool) -> None:
+    """Exchange a subscriber's ticket (order NUMBER) for a seat at another performance of
+    the series, under the package's rules: the same zone for the package's exchange fee,
+    another zone for the difference and the fee. Needs exchange."""
+    hold = timedelta(minutes=cli_context().config.sales.cart_hold_minutes)
+    db = open_db(db_path)
+    now = clock.now()
+    with reported(as_json):
+        actor = sign_in(db, username, pin)
+        if not no_print:
+            check_printer(printer_spec)
+        found = orders.find_order(db, number)
+        ticket = next((t for t in found.tickets if t.serial == serial.strip().upper()), None)
+        if ticket is None:
+            raise BoxOfficeError(f"ticket {serial[:12]} is not in order {found.number}",
+                                 code="unknown_ticket")
+        station = clean_text(station, "station", required=True)
+        signer = ticket_signer(db)
+        offer = subscription_exchange.offer(db, actor, ticket.id, performance_id, seat=seat,
+                                            station=station, now=now, hold=hold)
+        try:
+            if offer.due_cents <= 0 and tender_specs:
+                raise BoxOfficeError("nothing is due on this exchange: no --tender",
+                                     code="overpaid")
+            tenders = (tenders_from_specs(tender_specs, offer.due_cents)
+                       if offer.due_cents > 0 else [])
+            order = subscription_exchange.exchange_ticket(
+                db, actor, offer, tenders, reason=reason, station=station, now=now,
+                override=override_of(supervisor, supervisor_pin))
+        except BaseException:   # a refusal, or a bug: either way the new seat is let go
+            if carts.view_cart(db, offer.cart_id).status == "open":
+                carts.cancel_cart(db, actor, offer.cart_id, now)
+            raise
+    new = [t for t in order.tickets if t.status == "live" and t.id not in
+           {x.id for x in found.tickets}]
+    failure = None if no_print else print_on_paper(
+        db, replace(order, tickets=tuple(new)), signer, printer_spec,
+        seller=actor.display_name, now=now, kick=offer.due_cents != 0)
+    if not as_json:
+        what = (f"paid {money_text(offer.due_cents)}" if offer.due_cents > 0 else
+                f"paid back {money_text(-offer.due_cents)} in cash" if offer.due_cents < 0
+                else "nothing due")
+        click.echo(f"{ticket.serial} exchanged for {offer.seat_label} at "
+                   f"#{offer.performance_id} ({what}; exchange fee "
+                   f"{money_text(offer.exchange_fee_cents)})")
+    echo_order(orders.get_order(db, order.id), signer, as_json, db)
+    report_printer_failure(order, failure)

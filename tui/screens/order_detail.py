@@ -4,7 +4,9 @@ it. Each action is a key that shows in the footer only when it can apply to this
 Refund, void and reprint are protected: they run through `run_protected`, so a seller
 without the permission gets the supervisor override dialog (core checks and journals it).
 Space marks tickets, and goods lines (asking how many); refund then acts on the marked
-ones only (with none marked: everything, goods included), exchange on marked tickets.
+ones only (with none marked: everything, goods included), exchange on marked tickets
+(a subscriber's ticket, one at a time, under its package's rules and fee:
+tui/screens/subscription_exchange.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from tui.screens.reservation_pay import (
     take_instalment,
     take_payment,
 )
+from tui.screens.subscription_exchange import SubscriberExchange, subscriber_ticket
 
 CLOSED = ("voided", "cancelled", "pending")
 
@@ -434,6 +437,14 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
         if order is None or not tickets:
             return
         app = self.box_office
+        subscriber = subscriber_ticket(app, tickets, self.highlighted(), self.marked)
+        if subscriber is None:
+            app.notify("A subscriber's ticket is exchanged one at a time: highlight it (or "
+                       "mark just that one), then x.", severity="warning", title="Exchange")
+            return
+        if isinstance(subscriber, Ticket):
+            SubscriberExchange(app, order, subscriber, self._exchanged).start()
+            return
         cart = app.sale.view(app.db)
         if (cart is not None and cart.status == "open" and not cart.empty
                 and cart.expires_at > app.clock()):
@@ -454,6 +465,10 @@ class OrderDetailScreen(BoxOfficeScreen[None]):
                       "seats. Why?", exchange)
 
         approve_first(app, "exchange", approved, what="exchange tickets", title="Exchange")
+
+    def _exchanged(self) -> None:
+        self.marked.clear()
+        self.reload()
 
     def _done(self, before: Order, after: Order, what: str, kind: str) -> None:
         self.marked.clear()

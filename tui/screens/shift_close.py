@@ -263,10 +263,13 @@ class ShiftScreen(BoxOfficeScreen[None]):
         try:   # after the close has committed: a failed backup never undoes it
             from core.store.backup import auto_backup
 
-            result = auto_backup(app.config, app.database_path(), "z_close")
+            result = auto_backup(app.config, app.db.location, "z_close")
             saved = f"backed up to {result.path}"
         except BoxOfficeError as error:
-            app.show_error(error, title="Backup")
+            if error.code == "postgresql":
+                saved = "the database server keeps the backups"
+            else:
+                app.show_error(error, title="Backup")
         self.say(f"Shift closed: Z report {z_report.z_number}, printing.\n{saved[0].upper()}"
                  f"{saved[1:]}.")
         self.show()

@@ -9,9 +9,11 @@ tax default to the config's; a flex pass's zone is ANY), `s` sells: for a fixed 
 the seats (or the best N free at every performance), then the subscriber, then the
 payment, as any sale; for a flex pass the price type, the holder and the payment. `r`
 redeems a pass for seats or places at a performance, `x` takes a redeemed ticket back to
-its pass; `w` renews a subscription by the renewal code on its letter. Core checks each
-permission and journals each step; a refusal says why and
-changes nothing."""
+its pass; `w` renews a subscription by the renewal code on its letter (or finds the
+subscriber), `f` rolls the highlighted series forward to next season and `e` opens a
+season's renewals (tui/screens/renewals.py: letters, seat changes, releasing, the rate).
+Core checks each permission and journals each step; a refusal says why and changes
+nothing."""
 
 from __future__ import annotations
 
@@ -20,23 +22,28 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core.errors import BoxOfficeError
 from core.limits import parse_whole
 from core.money import format_cents, parse_money
-from core.sales import carts, flex, subscriptions
+from core.sales import carts, flex, subscription_exchange, subscriptions
 from core.sales.customers import Customer
 from core.sales.models import CartView
+from core.venue import pricing
 from core.venue import series as series_service
 from core.venue.series import Package
 from tui.screens.admin_base import Field, FormModal
 from tui.screens.customers import CustomerPicker
+from tui.screens.package_map import PackageMapScreen
 from tui.screens.payment import PaymentEntry, PaymentModal, SaleDone
+from tui.screens.renewals import RenewalsScreen
+from tui.screens.subscription_passes import PassActions
 from tui.screens.subscription_renewals import RenewalActions
+from tui.widgets.keyline import KeyLine
 
 
-class SubscriptionsScreen(RenewalActions):
+class SubscriptionsScreen(RenewalActions, PassActions):
     CSS_PATH = "subscriptions.tcss"
     AUTO_FOCUS = "#packages"
     BINDINGS = [
@@ -47,6 +54,8 @@ class SubscriptionsScreen(RenewalActions):
         Binding("r", "redeem", "Redeem", id="subscriptions.redeem"),
         Binding("x", "return_admission", "Return", id="subscriptions.return"),
         Binding("w", "renew", "Renew", id="subscriptions.renew"),
+        Binding("f", "roll_forward", "Roll forward", id="subscriptions.roll_forward"),
+        Binding("e", "renewals", "Renewals", id="subscriptions.renewals"),
         Binding("escape", "back", "Back", id="subscriptions.back"),
     ]
 
@@ -61,7 +70,7 @@ class SubscriptionsScreen(RenewalActions):
         yield Static(id="prices")
         yield DataTable(id="subscribers", cursor_type="row", zebra_stripes=True)
         yield Static(id="info")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#packages", DataTable).add_columns(
@@ -110,10 +119,12 @@ class SubscriptionsScreen(RenewalActions):
             return
         prices = series_service.package_prices(db, package.id)
         shows = series_service.get_series(db, package.series_id).performance_ids
+        fee = subscription_exchange.exchange_fee(db, package.id)
         self.query_one("#prices", Static).update(
             f"Performances {', '.join(f'#{p}' for p in shows)}.  Prices: "
             + ("; ".join(f"{p.zone} {p.price_type} {format_cents(p.total_cents)}"
-                         for p in prices) or "none yet ($ sets one)"))
+                         for p in prices) or "none yet ($ sets one)")
+            + (f".  Exchange fee {format_cents(fee)}" if fee else ""))
         for line in subscriptions.list_subscriptions(db, package_id=package.id):
             subscribers.add_row(line.seat_label, line.zone, line.price_type,
                                 line.customer_name[:22], line.order_number,
@@ -128,6 +139,8 @@ class SubscriptionsScreen(RenewalActions):
             return self.selected is not None
         if action in ("redeem", "return_admission"):
             return self.selected is not None and self.selected.kind == "flex"
+        if action in ("roll_forward", "renewals"):
+            return self.selected is not None
         if action == "new_package":
             return bool(series_service.list_series(self.box_office.db))
         return True
@@ -222,6 +235,9 @@ class SubscriptionsScreen(RenewalActions):
             Field("type", "Price type", values.get("type", "")),
             Field("price", "Price", values.get("price", ""), placeholder="300.00"),
             Field("fee", "Fee (blank: the usual)", values.get("fee", ""), required=False),
+            *([Field("exchange", "Exchange fee, the whole package (blank: as it is)",
+                     values.get("exchange", ""), required=False)]
+              if package.kind == "fixed" else []),
         ], problem=problem), lambda typed: self._price(package, typed))
 
     def _price(self, package: Package, values: dict[str, str] | None) -> None:
@@ -229,16 +245,27 @@ class SubscriptionsScreen(RenewalActions):
             return
         app = self.box_office
         try:
+            exchange = (parse_money(values["exchange"]) if values.get("exchange")
+                        else None)
+        except BoxOfficeError as error:
+            self.action_price(values, f"Exchange fee: {error.message}. Nothing changed.")
+            return
+        try:
             price = series_service.set_package_price(
                 app.db, app.seller, package.id, values["zone"], values["type"],
                 parse_money(values["price"]), defaults=app.config.pricing,
                 fee_cents=parse_money(values["fee"]) if values["fee"] else None)
+            if exchange is not None:
+                subscription_exchange.set_exchange_fee(app.db, app.seller, package.id,
+                                                       exchange)
         except BoxOfficeError as error:
             self.action_price(values, f"{error.message}. Nothing changed.")
             return
         self.load()
         self.say(f"{package.code} zone {price.zone} {price.price_type}: "
-                 f"{format_cents(price.total_cents)} with fee and tax.")
+                 f"{format_cents(price.total_cents)} with fee and tax"
+                 + (f"; exchange fee {format_cents(exchange)}." if exchange is not None
+                    else "."))
 
     # -- selling -------------------------------------------------------------------------
 
@@ -252,8 +279,9 @@ class SubscriptionsScreen(RenewalActions):
         values = values or {"type": "ADULT", "delivery": "print"}
         self.app.push_screen(FormModal(f"Sell {package.code}: the same seat at every "
                                        "performance", [
-            Field("seats", "Seats, or best N (and a zone)", values.get("seats", ""),
-                  placeholder="ORCH-A-101..102   or   best 2 A"),
+            Field("seats", "Seats, best N (and a zone), or blank: the seat map",
+                  values.get("seats", ""), placeholder="ORCH-A-101..102   or   best 2 A",
+                  required=False),
             Field("type", "Price type", values.get("type", "")),
             Field("delivery", "Tickets: print or will-call", values.get("delivery", "")),
         ], problem=problem), lambda typed: self._claim(package, typed))
@@ -266,6 +294,9 @@ class SubscriptionsScreen(RenewalActions):
         delivery = values["delivery"].strip().lower().replace("-", "_")
         if delivery not in ("print", "will_call"):
             self.action_sell(values, "Tickets: print or will-call. Nothing sold.")
+            return
+        if not values["seats"]:
+            self._on_the_map(package, values, delivery)
             return
         cart_id = carts.open_cart(app.db, app.seller, app.station, app.clock(), hold)
         try:
@@ -288,6 +319,29 @@ class SubscriptionsScreen(RenewalActions):
         self.say(f"Held at every performance: {', '.join(seats)}. Who subscribes?")
         self.app.push_screen(CustomerPicker(),
                              lambda person: self._pay(package, view, delivery, person))
+
+    def _on_the_map(self, package: Package, values: dict[str, str], delivery: str) -> None:
+        """Pick the seats on the map: free only where free at every performance."""
+        app = self.box_office
+        try:
+            pricing.price_type_id(app.db, values["type"])
+        except BoxOfficeError as error:
+            self.action_sell(values, f"Price type: {error.message}. Nothing sold.")
+            return
+        cart_id = carts.open_cart(app.db, app.seller, app.station, app.clock(),
+                                  timedelta(minutes=app.config.sales.cart_hold_minutes))
+
+        def chosen(view: CartView | None) -> None:
+            if view is None:
+                self.say("Nothing sold: the seats are back on sale.")
+                return
+            seats = sorted({line.label for line in view.lines})
+            self.say(f"Held at every performance: {', '.join(seats)}. Who subscribes?")
+            self.app.push_screen(CustomerPicker(),
+                                 lambda person: self._pay(package, view, delivery, person))
+
+        self.app.push_screen(PackageMapScreen(package, values["type"].upper(), cart_id),
+                             chosen)
 
     def _pay(self, package: Package, view: CartView, delivery: str,
              person: Customer | None) -> None:
@@ -329,6 +383,31 @@ class SubscriptionsScreen(RenewalActions):
         self.load()
         self.say(f"Order {order.number}: {len(made)} subscription(s) for {person.name}.")
         app.push_screen(SaleDone(order, sum(t.change_cents for t in entry.tenders), note))
+
+    # -- renewals ------------------------------------------------------------------------
+
+    def series_to_roll(self) -> int | None:
+        return self.selected.series_id if self.selected is not None else None
+
+    def show_renewals(self, series_id: int) -> None:
+        self.app.push_screen(RenewalsScreen(series_id))
+
+    def action_renewals(self) -> None:
+        """The renewals of the highlighted series (a season rolled forward), or of the
+        season it was rolled forward to."""
+        package = self.selected
+        if package is None:
+            return
+        everything = series_service.list_series(self.box_office.db)
+        this = next(s for s in everything if s.id == package.series_id)
+        following = next((s for s in everything if s.follows_id == this.id), None)
+        if this.follows_id is not None:
+            self.show_renewals(this.id)
+        elif following is not None:
+            self.show_renewals(following.id)
+        else:
+            self.say(f"Series #{this.id} has no renewals: f rolls it forward to next "
+                     "season.", error=True)
 
     def action_back(self) -> None:
         self.dismiss()

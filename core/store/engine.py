@@ -1,0 +1,99 @@
+"""What every service takes: a `Database`, the same on SQLite and on PostgreSQL.
+
+Services call `execute` with `?` placeholders and read rows as tuples; they never reach
+the driver's connection (`conn`), which only the store, the gate pack (always a SQLite
+file) and backups use. The few SQL fragments that differ between the engines are
+methods here (`engine` says which one is open)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+BUSY_MESSAGE = ("The box office database is busy (another window held it too long): "
+                "nothing was changed; try again.")
+
+
+class Cursor(Protocol):
+    """The rows of one statement (sqlite3's or psycopg's cursor)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def description(self) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Database(ABC):
+    """One connection to the box office's database."""
+
+    engine: Literal["sqlite", "postgresql"]
+
+    def __init__(self, conn: Any, location: str) -> None:
+        self.conn = conn
+        # the file path or the URL (with any password: show it through db.redacted())
+        self.location = location
+        self.savepoint_depth = 0
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        """Run one statement (`?` placeholders) and return its rows."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        """Run one statement once per row of parameters."""
+
+    @abstractmethod
+    def executescript(self, sql: str) -> None:
+        """Run several statements without parameters (migrations)."""
+
+    @property
+    @abstractmethod
+    def in_transaction(self) -> bool:
+        """True inside a transaction this connection began."""
+
+    @abstractmethod
+    def begin_write(self) -> None:
+        """Begin a write transaction holding the box office's write lock (see `write`)."""
+
+    @abstractmethod
+    def begin_read(self) -> None:
+        """Begin a read-only transaction that sees one moment (see `read_snapshot`)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection."""
+
+    @abstractmethod
+    def columns(self, table: str) -> list[str]:
+        """The table's column names, in order."""
+
+    @abstractmethod
+    def table_names(self) -> list[str]:
+        """The box office's tables, sorted."""
+
+    def has_table(self, name: str) -> bool:
+        """True when the table exists."""
+        return name in self.table_names()
+
+    @abstractmethod
+    def json_text(self, column: str, key: str) -> str:
+        """SQL for the text of `key` in the JSON object held in `column`."""
+
+
+def redacted(url: str) -> str:
+    """The URL without its password: safe in a message or a log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))

@@ -1,0 +1,174 @@
+"""The box office on PostgreSQL (psycopg 3), behind the same `Database` as SQLite.
+
+- Placeholders: services write `?`; each statement is translated once (cached) to
+  psycopg's `%s`, with every literal `%` doubled.
+- Transactions: the connection is in autocommit mode and `write()` issues `BEGIN` itself,
+  READ COMMITTED (never REPEATABLE READ: it oversells or fails under contention, see
+  docs/postgresql.md), then takes the box office's write lock, a transaction-scoped
+  advisory lock, as its first statement. That serialises writers like SQLite's
+  `BEGIN IMMEDIATE`. `lock_timeout` bounds the wait: then DatabaseBusy, nothing changed.
+- Values: money stays integer cents. PostgreSQL's `sum()` of a bigint is `numeric`,
+  which psycopg would load as Decimal; a loader makes every whole numeric an `int` (a
+  fraction, from `avg()`, a float, as SQLite gives). Python's `bool` is stored as 0/1
+  (flags are integer columns on both engines); dates and datetimes as ISO text, as
+  sqlite3 stores them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import errors, pq
+from psycopg.adapt import Dumper, Loader
+
+from core.errors import DatabaseBusy
+from core.store.engine import BUSY_MESSAGE, Cursor, Database, redacted
+
+# The one write lock: pg_advisory_xact_lock(WRITE_LOCK). A constant of our own (the
+# bytes "boxoffic"), so that another application's advisory locks never meet ours.
+WRITE_LOCK = 0x626F786F6666_6963
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?\d*|%",
+                     re.S)
+
+
+@lru_cache(maxsize=8192)
+def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
+    """`sql` with `?` placeholders as psycopg's `%s`, and every `%` (also inside quotes,
+    where psycopg still sees it) doubled. A `?` inside a quoted literal stays. SQLite's
+    numbered `?N` (one parameter used twice) becomes one `%s` each, with the order to
+    pass the parameters in (None when they go as they are)."""
+    order: list[int] = []
+    numbered = False
+    def one(match: re.Match[str]) -> str:
+        nonlocal numbered
+        token = match.group(0)
+        if token.startswith("?"):
+            if len(token) > 1:
+                numbered = True
+                order.append(int(token[1:]) - 1)
+            else:
+                order.append(order[-1] + 1 if order else 0)
+            return "%s"
+        return token.replace("%", "%%")
+    text = _TOKENS.sub(one, sql)
+    return text, tuple(order) if numbered else None
+
+
+def to_pyformat(sql: str) -> str:
+    """The statement as psycopg takes it (see `translate`)."""
+    return translate(sql)[0]
+
+
+class _WholeNumeric(Loader):
+    """numeric -> int when whole (every sum of cents), else float (an average)."""
+
+    def load(self, data: Any) -> int | float:
+        value = Decimal(bytes(data).decode())
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+
+
+class _BoolAsInteger(Dumper):
+    oid = psycopg.adapters.types["int8"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return b"1" if obj else b"0"
+
+
+class _IsoDate(Dumper):
+    oid = psycopg.adapters.types["text"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return str(obj.isoformat()).encode()
+
+
+class _IsoDatetime(Dumper):
+    oid = psycopg.adapters.types["text"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return str(obj.isoformat(" ")).encode()
+
+
+class PostgresDatabase(Database):
+    engine = "postgresql"
+
+    def __init__(self, conn: psycopg.Connection[Any], location: str) -> None:
+        super().__init__(conn, location)
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        text, order = translate(sql)
+        if order is not None:
+            params = [params[i] for i in order]
+        return self.conn.execute(text, params)  # type: ignore[no-any-return]
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(to_pyformat(sql), rows)
+
+    def executescript(self, sql: str) -> None:
+        with psycopg.ClientCursor(self.conn) as cursor:
+            cursor.execute(sql)
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self.conn.info.transaction_status != pq.TransactionStatus.IDLE)
+
+    def begin_write(self) -> None:
+        self.conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        try:
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        except errors.LockNotAvailable as error:
+            self.conn.execute("ROLLBACK")
+            raise DatabaseBusy(BUSY_MESSAGE) from error
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def begin_read(self) -> None:
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def columns(self, table: str) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = %s ORDER BY ordinal_position", [table])]
+
+    def table_names(self) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "ORDER BY tablename")]
+
+    def has_table(self, name: str) -> bool:
+        row = self.conn.execute("SELECT to_regclass(%s)", [name]).fetchone()
+        return row is not None and row[0] is not None
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"({column}::jsonb ->> '{key}')"
+
+
+def connect_postgresql(url: str, *, lock_wait_ms: int) -> PostgresDatabase:
+    """Connect to `url` in autocommit mode with the box office's adapters and timeouts."""
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as error:
+        from core.errors import BoxOfficeError
+
+        raise BoxOfficeError(f"cannot connect to the database {redacted(url)}: "
+                             f"{str(error).strip()}", code="database_unavailable") from error
+    conn.adapters.register_loader("numeric", _WholeNumeric)
+    conn.adapters.register_dumper(bool, _BoolAsInteger)
+    conn.adapters.register_dumper(date, _IsoDate)
+    conn.adapters.register_dumper(datetime, _IsoDatetime)
+    conn.execute(f"SET lock_timeout = {int(lock_wait_ms)}")
+    conn.execute("SET TIME ZONE 'UTC'")
+    return PostgresDatabase(conn, url)
