@@ -17,6 +17,7 @@ from core.config import Config, TicketsConfig, WebConfig
 from core.sales import renewal_notices
 from core.sales.customer_data import set_consent
 from core.store.db import Database
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.renewal_helpers import rolled_season
 from tests.support.selling_helpers import user
@@ -30,7 +31,8 @@ SECRET = "a-site-secret-for-the-test"
 
 def _run(tmp_path: Path, demo_path: Path, port: int, *args: str) -> tuple[int, str]:
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n\n'
+    key = "url" if postgres.on_postgresql() else "path"
+    config.write_text(f'[database]\n{key} = "{demo_path}"\n\n'
                       f'[mail]\nhost = "127.0.0.1"\nport = {port}\n'
                       'sender = "boxoffice@example.org"\n\n'
                       f'[web]\nbase_url = "https://tickets.example.org"\nsecret = "{SECRET}"\n')
@@ -110,7 +112,8 @@ def test_letters_need_out_or_email_and_email_needs_a_mail_server(
     season = rolled_season(demo_db)
     runner = CliRunner()
     config = tmp_path / "plain.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n')
+    key = "url" if postgres.on_postgresql() else "path"
+    config.write_text(f'[database]\n{key} = "{demo_path}"\n')
     result = runner.invoke(main, ["--config", str(config), "renewal", "letters",
                                   str(season.series.id), *CORA])
     assert result.exit_code == 2 and "--out FILE, --email, or both" in result.output
