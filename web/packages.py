@@ -1,8 +1,9 @@
 """Season packages on the storefront: what is sold as a season (`/subscriptions`), and a
 fixed package's page, where the seat is chosen once on the first performance's map or
-list (or the best seats free at every performance) for every performance of the
-series. The seats go into the patron's ordinary cart and are checked out like any
-tickets (web/buying.py's `add_package`); core decides (core.sales.online_packages)."""
+list (a seat not free at every performance of the series is greyed), or as the best
+seats free at every performance. The seats go into the patron's ordinary cart and are
+checked out like any tickets (web/buying.py's `add_package`); core decides
+(core.sales.online_packages)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from core import clock
 from core.errors import NotFound
 from core.sales import online_packages
+from core.sales.package_seats import package_plan
 from core.seatmap import venue_drawing
 from core.venue import performances, seat_plan, venues
 from web import session as sessions
@@ -45,8 +47,10 @@ def package_page(request: Request) -> Response:
     session = sessions.load(request, store.secret)
     first = performances.get_performance(store.db, offer.series.performance_ids[0])
     seatmap = venues.venue_seatmap(store.db, first.venue_id)
+    # a seat is offered only when it is free at every performance of the series
     taken = set(seat_plan.plan_states(store.db, first.id, now, store.seat_index(first),
-                                      None))
+                                      None)) | set(package_plan(
+        store.db, offer.package.id, now, index=store.seat_index(first)))
     available: dict[str, list[tuple[str, str]]] = {}
     for seat in venue_drawing(seatmap).seats if seatmap.overview is None else ():
         if (seat.section, seat.row, seat.number) not in taken:

@@ -99,6 +99,10 @@ def test_a_seat_taken_at_any_performance_is_named_and_nothing_is_added(
     made, package = hall_series(demo_db, 3)
     cart_with(demo_db, user(demo_db, "sam"), made.performance_ids[2], ["ORCH-A-103"],
               FIXED_NOW)
+    # taken at the third performance only: greyed on the first one's map, not offered
+    page = client.get(f"/subscriptions/{package.id}").text
+    assert 'id="c-ORCH-A-103"' not in page and "#s-ORCH-A-103" in page
+    assert 'id="c-ORCH-A-104"' in page
     csrf = _csrf(client, f"/subscriptions/{package.id}")
     answer = client.post(f"/subscriptions/{package.id}/seats",
                          data={"csrf": csrf, "how": "seats", "seat": ["ORCH-A-103"],
