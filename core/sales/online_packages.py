@@ -7,8 +7,8 @@ one write, all or none, into their ordinary web cart (`add_package_seats`,
 `add_package_best` by the storefront's own account). The cart is checked out like any
 web cart, by card or reserved to pay at the box office; when it is paid the
 subscription is recorded with the tickets (`core.sales.package_orders.record_packages`).
-A package line's price type is chosen when it is added, and its seats leave the cart
-together (emptying the cart), never one performance alone.
+A package line's price type is chosen when it is added, and its seat leaves the cart at
+every performance together (`core.sales.online.remove`), never one performance alone.
 """
 
 from __future__ import annotations

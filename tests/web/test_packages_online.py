@@ -71,14 +71,22 @@ def test_a_season_bought_online_by_card_becomes_a_subscription(
     for show in made.performance_ids:
         assert seat_states(demo_db, show, FIXED_NOW)[seat(demo_db, show, "ORCH-A-103")
                                                      ].state == "cart"
-    # one performance of the package cannot leave the cart alone, nor change its price
-    item = re.search(r'name="item" value="(\d+)"', answer.text)
-    assert item is None                                   # no per-line form is offered
+    # a package's line keeps its price type; removing it removes the seat everywhere
     line = demo_db.execute("SELECT min(id) FROM cart_items").fetchone()[0]
-    refused = client.post("/cart/remove", data={"csrf": csrf, "item": str(line)},
+    refused = client.post("/cart/type", data={"csrf": csrf, "item": str(line),
+                                              "price_type": "SENIOR"},
                           headers={"referer": "http://testserver/cart"})
-    assert "keeps its seat at every performance together" in refused.text
+    assert "keeps the price type it was added with" in refused.text
     assert refused.text.count("season package, adult") == 3
+    assert "Remove from every performance" in refused.text
+    emptied = client.post("/cart/remove", data={"csrf": csrf, "item": str(line)})
+    assert "season package" not in emptied.text and "Your cart is empty" in emptied.text
+    for show in made.performance_ids:
+        assert seat(demo_db, show, "ORCH-A-103") not in seat_states(demo_db, show, FIXED_NOW)
+    answer = client.post(f"/subscriptions/{package.id}/seats",
+                         data={"csrf": csrf, "how": "seats", "seat": ["ORCH-A-103"],
+                               "price_type": "ADULT"})
+    assert answer.text.count("season package, adult") == 3
     pay = _checkout(client, csrf, "card")
     number = pay.split("/")[2]
     intent = demo_db.execute("SELECT intent_id FROM payment_attempts").fetchone()[0]
