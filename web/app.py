@@ -47,7 +47,7 @@ from core.seatmap import section_drawing, venue_drawing
 from core.store.db import as_location
 from core.venue import performances, pricing, seat_plan, venues
 from core.venue.performances import Performance
-from web import buying, orders, paying
+from web import buying, flexing, orders, packages, paying, renewing
 from web import session as sessions
 from web.seatmap_svg import seat_map_svg, seat_words
 from web.site import HERE, Storefront, storefront
@@ -242,6 +242,21 @@ def create_app(database: str | Path | None = None, config: Config | None = None,
         Route("/orders/{number:str}/retry", paying.retry, methods=["POST"]),
         Route("/orders/{number:str}/confirm", paying.confirm, methods=["POST"]),
         Route("/webhooks/payments", paying.webhook, methods=["POST"]),
+        Route("/subscriptions", packages.list_page),
+        Route("/subscriptions/{package_id:int}", packages.package_page),
+        Route("/subscriptions/{package_id:int}/seats", buying.add_package, methods=["POST"]),
+        Route("/renew", renewing.find_page),
+        Route("/renew", renewing.find, methods=["POST"]),
+        Route("/renew/{code:str}", renewing.renewal_page),
+        Route("/renew/{code:str}/pay", renewing.renew, methods=["POST"]),
+        Route("/renew/{code:str}/change", renewing.change, methods=["POST"]),
+        Route("/flex", flexing.find_page),
+        Route("/flex", flexing.find, methods=["POST"]),
+        Route("/flex/{pass_id:int}", flexing.pass_page),
+        Route("/flex/{pass_id:int}/tickets.pdf", flexing.tickets_file),
+        Route("/flex/{pass_id:int}/performances/{performance_id:int}", flexing.seats_page),
+        Route("/flex/{pass_id:int}/performances/{performance_id:int}", flexing.redeem,
+              methods=["POST"]),
         Route("/info/{slug:str}", info_page),
         Route("/site/logo", logo),
         Route("/health", health),

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from core import clock
 from core.errors import BoxOfficeError, DatabaseBusy
-from core.sales import card_checkout, online, reservations, waiting_room
+from core.sales import card_checkout, online, online_packages, reservations, waiting_room
 from core.sales.carts import view_cart
 from core.sales.reservations import Contact
 from core.venue import pricing, seat_plan
@@ -272,3 +272,27 @@ def cart_page(request: Request) -> Response:
                       reserve=store.config.web.reserve_hours > 0,
                       card=store.provider is not None)
     return sessions.save(store.page("cart.html", **values), session, store.secret, request)
+
+
+async def add_package(request: Request) -> Response:
+    """A season package's seats (ticked or clicked on the first performance's map, or
+    the best free at every performance) into the cart, for every performance."""
+    def work(store: Storefront, session: Session, form: FormData, now: datetime) -> str:
+        package_id = int(request.path_params["package_id"])
+        price_type = _text(form, "price_type")
+        if _text(form, "how") == "best":
+            cart_id = online_packages.add_package(
+                store.db, session.cart_id, package_id, price_type, store.rules, now,
+                best=_number(form, "quantity", 1, store.rules.max_tickets),
+                zone=_text(form, "zone") or None)
+        else:
+            keys = [value for value in form.getlist("seat") if isinstance(value, str)]
+            if len(keys) > store.rules.max_tickets:
+                raise BoxOfficeError(f"one order can have at most {store.rules.max_tickets} "
+                                     "subscriptions")
+            cart_id = online_packages.add_package(store.db, session.cart_id, package_id,
+                                                  price_type, store.rules, now,
+                                                  seat_keys=keys)
+        session.use_cart(cart_id)
+        return "/cart"
+    return await _posted(request, work)

@@ -47,8 +47,8 @@ def send_order_email(store: Storefront, order_id: int, base_url: str) -> None:
     order = reservations.web_order(store.db, order_id)
     kind = {"reserved": "reservation", "cancelled": "refund"}.get(order.status,
                                                                   "confirmation")
-    if not store.config.mail.host:
-        return                   # no mail server: the order page is the patron's record
+    if not store.config.mail.host or not order.email:
+        return                   # no mail server (or address): the order page is the record
     subject, text = order_email(store, order, base_url)
     attachments = []
     if order.status == "complete":

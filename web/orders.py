@@ -40,7 +40,7 @@ def checked_order(store: Storefront, request: Request) -> WebOrder:
         raise HTTPException(404, "There is no such order.") from None
 
 
-def _qr_svg(code: str) -> str:
+def qr_svg(code: str) -> str:
     image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
                         border=2)
     text: str = image.to_string(encoding="unicode")
@@ -70,7 +70,7 @@ def order_page(request: Request) -> Response:
         "expired": order.expired(clock.now()),
         "pdf": f"/orders/{order.number}/tickets.pdf?key="
                f"{sessions.order_key(store.secret, order.number)}",
-        "tickets": [(t, _qr_svg(t.code)) for t in ticket_prints(store, order.id)]
+        "tickets": [(t, qr_svg(t.code)) for t in ticket_prints(store, order.id)]
         if order.status == "complete" else [],
         "address": store.config.venue.house_address,
         "csrf": session.csrf, "key": sessions.order_key(store.secret, order.number),

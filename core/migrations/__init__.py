@@ -26,6 +26,7 @@ from core.migrations import (
     m0018_payment_plans,
     m0019_journal_head,
     m0020_plan_tickets_and_reminders,
+    m0021_renewal_notices,
     m0022_package_exchanges,
 )
 
@@ -39,6 +40,7 @@ STEPS: tuple[ModuleType, ...] = (
     m0010_cases, m0011_customer_merge, m0012_extracts, m0013_notices,
     m0014_storefront, m0015_subscriptions, m0017_account_credit,
     m0018_payment_plans, m0019_journal_head, m0020_plan_tickets_and_reminders,
+    m0021_renewal_notices,
     m0022_package_exchanges,
 )
 

@@ -31,6 +31,7 @@ from core.sales.carts import require_open, view_cart
 from core.sales.checkout import issue_tickets
 from core.sales.online import ACCOUNT, STATION, web_account
 from core.sales.orders import OrderError
+from core.sales.package_orders import reclaim_renewal_seat, record_packages
 from core.sales.payments import insert_payment
 from core.sales.reservations import (
     Contact,
@@ -234,6 +235,7 @@ def settle(db: Database, provider: CardProvider, intent_id: str, amount_cents: i
         paid_twice = order.status == "complete"
         if not paid_twice and amount_cents == expected and _seats_still_ours(db, order, now):
             issue_tickets(db, order_id, order.cart, now)
+            record_packages(db, account.username, order_id, order.cart.id, now)
             db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])
             journal.append(db, actor=account.username, action="order.card_paid",
                            subject=f"order:{order_id}",
@@ -268,7 +270,9 @@ def _seats_still_ours(db: Database, order: WebOrder, now: datetime) -> bool:
         ours = db.execute("SELECT 1 FROM seat_claims WHERE performance_id = ? AND "
                           "seat_id = ? AND cart_id = ? AND state = 'cart'",
                           [line.performance_id, line.seat_id, cart.id]).fetchone()
-        if ours is not None:
+        if ours is not None or reclaim_renewal_seat(db, cart.id, line.performance_id,
+                                                    line.seat_id, now,
+                                                    now + timedelta(minutes=5)):
             continue
         try:
             claim_available(db, line.performance_id, [line.seat_id], "cart", now,

@@ -22,6 +22,7 @@ from core.sales import carts
 from core.sales.carts import CartError
 from core.sales.models import CartView
 from core.sales.online_settings import check_online, online_settings
+from core.sales.package_seats import remove_package_seat
 from core.store.db import Database, write
 from core.times import stamp
 from core.venue.inventory import SeatUnavailable
@@ -204,6 +205,7 @@ def set_price_type(db: Database, cart_id: int, item_id: int, price_type: str,
     line = next((line for line in cart.lines if line.item_id == item_id), None)
     if line is None:
         raise NotFound("that ticket is not in your cart", code="unknown_item")
+    _not_a_package(line.package_id)
     from core.venue.pricing import price_grid
 
     allowed = {code for code, _ in online_price_types(
@@ -213,7 +215,22 @@ def set_price_type(db: Database, cart_id: int, item_id: int, price_type: str,
     return carts.set_price_type(db, web_account(db), cart_id, item_id, price_type, now)
 
 
+def _not_a_package(package_id: int | None) -> None:
+    if package_id is not None:
+        raise OnlineError("a season package keeps the price type it was added with: "
+                          "remove it and add it again to choose another",
+                          code="package_line")
+
+
 def remove(db: Database, cart_id: int, item_id: int, now: datetime) -> CartView:
+    """Take one line out of the patron's cart; a season package's seat leaves at every
+    performance together (core.sales.package_seats.remove_package_seat)."""
+    line = next((line for line in carts.view_cart(db, cart_id).lines
+                 if line.item_id == item_id), None)
+    if line is not None and line.package_id is not None and line.row is not None \
+            and line.number is not None:
+        return remove_package_seat(db, web_account(db), cart_id, line.section, line.row,
+                                   line.number, now)
     return carts.remove_item(db, web_account(db), cart_id, item_id, now)
 
 

@@ -27,6 +27,7 @@ from core.sales.credit import check_credit
 from core.sales.models import CartView
 from core.sales.online import ACCOUNT, STATION, OnlineError, web_account
 from core.sales.orders import OrderError
+from core.sales.package_orders import record_packages
 from core.sales.payments import insert_payment
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
@@ -200,6 +201,7 @@ def pay_reservation(db: Database, actor: User, order_id: int, tenders: Sequence[
         for tender in tenders:
             insert_payment(db, actor, order_id, tender, station=station, now=now)
         issue_tickets(db, order_id, order.cart, now)
+        record_packages(db, actor.username, order_id, order.cart.id, now)
         db.execute("UPDATE orders SET status = 'complete' WHERE id = ?", [order_id])
         journal.append(db, actor=actor.username, action="order.reservation_paid",
                        subject=f"order:{order_id}",

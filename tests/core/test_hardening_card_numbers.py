@@ -130,7 +130,6 @@ for _name in (
         "store.postgresql.connect_postgresql:url",
         "store.engine.redacted:url",
         "store.postgresql.to_pyformat:sql",
-        "store.postgresql.translate:sql",
         "store.journal.append:action",
         "store.journal.append:actor",
         "store.journal.append:subject",
@@ -350,6 +349,50 @@ for _name in (
         "venue.venues.import_seatmap:source",
 ):
     REVIEWED[_name] = "checked_elsewhere"
+# SUBSCRIBERS ONLINE (issue 20): what a patron types to find a renewal or a pass (a code,
+#   an email or phone) is matched, never stored; the links' keys and the site secret are
+#   secrets; zones, sections, areas and price types are looked up; a change request goes
+#   to renewals.request_change (clean_text); a renewal email's words come from the config
+#   and from records checked when they were stored; the mail server's answer is logged as
+#   the program received it
+for _name, _why in (
+        ("sales.online_renewals.find_for_patron:code", "lookup"),
+        ("sales.online_renewals.find_for_patron:contact", "lookup"),
+        ("sales.online_renewals.same_contact:email", "lookup"),
+        ("sales.online_renewals.same_contact:phone", "lookup"),
+        ("sales.online_renewals.same_contact:typed", "lookup"),
+        ("sales.online_renewals.renewal_key:code", "lookup"),
+        ("sales.online_renewals.renewal_key:secret", "secret"),
+        ("sales.online_renewals.renewal_key_ok:code", "lookup"),
+        ("sales.online_renewals.renewal_key_ok:key", "secret"),
+        ("sales.online_renewals.renewal_key_ok:secret", "secret"),
+        ("sales.online_renewals.request_change_online:text", "delegated"),
+        ("sales.online_renewals.start_renewal:currency", "internal"),
+        ("sales.online_flex.find_for_patron:contact", "lookup"),
+        ("sales.online_flex.find_for_patron:text", "lookup"),
+        ("sales.online_flex.flex_key:secret", "secret"),
+        ("sales.online_flex.flex_key_ok:key", "secret"),
+        ("sales.online_flex.flex_key_ok:secret", "secret"),
+        ("sales.online_flex.redeem_online:area", "lookup"),
+        ("sales.online_flex.redeem_online:section", "lookup"),
+        ("sales.online_flex.redeem_online:zone", "lookup"),
+        ("sales.online_packages.add_package:price_type", "lookup"),
+        ("sales.online_packages.add_package:zone", "lookup"),
+        ("sales.package_orders.record_packages:actor_name", "internal"),
+        ("sales.renewal_notices.record_notice:error", "internal"),
+        ("reports.renewal_emails.email_renewal_notices:base_url", "config"),
+        ("reports.renewal_emails.email_renewal_notices:house", "config"),
+        ("reports.renewal_emails.email_renewal_notices:house_address", "config"),
+        ("reports.renewal_emails.email_renewal_notices:secret", "secret"),
+        ("reports.renewal_emails.renewal_email:house", "config"),
+        ("reports.renewal_emails.renewal_email:house_address", "config"),
+        ("reports.renewal_emails.renewal_email:link", "internal"),
+        ("reports.renewal_emails.renewal_email:series_name", "checked_elsewhere"),
+        ("reports.renewal_emails.renewal_link:base_url", "config"),
+        ("reports.renewal_emails.renewal_link:code", "internal"),
+        ("reports.renewal_emails.renewal_link:secret", "secret"),
+):
+    REVIEWED[_name] = _why
 
 
 def _text_parameters() -> set[str]:

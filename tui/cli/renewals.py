@@ -14,7 +14,8 @@ import click
 from core import clock, times
 from core.errors import BoxOfficeError
 from core.reports.letters import renewal_letters
-from core.sales import orders, renewals
+from core.reports.renewal_emails import email_renewal_notices
+from core.sales import online, orders, renewal_notices, renewals
 from core.venue import series as series_service
 from tui.cli.context import (
     cli_context,
@@ -108,28 +109,90 @@ def renewal_list(series_id: int, db_path: str | None, as_json: bool) -> None:
 
 @renewal.command("letters")
 @click.argument("series_id", type=ID)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the letters (one a page) to this PDF.")
+@click.option("--email", "by_email", is_flag=True,
+              help="Also email each notice through [mail] to the subscribers who agreed "
+                   "to email, with a link to the storefront's renewal page.")
 @signed_in_options
-def renewal_letters_command(series_id: int, out_path: str, db_path: str | None,
-                            username: str, pin: str, as_json: bool) -> None:
-    """A renewal notice per subscriber whose seat is held, as one PDF."""
+def renewal_letters_command(series_id: int, out_path: str | None, by_email: bool,
+                            db_path: str | None, username: str, pin: str,
+                            as_json: bool) -> None:
+    """A renewal notice per subscriber whose seat is held: one PDF, and/or by email."""
+    if not out_path and not by_email:
+        raise click.UsageError("give --out FILE, --email, or both")
     db = open_db(db_path)
     config = cli_context().config
+    today = clock.now().astimezone(config.zone).date()
+    mailing = None
     with reported(as_json):
-        sign_in(db, username, pin)
+        actor = sign_in(db, username, pin)
         made = series_service.get_series(db, series_id)
         found = renewals.list_renewals(db, series_id)
-        pdf = renewal_letters(found, house=config.venue.house_name,
-                              house_address=config.venue.house_address,
-                              today=clock.now().astimezone(config.zone).date(),
-                              zone=config.zone, series_name=made.name)
-        try:
-            Path(out_path).write_bytes(pdf)
-        except OSError as error:
-            raise BoxOfficeError(f"cannot write {out_path}: {error.strerror}",
-                                 code="cannot_write") from None
+        if out_path:
+            pdf = renewal_letters(found, house=config.venue.house_name,
+                                  house_address=config.venue.house_address, today=today,
+                                  zone=config.zone, series_name=made.name)
+            try:
+                Path(out_path).write_bytes(pdf)
+            except OSError as error:
+                raise BoxOfficeError(f"cannot write {out_path}: {error.strerror}",
+                                     code="cannot_write") from None
+        if by_email:
+            mailing = email_renewal_notices(
+                db, actor, series_id, mail=config.mail, house=config.venue.house_name,
+                house_address=config.venue.house_address, zone=config.zone, today=today,
+                base_url=config.web.base_url,
+                secret=config.web.secret or online.site_secret(db), now=clock.now())
     count = sum(1 for r in found if r.status == "offered")
-    done(as_json, f"{count} renewal letter(s) written to {out_path}", letters=count)
+    if mailing is None:
+        done(as_json, f"{count} renewal letter(s) written to {out_path}", letters=count)
+        return
+    if as_json:
+        click.echo(json.dumps({
+            "letters": count if out_path else 0,
+            "emailed": [r.hold_code for r in mailing.sent],
+            "skipped": [{"code": r.hold_code, "why": why} for r, why in mailing.skipped],
+            "failed": [{"code": r.hold_code, "why": why} for r, why in mailing.failed]}))
+        return
+    for r in mailing.sent:
+        click.echo(f"{r.hold_code:<7} {r.customer_name[:24]:<24} emailed to "
+                   f"{r.customer_email}")
+    for r, why in mailing.skipped:
+        click.echo(f"{r.hold_code:<7} {r.customer_name[:24]:<24} not emailed: {why}")
+    for r, why in mailing.failed:
+        click.echo(f"{r.hold_code:<7} {r.customer_name[:24]:<24} FAILED: {why}")
+    if out_path:
+        click.echo(f"{count} renewal letter(s) written to {out_path}")
+    if not config.web.base_url:
+        click.echo("note: [web] base_url is not set, so the emails carry the renewal code "
+                   "but no link to the renewal page")
+    click.echo(f"{len(mailing.sent)} emailed, {len(mailing.skipped)} skipped, "
+               f"{len(mailing.failed)} failed")
+    if mailing.failed:
+        raise SystemExit(1)
+
+
+@renewal.command("notices")
+@click.argument("series_id", type=ID)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def renewal_notices_log(series_id: int, db_path: str | None, as_json: bool) -> None:
+    """The renewal notices emailed for a series, newest first, failures included."""
+    db = open_db(db_path)
+    with reported(as_json):
+        series_service.get_series(db, series_id)
+        logged = renewal_notices.notices_sent(db, series_id)
+    if as_json:
+        click.echo(json.dumps([{"code": n.code, "customer": n.customer, "status": n.status,
+                                "error": n.error, "by": n.sent_by,
+                                "at": n.sent_at.isoformat()} for n in logged], indent=2))
+        return
+    for n in logged:
+        click.echo(f"{n.sent_at:%Y-%m-%d %H:%M} UTC  {n.code:<7} {n.customer[:24]:<24} "
+                   f"{n.status:<6} by {n.sent_by}" + (f"  {n.error[:60]}" if n.error else ""))
+    if not logged:
+        click.echo("no renewal notice emailed yet")
 
 
 @renewal.command("renew")
