@@ -393,7 +393,7 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(
         await app.workers.wait_for_complete()
         await pilot.pause()
         row = demo_db.execute("SELECT s.status, z.z_number FROM shifts s LEFT JOIN z_reports z "
-                             "ON z.shift_id = s.id").fetchone()
+                             "ON z.shift_id = s.id ORDER BY s.id").fetchone()
         assert row[0] == "closed" and row[1] == 1
         info_line = text_of(app, "#info")
         assert "Z report 1" in info_line
