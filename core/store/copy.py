@@ -118,15 +118,16 @@ def _refuse_unless_empty(target: Database, name: str, *, before_migrating: bool)
         raise CopyError(f"{name} is not empty: it holds {len(tables)} tables that are not "
                         "a box office's (" + ", ".join(tables[:5])
                         + (", ..." if len(tables) > 5 else "") + "). Copy into a new, "
-                        "empty database", code="target_not_empty")
+                        "empty database; nothing was changed", code="target_not_empty")
     filled = [f"{table} ({count:,} rows)" for table in tables if table not in SEEDED
               for count in [_count(target, table)] if count]
     if not before_migrating:
         filled += _changed_seeds(target, tables)
     if filled:
-        raise CopyError(f"{name} is not empty: " + ", ".join(filled[:6])
-                        + (", ..." if len(filled) > 6 else "") + ". A copy goes into an "
-                        "empty database only; nothing was changed", code="target_not_empty")
+        more = f" and {len(filled) - 6} more" if len(filled) > 6 else ""
+        raise CopyError(f"{name} is not empty: " + ", ".join(filled[:6]) + more
+                        + ". A copy goes into an empty database only; nothing was changed",
+                        code="target_not_empty")
 
 
 def _changed_seeds(target: Database, tables: Sequence[str]) -> list[str]:
