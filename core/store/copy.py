@@ -119,8 +119,9 @@ def _refuse_unless_empty(target: Database, name: str, *, before_migrating: bool)
                         "a box office's (" + ", ".join(tables[:5])
                         + (", ..." if len(tables) > 5 else "") + "). Copy into a new, "
                         "empty database; nothing was changed", code="target_not_empty")
-    filled = [f"{table} ({count:,} rows)" for table in tables if table not in SEEDED
-              for count in [_count(target, table)] if count]
+    counts = sorted(((_count(target, table), table) for table in tables
+                     if table not in SEEDED), key=lambda item: (-item[0], item[1]))
+    filled = [f"{table} ({count:,} rows)" for count, table in counts if count]
     if not before_migrating:
         filled += _changed_seeds(target, tables)
     if filled:
