@@ -35,7 +35,9 @@ from core.store import journal
 from core.store.db import Database, connect, is_url, read_snapshot, redacted, write
 from core.store.schema import migrate, open_database
 
-BATCH = 2_000
+BATCH = 5_000              # rows read from SQLite at a time
+ROWS_PER_INSERT = 250      # rows in one INSERT statement
+PARAMETERS = 10_000        # at most, in one statement (PostgreSQL allows 65,535)
 # SQLite's own bookkeeping and FTS5's index (PostgreSQL: customers.search, generated)
 SQLITE_ONLY = frozenset({"_sqlite_migrations", "sqlite_sequence", "customers_fts",
                          "customers_fts_data", "customers_fts_idx", "customers_fts_docsize",
@@ -276,8 +278,11 @@ def copy_table(source: Database, target: Database, table: TablePlan) -> int:
     points at a later row of the same table (a customer merged into a newer one) is
     filled in once every row is there."""
     listed = ", ".join(_quoted(c) for c in table.columns)
-    insert = (f"INSERT INTO {_quoted(table.name)} ({listed}) VALUES ("
-              + ", ".join("?" for _ in table.columns) + ")")
+    one = "(" + ", ".join("?" for _ in table.columns) + ")"
+    # several rows a statement, batches of statements at a time: a round trip per row
+    # would take minutes on a big box office
+    per_statement = max(1, min(ROWS_PER_INSERT, PARAMETERS // len(table.columns)))
+    insert = f"INSERT INTO {_quoted(table.name)} ({listed}) VALUES "
     order = ", ".join(_quoted(c) for c in table.order_by)
     rows = source.execute(f"SELECT {listed} FROM {_quoted(table.name)} ORDER BY {order}")
     refs = [table.columns.index(c) for c in table.self_refs]
@@ -292,7 +297,14 @@ def copy_table(source: Database, target: Database, table: TablePlan) -> int:
                     if row[index] is not None and row[index] > row[key]:
                         later.append((table.columns[index], row[index], row[key]))
                         row[index] = None
-        target.executemany(insert, batch)
+        whole = len(batch) - len(batch) % per_statement
+        if whole:
+            target.executemany(insert + ", ".join([one] * per_statement), (
+                [value for row in batch[start:start + per_statement] for value in row]
+                for start in range(0, whole, per_statement)))
+        if whole < len(batch):
+            target.execute(insert + ", ".join([one] * (len(batch) - whole)),
+                           [value for row in batch[whole:] for value in row])
         copied += len(batch)
     for column, value, row_id in later:
         target.execute(f"UPDATE {_quoted(table.name)} SET {_quoted(column)} = ? WHERE "
