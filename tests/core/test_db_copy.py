@@ -291,25 +291,37 @@ def test_a_postgresql_source_or_a_file_target_is_refused(source: Database,
         db.close()
 
 
-def _cli(config: Path, *args: str) -> tuple[int, str]:
+def _cli(config: Path, *args: str, password: str | None = None) -> tuple[int, str]:
     from tui.cli import main
 
-    result = CliRunner().invoke(main, ["--config", str(config), *args])
+    env = {"PGPASSWORD": password} if password else None
+    result = CliRunner().invoke(main, ["--config", str(config), *args], env=env)
     return result.exit_code, result.output
 
 
+def _codes(config: Path, number: str, password: str | None = None) -> list[str]:
+    code, output = _cli(config, "order", "show", number, "--user", "sam", "--pin", "1111",
+                        "--json", password=password)
+    assert code == 0, output
+    return [t["code"] for t in json.loads(output)["tickets"] if t["code"]]
+
+
 def test_the_command_signs_in_copies_and_never_shows_the_password(
-        source: Database, target: str, tmp_path: Path) -> None:
+        source: Database, target: str, template: tuple[Path, Path], tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\npath = "{source.location}"\n')
+    shutil.copytree(template[1], tmp_path / "boxoffice-keys")   # the keys beside the file
+    number = str(source.execute("SELECT o.number FROM orders o JOIN tickets t ON "
+                                "t.order_id = o.id WHERE t.status = 'live' ORDER BY o.id "
+                                "LIMIT 1").fetchone()[0])
+    codes_before = _codes(config, number)
+    assert codes_before
     name = postgres.name_of(target)
     with psycopg.connect(postgres.server_url(), autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = "
                              "'bo_copier'").fetchone():
             admin.execute("CREATE ROLE bo_copier LOGIN PASSWORD 'hunter2-secret'")
-        admin.execute(f'ALTER DATABASE "{name}" OWNER TO bo_copier')
-    with psycopg.connect(target, autocommit=True) as owner:
-        owner.execute("CREATE EXTENSION IF NOT EXISTS unaccent")   # needs a superuser
+        admin.execute(f'ALTER DATABASE "{name}" OWNER TO bo_copier')   # not a superuser
     url = target.replace("postgres@", "bo_copier:hunter2-secret@", 1)
     before = _fingerprint(target)
 
@@ -327,10 +339,17 @@ def test_the_command_signs_in_copies_and_never_shows_the_password(
     assert f"head #{head_id} {head_hash}" in output
     assert "[database] url" in output
     assert "38,516" in output      # the seats
+    keys_now = tmp_path / "boxoffice-keys" / database_id(source)
+    keys_then = tmp_path / f"{name}-keys" / database_id(source)
+    assert f"copy {keys_now} to {keys_then}" in output
 
     code, output = _cli(config, "db", "copy", "--to", url, *ADA, "--json")
     assert code == 1 and "hunter2-secret" not in output
     assert json.loads(output)["error"] == "target_not_empty"
 
-    copied = _cli(config, "journal", "verify", "--db", url)
-    assert copied[0] == 0 and "hunter2-secret" not in copied[1]
+    # as the output says: the keys moved, [database] url at the target (no password in it)
+    shutil.copytree(keys_now, keys_then)
+    config.write_text(f'[database]\nurl = "{target.replace("postgres@", "bo_copier@")}"\n')
+    verified = _cli(config, "journal", "verify", password="hunter2-secret")
+    assert verified[0] == 0 and "journal OK" in verified[1]
+    assert _codes(config, number, password="hunter2-secret") == codes_before

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from core import clock
-from core.store.db import redacted
-from core.store.schema import applied_migrations
+from core.config import ticket_key_dir
+from core.store.db import home_path, redacted
+from core.store.schema import applied_migrations, database_id
 from tui.cli.context import cli_context, fail, open_db, reported
 
 
@@ -73,6 +74,7 @@ def db_copy(target: str, db_path: str | None, username: str, pin: str,
     try:
         with reported(as_json):
             result = copy_database(db, target, actor=actor, now=clock.now())
+        keys_now, keys_then = _key_dirs(source, target, database_id(db))
     finally:
         db.close()
     seconds = round(time.monotonic() - started, 1)
@@ -81,7 +83,8 @@ def db_copy(target: str, db_path: str | None, username: str, pin: str,
             "ok": True, "source": result.source, "target": result.target,
             "tables": result.tables, "rows": result.rows, "seconds": seconds,
             "journal": {"rows": result.journal_rows, "head_id": result.head_id,
-                        "head_hash": result.head_hash, "copy_row": result.copy_row}}))
+                        "head_hash": result.head_hash, "copy_row": result.copy_row},
+            "signing_keys": {"from": str(keys_now), "to": str(keys_then)}}))
         return
     click.echo(f"copied {result.source} to {result.target} in {seconds} s")
     width = max(len(name) for name in result.tables)
@@ -94,8 +97,21 @@ def db_copy(target: str, db_path: str | None, username: str, pin: str,
     click.echo(f"journal: {result.journal_rows:,} rows, chain and pins verified; head "
                f"#{result.head_id} {result.head_hash} (the source's); the copy is "
                f"journaled as row #{result.copy_row}")
+    if keys_now != keys_then:
+        click.echo(f"Ticket signing keys are files, not rows: copy {keys_now} to "
+                   f"{keys_then} (cp -a keeps them private), or set [tickets] key_dir, "
+                   "before tickets are printed or checked on PostgreSQL.")
     click.echo(f"Next: stop using {result.source} (keep it as it is: the box office on "
                f"the day it moved) and point [database] url in the config at "
                f"{result.target}, its password kept out of the file (~/.pgpass or "
                "PGPASSWORD). Back it up with PostgreSQL's tools from now on: "
                "docs/postgresql-runbook.md.")
+
+
+def _key_dirs(source: Path, target: str, database: str) -> tuple[Path, Path]:
+    """Where the signing keys are for the SQLite file, and where the box office looks
+    for them once [database] url names the target (both [tickets] key_dir when set)."""
+    config = cli_context().config
+    beside = config.source.parent if config.source else None
+    return (ticket_key_dir(config, source, database),
+            ticket_key_dir(config, home_path(target, beside), database))
