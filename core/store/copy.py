@@ -88,7 +88,7 @@ def copy_database(source: Database, target_url: str, *, actor: str,
     """Copy the SQLite box office `source` into the empty PostgreSQL database at
     `target_url` (migrated first), verified before it commits, journaled on the target
     under `actor`. Nothing is written to the target but its migration unless every check
-    holds. Raises CopyError (`not_sqlite`, `not_postgresql`, `target_not_empty`,
+    holds. Raises CopyError (`not_sqlite`, `not_postgresql`, `training`, `target_not_empty`,
     `schema_mismatch`, `copy_failed`, `copy_unverified`), BoxOfficeError
     `database_unavailable` (the target cannot be reached)."""
     if source.engine != "sqlite":
@@ -101,11 +101,14 @@ def copy_database(source: Database, target_url: str, *, actor: str,
                         "(postgresql://user@host/database)", code="not_postgresql")
     who = clean_text(actor, "user", required=True)
     migrate(source)
+    if source.execute("SELECT 1 FROM settings WHERE key = 'training' AND value = "
+                      "'1'").fetchone():
+        raise CopyError("this is a training database: copy the real box office",
+                        code="training")
     target = connect(target_url)
     try:
         _refuse_unless_empty(target, target_name, before_migrating=True)
         migrate(target)
-        _refuse_unless_empty(target, target_name, before_migrating=False)
         return _copy(source, target, target_name, who, now)
     finally:
         target.close()
@@ -238,6 +241,8 @@ def _copy(source: Database, target: Database, target_name: str, actor: str,
           now: datetime) -> CopyResult:
     plan = _plan(source, target)
     with read_snapshot(source), write(target):
+        # checked again holding the write lock: no box office writes it meanwhile
+        _refuse_unless_empty(target, target_name, before_migrating=False)
         for table in plan:
             _sql(target, table.name, f"ALTER TABLE {_quoted(table.name)} DISABLE TRIGGER USER")
         for table in reversed(plan):

@@ -25,7 +25,7 @@ from core.gate import codes, keys
 from core.sales import aftersale, carts, checkout, customer_merge, customers, orders
 from core.sales.tenders import Tender
 from core.store import copy, journal
-from core.store.db import Database, integrity_errors
+from core.store.db import Database, integrity_errors, write
 from core.store.schema import database_id, open_database
 from core.till import shifts
 from tests.support import postgres
@@ -277,11 +277,17 @@ def test_a_failure_midway_leaves_the_target_empty(
         db.close()
 
 
-def test_a_postgresql_source_or_a_file_target_is_refused(source: Database,
-                                                         target: str) -> None:
+def test_a_postgresql_source_a_file_target_or_a_training_copy_is_refused(
+        source: Database, target: str) -> None:
     with pytest.raises(BoxOfficeError) as file_target:
         copy.copy_database(source, "elsewhere.db", actor="ada", now=NOW)
     assert file_target.value.code == "not_postgresql"
+    with write(source):
+        source.execute("INSERT INTO settings (key, value) VALUES ('training', '1')")
+    with pytest.raises(BoxOfficeError) as training:
+        copy.copy_database(source, target, actor="ada", now=NOW)
+    assert training.value.code == "training"
+    assert not _fingerprint(target)     # not even migrated
     db = open_database(target)
     try:
         with pytest.raises(BoxOfficeError) as pg_source:
