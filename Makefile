@@ -17,7 +17,8 @@ CLOCK_SHIFTS ?= +400 -730
 PYTEST := $(BIN)/python -m pytest -q
 PARALLEL := -n auto
 
-.PHONY: demo serve test test-dates lint typecheck check bench clean system-deps
+.PHONY: demo serve test test-postgresql test-dates lint typecheck check bench clean \
+	system-deps postgres-deps
 
 demo: $(STAMP) system-deps
 	$(BIN)/boxoffice demo --db $(DEMO_DB)
@@ -27,10 +28,21 @@ serve: $(STAMP) system-deps
 	$(BIN)/boxoffice demo --db $(DEMO_DB) --no-tui
 	$(BIN)/boxoffice serve --db $(DEMO_DB)
 
-test: $(STAMP) system-deps
-	$(PYTEST) $(PARALLEL) -m "not serial"
-	$(PYTEST) -m serial
+# The suite on SQLite, then every test that reaches the database again on PostgreSQL, in
+# a throwaway cluster that tools/with_postgres.sh starts and removes (a PostgreSQL that
+# cannot start fails the run: a skipped backend is not a pass).
+test: $(STAMP) system-deps postgres-deps
+	$(PYTEST) $(PARALLEL) -m "not serial and not postgresql"
+	$(PYTEST) -m "serial and not postgresql"
+	tools/with_postgres.sh $(MAKE) --no-print-directory test-postgresql
 	$(MAKE) --no-print-directory test-dates
+
+# inside tools/with_postgres.sh (it exports BOXOFFICE_TEST_PG)
+test-postgresql: $(STAMP)
+	BOXOFFICE_TEST_DATABASE=postgresql $(PYTEST) $(PARALLEL) -p no:cacheprovider \
+		-m "(database or postgresql) and not serial and not sqlite_only"
+	BOXOFFICE_TEST_DATABASE=postgresql $(PYTEST) -p no:cacheprovider \
+		-m "(database or postgresql) and serial and not sqlite_only"
 
 # datefudge, not faketime: libfaketime breaks time.sleep (EINVAL) when it leaves the
 # monotonic clock alone, and hangs every timed thread wait when it fakes it.
@@ -38,8 +50,8 @@ test-dates: $(STAMP) system-deps
 	@for days in $(CLOCK_SHIFTS); do \
 		when="$$(date -u -d "$$days days" '+%Y-%m-%d %H:%M:%S')"; \
 		echo "The date-sensitive tests with the clock at $$when ($$days days)"; \
-		datefudge "$$when" $(PYTEST) $(PARALLEL) -m "dates and not serial" -p no:cacheprovider && \
-		datefudge "$$when" $(PYTEST) -m "dates and serial" -p no:cacheprovider || exit 1; \
+		datefudge "$$when" $(PYTEST) $(PARALLEL) -m "dates and not serial and not postgresql" -p no:cacheprovider && \
+		datefudge "$$when" $(PYTEST) -m "dates and serial and not postgresql" -p no:cacheprovider || exit 1; \
 	done
 
 lint: $(STAMP)
@@ -80,6 +92,22 @@ system-deps:
 			{ echo "Could not install$$missing with apt-get"; exit 1; }; \
 		else \
 			echo "Missing system packages: run 'sudo apt-get install --no-install-recommends$$missing'"; \
+			exit 1; \
+		fi; \
+	fi
+
+# PostgreSQL for the second pass of `make test` (not for `make demo`): Debian's package
+# when we are root and it is missing; otherwise say how.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing postgresql"; \
+			(apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || \
+			 (apt-get update -qq >/dev/null && \
+			  apt-get install -y -qq --no-install-recommends postgresql >/dev/null)) || \
+			{ echo "Could not install postgresql with apt-get"; exit 1; }; \
+		else \
+			echo "Missing system package: run 'sudo apt-get install --no-install-recommends postgresql'"; \
 			exit 1; \
 		fi; \
 	fi

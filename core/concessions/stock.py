@@ -102,18 +102,19 @@ def list_items(db: Database, *, category: str | None = None,
     if not include_inactive:
         sql += " AND active = 1"
     if category:
-        sql += " AND category = ? COLLATE NOCASE"
+        sql += " AND lower(category) = lower(?)"
         args.append(category)
     if text.strip():
         like = f"%{text.strip()}%"
-        sql += " AND (sku LIKE ? OR name LIKE ? OR category LIKE ?)"
+        sql += (" AND (lower(sku) LIKE lower(?) OR lower(name) LIKE lower(?) "
+                "OR lower(category) LIKE lower(?))")
         args += [like, like, like]
     return [_item(r) for r in db.execute(sql + " ORDER BY category, name, sku", args)]
 
 
 def get_item(db: Database, sku: str) -> Item:
     """An item by SKU (any case). Raises NotFound `unknown_item`."""
-    row = db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE sku = ?",
+    row = db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE lower(sku) = lower(?)",
                      [sku.strip()]).fetchone()
     if row is None:
         raise NotFound(f"there is no item '{sku.strip()}'", code="unknown_sku")
@@ -148,7 +149,7 @@ def add_item(db: Database, actor: User, *, sku: str, name: str, category: str,
     refuse_card_numbers(name=name, category=category, unit=unit)
     with write(db):
         authorize(db, actor, "stock")
-        if db.execute("SELECT 1 FROM items WHERE sku = ?", [sku]).fetchone():
+        if db.execute("SELECT 1 FROM items WHERE lower(sku) = lower(?)", [sku]).fetchone():
             raise StockError(f"there is already an item '{sku}'", code="duplicate_sku")
         db.execute("INSERT INTO items (sku, name, category, price_cents, tax_bp, unit, "
                    "low_stock, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -134,11 +134,11 @@ def _lanes(db: Database, performance_id: int, now: datetime, one: str,
            stamp: str) -> list[LaneLine]:
     seen: dict[str, tuple[str, int]] = {}
     for device, gate, last_minute in db.execute(
-            "SELECT device, (SELECT gate FROM scans l WHERE l.performance_id = s.performance_id "
+            "SELECT device, (SELECT gate FROM scans l WHERE l.performance_id = ? "
             "AND l.device = s.device ORDER BY l.id DESC LIMIT 1), "
             "count(*) FILTER (WHERE scanned_at > ? AND scanned_at <= ? AND "
             "direction != 'status') FROM scans s WHERE performance_id = ? GROUP BY device",
-            [one, stamp, performance_id]):
+            [performance_id, one, stamp, performance_id]):
         seen[str(device)] = (str(gate or ""), int(last_minute))
     lines = []
     for name, revoked_at, last_seen, queue in db.execute(

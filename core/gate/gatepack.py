@@ -108,15 +108,11 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _columns(db: Database, table: str) -> list[str]:
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-
-
 def _copy(source: Database, pack: Database, table: str,
           where: str, params: Sequence[Any]) -> int:
     """Copy `table`'s rows matching `where` from source to pack, ids kept."""
-    wanted = set(_columns(source, table))
-    columns = [c for c in _columns(pack, table) if c in wanted]
+    wanted = set(source.columns(table))
+    columns = [c for c in pack.columns(table) if c in wanted]
     names = ", ".join(columns)
     rows = source.execute(f"SELECT {names} FROM {table} WHERE {where}", list(params)).fetchall()
     marks = ", ".join("?" for _ in columns)
@@ -207,23 +203,23 @@ def _fill(db: Database, pack: Database, performance_id: int,
             venues = "SELECT venue_id FROM performances WHERE event_id = ?"
             # every venue, event and performance (a few rows): WRONG EVENT and WRONG DAY
             # name the right one offline too
-            _copy(db, pack, "venues", "1", [])
-            _copy(db, pack, "events", "1", [])
-            _copy(db, pack, "performances", "1", [])
+            _copy(db, pack, "venues", "1 = 1", [])
+            _copy(db, pack, "events", "1 = 1", [])
+            _copy(db, pack, "performances", "1 = 1", [])
             performances = int(pack.execute("SELECT count(*) FROM performances WHERE "
                                             "event_id = ?", [event_id]).fetchone()[0])
             _copy(db, pack, "price_zones", f"venue_id IN ({venues})", [event_id])
             _copy(db, pack, "sections", f"venue_id IN ({venues})", [event_id])
-            _copy(db, pack, "price_types", "1", [])
+            _copy(db, pack, "price_types", "1 = 1", [])
             _copy(db, pack, "seats", "id IN (SELECT seat_id FROM tickets WHERE "
                   "performance_id = ? AND seat_id IS NOT NULL)", [performance_id])
             tickets = _copy(db, pack, "tickets", "performance_id = ?", [performance_id])
             revocations = _copy(db, pack, "revocations", "ticket_id IN (SELECT id FROM "
                                 f"tickets WHERE performance_id IN ({perfs}))", [event_id])
-            keys = _copy(db, pack, "signing_keys", "1", [])
+            keys = _copy(db, pack, "signing_keys", "1 = 1", [])
             users = _copy(db, pack, "users", "role = 'gate' AND active = 1" if gate_users
-                          else "0", [])
-            _copy(db, pack, "role_permissions", "1", [])
+                          else "1 = 0", [])
+            _copy(db, pack, "role_permissions", "1 = 1", [])
             scans = _copy(db, pack, "scans", "performance_id = ?", [performance_id])
             settings[feed.CURSOR_SETTING] = feed.current_cursor(db)
             pack.executemany("INSERT INTO settings (key, value) VALUES (?, ?)",

@@ -155,7 +155,7 @@ def get_lane(db: Database, lane_id: int) -> Lane:
 def list_lanes(db: Database, performance_id: int | None = None, *,
                include_revoked: bool = True) -> list[Lane]:
     """Lanes (every performance's, or one's), newest performance first, then by name."""
-    where = ["1"]
+    where = ["1 = 1"]
     params: list[Any] = []
     if performance_id is not None:
         where.append("performance_id = ?")

@@ -127,7 +127,7 @@ def lane_plan(db: Database, performance_id: int, *,
             "LEFT JOIN section_gates g ON g.section_id = c.id "
             "LEFT JOIN tickets t ON t.section_id = c.id AND t.performance_id = ? "
             "AND t.status = 'live' WHERE c.venue_id = ? AND c.active = 1 "
-            "GROUP BY c.id ORDER BY c.code", [NO_GATE, performance_id, show[3]]):
+            "GROUP BY c.id, c.code, g.gate ORDER BY c.code", [NO_GATE, performance_id, show[3]]):
         if gate == NO_GATE and not count:
             continue                    # an unsold section with no gate is no concern
         sections.setdefault(gate, []).append(str(code))

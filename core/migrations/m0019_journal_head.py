@@ -34,27 +34,18 @@ def apply(db: sqlite_utils.Database) -> None:
     )
 
 
+# bo_refuse (pg_baseline) raises its argument with SQLSTATE 23001, as SQLite's RAISE(ABORT)
 POSTGRESQL = """
 CREATE TABLE journal_head (
     id BIGINT PRIMARY KEY CHECK (id = 1),
     last_id BIGINT NOT NULL CHECK (last_id >= 0)
 );
 INSERT INTO journal_head (id, last_id) SELECT 1, coalesce((SELECT max(id) FROM journal), 0);
-CREATE FUNCTION journal_head_grows() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.last_id < OLD.last_id OR NEW.id <> OLD.id THEN
-        RAISE EXCEPTION 'the journal head only moves forward' USING ERRCODE = 'restrict_violation';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER journal_head_grows BEFORE UPDATE ON journal_head
-    FOR EACH ROW EXECUTE FUNCTION journal_head_grows();
-CREATE FUNCTION journal_head_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the journal head cannot be deleted' USING ERRCODE = 'restrict_violation';
-END $$;
-CREATE TRIGGER journal_head_kept BEFORE DELETE ON journal_head
-    FOR EACH ROW EXECUTE FUNCTION journal_head_kept();
-CREATE TRIGGER journal_head_not_truncated BEFORE TRUNCATE ON journal_head
-    FOR EACH STATEMENT EXECUTE FUNCTION journal_head_kept();
+CREATE TRIGGER journal_head_grows BEFORE UPDATE ON journal_head FOR EACH ROW
+    WHEN (NEW.last_id < OLD.last_id OR NEW.id <> OLD.id)
+    EXECUTE FUNCTION bo_refuse('the journal head only moves forward');
+CREATE TRIGGER journal_head_kept BEFORE DELETE ON journal_head FOR EACH ROW
+    EXECUTE FUNCTION bo_refuse('the journal head cannot be deleted');
+CREATE TRIGGER journal_head_no_truncate BEFORE TRUNCATE ON journal_head FOR EACH STATEMENT
+    EXECUTE FUNCTION bo_refuse('the journal head cannot be deleted');
 """

@@ -66,7 +66,7 @@ def order_history(db: Database, customer_id: int) -> list[OrderSummary]:
             OrderPerformance(performance_id, event_name, parse_stamp(starts_at)))
     rows = db.execute(
         "SELECT o.id, o.number, o.created_at, o.status, o.total_cents, o.delivery, "
-        "o.picked_up_at, COUNT(t.id), COALESCE(SUM(t.status = 'live'), 0) "
+        "o.picked_up_at, COUNT(t.id), COUNT(*) FILTER (WHERE t.status = 'live') "
         "FROM orders o LEFT JOIN tickets t ON t.order_id = o.id "
         "WHERE o.customer_id = ? GROUP BY o.id ORDER BY o.created_at DESC, o.id DESC",
         [customer_id])
@@ -93,7 +93,7 @@ def will_call(db: Database, performance_id: int) -> list[WillCallEntry]:
         "LEFT JOIN customers c ON c.id = o.customer_id "
         "WHERE o.delivery = 'will_call' AND o.picked_up_at IS NULL "
         "AND o.status NOT IN ('voided', 'cancelled') "
-        "GROUP BY o.id ORDER BY COALESCE(c.name, '') COLLATE NOCASE, o.number",
+        "GROUP BY o.id, c.id ORDER BY lower(COALESCE(c.name, '')), o.number",
         [performance_id])
     return [WillCallEntry(row[0], row[1], row[2], row[3], row[4], row[5],
                           parse_flags(row[6]), row[7]) for row in rows]

@@ -290,19 +290,35 @@ def search_customers(db: Database, query: str, limit: int = 20
     words, digits = _parse_query(query)
     if (not words and not digits) or limit <= 0:
         return []
+    # digits only, so no LIKE wildcard can come in with them
     if not words:
         rows = db.execute(
-            f"SELECT {_COLUMNS} FROM customers c WHERE instr(c.phone, ?) > 0 "
+            f"SELECT {_COLUMNS} FROM customers c WHERE c.phone LIKE '%' || ? || '%' "
             "AND c.merged_into IS NULL "
-            "ORDER BY ltrim(c.phone, '+') = ? DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
+            "ORDER BY ltrim(c.phone, '+') = ? DESC, lower(c.name), c.id LIMIT ?",
             [digits, digits, limit])
+    elif db.engine == "postgresql":
+        # customers.search: a tsvector over bo_fold (lower, unaccented, punctuation to
+        # spaces) of name (weight A), email (B) and phone (C); see pg_baseline
+        folded = str(db.execute("SELECT bo_fold(?)", [" ".join(words)]).fetchone()[0])
+        terms = " & ".join(f"{term}:*" for term in folded.split())
+        if not terms:
+            return []
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM customers c "
+            "WHERE c.search @@ to_tsquery('simple', ?) "
+            "AND (? = '' OR c.phone LIKE '%' || ? || '%') AND c.merged_into IS NULL "
+            "ORDER BY ltrim(c.phone, '+') = ? DESC, "
+            "ts_rank('{0.1, 0.2, 0.5, 1.0}', c.search, to_tsquery('simple', ?)) DESC, "
+            "lower(c.name), c.id LIMIT ?",
+            [terms, digits, digits, digits, terms, limit])
     else:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM customers_fts f JOIN customers c ON c.id = f.rowid "
-            "WHERE customers_fts MATCH ? AND (? = '' OR instr(c.phone, ?) > 0) "
+            "WHERE customers_fts MATCH ? AND (? = '' OR c.phone LIKE '%' || ? || '%') "
             "AND c.merged_into IS NULL "
             "ORDER BY ltrim(c.phone, '+') = ? DESC, bm25(customers_fts, 10.0, 2.0, 5.0), "
-            "c.name COLLATE NOCASE, c.id LIMIT ?",
+            "lower(c.name), c.id LIMIT ?",
             [_match_expression(words), digits, digits, digits, limit])
     return [_customer(row) for row in rows]
 

@@ -70,6 +70,9 @@ class SQLiteDatabase(Database):
     def close(self) -> None:
         self.conn.close()
 
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')]
+
     def table_names(self) -> list[str]:
         return [row[0] for row in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]

@@ -73,6 +73,10 @@ class Database(ABC):
         """Close the connection."""
 
     @abstractmethod
+    def columns(self, table: str) -> list[str]:
+        """The table's column names, in order."""
+
+    @abstractmethod
     def table_names(self) -> list[str]:
         """The box office's tables, sorted."""
 

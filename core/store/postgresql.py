@@ -34,19 +34,36 @@ from core.store.engine import BUSY_MESSAGE, Cursor, Database, redacted
 # bytes "boxoffic"), so that another application's advisory locks never meet ours.
 WRITE_LOCK = 0x626F786F6666_6963
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?|%", re.S)
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?\d*|%",
+                     re.S)
 
 
 @lru_cache(maxsize=8192)
-def to_pyformat(sql: str) -> str:
+def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
     """`sql` with `?` placeholders as psycopg's `%s`, and every `%` (also inside quotes,
-    where psycopg still sees it) doubled. A `?` inside a quoted literal stays."""
+    where psycopg still sees it) doubled. A `?` inside a quoted literal stays. SQLite's
+    numbered `?N` (one parameter used twice) becomes one `%s` each, with the order to
+    pass the parameters in (None when they go as they are)."""
+    order: list[int] = []
+    numbered = False
     def one(match: re.Match[str]) -> str:
+        nonlocal numbered
         token = match.group(0)
-        if token == "?":
+        if token.startswith("?"):
+            if len(token) > 1:
+                numbered = True
+                order.append(int(token[1:]) - 1)
+            else:
+                order.append(order[-1] + 1 if order else 0)
             return "%s"
         return token.replace("%", "%%")
-    return _TOKENS.sub(one, sql)
+    text = _TOKENS.sub(one, sql)
+    return text, tuple(order) if numbered else None
+
+
+def to_pyformat(sql: str) -> str:
+    """The statement as psycopg takes it (see `translate`)."""
+    return translate(sql)[0]
 
 
 class _WholeNumeric(Loader):
@@ -87,7 +104,10 @@ class PostgresDatabase(Database):
         super().__init__(conn, location)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
-        return self.conn.execute(to_pyformat(sql), params)  # type: ignore[no-any-return]
+        text, order = translate(sql)
+        if order is not None:
+            params = [params[i] for i in order]
+        return self.conn.execute(text, params)  # type: ignore[no-any-return]
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self.conn.cursor() as cursor:
@@ -117,6 +137,11 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self.conn.close()
+
+    def columns(self, table: str) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = %s ORDER BY ordinal_position", [table])]
 
     def table_names(self) -> list[str]:
         return [row[0] for row in self.conn.execute(

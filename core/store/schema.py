@@ -54,7 +54,7 @@ def _migrate_postgresql(db: Database) -> list[str]:
     `POSTGRESQL` text, recorded in `schema_migrations`. DDL is transactional there, so
     the whole run is one write transaction: two processes opening a new database at
     once cannot both build it."""
-    from core.migrations import pg_baseline
+    import core.migrations.pg_baseline as pg_baseline
 
     def applied() -> set[str]:
         if not db.has_table("schema_migrations"):

@@ -78,6 +78,6 @@ def price_types_for(db: Database, performance_id: int, zone: str
 def all_price_types(db: Database, performance_id: int) -> list[tuple[str, str]]:
     """(code, name) of every price type priced for the performance, in a stable order."""
     return [(code, name) for code, name in db.execute(
-        "SELECT DISTINCT t.code, t.name FROM prices p JOIN price_types t "
-        "ON t.id = p.price_type_id WHERE p.performance_id = ? ORDER BY t.id",
+        "SELECT t.code, t.name FROM price_types t WHERE t.id IN (SELECT price_type_id "
+        "FROM prices WHERE performance_id = ?) ORDER BY t.id",
         [performance_id])]

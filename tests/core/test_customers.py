@@ -33,6 +33,7 @@ from core.store.db import Database, connect, insert
 from core.store.schema import open_database
 from core.venue.performances import create_event, create_performance
 from core.venue.venues import import_seatmap
+from tests.support import postgres
 from tests.support.dates import day_at, stamp, typed
 
 TINY_HALL = """\
@@ -78,18 +79,33 @@ def build_house(db: Database) -> House:
 
 
 @pytest.fixture(scope="module")
-def house_template() -> Iterator[tuple[Database, House]]:
-    """Built once: hashing two PINs takes longer than everything a test then does."""
+def house_template(empty_template: str | None) -> Iterator[tuple[Database | str, House]]:
+    """Built once: hashing two PINs takes longer than everything a test then does. On
+    PostgreSQL a template database (its name), copied per test."""
+    if empty_template is not None:
+        name = f"bo_t_{postgres.worker()}_house"
+        built = open_database(postgres.create_database(name, empty_template))
+        house = build_house(built)
+        built.close()
+        yield name, house
+        return
     template = open_database(":memory:")
     yield template, build_house(template)
     template.close()
 
 
 @pytest.fixture
-def db(house_template: tuple[Database, House]
+def db(house_template: tuple[Database | str, House]
        ) -> Iterator[Database]:
     """A fresh migrated database per test: a copy of the template, house included."""
     template, _ = house_template
+    if isinstance(template, str):
+        name, url = postgres.copy_of(template)
+        database = open_database(url)
+        yield database
+        database.close()
+        postgres.drop_database(name)
+        return
     database = connect(":memory:")
     template.conn.backup(database.conn)
     yield database

@@ -19,7 +19,7 @@ def test_the_pin_is_hashed_outside_the_write_transaction(
     inside: list[bool] = []
 
     def watched(pin: str, stored: str) -> bool:
-        inside.append(demo_db.conn.in_transaction)
+        inside.append(demo_db.in_transaction)
         return real(pin, stored)
 
     monkeypatch.setattr(users, "pin_matches", watched)

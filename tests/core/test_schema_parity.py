@@ -32,6 +32,7 @@ from psycopg import sql
 import core.migrations
 from core.migrations import pg_baseline
 from core.store.schema import open_database
+from tests.support import postgres
 
 pytestmark = pytest.mark.postgresql
 
@@ -75,11 +76,10 @@ def _with_database(url: str, name: str) -> str:
                                              if v is not None})
 
 
-def migrate_postgres(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Make the schema as a PostgreSQL box office gets it. Today that is the baseline
-    alone; once the migration runner has a PostgreSQL path (baseline, then m0019 and
-    later), this must call it, since the SQLite side gets every registered migration."""
-    conn.execute(pg_baseline.SQL.encode())   # bytes: no placeholders to parse
+def migrate_postgres(url: str) -> None:
+    """Make the schema as a PostgreSQL box office gets it: the runner's PostgreSQL path
+    (the baseline, then m0019 and later), as the SQLite side gets every migration."""
+    open_database(url).close()
 
 
 @contextmanager
@@ -90,8 +90,8 @@ def postgres_database() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
+        migrate_postgres(postgres.database_url(name))
         with psycopg.connect(_with_database(url, name), autocommit=True) as conn:
-            migrate_postgres(conn)
             yield conn
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
@@ -602,7 +602,7 @@ def sqlite_runner(conn: sqlite3.Connection) -> Run:
         try:
             conn.execute(statement, params)
         except sqlite3.IntegrityError as error:
-            return str(error)
+            return "duplicate" if str(error).startswith("UNIQUE") else str(error)
         return "ok"
     return run
 
@@ -612,7 +612,10 @@ def postgres_runner(conn: psycopg.Connection[tuple[object, ...]]) -> Run:
         try:
             conn.execute(statement.replace("?", "%s"), params)
         except psycopg.errors.RestrictViolation as error:
+            assert error.sqlstate == "23001"
             return str(error.diag.message_primary)
+        except psycopg.errors.UniqueViolation:
+            return "duplicate"
         return "ok"
     return run
 
@@ -699,30 +702,13 @@ def the_rules(run: Run) -> list[tuple[str, str]]:
                              "counted, unit_cost_cents) VALUES (900, 900, 5, 5, 0)"),
         ("stock count line changed", "UPDATE stock_count_lines SET counted = 4"),
     ]
-    outcomes = []
-    for label, statement in steps:
-        outcome = run(statement, ())
-        if outcome.startswith("UNIQUE constraint failed") or "duplicate key" in outcome:
-            outcome = "duplicate"
-        outcomes.append((label, outcome))
-    return outcomes
-
-
-def _unique_as_duplicate(run: Run, conn_error: type[Exception]) -> Run:
-    def wrapped(statement: str, params: Sequence[object] = ()) -> str:
-        try:
-            return run(statement, params)
-        except conn_error:
-            return "duplicate"
-    return wrapped
+    return [(label, run(statement, ())) for label, statement in steps]
 
 
 def test_the_rules_hold_alike(scratch_lite: sqlite3.Connection,
                               scratch_pg: psycopg.Connection[tuple[object, ...]]) -> None:
-    on_sqlite = the_rules(_unique_as_duplicate(sqlite_runner(scratch_lite),
-                                               sqlite3.IntegrityError))
-    on_postgres = the_rules(_unique_as_duplicate(postgres_runner(scratch_pg),
-                                                 psycopg.errors.UniqueViolation))
+    on_sqlite = the_rules(sqlite_runner(scratch_lite))
+    on_postgres = the_rules(postgres_runner(scratch_pg))
     assert on_postgres == on_sqlite
     refused = dict(on_sqlite)
     # the harness is not trivially equal: SQLite did refuse what it must
@@ -809,16 +795,20 @@ def test_the_same_seed_rows(lite: sqlite3.Connection,
     assert pg.execute(query).fetchall() == rows
 
 
-def test_every_other_table_starts_empty_but_settings(
+def test_both_start_with_the_same_rows_in_every_table(
         schemas: tuple[Schema, Schema], lite: sqlite3.Connection,
         pg: psycopg.Connection[tuple[object, ...]]) -> None:
     lite_schema, _ = schemas
-    seeded = {"role_permissions", "price_types", "hold_codes", "settings"}
-    counts = {t: lite.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-              for t in lite_schema.columns if t not in seeded}
-    assert set(counts.values()) <= {0} or counts == {}
-    keys = lite.execute("SELECT key, length(value) FROM settings").fetchall()
-    assert keys == [("database_id", 16)]
+    count = 'SELECT count(*) FROM "{}"'
+    on_sqlite = {t: lite.execute(count.format(t)).fetchone()[0] for t in lite_schema.columns}
+    on_postgres = {t: pg.execute(count.format(t).encode()).fetchone()[0]  # type: ignore[index]
+                   for t in lite_schema.columns}
+    assert on_postgres == on_sqlite
+    assert {t for t, n in on_sqlite.items() if n} == {
+        "role_permissions", "price_types", "hold_codes", "settings", "journal_head"}
+    # the database's identity: random, 16 hex digits, on both
+    assert lite.execute("SELECT key, length(value) FROM settings").fetchall() == [
+        ("database_id", 16)]
     assert pg.execute("SELECT key, value ~ '^[0-9a-f]{16}$' FROM settings").fetchall() == [
         ("database_id", True)]
 

@@ -47,6 +47,7 @@ from core.store import journal
 from core.store.db import Database, connect
 from core.venue import inventory
 from core.venue.inventory import SeatUnavailable
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.selling_helpers import (
     HOLD,
@@ -80,8 +81,11 @@ MACHINE_SETTINGS = settings(max_examples=200, stateful_step_count=40, deadline=N
                                                    HealthCheck.filter_too_much])
 
 
-def copy_of(template: Path) -> Database:
-    """A private in-memory copy of the demo database (SQLite's backup API: a few ms)."""
+def copy_of(template: Path | str) -> Database:
+    """A private in-memory copy of the demo database (SQLite's backup API: a few ms); on
+    PostgreSQL a copy of the template database, dropped when the machine ends."""
+    if isinstance(template, str):
+        return connect(postgres.copy_of(template)[1])
     db = connect(":memory:")
     source = sqlite3.connect(template)
     try:
@@ -164,6 +168,8 @@ class SellingMachine(RuleBasedStateMachine):
             assert not leaks, f"card numbers in the database: {leaks[:3]}"
         finally:
             self.db.close()
+            if self.db.engine == "postgresql":
+                postgres.drop_database(postgres.name_of(self.db.location))
 
     # -- the model's helpers ------------------------------------------------------------
 
@@ -195,7 +201,7 @@ class SellingMachine(RuleBasedStateMachine):
             call(*args, **kw)
         if code is not None:
             assert caught.value.code == code, caught.value
-        assert not self.db.conn.in_transaction
+        assert not self.db.in_transaction
         assert self.db.execute("SELECT count(*) FROM journal").fetchone()[0] == journal_rows
 
     def pick_seats(self, data: st.DataObject, max_size: int = 3,
@@ -703,19 +709,18 @@ def card_numbers_in(db: Database, tables: tuple[str, ...] | None = None,
 
     leaks = []
     if tables is None:
-        tables = tuple(row[0] for row in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
-            "'CREATE VIRTUAL TABLE%'"))
+        tables = tuple(name for name in db.table_names()
+                       if not name.startswith("customers_fts"))
     for table in tables:
-        columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
-        for row in db.execute(f"SELECT * FROM [{table}]"):
+        columns = db.columns(table)
+        for row in db.execute(f'SELECT * FROM "{table}"'):
             for column, value in zip(columns, row, strict=True):
                 if isinstance(value, bytes):
                     value = value.decode("latin-1")
                 if isinstance(value, str) and contains_card_number(value) and \
                         contains_card_number(strip(value)):
                     leaks.append(f"{table}.{column}: {value[:100]!r}")
-    if dump:
+    if dump and db.engine == "sqlite":   # on PostgreSQL every value was read above
         for line in db.conn.iterdump():
             if contains_card_number(line):
                 line = _BLOB_LITERAL.sub("X''", strip(line))   # blobs: checked above

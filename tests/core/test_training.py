@@ -29,6 +29,8 @@ from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.selling_helpers import cart_with, hall_performance, user
 from tui.printing import print_order
 
+pytestmark = pytest.mark.sqlite_only   # a training copy is a SQLite file beside the real one
+
 NOW = FIXED_NOW
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import postgres
 from tests.support.constants import REPO
 from tests.support.fixture_types import Cli
 from tests.support.gate_server import free_port
@@ -20,7 +21,8 @@ from tests.support.gate_server import free_port
 def test_gate_server_listens_where_the_config_says(demo_path: Path, tmp_path: Path) -> None:
     port = free_port()
     config = tmp_path / "gate.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n\n[gate_server]\nport = {port}\n')
+    config.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n\n'
+                      f'[gate_server]\nport = {port}\n')
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("BOXOFFICE_CONFIG", None)
     process = subprocess.Popen(

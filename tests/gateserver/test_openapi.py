@@ -4,7 +4,6 @@ never a 500; the document served is the one in gateserver/openapi.py."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from core.gate import lanes
 from core.store.schema import open_database
 from gateserver.openapi import openapi_document
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.gate_server import GateServer
 from tests.support.lane_helpers import AT_GATE
@@ -35,8 +35,8 @@ class Served:
 @pytest.fixture(scope="module")
 def served(bare_demo_template: Path, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Served]:
-    path = tmp_path_factory.mktemp("openapi") / "demo.db"
-    shutil.copyfile(bare_demo_template, path)
+    path = postgres.private_copy(bare_demo_template,
+                                 tmp_path_factory.mktemp("openapi") / "demo.db")
     db = open_database(path)
     token = lanes.issue_lane_token(db, user(db, "cora"), stadium_performance(db), "Fuzz",
                                    now=FIXED_NOW).token

@@ -35,8 +35,9 @@ def make_app(db: Database, tmp_path: Path | None = None, *,
     """The window app on `db`; tickets print to a preview printer in tmp_path/prints."""
     if config is None:
         config = Config()
-        if tmp_path is not None:
-            config = Config(printer=PrinterConfig(backend="preview",
+        if tmp_path is not None:   # a config "in" tmp_path: on PostgreSQL the files go there
+            config = Config(source=tmp_path / "config.toml",
+                            printer=PrinterConfig(backend="preview",
                                                   path=str(tmp_path / "prints")))
     return BoxOfficeApp(db, config, clock=clock or Clock(), station=station,
                         key_dir=(tmp_path / "keys") if tmp_path else None)

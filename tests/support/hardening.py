@@ -4,12 +4,12 @@ changed the database."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from core.store.db import connect
 from tui.cli import main
 
 
@@ -37,20 +37,19 @@ def run_cli(config: Path, *args: str, input: str | bytes | None = None) -> Outco
 
 def checksum(path: Path) -> str:
     """A digest of every row of every table, leaving out the journal's sign-in rows (a
-    sign-in is journaled whatever the command does next)."""
-    conn = sqlite3.connect(path)
+    sign-in is journaled whatever the command does next) and what they move. `path` is
+    the database's location: a file, or on PostgreSQL its URL."""
+    db = connect(path, check_location=False)
     try:
         digest = hashlib.sha256()
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        for table in tables:
+        for table in db.table_names():
             if table in ("sqlite_sequence", "journal_head"):   # moved by the sign-in row
                 continue
             where = " WHERE action NOT LIKE 'login%'" if table == "journal" else ""
             digest.update(table.encode())
-            for line in sorted(repr(row) for row in conn.execute(
+            for line in sorted(repr(tuple(row)) for row in db.execute(
                     f"SELECT * FROM {table}{where}")):
                 digest.update(line.encode())
         return digest.hexdigest()
     finally:
-        conn.close()
+        db.close()

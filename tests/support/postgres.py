@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -84,3 +86,18 @@ def drop_trigger(db: Database, name: str, table: str) -> None:
     """What a forger does first: drop one of the rules' triggers (either engine)."""
     on = f" ON {table}" if db.engine == "postgresql" else ""
     db.execute(f"DROP TRIGGER {name}{on}")
+
+
+def database_key() -> str:
+    """The [database] key a test's config.toml names its database with."""
+    return "url" if on_postgresql() else "path"
+
+
+def private_copy(template: Path | str, path: Path) -> Path:
+    """A copy of a demo template for a test's own use: the file copied to `path`, or on
+    PostgreSQL a new database from the template, its URL typed as the tests' Path (they
+    hand it on as text). Left for the throwaway cluster to take away."""
+    if isinstance(template, str):
+        return copy_of(template)[1]  # type: ignore[return-value]
+    shutil.copyfile(template, path)
+    return path

@@ -54,7 +54,7 @@ async def test_a_complaint_about_an_order_from_f8_to_its_letter(
         await pilot.press("l")
         await pilot.pause()
         assert "Letter written" in text_of(app, "#info")
-    letter = next(Path(demo_db.execute("PRAGMA database_list").fetchone()[2]).parent.glob(
+    letter = next(app.database_path().parent.glob(
         f"letters/case-{case.id}.pdf"))
     text = "".join(page.extract_text() for page in PdfReader(
         io.BytesIO(letter.read_bytes())).pages)

@@ -371,11 +371,11 @@ async def test_the_shift_closes_blind_then_prints_its_z_report(
         review = text_of(app, "#count-total")
         assert "Enter again submits" in review
         assert f"Total {format_cents(8000 + total - 1000)}" in review
-        assert demo_db.execute("SELECT status FROM shifts").fetchone()[0] == "open"
+        assert demo_db.execute("SELECT status FROM shifts ORDER BY id").fetchone()[0] == "open"
         await pilot.press("enter")
         await pilot.pause()
         # a dollar short is over the tolerance: a coordinator signs it off with a note
-        assert demo_db.execute("SELECT status FROM shifts").fetchone()[0] == "counted"
+        assert demo_db.execute("SELECT status FROM shifts ORDER BY id").fetchone()[0] == "counted"
         assert type(app.screen).__name__ == "AskText"
         assert "-10.00 is above the tolerance" in str(app.screen.query_one(".message",
                                                                           Static).content)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from tests.support import postgres
 from tests.support.fixture_types import Cli
 
 SAM = ("--user", "sam", "--pin", "1111")
@@ -27,10 +27,10 @@ def bare_cli(bare_demo_template: Path, tmp_path: Path) -> Cli:
 
     from tui.cli import main
 
-    db = tmp_path / "demo.db"
-    shutil.copyfile(bare_demo_template, db)
+    db = postgres.private_copy(bare_demo_template, tmp_path / "demo.db")
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{db}"\n[printer]\npath = "{tmp_path / "prints"}"\n'
+    config.write_text(f'[database]\n{postgres.database_key()} = "{db}"\n'
+                      f'[printer]\npath = "{tmp_path / "prints"}"\n'
                       "[shifts]\nover_short_tolerance_cents = 100\n")
 
     def run(*args: str) -> tuple[int, str]:

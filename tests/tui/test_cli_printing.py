@@ -13,6 +13,7 @@ from PIL import Image
 
 from core.gate import codes, keys
 from core.store.schema import open_database
+from tests.support import postgres
 from tests.support.fixture_types import Cli
 from tui.cli import main
 
@@ -86,7 +87,8 @@ def test_a_configured_logo_prints_and_a_missing_one_is_a_clear_failure(
     logo = tmp_path / "logo.png"
     Image.new("L", (200, 60), 0).save(logo)
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n[printer]\nlogo = "logo.png"\n'
+    config.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n'
+                      '[printer]\nlogo = "logo.png"\n'
                       f'path = "out"\n')
     run = lambda *a: CliRunner().invoke(main, ["--config", str(config), *a])  # noqa: E731
     result = run("sell", "--user", "sam", "--pin", "1111", "--performance", "1", "--seats",

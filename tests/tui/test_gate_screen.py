@@ -223,6 +223,6 @@ def test_the_gate_command_runs_offline_from_a_pack(
     assert result.exit_code == 0, result.output
     (app,) = started
     # the lane's database is the pack, not the box office's
-    assert app.db.execute("PRAGMA database_list").fetchone()[2] == str(pack)
+    assert app.db.location == str(pack)
     result, started = run_gate_command(demo_path, monkeypatch, "--pack", str(demo_path))
     assert result.exit_code == 1 and "not_a_pack" in result.output and not started

@@ -12,6 +12,7 @@ import pytest
 
 from core.store import journal
 from core.store.schema import open_database
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.hardening import checksum, run_cli
 
@@ -24,7 +25,7 @@ GIA = ("--user", "gia", "--pin", "2222")
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 

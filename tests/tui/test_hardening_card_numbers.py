@@ -3,19 +3,20 @@ storing, printing or journaling a card number refuses it and changes nothing."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from core.money import contains_card_number
+from core.store.db import connect
+from tests.support import postgres
 from tests.support.hardening import checksum, run_cli
 
 
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 
@@ -53,5 +54,5 @@ def test_the_fields_the_issue_found_refuse_a_card_number(config: Path, demo_path
 def test_a_failed_sign_in_does_not_journal_a_typed_card_number(config: Path,
                                                                demo_path: Path) -> None:
     run_cli(config, "shift", "x", "--user", DOTTED, "--pin", "1234").refused()
-    rows = sqlite3.connect(demo_path).execute("SELECT actor, data FROM journal").fetchall()
+    rows = connect(demo_path).execute("SELECT actor, data FROM journal").fetchall()
     assert not any(contains_card_number(actor + data) for actor, data in rows)

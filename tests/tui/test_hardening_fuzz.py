@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support import postgres
 from tests.support.hardening import run_cli
 
 SAM = ("--user", "sam", "--pin", "1111")
@@ -59,7 +60,7 @@ TEXT = st.one_of(
 @pytest.fixture
 def fresh(demo_path: Path, tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n'
+    config.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n'
                       f'[printer]\nbackend = "preview"\npath = "{tmp_path / "prints"}"\n')
     pristine = tmp_path / "pristine.db"
     shutil.copyfile(demo_path, pristine)

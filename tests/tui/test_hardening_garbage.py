@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.hardening import checksum, run_cli
 
@@ -15,7 +16,7 @@ from tests.support.hardening import checksum, run_cli
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.seatmap import parser
+from tests.support import postgres
 from tests.support.hardening import checksum, run_cli
 from tests.support.seatmap_samples import HEAD
 
@@ -17,7 +18,7 @@ HUGE = "9" * 23
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 
@@ -109,5 +110,6 @@ def test_report_output_into_a_bad_path_is_refused(config: Path, tmp_path: Path,
 def test_an_unknown_keymap_binding_is_refused_at_config_load(demo_path: Path,
                                                              tmp_path: Path) -> None:
     config = tmp_path / "keys.toml"
-    config.write_text(f'[database]\npath = "{demo_path}"\n[keymap]\nno_such_binding = "f9"\n')
+    config.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n'
+                      '[keymap]\nno_such_binding = "f9"\n')
     run_cli(config, "performance", "list").refused("no_such_binding", "boxoffice keys")

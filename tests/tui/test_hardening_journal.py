@@ -12,8 +12,11 @@ import pytest
 
 from core.store import journal
 from core.store.db import Database
+from tests.support import postgres
 from tests.support.constants import FIXED_NOW
 from tests.support.hardening import run_cli
+
+pytestmark = pytest.mark.sqlite_only   # tampers with the SQLite file behind the triggers
 
 SAM = ("--user", "sam", "--pin", "1111")
 
@@ -21,7 +24,7 @@ SAM = ("--user", "sam", "--pin", "1111")
 @pytest.fixture
 def config(demo_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\npath = "{demo_path}"\n')
+    path.write_text(f'[database]\n{postgres.database_key()} = "{demo_path}"\n')
     return path
 
 

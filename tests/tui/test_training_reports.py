@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from core.admin.training import prepare_training_database, training_path
 from core.store.schema import open_database
 from hardware.escpos_render import text_lines
 from tests.support.app_helpers import make_app, sign_in
 from tests.support.constants import FIXED_NOW
+
+pytestmark = pytest.mark.sqlite_only   # a training copy is a SQLite file beside the real one
 
 CORA = ("--user", "cora", "--pin", "3333")
 

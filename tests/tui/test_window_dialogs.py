@@ -71,7 +71,7 @@ async def test_the_close_sums_as_it_goes_reviews_then_asks_before_the_z(
     from tui.screens.shift_count import CountModal
 
     def status() -> str:
-        return str(demo_db.execute("SELECT status FROM shifts").fetchone()[0])
+        return str(demo_db.execute("SELECT status FROM shifts ORDER BY id").fetchone()[0])
 
     app = make_app(demo_db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -54,8 +54,7 @@ def test_shift_open_takes_the_windows_station_and_refuses_a_bad_name(cli: Cli) -
 
 async def test_two_windows_on_one_database_each_take_money_in_their_own_shift(
         bare_demo_db: Database, tmp_path: Path) -> None:
-    path = Path(bare_demo_db.execute("PRAGMA database_list").fetchone()[2])
-    second_db = open_database(path)
+    second_db = open_database(bare_demo_db.location)
     first = make_app(bare_demo_db, tmp_path / "one", station="window-1")
     second = make_app(second_db, tmp_path / "two", station="window-2")
     async with first.run_test(size=(80, 24)) as one:
