@@ -121,7 +121,7 @@ def _finer_locks(db: Any, performance: int) -> None:
 
 
 def ours(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
-         performance: int, seats: list[int], finer: bool) -> None:
+         performance: int, seats: list[int], finer: bool, ready: Any) -> None:
     from core.errors import BoxOfficeError
     from core.people.users import get_user
     from core.sales import carts, checkout
@@ -143,6 +143,8 @@ def ours(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
     seller = get_user(db, "sam")
     rng = random.Random(worker)
     sale_ms, commit_ms, wait_ms, refused, errors = [], [], [], 0, 0
+    ready.wait()   # every window sells from the same moment
+    first = time.monotonic()
     for _ in range(sales):
         _pause(rng, pace_ms)
         pick = rng.sample(seats, 2)
@@ -166,8 +168,9 @@ def ours(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
         sale_ms.append((end - start) * 1000)
         commit_ms.append((end - before) * 1000)
         wait_ms.append(waited[0] * 1000)
+    last = time.monotonic()
     db.close()
-    queue.put((sale_ms, commit_ms, wait_ms, refused, errors))
+    queue.put((sale_ms, commit_ms, wait_ms, refused, errors, first, last))
 
 
 BARE_STATEMENTS = [
@@ -191,7 +194,7 @@ BARE_STATEMENTS = [
 
 
 def bare(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
-         performance: int, seats: list[int], finer: bool) -> None:
+         performance: int, seats: list[int], finer: bool, ready: Any) -> None:
     """One hand-written transaction per sale, straight on the driver."""
     if location.startswith("postgresql://"):
         import psycopg
@@ -213,6 +216,8 @@ def bare(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
     rng = random.Random(1000 + worker)
     commit_ms, refused = [], 0
     stamp = NOW.isoformat()
+    ready.wait()   # every window sells from the same moment
+    first = time.monotonic()
     for _ in range(sales):
         _pause(rng, pace_ms)
         pick = rng.sample(seats, 2)
@@ -238,8 +243,9 @@ def bare(location: str, worker: int, sales: int, queue: Any, pace_ms: float,
         conn.execute(sql[8], [last[0] + 1, stamp, f"order:{order_id}", last[1], digest])
         conn.execute("COMMIT")
         commit_ms.append((time.perf_counter() - start) * 1000)
+    last = time.monotonic()
     conn.close()
-    queue.put((commit_ms, commit_ms, [], refused, 0))
+    queue.put((commit_ms, commit_ms, [], refused, 0, first, last))
 
 
 BARE_ROUND_TRIPS = {"sqlite": 1 + 1 + 1 + 2 * 4 + 3 + 1,
@@ -254,18 +260,19 @@ def run(kind: str, engine: Engine, template: str, processes: int, sales: int,
     performances, seats = stadium(location)
     context = multiprocessing.get_context("spawn")
     queue: Any = context.Queue()
+    ready = context.Barrier(processes)
     target = ours if kind == "ours" else bare
     workers = [context.Process(target=target, args=(
         location, w, sales, queue, pace_ms,
         performances[w % len(performances)] if spread_out else performances[0], seats,
-        finer)) for w in range(processes)]
-    start = time.perf_counter()
+        finer, ready)) for w in range(processes)]
     for worker in workers:
         worker.start()
     results = [queue.get() for _ in workers]
     for worker in workers:
         worker.join()
-    elapsed = time.perf_counter() - start
+    # from the first sale's start to the last one's end (process start-up left out)
+    elapsed = max(r[6] for r in results) - min(r[5] for r in results)
     sale = sorted(x for r in results for x in r[0])
     commit = sorted(x for r in results for x in r[1])
     wait = sorted(x for r in results for x in r[2]) or [0.0]
@@ -280,7 +287,6 @@ def run(kind: str, engine: Engine, template: str, processes: int, sales: int,
             "sale_median": statistics.median(sale), "sale_p99": percentile(sale, 0.99),
             "commit_median": statistics.median(commit), "commit_p99": percentile(commit, 0.99),
             "wait_median": statistics.median(wait), "wait_p99": percentile(wait, 0.99),
-            # throughput over the whole run, process start-up included
             "per_second": len(sale) / elapsed, "doubles": doubles}
 
 
@@ -289,9 +295,13 @@ def repeated(times: int, measure: Callable[[], dict[str, float]]) -> dict[str, l
     return {key: [r[key] for r in runs] for key in runs[0]}
 
 
-def statements_per_sale(engine: Engine, template: str) -> dict[str, list[str]]:
+def statements_per_sale(engine: Engine, template: str, sales: int = 30
+                        ) -> dict[str, tuple[list[str], float, float]]:
     """The statements one window's sale sends, per step (on PostgreSQL each is a round
-    trip): counted on the driver connection under the core's Database."""
+    trip), counted and timed on the driver connection under the core's Database: per step
+    the statements of the last sale, the median ms inside the driver's calls and the
+    median ms of the whole step, over `sales` sales one after another (the first left out:
+    caches warm up)."""
     from core.people.users import get_user
     from core.sales import carts, checkout
     from core.sales.tenders import Tender
@@ -301,44 +311,56 @@ def statements_per_sale(engine: Engine, template: str) -> dict[str, list[str]]:
     performances, seats = stadium(location)
     db = connect(location)
     seller = get_user(db, "sam")
-    steps: dict[str, list[str]] = {}
-    for sale in range(2):   # the second sale is the one counted: caches are warm
-        counting = CountingConnection(db.conn)
-        if engine.name == "sqlite":   # sqlite3's connection is not wrapped: count calls
-            statements: list[str] = counting.statements
-            plain_execute, plain_begin = db.execute, db.begin_write
+    counting = CountingConnection(db.conn)
+    if engine.name == "sqlite":   # sqlite3's connection cannot be wrapped: count calls
+        plain_execute, plain_begin = db.execute, db.begin_write
 
-            def execute(sql: str, params: Any = (), _e: Any = plain_execute,
-                        _s: list[str] = statements) -> Any:
-                _s.append(sql.split()[0].upper())
-                return _e(sql, params)
+        def execute(sql: str, params: Any = ()) -> Any:
+            counting.statements.append(sql.split()[0].upper())
+            begin = time.perf_counter()
+            try:
+                return plain_execute(sql, params)
+            finally:
+                counting.seconds += time.perf_counter() - begin
 
-            def begin(_b: Any = plain_begin, _s: list[str] = statements) -> None:
-                _s.append("BEGIN")
-                _b()
+        def begin_write() -> None:
+            counting.statements.append("BEGIN")
+            begin = time.perf_counter()
+            try:
+                plain_begin()
+            finally:
+                counting.seconds += time.perf_counter() - begin
 
-            db.execute = execute  # type: ignore[method-assign]
-            db.begin_write = begin  # type: ignore[method-assign]
-        else:
-            db.conn = counting
-        mark = 0
-        cart_id = carts.open_cart(db, seller, "rt", NOW, HOLD)
-        steps["open cart"] = counting.statements[mark:]
-        mark = len(counting.statements)
-        cart = carts.add_seats(db, seller, cart_id, performances[0],
-                               seats[10 * sale: 10 * sale + 2], "ADULT", NOW, HOLD)
-        steps["add 2 seats"] = counting.statements[mark:]
-        mark = len(counting.statements)
-        checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
-                          station="rt", now=NOW)
-        steps["checkout"] = counting.statements[mark:]
-        if engine.name == "sqlite":
-            del db.execute, db.begin_write
-        else:
-            db.conn = counting._conn
+        db.execute = execute  # type: ignore[method-assign]
+        db.begin_write = begin_write  # type: ignore[method-assign]
+    else:
+        db.conn = counting
+    names = ("open cart", "add 2 seats", "checkout")
+    last: dict[str, list[str]] = {}
+    driver: dict[str, list[float]] = {name: [] for name in names}
+    whole: dict[str, list[float]] = {name: [] for name in names}
+    for sale in range(sales + 1):
+        pick = seats[10 * sale: 10 * sale + 2]
+        cart: Any = None
+        for name in names:
+            mark, seconds = len(counting.statements), counting.seconds
+            begin = time.perf_counter()
+            if name == "open cart":
+                cart_id = carts.open_cart(db, seller, "rt", NOW, HOLD)
+            elif name == "add 2 seats":
+                cart = carts.add_seats(db, seller, cart_id, performances[0], pick, "ADULT",
+                                       NOW, HOLD)
+            else:
+                checkout.checkout(db, seller, cart_id, [Tender("cash", cart.total_cents)],
+                                  station="rt", now=NOW)
+            if sale:
+                whole[name].append((time.perf_counter() - begin) * 1000)
+                driver[name].append((counting.seconds - seconds) * 1000)
+            last[name] = counting.statements[mark:]
     db.close()
     engine.drop(location)
-    return steps
+    return {name: (last[name], statistics.median(driver[name]),
+                   statistics.median(whole[name])) for name in names}
 
 
 def main() -> None:
@@ -373,7 +395,7 @@ def report(args: argparse.Namespace, engines: list[Engine]) -> None:
           f"{args.sales} sales per process; median (min-max) of {args.repeat} runs")
     for engine in engines:
         print(f"- {engine.name}: {engine.describe()}")
-    print("\n| processes | pace ms | engine | variant | sales | sale p50 / p99 ms | "
+    print("\n| processes | pace ms | engine | variant | sales (all runs) | sale p50 / p99 ms | "
           "commit p50 ms | commit p99 ms | sales/s | doubles |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for pace in (float(p) for p in args.pace.split(",")):
@@ -390,30 +412,39 @@ def report(args: argparse.Namespace, engines: list[Engine]) -> None:
                           f"{spread(f['commit_p99'])} | {spread(f['per_second'])} | "
                           f"{sum(f['doubles']):.0f} |", flush=True)
 
-    print("\n| engine | statements per sale: open cart + add 2 seats + checkout | "
-          "bare transaction | one `SELECT 1`, p50 / p99 ms |")
-    print("| --- | --- | --- | --- |")
+    print("\nOne window alone, 30 sales: statements per sale (PostgreSQL: round trips), "
+          "median ms inside the driver's calls and of the whole step\n")
+    print("| engine | step | statements | ms in driver calls | ms in all |")
+    print("| --- | --- | --- | --- | --- |")
+    trips = {}
     for engine in engines:
         steps = statements_per_sale(engine, templates[engine.name])
         copy = engine.copy(templates[engine.name])
-        trip = round_trip_ms(copy)
+        trips[engine.name] = round_trip_ms(copy)
         engine.drop(copy)
-        counts = " + ".join(str(len(s)) for s in steps.values())
-        total = sum(len(s) for s in steps.values())
-        print(f"| {engine.name} | {counts} = {total} | {BARE_ROUND_TRIPS[engine.name]} | "
-              f"{trip[0]:.3f} / {trip[1]:.3f} |")
-        for step, statements in steps.items():
+        for step, (statements, driver_ms, all_ms) in steps.items():
+            print(f"| {engine.name} | {step} | {len(statements)} | {driver_ms:.2f} | "
+                  f"{all_ms:.2f} |")
+        print(f"| {engine.name} | the sale | {sum(len(s[0]) for s in steps.values())} | "
+              f"{sum(s[1] for s in steps.values()):.2f} | "
+              f"{sum(s[2] for s in steps.values()):.2f} |")
+        print(f"| {engine.name} | bare transaction | {BARE_ROUND_TRIPS[engine.name]} | | |")
+        for step, (statements, _, _) in steps.items():
             kinds: dict[str, int] = {}
             for word in statements:
                 kinds[word] = kinds.get(word, 0) + 1
             print(f"  - {step}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
                   file=sys.stderr)
+    print("\n| engine | one `SELECT 1` on an open connection, p50 / p99 ms |")
+    print("| --- | --- |")
+    for name, (p50, p99) in trips.items():
+        print(f"| {name} | {p50:.3f} / {p99:.3f} |")
 
     if not args.lock_sales:
         return
     print("\n8 processes flat out (pace 0), full sale through core; lock wait = time in "
           "write()'s begin, per checkout")
-    print("\n| engine | layout | sales | errors | commit p50 ms | commit p99 ms | "
+    print("\n| engine | layout | sales (all runs) | errors | commit p50 ms | commit p99 ms | "
           "lock wait p50 / p99 ms | sales/s | doubles |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for engine in engines:

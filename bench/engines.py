@@ -153,10 +153,15 @@ class CountingConnection:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
         self.statements: list[str] = []
+        self.seconds = 0.0      # spent inside the driver's calls
 
     def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
         self.statements.append(str(sql).split()[0].upper() if str(sql).split() else "")
-        return self._conn.execute(sql, *args, **kwargs)
+        begin = time.perf_counter()
+        try:
+            return self._conn.execute(sql, *args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - begin
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
