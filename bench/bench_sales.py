@@ -372,6 +372,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure")
     parser.add_argument("--lock-sales", type=int, default=100,
                         help="sales per process in the lock test (0: skip it)")
+    parser.add_argument("--lock-pace", default="0,200", help="paces of the lock test")
+    parser.add_argument("--lock-only", action="store_true",
+                        help="only the lock test (no sales table, no statements)")
     add_arguments(parser)
     args = parser.parse_args()
     engines = open_engines(args)
@@ -395,6 +398,9 @@ def report(args: argparse.Namespace, engines: list[Engine]) -> None:
           f"{args.sales} sales per process; median (min-max) of {args.repeat} runs")
     for engine in engines:
         print(f"- {engine.name}: {engine.describe()}")
+    if args.lock_only:
+        lock_test(args, engines, templates)
+        return
     print("\n| processes | pace ms | engine | variant | sales (all runs) | sale p50 / p99 ms | "
           "commit p50 ms | commit p99 ms | sales/s | doubles |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -440,27 +446,38 @@ def report(args: argparse.Namespace, engines: list[Engine]) -> None:
     for name, (p50, p99) in trips.items():
         print(f"| {name} | {p50:.3f} / {p99:.3f} |")
 
-    if not args.lock_sales:
-        return
-    print("\n8 processes flat out (pace 0), full sale through core; lock wait = time in "
-          "write()'s begin, per checkout")
-    print("\n| engine | layout | sales (all runs) | errors | commit p50 ms | commit p99 ms | "
-          "lock wait p50 / p99 ms | sales/s | doubles |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for engine in engines:
-        layouts = [("one performance", False, False), ("8 performances", True, False)]
-        if engine.name == "postgresql":
-            layouts.append(("8 performances, finer locks (simulated)", True, True))
-        for name, spread_out, finer in layouts:
-            f = repeated(args.repeat, partial(run, "ours", engine, templates[engine.name], 8,
-                                              args.lock_sales, 0.0, spread_out=spread_out,
-                                              finer=finer))
-            print(f"| {engine.name} | {name} | {sum(f['sales']):.0f} | "
-                  f"{sum(f['errors']):.0f} | {spread(f['commit_median'])} | "
-                  f"{spread(f['commit_p99'])} | {statistics.median(f['wait_median']):.2f} / "
-                  f"{statistics.median(f['wait_p99']):.2f} | {spread(f['per_second'])} | "
-                  f"{sum(f['doubles']):.0f} |", flush=True)
+    if args.lock_sales:
+        lock_test(args, engines, templates)
 
+
+def lock_test(args: argparse.Namespace, engines: list[Engine], templates: dict[str, str]
+              ) -> None:
+    """8 windows in one performance against 8 in 8 performances (and, on PostgreSQL,
+    the simulated finer locks), the layouts interleaved in every repeat."""
+    print("\n8 processes, full sale through core; lock wait = time in the checkout's "
+          "write() begin (BEGIN IMMEDIATE's polling; BEGIN + advisory lock)")
+    print("\n| pace ms | engine | layout | sales (all runs) | errors | commit p50 ms | "
+          "commit p99 ms | lock wait p50 / p99 ms | sales/s | doubles |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for pace in (float(p) for p in args.lock_pace.split(",")):
+        for engine in engines:
+            layouts = [("one performance", False, False), ("8 performances", True, False)]
+            if engine.name == "postgresql":
+                layouts.append(("8 performances, finer locks (simulated)", True, True))
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in layouts}
+            for _ in range(args.repeat):
+                for name, spread_out, finer in layouts:
+                    runs[name].append(run("ours", engine, templates[engine.name], 8,
+                                          args.lock_sales, pace, spread_out=spread_out,
+                                          finer=finer))
+            for name, _, _ in layouts:
+                f = {key: [r[key] for r in runs[name]] for key in runs[name][0]}
+                print(f"| {pace:.0f} | {engine.name} | {name} | {sum(f['sales']):.0f} | "
+                      f"{sum(f['errors']):.0f} | {spread(f['commit_median'])} | "
+                      f"{spread(f['commit_p99'])} | "
+                      f"{statistics.median(f['wait_median']):.2f} / "
+                      f"{statistics.median(f['wait_p99']):.2f} | {spread(f['per_second'])} | "
+                      f"{sum(f['doubles']):.0f} |", flush=True)
 
 if __name__ == "__main__":
     main()
