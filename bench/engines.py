@@ -131,7 +131,7 @@ class Engine:
         assert self.server is not None
         with psycopg.connect(self.server, autocommit=True) as conn:
             version = conn.execute("SHOW server_version").fetchone()
-            settings = dict(conn.execute(
+            settings: dict[str, str] = dict(conn.execute(
                 "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', "
                 "'synchronous_commit', 'full_page_writes')").fetchall())
         host = urlsplit(self.server).hostname
