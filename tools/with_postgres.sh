@@ -9,6 +9,9 @@
 # BOXOFFICE_TEST_PG=postgresql://postgres@127.0.0.1:PORT/postgres and its exit status is
 # ours. When PostgreSQL is missing or does not start, this says why and exits 1: a
 # backend that was skipped is not a pass.
+#
+# BOXOFFICE_PG_DURABLE=1 keeps PostgreSQL's defaults (fsync, synchronous_commit and
+# full_page_writes on), for benchmarks that want the figures of a real server.
 set -uo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -84,9 +87,11 @@ if ! as_owner "$PGBIN/initdb" -D "$DATA" -A trust -U postgres --no-sync -E UTF8 
     exit 1
 fi
 # initdb.log sits in a directory the postgres user owns, so the log below can too.
+DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${BOXOFFICE_PG_DURABLE:-0}" = "1" ] && DURABILITY=""
 if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 30 \
-        -o "-k $DIR -h 127.0.0.1 -p $PORT -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c max_connections=200" start >"$DIR/pg_ctl.log" 2>&1; then
+        -o "-k $DIR -h 127.0.0.1 -p $PORT $DURABILITY -c max_connections=200" start \
+        >"$DIR/pg_ctl.log" 2>&1; then
     STARTED=1   # it may be half up: stop it on the way out
     echo "with_postgres: PostgreSQL did not start on 127.0.0.1:$PORT; the log ends:" >&2
     tail -n 20 "$DIR/pg_ctl.log" "$LOG" >&2 2>/dev/null
