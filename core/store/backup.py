@@ -53,7 +53,7 @@ POSTGRESQL_BACKUPS = (
     "This box office runs on PostgreSQL: back it up with the server's own tools, "
     "`pg_dump --format=custom` for a nightly copy and base backups (pg_basebackup) with "
     "WAL archiving to recover to any moment; `boxoffice journal anchor` still gives the "
-    "journal's head to keep off the machine. The runbook: docs/postgresql.md.")
+    "journal's head to keep off the machine. The runbook: docs/postgresql-runbook.md.")
 
 
 def refuse_postgresql(location: str | Path | Database) -> None:
