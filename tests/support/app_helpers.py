@@ -89,6 +89,21 @@ async def fill(pilot: Pilot[None], *values: str) -> None:
         await pilot.pause()
 
 
+async def pay_cash_in_full(pilot: Pilot[None]) -> None:
+    """At the payment: cash for the whole amount, Enter, and the sale's done screen
+    closed."""
+    from tui.screens.payment import PaymentModal, SaleDone
+
+    assert isinstance(pilot.app.screen, PaymentModal)
+    await pilot.press("c", "enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SaleDone)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def open_report(pilot: Pilot[None], name: str, covers: str = "") -> None:
     """F3, the report `name`, what it covers (p12, s3, a date, '' for all), Enter."""
     from textual.widgets import OptionList

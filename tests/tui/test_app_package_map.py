@@ -11,14 +11,13 @@ from pathlib import Path
 from core.sales import carts, checkout, customers, subscriptions
 from core.sales.tenders import Tender
 from core.store.db import Database
-from tests.support.app_helpers import fill, make_app, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, pay_cash_in_full, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.selling_helpers import STATION, cart_with, user
 from tests.support.subscription_helpers import hall_series
 from tests.tui.test_app_subscriptions import open_subscriptions
 from tui.screens.customers import CustomerPicker
 from tui.screens.package_map import PackageMapScreen
-from tui.screens.payment import PaymentModal, SaleDone
 from tui.screens.subscriptions import SubscriptionsScreen
 from tui.widgets.seatmap import SeatMap
 
@@ -78,14 +77,7 @@ async def test_a_package_sold_on_the_map_free_at_every_performance(
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, PaymentModal)
-        await pilot.press("c", "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleDone)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pay_cash_in_full(pilot)
         assert isinstance(app.screen, SubscriptionsScreen)
         assert "3 subscription(s) for Jane Subscriber" in text_of(app, "#info")
     sold = subscriptions.list_subscriptions(demo_db)

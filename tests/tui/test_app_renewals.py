@@ -21,7 +21,15 @@ from core.store.db import Database
 from core.venue.inventory import seat_states
 from core.venue.performances import copy_performance
 from core.venue.series import Series
-from tests.support.app_helpers import Clock, fill, make_app, screen_text, sign_in, text_of
+from tests.support.app_helpers import (
+    Clock,
+    fill,
+    make_app,
+    pay_cash_in_full,
+    screen_text,
+    sign_in,
+    text_of,
+)
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.dates import day_at
 from tests.support.selling_helpers import HOLD, STATION, keep_on_sale, seat, user
@@ -114,14 +122,7 @@ async def test_the_coordinator_runs_a_renewal_season_from_the_window(
         await pilot.press("w")
         await pilot.pause()
         await fill(pilot, "RN1", "will-call")
-        assert isinstance(app.screen, PaymentModal)
-        await pilot.press("c", "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleDone)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pay_cash_in_full(pilot)
         assert "RN1 renewed: subscription #3 for Ann Early" in text_of(app, "#info")
         await pilot.press("u")
         await pilot.pause()

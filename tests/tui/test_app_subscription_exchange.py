@@ -13,7 +13,7 @@ from core.sales.subscriptions import NewSubscriber
 from core.sales.tenders import Tender
 from core.store.db import Database
 from core.venue.series import Package, Series
-from tests.support.app_helpers import fill, make_app, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, pay_cash_in_full, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.selling_helpers import HOLD, STATION, user
 from tests.support.subscription_helpers import hall_series
@@ -21,7 +21,7 @@ from tests.tui.test_app_subscriptions import open_subscriptions
 from tui.screens.admin_base import FormModal
 from tui.screens.dialogs import SupervisorOverride
 from tui.screens.order_detail import OrderDetailScreen
-from tui.screens.payment import PaymentModal, SaleDone
+from tui.screens.payment import PaymentModal
 from tui.screens.sell_dialogs import Choose
 
 
@@ -82,14 +82,7 @@ async def test_a_subscriber_exchanges_a_performance_for_the_package_fee(
         await pilot.press("down", "enter")
         await pilot.pause()
         await fill(pilot, str(second), "ORCH-A-110", "away that week")
-        assert isinstance(app.screen, PaymentModal)
-        await pilot.press("c", "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleDone)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pay_cash_in_full(pilot)
     after = orders.get_order(demo_db, order_id)
     assert after.value_cents == before.value_cents + 1000
     assert after.paid_cents == before.paid_cents + 1000

@@ -15,7 +15,7 @@ from core.sales.subscriptions import NewSubscriber
 from core.sales.tenders import Tender
 from core.store.db import Database
 from core.venue.performances import copy_performance
-from tests.support.app_helpers import fill, make_app, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, pay_cash_in_full, sign_in, text_of
 from tests.support.constants import FIXED_NOW, ZONE
 from tests.support.dates import day_at
 from tests.support.selling_helpers import HOLD, STATION, cart_with, keep_on_sale, user
@@ -24,7 +24,7 @@ from tui.app import BoxOfficeApp
 from tui.commands import window_commands
 from tui.screens.admin_base import FormModal
 from tui.screens.customers import CustomerPicker
-from tui.screens.payment import PaymentModal, SaleDone
+from tui.screens.payment import SaleDone
 from tui.screens.subscriptions import SubscriptionsScreen
 
 
@@ -76,14 +76,7 @@ async def test_a_series_defined_and_a_subscription_sold(demo_db: Database,
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, PaymentModal)
-        await pilot.press("c", "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleDone)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pay_cash_in_full(pilot)
         assert "1 subscription(s)" not in text_of(app, "#info")
         assert "2 subscription(s) for Jane Subscriber" in text_of(app, "#info")
     sold = subscriptions.list_subscriptions(demo_db, customer_id=jane.id)
@@ -172,14 +165,7 @@ async def test_a_renewal_at_the_window_by_its_code(demo_db: Database,
         assert isinstance(app.screen, FormModal)
         assert "there is no renewal 9" in text_of(app, "#form-problem")
         await fill(pilot, "rn1", "print")
-        assert isinstance(app.screen, PaymentModal)
-        await pilot.press("c", "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleDone)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pay_cash_in_full(pilot)
         assert "RN1 renewed" in text_of(app, "#info")
         await pilot.press("w")
         await pilot.pause()
