@@ -17,7 +17,7 @@ CLOCK_SHIFTS ?= +400 -730
 PYTEST := $(BIN)/python -m pytest -q
 PARALLEL := -n auto
 
-.PHONY: demo serve test test-postgresql test-dates lint typecheck check bench clean \
+.PHONY: demo serve test test-postgresql test-postgresql-all test-dates lint typecheck check bench clean \
 	system-deps postgres-deps
 
 demo: $(STAMP) system-deps
@@ -40,9 +40,14 @@ test: $(STAMP) system-deps postgres-deps
 # inside tools/with_postgres.sh (it exports BOXOFFICE_TEST_PG)
 test-postgresql: $(STAMP)
 	BOXOFFICE_TEST_DATABASE=postgresql $(PYTEST) $(PARALLEL) -p no:cacheprovider \
-		-m "(database or postgresql) and not serial and not sqlite_only"
+		-m "(database or postgresql) and not serial and not sqlite_only and not screens"
 	BOXOFFICE_TEST_DATABASE=postgresql $(PYTEST) -p no:cacheprovider \
-		-m "(database or postgresql) and serial and not sqlite_only"
+		-m "(database or postgresql) and serial and not sqlite_only and not screens"
+
+# every database test on PostgreSQL, the window's screens too (not in make test: time)
+test-postgresql-all: $(STAMP) postgres-deps
+	BOXOFFICE_TEST_DATABASE=postgresql tools/with_postgres.sh $(PYTEST) $(PARALLEL) \
+		-p no:cacheprovider -m "(database or postgresql) and not sqlite_only"
 
 # datefudge, not faketime: libfaketime breaks time.sleep (EINVAL) when it leaves the
 # monotonic clock alone, and hangs every timed thread wait when it fakes it.

@@ -37,10 +37,19 @@ DATABASE_FIXTURES = frozenset({"db", "demo_db", "bare_demo_db", "demo_path", "cl
                                "demo_template", "bare_demo_template", "empty_template"})
 
 
+# The window's screens driven by Pilot: the PostgreSQL pass leaves them out (make test's
+# time budget). What they reach of the database is core's, which the core, CLI, web and
+# check-in tests run on PostgreSQL.
+SCREEN_TESTS = ("test_app", "test_window", "test_snapshots", "test_gate_screen",
+                "test_gate_lane")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.database)
+        if item.path.parent.name == "tui" and item.path.stem.startswith(SCREEN_TESTS):
+            item.add_marker(pytest.mark.screens)
         if item.path.stem in DATE_SENSITIVE:
             item.add_marker(pytest.mark.dates)
         if item.path.stem in SERIAL:
