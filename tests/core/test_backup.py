@@ -20,6 +20,8 @@ from tests.support.constants import FIXED_NOW
 from tests.support.processes import next_result, wait_set
 from tests.support.selling_helpers import hall_performance
 
+pytestmark = pytest.mark.sqlite_only   # file backups and restores are SQLite's
+
 NOW = FIXED_NOW
 
 

@@ -97,8 +97,9 @@ def test_eight_windows_never_sell_a_seat_twice(demo_path: Path) -> None:
 
     db = connect(demo_path)
     try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        if db.engine == "sqlite":   # PostgreSQL checks its keys as it writes
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         check = journal.verify(db)
         assert check.ok, check.reason
 

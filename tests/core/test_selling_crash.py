@@ -99,8 +99,9 @@ def test_kill_minus_nine_never_leaves_a_partial_sale(demo_path: Path) -> None:
 
 
 def check_database_is_whole(db: Database) -> None:
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    if db.engine == "sqlite":   # PostgreSQL checks its keys as it writes
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     verified = journal.verify(db)
     assert verified.ok, f"journal broken at row {verified.first_broken}: {verified.reason}"
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from core.people.users import get_user
 from core.sales import aftersale, carts, checkout
 from core.sales.tenders import Tender
-from core.store.db import connect
+from core.store.db import Database, connect
 from core.venue.inventory import SeatUnavailable, area_count, area_id, seat_states
 from tests.support.constants import FIXED_NOW
 
@@ -110,6 +110,28 @@ def _trace_transactions(flag: Any) -> Any:
     return trace
 
 
+def _track_transactions(db: Database, flag: Any) -> None:
+    """Keep `flag` at 1 while `db` holds a write transaction: SQLite's trace callback, or
+    on PostgreSQL (no statement trace in psycopg) the Database's own begin and end."""
+    if db.engine == "sqlite":
+        db.conn.set_trace_callback(_trace_transactions(flag))
+        return
+    begin, execute = db.begin_write, db.execute
+
+    def begin_write() -> None:
+        begin()
+        flag.value = 1
+
+    def tracked(sql: str, params: Any = ()) -> Any:
+        result = execute(sql, params)
+        if sql in ("COMMIT", "ROLLBACK"):
+            flag.value = 0
+        return result
+
+    setattr(db, "begin_write", begin_write)  # noqa: B010 - this instance only
+    setattr(db, "execute", tracked)  # noqa: B010
+
+
 def crash_worker(db_path: str, incarnation: int, seed: int, ready: Any, in_transaction: Any,
                  sales: Any) -> None:
     """Sell small carts in cash (now and then split with a card) until killed.
@@ -135,7 +157,7 @@ def crash_worker(db_path: str, incarnation: int, seed: int, ready: Any, in_trans
             "performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND s.active = 1 "
             "ORDER BY s.id", [show])][:-1] for show in shows}   # the last seat is kept back
         # for the test's sale after the crashes, however fast this machine sells
-        db.conn.set_trace_callback(_trace_transactions(in_transaction))
+        _track_transactions(db, in_transaction)
         now = FIXED_NOW + timedelta(minutes=11 * incarnation)
         ready.set()
         while True:
