@@ -41,12 +41,6 @@ def database_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _admin() -> object:
-    import psycopg
-
-    return psycopg.connect(server_url(), autocommit=True)
-
-
 def worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
