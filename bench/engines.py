@@ -17,7 +17,8 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,21 +148,39 @@ def open_engines(args: argparse.Namespace) -> list[Engine]:
 
 
 class CountingConnection:
-    """A driver connection that counts the statements sent through it (each one a round
-    trip to a PostgreSQL server): wraps `db.conn` for a measurement."""
+    """A driver connection that counts the round trips sent through it: each statement,
+    or on PostgreSQL each pipeline of statements sent together (`statements` holds one
+    entry per round trip: the first word, or the first words joined by "+")."""
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn
         self.statements: list[str] = []
         self.seconds = 0.0      # spent inside the driver's calls
+        self._batch: list[str] | None = None
 
     def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
-        self.statements.append(str(sql).split()[0].upper() if str(sql).split() else "")
+        word = str(sql).split()[0].upper() if str(sql).split() else ""
+        if self._batch is not None:
+            self._batch.append(word)
+            return self._conn.execute(sql, *args, **kwargs)
+        self.statements.append(word)
         begin = time.perf_counter()
         try:
             return self._conn.execute(sql, *args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - begin
+
+    @contextmanager
+    def pipeline(self) -> Iterator[Any]:
+        self._batch = []
+        begin = time.perf_counter()
+        try:
+            with self._conn.pipeline() as pipeline:
+                yield pipeline
+        finally:
+            self.seconds += time.perf_counter() - begin
+            self.statements.append("+".join(self._batch))
+            self._batch = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)

@@ -168,10 +168,8 @@ def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int]
     if not ticket_ids:
         raise OrderError("choose the tickets to exchange", code="nothing_to_exchange")
     approver = authorize(db, actor, "exchange", override=override)
-    comp_types = {row[0] for row in db.execute(
-        "SELECT code FROM price_types WHERE kind = 'comp'")}
     comp_approved = (authorize(db, actor, "comp", override=override) if any(
-        line.price_type in comp_types for line in view_cart(db, new_cart_id).lines) else None)
+        line.comp for line in view_cart(db, new_cart_id).lines) else None)
     with write(db):
         refuse_flex_admissions(db, ticket_ids)
         if package_prices is None:
@@ -186,7 +184,7 @@ def exchange(db: Database, actor: User, order_id: int, ticket_ids: Sequence[int]
                 if line.item_id in package_prices else line for line in cart.lines))
         if cart.empty:
             raise OrderError("the new seats' cart is empty", code="empty_cart")
-        if comp_approved is None and any(line.price_type in comp_types for line in cart.lines):
+        if comp_approved is None and any(line.comp for line in cart.lines):
             authorize(db, actor, "comp")   # the cart changed meanwhile
         before = get_order(db, order_id)
         old_value = retire_tickets(db, order_id, ticket_ids, "exchanged", reason, now,

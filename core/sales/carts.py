@@ -8,7 +8,7 @@ Seats taken out of a hold go back to that hold when the cart expires or is cance
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from core.concessions.stock import Item, StockError, get_item
@@ -16,7 +16,7 @@ from core.errors import BoxOfficeError, NotFound
 from core.free_text import clean_text
 from core.people.models import User
 from core.people.permissions import Override, PermissionDenied, authorize
-from core.sales.goods import MAX_LINE, cart_goods
+from core.sales.goods import CART_GOODS, MAX_LINE, cart_good, cart_goods
 from core.sales.models import CartGood, CartLine, CartView
 from core.store import journal
 from core.store.db import Database, insert, write
@@ -33,7 +33,7 @@ from core.venue.inventory import (
     sweep_expired_carts,
 )
 from core.venue.performances import check_on_sale
-from core.venue.pricing import get_price, price_type_id
+from core.venue.pricing import Price, get_price, price_type_id
 from core.venue.series import package_share
 
 MAX_ITEMS = 200
@@ -61,14 +61,24 @@ def require_open(db: Database, cart_id: int, now: datetime) -> None:
     row = db.execute("SELECT status FROM carts WHERE id = ?", [cart_id]).fetchone()
     if row is None:
         raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
-    if row[0] == "expired":
+    _check_open(row[0])
+
+
+def open_cart_view(db: Database, cart_id: int, now: datetime) -> CartView:
+    """Inside a write: `require_open`, then `view_cart` (the status read once)."""
+    sweep_expired_carts(db, now)
+    return view_cart(db, cart_id, check=_check_open)
+
+
+def _check_open(status: str) -> None:
+    if status == "expired":
         raise CartError("the cart's hold time ran out and its seats went back on sale",
                         code="cart_expired")
-    if row[0] == "pending":
+    if status == "pending":
         raise CartError("a card payment for this cart is waiting for the terminal's answer; "
                         "resolve it before taking another payment", code="cart_pending")
-    if row[0] != "open":
-        raise CartError(f"the cart is {row[0]}", code="cart_closed")
+    if status != "open":
+        raise CartError(f"the cart is {status}", code="cart_closed")
 
 
 def push_expiry(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
@@ -233,34 +243,47 @@ def cancel_cart(db: Database, actor: User, cart_id: int, now: datetime) -> None:
                        data={})
 
 
-def view_cart(db: Database, cart_id: int) -> CartView:
+def view_cart(db: Database, cart_id: int, *,
+              check: Callable[[str], None] | None = None) -> CartView:
     """The cart with its lines priced (a web ticket's fee includes the performance's
-    online fee). Raises NotFound `unknown_cart`."""
+    online fee). Raises NotFound `unknown_cart`, and whatever `check` raises for the
+    cart's status, before the lines are priced."""
     from datetime import datetime as _dt
 
-    row = db.execute("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]).fetchone()
-    if row is None:
+    carts, items, goods = db.fetch_each([
+        ("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]),
+        ("SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
+         "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
+         "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
+         "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
+         "FROM cart_items i "
+         "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+         "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
+         "JOIN price_types t ON t.id = i.price_type_id "
+         "LEFT JOIN prices p ON p.performance_id = i.performance_id AND "
+         "p.zone_id = z.id AND p.price_type_id = i.price_type_id WHERE i.cart_id = ? "
+         "ORDER BY i.id", [cart_id]),
+        (CART_GOODS, [cart_id])])
+    if not carts:
         raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
+    row = carts[0]
+    if check is not None:
+        check(row[0])
     lines = []
-    for item in db.execute(
-            "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
-            "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
-            "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
-            "i.online_fee_cents FROM cart_items i "
-            "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
-            "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
-            "JOIN price_types t ON t.id = i.price_type_id WHERE i.cart_id = ? "
-            "ORDER BY i.id", [cart_id]).fetchall():
+    for item in items:
         if item[12] is not None:    # a package's seat: its share of the package price
             base, fee, tax = package_share(db, item[12], item[1], item[13], item[8])
+        elif item[16] is None:      # the price was taken away: says which
+            get_price(db, item[1], item[7], item[8])
+            raise AssertionError("unreachable: get_price raises")
         else:
-            price = get_price(db, item[1], item[7], item[8])
+            price = Price(item[1], item[13], item[9], item[16], item[17], item[18])
             base, fee, tax = price.base_cents, price.fee_cents + item[14], price.tax_cents
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
-                              item[13], item[9], item[10], base, fee, tax, bool(item[11]),
-                              item[12]))
+                              item[13], item[9], item[10], base, fee, tax, item[8],
+                              item[15] == "comp", bool(item[11]), item[12]))
     return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
-                    cart_goods(db, cart_id))
+                    tuple(cart_good(good) for good in goods))
 
 
 # Per process: (venue, map version) -> the venue's best-available index and its seat ids.

@@ -17,10 +17,10 @@ from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.sales.carts import cancel_cart, require_open, view_cart
+from core.sales.carts import cancel_cart, open_cart_view, view_cart
 from core.sales.credit import check_credit
 from core.sales.goods import issue_goods
-from core.sales.models import CartView, Order
+from core.sales.models import CartLine, CartView, Order
 from core.sales.orders import OrderError, get_order
 from core.sales.payments import insert_payment, record_money, reverse_payments
 from core.sales.tenders import Tender, validate_tender
@@ -39,40 +39,63 @@ FOREVER = "9999-12-31T00:00:00+00:00"
 
 def issue_tickets(db: Database, order_id: int, cart: CartView,
                    now: datetime) -> list[int]:
-    """Inside a write: tickets and order lines for every cart line; seats become sold."""
-    comp_types = {row[0] for row in db.execute("SELECT code FROM price_types WHERE "
-                                               "kind = 'comp'")}
-    ids: list[int] = []
-    for line in cart.lines:
-        type_id = db.execute("SELECT id FROM price_types WHERE code = ?",
-                             [line.price_type]).fetchone()[0]
-        flags = (FLAG_COMP if line.price_type in comp_types else 0) | (
-            FLAG_WHEELCHAIR if line.wheelchair else 0)
-        for _ in range(line.quantity):
-            ticket_id = insert(db,
-                "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
-                "price_type_id, serial, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [order_id, line.performance_id, line.section_id, line.seat_id, type_id,
-                 f"pending-{order_id}-{len(ids)}", flags, stamp(now)])
-            db.execute("UPDATE tickets SET serial = ? WHERE id = ?",
-                       [f"T{ticket_id:08d}", ticket_id])
-            db.execute("INSERT INTO order_lines (order_id, ticket_id, description, base_cents, "
-                       "fee_cents, tax_cents) VALUES (?, ?, ?, ?, ?, ?)",
-                       [order_id, ticket_id, f"{line.label} {line.price_type}",
-                        line.base_cents, line.fee_cents, line.tax_cents])
-            if line.seat_id is not None:
-                claimed = db.execute(
-                    "UPDATE seat_claims SET state = 'sold', ticket_id = ?, cart_id = NULL, "
-                    "expires_at = NULL WHERE performance_id = ? AND seat_id = ? AND "
-                    "cart_id = ?", [ticket_id, line.performance_id, line.seat_id,
-                                    cart.id]).rowcount
-                if claimed != 1:
-                    raise OrderError("a seat in the cart was lost before checkout",
-                                     code="seat_lost")
-            ids.append(ticket_id)
-    db.execute("UPDATE carts SET status = 'ordered' WHERE id = ?", [cart.id])
+    """Inside a write: tickets and order lines for every cart line; seats become sold.
+    A few round trips on PostgreSQL whatever the size of the order: the tickets are
+    inserted together and what follows from their ids goes with the seats' check."""
+    # each ticket is first written with a serial of its own to find its id by
+    rows = [(line, f"pending-{order_id}-{index}") for index, line in enumerate(
+        line for line in cart.lines for _ in range(line.quantity))]
+    made: dict[str, int] = {}
+    for start in range(0, len(rows), 100):
+        chunk = rows[start:start + 100]
+        values: list[object] = []
+        for line, pending in chunk:
+            flags = (FLAG_COMP if line.comp else 0) | (
+                FLAG_WHEELCHAIR if line.wheelchair else 0)
+            values += [order_id, line.performance_id, line.section_id, line.seat_id,
+                       line.price_type_id, pending, flags, stamp(now)]
+        made.update((serial, ticket_id) for ticket_id, serial in db.execute(
+            "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
+            "price_type_id, serial, flags, created_at) VALUES "
+            f"{', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))} RETURNING id, serial",
+            values).fetchall())
+    ids = [made[pending] for _, pending in rows]
+    for start in range(0, len(rows), 100):
+        _finish_tickets(db, order_id, cart.id, rows[start:start + 100],
+                        ids[start:start + 100])
+    db.execute_later("UPDATE carts SET status = 'ordered' WHERE id = ?", [cart.id])
     return ids
 
+
+def _finish_tickets(db: Database, order_id: int, cart_id: int,
+                    rows: Sequence[tuple[CartLine, str]], ids: Sequence[int]) -> None:
+    """The tickets' serials and order lines, and their seats claimed as sold (all of them,
+    or OrderError `seat_lost`): three statements for up to a hundred tickets."""
+    db.execute_later(
+        f"UPDATE tickets SET serial = CASE id {' '.join(['WHEN ? THEN ?'] * len(ids))} "
+        f"END WHERE id IN ({','.join('?' * len(ids))})",
+        [*(value for ticket_id in ids for value in (ticket_id, f"T{ticket_id:08d}")), *ids])
+    lines = [(line, ticket_id) for (line, _), ticket_id in zip(rows, ids, strict=True)]
+    db.execute_later(
+        "INSERT INTO order_lines (order_id, ticket_id, description, base_cents, fee_cents, "
+        f"tax_cents) VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(lines))}",
+        [value for line, ticket_id in lines for value in (
+            order_id, ticket_id, f"{line.label} {line.price_type}", line.base_cents,
+            line.fee_cents, line.tax_cents)])
+    seated = [(line.performance_id, line.seat_id, ticket_id) for line, ticket_id in lines
+              if line.seat_id is not None]
+    if not seated:
+        return
+    claimed = db.execute(
+        "UPDATE seat_claims SET state = 'sold', ticket_id = CASE "
+        f"{' '.join(['WHEN performance_id = ? AND seat_id = ? THEN ?'] * len(seated))} END, "
+        "cart_id = NULL, expires_at = NULL WHERE cart_id = ? AND (performance_id, seat_id) "
+        f"IN (VALUES {', '.join(['(?, ?)'] * len(seated))})",
+        [*(value for seat in seated for value in seat), cart_id,
+         *(value for performance_id, seat_id, _ in seated
+           for value in (performance_id, seat_id))]).rowcount
+    if claimed != len(seated):
+        raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              *, station: str, now: datetime, customer_id: int | None = None,
@@ -106,20 +129,17 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
                          "not in the past", code="bad_due_date")
     for tender in tenders:
         validate_tender(tender)
-    comp_types = {row[0] for row in db.execute(
-        "SELECT code FROM price_types WHERE kind = 'comp'")}
-
     def wants_comp(cart: CartView) -> bool:
-        return any(line.price_type in comp_types for line in cart.lines) or any(
-            t.kind == "comp" for t in tenders)
+        return any(t.kind == "comp" for t in tenders) or any(line.comp for line in cart.lines)
 
-    # a supervisor's comp approval is asked (and journaled, even when refused) first
+    # a supervisor's comp approval is asked (and journaled, even when refused) before the
+    # sale's transaction; without one, the actor's own permission is checked inside it
     comp_approved = (authorize(db, actor, "comp", override=override)
-                     if wants_comp(view_cart(db, cart_id)) else None)
+                     if override is not None and wants_comp(view_cart(db, cart_id))
+                     else None)
     with write(db):
         authorize(db, actor, "sell")
-        require_open(db, cart_id, now)
-        cart = view_cart(db, cart_id)
+        cart = open_cart_view(db, cart_id, now)
         if cart.empty:
             raise OrderError("the cart is empty", code="empty_cart")
         if customer_id is not None and db.execute(
@@ -147,7 +167,7 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              status, total, balance_due.isoformat() if balance_due else None, delivery,
              stamp(now)])
         number = f"{order_id + 100000}"
-        db.execute("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
+        db.execute_later("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
         for tender in tenders:
             insert_payment(db, actor, order_id, tender, station=station, now=now)
         if status == "pending":
@@ -157,7 +177,8 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
                        [FOREVER, cart_id])
         else:
             issue_tickets(db, order_id, cart, now)
-            issue_goods(db, actor, order_id, cart_id, now)
+            if cart.goods:
+                issue_goods(db, actor, order_id, cart_id, now)
         journal.append(db, actor=actor.username, action="order.create",
                        subject=f"order:{order_id}",
                        data={"number": number, "status": status, "total_cents": total,

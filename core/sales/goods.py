@@ -10,8 +10,9 @@ with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from core.concessions.stock import StockError, get_item, move
 from core.errors import BoxOfficeError, NotFound
@@ -24,12 +25,19 @@ from core.venue.pricing import tax_on
 MAX_LINE = 999
 
 
+CART_GOODS = ("SELECT g.id, i.sku, i.name, i.category, i.unit, g.quantity, i.price_cents, "
+              "i.tax_bp, i.on_hand, g.short_approved_by FROM cart_goods g JOIN items i ON "
+              "i.id = g.item_id WHERE g.cart_id = ? ORDER BY g.id")
+
+
+def cart_good(row: Sequence[Any]) -> CartGood:
+    """A CartGood from a row of CART_GOODS."""
+    return CartGood(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                    tax_on(row[6], row[7]), row[8], row[9])
+
+
 def cart_goods(db: Database, cart_id: int) -> tuple[CartGood, ...]:
-    return tuple(CartGood(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tax_on(r[6], r[7]),
-                          r[8], r[9]) for r in db.execute(
-        "SELECT g.id, i.sku, i.name, i.category, i.unit, g.quantity, i.price_cents, "
-        "i.tax_bp, i.on_hand, g.short_approved_by FROM cart_goods g JOIN items i ON "
-        "i.id = g.item_id WHERE g.cart_id = ? ORDER BY g.id", [cart_id]))
+    return tuple(cart_good(row) for row in db.execute(CART_GOODS, [cart_id]))
 
 
 def _open_shift(db: Database, actor: User) -> int | None:
@@ -64,11 +72,13 @@ def issue_goods(db: Database, actor: User, order_id: int, cart_id: int,
     return value
 
 
+ORDER_GOODS = ("SELECT g.id, i.sku, g.description, g.category, g.quantity, g.returned, "
+               "g.price_cents, g.tax_cents FROM order_goods g JOIN items i ON "
+               "i.id = g.item_id WHERE g.order_id = ? ORDER BY g.id")
+
+
 def order_goods(db: Database, order_id: int) -> tuple[OrderGood, ...]:
-    return tuple(OrderGood(*r) for r in db.execute(
-        "SELECT g.id, i.sku, g.description, g.category, g.quantity, g.returned, "
-        "g.price_cents, g.tax_cents FROM order_goods g JOIN items i ON i.id = g.item_id "
-        "WHERE g.order_id = ? ORDER BY g.id", [order_id]))
+    return tuple(OrderGood(*r) for r in db.execute(ORDER_GOODS, [order_id]))
 
 
 def return_goods(db: Database, actor: User, order_id: int,

@@ -91,6 +91,8 @@ class CartLine:
     base_cents: int            # each
     fee_cents: int
     tax_cents: int
+    price_type_id: int
+    comp: bool                 # a comp price type
     wheelchair: bool = False
     package_id: int | None = None    # a package's seat, priced at its share of the package
 

@@ -13,8 +13,8 @@ from core.gate import codes, keys
 from core.money import format_cents
 from core.people.models import User
 from core.people.permissions import authorize
-from core.sales.goods import order_goods
-from core.sales.models import Order, Payment, Ticket
+from core.sales.goods import ORDER_GOODS
+from core.sales.models import Order, OrderGood, Payment, Ticket
 from core.store.db import Database, write
 from core.times import stamp
 
@@ -114,25 +114,28 @@ def mark_printed(db: Database, ticket_ids: Sequence[int], now: datetime) -> None
 
 def get_order(db: Database, order_id: int) -> Order:
     """An order with its tickets and payments. Raises NotFound `unknown_order`."""
-    row = db.execute("SELECT id, number, status, channel, customer_id, delivery, created_at "
-                     "FROM orders WHERE id = ?", [order_id]).fetchone()
-    if row is None:
+    orders, ticket_rows, payment_rows, goods = db.fetch_each([
+        ("SELECT id, number, status, channel, customer_id, delivery, created_at "
+         "FROM orders WHERE id = ?", [order_id]),
+        ("SELECT t.id, t.serial, t.performance_id, c.code, s.row_label, s.number, p.code, "
+         "t.status, t.generation, t.flags, t.printed_at, l.base_cents, l.fee_cents, "
+         "l.tax_cents FROM tickets t JOIN sections c ON c.id = t.section_id "
+         "LEFT JOIN seats s ON s.id = t.seat_id JOIN price_types p ON p.id = t.price_type_id "
+         "JOIN order_lines l ON l.ticket_id = t.id WHERE t.order_id = ? ORDER BY t.id",
+         [order_id]),
+        ("SELECT id, tender, amount_cents, status, coalesce(change_cents, 0), card_brand, "
+         "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id",
+         [order_id]),
+        (ORDER_GOODS, [order_id])])
+    if not orders:
         raise NotFound(f"there is no order {order_id}", code="unknown_order")
+    row = orders[0]
     tickets = tuple(Ticket(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] is not None,
-        r[11], r[12], r[13]) for r in db.execute(
-        "SELECT t.id, t.serial, t.performance_id, c.code, s.row_label, s.number, p.code, "
-        "t.status, t.generation, t.flags, t.printed_at, l.base_cents, l.fee_cents, "
-        "l.tax_cents FROM tickets t JOIN sections c ON c.id = t.section_id "
-        "LEFT JOIN seats s ON s.id = t.seat_id JOIN price_types p ON p.id = t.price_type_id "
-        "JOIN order_lines l ON l.ticket_id = t.id WHERE t.order_id = ? ORDER BY t.id",
-        [order_id]))
-    payments = tuple(Payment(*r) for r in db.execute(
-        "SELECT id, tender, amount_cents, status, coalesce(change_cents, 0), card_brand, "
-        "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id",
-        [order_id]))
+        r[11], r[12], r[13]) for r in ticket_rows)
     return Order(row[0], row[1], row[2], row[3], row[4], row[5],
-                 datetime.fromisoformat(row[6]), tickets, payments, order_goods(db, order_id))
+                 datetime.fromisoformat(row[6]), tickets,
+                 tuple(Payment(*r) for r in payment_rows), tuple(OrderGood(*r) for r in goods))
 
 
 def find_order(db: Database, number: str) -> Order:

@@ -215,27 +215,30 @@ def write(db: Database) -> Iterator[Database]:
     if db.in_transaction:
         db.savepoint_depth += 1
         name = f"bo_{db.savepoint_depth}"
-        db.execute(f"SAVEPOINT {name}")
+        db.savepoint(name)
         try:
             yield db
         except BaseException:
-            db.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            db.execute(f"RELEASE SAVEPOINT {name}")
+            db.memo.clear()
+            db.rollback_to_savepoint(name)
             raise
         else:
-            db.execute(f"RELEASE SAVEPOINT {name}")
+            db.release_savepoint(name)
         finally:
             db.savepoint_depth -= 1
         return
+    db.memo.clear()
     db.begin_write()
     try:
         yield db
     except BaseException:
         if db.in_transaction:
-            db.execute("ROLLBACK")
+            db.rollback()
         raise
     else:
-        db.execute("COMMIT")
+        db.commit()
+    finally:
+        db.memo.clear()
 
 
 @contextmanager
@@ -250,7 +253,7 @@ def read_snapshot(db: Database) -> Iterator[Database]:
         yield db
     finally:
         if db.in_transaction:
-            db.execute("COMMIT")
+            db.commit()
 
 
 def insert(db: Database, sql: str, params: Sequence[object]) -> int:

@@ -42,6 +42,9 @@ class Database(ABC):
         # the file path or the URL (with any password: show it through db.redacted())
         self.location = location
         self.savepoint_depth = 0
+        # what a write transaction learnt and may reuse until it ends or rolls back to a
+        # savepoint (the journal's tail: see journal.append); emptied by `write`
+        self.memo: dict[str, Any] = {}
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -67,6 +70,36 @@ class Database(ABC):
     @abstractmethod
     def begin_read(self) -> None:
         """Begin a read-only transaction that sees one moment (see `read_snapshot`)."""
+
+    def execute_later(self, sql: str, params: Sequence[object] = ()) -> None:
+        """A write inside a transaction whose result nobody reads (no rows, no row count).
+        SQLite runs it now; PostgreSQL sends it with this connection's next statement, in
+        the same round trip, and raises its error there. Only for statements that fail on
+        a bug, never for one whose refusal a caller turns into its own message."""
+        self.execute(sql, params)
+
+    def fetch_each(self, queries: Sequence[tuple[str, Sequence[object]]]
+                   ) -> list[list[Any]]:
+        """The rows of several independent reads, in order (one round trip on
+        PostgreSQL)."""
+        return [self.execute(sql, params).fetchall() for sql, params in queries]
+
+    def savepoint(self, name: str) -> None:
+        self.execute(f"SAVEPOINT {name}")
+
+    def release_savepoint(self, name: str) -> None:
+        self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def rollback_to_savepoint(self, name: str) -> None:
+        """Undo everything since `savepoint(name)`, and end that savepoint."""
+        self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK")
 
     @abstractmethod
     def close(self) -> None:

@@ -28,22 +28,38 @@ def _digest(prev_hash: str, row_id: int, at: str, actor: str, action: str,
 
 def append(db: Database, *, actor: str, action: str, subject: str,
            data: dict[str, Any] | None = None, at: datetime | None = None) -> int:
-    """Append one entry; returns its id. Joins the caller's transaction if there is one."""
+    """Append one entry; returns its id. Joins the caller's transaction if there is one
+    (no savepoint of its own: a failed append fails its caller's write)."""
     stamp = (at or clock.now()).astimezone(UTC).isoformat(timespec="microseconds")
     payload = json.dumps(data or {}, sort_keys=True, separators=(",", ":"))
+    if db.in_transaction:
+        return _append(db, stamp, actor, action, subject, payload)
     with write(db):
-        last = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
-        prev_hash = last[1] if last else GENESIS
-        row_id = int(db.execute("SELECT last_id FROM journal_head").fetchone()[0]) + 1
-        if last and last[0] >= row_id:    # rows written past the head: never reuse an id
-            row_id = int(last[0]) + 1
-        digest = _digest(prev_hash, row_id, stamp, actor, action, subject, payload)
-        db.execute(
-            "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [row_id, stamp, actor, action, subject, payload, prev_hash, digest],
-        )
-        db.execute("UPDATE journal_head SET last_id = ? WHERE id = 1", [row_id])
+        return _append(db, stamp, actor, action, subject, payload)
+
+
+def _append(db: Database, stamp: str, actor: str, action: str, subject: str,
+            payload: str) -> int:
+    if "journal_tail" in db.memo:   # appended earlier in this write: the lock was held
+        last_id, prev_hash = db.memo["journal_tail"]
+        row_id = int(last_id) + 1
+    else:
+        lasts, heads = db.fetch_each([
+            ("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1", ()),
+            ("SELECT last_id FROM journal_head", ())])
+        prev_hash = lasts[0][1] if lasts else GENESIS
+        row_id = int(heads[0][0]) + 1
+        if lasts and lasts[0][0] >= row_id:     # rows past the head: never reuse an id
+            row_id = int(lasts[0][0]) + 1
+    digest = _digest(prev_hash, row_id, stamp, actor, action, subject, payload)
+    # the lock is held and the id is new: these fail only on a bug (or a refusal by the
+    # triggers, which rolls the caller back all the same)
+    db.execute_later(
+        "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [row_id, stamp, actor, action, subject, payload, prev_hash, digest])
+    db.execute_later("UPDATE journal_head SET last_id = ? WHERE id = 1", [row_id])
+    db.memo["journal_tail"] = (row_id, digest)
     return row_id
 
 

@@ -7,6 +7,10 @@
   docs/postgresql.md), then takes the box office's write lock, a transaction-scoped
   advisory lock, as its first statement. That serialises writers like SQLite's
   `BEGIN IMMEDIATE`. `lock_timeout` bounds the wait: then DatabaseBusy, nothing changed.
+- Round trips: every statement is one, and the lock is held across them, so what needs
+  no answer yet waits and goes with the next statement, in one pipeline (psycopg's
+  pipeline mode): the BEGIN and the lock, savepoints (one that saw no statement costs
+  nothing), writes sent with `execute_later`; `fetch_each` sends several reads at once.
 - Values: money stays integer cents. PostgreSQL's `sum()` of a bigint is `numeric`,
   which psycopg would load as Decimal; a loader makes every whole numeric an `int` (a
   fraction, from `avg()`, a float, as SQLite gives). Python's `bool` is stored as 0/1
@@ -66,6 +70,11 @@ def to_pyformat(sql: str) -> str:
     return translate(sql)[0]
 
 
+def _translated(sql: str, params: Sequence[object]) -> tuple[str, Sequence[object]]:
+    text, order = translate(sql)
+    return text, params if order is None else [params[i] for i in order]
+
+
 class _WholeNumeric(Loader):
     """numeric -> int when whole (every sum of cents), else float (an average)."""
 
@@ -102,13 +111,41 @@ class PostgresDatabase(Database):
 
     def __init__(self, conn: psycopg.Connection[Any], location: str) -> None:
         super().__init__(conn, location)
+        # statements sent with the next one (execute_later, savepoints, the write
+        # transaction's BEGIN and lock), in one round trip
+        self._later: list[tuple[str, Sequence[object]]] = []
+        self._beginning = False     # a BEGIN waits in _later
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
-        text, order = translate(sql)
-        if order is not None:
-            params = [params[i] for i in order]
+        return self._send([(sql, params)])[0]
+
+    def execute_later(self, sql: str, params: Sequence[object] = ()) -> None:
+        if not self.in_transaction:     # nothing would carry it: now
+            self.execute(sql, params)
+            return
+        self._later.append((sql, params))
+
+    def fetch_each(self, queries: Sequence[tuple[str, Sequence[object]]]
+                   ) -> list[list[Any]]:
+        return [cursor.fetchall() for cursor in self._send(list(queries))]
+
+    def _send(self, statements: list[tuple[str, Sequence[object]]]) -> list[Cursor]:
+        """Run the statements waiting to go, then `statements`: one round trip (psycopg's
+        pipeline mode when there are several). Returns the cursors of `statements`. The
+        first error is raised, and nothing after it in the batch ran."""
+        waiting, self._later = self._later, []
+        self._beginning = False
+        batch = [_translated(sql, params) for sql, params in waiting + statements]
         try:
-            return self.conn.execute(text, params)  # type: ignore[no-any-return]
+            if len(batch) == 1:
+                return [self.conn.execute(*batch[0])]
+            with self.conn.pipeline():
+                cursors = [self.conn.execute(text, values) for text, values in batch]
+            return cursors[len(waiting):]
+        except errors.LockNotAvailable as error:
+            # the write lock (or a row lock) not had within lock_timeout: the caller's
+            # write() rolls back
+            raise DatabaseBusy(BUSY_MESSAGE) from error
         except psycopg.DataError as error:
             if "NUL" not in str(error):
                 raise
@@ -116,6 +153,39 @@ class PostgresDatabase(Database):
             # write around it rolled back, like any other bad input
             raise BoxOfficeError("text with a NUL character (\\0) cannot be stored",
                                  code="bad_text") from error
+
+    def savepoint(self, name: str) -> None:
+        self._later.append((f"SAVEPOINT {name}", ()))
+
+    def release_savepoint(self, name: str) -> None:
+        if self._later and self._later[-1][0] == f"SAVEPOINT {name}":
+            self._later.pop()           # nothing was sent inside it
+            return
+        self._later.append((f"RELEASE SAVEPOINT {name}", ()))
+
+    def rollback_to_savepoint(self, name: str) -> None:
+        opening = f"SAVEPOINT {name}"
+        for index, (sql, _) in enumerate(self._later):
+            if sql == opening:          # never sent: drop it and what followed it
+                del self._later[index:]
+                return
+        # it was sent before whatever still waits, so all of that is inside it: dropped
+        self._later = []
+        self._send([(f"ROLLBACK TO SAVEPOINT {name}", ()), (f"RELEASE SAVEPOINT {name}", ())])
+
+    def commit(self) -> None:
+        try:
+            self._send([("COMMIT", ())])
+        except BaseException:
+            if self.in_transaction:     # a statement sent with the COMMIT failed
+                self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        never_sent = self._beginning
+        self._later, self._beginning = [], False
+        if not never_sent:
+            self.conn.execute("ROLLBACK")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self.conn.cursor() as cursor:
@@ -127,18 +197,16 @@ class PostgresDatabase(Database):
 
     @property
     def in_transaction(self) -> bool:
-        return bool(self.conn.info.transaction_status != pq.TransactionStatus.IDLE)
+        return self._beginning or bool(
+            self.conn.info.transaction_status != pq.TransactionStatus.IDLE)
 
     def begin_write(self) -> None:
-        self.conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-        try:
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-        except errors.LockNotAvailable as error:
-            self.conn.execute("ROLLBACK")
-            raise DatabaseBusy(BUSY_MESSAGE) from error
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        """BEGIN, then the write lock as the transaction's first statement: both sent
+        with the transaction's first statement. Not getting the lock within
+        lock_timeout raises DatabaseBusy there, and write() rolls back."""
+        self._later = [("BEGIN ISOLATION LEVEL READ COMMITTED", ()),
+                       ("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])]
+        self._beginning = True
 
     def begin_read(self) -> None:
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

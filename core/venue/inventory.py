@@ -61,23 +61,36 @@ class HoldCode:
 
 
 def sweep_expired_carts(db: Database, now: datetime) -> int:
-    """Release the seats of carts whose lock has run out; returns how many seats."""
+    """Release the seats of carts whose lock has run out; returns how many seats.
+    Inside every selling write (no savepoint of its own: it fails only with its caller),
+    where most of the time it is one read that finds nothing."""
+    if db.in_transaction:
+        return _sweep(db, now)
     with write(db):
-        expired = [row[0] for row in db.execute(
-            "SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?", [stamp(now)])]
-        # seats taken out of a hold go back to it; the rest go back on sale
-        db.execute(
-            "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "
-            "hold_code_id = (SELECT i.hold_code_id FROM cart_items i WHERE i.cart_id = "
-            "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id) WHERE state = 'cart' "
-            "AND expires_at <= ? AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = "
-            "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id AND i.hold_code_id IS "
-            "NOT NULL)", [stamp(now)])
-        released = db.execute("DELETE FROM seat_claims WHERE state = 'cart' AND "
-                              "expires_at <= ?", [stamp(now)]).rowcount
-        if expired:
-            marks = ",".join("?" * len(expired))
-            db.execute(f"UPDATE carts SET status = 'expired' WHERE id IN ({marks})", expired)
+        return _sweep(db, now)
+
+
+def _sweep(db: Database, now: datetime) -> int:
+    carts, claims = db.fetch_each([
+        ("SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?", [stamp(now)]),
+        ("SELECT 1 FROM seat_claims WHERE state = 'cart' AND expires_at <= ? LIMIT 1",
+         [stamp(now)])])
+    expired = [row[0] for row in carts]
+    if not expired and not claims:
+        return 0
+    # seats taken out of a hold go back to it; the rest go back on sale
+    db.execute(
+        "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "
+        "hold_code_id = (SELECT i.hold_code_id FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id) WHERE state = 'cart' "
+        "AND expires_at <= ? AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = "
+        "seat_claims.cart_id AND i.seat_id = seat_claims.seat_id AND i.hold_code_id IS "
+        "NOT NULL)", [stamp(now)])
+    released = int(db.execute("DELETE FROM seat_claims WHERE state = 'cart' AND "
+                              "expires_at <= ?", [stamp(now)]).rowcount)
+    if expired:
+        marks = ",".join("?" * len(expired))
+        db.execute(f"UPDATE carts SET status = 'expired' WHERE id IN ({marks})", expired)
     return released
 
 

@@ -116,20 +116,21 @@ def _track_transactions(db: Database, flag: Any) -> None:
     if db.engine == "sqlite":
         db.conn.set_trace_callback(_trace_transactions(flag))
         return
-    begin, execute = db.begin_write, db.execute
+    begin, commit, rollback = db.begin_write, db.commit, db.rollback
 
     def begin_write() -> None:
         begin()
         flag.value = 1
 
-    def tracked(sql: str, params: Any = ()) -> Any:
-        result = execute(sql, params)
-        if sql in ("COMMIT", "ROLLBACK"):
+    def ended(end: Any) -> Any:
+        def tracked() -> None:
+            end()
             flag.value = 0
-        return result
+        return tracked
 
     setattr(db, "begin_write", begin_write)  # noqa: B010 - this instance only
-    setattr(db, "execute", tracked)  # noqa: B010
+    setattr(db, "commit", ended(commit))  # noqa: B010
+    setattr(db, "rollback", ended(rollback))  # noqa: B010
 
 
 def crash_worker(db_path: str, incarnation: int, seed: int, ready: Any, in_transaction: Any,
