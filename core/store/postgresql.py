@@ -137,6 +137,8 @@ class PostgresDatabase(Database):
         self._beginning = False
         batch = [_translated(sql, params) for sql, params in waiting + statements]
         try:
+            if not batch:
+                return []
             if len(batch) == 1:
                 return [self.conn.execute(*batch[0])]
             with self.conn.pipeline():
@@ -188,10 +190,12 @@ class PostgresDatabase(Database):
             self.conn.execute("ROLLBACK")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self._send([])      # what waits goes first
         with self.conn.cursor() as cursor:
             cursor.executemany(to_pyformat(sql), rows)
 
     def executescript(self, sql: str) -> None:
+        self._send([])
         with psycopg.ClientCursor(self.conn) as cursor:
             cursor.execute(sql)
 
@@ -215,18 +219,22 @@ class PostgresDatabase(Database):
         self.conn.close()
 
     def columns(self, table: str) -> list[str]:
-        return [row[0] for row in self.conn.execute(
+        return [row[0] for row in self.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            "current_schema() AND table_name = %s ORDER BY ordinal_position", [table])]
+            "current_schema() AND table_name = ? ORDER BY ordinal_position", [table])]
 
     def table_names(self) -> list[str]:
-        return [row[0] for row in self.conn.execute(
+        return [row[0] for row in self.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
             "ORDER BY tablename")]
 
     def has_table(self, name: str) -> bool:
-        row = self.conn.execute("SELECT to_regclass(%s)", [name]).fetchone()
-        return row is not None and row[0] is not None
+        # pg_class read by a query (the statement's snapshot), not through to_regclass
+        # (the catalog cache): sent with the write lock, a cache could predate the lock
+        return self.execute(
+            "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+            "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = ?",
+            [name]).fetchone() is not None
 
     def json_text(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"

@@ -81,6 +81,57 @@ def test_nested_write_is_a_savepoint_of_the_outer_transaction(db: Database) -> N
     assert keys == ["outer"]
 
 
+def _keys(db: Database) -> list[str]:
+    return [row[0] for row in db.execute(
+        "SELECT key FROM settings WHERE key LIKE 'later%' ORDER BY key")]
+
+
+def test_a_later_write_is_seen_by_the_next_read_and_committed_with_the_write(
+        db: Database) -> None:
+    with write(db):
+        db.execute_later("INSERT INTO settings (key, value) VALUES ('later-1', '1')")
+        db.execute_later("UPDATE settings SET value = '2' WHERE key = 'later-1'")
+        assert db.execute("SELECT value FROM settings WHERE key = 'later-1'"
+                          ).fetchone()[0] == "2"
+        db.execute_later("INSERT INTO settings (key, value) VALUES ('later-2', '1')")
+    assert _keys(db) == ["later-1", "later-2"]    # the last one went with the COMMIT
+
+
+def test_a_failing_later_write_fails_its_write_and_nothing_is_kept(db: Database) -> None:
+    with pytest.raises(integrity_errors()), write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('later-a', '1')")
+        db.execute_later("INSERT INTO settings (key, value) VALUES ('later-a', '2')")
+        db.execute("SELECT 1").fetchall()     # PostgreSQL raises here, SQLite above
+    assert _keys(db) == []
+    with write(db):                           # and the connection is fine afterwards
+        db.execute_later("INSERT INTO settings (key, value) VALUES ('later-b', '1')")
+    assert _keys(db) == ["later-b"]
+
+
+def test_a_nested_write_rolled_back_drops_its_later_writes_only(db: Database) -> None:
+    with write(db):
+        db.execute_later("INSERT INTO settings (key, value) VALUES ('later-outer', '1')")
+        with pytest.raises(ValueError), write(db):
+            db.execute_later("INSERT INTO settings (key, value) VALUES ('later-inner', '1')")
+            raise ValueError
+        with pytest.raises(ValueError), write(db):
+            db.execute("INSERT INTO settings (key, value) VALUES ('later-sent', '1')")
+            db.execute_later("INSERT INTO settings (key, value) VALUES ('later-queued', '1')")
+            raise ValueError
+        with write(db):
+            db.execute_later("INSERT INTO settings (key, value) VALUES ('later-kept', '1')")
+    assert _keys(db) == ["later-kept", "later-outer"]
+
+
+def test_fetch_each_returns_each_reads_rows_in_order(db: Database) -> None:
+    first, empty, second = db.fetch_each([
+        ("SELECT ? + 1", [1]), ("SELECT key FROM settings WHERE key = ?", ["none"]),
+        ("SELECT ?, ?", ["a", "b"])])
+    assert [tuple(row) for row in first] == [(2,)]
+    assert empty == []
+    assert [tuple(row) for row in second] == [("a", "b")]
+
+
 def test_a_second_writer_waits_at_begin_not_halfway(tmp_path: Path) -> None:
     path = tmp_path / "lock.db"
     first = open_database(path)

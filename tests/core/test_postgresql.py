@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from core.errors import BoxOfficeError, DatabaseBusy
+from core.people.users import authenticate
+from core.sales import carts, checkout
+from core.sales.tenders import Tender
 from core.store.db import Database, connect, write
 from core.store.postgresql import PostgresDatabase, to_pyformat
 from core.store.schema import open_database
@@ -154,3 +159,61 @@ def test_two_processes_opening_a_new_database_build_it_once(fresh_url: str) -> N
     assert len(names) == len({row[0] for row in names})
     for database in opened:
         database.close()
+
+
+class _RoundTrips:
+    """The driver connection, counting round trips: each statement sent alone, or each
+    pipeline of statements sent together."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self.count = 0
+        self._piping = False
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        self.count += not self._piping
+        return self._conn.execute(*args, **kwargs)
+
+    @contextmanager
+    def pipeline(self) -> Iterator[Any]:
+        self.count += 1
+        self._piping = True
+        try:
+            with self._conn.pipeline() as pipeline:
+                yield pipeline
+        finally:
+            self._piping = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def _checkout_round_trips(db: Database, seats: int) -> int:
+    sam = authenticate(db, "sam", "1111")
+    hold = timedelta(minutes=10)
+    cart = carts.open_cart(db, sam, "window-1", FIXED_NOW, hold)
+    free = [seat_id for (seat_id,) in db.execute(
+        "SELECT s.id FROM seats s JOIN sections c ON c.id = s.section_id JOIN performances p "
+        "ON p.venue_id = c.venue_id WHERE p.id = 1 AND s.active = 1 AND NOT EXISTS (SELECT "
+        "1 FROM seat_claims k WHERE k.performance_id = 1 AND k.seat_id = s.id) ORDER BY s.id "
+        "LIMIT ?", [seats])]
+    total = carts.add_seats(db, sam, cart, 1, free, "ADULT", FIXED_NOW, hold).total_cents
+    counting = _RoundTrips(db.conn)
+    db.conn = counting
+    try:
+        order = checkout.checkout(db, sam, cart, [Tender("cash", total, tendered_cents=total)],
+                                  station="window-1", now=FIXED_NOW)
+    finally:
+        db.conn = counting._conn
+    assert len(order.tickets) == seats
+    return counting.count
+
+
+def test_a_checkout_takes_a_dozen_round_trips_whatever_its_size(demo_db: Database) -> None:
+    """The write lock is held across a checkout's round trips (docs/postgresql.md): they
+    must not grow with the order."""
+    if demo_db.engine != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass of make test (BOXOFFICE_TEST_DATABASE)")
+    two, forty = _checkout_round_trips(demo_db, 2), _checkout_round_trips(demo_db, 40)
+    assert two == forty
+    assert two <= 12
