@@ -26,11 +26,13 @@ from core.sales.payments import insert_payment, record_money, reverse_payments
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
 from core.store.db import Database, insert, write
+from core.till.shifts import read_open_shift_ahead
 
 # loaded with the orders, not inside the first sale's write transaction (payments
 # imports it late, as core.shifts reads payments): a fresh process's first sale
 # paid 50-70 ms for it while holding the lock
 from core.times import stamp
+from core.venue.inventory import read_expiry_ahead
 
 FLAG_COMP = codes.COMP              # the flag bits carried in the ticket's code
 FLAG_WHEELCHAIR = codes.WHEELCHAIR
@@ -138,6 +140,10 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
                      if override is not None and wants_comp(view_cart(db, cart_id))
                      else None)
     with write(db):
+        # what the sale will read anyway goes with its first round trip (PostgreSQL)
+        read_expiry_ahead(db, now)
+        read_open_shift_ahead(db, actor.id)
+        journal.read_tail_ahead(db)
         authorize(db, actor, "sell")
         cart = open_cart_view(db, cart_id, now)
         if cart.empty:

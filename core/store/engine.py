@@ -84,6 +84,17 @@ class Database(ABC):
         PostgreSQL)."""
         return [self.execute(sql, params).fetchall() for sql, params in queries]
 
+    def fetch_ahead(self, sql: str, params: Sequence[object] = ()) -> None:
+        """Inside a write: a read this transaction will `fetch` later, sent early with
+        the next round trip (PostgreSQL; on SQLite a read costs no trip: nothing). Only
+        for rows the transaction does not change before it fetches them."""
+        return None
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """The rows of one read: those of a `fetch_ahead` of the same statement and
+        parameters when one was sent, else read now."""
+        return self.execute(sql, params).fetchall()
+
     def savepoint(self, name: str) -> None:
         self.execute(f"SAVEPOINT {name}")
 

@@ -38,15 +38,26 @@ def append(db: Database, *, actor: str, action: str, subject: str,
         return _append(db, stamp, actor, action, subject, payload)
 
 
+_LAST = "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1"
+_HEAD = "SELECT last_id FROM journal_head"
+
+
+def read_tail_ahead(db: Database) -> None:
+    """Inside a write that will append: the journal's tail read with the next round trip
+    (PostgreSQL), not on the way to the first append (see Database.fetch_ahead)."""
+    if "journal_tail" not in db.memo:
+        db.fetch_ahead(_LAST)
+        db.fetch_ahead(_HEAD)
+
+
 def _append(db: Database, stamp: str, actor: str, action: str, subject: str,
             payload: str) -> int:
     if "journal_tail" in db.memo:   # appended earlier in this write: the lock was held
         last_id, prev_hash = db.memo["journal_tail"]
         row_id = int(last_id) + 1
     else:
-        lasts, heads = db.fetch_each([
-            ("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1", ()),
-            ("SELECT last_id FROM journal_head", ())])
+        read_tail_ahead(db)             # both reads in one round trip
+        lasts, heads = db.fetch(_LAST), db.fetch(_HEAD)
         prev_hash = lasts[0][1] if lasts else GENESIS
         row_id = int(heads[0][0]) + 1
         if lasts and lasts[0][0] >= row_id:     # rows past the head: never reuse an id

@@ -112,9 +112,11 @@ class PostgresDatabase(Database):
     def __init__(self, conn: psycopg.Connection[Any], location: str) -> None:
         super().__init__(conn, location)
         # statements sent with the next one (execute_later, savepoints, the write
-        # transaction's BEGIN and lock), in one round trip
+        # transaction's BEGIN and lock, reads ahead), in one round trip
         self._later: list[tuple[str, Sequence[object]]] = []
         self._beginning = False     # a BEGIN waits in _later
+        # fetch_ahead's reads, by statement and parameters: their rows once sent
+        self._ahead: dict[tuple[str, tuple[object, ...]], list[Any] | None] = {}
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         return self._send([(sql, params)])[0]
@@ -128,6 +130,22 @@ class PostgresDatabase(Database):
     def fetch_each(self, queries: Sequence[tuple[str, Sequence[object]]]
                    ) -> list[list[Any]]:
         return [cursor.fetchall() for cursor in self._send(list(queries))]
+
+    def fetch_ahead(self, sql: str, params: Sequence[object] = ()) -> None:
+        key = (sql, tuple(params))
+        if self.in_transaction and key not in self._ahead:
+            self._ahead[key] = None
+            self._later.append((sql, params))
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        key = (sql, tuple(params))
+        if key in self._ahead:
+            if self._ahead[key] is None:
+                self._send([])
+            rows = self._ahead.pop(key)
+            if rows is not None:
+                return rows
+        return self.execute(sql, params).fetchall()
 
     def _send(self, statements: list[tuple[str, Sequence[object]]]) -> list[Cursor]:
         """Run the statements waiting to go, then `statements`: one round trip (psycopg's
@@ -143,6 +161,10 @@ class PostgresDatabase(Database):
                 return [self.conn.execute(*batch[0])]
             with self.conn.pipeline():
                 cursors = [self.conn.execute(text, values) for text, values in batch]
+            for (sql, params), cursor in zip(waiting, cursors, strict=False):
+                key = (sql, tuple(params))
+                if key in self._ahead and self._ahead[key] is None:
+                    self._ahead[key] = cursor.fetchall()
             return cursors[len(waiting):]
         except errors.LockNotAvailable as error:
             # the write lock (or a row lock) not had within lock_timeout: the caller's
@@ -167,6 +189,7 @@ class PostgresDatabase(Database):
 
     def rollback_to_savepoint(self, name: str) -> None:
         opening = f"SAVEPOINT {name}"
+        self._ahead = {}
         for index, (sql, _) in enumerate(self._later):
             if sql == opening:          # never sent: drop it and what followed it
                 del self._later[index:]
@@ -176,6 +199,7 @@ class PostgresDatabase(Database):
         self._send([(f"ROLLBACK TO SAVEPOINT {name}", ()), (f"RELEASE SAVEPOINT {name}", ())])
 
     def commit(self) -> None:
+        self._ahead = {}
         try:
             self._send([("COMMIT", ())])
         except BaseException:
@@ -185,7 +209,7 @@ class PostgresDatabase(Database):
 
     def rollback(self) -> None:
         never_sent = self._beginning
-        self._later, self._beginning = [], False
+        self._later, self._beginning, self._ahead = [], False, {}
         if not never_sent:
             self.conn.execute("ROLLBACK")
 
@@ -210,7 +234,7 @@ class PostgresDatabase(Database):
         lock_timeout raises DatabaseBusy there, and write() rolls back."""
         self._later = [("BEGIN ISOLATION LEVEL READ COMMITTED", ()),
                        ("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])]
-        self._beginning = True
+        self._beginning, self._ahead = True, {}
 
     def begin_read(self) -> None:
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -126,14 +126,23 @@ def list_shifts(db: Database, *, status: str | None = None,
     return [_shift(row) for row in db.execute(sql + " ORDER BY s.id", args)]
 
 
+_OPEN_SHIFT = "SELECT id, status FROM shifts WHERE user_id = ? AND status != 'closed'"
+
+
+def read_open_shift_ahead(db: Database, user_id: int) -> None:
+    """Inside a write that will take money: the user's shift read with the next round
+    trip (PostgreSQL; see Database.fetch_ahead)."""
+    db.fetch_ahead(_OPEN_SHIFT, [user_id])
+
+
 def open_shift_id(db: Database, user_id: int) -> int:
     """The id of the user's open shift, which every payment they make belongs to.
     Raises ShiftError `no_open_shift`."""
-    row = db.execute("SELECT id, status FROM shifts WHERE user_id = ? AND status != 'closed'",
-                     [user_id]).fetchone()
-    if row is None:
+    rows = db.fetch(_OPEN_SHIFT, [user_id])
+    if not rows:
         raise ShiftError("Open a shift (count your float) before taking money",
                          code="no_open_shift")
+    row = rows[0]
     if row[1] != "open":
         raise ShiftError("Your drawer is counted: close the shift, then open a new one "
                          "(count your float) before taking money", code="no_open_shift")

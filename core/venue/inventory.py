@@ -70,11 +70,21 @@ def sweep_expired_carts(db: Database, now: datetime) -> int:
         return _sweep(db, now)
 
 
+_EXPIRED_CARTS = "SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?"
+_EXPIRED_CLAIM = "SELECT 1 FROM seat_claims WHERE state = 'cart' AND expires_at <= ? LIMIT 1"
+
+
+def read_expiry_ahead(db: Database, now: datetime) -> None:
+    """Inside a write that will sweep: what ran out, read with the next round trip
+    (PostgreSQL; see Database.fetch_ahead)."""
+    db.fetch_ahead(_EXPIRED_CARTS, [stamp(now)])
+    db.fetch_ahead(_EXPIRED_CLAIM, [stamp(now)])
+
+
 def _sweep(db: Database, now: datetime) -> int:
-    carts, claims = db.fetch_each([
-        ("SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?", [stamp(now)]),
-        ("SELECT 1 FROM seat_claims WHERE state = 'cart' AND expires_at <= ? LIMIT 1",
-         [stamp(now)])])
+    read_expiry_ahead(db, now)      # both reads in one round trip
+    carts, claims = db.fetch(_EXPIRED_CARTS, [stamp(now)]), db.fetch(_EXPIRED_CLAIM,
+                                                                    [stamp(now)])
     expired = [row[0] for row in carts]
     if not expired and not claims:
         return 0
