@@ -157,7 +157,7 @@ class PostgresDatabase(Database):
         try:
             if not batch:
                 return []
-            if len(batch) == 1:
+            if not waiting and len(batch) == 1:
                 return [self.conn.execute(*batch[0])]
             with self.conn.pipeline():
                 cursors = [self.conn.execute(text, values) for text, values in batch]
@@ -190,8 +190,8 @@ class PostgresDatabase(Database):
     def rollback_to_savepoint(self, name: str) -> None:
         opening = f"SAVEPOINT {name}"
         self._ahead = {}
-        for index, (sql, _) in enumerate(self._later):
-            if sql == opening:          # never sent: drop it and what followed it
+        for index in range(len(self._later) - 1, -1, -1):   # the latest of that name
+            if self._later[index][0] == opening:   # never sent: drop it and what followed
                 del self._later[index:]
                 return
         # it was sent before whatever still waits, so all of that is inside it: dropped

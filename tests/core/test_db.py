@@ -120,6 +120,9 @@ def test_a_nested_write_rolled_back_drops_its_later_writes_only(db: Database) ->
             raise ValueError
         with write(db):
             db.execute_later("INSERT INTO settings (key, value) VALUES ('later-kept', '1')")
+        with pytest.raises(ValueError), write(db):     # a savepoint of the same name
+            db.execute_later("INSERT INTO settings (key, value) VALUES ('later-gone', '1')")
+            raise ValueError
     assert _keys(db) == ["later-kept", "later-outer"]
 
 
