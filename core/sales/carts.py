@@ -273,11 +273,9 @@ def view_cart(db: Database, cart_id: int, *,
     for item in items:
         if item[12] is not None:    # a package's seat: its share of the package price
             base, fee, tax = package_share(db, item[12], item[1], item[13], item[8])
-        elif item[16] is None:      # the price was taken away: says which
-            get_price(db, item[1], item[7], item[8])
-            raise AssertionError("unreachable: get_price raises")
-        else:
-            price = Price(item[1], item[13], item[9], item[16], item[17], item[18])
+        else:   # no price read with the line (taken away): get_price says which is missing
+            price = (Price(item[1], item[13], item[9], item[16], item[17], item[18])
+                     if item[16] is not None else get_price(db, item[1], item[7], item[8]))
             base, fee, tax = price.base_cents, price.fee_cents + item[14], price.tax_cents
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
                               item[13], item[9], item[10], base, fee, tax, item[8],

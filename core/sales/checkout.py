@@ -47,7 +47,7 @@ def issue_tickets(db: Database, order_id: int, cart: CartView,
     # each ticket is first written with a serial of its own to find its id by
     rows = [(line, f"pending-{order_id}-{index}") for index, line in enumerate(
         line for line in cart.lines for _ in range(line.quantity))]
-    made: dict[str, int] = {}
+    ids: list[int] = []
     for start in range(0, len(rows), 100):
         chunk = rows[start:start + 100]
         values: list[object] = []
@@ -56,15 +56,14 @@ def issue_tickets(db: Database, order_id: int, cart: CartView,
                 FLAG_WHEELCHAIR if line.wheelchair else 0)
             values += [order_id, line.performance_id, line.section_id, line.seat_id,
                        line.price_type_id, pending, flags, stamp(now)]
-        made.update((serial, ticket_id) for ticket_id, serial in db.execute(
+        made = {serial: ticket_id for ticket_id, serial in db.execute(
             "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
             "price_type_id, serial, flags, created_at) VALUES "
             f"{', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))} RETURNING id, serial",
-            values).fetchall())
-    ids = [made[pending] for _, pending in rows]
-    for start in range(0, len(rows), 100):
-        _finish_tickets(db, order_id, cart.id, rows[start:start + 100],
-                        ids[start:start + 100])
+            values).fetchall()}
+        chunk_ids = [made[pending] for _, pending in chunk]
+        _finish_tickets(db, order_id, cart.id, chunk, chunk_ids)
+        ids += chunk_ids
     db.execute_later("UPDATE carts SET status = 'ordered' WHERE id = ?", [cart.id])
     return ids
 
@@ -98,6 +97,7 @@ def _finish_tickets(db: Database, order_id: int, cart_id: int,
            for value in (performance_id, seat_id))]).rowcount
     if claimed != len(seated):
         raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
+
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
              *, station: str, now: datetime, customer_id: int | None = None,
