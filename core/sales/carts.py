@@ -243,6 +243,28 @@ def cancel_cart(db: Database, actor: User, cart_id: int, now: datetime) -> None:
                        data={})
 
 
+_CART = "SELECT status, expires_at FROM carts WHERE id = ?"
+_CART_LINES = (
+    "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
+    "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
+    "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
+    "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
+    "FROM cart_items i "
+    "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+    "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
+    "JOIN price_types t ON t.id = i.price_type_id "
+    "LEFT JOIN prices p ON p.performance_id = i.performance_id AND "
+    "p.zone_id = z.id AND p.price_type_id = i.price_type_id WHERE i.cart_id = ? "
+    "ORDER BY i.id")
+
+
+def read_cart_ahead(db: Database, cart_id: int) -> None:
+    """Inside a write that will view the cart: its reads sent with the next round trip
+    (PostgreSQL; see Database.fetch_ahead)."""
+    for sql in (_CART, _CART_LINES, CART_GOODS):
+        db.fetch_ahead(sql, [cart_id])
+
+
 def view_cart(db: Database, cart_id: int, *,
               check: Callable[[str], None] | None = None) -> CartView:
     """The cart with its lines priced (a web ticket's fee includes the performance's
@@ -251,19 +273,7 @@ def view_cart(db: Database, cart_id: int, *,
     from datetime import datetime as _dt
 
     carts, items, goods = db.fetch_each([
-        ("SELECT status, expires_at FROM carts WHERE id = ?", [cart_id]),
-        ("SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
-         "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
-         "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
-         "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
-         "FROM cart_items i "
-         "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
-         "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
-         "JOIN price_types t ON t.id = i.price_type_id "
-         "LEFT JOIN prices p ON p.performance_id = i.performance_id AND "
-         "p.zone_id = z.id AND p.price_type_id = i.price_type_id WHERE i.cart_id = ? "
-         "ORDER BY i.id", [cart_id]),
-        (CART_GOODS, [cart_id])])
+        (_CART, [cart_id]), (_CART_LINES, [cart_id]), (CART_GOODS, [cart_id])])
     if not carts:
         raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
     row = carts[0]

@@ -17,15 +17,15 @@ from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.sales.carts import cancel_cart, open_cart_view, view_cart
+from core.sales.carts import cancel_cart, open_cart_view, read_cart_ahead, view_cart
 from core.sales.credit import check_credit
 from core.sales.goods import issue_goods
 from core.sales.models import CartLine, CartView, Order
-from core.sales.orders import OrderError, get_order
+from core.sales.orders import OrderError, get_order, read_order_ahead
 from core.sales.payments import insert_payment, record_money, reverse_payments
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
-from core.store.db import Database, insert, write
+from core.store.db import Database, write
 from core.till.shifts import read_open_shift_ahead
 
 # loaded with the orders, not inside the first sale's write transaction (payments
@@ -42,49 +42,38 @@ FOREVER = "9999-12-31T00:00:00+00:00"
 def issue_tickets(db: Database, order_id: int, cart: CartView,
                    now: datetime) -> list[int]:
     """Inside a write: tickets and order lines for every cart line; seats become sold.
-    A few round trips on PostgreSQL whatever the size of the order: the tickets are
-    inserted together and what follows from their ids goes with the seats' check."""
-    # each ticket is first written with a serial of its own to find its id by
-    rows = [(line, f"pending-{order_id}-{index}") for index, line in enumerate(
-        line for line in cart.lines for _ in range(line.quantity))]
-    ids: list[int] = []
-    for start in range(0, len(rows), 100):
-        chunk = rows[start:start + 100]
-        values: list[object] = []
-        for line, pending in chunk:
-            flags = (FLAG_COMP if line.comp else 0) | (
-                FLAG_WHEELCHAIR if line.wheelchair else 0)
-            values += [order_id, line.performance_id, line.section_id, line.seat_id,
-                       line.price_type_id, pending, flags, stamp(now)]
-        made = {serial: ticket_id for ticket_id, serial in db.execute(
-            "INSERT INTO tickets (order_id, performance_id, section_id, seat_id, "
-            "price_type_id, serial, flags, created_at) VALUES "
-            f"{', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))} RETURNING id, serial",
-            values).fetchall()}
-        chunk_ids = [made[pending] for _, pending in chunk]
-        _finish_tickets(db, order_id, cart.id, chunk, chunk_ids)
-        ids += chunk_ids
+    A few statements per hundred tickets, all sent with the seats' check (one round
+    trip on PostgreSQL, with the ids reserved by `reserve_sale_ids`)."""
+    lines = [line for line in cart.lines for _ in range(line.quantity)]
+    ids = db.new_ids("tickets", len(lines))
+    for start in range(0, len(lines), 100):
+        _insert_tickets(db, order_id, cart.id, lines[start:start + 100],
+                        ids[start:start + 100], now)
     db.execute_later("UPDATE carts SET status = 'ordered' WHERE id = ?", [cart.id])
     return ids
 
 
-def _finish_tickets(db: Database, order_id: int, cart_id: int,
-                    rows: Sequence[tuple[CartLine, str]], ids: Sequence[int]) -> None:
-    """The tickets' serials and order lines, and their seats claimed as sold (all of them,
-    or OrderError `seat_lost`): three statements for up to a hundred tickets."""
+def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[CartLine],
+                    ids: Sequence[int], now: datetime) -> None:
+    """Up to a hundred tickets with their serials and order lines, and their seats
+    claimed as sold (all of them, or OrderError `seat_lost`): three statements."""
+    values: list[object] = []
+    for line, ticket_id in zip(lines, ids, strict=True):
+        flags = (FLAG_COMP if line.comp else 0) | (FLAG_WHEELCHAIR if line.wheelchair else 0)
+        values += [ticket_id, order_id, line.performance_id, line.section_id, line.seat_id,
+                   line.price_type_id, f"T{ticket_id:08d}", flags, stamp(now)]
     db.execute_later(
-        f"UPDATE tickets SET serial = CASE id {' '.join(['WHEN ? THEN ?'] * len(ids))} "
-        f"END WHERE id IN ({','.join('?' * len(ids))})",
-        [*(value for ticket_id in ids for value in (ticket_id, f"T{ticket_id:08d}")), *ids])
-    lines = [(line, ticket_id) for (line, _), ticket_id in zip(rows, ids, strict=True)]
+        "INSERT INTO tickets (id, order_id, performance_id, section_id, seat_id, "
+        "price_type_id, serial, flags, created_at) VALUES "
+        f"{', '.join(['(?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(lines))}", values)
     db.execute_later(
         "INSERT INTO order_lines (order_id, ticket_id, description, base_cents, fee_cents, "
         f"tax_cents) VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(lines))}",
-        [value for line, ticket_id in lines for value in (
+        [value for line, ticket_id in zip(lines, ids, strict=True) for value in (
             order_id, ticket_id, f"{line.label} {line.price_type}", line.base_cents,
             line.fee_cents, line.tax_cents)])
-    seated = [(line.performance_id, line.seat_id, ticket_id) for line, ticket_id in lines
-              if line.seat_id is not None]
+    seated = [(line.performance_id, line.seat_id, ticket_id)
+              for line, ticket_id in zip(lines, ids, strict=True) if line.seat_id is not None]
     if not seated:
         return
     claimed = db.execute(
@@ -97,6 +86,16 @@ def _finish_tickets(db: Database, order_id: int, cart_id: int,
            for value in (performance_id, seat_id))]).rowcount
     if claimed != len(seated):
         raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
+
+
+def reserve_sale_ids(db: Database, cart_id: int, payments: int) -> None:
+    """Inside a write that will sell the cart: the ids of its order, payments and
+    tickets, taken with the next round trip (PostgreSQL; see Database.reserve_ids)."""
+    db.reserve_ids("orders", 1)
+    if payments:
+        db.reserve_ids("payments", payments)
+    db.reserve_ids("tickets", ("SELECT coalesce(sum(quantity), 0) FROM cart_items "
+                               "WHERE cart_id = ?", [cart_id]))
 
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
@@ -144,6 +143,8 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
         read_expiry_ahead(db, now)
         read_open_shift_ahead(db, actor.id)
         journal.read_tail_ahead(db)
+        read_cart_ahead(db, cart_id)
+        reserve_sale_ids(db, cart_id, len(tenders))
         authorize(db, actor, "sell")
         cart = open_cart_view(db, cart_id, now)
         if cart.empty:
@@ -165,15 +166,15 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
             authorize(db, actor, "group_sales")
         status = _order_status(db, actor, "group" if on_plan else channel, tenders, total,
                                approved, unknown, balance_due)
-        order_id = insert(db,
-            "INSERT INTO orders (number, customer_id, user_id, station, channel, group_id, "
-            "cart_id, status, total_cents, balance_due_date, delivery, created_at) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [f"pending-{cart_id}", customer_id, actor.id, station, channel, group_id, cart_id,
+        order_id = db.new_ids("orders", 1)[0]
+        number = f"{order_id + 100000}"
+        db.execute_later(
+            "INSERT INTO orders (id, number, customer_id, user_id, station, channel, "
+            "group_id, cart_id, status, total_cents, balance_due_date, delivery, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [order_id, number, customer_id, actor.id, station, channel, group_id, cart_id,
              status, total, balance_due.isoformat() if balance_due else None, delivery,
              stamp(now)])
-        number = f"{order_id + 100000}"
-        db.execute_later("UPDATE orders SET number = ? WHERE id = ?", [number, order_id])
         for tender in tenders:
             insert_payment(db, actor, order_id, tender, station=station, now=now)
         if status == "pending":
@@ -190,7 +191,8 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
                        data={"number": number, "status": status, "total_cents": total,
                              "tickets": cart.ticket_count, "channel": channel,
                              "goods": {g.sku: g.quantity for g in cart.goods}})
-        return get_order(db, order_id)
+        read_order_ahead(db, order_id)
+    return get_order(db, order_id)
 
 
 def _order_status(db: Database, actor: User, channel: str,

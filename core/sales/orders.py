@@ -112,20 +112,31 @@ def mark_printed(db: Database, ticket_ids: Sequence[int], now: datetime) -> None
                    [stamp(now), *ticket_ids])
 
 
+_ORDER = ("SELECT id, number, status, channel, customer_id, delivery, created_at "
+          "FROM orders WHERE id = ?")
+_ORDER_TICKETS = (
+    "SELECT t.id, t.serial, t.performance_id, c.code, s.row_label, s.number, p.code, "
+    "t.status, t.generation, t.flags, t.printed_at, l.base_cents, l.fee_cents, "
+    "l.tax_cents FROM tickets t JOIN sections c ON c.id = t.section_id "
+    "LEFT JOIN seats s ON s.id = t.seat_id JOIN price_types p ON p.id = t.price_type_id "
+    "JOIN order_lines l ON l.ticket_id = t.id WHERE t.order_id = ? ORDER BY t.id")
+_ORDER_PAYMENTS = (
+    "SELECT id, tender, amount_cents, status, coalesce(change_cents, 0), card_brand, "
+    "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id")
+
+
+def read_order_ahead(db: Database, order_id: int) -> None:
+    """At the end of a write that will return the order: its reads sent with the
+    transaction's last round trip, its COMMIT on PostgreSQL (see Database.fetch_ahead);
+    `get_order` just after the write takes them."""
+    for sql in (_ORDER, _ORDER_TICKETS, _ORDER_PAYMENTS, ORDER_GOODS):
+        db.fetch_ahead(sql, [order_id])
+
+
 def get_order(db: Database, order_id: int) -> Order:
     """An order with its tickets and payments. Raises NotFound `unknown_order`."""
     orders, ticket_rows, payment_rows, goods = db.fetch_each([
-        ("SELECT id, number, status, channel, customer_id, delivery, created_at "
-         "FROM orders WHERE id = ?", [order_id]),
-        ("SELECT t.id, t.serial, t.performance_id, c.code, s.row_label, s.number, p.code, "
-         "t.status, t.generation, t.flags, t.printed_at, l.base_cents, l.fee_cents, "
-         "l.tax_cents FROM tickets t JOIN sections c ON c.id = t.section_id "
-         "LEFT JOIN seats s ON s.id = t.seat_id JOIN price_types p ON p.id = t.price_type_id "
-         "JOIN order_lines l ON l.ticket_id = t.id WHERE t.order_id = ? ORDER BY t.id",
-         [order_id]),
-        ("SELECT id, tender, amount_cents, status, coalesce(change_cents, 0), card_brand, "
-         "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id",
-         [order_id]),
+        (_ORDER, [order_id]), (_ORDER_TICKETS, [order_id]), (_ORDER_PAYMENTS, [order_id]),
         (ORDER_GOODS, [order_id])])
     if not orders:
         raise NotFound(f"there is no order {order_id}", code="unknown_order")

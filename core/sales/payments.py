@@ -11,7 +11,7 @@ from core.people.models import User
 from core.sales.models import PendingCard
 from core.sales.tenders import Tender
 from core.store import journal
-from core.store.db import Database, insert
+from core.store.db import Database
 from core.till.shifts import open_shift_id
 from core.times import parse_stamp, stamp
 
@@ -37,12 +37,14 @@ def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
     station = clean_text(station, "station", required=True)
     shift_id = open_shift_id(db, actor.id)
     amount = tender.amount_cents if amount_cents is None else amount_cents
-    payment_id = insert(db,
-        "INSERT INTO payments (order_id, tender, amount_cents, status, tendered_cents, "
+    payment_id = db.new_ids("payments", 1)[0]
+    # the shift is open and the tender valid: the row fails only on a bug
+    db.execute_later(
+        "INSERT INTO payments (id, order_id, tender, amount_cents, status, tendered_cents, "
         "change_cents, card_brand, card_last4, approval_code, terminal_ref, check_number, "
         "reason, refund_of, user_id, station, created_at, shift_id) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [order_id, tender.kind, amount, tender.status, tender.tendered_cents,
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [payment_id, order_id, tender.kind, amount, tender.status, tender.tendered_cents,
          tender.change_cents if tender.kind == "cash" else None,
          tender.card_brand.upper() if tender.card_brand else None, tender.card_last4,
          tender.approval_code, tender.terminal_ref, tender.check_number, tender.reason,

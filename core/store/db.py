@@ -84,6 +84,12 @@ class SQLiteDatabase(Database):
     def json_text(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
 
+    def new_ids(self, table: str, count: int) -> list[int]:
+        # the write lock is held: the ids SQLite itself would give the next rows
+        first = int(self.conn.execute(
+            f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+        return list(range(first, first + count))
+
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
     """The filesystem type of the mount that holds `path` (from /proc/mounts)."""

@@ -95,6 +95,24 @@ class Database(ABC):
         parameters when one was sent, else read now."""
         return self.execute(sql, params).fetchall()
 
+    def forget_ahead(self) -> None:
+        """Inside a write: the reads sent ahead may be stale (the write changed their
+        rows before fetching them): each is read again when fetched."""
+        return None
+
+    def reserve_ids(self, table: str, count: int | tuple[str, Sequence[object]]) -> None:
+        """Inside a write: ids for rows of `table` that `new_ids` will hand out, taken
+        with the next round trip (PostgreSQL's sequence; on SQLite: nothing). `count`
+        is a number, or a read of one (SQL and parameters)."""
+        return None
+
+    @abstractmethod
+    def new_ids(self, table: str, count: int) -> list[int]:
+        """Inside a write: `count` ids for new rows of `table` (a table whose `id` is
+        its INTEGER PRIMARY KEY, not AUTOINCREMENT), so that the rows can be inserted
+        with `execute_later` (nobody waits for `RETURNING id`). Insert them before
+        asking for more ids of the same table."""
+
     def savepoint(self, name: str) -> None:
         self.execute(f"SAVEPOINT {name}")
 

@@ -70,6 +70,12 @@ def to_pyformat(sql: str) -> str:
     return translate(sql)[0]
 
 
+# new ids of a table: its identity column's sequence (nextval is never rolled back:
+# an id reserved and not used is a gap, as after any rolled-back insert)
+_NEXT_IDS = ("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM "
+             "generate_series(1, CAST({count} AS BIGINT)) ORDER BY 1")
+
+
 def _translated(sql: str, params: Sequence[object]) -> tuple[str, Sequence[object]]:
     text, order = translate(sql)
     return text, params if order is None else [params[i] for i in order]
@@ -117,6 +123,9 @@ class PostgresDatabase(Database):
         self._beginning = False     # a BEGIN waits in _later
         # fetch_ahead's reads, by statement and parameters: their rows once sent
         self._ahead: dict[tuple[str, tuple[object, ...]], list[Any] | None] = {}
+        # reserve_ids: the reads of a sequence per table, and the ids had, not yet used
+        self._reserved: dict[str, list[tuple[str, list[object]]]] = {}
+        self._ids: dict[str, list[int]] = {}
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         return self._send([(sql, params)])[0]
@@ -129,7 +138,25 @@ class PostgresDatabase(Database):
 
     def fetch_each(self, queries: Sequence[tuple[str, Sequence[object]]]
                    ) -> list[list[Any]]:
-        return [cursor.fetchall() for cursor in self._send(list(queries))]
+        """The reads sent ahead give their rows; the others (and any ahead still
+        waiting) go together in one round trip."""
+        keys = [(sql, tuple(params)) for sql, params in queries]
+        rows: dict[tuple[str, tuple[object, ...]], list[Any]] = {}
+        for key in keys:
+            had = self._ahead.get(key)
+            if had is not None:
+                rows[key] = had
+                del self._ahead[key]
+        waiting = [key for key in keys if key not in rows and key in self._ahead]
+        rest = [(query, key) for query, key in zip(queries, keys, strict=True)
+                if key not in rows and key not in self._ahead]
+        if rest or waiting:
+            cursors = self._send([query for query, _ in rest])
+            for key in waiting:
+                rows[key] = self._ahead.pop(key) or []
+            for (_, key), cursor in zip(rest, cursors, strict=True):
+                rows[key] = cursor.fetchall()
+        return [rows[key] for key in keys]
 
     def fetch_ahead(self, sql: str, params: Sequence[object] = ()) -> None:
         key = (sql, tuple(params))
@@ -138,19 +165,35 @@ class PostgresDatabase(Database):
             self._later.append((sql, params))
 
     def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        key = (sql, tuple(params))
-        if key in self._ahead:
-            if self._ahead[key] is None:
-                self._send([])
-            rows = self._ahead.pop(key)
-            if rows is not None:
-                return rows
-        return self.execute(sql, params).fetchall()
+        return self.fetch_each([(sql, params)])[0]
+
+    def forget_ahead(self) -> None:
+        self._ahead = {}
+
+    def reserve_ids(self, table: str, count: int | tuple[str, Sequence[object]]) -> None:
+        if isinstance(count, int):
+            read = (_NEXT_IDS.format(count="?"), [table, count])
+        else:
+            read = (_NEXT_IDS.format(count=f"({count[0]})"), [table, *count[1]])
+        self.fetch_ahead(*read)
+        self._reserved.setdefault(table, []).append(read)
+
+    def new_ids(self, table: str, count: int) -> list[int]:
+        had = self._ids.setdefault(table, [])
+        for sql, params in self._reserved.pop(table, []):
+            had += [row[0] for row in self.fetch(sql, params)]
+        if len(had) < count:
+            had += [row[0] for row in self.execute(_NEXT_IDS.format(count="?"),
+                                                   [table, count - len(had)])]
+        ids, self._ids[table] = had[:count], had[count:]
+        return ids
 
     def _send(self, statements: list[tuple[str, Sequence[object]]]) -> list[Cursor]:
         """Run the statements waiting to go, then `statements`: one round trip (psycopg's
         pipeline mode when there are several). Returns the cursors of `statements`. The
         first error is raised, and nothing after it in the batch ran."""
+        if not self.in_transaction:     # rows read ahead with the last COMMIT, unfetched
+            self._ahead = {}
         waiting, self._later = self._later, []
         self._beginning = False
         batch = [_translated(sql, params) for sql, params in waiting + statements]
@@ -199,7 +242,10 @@ class PostgresDatabase(Database):
         self._send([(f"ROLLBACK TO SAVEPOINT {name}", ()), (f"RELEASE SAVEPOINT {name}", ())])
 
     def commit(self) -> None:
-        self._ahead = {}
+        # the reads still waiting go with the COMMIT, to be fetched just after it
+        # (a write's result read back); what was read ahead earlier and never fetched
+        # is dropped
+        self._ahead = {key: rows for key, rows in self._ahead.items() if rows is None}
         try:
             self._send([("COMMIT", ())])
         except BaseException:
@@ -210,6 +256,7 @@ class PostgresDatabase(Database):
     def rollback(self) -> None:
         never_sent = self._beginning
         self._later, self._beginning, self._ahead = [], False, {}
+        self._reserved, self._ids = {}, {}
         if not never_sent:
             self.conn.execute("ROLLBACK")
 
@@ -235,6 +282,7 @@ class PostgresDatabase(Database):
         self._later = [("BEGIN ISOLATION LEVEL READ COMMITTED", ()),
                        ("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])]
         self._beginning, self._ahead = True, {}
+        self._reserved, self._ids = {}, {}
 
     def begin_read(self) -> None:
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -86,6 +86,22 @@ def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db: Databa
     assert caught.value.code == "cart_expired"
 
 
+def test_a_cart_that_runs_out_as_it_is_paid_is_refused_and_sells_nothing(
+        demo_db: Database) -> None:
+    """The checkout's own sweep expires the cart: what it read ahead of the sweep (the
+    cart, on PostgreSQL) must not be what it sells from."""
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, sam, show, ["ORCH-C-102"], NOW)
+    later = NOW + HOLD + timedelta(seconds=1)
+    with pytest.raises(CartError) as caught:
+        checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=later)
+    assert caught.value.code == "cart_expired"
+    assert seat(demo_db, show, "ORCH-C-102") not in inventory.seat_states(demo_db, show, later)
+    assert demo_db.execute("SELECT count(*) FROM orders WHERE cart_id = ?",
+                           [cart_id]).fetchone()[0] == 0
+
+
 def test_cancel_releases_and_adding_extends_the_lock(demo_db: Database) -> None:
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
