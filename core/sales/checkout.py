@@ -39,12 +39,22 @@ FLAG_WHEELCHAIR = codes.WHEELCHAIR
 FOREVER = "9999-12-31T00:00:00+00:00"
 
 
+# the seats the cart holds: under the write lock, nobody else can take them before the
+# sale commits, so once read they are claimed as sold without reading the count back
+_CART_CLAIMS = "SELECT performance_id, seat_id FROM seat_claims WHERE cart_id = ?"
+
+
 def issue_tickets(db: Database, order_id: int, cart: CartView,
                    now: datetime) -> list[int]:
-    """Inside a write: tickets and order lines for every cart line; seats become sold.
-    A few statements per hundred tickets, all sent with the seats' check (one round
-    trip on PostgreSQL, with the ids reserved by `reserve_sale_ids`)."""
+    """Inside a write: tickets and order lines for every cart line; seats become sold
+    (all of them, or OrderError `seat_lost` and nothing is written). A few statements
+    per hundred tickets, none waiting for an answer (see `read_sale_ahead`)."""
     lines = [line for line in cart.lines for _ in range(line.quantity)]
+    held = {(performance_id, seat_id)
+            for performance_id, seat_id in db.fetch(_CART_CLAIMS, [cart.id])}
+    if any((line.performance_id, line.seat_id) not in held
+           for line in lines if line.seat_id is not None):
+        raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
     ids = db.new_ids("tickets", len(lines))
     for start in range(0, len(lines), 100):
         _insert_tickets(db, order_id, cart.id, lines[start:start + 100],
@@ -56,12 +66,13 @@ def issue_tickets(db: Database, order_id: int, cart: CartView,
 def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[CartLine],
                     ids: Sequence[int], now: datetime) -> None:
     """Up to a hundred tickets with their serials and order lines, and their seats
-    claimed as sold (all of them, or OrderError `seat_lost`): three statements."""
+    claimed as sold: three statements."""
     values: list[object] = []
     for line, ticket_id in zip(lines, ids, strict=True):
         flags = (FLAG_COMP if line.comp else 0) | (FLAG_WHEELCHAIR if line.wheelchair else 0)
         values += [ticket_id, order_id, line.performance_id, line.section_id, line.seat_id,
                    line.price_type_id, f"T{ticket_id:08d}", flags, stamp(now)]
+    # a seat sold twice all the same is refused here by the unique index on live tickets
     db.execute_later(
         "INSERT INTO tickets (id, order_id, performance_id, section_id, seat_id, "
         "price_type_id, serial, flags, created_at) VALUES "
@@ -74,28 +85,33 @@ def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[C
             line.fee_cents, line.tax_cents)])
     seated = [(line.performance_id, line.seat_id, ticket_id)
               for line, ticket_id in zip(lines, ids, strict=True) if line.seat_id is not None]
-    if not seated:
-        return
-    claimed = db.execute(
-        "UPDATE seat_claims SET state = 'sold', ticket_id = CASE "
-        f"{' '.join(['WHEN performance_id = ? AND seat_id = ? THEN ?'] * len(seated))} END, "
-        "cart_id = NULL, expires_at = NULL WHERE cart_id = ? AND (performance_id, seat_id) "
-        f"IN (VALUES {', '.join(['(?, ?)'] * len(seated))})",
-        [*(value for seat in seated for value in seat), cart_id,
-         *(value for performance_id, seat_id, _ in seated
-           for value in (performance_id, seat_id))]).rowcount
-    if claimed != len(seated):
-        raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
+    if seated:
+        db.execute_later(
+            "UPDATE seat_claims SET state = 'sold', ticket_id = CASE "
+            f"{' '.join(['WHEN performance_id = ? AND seat_id = ? THEN ?'] * len(seated))} "
+            "END, cart_id = NULL, expires_at = NULL WHERE cart_id = ? AND "
+            f"(performance_id, seat_id) IN (VALUES {', '.join(['(?, ?)'] * len(seated))})",
+            [*(value for seat in seated for value in seat), cart_id,
+             *(value for performance_id, seat_id, _ in seated
+               for value in (performance_id, seat_id))])
 
 
-def reserve_sale_ids(db: Database, cart_id: int, payments: int) -> None:
-    """Inside a write that will sell the cart: the ids of its order, payments and
-    tickets, taken with the next round trip (PostgreSQL; see Database.reserve_ids)."""
+def read_sale_ahead(db: Database, cart_id: int, payments: int,
+                    customer_id: int | None) -> None:
+    """Inside a write that will sell the cart: the seats it holds, its customer, and the
+    ids of its order, payments and tickets, read with the next round trip (PostgreSQL;
+    see Database.fetch_ahead and reserve_ids)."""
+    db.fetch_ahead(_CART_CLAIMS, [cart_id])
+    if customer_id is not None:
+        db.fetch_ahead(_CUSTOMER, [customer_id])
     db.reserve_ids("orders", 1)
     if payments:
         db.reserve_ids("payments", payments)
     db.reserve_ids("tickets", ("SELECT coalesce(sum(quantity), 0) FROM cart_items "
                                "WHERE cart_id = ?", [cart_id]))
+
+
+_CUSTOMER = "SELECT 1 FROM customers WHERE id = ?"
 
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
@@ -144,13 +160,12 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
         read_open_shift_ahead(db, actor.id)
         journal.read_tail_ahead(db)
         read_cart_ahead(db, cart_id)
-        reserve_sale_ids(db, cart_id, len(tenders))
+        read_sale_ahead(db, cart_id, len(tenders), customer_id)
         authorize(db, actor, "sell")
         cart = open_cart_view(db, cart_id, now)
         if cart.empty:
             raise OrderError("the cart is empty", code="empty_cart")
-        if customer_id is not None and db.execute(
-                "SELECT 1 FROM customers WHERE id = ?", [customer_id]).fetchone() is None:
+        if customer_id is not None and not db.fetch(_CUSTOMER, [customer_id]):
             raise OrderError(f"there is no customer #{customer_id}", code="no_customer")
         if wants_comp(cart) and comp_approved is None:   # the cart changed meanwhile
             authorize(db, actor, "comp")

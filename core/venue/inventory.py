@@ -88,6 +88,7 @@ def _sweep(db: Database, now: datetime) -> int:
     expired = [row[0] for row in carts]
     if not expired and not claims:
         return 0
+    db.forget_ahead()   # what was read with the expiry may be about to change
     # seats taken out of a hold go back to it; the rest go back on sale
     db.execute(
         "UPDATE seat_claims SET state = 'held', cart_id = NULL, expires_at = NULL, "

@@ -48,3 +48,24 @@ def test_a_seat_lost_before_checkout_sells_nothing(demo_db: Database) -> None:
                            [seats[0]]).fetchone()[0] == 0
     assert demo_db.execute("SELECT state, cart_id FROM seat_claims WHERE performance_id = 1 "
                            "AND seat_id = ?", [seats[0]]).fetchone() == ("cart", cart)
+
+
+def test_a_seat_moved_to_another_cart_before_checkout_sells_nothing(
+        demo_db: Database) -> None:
+    sam = authenticate(demo_db, "sam", "1111")
+    hold = timedelta(minutes=10)
+    mine, other = (carts.open_cart(demo_db, sam, "window-1", FIXED_NOW, hold)
+                   for _ in range(2))
+    seats = [inventory.find_seat(demo_db, 1, "ORCH", "A", number) for number in (103, 104)]
+    carts.add_seats(demo_db, sam, mine, 1, seats, "ADULT", FIXED_NOW, hold)
+    total = carts.view_cart(demo_db, mine).total_cents
+    with write(demo_db):       # the claim now another cart's, behind this one's back
+        demo_db.execute("UPDATE seat_claims SET cart_id = ? WHERE performance_id = 1 AND "
+                        "seat_id = ?", [other, seats[0]])
+    with pytest.raises(OrderError) as raised:
+        checkout.checkout(demo_db, sam, mine, [Tender("cash", total, tendered_cents=total)],
+                          station="window-1", now=FIXED_NOW)
+    assert raised.value.code == "seat_lost"
+    assert demo_db.execute("SELECT count(*) FROM tickets WHERE seat_id IN (?, ?)",
+                           seats).fetchone()[0] == 0
+    assert carts.view_cart(demo_db, mine).status == "open"
