@@ -42,6 +42,7 @@ FOREVER = "9999-12-31T00:00:00+00:00"
 # the seats the cart holds: under the write lock, nobody else can take them before the
 # sale commits, so once read they are claimed as sold without reading the count back
 _CART_CLAIMS = "SELECT performance_id, seat_id FROM seat_claims WHERE cart_id = ?"
+_CUSTOMER = "SELECT 1 FROM customers WHERE id = ?"
 
 
 def issue_tickets(db: Database, order_id: int, cart: CartView,
@@ -109,9 +110,6 @@ def read_sale_ahead(db: Database, cart_id: int, payments: int,
         db.reserve_ids("payments", payments)
     db.reserve_ids("tickets", ("SELECT coalesce(sum(quantity), 0) FROM cart_items "
                                "WHERE cart_id = ?", [cart_id]))
-
-
-_CUSTOMER = "SELECT 1 FROM customers WHERE id = ?"
 
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
