@@ -105,11 +105,9 @@ def read_sale_ahead(db: Database, cart_id: int, payments: int,
     db.fetch_ahead(_CART_CLAIMS, [cart_id])
     if customer_id is not None:
         db.fetch_ahead(_CUSTOMER, [customer_id])
-    db.reserve_ids("orders", 1)
-    if payments:
-        db.reserve_ids("payments", payments)
-    db.reserve_ids("tickets", ("SELECT coalesce(sum(quantity), 0) FROM cart_items "
-                               "WHERE cart_id = ?", [cart_id]))
+    db.reserve_ids({"orders": 1, "payments": payments,
+                    "tickets": ("SELECT coalesce(sum(quantity), 0) FROM cart_items "
+                                "WHERE cart_id = ?", [cart_id])})
 
 
 def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],

@@ -8,7 +8,7 @@ methods here (`engine` says which one is open)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -100,10 +100,11 @@ class Database(ABC):
         rows before fetching them): each is read again when fetched."""
         return None
 
-    def reserve_ids(self, table: str, count: int | tuple[str, Sequence[object]]) -> None:
-        """Inside a write: ids for rows of `table` that `new_ids` will hand out, taken
-        with the next round trip (PostgreSQL's sequence; on SQLite: nothing). `count`
-        is a number, or a read of one (SQL and parameters)."""
+    def reserve_ids(self, counts: Mapping[str, int | tuple[str, Sequence[object]]]
+                    ) -> None:
+        """Inside a write: ids for new rows of each table that `new_ids` will hand out,
+        taken with the next round trip in one statement (PostgreSQL's sequences; on
+        SQLite: nothing). Each count is a number, or a read of one (SQL, parameters)."""
         return None
 
     @abstractmethod

@@ -38,16 +38,16 @@ def append(db: Database, *, actor: str, action: str, subject: str,
         return _append(db, stamp, actor, action, subject, payload)
 
 
-_LAST = "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1"
-_HEAD = "SELECT last_id FROM journal_head"
+# the head (the last id ever given) and the last row, in one read
+_TAIL = ("SELECT h.last_id, j.id, j.hash FROM journal_head h LEFT JOIN journal j "
+         "ON j.id = (SELECT max(id) FROM journal)")
 
 
 def read_tail_ahead(db: Database) -> None:
     """Inside a write that will append: the journal's tail read with the next round trip
     (PostgreSQL), not on the way to the first append (see Database.fetch_ahead)."""
     if "journal_tail" not in db.memo:
-        db.fetch_ahead(_LAST)
-        db.fetch_ahead(_HEAD)
+        db.fetch_ahead(_TAIL)
 
 
 def _append(db: Database, stamp: str, actor: str, action: str, subject: str,
@@ -56,12 +56,11 @@ def _append(db: Database, stamp: str, actor: str, action: str, subject: str,
         last_id, prev_hash = db.memo["journal_tail"]
         row_id = int(last_id) + 1
     else:
-        read_tail_ahead(db)             # both reads in one round trip
-        lasts, heads = db.fetch(_LAST), db.fetch(_HEAD)
-        prev_hash = lasts[0][1] if lasts else GENESIS
-        row_id = int(heads[0][0]) + 1
-        if lasts and lasts[0][0] >= row_id:     # rows past the head: never reuse an id
-            row_id = int(lasts[0][0]) + 1
+        head, last_id, last_hash = db.fetch(_TAIL)[0]
+        prev_hash = last_hash if last_id is not None else GENESIS
+        row_id = int(head) + 1
+        if last_id is not None and last_id >= row_id:   # rows past the head: never reuse
+            row_id = int(last_id) + 1
     digest = _digest(prev_hash, row_id, stamp, actor, action, subject, payload)
     # the lock is held and the id is new: these fail only on a bug (or a refusal by the
     # triggers, which rolls the caller back all the same)

@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -73,7 +73,10 @@ def to_pyformat(sql: str) -> str:
 # new ids of a table: its identity column's sequence (nextval is never rolled back:
 # an id reserved and not used is a gap, as after any rolled-back insert)
 _NEXT_IDS = ("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM "
-             "generate_series(1, CAST({count} AS BIGINT)) ORDER BY 1")
+             "generate_series(1, CAST(? AS BIGINT)) ORDER BY 1")
+# ... of several tables at once: (table, id) rows, from (table, how many) rows
+_RESERVE = ("SELECT r.t, nextval(pg_get_serial_sequence(r.t, 'id')) FROM (VALUES {rows}) "
+            "AS r(t, n) CROSS JOIN LATERAL generate_series(1, r.n) ORDER BY 2")
 
 
 def _translated(sql: str, params: Sequence[object]) -> tuple[str, Sequence[object]]:
@@ -123,8 +126,9 @@ class PostgresDatabase(Database):
         self._beginning = False     # a BEGIN waits in _later
         # fetch_ahead's reads, by statement and parameters: their rows once sent
         self._ahead: dict[tuple[str, tuple[object, ...]], list[Any] | None] = {}
-        # reserve_ids: the reads of a sequence per table, and the ids had, not yet used
-        self._reserved: dict[str, list[tuple[str, list[object]]]] = {}
+        # reserve_ids: its reads (the tables each covers, the statement and parameters),
+        # and the ids had per table, not yet handed out
+        self._reserved: list[tuple[frozenset[str], str, list[object]]] = []
         self._ids: dict[str, list[int]] = {}
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -170,21 +174,29 @@ class PostgresDatabase(Database):
     def forget_ahead(self) -> None:
         self._ahead = {}
 
-    def reserve_ids(self, table: str, count: int | tuple[str, Sequence[object]]) -> None:
-        if isinstance(count, int):
-            read = (_NEXT_IDS.format(count="?"), [table, count])
-        else:
-            read = (_NEXT_IDS.format(count=f"({count[0]})"), [table, *count[1]])
-        self.fetch_ahead(*read)
-        self._reserved.setdefault(table, []).append(read)
+    def reserve_ids(self, counts: Mapping[str, int | tuple[str, Sequence[object]]]
+                    ) -> None:
+        rows: list[str] = []
+        params: list[object] = []
+        for table, count in counts.items():
+            if isinstance(count, int):
+                rows.append("(?, CAST(? AS BIGINT))")
+                params += [table, count]
+            else:
+                rows.append(f"(?, CAST(({count[0]}) AS BIGINT))")
+                params += [table, *count[1]]
+        sql = _RESERVE.format(rows=", ".join(rows))
+        self.fetch_ahead(sql, params)
+        self._reserved.append((frozenset(counts), sql, params))
 
     def new_ids(self, table: str, count: int) -> list[int]:
-        had = self._ids.setdefault(table, [])
-        for sql, params in self._reserved.pop(table, []):
-            had += [row[0] for row in self.fetch(sql, params)]
+        for reserved in [r for r in self._reserved if table in r[0]]:
+            self._reserved.remove(reserved)
+            for name, new_id in self.fetch(reserved[1], reserved[2]):
+                self._ids.setdefault(name, []).append(new_id)
+        had = self._ids.get(table, [])
         if len(had) < count:
-            had += [row[0] for row in self.execute(_NEXT_IDS.format(count="?"),
-                                                   [table, count - len(had)])]
+            had += [row[0] for row in self.execute(_NEXT_IDS, [table, count - len(had)])]
         ids, self._ids[table] = had[:count], had[count:]
         return ids
 
@@ -256,7 +268,7 @@ class PostgresDatabase(Database):
     def rollback(self) -> None:
         never_sent = self._beginning
         self._later, self._beginning, self._ahead = [], False, {}
-        self._reserved, self._ids = {}, {}
+        self._reserved, self._ids = [], {}
         if not never_sent:
             self.conn.execute("ROLLBACK")
 
@@ -282,7 +294,7 @@ class PostgresDatabase(Database):
         self._later = [("BEGIN ISOLATION LEVEL READ COMMITTED", ()),
                        ("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])]
         self._beginning, self._ahead = True, {}
-        self._reserved, self._ids = {}, {}
+        self._reserved, self._ids = [], {}
 
     def begin_read(self) -> None:
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -70,24 +70,24 @@ def sweep_expired_carts(db: Database, now: datetime) -> int:
         return _sweep(db, now)
 
 
-_EXPIRED_CARTS = "SELECT id FROM carts WHERE status = 'open' AND expires_at <= ?"
-_EXPIRED_CLAIM = "SELECT 1 FROM seat_claims WHERE state = 'cart' AND expires_at <= ? LIMIT 1"
+# what ran out, in one read: (cart id) per open cart past its time, and one (NULL) row
+# when any claim in a cart is past its time
+_EXPIRED = ("SELECT id FROM carts WHERE status = 'open' AND expires_at <= ? UNION ALL "
+            "SELECT NULL WHERE EXISTS (SELECT 1 FROM seat_claims WHERE state = 'cart' AND "
+            "expires_at <= ?)")
 
 
 def read_expiry_ahead(db: Database, now: datetime) -> None:
     """Inside a write that will sweep: what ran out, read with the next round trip
     (PostgreSQL; see Database.fetch_ahead)."""
-    db.fetch_ahead(_EXPIRED_CARTS, [stamp(now)])
-    db.fetch_ahead(_EXPIRED_CLAIM, [stamp(now)])
+    db.fetch_ahead(_EXPIRED, [stamp(now), stamp(now)])
 
 
 def _sweep(db: Database, now: datetime) -> int:
-    read_expiry_ahead(db, now)      # both reads in one round trip
-    carts, claims = db.fetch(_EXPIRED_CARTS, [stamp(now)]), db.fetch(_EXPIRED_CLAIM,
-                                                                    [stamp(now)])
-    expired = [row[0] for row in carts]
-    if not expired and not claims:
+    rows = db.fetch(_EXPIRED, [stamp(now), stamp(now)])
+    if not rows:
         return 0
+    expired = [cart_id for (cart_id,) in rows if cart_id is not None]
     db.forget_ahead()   # what was read with the expiry may be about to change
     # seats taken out of a hold go back to it; the rest go back on sale
     db.execute(

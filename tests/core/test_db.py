@@ -163,13 +163,18 @@ def test_ids_reserved_ahead_are_handed_out_and_more_are_had_on_demand(db: Databa
     with write(db):
         for code in ("C1", "C2"):
             _venue(db, None, code)
-        db.reserve_ids("venues", 2)
-        db.reserve_ids("venues", ("SELECT count(*) FROM venues WHERE code LIKE ?", ["C%"]))
+        db.reserve_ids({"venues": 2, "customers": 1})
+        db.reserve_ids({"venues": ("SELECT count(*) FROM venues WHERE code LIKE ?", ["C%"])})
         ids = db.new_ids("venues", 5)    # two, then two counted, then one more
         assert len(set(ids)) == 5
         for number, venue_id in enumerate(ids):
             _venue(db, venue_id, f"R{number}")
+        customer_id = db.new_ids("customers", 1)[0]
+        db.execute_later("INSERT INTO customers (id, name, created_at) VALUES (?, 'R', ?)",
+                         [customer_id, stamp(FIXED_NOW)])
     assert db.execute("SELECT count(*) FROM venues WHERE code LIKE 'R%'").fetchone()[0] == 5
+    assert db.execute("SELECT name FROM customers WHERE id = ?",
+                      [customer_id]).fetchone()[0] == "R"
 
 
 def test_reads_sent_with_the_commit_are_fetched_after_it_and_only_just_after(
