@@ -29,11 +29,19 @@ from core.venue.inventory import (
     check_seats_belong,
     claim_available,
     hold_code,
+    read_expiry_ahead,
+    read_seats_ahead,
     seat_states,
     sweep_expired_carts,
 )
-from core.venue.performances import check_on_sale
-from core.venue.pricing import Price, get_price, price_type_id
+from core.venue.performances import check_on_sale, read_on_sale_ahead
+from core.venue.pricing import (
+    Price,
+    check_priced,
+    get_price,
+    price_type_id,
+    read_prices_ahead,
+)
 from core.venue.series import package_share
 
 MAX_ITEMS = 200
@@ -56,12 +64,27 @@ def open_cart(db: Database, actor: User, station: str, now: datetime,
     return cart_id
 
 
+_CART = "SELECT status, expires_at FROM carts WHERE id = ?"
+_CART_LINES = (
+    "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
+    "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
+    "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
+    "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
+    "FROM cart_items i "
+    "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
+    "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
+    "JOIN price_types t ON t.id = i.price_type_id "
+    "LEFT JOIN prices p ON p.performance_id = i.performance_id AND "
+    "p.zone_id = z.id AND p.price_type_id = i.price_type_id WHERE i.cart_id = ? "
+    "ORDER BY i.id")
+
+
 def require_open(db: Database, cart_id: int, now: datetime) -> None:
     sweep_expired_carts(db, now)
-    row = db.execute("SELECT status FROM carts WHERE id = ?", [cart_id]).fetchone()
-    if row is None:
+    rows = db.fetch(_CART, [cart_id])
+    if not rows:
         raise NotFound(f"there is no cart {cart_id}", code="unknown_cart")
-    _check_open(row[0])
+    _check_open(rows[0][0])
 
 
 def open_cart_view(db: Database, cart_id: int, now: datetime) -> CartView:
@@ -84,14 +107,17 @@ def _check_open(status: str) -> None:
 def push_expiry(db: Database, cart_id: int, now: datetime, hold: timedelta) -> None:
     """Inside a write: the cart and its seats are kept for `hold` from now."""
     until = stamp(now + hold)
-    db.execute("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
-    db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?", [until, cart_id])
+    db.execute_later("UPDATE carts SET expires_at = ? WHERE id = ?", [until, cart_id])
+    db.execute_later("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
+                     [until, cart_id])
+
+
+_ITEM_COUNT = "SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE cart_id = ?"
 
 
 def item_count(db: Database, cart_id: int) -> int:
     """How many tickets (seats and places) the cart holds."""
-    return int(db.execute("SELECT coalesce(sum(quantity), 0) FROM cart_items WHERE "
-                          "cart_id = ?", [cart_id]).fetchone()[0])
+    return int(db.fetch(_ITEM_COUNT, [cart_id])[0][0])
 
 
 def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
@@ -107,6 +133,14 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
     if len(set(seat_ids)) != len(seat_ids):
         raise CartError("a seat was chosen twice", code="duplicate_seat")
     with write(db):
+        # what the write will read goes with its first round trip (PostgreSQL)
+        read_expiry_ahead(db, now)
+        for sql in (_CART, _ITEM_COUNT):
+            db.fetch_ahead(sql, [cart_id])
+        read_on_sale_ahead(db, performance_id)
+        read_seats_ahead(db, performance_id, seat_ids)
+        read_prices_ahead(db, performance_id, price_type)
+        db.fetch_ahead(_seat_rows_sql(seat_ids), list(seat_ids))
         authorize(db, actor, "sell")
         require_open(db, cart_id, now)
         check_on_sale(db, performance_id, now)
@@ -115,8 +149,7 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
         check_seats_belong(db, performance_id, seat_ids)
         type_id, _ = price_type_id(db, price_type)
         seats = _seat_rows(db, seat_ids)
-        for _, _section_id, zone_id, *_rest in seats:
-            get_price(db, performance_id, zone_id, type_id)   # a price must exist
+        check_priced(db, performance_id, [zone_id for _, _, zone_id in seats], price_type)
         until = now + hold
         hold_id = None
         if from_hold is None:
@@ -136,20 +169,24 @@ def add_seats(db: Database, actor: User, cart_id: int, performance_id: int,
                 [cart_id, stamp(until), performance_id, code.id, *seat_ids]).rowcount
             if changed != len(seat_ids):
                 raise SeatUnavailable(f"not all of those seats are held as {code.code}")
-        db.executemany(
+        db.execute_later(
             "INSERT INTO cart_items (cart_id, performance_id, section_id, seat_id, quantity, "
-            "price_type_id, hold_code_id) VALUES (?, ?, ?, ?, 1, ?, ?)",
-            [(cart_id, performance_id, section_id, seat_id, type_id, hold_id)
-             for seat_id, section_id, *_rest in seats])
+            f"price_type_id, hold_code_id) VALUES "
+            f"{', '.join(['(?, ?, ?, ?, 1, ?, ?)'] * len(seats))}",
+            [value for seat_id, section_id, _ in seats for value in (
+                cart_id, performance_id, section_id, seat_id, type_id, hold_id)])
         push_expiry(db, cart_id, now, hold)
+        read_cart_ahead(db, cart_id)    # with the COMMIT, for the view below
     return view_cart(db, cart_id)
 
 
-def _seat_rows(db: Database, seat_ids: Sequence[int]) -> list[tuple[int, ...]]:
-    marks = ",".join("?" * len(seat_ids))
-    return [tuple(r) for r in db.execute(
-        f"SELECT id, section_id, zone_id FROM seats WHERE id IN ({marks}) ORDER BY id",
-        list(seat_ids))]
+def _seat_rows_sql(seat_ids: Sequence[int]) -> str:
+    return (f"SELECT id, section_id, zone_id FROM seats WHERE id IN "
+            f"({','.join('?' * len(seat_ids))}) ORDER BY id")
+
+
+def _seat_rows(db: Database, seat_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+    return [(r[0], r[1], r[2]) for r in db.fetch(_seat_rows_sql(seat_ids), list(seat_ids))]
 
 
 def add_area_places(db: Database, actor: User, cart_id: int, performance_id: int,
@@ -241,21 +278,6 @@ def cancel_cart(db: Database, actor: User, cart_id: int, now: datetime) -> None:
         db.execute("UPDATE carts SET status = 'cancelled' WHERE id = ?", [cart_id])
         journal.append(db, actor=actor.username, action="cart.cancel", subject=f"cart:{cart_id}",
                        data={})
-
-
-_CART = "SELECT status, expires_at FROM carts WHERE id = ?"
-_CART_LINES = (
-    "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
-    "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
-    "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
-    "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
-    "FROM cart_items i "
-    "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
-    "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
-    "JOIN price_types t ON t.id = i.price_type_id "
-    "LEFT JOIN prices p ON p.performance_id = i.performance_id AND "
-    "p.zone_id = z.id AND p.price_type_id = i.price_type_id WHERE i.cart_id = ? "
-    "ORDER BY i.id")
 
 
 def read_cart_ahead(db: Database, cart_id: int) -> None:

@@ -164,7 +164,8 @@ class PostgresDatabase(Database):
 
     def fetch_ahead(self, sql: str, params: Sequence[object] = ()) -> None:
         key = (sql, tuple(params))
-        if self.in_transaction and key not in self._ahead:
+        # one already read and not fetched may be stale by now: read again
+        if self.in_transaction and self._ahead.get(key, ()) is not None:
             self._ahead[key] = None
             self._later.append((sql, params))
 

@@ -255,13 +255,27 @@ def find_seat(db: Database, performance_id: int, section: str, row: str,
     return int(found[0])
 
 
+def _belonging(seat_ids: Sequence[int]) -> str:
+    return ("SELECT count(*) FROM seats s JOIN sections c ON c.id = s.section_id "
+            "JOIN performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND s.active = 1 "
+            f"AND s.id IN ({','.join('?' * len(seat_ids))})")
+
+
+def _taken(seat_ids: Sequence[int]) -> str:
+    return ("SELECT seat_id FROM seat_claims WHERE performance_id = ? AND seat_id IN "
+            f"({','.join('?' * len(seat_ids))})")
+
+
+def read_seats_ahead(db: Database, performance_id: int, seat_ids: Sequence[int]) -> None:
+    """Inside a write that will `check_seats_belong` and `claim_available` (swept): their
+    reads sent with the next round trip (PostgreSQL; see Database.fetch_ahead)."""
+    db.fetch_ahead(_belonging(seat_ids), [performance_id, *seat_ids])
+    db.fetch_ahead(_taken(seat_ids), [performance_id, *seat_ids])
+
+
 def check_seats_belong(db: Database, performance_id: int,
                         seat_ids: Sequence[int]) -> None:
-    marks = ",".join("?" * len(seat_ids))
-    count = db.execute(
-        f"SELECT count(*) FROM seats s JOIN sections c ON c.id = s.section_id "
-        f"JOIN performances p ON p.venue_id = c.venue_id WHERE p.id = ? AND s.active = 1 "
-        f"AND s.id IN ({marks})", [performance_id, *seat_ids]).fetchone()[0]
+    count = db.fetch(_belonging(seat_ids), [performance_id, *seat_ids])[0][0]
     if count != len(set(seat_ids)):
         raise NotFound("some of those seats are not in this performance's venue",
                        code="unknown_seat")
@@ -285,17 +299,18 @@ def claim_available(db: Database, performance_id: int, seat_ids: Sequence[int],
     the caller already released expired carts in this transaction."""
     if not swept:
         sweep_expired_carts(db, now)
-    marks = ",".join("?" * len(seat_ids))
-    taken = [r[0] for r in db.execute(
-        f"SELECT seat_id FROM seat_claims WHERE performance_id = ? AND seat_id IN ({marks})",
-        [performance_id, *seat_ids])]
+    taken = [r[0] for r in db.fetch(_taken(seat_ids), [performance_id, *seat_ids])]
     if taken:
         raise SeatUnavailable(f"no longer available: {describe_seat(db, taken)}")
-    db.executemany(
-        "INSERT INTO seat_claims (performance_id, seat_id, state, hold_code_id, cart_id, "
-        "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(performance_id, seat_id, state, hold_code_id, cart_id,
-          stamp(expires_at) if expires_at else None) for seat_id in seat_ids])
+    # the seats are free and the lock is held: the rows fail only on a bug
+    until = stamp(expires_at) if expires_at else None
+    for start in range(0, len(seat_ids), 500):
+        chunk = seat_ids[start:start + 500]
+        db.execute_later(
+            "INSERT INTO seat_claims (performance_id, seat_id, state, hold_code_id, cart_id, "
+            f"expires_at) VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))}",
+            [value for seat_id in chunk for value in (
+                performance_id, seat_id, state, hold_code_id, cart_id, until)])
 
 
 def hold_seats(db: Database, actor: User, performance_id: int,

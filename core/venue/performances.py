@@ -244,6 +244,16 @@ class NotOnSale(BoxOfficeError):
 ENDS_AFTER = timedelta(hours=4)
 
 
+_SALE_WINDOW = ("SELECT status, on_sale_at, off_sale_at, starts_at FROM performances "
+                "WHERE id = ?")
+
+
+def read_on_sale_ahead(db: Database, performance_id: int) -> None:
+    """Inside a write that will `check_on_sale`: its read sent with the next round trip
+    (PostgreSQL; see Database.fetch_ahead)."""
+    db.fetch_ahead(_SALE_WINDOW, [performance_id])
+
+
 def check_on_sale(db: Database, performance_id: int, now: datetime) -> None:
     """Raise NotOnSale unless the performance can be sold at `now`: codes
     `performance_cancelled`, `not_on_sale_yet`, `off_sale`; NotFound if unknown.
@@ -251,11 +261,10 @@ def check_on_sale(db: Database, performance_id: int, now: datetime) -> None:
     With no off-sale time set, a performance goes off sale when it is over, taken as
     ENDS_AFTER past its start (late sales at the door still go through); a coordinator
     who wants otherwise sets the off-sale time (`set_on_sale_window`), later or earlier."""
-    row = db.execute("SELECT status, on_sale_at, off_sale_at, starts_at FROM performances "
-                     "WHERE id = ?", [performance_id]).fetchone()
-    if row is None:
+    rows = db.fetch(_SALE_WINDOW, [performance_id])
+    if not rows:
         raise NotFound(f"there is no performance {performance_id}")
-    status, on_sale_at, off_sale_at, starts_at = row
+    status, on_sale_at, off_sale_at, starts_at = rows[0]
     if off_sale_at is None:
         off_sale_at = _utc(datetime.fromisoformat(starts_at) + ENDS_AFTER)
     moment = _utc(now)

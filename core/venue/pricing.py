@@ -5,7 +5,7 @@ Tax is computed on base + fee, in basis points, rounded half up to the cent, per
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from core.config import PricingConfig
@@ -39,10 +39,23 @@ def tax_on(amount_cents: int, basis_points: int) -> int:
     return (amount_cents * basis_points + 5000) // 10000
 
 
+_PRICE_TYPE = "SELECT id, kind FROM price_types WHERE code = ?"
+# the zones of a performance with a price at a price type (by code)
+_PRICED_ZONES = ("SELECT p.zone_id FROM prices p JOIN price_types t ON t.id = "
+                 "p.price_type_id WHERE p.performance_id = ? AND t.code = ?")
+
+
+def read_prices_ahead(db: Database, performance_id: int, code: str) -> None:
+    """Inside a write that will `price_type_id(code)` and `check_priced`: their reads
+    sent with the next round trip (PostgreSQL; see Database.fetch_ahead)."""
+    db.fetch_ahead(_PRICE_TYPE, [code.upper()])
+    db.fetch_ahead(_PRICED_ZONES, [performance_id, code.upper()])
+
+
 def price_type_id(db: Database, code: str) -> tuple[int, str]:
     """(id, kind) of a price type by code. Raises NotFound `unknown_price_type`."""
-    row = db.execute("SELECT id, kind FROM price_types WHERE code = ?",
-                     [code.upper()]).fetchone()
+    rows = db.fetch(_PRICE_TYPE, [code.upper()])
+    row = rows[0] if rows else None
     if row is None:
         known = ", ".join(r[0] for r in db.execute("SELECT code FROM price_types ORDER BY id"))
         raise NotFound(f"there is no price type '{code}' (known: {known})",
@@ -110,6 +123,17 @@ def get_price(db: Database, performance_id: int, zone_id: int,
         raise NotFound(f"there is no {names[1]} price for zone {names[0]} at this "
                        "performance", code="no_price")
     return Price(performance_id, row[0], row[1], row[2], row[3], row[4])
+
+
+def check_priced(db: Database, performance_id: int, zone_ids: Iterable[int],
+                 code: str) -> None:
+    """Every zone has a price at this price type (code) for the performance. Raises
+    NotFound `no_price` (or `unknown_price_type`) for the first that has none."""
+    priced = {zone_id for (zone_id,) in db.fetch(_PRICED_ZONES,
+                                                 [performance_id, code.upper()])}
+    for zone_id in zone_ids:
+        if zone_id not in priced:
+            get_price(db, performance_id, zone_id, price_type_id(db, code)[0])
 
 
 def price_list(db: Database, performance_id: int) -> list[Price]:

@@ -190,6 +190,11 @@ def test_reads_sent_with_the_commit_are_fetched_after_it_and_only_just_after(
         db.forget_ahead()    # the read went before the update: it is read again
         assert [tuple(row) for row in db.fetch(read, ["after"])] == [("2",)]
         db.fetch_ahead(read, ["after"])
+        db.execute("UPDATE settings SET value = '2b' WHERE key = 'after'")
+        db.fetch_ahead(read, ["after"])  # asked again after the update: read again
+        assert [tuple(row) for row in db.fetch(read, ["after"])] == [("2b",)]
+        db.execute("UPDATE settings SET value = '2' WHERE key = 'after'")
+        db.fetch_ahead(read, ["after"])
     # not fetched just after the commit: dropped by the next statement (a bare one
     # here, outside write(), as nothing in the box office writes)
     db.execute("UPDATE settings SET value = '3' WHERE key = 'after'")

@@ -217,3 +217,30 @@ def test_a_checkout_takes_two_round_trips_whatever_its_size(demo_db: Database) -
         pytest.skip("runs in the PostgreSQL pass of make test (BOXOFFICE_TEST_DATABASE)")
     two, forty = _checkout_round_trips(demo_db, 2), _checkout_round_trips(demo_db, 40)
     assert two == forty == 2
+
+
+def test_adding_seats_takes_two_round_trips_whatever_their_number(
+        demo_db: Database) -> None:
+    """The lock with every check's read; then the claims, the cart's lines and the cart
+    read back with the COMMIT."""
+    if demo_db.engine != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass of make test (BOXOFFICE_TEST_DATABASE)")
+    sam = authenticate(demo_db, "sam", "1111")
+    hold = timedelta(minutes=10)
+    free = [seat_id for (seat_id,) in demo_db.execute(
+        "SELECT s.id FROM seats s JOIN sections c ON c.id = s.section_id JOIN performances p "
+        "ON p.venue_id = c.venue_id WHERE p.id = 1 AND s.active = 1 AND NOT EXISTS (SELECT "
+        "1 FROM seat_claims k WHERE k.performance_id = 1 AND k.seat_id = s.id) ORDER BY s.id "
+        "LIMIT 42")]
+    trips = []
+    for seats in (free[:2], free[2:]):
+        cart = carts.open_cart(demo_db, sam, "window-1", FIXED_NOW, hold)
+        counting = _RoundTrips(demo_db.conn)
+        demo_db.conn = counting
+        try:
+            view = carts.add_seats(demo_db, sam, cart, 1, seats, "ADULT", FIXED_NOW, hold)
+        finally:
+            demo_db.conn = counting._conn
+        assert view.ticket_count == len(seats)
+        trips.append(counting.count)
+    assert trips == [2, 2]
