@@ -19,7 +19,7 @@ from core.people.permissions import Override, PermissionDenied, authorize
 from core.sales.goods import CART_GOODS, MAX_LINE, cart_good, cart_goods
 from core.sales.models import CartGood, CartLine, CartView
 from core.store import journal
-from core.store.db import Database, insert, write
+from core.store.db import Database, write
 from core.times import stamp
 from core.venue.best_available import BestAvailableIndex, Candidate, check_request
 from core.venue.inventory import (
@@ -57,10 +57,12 @@ def open_cart(db: Database, actor: User, station: str, now: datetime,
     `card_number` for a bad station name."""
     station = clean_text(station, "station", required=True)
     with write(db):
+        db.reserve_ids({"carts": 1})    # with the lock: the insert waits for no answer
         authorize(db, actor, "sell")
-        cart_id = insert(db,
-            "INSERT INTO carts (user_id, station, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            [actor.id, station, stamp(now), stamp(now + hold)])
+        cart_id = db.new_ids("carts", 1)[0]
+        db.execute_later("INSERT INTO carts (id, user_id, station, created_at, expires_at) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         [cart_id, actor.id, station, stamp(now), stamp(now + hold)])
     return cart_id
 
 
