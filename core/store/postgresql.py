@@ -10,7 +10,10 @@
 - Round trips: every statement is one, and the lock is held across them, so what needs
   no answer yet waits and goes with the next statement, in one pipeline (psycopg's
   pipeline mode): the BEGIN and the lock, savepoints (one that saw no statement costs
-  nothing), writes sent with `execute_later`; `fetch_each` sends several reads at once.
+  nothing), writes sent with `execute_later`; `fetch_each` sends several reads at once;
+  `fetch_ahead` reads go with the next statement (or with the COMMIT, to be fetched
+  just after it); `reserve_ids` takes new ids with the lock, so no insert waits for
+  `RETURNING id`. A checkout, or an add of seats, is 2 round trips.
 - Values: money stays integer cents. PostgreSQL's `sum()` of a bigint is `numeric`,
   which psycopg would load as Decimal; a loader makes every whole numeric an `int` (a
   fraction, from `avg()`, a float, as SQLite gives). Python's `bool` is stored as 0/1
@@ -70,13 +73,12 @@ def to_pyformat(sql: str) -> str:
     return translate(sql)[0]
 
 
-# new ids of a table: its identity column's sequence (nextval is never rolled back:
-# an id reserved and not used is a gap, as after any rolled-back insert)
-_NEXT_IDS = ("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM "
-             "generate_series(1, CAST(? AS BIGINT)) ORDER BY 1")
-# ... of several tables at once: (table, id) rows, from (table, how many) rows
+# new ids of tables, from their identity columns' sequences: (table, id) rows, from
+# (table, how many) rows. nextval is never rolled back: an id reserved and not used is a
+# gap, as after any rolled-back insert
 _RESERVE = ("SELECT r.t, nextval(pg_get_serial_sequence(r.t, 'id')) FROM (VALUES {rows}) "
             "AS r(t, n) CROSS JOIN LATERAL generate_series(1, r.n) ORDER BY 2")
+_COUNT = "(?, CAST(? AS BIGINT))"
 
 
 def _translated(sql: str, params: Sequence[object]) -> tuple[str, Sequence[object]]:
@@ -181,7 +183,7 @@ class PostgresDatabase(Database):
         params: list[object] = []
         for table, count in counts.items():
             if isinstance(count, int):
-                rows.append("(?, CAST(? AS BIGINT))")
+                rows.append(_COUNT)
                 params += [table, count]
             else:
                 rows.append(f"(?, CAST(({count[0]}) AS BIGINT))")
@@ -197,7 +199,8 @@ class PostgresDatabase(Database):
                 self._ids.setdefault(name, []).append(new_id)
         had = self._ids.get(table, [])
         if len(had) < count:
-            had += [row[0] for row in self.execute(_NEXT_IDS, [table, count - len(had)])]
+            had += [row[1] for row in self.execute(_RESERVE.format(rows=_COUNT),
+                                                   [table, count - len(had)])]
         ids, self._ids[table] = had[:count], had[count:]
         return ids
 
