@@ -6,7 +6,9 @@ import html
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -70,7 +72,7 @@ def text_of(app: BoxOfficeApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
 
 
-def screen_text(app: BoxOfficeApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """The screen as the seller reads it: the text of every row of the screenshot."""
     svg = app.export_screenshot()
     rows: dict[float, list[tuple[float, str]]] = {}
@@ -80,6 +82,19 @@ def screen_text(app: BoxOfficeApp) -> str:
             (float(found.group(1)), html.unescape(found.group(3))))
     return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ")
                      for _, row in sorted(rows.items()))
+
+
+async def settled_text(pilot: Pilot[None], tries: int = 20) -> str:
+    """The screen once it stops changing: a table sizes its columns when the app is idle,
+    which on a loaded machine can come a pause after the keys that filled it."""
+    shown = screen_text(pilot.app)
+    for _ in range(tries):
+        await pilot.pause()
+        again = screen_text(pilot.app)
+        if again == shown:
+            return again
+        shown = again
+    return shown
 
 
 async def fill(pilot: Pilot[None], *values: str) -> None:

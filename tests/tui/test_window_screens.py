@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from core.store.db import Database
-from tests.support.app_helpers import make_app, screen_text, sign_in
+from tests.support.app_helpers import make_app, screen_text, settled_text, sign_in
 from tests.support.constants import FIXED_NOW
 from tests.tui.test_app_admin import type_line
 from tests.tui.test_app_admin_prices import open_grid
@@ -97,11 +97,9 @@ async def test_clearing_a_filter_that_matched_nothing_keeps_every_column(
         header = screen_text(app).splitlines()[2]
         assert header.split() == ["When", "Event", "Venue", "Note"]
         await pilot.press(*"fig10")
-        await pilot.pause()
-        assert "Nothing matches 'fig10'" in screen_text(app)
+        assert "Nothing matches 'fig10'" in await settled_text(pilot)
         await pilot.press("ctrl+u")
-        await pilot.pause()
-        rows = screen_text(app).splitlines()
+        rows = (await settled_text(pilot)).splitlines()
         assert rows[2] == header                      # Note still there, nothing cut
         assert any("Aldridge Hall" in row for row in rows[3:])
 
