@@ -19,10 +19,15 @@ from core.people.models import User
 from core.people.permissions import Override, authorize
 from core.sales.carts import cancel_cart, open_cart_view, read_cart_ahead, view_cart
 from core.sales.credit import check_credit
-from core.sales.goods import issue_goods
-from core.sales.models import CartLine, CartView, Order
-from core.sales.orders import OrderError, get_order, read_order_ahead
-from core.sales.payments import insert_payment, record_money, reverse_payments
+from core.sales.goods import issue_goods, order_goods
+from core.sales.models import CartLine, CartView, Order, OrderGood, Payment, Ticket
+from core.sales.orders import OrderError, get_order
+from core.sales.payments import (
+    insert_payment,
+    payment_as_written,
+    record_money,
+    reverse_payments,
+)
 from core.sales.tenders import Tender, validate_tender
 from core.store import journal
 from core.store.db import Database, write
@@ -31,7 +36,7 @@ from core.till.shifts import read_open_shift_ahead
 # loaded with the orders, not inside the first sale's write transaction (payments
 # imports it late, as core.shifts reads payments): a fresh process's first sale
 # paid 50-70 ms for it while holding the lock
-from core.times import stamp
+from core.times import parse_stamp, stamp
 from core.venue.inventory import read_expiry_ahead
 
 FLAG_COMP = codes.COMP              # the flag bits carried in the ticket's code
@@ -70,9 +75,8 @@ def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[C
     claimed as sold: three statements."""
     values: list[object] = []
     for line, ticket_id in zip(lines, ids, strict=True):
-        flags = (FLAG_COMP if line.comp else 0) | (FLAG_WHEELCHAIR if line.wheelchair else 0)
         values += [ticket_id, order_id, line.performance_id, line.section_id, line.seat_id,
-                   line.price_type_id, f"T{ticket_id:08d}", flags, stamp(now)]
+                   line.price_type_id, _serial(ticket_id), _flags(line), stamp(now)]
     # a seat sold twice all the same is refused here by the unique index on live tickets
     db.execute_later(
         "INSERT INTO tickets (id, order_id, performance_id, section_id, seat_id, "
@@ -95,6 +99,30 @@ def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[C
             [*(value for seat in seated for value in seat), cart_id,
              *(value for performance_id, seat_id, _ in seated
                for value in (performance_id, seat_id))])
+
+
+def _serial(ticket_id: int) -> str:
+    return f"T{ticket_id:08d}"
+
+
+def _flags(line: CartLine) -> int:
+    return (FLAG_COMP if line.comp else 0) | (FLAG_WHEELCHAIR if line.wheelchair else 0)
+
+
+def _order_as_written(order_id: int, number: str, status: str, channel: str,
+                      customer_id: int | None, delivery: str, now: datetime,
+                      cart: CartView, ticket_ids: Sequence[int],
+                      payments: Sequence[Payment], goods: Sequence[OrderGood]) -> Order:
+    """The order `checkout` just wrote, as `get_order` reads it back (a test holds them
+    equal): the sale's last round trip carries no reads (PostgreSQL)."""
+    lines = [line for line in cart.lines for _ in range(line.quantity)] if ticket_ids else []
+    tickets = tuple(sorted((
+        Ticket(ticket_id, _serial(ticket_id), line.performance_id, line.section, line.row,
+               line.number, line.price_type, "live", 1, _flags(line), False,
+               line.base_cents, line.fee_cents, line.tax_cents)
+        for line, ticket_id in zip(lines, ticket_ids, strict=True)), key=lambda t: t.id))
+    return Order(order_id, number, status, channel, customer_id, delivery,
+                 parse_stamp(stamp(now)), tickets, tuple(payments), tuple(goods))
 
 
 def read_sale_ahead(db: Database, cart_id: int, payments: int,
@@ -186,24 +214,29 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
             [order_id, number, customer_id, actor.id, station, channel, group_id, cart_id,
              status, total, balance_due.isoformat() if balance_due else None, delivery,
              stamp(now)])
-        for tender in tenders:
-            insert_payment(db, actor, order_id, tender, station=station, now=now)
+        payments = [payment_as_written(
+                        insert_payment(db, actor, order_id, tender, station=station, now=now),
+                        tender)
+                    for tender in tenders]
+        ticket_ids: list[int] = []
+        goods: tuple[OrderGood, ...] = ()
         if status == "pending":
             db.execute("UPDATE carts SET status = 'pending', expires_at = ? WHERE id = ?",
                        [FOREVER, cart_id])
             db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
                        [FOREVER, cart_id])
         else:
-            issue_tickets(db, order_id, cart, now)
+            ticket_ids = issue_tickets(db, order_id, cart, now)
             if cart.goods:
                 issue_goods(db, actor, order_id, cart_id, now)
+                goods = order_goods(db, order_id)
         journal.append(db, actor=actor.username, action="order.create",
                        subject=f"order:{order_id}",
                        data={"number": number, "status": status, "total_cents": total,
                              "tickets": cart.ticket_count, "channel": channel,
                              "goods": {g.sku: g.quantity for g in cart.goods}})
-        read_order_ahead(db, order_id)
-    return get_order(db, order_id)
+    return _order_as_written(order_id, number, status, channel, customer_id, delivery, now,
+                             cart, ticket_ids, payments, goods)
 
 
 def _order_status(db: Database, actor: User, channel: str,

@@ -125,14 +125,6 @@ _ORDER_PAYMENTS = (
     "card_last4, approval_code, reason FROM payments WHERE order_id = ? ORDER BY id")
 
 
-def read_order_ahead(db: Database, order_id: int) -> None:
-    """At the end of a write that will return the order: its reads sent with the
-    transaction's last round trip, its COMMIT on PostgreSQL (see Database.fetch_ahead);
-    `get_order` just after the write takes them."""
-    for sql in (_ORDER, _ORDER_TICKETS, _ORDER_PAYMENTS, ORDER_GOODS):
-        db.fetch_ahead(sql, [order_id])
-
-
 def get_order(db: Database, order_id: int) -> Order:
     """An order with its tickets and payments. Raises NotFound `unknown_order`."""
     orders, ticket_rows, payment_rows, goods = db.fetch_each([

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core.free_text import clean_text
 from core.people.models import User
-from core.sales.models import PendingCard
+from core.sales.models import Payment, PendingCard
 from core.sales.tenders import Tender
 from core.store import journal
 from core.store.db import Database
@@ -45,13 +45,24 @@ def insert_payment(db: Database, actor: User, order_id: int, tender: Tender,
         "reason, refund_of, user_id, station, created_at, shift_id) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [payment_id, order_id, tender.kind, amount, tender.status, tender.tendered_cents,
-         tender.change_cents if tender.kind == "cash" else None,
-         tender.card_brand.upper() if tender.card_brand else None, tender.card_last4,
-         tender.approval_code, tender.terminal_ref, tender.check_number, tender.reason,
-         refund_of, actor.id, station, stamp(now), shift_id])
+         tender.change_cents if tender.kind == "cash" else None, _brand(tender),
+         tender.card_last4, tender.approval_code, tender.terminal_ref, tender.check_number,
+         tender.reason, refund_of, actor.id, station, stamp(now), shift_id])
     if tender.status == "approved":
         record_money(db, actor, order_id, payment_id, tender.kind, amount, shift_id=shift_id)
     return payment_id
+
+
+def _brand(tender: Tender) -> str | None:
+    return tender.card_brand.upper() if tender.card_brand else None
+
+
+def payment_as_written(payment_id: int, tender: Tender) -> Payment:
+    """The payment `insert_payment` wrote for `tender` (at its own amount), as `get_order`
+    reads it back: a sale returns its order without reading it again."""
+    return Payment(payment_id, tender.kind, tender.amount_cents, tender.status,
+                   tender.change_cents if tender.kind == "cash" else 0, _brand(tender),
+                   tender.card_last4, tender.approval_code, tender.reason)
 
 
 def reverse_payments(db: Database, actor: User, order_id: int, *,
