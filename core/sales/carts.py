@@ -71,7 +71,11 @@ _CART_LINES = (
     "SELECT i.id, i.performance_id, c.code, s.row_label, s.number, i.seat_id, "
     "i.section_id, coalesce(s.zone_id, c.zone_id), i.price_type_id, t.code, "
     "i.quantity, coalesce(s.wheelchair, 0), i.package_id, z.code, "
-    "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points "
+    "i.online_fee_cents, t.kind, p.base_cents, p.fee_cents, p.tax_basis_points, "
+    # the seat's claim still this cart's (a place has none): checked before a sale
+    "CASE WHEN i.seat_id IS NULL OR EXISTS (SELECT 1 FROM seat_claims h WHERE "
+    "h.performance_id = i.performance_id AND h.seat_id = i.seat_id AND "
+    "h.cart_id = i.cart_id) THEN 1 ELSE 0 END "
     "FROM cart_items i "
     "JOIN sections c ON c.id = i.section_id LEFT JOIN seats s ON s.id = i.seat_id "
     "JOIN price_zones z ON z.id = coalesce(s.zone_id, c.zone_id) "
@@ -93,6 +97,16 @@ def open_cart_view(db: Database, cart_id: int, now: datetime) -> CartView:
     """Inside a write: `require_open`, then `view_cart` (the status read once)."""
     sweep_expired_carts(db, now)
     return view_cart(db, cart_id, check=_check_open)
+
+
+def cart_to_sell(db: Database, cart_id: int, now: datetime) -> CartView:
+    """Inside a write that sells the cart: `view_cart`, refused like `open_cart_view` when
+    it is not open or its hold time has run out, without sweeping other carts (the sale
+    takes no new seats; the next write that does releases what ran out)."""
+    cart = view_cart(db, cart_id, check=_check_open)
+    if cart.expires_at <= now:
+        _check_open("expired")
+    return cart
 
 
 def _check_open(status: str) -> None:
@@ -313,7 +327,8 @@ def view_cart(db: Database, cart_id: int, *,
             base, fee, tax = price.base_cents, price.fee_cents + item[14], price.tax_cents
         lines.append(CartLine(item[0], item[1], item[2], item[3], item[4], item[5], item[6],
                               item[13], item[9], item[10], base, fee, tax, item[8],
-                              item[15] == "comp", bool(item[11]), item[12]))
+                              item[15] == "comp", bool(item[11]), item[12],
+                              bool(item[19])))
     return CartView(cart_id, row[0], _dt.fromisoformat(row[1]), tuple(lines),
                     tuple(cart_good(good) for good in goods))
 

@@ -17,7 +17,7 @@ from core.gate import codes
 from core.money import TenderError, format_cents, refuse_card_numbers
 from core.people.models import User
 from core.people.permissions import Override, authorize
-from core.sales.carts import cancel_cart, open_cart_view, read_cart_ahead, view_cart
+from core.sales.carts import cancel_cart, cart_to_sell, read_cart_ahead, view_cart
 from core.sales.credit import check_credit
 from core.sales.goods import issue_goods, order_goods
 from core.sales.models import CartLine, CartView, Order, OrderGood, Payment, Ticket
@@ -37,30 +37,43 @@ from core.till.shifts import read_open_shift_ahead
 # imports it late, as core.shifts reads payments): a fresh process's first sale
 # paid 50-70 ms for it while holding the lock
 from core.times import parse_stamp, stamp
-from core.venue.inventory import read_expiry_ahead
 
 FLAG_COMP = codes.COMP              # the flag bits carried in the ticket's code
 FLAG_WHEELCHAIR = codes.WHEELCHAIR
 FOREVER = "9999-12-31T00:00:00+00:00"
 
 
-# the seats the cart holds: under the write lock, nobody else can take them before the
-# sale commits, so once read they are claimed as sold without reading the count back
-_CART_CLAIMS = "SELECT performance_id, seat_id FROM seat_claims WHERE cart_id = ?"
 _CUSTOMER = "SELECT 1 FROM customers WHERE id = ?"
 
 
-def issue_tickets(db: Database, order_id: int, cart: CartView,
-                   now: datetime) -> list[int]:
+# the seats a cart holds
+_CART_CLAIMS = "SELECT performance_id, seat_id FROM seat_claims WHERE cart_id = ?"
+
+
+def require_held(cart: CartView) -> None:
+    """OrderError `seat_lost` unless every seat of the cart was still claimed by it when
+    the cart was read (see CartLine.held)."""
+    if not all(line.held for line in cart.lines):
+        raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
+
+
+def issue_tickets(db: Database, order_id: int, cart: CartView, now: datetime, *,
+                  held_checked: bool = False) -> list[int]:
     """Inside a write: tickets and order lines for every cart line; seats become sold
     (all of them, or OrderError `seat_lost` and nothing is written). A few statements
-    per hundred tickets, none waiting for an answer (see `read_sale_ahead`)."""
+    per hundred tickets, none waiting for an answer (see `read_sale_ahead`).
+    `held_checked`: the caller read the cart in this write and passed `require_held`,
+    and nothing has claimed or released a seat since; else the claims are read here."""
+    if not held_checked:
+        held = {(performance_id, seat_id)
+                for performance_id, seat_id in db.fetch(_CART_CLAIMS, [cart.id])}
+        if any((line.performance_id, line.seat_id) not in held
+               for line in cart.lines if line.seat_id is not None):
+            raise OrderError("a seat in the cart was lost before checkout",
+                             code="seat_lost")
+    # under the write lock nobody else can take the seats before the sale commits, so
+    # they are claimed as sold without reading the count back
     lines = [line for line in cart.lines for _ in range(line.quantity)]
-    held = {(performance_id, seat_id)
-            for performance_id, seat_id in db.fetch(_CART_CLAIMS, [cart.id])}
-    if any((line.performance_id, line.seat_id) not in held
-           for line in lines if line.seat_id is not None):
-        raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
     ids = db.new_ids("tickets", len(lines))
     for start in range(0, len(lines), 100):
         _insert_tickets(db, order_id, cart.id, lines[start:start + 100],
@@ -127,10 +140,9 @@ def _order_as_written(order_id: int, number: str, status: str, channel: str,
 
 def read_sale_ahead(db: Database, cart_id: int, payments: int,
                     customer_id: int | None) -> None:
-    """Inside a write that will sell the cart: the seats it holds, its customer, and the
-    ids of its order, payments and tickets, read with the next round trip (PostgreSQL;
-    see Database.fetch_ahead and reserve_ids)."""
-    db.fetch_ahead(_CART_CLAIMS, [cart_id])
+    """Inside a write that will sell the cart: its customer, and the ids of its order,
+    payments and tickets, read with the next round trip (PostgreSQL; see
+    Database.fetch_ahead and reserve_ids)."""
     if customer_id is not None:
         db.fetch_ahead(_CUSTOMER, [customer_id])
     db.reserve_ids({"orders": 1, "payments": payments,
@@ -180,13 +192,12 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
                      else None)
     with write(db):
         # what the sale will read anyway goes with its first round trip (PostgreSQL)
-        read_expiry_ahead(db, now)
         read_open_shift_ahead(db, actor.id)
         journal.read_tail_ahead(db)
         read_cart_ahead(db, cart_id)
         read_sale_ahead(db, cart_id, len(tenders), customer_id)
         authorize(db, actor, "sell")
-        cart = open_cart_view(db, cart_id, now)
+        cart = cart_to_sell(db, cart_id, now)
         if cart.empty:
             raise OrderError("the cart is empty", code="empty_cart")
         if customer_id is not None and not db.fetch(_CUSTOMER, [customer_id]):
@@ -226,7 +237,8 @@ def checkout(db: Database, actor: User, cart_id: int, tenders: Sequence[Tender],
             db.execute("UPDATE seat_claims SET expires_at = ? WHERE cart_id = ?",
                        [FOREVER, cart_id])
         else:
-            ticket_ids = issue_tickets(db, order_id, cart, now)
+            require_held(cart)
+            ticket_ids = issue_tickets(db, order_id, cart, now, held_checked=True)
             if cart.goods:
                 issue_goods(db, actor, order_id, cart_id, now)
                 goods = order_goods(db, order_id)

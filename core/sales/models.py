@@ -95,6 +95,7 @@ class CartLine:
     comp: bool                 # a comp price type
     wheelchair: bool = False
     package_id: int | None = None    # a package's seat, priced at its share of the package
+    held: bool = True          # its seat's claim was this cart's when read (a place: True)
 
     @property
     def each_cents(self) -> int:

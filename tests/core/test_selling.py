@@ -88,8 +88,8 @@ def test_an_expired_cart_releases_its_seats_and_cannot_check_out(demo_db: Databa
 
 def test_a_cart_that_runs_out_as_it_is_paid_is_refused_and_sells_nothing(
         demo_db: Database) -> None:
-    """The checkout's own sweep expires the cart: what it read ahead of the sweep (the
-    cart, on PostgreSQL) must not be what it sells from."""
+    """The cart's time runs out as it is paid: the checkout refuses it by its time (it
+    sweeps no carts of its own) and sells nothing."""
     sam = user(demo_db, "sam")
     show = hall_performance(demo_db)
     cart_id = cart_with(demo_db, sam, show, ["ORCH-C-102"], NOW)
@@ -100,6 +100,23 @@ def test_a_cart_that_runs_out_as_it_is_paid_is_refused_and_sells_nothing(
     assert seat(demo_db, show, "ORCH-C-102") not in inventory.seat_states(demo_db, show, later)
     assert demo_db.execute("SELECT count(*) FROM orders WHERE cart_id = ?",
                            [cart_id]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("seconds", "sold"), [(-1, True), (0, False)])
+def test_a_cart_sells_until_the_second_its_hold_ends(demo_db: Database, seconds: int,
+                                                   sold: bool) -> None:
+    sam = user(demo_db, "sam")
+    show = hall_performance(demo_db)
+    cart_id = cart_with(demo_db, sam, show, ["ORCH-C-103"], NOW)
+    at = NOW + HOLD + timedelta(seconds=seconds)
+    if sold:
+        order = checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION,
+                                  now=at)
+        assert order.status == "complete"
+        return
+    with pytest.raises(CartError) as caught:
+        checkout.checkout(demo_db, sam, cart_id, [CASH(13824)], station=STATION, now=at)
+    assert caught.value.code == "cart_expired"
 
 
 def test_cancel_releases_and_adding_extends_the_lock(demo_db: Database) -> None:
