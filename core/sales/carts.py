@@ -93,14 +93,8 @@ def require_open(db: Database, cart_id: int, now: datetime) -> None:
     _check_open(rows[0][0])
 
 
-def open_cart_view(db: Database, cart_id: int, now: datetime) -> CartView:
-    """Inside a write: `require_open`, then `view_cart` (the status read once)."""
-    sweep_expired_carts(db, now)
-    return view_cart(db, cart_id, check=_check_open)
-
-
 def cart_to_sell(db: Database, cart_id: int, now: datetime) -> CartView:
-    """Inside a write that sells the cart: `view_cart`, refused like `open_cart_view` when
+    """Inside a write that sells the cart: `view_cart`, refused like `require_open` when
     it is not open or its hold time has run out, without sweeping other carts (the sale
     takes no new seats; the next write that does releases what ran out)."""
     cart = view_cart(db, cart_id, check=_check_open)

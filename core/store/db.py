@@ -48,13 +48,20 @@ class SQLiteDatabase(Database):
     engine = "sqlite"
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        self.flush_deferred()
         cursor: sqlite3.Cursor = self.conn.execute(sql, params)
         return cursor
 
+    def execute_later(self, sql: str, params: Sequence[object] = ()) -> None:
+        # now, but after no rows gathered by `defer`, as on PostgreSQL
+        self.conn.execute(sql, params)
+
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self.flush_deferred()
         self.conn.executemany(sql, rows)
 
     def executescript(self, sql: str) -> None:
+        self.flush_deferred()
         self.conn.executescript(sql)
 
     @property
@@ -237,6 +244,7 @@ def write(db: Database) -> Iterator[Database]:
     db.begin_write()
     try:
         yield db
+        db.flush_deferred()     # inside the try: a row refused here rolls back too
     except BaseException:
         if db.in_transaction:
             db.rollback()

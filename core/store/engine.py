@@ -8,7 +8,7 @@ methods here (`engine` says which one is open)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,6 +45,9 @@ class Database(ABC):
         # what a write transaction learnt and may reuse until it ends or rolls back to a
         # savepoint (the journal's tail: see journal.append); emptied by `write`
         self.memo: dict[str, Any] = {}
+        # rows a write gathers and writes as one statement (see `defer`), by kind
+        self._deferred: dict[str, tuple[Callable[[Database, list[Any]], None],
+                                        list[Any]]] = {}
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -114,6 +117,26 @@ class Database(ABC):
         with `execute_later` (nobody waits for `RETURNING id`). Insert them before
         asking for more ids of the same table."""
 
+    def defer(self, kind: str, write_rows: Callable[[Database, list[Any]], None],
+              row: Any) -> None:
+        """Inside a write: `row` joins the rows of `kind` gathered so far, and
+        `write_rows(db, rows)` writes them all (with `execute_later`) just before this
+        connection's next statement that is not itself sent later: a read, a savepoint,
+        the COMMIT (`write` flushes them there). Rows gathered inside a savepoint that
+        is rolled back are dropped with it. So the journal rows of a sale are one insert
+        (journal.append)."""
+        if not self.in_transaction:
+            write_rows(self, [row])
+            return
+        self._deferred.setdefault(kind, (write_rows, []))[1].append(row)
+
+    def flush_deferred(self) -> None:
+        """Write the rows gathered by `defer` now (queued with `execute_later`)."""
+        while self._deferred:
+            deferred, self._deferred = self._deferred, {}
+            for write_rows, rows in deferred.values():
+                write_rows(self, rows)
+
     def savepoint(self, name: str) -> None:
         self.execute(f"SAVEPOINT {name}")
 
@@ -122,6 +145,7 @@ class Database(ABC):
 
     def rollback_to_savepoint(self, name: str) -> None:
         """Undo everything since `savepoint(name)`, and end that savepoint."""
+        self._deferred = {}     # gathered since the savepoint: `savepoint` flushed the rest
         self.execute(f"ROLLBACK TO SAVEPOINT {name}")
         self.execute(f"RELEASE SAVEPOINT {name}")
 
@@ -129,6 +153,7 @@ class Database(ABC):
         self.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._deferred = {}
         self.execute("ROLLBACK")
 
     @abstractmethod

@@ -64,13 +64,22 @@ def _append(db: Database, stamp: str, actor: str, action: str, subject: str,
     digest = _digest(prev_hash, row_id, stamp, actor, action, subject, payload)
     # the lock is held and the id is new: these fail only on a bug (or a refusal by the
     # triggers, which rolls the caller back all the same)
-    db.execute_later(
-        "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [row_id, stamp, actor, action, subject, payload, prev_hash, digest])
-    db.execute_later("UPDATE journal_head SET last_id = ? WHERE id = 1", [row_id])
+    db.defer("journal", _write_rows,
+             (row_id, stamp, actor, action, subject, payload, prev_hash, digest))
     db.memo["journal_tail"] = (row_id, digest)
     return row_id
+
+
+def _write_rows(db: Database, rows: list[tuple[object, ...]]) -> None:
+    """The rows a write appended (in id order), as one insert per 500, and the head
+    moved once (see Database.defer)."""
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        db.execute_later(
+            "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
+            f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))}",
+            [value for row in chunk for value in row])
+    db.execute_later("UPDATE journal_head SET last_id = ? WHERE id = 1", [rows[-1][0]])
 
 
 def head(db: Database) -> tuple[int, str]:

@@ -165,6 +165,7 @@ class PostgresDatabase(Database):
         return [rows[key] for key in keys]
 
     def fetch_ahead(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.flush_deferred()           # the read sees the rows gathered before it
         key = (sql, tuple(params))
         # one already read and not fetched may be stale by now: read again
         if self.in_transaction and self._ahead.get(key, ()) is not None:
@@ -210,6 +211,7 @@ class PostgresDatabase(Database):
         first error is raised, and nothing after it in the batch ran."""
         if not self.in_transaction:     # rows read ahead with the last COMMIT, unfetched
             self._ahead = {}
+        self.flush_deferred()           # gathered rows go before this statement
         waiting, self._later = self._later, []
         self._beginning = False
         batch = [_translated(sql, params) for sql, params in waiting + statements]
@@ -238,6 +240,7 @@ class PostgresDatabase(Database):
                                  code="bad_text") from error
 
     def savepoint(self, name: str) -> None:
+        self.flush_deferred()           # rows gathered before it are not undone with it
         self._later.append((f"SAVEPOINT {name}", ()))
 
     def release_savepoint(self, name: str) -> None:
@@ -248,7 +251,7 @@ class PostgresDatabase(Database):
 
     def rollback_to_savepoint(self, name: str) -> None:
         opening = f"SAVEPOINT {name}"
-        self._ahead = {}
+        self._ahead, self._deferred = {}, {}
         for index in range(len(self._later) - 1, -1, -1):   # the latest of that name
             if self._later[index][0] == opening:   # never sent: drop it and what followed
                 del self._later[index:]
@@ -272,6 +275,7 @@ class PostgresDatabase(Database):
     def rollback(self) -> None:
         never_sent = self._beginning
         self._later, self._beginning, self._ahead = [], False, {}
+        self._deferred = {}
         self._reserved, self._ids = [], {}
         if not never_sent:
             self.conn.execute("ROLLBACK")

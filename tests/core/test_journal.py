@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,66 @@ def test_appends_inside_a_rolled_back_transaction_leave_no_trace(db: Database) -
         raise RuntimeError
     _fill(db, 1)
     assert journal.verify(db).ok
+
+
+def _entries(db: Database) -> list[tuple[int, str]]:
+    return [(int(r[0]), str(r[1])) for r in
+            db.execute("SELECT id, subject FROM journal ORDER BY id").fetchall()]
+
+
+def test_a_write_sends_its_rows_at_once_and_a_savepoint_undone_drops_only_its_own(
+        db: Database) -> None:
+    """A write's rows go as one insert before its next read, savepoint or COMMIT
+    (Database.defer): a read inside the write sees them, and a nested write that fails
+    takes back only the rows it appended."""
+    from core.store.db import write
+
+    with write(db):
+        journal.append(db, actor="sam", action="x", subject="a")
+        journal.append(db, actor="sam", action="x", subject="b")
+        assert _entries(db) == [(1, "a"), (2, "b")]      # read inside the write
+        journal.append(db, actor="sam", action="x", subject="c")
+        with pytest.raises(RuntimeError), write(db):     # a savepoint, undone
+            journal.append(db, actor="sam", action="x", subject="lost")
+            raise RuntimeError
+        with write(db):                                  # one that holds
+            journal.append(db, actor="sam", action="x", subject="d")
+        journal.append(db, actor="sam", action="x", subject="e")
+    assert _entries(db) == [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e")]
+    assert journal.verify(db).ok
+    assert db.execute("SELECT last_id FROM journal_head").fetchone()[0] == 5
+
+
+def test_a_sale_writes_its_journal_rows_in_one_insert(demo_db: Database) -> None:
+    """Its money row and its order row: one insert, and the head moved once."""
+    from core.sales import checkout
+    from core.sales.tenders import Tender
+    from tests.support.constants import FIXED_NOW
+    from tests.support.selling_helpers import STATION, cart_with, hall_performance, user
+
+    sam = user(demo_db, "sam")
+    cart_id = cart_with(demo_db, sam, hall_performance(demo_db), ["ORCH-B-101"], FIXED_NOW)
+    sent: list[str] = []
+    later = demo_db.execute_later
+
+    def recording(sql: str, params: Sequence[object] = ()) -> None:
+        sent.append(sql)
+        later(sql, params)
+
+    demo_db.execute_later = recording  # type: ignore[method-assign]
+    try:
+        order = checkout.checkout(demo_db, sam, cart_id, [Tender("cash", 13824)],
+                                  station=STATION, now=FIXED_NOW)
+    finally:
+        del demo_db.execute_later
+    assert [s for s in sent if s.startswith("INSERT INTO journal")] == [
+        "INSERT INTO journal (id, at, actor, action, subject, data, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?)"]
+    assert sum(s.startswith("UPDATE journal_head") for s in sent) == 1
+    assert [action for (action,) in demo_db.execute(
+        "SELECT action FROM journal WHERE subject = ? ORDER BY id",
+        [f"order:{order.id}"])] == ["money", "order.create"]
+    assert journal.verify(demo_db).ok
 
 
 def test_cli_verify_exit_codes_and_message(tmp_path: Path) -> None:

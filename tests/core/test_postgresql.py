@@ -211,8 +211,8 @@ def _checkout_round_trips(db: Database, seats: int) -> int:
 
 def test_a_checkout_takes_two_round_trips_whatever_its_size(demo_db: Database) -> None:
     """The write lock is held across a checkout's round trips (docs/postgresql.md): the
-    lock with every read (the cart, its seats) and the ids; then every row with the
-    COMMIT and the order read back. They must not grow with the order."""
+    lock with every read (the cart with its seats' claims) and the ids; then every row
+    with the COMMIT. They must not grow with the order."""
     if demo_db.engine != "postgresql":
         pytest.skip("runs in the PostgreSQL pass of make test (BOXOFFICE_TEST_DATABASE)")
     two, forty = _checkout_round_trips(demo_db, 2), _checkout_round_trips(demo_db, 40)
