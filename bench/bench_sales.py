@@ -335,15 +335,17 @@ def statements_per_sale(engine: Engine, template: str, sales: int = 30
     seller = get_user(db, "sam")
     counting = CountingConnection(db.conn)
     if engine.name == "sqlite":   # sqlite3's connection cannot be wrapped: count calls
-        plain_execute, plain_begin = db.execute, db.begin_write
+        plain_execute, plain_later, plain_begin = db.execute, db.execute_later, db.begin_write
 
-        def execute(sql: str, params: Any = ()) -> Any:
-            counting.statements.append(sql.split()[0].upper())
-            begin = time.perf_counter()
-            try:
-                return plain_execute(sql, params)
-            finally:
-                counting.seconds += time.perf_counter() - begin
+        def counted(run: Any) -> Any:
+            def call(sql: str, params: Any = ()) -> Any:
+                counting.statements.append(sql.split()[0].upper())
+                begin = time.perf_counter()
+                try:
+                    return run(sql, params)
+                finally:
+                    counting.seconds += time.perf_counter() - begin
+            return call
 
         def begin_write() -> None:
             counting.statements.append("BEGIN")
@@ -353,7 +355,8 @@ def statements_per_sale(engine: Engine, template: str, sales: int = 30
             finally:
                 counting.seconds += time.perf_counter() - begin
 
-        db.execute = execute  # type: ignore[method-assign]
+        db.execute = counted(plain_execute)  # type: ignore[method-assign]
+        db.execute_later = counted(plain_later)  # type: ignore[method-assign]
         db.begin_write = begin_write  # type: ignore[method-assign]
     else:
         db.conn = counting

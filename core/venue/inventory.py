@@ -62,8 +62,8 @@ class HoldCode:
 
 def sweep_expired_carts(db: Database, now: datetime) -> int:
     """Release the seats of carts whose lock has run out; returns how many seats.
-    Inside every selling write (no savepoint of its own: it fails only with its caller),
-    where most of the time it is one read that finds nothing."""
+    Inside every write that takes seats (no savepoint of its own: it fails only with its
+    caller), where most of the time it is one read that finds nothing."""
     if db.in_transaction:
         return _sweep(db, now)
     with write(db):
