@@ -50,10 +50,12 @@ _CUSTOMER = "SELECT 1 FROM customers WHERE id = ?"
 _CART_CLAIMS = "SELECT performance_id, seat_id FROM seat_claims WHERE cart_id = ?"
 
 
-def require_held(cart: CartView) -> None:
-    """OrderError `seat_lost` unless every seat of the cart was still claimed by it when
-    the cart was read (see CartLine.held)."""
-    if not all(line.held for line in cart.lines):
+def require_held(cart: CartView, claims: set[tuple[int, int]] | None = None) -> None:
+    """OrderError `seat_lost` unless every seat of the cart is claimed by it: in `claims`
+    (the cart's claims, read now), or else as the cart was read (CartLine.held)."""
+    if not all(line.held if claims is None
+               else line.seat_id is None or (line.performance_id, line.seat_id) in claims
+               for line in cart.lines):
         raise OrderError("a seat in the cart was lost before checkout", code="seat_lost")
 
 
@@ -65,12 +67,8 @@ def issue_tickets(db: Database, order_id: int, cart: CartView, now: datetime, *,
     `held_checked`: the caller read the cart in this write and passed `require_held`,
     and nothing has claimed or released a seat since; else the claims are read here."""
     if not held_checked:
-        held = {(performance_id, seat_id)
-                for performance_id, seat_id in db.fetch(_CART_CLAIMS, [cart.id])}
-        if any((line.performance_id, line.seat_id) not in held
-               for line in cart.lines if line.seat_id is not None):
-            raise OrderError("a seat in the cart was lost before checkout",
-                             code="seat_lost")
+        require_held(cart, {(performance_id, seat_id) for performance_id, seat_id
+                            in db.fetch(_CART_CLAIMS, [cart.id])})
     # under the write lock nobody else can take the seats before the sale commits, so
     # they are claimed as sold without reading the count back
     lines = [line for line in cart.lines for _ in range(line.quantity)]
