@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from core.sales import cases
 from core.store.db import Database
-from tests.support.app_helpers import fill, make_app, screen_text, sign_in, text_of
+from tests.support.app_helpers import fill, make_app, screen_text, settled_text, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.order_helpers import customer, sell
 from tests.support.selling_helpers import user
@@ -41,7 +41,7 @@ async def test_a_complaint_about_an_order_from_f8_to_its_letter(
         case = found[0]
         assert (case.kind, case.customer_name, case.assignee, case.priority) == (
             "complaint", "Wilhelmina Ortiz", "sam", "high")
-        shown = screen_text(app)
+        shown = await settled_text(pilot)
         assert "Wilhelmina" in shown and "Broken armrest" in shown
         await pilot.press("o")
         await pilot.pause()

@@ -10,7 +10,7 @@ from pathlib import Path
 from core.sales import carts, orders
 from core.store.db import Database
 from core.times import stamp
-from tests.support.app_helpers import Clock, make_app, screen_text, sign_in, text_of
+from tests.support.app_helpers import Clock, make_app, settled_text, sign_in, text_of
 from tests.support.constants import FIXED_NOW
 from tests.support.order_helpers import sell
 from tests.support.selling_helpers import HOLD, STATION, cart_with, hall_performance, seat, user
@@ -123,7 +123,7 @@ async def test_a_seller_signing_in_again_gets_their_open_cart_back(
         assert "1 ticket" in text_of(app, "#cart-head")
         # the line itself, not only the count and the totals (a resumed cart's table
         # kept the height it had empty until the next change)
-        assert "ORCH B-101" in screen_text(app)
+        assert "ORCH B-101" in await settled_text(pilot)
 
 
 async def test_an_empty_pin_on_the_lock_screen_is_not_a_try(
