@@ -71,7 +71,7 @@ def issue_tickets(db: Database, order_id: int, cart: CartView, now: datetime, *,
                             in db.fetch(_CART_CLAIMS, [cart.id])})
     # under the write lock nobody else can take the seats before the sale commits, so
     # they are claimed as sold without reading the count back
-    lines = [line for line in cart.lines for _ in range(line.quantity)]
+    lines = _each_ticket(cart)
     ids = db.new_ids("tickets", len(lines))
     for start in range(0, len(lines), 100):
         _insert_tickets(db, order_id, cart.id, lines[start:start + 100],
@@ -112,6 +112,11 @@ def _insert_tickets(db: Database, order_id: int, cart_id: int, lines: Sequence[C
                for value in (performance_id, seat_id))])
 
 
+def _each_ticket(cart: CartView) -> list[CartLine]:
+    """The cart's lines, one per ticket (a line of places stands once per place)."""
+    return [line for line in cart.lines for _ in range(line.quantity)]
+
+
 def _serial(ticket_id: int) -> str:
     return f"T{ticket_id:08d}"
 
@@ -126,7 +131,7 @@ def _order_as_written(order_id: int, number: str, status: str, channel: str,
                       payments: Sequence[Payment], goods: Sequence[OrderGood]) -> Order:
     """The order `checkout` just wrote, as `get_order` reads it back (a test holds them
     equal): the sale's last round trip carries no reads (PostgreSQL)."""
-    lines = [line for line in cart.lines for _ in range(line.quantity)] if ticket_ids else []
+    lines = _each_ticket(cart) if ticket_ids else []
     tickets = tuple(sorted((
         Ticket(ticket_id, _serial(ticket_id), line.performance_id, line.section, line.row,
                line.number, line.price_type, "live", 1, _flags(line), False,
